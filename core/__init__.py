@@ -1,0 +1,1 @@
+"""Core: domain model, settings, database, job queue, pipeline and CLI wiring."""

@@ -1,0 +1,90 @@
+"""One typed settings object, from ``HEALTHPULSE_*`` env and an optional YAML file.
+
+Built once in ``main()`` / ``create_app()`` and passed down; nothing reads
+``os.environ`` at import time.  Defaults give the embedded mode: SQLite for
+the store and FTS5 (in the same file) for search.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
+
+DEFAULT_SLA_HOURS = {"critical": 4, "high": 24, "medium": 72, "low": 168}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HEALTHPULSE_", extra="forbid", env_nested_delimiter="__")
+
+    database_url: str = "sqlite:///healthpulse.db"
+    # Empty → embedded SQLite FTS5 index in the database file.
+    search_url: str | None = None
+    search_username: str | None = None
+    search_password: SecretStr | None = None
+    search_api_key: SecretStr | None = None
+    search_verify_certs: bool = True
+    search_ca_certs: str | None = None
+    search_index_prefix: str = "healthpulse"
+
+    data_dir: Path = Path("healthpulse-data")
+    departments_file: Path | None = None
+    taxonomy_file: Path | None = None
+    rules_file: Path | None = None
+    sources_file: Path | None = None
+    languages: list[str] = Field(default_factory=lambda: ["ru", "ar", "fa", "vi", "en"])
+
+    secret_key: SecretStr | None = None
+    testing: bool = False
+    base_url: str = "http://127.0.0.1:8000"
+    max_upload_mb: int = 512
+    max_video_seconds: int = 600
+    min_video_seconds: float = 0.5
+    upload_rate_per_hour: int = 20
+    whisper_model: str | None = None
+    whisper_threads: int = 2
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "healthpulse@localhost"
+    webhook_secret: SecretStr | None = None
+
+    sla_hours: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
+    max_text_chars: int = 200_000
+    redis_url: str | None = None
+
+    @property
+    def embedded_search(self) -> bool:
+        return not self.search_url
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Settings from env, then the YAML file (if any), then explicit overrides.
+
+    Precedence: overrides > environment > YAML file > defaults.  Errors name
+    the file, the line and the key.
+    """
+    config_file = config_file or os.environ.get("HEALTHPULSE_CONFIG")
+    file_values: dict[str, Any] = {}
+    root = None
+    if config_file:
+        data, root = read_yaml(config_file)
+        if data is not None and not isinstance(data, dict):
+            raise ConfigError(config_file, [f"{config_file}: top level must be a mapping of settings"])
+        file_values = data or {}
+    env_keys = {k[len("HEALTHPULSE_"):].lower() for k in os.environ if k.startswith("HEALTHPULSE_")}
+    init = {k: v for k, v in file_values.items() if k not in env_keys}
+    init.update(overrides)
+    try:
+        return Settings(**init)
+    except ValidationError as err:
+        origin = config_file or "environment (HEALTHPULSE_*)"
+        raise ConfigError(origin, format_validation_error(origin, err, file_values, root)) from None

@@ -1,0 +1,1 @@
+"""Search indexes: one SearchIndex protocol, one module per backend."""

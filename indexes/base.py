@@ -1,0 +1,47 @@
+"""The SearchIndex protocol all backends implement."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from healthpulse.indexes.query import IndexDoc, SearchQuery, SearchResult
+
+
+class IndexUnavailable(RuntimeError):
+    """The search backend cannot be reached; the outbox keeps the write for later."""
+
+
+@dataclass
+class BulkResult:
+    """Per-item outcome of a bulk write: a rejected document does not block the rest."""
+
+    indexed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # id → reason (permanent rejection)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@runtime_checkable
+class SearchIndex(Protocol):
+    name: str
+
+    def ensure_ready(self) -> None:
+        """Create tables / templates / alias if missing. Raises IndexUnavailable."""
+
+    def upsert(self, docs: Sequence[IndexDoc]) -> BulkResult:
+        """Idempotent write by id. Raises IndexUnavailable when the backend is down."""
+
+    def delete(self, ids: Sequence[str]) -> None: ...
+
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def count(self) -> int: ...
+
+    def rebuild(self, docs: Iterable[IndexDoc]) -> int:
+        """Build a fresh index from ``docs`` and switch to it atomically; returns the count."""
+
+    def close(self) -> None: ...

@@ -1,0 +1,128 @@
+"""The one query model every SearchIndex backend answers.
+
+Dashboards, the CLI and the API build a ``SearchQuery``; backends translate
+it (FTS5 SQL, Elasticsearch/OpenSearch DSL) and return a ``SearchResult``.
+The contract tests run the same queries against every backend and compare.
+
+Semantics fixed here so backends agree:
+- dates are UTC; ``date_from`` inclusive, ``date_to`` exclusive;
+- histogram buckets are calendar day / ISO week (Monday) / month, keyed by
+  the bucket start as ``YYYY-MM-DD``; empty buckets inside the range are kept
+  with count 0;
+- sort ``date_desc``/``date_asc`` break ties on ``id``; ``relevance`` breaks
+  ties on date then id; ``cursor`` is the opaque ``next_cursor`` of the
+  previous page (search_after), so pages never repeat or skip;
+- facet buckets are ordered by count desc, then key asc.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FacetField = Literal["language", "channel", "topics", "department", "sentiment", "severity", "incident", "source", "places"]
+FACET_FIELDS: tuple[str, ...] = ("language", "channel", "topics", "department", "sentiment", "severity", "incident", "source", "places")
+Interval = Literal["day", "week", "month"]
+SortOrder = Literal["relevance", "date_desc", "date_asc"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IndexDoc(_Model):
+    """The flat record a backend stores; built from a stored Document + Analysis."""
+
+    id: str
+    channel: str
+    source: str | None = None
+    url: str | None = None
+    title: str | None = None
+    text: str
+    language: str = "und"
+    published_at: datetime
+    department: str | None = None
+    topics: list[str] = Field(default_factory=list)
+    topic_scores: dict[str, float] = Field(default_factory=dict)
+    sentiment: str | None = None
+    sentiment_score: float | None = None
+    incident: bool | None = None
+    severity: str | None = None
+    health_related: bool | None = None
+    story_id: str | None = None
+    places: list[str] = Field(default_factory=list)
+
+
+class SearchQuery(_Model):
+    text: str | None = None
+    languages: list[str] = Field(default_factory=list)
+    channels: list[str] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list)
+    departments: list[str] = Field(default_factory=list)
+    sentiments: list[str] = Field(default_factory=list)
+    severities: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    incident: bool | None = None
+    health_related: bool | None = None
+    story_id: str | None = None
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    sort: SortOrder | None = None  # None → relevance with text, date_desc without
+    size: int = Field(default=20, ge=0, le=1000)
+    cursor: str | None = None
+    facets: list[FacetField] = Field(default_factory=list)
+    facet_size: int = Field(default=10, ge=1, le=1000)
+    histogram: Interval | None = None
+    histogram_split: FacetField | None = None  # stacked series, e.g. by sentiment
+    highlight: bool = False
+
+    @property
+    def effective_sort(self) -> SortOrder:
+        if self.sort:
+            return self.sort
+        return "relevance" if self.text else "date_desc"
+
+
+class Hit(_Model):
+    id: str
+    title: str | None = None
+    snippet: str = ""  # plain text; highlighted terms wrapped in \x02 … \x03 (the web layer escapes, then marks)
+    language: str = "und"
+    channel: str
+    url: str | None = None
+    published_at: datetime
+    department: str | None = None
+    topics: list[str] = Field(default_factory=list)
+    sentiment: str | None = None
+    incident: bool | None = None
+    severity: str | None = None
+    story_id: str | None = None
+    score: float | None = None
+
+
+class FacetBucket(_Model):
+    key: str
+    count: int
+
+
+class HistogramBucket(_Model):
+    key: str  # bucket start, YYYY-MM-DD
+    count: int
+    split: dict[str, int] = Field(default_factory=dict)
+
+
+class SearchResult(_Model):
+    total: int
+    hits: list[Hit] = Field(default_factory=list)
+    facets: dict[str, list[FacetBucket]] = Field(default_factory=dict)
+    histogram: list[HistogramBucket] = Field(default_factory=list)
+    next_cursor: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+HIGHLIGHT_START = "\x02"
+HIGHLIGHT_END = "\x03"

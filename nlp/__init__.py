@@ -1,0 +1,1 @@
+"""Multilingual healthcare NLP: one module per component, composed by analyzer.py."""
