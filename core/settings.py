@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     upload_rate_per_hour: int = 20
     whisper_model: str | None = None
     whisper_threads: int = 2
+    # Where joined model weights are cached; None → ~/.cache/healthpulse.
+    model_cache_dir: Path | None = None
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
