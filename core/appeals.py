@@ -1,0 +1,108 @@
+"""Citizen appeals: creation with a tracking code, lookup, status transitions.
+
+The tracking code is what the citizen keeps (printed, read over the phone):
+short, unambiguous characters (no 0/O, 1/I/L), random from ``secrets``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from healthpulse.core.domain import AppealStatus, Channel
+from healthpulse.core.models.appeals import AppealRow
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# Which statuses may follow which: a rejected or closed appeal does not silently come back.
+TRANSITIONS: dict[str, set[str]] = {
+    AppealStatus.RECEIVED: {AppealStatus.VALIDATING, AppealStatus.ANALYSED, AppealStatus.REJECTED, AppealStatus.TICKET_OPENED},
+    AppealStatus.VALIDATING: {AppealStatus.TRANSCRIBING, AppealStatus.REJECTED},
+    AppealStatus.TRANSCRIBING: {AppealStatus.ANALYSED, AppealStatus.REJECTED, AppealStatus.TRANSCRIBING},
+    AppealStatus.ANALYSED: {AppealStatus.TICKET_OPENED, AppealStatus.CLOSED},
+    AppealStatus.TICKET_OPENED: {AppealStatus.CLOSED},
+    AppealStatus.CLOSED: {AppealStatus.TICKET_OPENED},  # a reopened ticket
+    AppealStatus.REJECTED: set(),
+}
+
+
+class AppealError(ValueError):
+    pass
+
+
+def new_tracking_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"HP-{raw[:4]}-{raw[4:]}"
+
+
+def normalise_code(code: str) -> str:
+    c = "".join(ch for ch in code.upper() if ch.isalnum())
+    if c.startswith("HP"):
+        c = c[2:]
+    return f"HP-{c[:4]}-{c[4:]}" if len(c) == 8 else code.strip().upper()
+
+
+def create_appeal(
+    session: Session,
+    *,
+    channel: Channel | str,
+    now: datetime,
+    language: str | None = None,
+    department_id: str | None = None,
+    topic: str | None = None,
+    contact_name: str | None = None,
+    contact_phone: str | None = None,
+    contact_email: str | None = None,
+    consent: bool,
+    status: AppealStatus = AppealStatus.RECEIVED,
+) -> AppealRow:
+    """Register an appeal and give it a unique tracking code. Consent is required."""
+    if not consent:
+        raise AppealError("consent to process the appeal is required")
+    if str(channel) == Channel.NEWS:
+        raise AppealError("news is not an appeal channel")
+    for _ in range(10):
+        code = new_tracking_code()
+        if session.scalar(select(AppealRow.id).where(AppealRow.tracking_code == code)) is None:
+            break
+    else:  # pragma: no cover - 31^8 codes
+        raise AppealError("could not allocate a tracking code")
+    row = AppealRow(
+        id=uuid.uuid4().hex, tracking_code=code, channel=str(channel), language=language,
+        department_id=department_id, topic=topic, contact_name=contact_name, contact_phone=contact_phone,
+        contact_email=contact_email, consent=True, status=str(status),
+        status_history=[{"status": str(status), "at": now.isoformat(), "note": None}],
+        created_at=now, updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_by_code(session: Session, code: str) -> AppealRow | None:
+    return session.scalar(select(AppealRow).where(AppealRow.tracking_code == normalise_code(code)))
+
+
+def get_by_document(session: Session, document_id: str) -> AppealRow | None:
+    return session.scalar(select(AppealRow).where(AppealRow.document_id == document_id))
+
+
+def set_status(session: Session, appeal: AppealRow, status: AppealStatus | str, now: datetime,
+               note: str | None = None, *, reason: str | None = None) -> AppealRow:
+    """Move an appeal to ``status``, appending to its visible history; illegal moves raise."""
+    status = AppealStatus(status)
+    current = AppealStatus(appeal.status)
+    if status != current and status not in TRANSITIONS[current]:
+        raise AppealError(f"appeal {appeal.tracking_code}: cannot go from {current} to {status}")
+    history: list[dict[str, Any]] = list(appeal.status_history or [])
+    history.append({"status": str(status), "at": now.isoformat(), "note": note})
+    appeal.status_history = history
+    appeal.status = str(status)
+    if status == AppealStatus.REJECTED:
+        appeal.rejection_reason = reason or note
+    appeal.updated_at = now
+    return appeal

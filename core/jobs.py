@@ -1,0 +1,214 @@
+"""A DB-backed job queue with an in-process worker.
+
+Why in the database: in embedded mode there is no broker, and a job written
+in the same transaction as the data it concerns is never lost.
+
+- ``enqueue`` inserts a row (optionally deduplicated by ``idempotency_key``).
+- ``claim`` takes one due job with a compare-and-set UPDATE (safe with several
+  workers on SQLite and PostgreSQL) and leases it for ``lease_seconds``; a
+  worker that dies leaves the lease to expire, and the job is claimed again
+  (visibility timeout).
+- a failure is retried with exponential backoff (``base_backoff * 2**(n-1)``,
+  capped); after ``max_attempts`` the job is ``dead`` with its last error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import traceback
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from healthpulse.core.clock import Clock
+from healthpulse.core.db import transaction
+from healthpulse.core.models.documents import JobRow
+
+if TYPE_CHECKING:
+    from healthpulse.core.container import Container
+
+log = logging.getLogger(__name__)
+
+JobHandler = Callable[["Container", dict[str, Any]], None]
+JOB_HANDLERS: dict[str, JobHandler] = {}
+
+
+def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
+    """Register ``fn`` as the handler of jobs of ``kind``."""
+
+    def deco(fn: JobHandler) -> JobHandler:
+        JOB_HANDLERS[kind] = fn
+        return fn
+
+    return deco
+
+
+class PermanentJobError(Exception):
+    """Raised by a handler when retrying cannot help (bad payload): the job goes dead at once."""
+
+
+class JobQueue:
+    def __init__(self, factory: sessionmaker[Session], clock: Clock, *, base_backoff: float = 2.0, max_backoff: float = 600.0):
+        self.factory = factory
+        self.clock = clock
+        self.base_backoff = base_backoff
+        self.max_backoff = max_backoff
+
+    def enqueue(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        idempotency_key: str | None = None,
+        run_after: datetime | None = None,
+        max_attempts: int = 5,
+        session: Session | None = None,
+    ) -> int | None:
+        """Add a job; with ``session`` it joins the caller's transaction (outbox pattern).
+
+        Returns the job id, or the existing job's id when the idempotency key was already used.
+        """
+        now = self.clock.now()
+        row = JobRow(
+            kind=kind, payload=payload, state="queued", attempts=0, max_attempts=max_attempts,
+            run_after=run_after or now, idempotency_key=idempotency_key, created_at=now, updated_at=now,
+        )
+        if session is not None:
+            if idempotency_key:
+                existing = session.scalar(select(JobRow.id).where(JobRow.idempotency_key == idempotency_key))
+                if existing is not None:
+                    return existing
+            session.add(row)
+            session.flush()
+            return row.id
+        try:
+            with transaction(self.factory) as s:
+                s.add(row)
+                s.flush()
+                return row.id
+        except IntegrityError:
+            with transaction(self.factory) as s:
+                return s.scalar(select(JobRow.id).where(JobRow.idempotency_key == idempotency_key))
+
+    def claim(self, worker_id: str, lease_seconds: float = 300.0, kinds: list[str] | None = None) -> JobRow | None:
+        """Lease one due job (queued and due, or running with an expired lease)."""
+        now = self.clock.now()
+        due = or_(
+            and_(JobRow.state == "queued", JobRow.run_after <= now),
+            and_(JobRow.state == "running", JobRow.locked_until < now),
+        )
+        for _ in range(5):
+            with transaction(self.factory) as s:
+                q = select(JobRow.id, JobRow.state, JobRow.attempts).where(due).order_by(JobRow.run_after, JobRow.id).limit(1)
+                if kinds:
+                    q = q.where(JobRow.kind.in_(kinds))
+                found = s.execute(q).first()
+                if found is None:
+                    return None
+                res = s.execute(
+                    update(JobRow)
+                    .where(JobRow.id == found.id, JobRow.state == found.state, JobRow.attempts == found.attempts)
+                    .values(state="running", attempts=found.attempts + 1, locked_by=worker_id,
+                            locked_until=now + timedelta(seconds=lease_seconds), updated_at=now)
+                )
+                if res.rowcount == 1:
+                    return s.get(JobRow, found.id)
+            # Another worker won the race for that row: try the next one.
+        return None
+
+    def complete(self, job_id: int, duration_s: float | None = None) -> None:
+        now = self.clock.now()
+        with transaction(self.factory) as s:
+            s.execute(update(JobRow).where(JobRow.id == job_id).values(
+                state="done", finished_at=now, updated_at=now, locked_until=None, duration_s=duration_s, last_error=None))
+
+    def fail(self, job_id: int, error: str, *, permanent: bool = False) -> str:
+        """Record a failure; returns the new state (``queued`` for a retry or ``dead``)."""
+        now = self.clock.now()
+        with transaction(self.factory) as s:
+            job = s.get(JobRow, job_id)
+            if job is None:
+                return "missing"
+            if permanent or job.attempts >= job.max_attempts:
+                job.state = "dead"
+                job.finished_at = now
+            else:
+                delay = min(self.max_backoff, self.base_backoff * 2 ** max(0, job.attempts - 1))
+                job.state = "queued"
+                job.run_after = now + timedelta(seconds=delay)
+            job.last_error = error[-4000:]
+            job.locked_until = None
+            job.updated_at = now
+            return job.state
+
+    def get(self, job_id: int) -> JobRow | None:
+        with transaction(self.factory) as s:
+            return s.get(JobRow, job_id)
+
+    def counts(self) -> dict[str, int]:
+        from sqlalchemy import func
+
+        with transaction(self.factory) as s:
+            return {state: n for state, n in s.execute(select(JobRow.state, func.count()).group_by(JobRow.state))}
+
+    def requeue_dead(self, kind: str | None = None) -> int:
+        """Give dead jobs another round (after an operator fixed the cause)."""
+        now = self.clock.now()
+        with transaction(self.factory) as s:
+            q = update(JobRow).where(JobRow.state == "dead")
+            if kind:
+                q = q.where(JobRow.kind == kind)
+            return s.execute(q.values(state="queued", attempts=0, run_after=now, updated_at=now)).rowcount
+
+
+class Worker:
+    """Runs due jobs in this process: ``run_until_idle`` for tests and the demo, ``run_forever`` for `healthpulse worker`."""
+
+    def __init__(self, container: Container, queue: JobQueue, *, lease_seconds: float = 300.0, worker_id: str | None = None):
+        self.container = container
+        self.queue = queue
+        self.lease_seconds = lease_seconds
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
+
+    def run_one(self, kinds: list[str] | None = None) -> bool:
+        job = self.queue.claim(self.worker_id, self.lease_seconds, kinds)
+        if job is None:
+            return False
+        handler = JOB_HANDLERS.get(job.kind)
+        started = time.perf_counter()
+        if handler is None:
+            self.queue.fail(job.id, f"no handler registered for job kind '{job.kind}'", permanent=True)
+            log.error("job %s kind=%s has no handler", job.id, job.kind)
+            return True
+        try:
+            handler(self.container, dict(job.payload))
+        except PermanentJobError as exc:
+            state = self.queue.fail(job.id, f"{type(exc).__name__}: {exc}", permanent=True)
+            log.warning("job %s kind=%s failed permanently: %s", job.id, job.kind, exc)
+        except Exception as exc:  # noqa: BLE001 - a job's failure must never kill the worker
+            state = self.queue.fail(job.id, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
+            log.warning("job %s kind=%s attempt=%s failed → %s: %s", job.id, job.kind, job.attempts, state, exc)
+        else:
+            self.queue.complete(job.id, time.perf_counter() - started)
+            log.info("job %s kind=%s done in %.3fs", job.id, job.kind, time.perf_counter() - started)
+        return True
+
+    def run_until_idle(self, max_jobs: int = 10_000, kinds: list[str] | None = None) -> int:
+        """Run every job that is due now (jobs enqueued by jobs included); returns how many ran."""
+        n = 0
+        while n < max_jobs and self.run_one(kinds):
+            n += 1
+        return n
+
+    def run_forever(self, poll_seconds: float = 1.0, stop: Callable[[], bool] | None = None) -> None:
+        while not (stop and stop()):
+            self.container.pipeline.drain_outbox()
+            if not self.run_one():
+                time.sleep(poll_seconds)
