@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
-
 from healthpulse.core.domain import utcnow
 from healthpulse.core.models.base import Base
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
 
 ROLES: tuple[str, ...] = ("department", "press", "admin")
 

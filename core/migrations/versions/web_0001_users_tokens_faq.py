@@ -5,10 +5,9 @@ Revises: core_0001
 Create Date: 2026-11-25
 """
 
+import healthpulse.core.models.base
 import sqlalchemy as sa
 from alembic import op
-
-import healthpulse.core.models.base
 
 revision = "web_0001"
 down_revision = "core_0001"

@@ -1,0 +1,44 @@
+"""The app factory: secret key policy, security headers, locale choice, RTL."""
+
+import pytest
+
+from healthpulse.core.settings import Settings
+from healthpulse.web.app import MissingSecretKey, create_app
+
+
+def test_refuses_to_start_without_secret_key():
+    with pytest.raises(MissingSecretKey):
+        create_app(Settings(testing=False, secret_key=None), container=object())
+
+
+def test_demo_mode_starts_without_secret_key():
+    app = create_app(Settings(testing=False, secret_key=None), container=object(), demo=True)
+    assert len(app.config["SECRET_KEY"]) >= 32
+
+
+def test_secret_key_from_settings():
+    app = create_app(Settings(secret_key="k" * 40), container=object())
+    assert app.config["SECRET_KEY"] == "k" * 40
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_container_is_stored_in_extensions():
+    marker = object()
+    app = create_app(Settings(testing=True), container=marker)
+    assert app.extensions["healthpulse"] is marker
+
+
+def test_home_redirects_by_accept_language_and_renders_rtl():
+    app = create_app(Settings(testing=True), container=object())
+    client = app.test_client()
+    r = client.get("/", headers={"Accept-Language": "fa,en;q=0.5"})
+    assert r.status_code == 302 and r.location.endswith("/fa/")
+    r = client.get("/ar/")
+    assert r.status_code == 200
+    assert b'dir="rtl"' in r.data and b'lang="ar"' in r.data
+    csp = r.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert r.headers["X-Frame-Options"] == "DENY"
+    r = client.get("/vi/")
+    assert b'dir="ltr"' in r.data

@@ -1,0 +1,136 @@
+"""Flask app factory: one app per settings object, blueprints per area.
+
+``create_app`` builds (or receives) the core Container and keeps it in
+``app.extensions["healthpulse"]``; views reach services through it and never
+touch SQL or the search engine directly.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from healthpulse.web.i18n import init_i18n
+from healthpulse.web.security import RateLimiter, init_security
+
+log = logging.getLogger(__name__)
+
+csrf = CSRFProtect()
+
+# Blueprints of other areas, registered when their module exists.
+EXTERNAL_BLUEPRINTS: tuple[str, ...] = ("healthpulse.video_intake.blueprint",)
+
+
+class MissingSecretKey(RuntimeError):
+    """The app refuses to start without HEALTHPULSE_SECRET_KEY (outside tests and the demo)."""
+
+
+def _build_container(settings: Any) -> Any:
+    try:
+        from healthpulse.core.container import build_container
+    except ImportError:  # pragma: no cover - only while the core container is not merged yet
+        log.warning("healthpulse.core.container not available; app runs without a container")
+        return None
+    return build_container(settings)
+
+
+def _secret_key(settings: Any, demo: bool) -> str:
+    key = settings.secret_key.get_secret_value() if settings.secret_key is not None else ""
+    if key:
+        return key
+    if settings.testing or demo:
+        return secrets.token_hex(32)
+    raise MissingSecretKey(
+        "HEALTHPULSE_SECRET_KEY is not set: the web app refuses to start without a secret key "
+        "(generate one with: python -c 'import secrets; print(secrets.token_hex(32))')"
+    )
+
+
+def create_app(settings: Any = None, container: Any = None, *, demo: bool = False) -> Flask:
+    """Build the Flask app.
+
+    ``demo=True`` (used by ``healthpulse demo``) allows a random per-process
+    secret key like ``settings.testing`` does; everywhere else a missing key is
+    an error, so sessions survive restarts and are never signed with a default.
+    """
+    if settings is None:
+        settings = container.settings if container is not None else _load_settings()
+    app = Flask(__name__, static_folder="static", template_folder="templates")
+    app.config.update(
+        SECRET_KEY=_secret_key(settings, demo),
+        TESTING=bool(settings.testing),
+        SESSION_COOKIE_NAME="healthpulse_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not (settings.testing or demo) and settings.base_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        # Forms are small; video uploads go through the tus endpoints, which stream in chunks.
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=512 * 1024,
+        MAX_FORM_PARTS=200,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        WTF_CSRF_SSL_STRICT=False,
+        JSON_SORT_KEYS=False,
+        HEALTHPULSE_DEMO=demo,
+    )
+    if container is None:
+        container = _build_container(settings)
+    app.extensions["healthpulse"] = container
+    app.extensions["healthpulse.settings"] = settings
+    app.extensions["healthpulse.limiter"] = RateLimiter()
+
+    csrf.init_app(app)
+    init_i18n(app)
+    init_security(app)
+    _register_blueprints(app)
+    return app
+
+
+def _load_settings() -> Any:
+    from healthpulse.core.settings import load_settings
+
+    return load_settings()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from healthpulse.web.blueprints import admin, api, auth, citizen, department, press
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(citizen.bp)
+    app.register_blueprint(department.bp)
+    app.register_blueprint(press.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(api.bp)
+    # The machine API authenticates with bearer tokens (no cookies), so CSRF does not apply.
+    csrf.exempt(api.bp)
+    for module_name in EXTERNAL_BLUEPRINTS:
+        _register_external(app, module_name)
+
+
+def _register_external(app: Flask, module_name: str) -> None:
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as err:
+        if err.name and module_name.startswith(err.name):
+            log.info("optional blueprint %s not available yet", module_name)
+            return
+        raise
+    bp = module.bp
+    app.register_blueprint(bp)
+    # tus upload endpoints are API endpoints (PATCH/HEAD from a JS client): exempt them explicitly.
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint.startswith(f"{bp.name}.") and _is_tus_endpoint(module, endpoint):
+            csrf.exempt(view)
+
+
+def _is_tus_endpoint(module: Any, endpoint: str) -> bool:
+    listed = getattr(module, "CSRF_EXEMPT_ENDPOINTS", None)
+    short = endpoint.split(".", 1)[1]
+    if listed is not None:
+        return short in listed or endpoint in listed
+    return "tus" in short

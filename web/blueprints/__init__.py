@@ -1,0 +1,1 @@
+"""One blueprint per area: citizen, department, press, admin, api, auth."""

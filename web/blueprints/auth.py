@@ -1,0 +1,71 @@
+"""Login and logout for department, press and admin users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from healthpulse.web.context import current_principal, db
+from healthpulse.web.security import client_key, limiter
+from healthpulse.web.services.users import authenticate
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+LOGIN_LIMIT = 10  # failed attempts per client and per username
+LOGIN_WINDOW = 15 * 60
+HOME_BY_ROLE = {"department": "department.tickets", "press": "press.dashboard", "admin": "admin.index"}
+
+
+class LoginForm(FlaskForm):
+    username = StringField("username", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("password", validators=[DataRequired(), Length(max=256)])
+
+
+def _safe_next(target: str | None) -> str | None:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        username = form.username.data.strip()
+        lim = limiter()
+        if lim.blocked("login-ip", client_key(), LOGIN_LIMIT, LOGIN_WINDOW) or lim.blocked(
+            "login-user", username.lower(), LOGIN_LIMIT, LOGIN_WINDOW
+        ):
+            return render_template("auth/login.html", form=form, error=_("Too many attempts. Try again later.")), 429
+        with db() as s:
+            user = authenticate(s, username, form.password.data)
+            if user is not None:
+                session.clear()
+                session.permanent = True
+                session["user_id"] = user.id
+                session["auth_epoch"] = user.password_hash[-16:]
+                target = _safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role])
+                return redirect(target)
+        lim.hit("login-ip", client_key(), LOGIN_LIMIT, LOGIN_WINDOW)
+        lim.hit("login-user", username.lower(), LOGIN_LIMIT, LOGIN_WINDOW)
+        flash(_("Wrong username or password."), "error")
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form, error=None), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Any:
+    session.clear()
+    return redirect(url_for("citizen.home_default"))
+
+
+@bp.app_context_processor
+def _principal_context() -> dict[str, Any]:
+    return {"principal": current_principal()}

@@ -1,0 +1,80 @@
+"""Locale selection, text direction and local digits for the five UI languages.
+
+Order of precedence: the URL prefix (``/ar/...``), ``?lang=``, the ``lang``
+cookie, then the browser's Accept-Language.  ar and fa render right-to-left;
+numbers use the script's own digits where people expect them (Arabic-Indic
+for ar, Persian for fa).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, request
+from flask_babel import Babel, get_locale
+
+UI_LANGUAGES: tuple[str, ...] = ("ru", "ar", "fa", "vi", "en")
+DEFAULT_LANGUAGE = "en"
+RTL_LANGUAGES = frozenset({"ar", "fa"})
+LANGUAGE_NAMES = {"ru": "Русский", "ar": "العربية", "fa": "فارسی", "vi": "Tiếng Việt", "en": "English"}
+LANG_COOKIE = "lang"
+
+_DIGITS = {
+    "ar": str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"),
+    "fa": str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"),
+}
+
+
+def select_language() -> str:
+    """The UI language for this request (see module docstring for the order)."""
+    from_url = getattr(g, "lang_code", None)
+    if from_url in UI_LANGUAGES:
+        return str(from_url)
+    arg = request.args.get("lang")
+    if arg in UI_LANGUAGES:
+        return str(arg)
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in UI_LANGUAGES:
+        return str(cookie)
+    best = request.accept_languages.best_match(UI_LANGUAGES)
+    return best or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def text_direction(lang: str | None = None) -> str:
+    return "rtl" if (lang or current_language()) in RTL_LANGUAGES else "ltr"
+
+
+def local_digits(value: Any, lang: str | None = None) -> str:
+    """Render ASCII digits in the script's own digits (ar/fa); other languages unchanged."""
+    text = "" if value is None else str(value)
+    table = _DIGITS.get(lang or current_language())
+    return text.translate(table) if table else text
+
+
+def init_i18n(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    Babel(app, locale_selector=select_language)
+    app.jinja_env.filters["digits"] = local_digits
+
+    @app.context_processor
+    def _i18n_context() -> dict[str, Any]:
+        lang = current_language()
+        return {
+            "ui_lang": lang,
+            "ui_dir": text_direction(lang),
+            "ui_languages": UI_LANGUAGES,
+            "language_names": LANGUAGE_NAMES,
+        }
+
+    @app.after_request
+    def _remember_choice(response: Any) -> Any:
+        chosen = getattr(g, "lang_code", None) or request.args.get("lang")
+        if chosen in UI_LANGUAGES and request.cookies.get(LANG_COOKIE) != chosen:
+            response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.headers.setdefault("Content-Language", current_language())
+        return response

@@ -1,0 +1,1 @@
+"""Web service layer: the only place web views get data from (besides other areas' services)."""

@@ -1,0 +1,172 @@
+"""Users, roles, password hashing (argon2) and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from healthpulse.core.domain import utcnow
+from healthpulse.core.models.users import ROLES, ApiToken, User
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+_hasher = PasswordHasher()
+# Verifying against a dummy hash when the user does not exist keeps login timing uniform.
+_DUMMY_HASH = _hasher.hash("healthpulse-dummy-password")
+MIN_PASSWORD_LENGTH = 10
+TOKEN_PREFIX = "hp_"  # noqa: S105 - a public marker, not a secret
+
+
+class UserError(ValueError):
+    """A user could not be created or changed; the message says why."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is making a request: enough to decide access without a DB session."""
+
+    user_id: int
+    username: str
+    role: str
+    department_id: str | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def to_principal(user: User) -> Principal:
+    return Principal(user.id, user.username, user.role, user.department_id)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    department_id: str | None = None,
+    *,
+    known_departments: list[str] | None = None,
+    display_name: str | None = None,
+) -> User:
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise UserError("username must be 1-64 characters")
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}")
+    if role == "department":
+        if not department_id:
+            raise UserError("a department user needs --department")
+        if known_departments is not None and department_id not in known_departments:
+            raise UserError(f"unknown department '{department_id}'")
+    elif department_id:
+        raise UserError(f"role '{role}' is not scoped to a department")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise UserError(f"user '{username}' already exists")
+    user = User(
+        username=username,
+        display_name=display_name,
+        password_hash=hash_password(password),
+        role=role,
+        department_id=department_id if role == "department" else None,
+        active=True,
+        created_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The active user with this password, or None (same work done either way)."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    stored = user.password_hash if user is not None else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.role, User.username)))
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = hash_password(password)
+
+
+def update_user(
+    session: Session, user: User, *, role: str, department_id: str | None, active: bool,
+    known_departments: list[str] | None = None,
+) -> None:
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}")
+    if role == "department" and not department_id:
+        raise UserError("a department user needs a department")
+    if role == "department" and known_departments is not None and department_id not in known_departments:
+        raise UserError(f"unknown department '{department_id}'")
+    user.role = role
+    user.department_id = department_id if role == "department" else None
+    user.active = active
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_api_token(session: Session, user: User, name: str) -> str:
+    """A new bearer token; the plain value is returned once and only its hash is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, name=name[:100] or "token", prefix=token[:10],
+                         token_hash=_token_hash(token), created_at=utcnow(), revoked=False))
+    session.flush()
+    return token
+
+
+def principal_for_token(session: Session, token: str) -> Principal | None:
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if row is None or row.revoked:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    row.last_used_at = utcnow()
+    return to_principal(user)
+
+
+def list_api_tokens(session: Session, user_id: int | None = None) -> list[ApiToken]:
+    q = select(ApiToken).order_by(ApiToken.created_at.desc())
+    if user_id is not None:
+        q = q.where(ApiToken.user_id == user_id)
+    return list(session.scalars(q))
+
+
+def revoke_api_token(session: Session, token_id: int) -> bool:
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        return False
+    row.revoked = True
+    return True
