@@ -106,3 +106,14 @@ def set_status(session: Session, appeal: AppealRow, status: AppealStatus | str, 
         appeal.rejection_reason = reason or note
     appeal.updated_at = now
     return appeal
+
+
+def link_document(appeal: AppealRow, document_id: str) -> None:
+    appeal.document_id = document_id
+
+
+def appeal_document_id(appeal: AppealRow) -> str:
+    """The id of the Document that carries an appeal's text (stable: re-submitting updates it)."""
+    from healthpulse.core.domain import stable_id
+
+    return stable_id("appeal", appeal.id)

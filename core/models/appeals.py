@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from healthpulse.core.models.base import Base, UTCDateTime
@@ -17,7 +17,8 @@ class AppealRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
     channel: Mapped[str] = mapped_column(String(32))
-    document_id: Mapped[str | None] = mapped_column(String(128), ForeignKey("documents.id"), index=True)
+    # No FK: the appeal is registered (and linked) before its document is ingested.
+    document_id: Mapped[str | None] = mapped_column(String(128), index=True)
     language: Mapped[str | None] = mapped_column(String(8))
     department_id: Mapped[str | None] = mapped_column(String(64), index=True)
     topic: Mapped[str | None] = mapped_column(String(64))

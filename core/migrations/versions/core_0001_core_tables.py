@@ -95,7 +95,6 @@ def upgrade() -> None:
     sa.Column('public_reply', sa.Text(), nullable=True),
     sa.Column('created_at', healthpulse.core.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', healthpulse.core.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_appeals_document_id_documents')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_appeals')),
     sa.UniqueConstraint('tracking_code', name=op.f('uq_appeals_tracking_code'))
     )
