@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Start/stop the services the integration tests use, on 127.0.0.1 only:
+# PostgreSQL (a throwaway cluster), OpenSearch and Elasticsearch (real nodes
+# fetched from Maven Central by scripts/search-node.sh).
+#   scripts/services.sh start   → prints `export VAR=...` lines to eval
+#   scripts/services.sh stop
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PG_DIR=${HEALTHPULSE_PG_DIR:-/tmp/healthpulse-pg}
+PG_PORT=${HEALTHPULSE_PG_PORT:-55432}
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+
+as_pg() {
+  if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi
+}
+
+pg_start() {
+  if [ ! -f "$PG_DIR/PG_VERSION" ]; then
+    mkdir -p "$PG_DIR"
+    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$PG_DIR"
+    as_pg "$PG_BIN/initdb -D $PG_DIR -U postgres -A trust -E UTF8 --locale=C.UTF-8" >/dev/null
+  fi
+  if ! as_pg "$PG_BIN/pg_ctl -D $PG_DIR status" >/dev/null 2>&1; then
+    as_pg "$PG_BIN/pg_ctl -D $PG_DIR -l $PG_DIR/server.log -w -o '-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1' start" >/dev/null
+  fi
+  as_pg "psql -h 127.0.0.1 -p $PG_PORT -U postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='healthpulse_test'\"" | grep -q 1 \
+    || as_pg "psql -h 127.0.0.1 -p $PG_PORT -U postgres -c 'CREATE DATABASE healthpulse_test'" >/dev/null
+  echo "export HEALTHPULSE_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/healthpulse_test"
+}
+
+pg_stop() {
+  [ -f "$PG_DIR/PG_VERSION" ] && as_pg "$PG_BIN/pg_ctl -D $PG_DIR -m fast stop" >/dev/null 2>&1 || true
+}
+
+case "${1:-}" in
+  start)
+    pg_start
+    if [ -x scripts/search-node.sh ]; then
+      scripts/search-node.sh start opensearch >&2
+      echo "export HEALTHPULSE_TEST_OPENSEARCH_URL=$(scripts/search-node.sh url opensearch)"
+      if scripts/search-node.sh start elasticsearch >&2; then
+        echo "export HEALTHPULSE_TEST_ELASTICSEARCH_URL=$(scripts/search-node.sh url elasticsearch)"
+      else
+        echo "services: Elasticsearch did not start (see above); its tests will report it" >&2
+      fi
+    fi
+    ;;
+  stop)
+    pg_stop
+    if [ -x scripts/search-node.sh ]; then
+      scripts/search-node.sh stop opensearch >&2 || true
+      scripts/search-node.sh stop elasticsearch >&2 || true
+    fi
+    ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac

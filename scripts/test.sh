@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: install, start services, run every
+# test (unit, integration against real PostgreSQL/OpenSearch/Elasticsearch,
+# e2e in Chromium). Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+. .venv/bin/activate
+eval "$(scripts/services.sh start)"
+trap 'scripts/services.sh stop' EXIT
+mkdir -p test-artifacts
+ruff check .
+set +e
+python -m pytest -p no:cacheprovider --junitxml=test-artifacts/junit.xml "$@"
+rc=$?
+set -e
+# pytest exits 5 when nothing ran: that is a failure here, never a pass.
+[ "$rc" -eq 5 ] && { echo "test.sh: no tests ran" >&2; exit 1; }
+exit "$rc"

@@ -1,0 +1,114 @@
+from datetime import timedelta
+
+import pytest
+
+from healthpulse.core.jobs import JOB_HANDLERS, PermanentJobError, job_handler
+
+CALLS: list[dict] = []
+
+
+@pytest.fixture(autouse=True)
+def handlers():
+    CALLS.clear()
+
+    @job_handler("test.ok")
+    def ok(container, payload):
+        CALLS.append(payload)
+
+    @job_handler("test.flaky")
+    def flaky(container, payload):
+        CALLS.append(payload)
+        if len(CALLS) < payload["fail_times"] + 1:
+            raise RuntimeError(f"boom {len(CALLS)}")
+
+    @job_handler("test.bad")
+    def bad(container, payload):
+        raise PermanentJobError("payload has no 'x'")
+
+    yield
+    for k in ("test.ok", "test.flaky", "test.bad"):
+        JOB_HANDLERS.pop(k, None)
+
+
+def test_job_runs_once_and_is_done(container):
+    jid = container.jobs.enqueue("test.ok", {"n": 1})
+    assert container.worker.run_until_idle() == 1
+    assert CALLS == [{"n": 1}]
+    assert container.jobs.get(jid).state == "done"
+    assert container.worker.run_until_idle() == 0
+
+
+def test_failure_is_retried_with_exponential_backoff(container, clock):
+    jid = container.jobs.enqueue("test.flaky", {"fail_times": 2}, max_attempts=5)
+    container.worker.run_until_idle()
+    job = container.jobs.get(jid)
+    assert job.state == "queued" and job.attempts == 1 and "boom 1" in job.last_error
+    assert job.run_after == clock.now() + timedelta(seconds=2)
+    assert container.worker.run_until_idle() == 0  # not due yet
+    clock.advance(seconds=2)
+    container.worker.run_until_idle()
+    job = container.jobs.get(jid)
+    assert job.attempts == 2 and job.run_after == clock.now() + timedelta(seconds=4)
+    clock.advance(seconds=4)
+    container.worker.run_until_idle()
+    assert container.jobs.get(jid).state == "done"
+    assert len(CALLS) == 3
+
+
+def test_poisoned_job_ends_dead_with_its_error(container, clock):
+    jid = container.jobs.enqueue("test.flaky", {"fail_times": 99}, max_attempts=3)
+    for _ in range(5):
+        container.worker.run_until_idle()
+        clock.advance(minutes=10)
+    job = container.jobs.get(jid)
+    assert job.state == "dead" and job.attempts == 3
+    assert "RuntimeError: boom 3" in job.last_error
+    assert container.jobs.requeue_dead("test.flaky") == 1
+    assert container.jobs.get(jid).state == "queued"
+
+
+def test_permanent_error_goes_dead_at_once(container):
+    jid = container.jobs.enqueue("test.bad", {})
+    container.worker.run_until_idle()
+    job = container.jobs.get(jid)
+    assert job.state == "dead" and job.attempts == 1 and "payload has no 'x'" in job.last_error
+
+
+def test_unknown_kind_is_dead_not_lost_silently(container):
+    jid = container.jobs.enqueue("test.nobody", {})
+    container.worker.run_until_idle()
+    job = container.jobs.get(jid)
+    assert job.state == "dead" and "no handler" in job.last_error
+
+
+def test_job_of_a_dead_worker_is_picked_up_after_the_lease(container, clock):
+    jid = container.jobs.enqueue("test.ok", {"n": 7})
+    crashed = container.jobs.claim("worker-that-dies", lease_seconds=60)
+    assert crashed.id == jid
+    # The worker died without completing: nobody else may take it while the lease holds...
+    assert container.worker.run_until_idle() == 0
+    clock.advance(seconds=61)
+    # ...and after it expires the job runs again.
+    assert container.worker.run_until_idle() == 1
+    job = container.jobs.get(jid)
+    assert job.state == "done" and job.attempts == 2 and CALLS == [{"n": 7}]
+
+
+def test_two_workers_never_claim_the_same_job(container):
+    ids = [container.jobs.enqueue("test.ok", {"n": i}) for i in range(6)]
+    claimed = []
+    while True:
+        a = container.jobs.claim("a")
+        b = container.jobs.claim("b")
+        claimed += [j.id for j in (a, b) if j]
+        if not a and not b:
+            break
+    assert sorted(claimed) == sorted(ids)
+
+
+def test_idempotency_key_deduplicates(container):
+    a = container.jobs.enqueue("test.ok", {"n": 1}, idempotency_key="k1")
+    b = container.jobs.enqueue("test.ok", {"n": 2}, idempotency_key="k1")
+    assert a == b
+    container.worker.run_until_idle()
+    assert CALLS == [{"n": 1}]
