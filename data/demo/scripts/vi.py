@@ -184,4 +184,27 @@ N(33, "hcmc", "VnTin", "suc-khoe/tphcm-tay-chan-mieng",
   """Trung tâm Kiểm soát bệnh tật TP.HCM ghi nhận số ca tay chân miệng tăng trong ba tuần liên tiếp,
   chủ yếu ở trẻ dưới 5 tuổi. Các trường mầm non được yêu cầu tăng cường vệ sinh đồ chơi, lớp học.""")
 
+# --- more -------------------------------------------------------------------------------------
+A(53, "da_nang", "hotline", HOT,
+  """Người dân quận Hải Châu, Đà Nẵng gọi hỏi lịch tiêm vaccine cúm cho người cao tuổi tại trạm y tế
+  phường. Đã cung cấp lịch tiêm và số điện thoại trạm.""")
+A(40, "hcmc", "email", MAIL,
+  """Kính gửi Sở Y tế, ngày 12 vừa qua tôi đưa con vào cấp cứu Bệnh viện Nhi Đồng 1, bác sĩ trực khám
+  qua loa và cho về, đến tối bé co giật phải nhập viện lại. Tôi mong được xem xét trách nhiệm.""")
+N(48, "hanoi", "VnTin", "suc-khoe/bach-mai-lay-so-online",
+  "Bệnh viện Bạch Mai cho phép lấy số khám qua Zalo",
+  """Từ tháng này, người bệnh đến Bệnh viện Bạch Mai có thể lấy số thứ tự và đặt lịch khám qua Zalo,
+  không cần xếp hàng từ sớm. Bệnh viện kỳ vọng giảm một nửa thời gian chờ tại khu tiếp đón.""")
+A(25, "hanoi", "text_appeal", PAKN,
+  """Tôi khám ở Bệnh viện Việt Đức, nộp tiền tạm ứng 5 triệu nhưng khi ra viện nhân viên nói không tìm
+  thấy biên lai, bắt nộp lại. Đề nghị bệnh viện kiểm tra hệ thống thu tiền.""")
+N(15, "da_nang", "Đà Nẵng 24h", "suc-khoe/ngo-doc-banh-mi",
+  "Hơn 40 người nhập viện sau khi ăn bánh mì ở Đà Nẵng",
+  """Hơn 40 người đã phải nhập viện Bệnh viện Đà Nẵng với triệu chứng đau bụng, nôn ói sau khi ăn
+  bánh mì tại một tiệm ở quận Thanh Khê. Cơ quan chức năng đã lấy mẫu xét nghiệm và tạm đình chỉ
+  hoạt động của cơ sở.""")
+A(5, "hcmc", "hotline", HOT,
+  """Người dân TP. Thủ Đức phản ánh trạm y tế phường đóng cửa giờ hành chính, không có người trực để
+  tiêm ngừa dại cho con bị chó cắn. Đã chuyển Trung tâm Y tế TP. Thủ Đức.""")
+
 ITEMS = L.items
