@@ -204,4 +204,27 @@ A(31, "leeds", "text_appeal", FORM,
   """Rang 111 for my dad with chest pain, was told an ambulance would be two hours so we drove him to
   St James's ourselves. Turned out to be a heart attack. Lucky we didn't wait.""")
 
+# --- more -----------------------------------------------------------------------------------
+N(44, "leeds", "Leeds Live Wire", "health/st-james-pharmacy-delays",
+  "Cancer patients in Leeds hit by chemotherapy delays",
+  """Some cancer patients at St James's University Hospital in Leeds have had chemotherapy postponed
+  because of a shortage of pharmacy staff who prepare the drugs. The trust said fewer than 5 per cent
+  of treatments were affected and that urgent cases were being prioritised.""")
+A(38, "manchester", "text_appeal", FORM,
+  """I was discharged from Manchester Royal Infirmary at 11pm with no transport home and no medication,
+  told to 'get it from your GP'. I'm 76 and live alone. That is not acceptable.""")
+N(23, "birmingham", "Brum Courier", "health/birmingham-gp-online-booking",
+  "Birmingham GP practices switch to online triage",
+  """Dozens of GP practices in Birmingham have moved to online triage, asking patients to fill in a form
+  before being offered a call or appointment. Charities have warned that older people without
+  internet access risk being left behind.""")
+A(13, "birmingham", "hotline", LINE,
+  """Caller from Birmingham asking how to get a translated appointment letter for her mother, who reads
+  only Urdu. Advised to request an interpreter via the practice. Resolved on the call.""")
+N(6, "leeds", "Yorkshire Evening Bulletin", "news/measles-school-letter",
+  "Second Leeds school reports measles case",
+  """A second primary school in Leeds has written to parents after a pupil was diagnosed with measles.
+  The UK Health Security Agency said close contacts who were not vaccinated had been advised to stay
+  at home.""")
+
 ITEMS = L.items
