@@ -14,10 +14,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from healthpulse.core.models.base import Base
 from sqlalchemy import Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
-
-from healthpulse.core.models.base import Base
 
 
 class CrawlUrl(Base):

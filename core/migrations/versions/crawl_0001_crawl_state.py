@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 from healthpulse.core.models.base import UTCDateTime
 
 revision = "crawl_0001"

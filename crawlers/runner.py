@@ -1,0 +1,270 @@
+"""Run the source spiders and hand their documents to the core pipeline.
+
+``CrawlRunner.run_once(sources)`` schedules one Scrapy crawler per source on
+the process-wide reactor thread (``crawlers.reactor``) and, in the calling
+thread, consumes the hand-off queue: batches of new ``Document``s go to the
+sink (``container.pipeline.ingest_many`` in production), then — only after
+the sink succeeded — the crawl state is written (seen URLs, validators,
+fingerprints).  A sink failure leaves those URLs unseen, so the next run
+fetches them again: nothing is dropped.  ``run_forever`` repeats due sources
+on their schedules; the schedule state is the ``crawl_runs`` table.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from healthpulse.core.domain import Document
+from healthpulse.crawlers.context import CONTEXT_SETTING, SOURCE_SETTING, HandoffMessage, RunContext
+from healthpulse.crawlers.dedup import DEFAULT_THRESHOLD, StoryIndex
+from healthpulse.crawlers.reactor import call_in_reactor
+from healthpulse.crawlers.settings import build_settings
+from healthpulse.crawlers.sources import SourceConfig
+from healthpulse.crawlers.spiders import spider_for
+from healthpulse.crawlers.state import FINGERPRINT_WINDOW, CrawlStateStore, Validators
+from sqlalchemy import Engine
+
+log = logging.getLogger(__name__)
+
+Sink = Callable[[list[Document]], Any]
+COUNTERS = ("fetched", "new", "duplicates", "not_modified", "errors")
+
+
+@dataclass
+class SourceStats:
+    source_id: str
+    fetched: int = 0
+    new: int = 0
+    duplicates: int = 0
+    not_modified: int = 0
+    errors: int = 0
+    details: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source_id, **{k: getattr(self, k) for k in COUNTERS}, **self.details}
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    started_at: datetime
+    finished_at: datetime
+    sources: list[SourceStats]
+    documents: list[Document] = field(default_factory=list)
+
+    def total(self, key: str) -> int:
+        return sum(getattr(s, key) for s in self.sources)
+
+    def by_source(self) -> dict[str, SourceStats]:
+        return {s.source_id: s for s in self.sources}
+
+
+def document_json(doc: Document) -> str:
+    """The ``--jsonl`` line for a new document."""
+    return json.dumps(
+        {
+            "id": doc.id, "source": doc.source, "url": doc.url, "canonical_url": doc.canonical_url,
+            "title": doc.title, "text": doc.text,
+            "published_at": doc.published_at.isoformat() if doc.published_at else None,
+            "language": doc.language_hint, "story_id": doc.story_id,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class CrawlRunner:
+    def __init__(
+        self,
+        engine: Engine,
+        sink: Sink,
+        *,
+        now: Callable[[], datetime] = _utcnow,
+        scrapy_settings: dict[str, Any] | None = None,
+        jsonl: IO[str] | None = None,
+        story_threshold: float = DEFAULT_THRESHOLD,
+        batch_size: int = 25,
+        on_progress: Callable[[str, dict[str, dict[str, int]]], None] | None = None,
+        keep_documents: bool = False,
+    ):
+        self.state = CrawlStateStore(engine)
+        self.sink = sink
+        self.now = now
+        self.scrapy_settings = scrapy_settings or {}
+        self.jsonl = jsonl
+        self.story_threshold = story_threshold
+        self.batch_size = batch_size
+        self.on_progress = on_progress
+        self.keep_documents = keep_documents
+
+    # -- one run -------------------------------------------------------------------
+    def _story_index(self) -> StoryIndex:
+        index = StoryIndex(threshold=self.story_threshold)
+        index.load(self.state.fingerprints(self.now() - FINGERPRINT_WINDOW))
+        return index
+
+    def _start(self, ctx: RunContext, sources: Sequence[SourceConfig]) -> None:
+        """Runs on the reactor thread."""
+        from scrapy.crawler import CrawlerRunner as ScrapyRunner
+
+        try:
+            runner = ScrapyRunner(build_settings(self.scrapy_settings))
+            crawlers = []
+            for src in sources:
+                base = spider_for(src.kind)
+                custom = {**src.scrapy_overrides(), CONTEXT_SETTING: ctx, SOURCE_SETTING: src.id}
+                spider_cls = type(base.__name__, (base,), {"name": src.id, "custom_settings": custom})
+                crawler = runner.create_crawler(spider_cls)
+                crawlers.append((src.id, crawler))
+                runner.crawl(crawler)
+        except Exception as exc:  # bad settings etc.: end the run with the error instead of hanging
+            log.exception("crawl run %s failed to start", ctx.run_id)
+            ctx.send("finished", payload={"error": str(exc), "scrapy": {}})
+            return
+
+        def finished(result: Any) -> None:
+            scrapy_stats = {source_id: dict(crawler.stats.get_stats()) for source_id, crawler in crawlers}
+            ctx.send("finished", payload={"error": None, "scrapy": scrapy_stats})
+
+        runner.join().addBoth(finished)
+
+    def run_once(self, sources: Sequence[SourceConfig]) -> RunReport:
+        sources = [s for s in sources if s.enabled]
+        started = self.now()
+        ctx = RunContext(uuid.uuid4().hex, self.state, self._story_index(), self.now, {s.id: s for s in sources})
+        report = RunReport(ctx.run_id, started, started, [])
+        if not sources:
+            return report
+        call_in_reactor(self._start, ctx, sources)
+        pending: list[HandoffMessage] = []
+        listings: list[tuple[str, str, Validators]] = []
+        failed_sources: set[str] = set()
+        while True:
+            try:
+                msg = ctx.outbox.get(timeout=0.25)
+            except queue.Empty:
+                self._flush(ctx, pending, failed_sources, report)
+                continue
+            if msg.kind == "document":
+                pending.append(msg)
+                if len(pending) >= self.batch_size:
+                    self._flush(ctx, pending, failed_sources, report)
+            elif msg.kind == "duplicate":
+                self.state.record_article(
+                    msg.payload["urls"], msg.source_id, status="duplicate", document_id=msg.payload["document_id"],
+                    content_hash=None, validators=None, now=self.now(),
+                )
+            elif msg.kind == "listing":
+                url, validators = msg.payload
+                listings.append((msg.source_id, url, validators))
+            elif msg.kind == "finished":
+                self._flush(ctx, pending, failed_sources, report)
+                result = msg.payload
+                break
+        for source_id, url, validators in listings:
+            if source_id not in failed_sources and (validators.etag or validators.last_modified):
+                self.state.record_listing(url, source_id, validators, self.now())
+        report.finished_at = self.now()
+        report.sources = [self._source_stats(ctx, s.id, result["scrapy"].get(s.id, {})) for s in sources]
+        if result["error"]:
+            for stats in report.sources:
+                stats.errors += 1
+                stats.details["start_failed"] = 1
+        for stats in report.sources:
+            self.state.record_run(ctx.run_id, stats.source_id, started, report.finished_at, stats.as_dict())
+            log.info("crawl run=%s %s", ctx.run_id, " ".join(f"{k}={v}" for k, v in stats.as_dict().items()))
+        return report
+
+    def _flush(self, ctx: RunContext, pending: list[HandoffMessage], failed: set[str], report: RunReport) -> None:
+        if not pending:
+            return
+        batch = list(pending)
+        pending.clear()
+        docs = [m.payload["document"] for m in batch]
+        try:
+            self.sink(docs)
+        except Exception:
+            log.exception("hand-off of %d documents failed; they stay unseen and are fetched again next run", len(docs))
+            for m in batch:
+                ctx.count(m.source_id, "errors")
+                ctx.count(m.source_id, "handoff_failed")
+                failed.add(m.source_id)
+            return
+        now = self.now()
+        for m in batch:
+            p = m.payload
+            doc: Document = p["document"]
+            self.state.record_article(
+                p["urls"], m.source_id, status="stored", document_id=doc.id, content_hash=p["content_hash"],
+                validators=p["validators"], now=now, fingerprint=(doc.story_id or doc.id, p["minhash"], p["num_perm"]),
+            )
+            ctx.count(m.source_id, "new")
+            if self.jsonl is not None:
+                self.jsonl.write(document_json(doc) + "\n")
+            if self.keep_documents:
+                report.documents.append(doc)
+        if self.jsonl is not None:
+            self.jsonl.flush()
+        if self.on_progress is not None:
+            self.on_progress(ctx.run_id, ctx.snapshot())
+
+    @staticmethod
+    def _source_stats(ctx: RunContext, source_id: str, scrapy_stats: dict[str, Any]) -> SourceStats:
+        counted = dict(ctx.snapshot().get(source_id, {}))
+        spider_exceptions = sum(v for k, v in scrapy_stats.items() if k.startswith("spider_exceptions/"))
+        stats = SourceStats(
+            source_id=source_id,
+            fetched=int(scrapy_stats.get("downloader/response_count", 0)),
+            new=counted.pop("new", 0),
+            duplicates=counted.pop("duplicates", 0),
+            not_modified=counted.pop("not_modified", 0),
+            errors=counted.pop("errors", 0) + spider_exceptions,
+        )
+        stats.details = {k: int(v) for k, v in sorted(counted.items())}
+        for key in ("retry/count", "downloader/exception_count"):
+            if key in scrapy_stats:
+                stats.details[key.replace("/", "_")] = int(scrapy_stats[key])
+        return stats
+
+    # -- schedules -------------------------------------------------------------------
+    def due_sources(self, sources: Sequence[SourceConfig]) -> tuple[list[SourceConfig], float]:
+        """Sources due now and the seconds until the next one is due."""
+        last = self.state.last_finished()
+        now = self.now()
+        due, wait = [], float("inf")
+        for src in sources:
+            if not src.enabled:
+                continue
+            previous = last.get(src.id)
+            remaining = src.schedule_seconds - (now - previous).total_seconds() if previous else 0
+            if remaining <= 0:
+                due.append(src)
+            else:
+                wait = min(wait, remaining)
+        return due, wait
+
+    def run_forever(
+        self,
+        sources: Sequence[SourceConfig],
+        stop: threading.Event,
+        on_report: Callable[[RunReport], None] | None = None,
+    ) -> None:
+        while not stop.is_set():
+            due, wait = self.due_sources(sources)
+            if due:
+                report = self.run_once(due)
+                if on_report is not None:
+                    on_report(report)
+                continue
+            stop.wait(min(wait, 60.0))
