@@ -27,10 +27,12 @@ log = logging.getLogger(__name__)
 # Modules that register job handlers (``@job_handler``); imported when a container is built.
 JOB_MODULES: list[str] = [
     "healthpulse.core.core_jobs",
+    "healthpulse.alerts.jobs",
 ]
 
 # Post-ingest hooks, as "module:Class"; each class is built with the container.
 HOOKS: list[str] = [
+    "healthpulse.alerts.engine:AlertEngine",
 ]
 
 

@@ -8,7 +8,7 @@ a citizen, and a closed ticket can be reopened.
 from __future__ import annotations
 
 from datetime import datetime
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from healthpulse.core.models.base import Base, UTCDateTime
@@ -109,6 +109,6 @@ class SlaPolicyRow(Base):
     __tablename__ = "sla_policy"
 
     severity: Mapped[str] = mapped_column(String(16), primary_key=True)
-    hours: Mapped[float] = mapped_column()
+    hours: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_by: Mapped[str] = mapped_column(String(200))

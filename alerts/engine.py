@@ -1,0 +1,278 @@
+"""The post-ingest hook: documents → rule firings → grouped alerts → tickets → outbox.
+
+``AlertEngine.on_ingested`` runs inside the pipeline's hook transaction, so
+alerts, tickets and their notification rows commit together (or not at all,
+and the pipeline retries the hook).  Grouping: a firing joins an open alert
+of the same rule with the same ``story_id``, or the same department + topic
+seen within the rule's ``group_window_hours``; a joined alert is announced
+again only when its severity rises, at most once per ``realert_minutes``.
+Every citizen appeal and every alert of severity ≥ ``tickets.min_alert_severity``
+opens a ticket with its SLA deadline.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from healthpulse.alerts import notify
+from healthpulse.alerts.rules.base import Firing, RuleContext, document_department, primary_topic, severity_at_least, short_title
+from healthpulse.alerts.routing import route_department
+from healthpulse.alerts.runtime import AlertsRuntime
+from healthpulse.alerts.sla import sla_hours
+from healthpulse.alerts.tickets import attach_documents, open_ticket, raise_severity
+from healthpulse.core.domain import SEVERITY_ORDER, AlertState, Channel, Document
+from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
+from healthpulse.core.models.appeals import AppealRow
+from healthpulse.core.models.tickets import TicketRow
+
+if TYPE_CHECKING:
+    from healthpulse.core.pipeline import StoredDocument
+
+log = logging.getLogger(__name__)
+APPEAL_CHANNELS = (Channel.VIDEO_APPEAL, Channel.TEXT_APPEAL, Channel.HOTLINE, Channel.EMAIL)
+
+
+@dataclass
+class EngineResult:
+    alerts_opened: list[int] = field(default_factory=list)
+    alerts_joined: list[int] = field(default_factory=list)
+    alerts_recovered: list[int] = field(default_factory=list)
+    tickets_opened: list[int] = field(default_factory=list)
+    notifications: int = 0
+
+
+class AlertProcessor:
+    """One batch's worth of work against one session (the engine and the sweep job use it)."""
+
+    def __init__(self, session: Session, rt: AlertsRuntime, now: datetime):
+        self.s = session
+        self.rt = rt
+        self.now = now
+        self.result = EngineResult()
+        self._sla: dict[str, float] | None = None
+        self.appeal_tickets: dict[str, TicketRow] = {}
+        # Alerts opened in this batch are announced once, at the end, with their final severity.
+        self._unannounced: dict[int, TicketRow | None] = {}
+
+    @property
+    def sla(self) -> dict[str, float]:
+        if self._sla is None:
+            self._sla = sla_hours(self.s, self.rt.settings)
+        return self._sla
+
+    # -- appeals ------------------------------------------------------
+    def open_appeal_tickets(self, docs: list[Document]) -> None:
+        for doc in docs:
+            if doc.channel not in APPEAL_CHANNELS:
+                continue
+            appeal = self.s.scalar(select(AppealRow).where(AppealRow.document_id == doc.id))
+            if appeal is None:
+                log.warning("document %s came in on %s but no appeal refers to it; no ticket", doc.id, doc.channel)
+                continue
+            existing = self.s.scalar(select(TicketRow).where(TicketRow.appeal_id == appeal.id))
+            if existing is not None:
+                attach_documents(self.s, existing, [doc.id], self.now)
+                self.appeal_tickets[doc.id] = existing
+                continue
+            a = doc.analysis
+            severity = (a.severity if a is not None and a.severity else None) or self.rt.rules.appeals.default_severity
+            dep = route_department(self.rt, appeal.department_id or document_department(doc))
+            t = open_ticket(
+                self.s, origin="appeal", severity=severity, title=short_title(doc), now=self.now,
+                sla_hours=self.sla[severity], department_id=dep, appeal_id=appeal.id, channel=str(doc.channel),
+                topic=appeal.topic or primary_topic(doc), has_citizen=True,
+                citizen_language=appeal.language or (a.language if a else None), document_ids=[doc.id],
+            )
+            self.appeal_tickets[doc.id] = t
+            self.result.tickets_opened.append(t.id)
+            self.result.notifications += notify.announce_appeal(self.s, self.rt, t, appeal, [doc.id], self.now)
+
+    # -- rules --------------------------------------------------------
+    def _already_alerted(self, rule_id: str, doc_ids: list[str]) -> set[str]:
+        if not doc_ids:
+            return set()
+        return set(self.s.scalars(
+            select(AlertDocumentRow.document_id).join(AlertRow, AlertRow.id == AlertDocumentRow.alert_id)
+            .where(AlertRow.rule_id == rule_id, AlertDocumentRow.document_id.in_(doc_ids))))
+
+    def evaluate(self, docs: list[Document]) -> None:
+        ctx = RuleContext(self.s, self.now, self.rt.departments)
+        for rule in self.rt.rules.rules:
+            seen = self._already_alerted(rule.id, [d.id for d in docs])
+            fresh = [d for d in docs if d.id not in seen and d.analysis is not None]
+            if not fresh:
+                continue
+            for firing in rule.evaluate(ctx, fresh):
+                self.handle(firing)
+                self.s.flush()
+        self.announce_new()
+
+    def tick(self) -> None:
+        ctx = RuleContext(self.s, self.now, self.rt.departments)
+        for rule in self.rt.rules.rules:
+            for firing in rule.tick(ctx):
+                self.handle(firing)
+        self.announce_new()
+
+    # -- firings → alerts ---------------------------------------------
+    def handle(self, f: Firing) -> AlertRow | None:
+        if f.kind == "recover":
+            return self._recover(f)
+        dep = route_department(self.rt, f.department_id)
+        alert = self._group(f, dep) if f.group else None
+        if alert is None:
+            return self._open(f, dep)
+        self._join(alert, f)
+        return alert
+
+    def _rule_config(self, rule_id: str) -> Any:
+        return next(r.config for r in self.rt.rules.rules if r.id == rule_id)
+
+    def _group(self, f: Firing, dep: str | None) -> AlertRow | None:
+        cfg = self._rule_config(f.rule_id)
+        base = select(AlertRow).where(AlertRow.rule_id == f.rule_id, AlertRow.kind == "fire",
+                                      AlertRow.state != AlertState.RESOLVED.value)
+        if f.story_id:
+            hit = self.s.scalars(base.where(AlertRow.story_id == f.story_id).order_by(AlertRow.id)).first()
+            if hit is not None:
+                return hit
+        if f.topic:
+            same_dep = AlertRow.department_id.is_(None) if dep is None else AlertRow.department_id == dep
+            since = self.now - timedelta(hours=cfg.group_window_hours)
+            return self.s.scalars(base.where(same_dep, AlertRow.topic == f.topic, AlertRow.last_seen_at >= since)
+                                  .order_by(AlertRow.last_seen_at.desc())).first()
+        return None
+
+    def _add_docs(self, alert: AlertRow, doc_ids: list[str]) -> list[str]:
+        have = set(self.s.scalars(select(AlertDocumentRow.document_id).where(AlertDocumentRow.alert_id == alert.id)))
+        new = [d for d in dict.fromkeys(doc_ids) if d not in have]
+        for d in new:
+            self.s.add(AlertDocumentRow(alert_id=alert.id, document_id=d, added_at=self.now))
+        alert.document_count = len(have) + len(new)
+        return new
+
+    def _open(self, f: Firing, dep: str | None) -> AlertRow:
+        alert = AlertRow(rule_id=f.rule_id, rule_type=f.rule_type, kind="fire", department_id=dep, topic=f.topic,
+                         story_id=f.story_id, severity=f.severity, state=AlertState.OPEN.value, title=f.title[:1000],
+                         reason=f.reason, details={k: v for k, v in f.details.items() if not callable(v)},
+                         document_count=0, fired_at=self.now, last_seen_at=self.now, notifications_sent=0)
+        self.s.add(alert)
+        self.s.flush()
+        self._add_docs(alert, f.document_ids)
+        if f.on_alert is not None:
+            f.on_alert(alert.id)
+        ticket = self._ticket_for(alert, f)
+        self.result.alerts_opened.append(alert.id)
+        self._unannounced[alert.id] = ticket
+        return alert
+
+    def announce_new(self) -> None:
+        for alert_id in list(self._unannounced):
+            alert = self.s.get(AlertRow, alert_id)
+            ticket = self.s.scalar(select(TicketRow).where(TicketRow.alert_id == alert_id)) or self._unannounced[alert_id]
+            if alert is not None:
+                self._announce(alert, "alert", ticket)
+        self._unannounced.clear()
+
+    def _join(self, alert: AlertRow, f: Firing) -> None:
+        new_docs = self._add_docs(alert, f.document_ids)
+        alert.last_seen_at = self.now
+        if not alert.story_id and f.story_id:
+            alert.story_id = f.story_id
+        self.result.alerts_joined.append(alert.id)
+        ticket = self.s.scalar(select(TicketRow).where(TicketRow.alert_id == alert.id))
+        if ticket is not None and new_docs:
+            attach_documents(self.s, ticket, new_docs, self.now)
+        if SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[alert.severity]:
+            alert.severity = f.severity
+            if ticket is not None:
+                raise_severity(self.s, ticket, f.severity, self.sla[f.severity], self.now)
+        if ticket is None:
+            ticket = self._ticket_for(alert, f)
+        if alert.id in self._unannounced:
+            return
+        cfg = self._rule_config(alert.rule_id)
+        escalated = SEVERITY_ORDER[alert.severity] > SEVERITY_ORDER.get(alert.notified_severity or "", 0)
+        quiet = alert.last_notified_at is None or self.now - alert.last_notified_at >= timedelta(minutes=cfg.realert_minutes)
+        if escalated and quiet:
+            self._announce(alert, "escalation", ticket)
+
+    def _ticket_for(self, alert: AlertRow, f: Firing) -> TicketRow | None:
+        """The alert's ticket: an appeal's own ticket when the alert is about it, else a new one if severe enough."""
+        for doc_id in f.document_ids:
+            t = self.appeal_tickets.get(doc_id)
+            if t is not None:
+                if t.alert_id is None:
+                    t.alert_id = alert.id
+                raise_severity(self.s, t, alert.severity, self.sla[alert.severity], self.now)
+                return t
+        if not severity_at_least(alert.severity, self.rt.rules.tickets.min_alert_severity):
+            return None
+        channels = [self._channel_of(d) for d in f.document_ids]
+        t = open_ticket(self.s, origin="alert", severity=alert.severity, title=alert.title, now=self.now,
+                        sla_hours=self.sla[alert.severity], department_id=alert.department_id, alert_id=alert.id,
+                        channel=next((c for c in channels if c), None), topic=alert.topic, document_ids=f.document_ids)
+        self.result.tickets_opened.append(t.id)
+        return t
+
+    def _channel_of(self, doc_id: str) -> str | None:
+        from healthpulse.core.models.documents import DocumentRow
+
+        return self.s.scalar(select(DocumentRow.channel).where(DocumentRow.id == doc_id))
+
+    def _recover(self, f: Firing) -> AlertRow | None:
+        alert = self.s.get(AlertRow, f.alert_id) if f.alert_id else None
+        if alert is None or alert.state == AlertState.RESOLVED.value:
+            return None
+        alert.state = AlertState.RESOLVED.value
+        alert.resolved_at = self.now
+        alert.resolved_by = "system:recovery"
+        alert.reason = f"{alert.reason or ''} — {f.reason}".strip(" —")
+        self.result.alerts_recovered.append(alert.id)
+        self._announce(alert, "recovery", self.s.scalar(select(TicketRow).where(TicketRow.alert_id == alert.id)))
+        return alert
+
+    def _announce(self, alert: AlertRow, event: str, ticket: TicketRow | None) -> None:
+        self.s.flush()
+        self.result.notifications += notify.announce_alert(self.s, self.rt, alert, event, self.now, ticket)
+
+
+def process_documents(session: Session, rt: AlertsRuntime, docs: list[Document], now: datetime) -> EngineResult:
+    """Appeal tickets, then every rule over ``docs``; the whole effect stays in ``session``."""
+    p = AlertProcessor(session, rt, now)
+    p.open_appeal_tickets(docs)
+    p.evaluate(docs)
+    session.flush()
+    return p.result
+
+
+class AlertEngine:
+    """The core ``PostIngestHook`` that raises alerts and opens tickets for stored documents."""
+
+    def __init__(self, container: Any):
+        self.container = container
+
+    @property
+    def runtime(self) -> AlertsRuntime:
+        return AlertsRuntime.of(self.container)
+
+    def on_ingested(self, session: Session, stored: list[StoredDocument]) -> None:
+        from healthpulse.alerts.jobs import schedule_delivery, schedule_sweep
+
+        rt = self.runtime
+        now = rt.clock.now()
+        result = process_documents(session, rt, [sd.document for sd in stored], now)
+        if result.notifications:
+            schedule_delivery(session, self.container.jobs, now)
+        if result.tickets_opened or result.alerts_opened:
+            schedule_sweep(session, self.container.jobs, rt, now)
+        if result.alerts_opened or result.tickets_opened:
+            log.info("alerts: opened=%s joined=%s tickets=%s notifications=%s", result.alerts_opened,
+                     sorted(set(result.alerts_joined)), result.tickets_opened, result.notifications)
+

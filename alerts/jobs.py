@@ -1,0 +1,88 @@
+"""Background jobs of the alerts area on the core queue.
+
+- ``alerts.deliver``: drain the notification outbox; while rows wait for a
+  retry it schedules itself for the earliest one, so a mail server or
+  receiver that is down delays delivery but loses nothing.
+- ``alerts.sweep``: every ``tickets.sweep_minutes``: SLA breaches →
+  escalation notices, spike recoveries when no document arrives, and the
+  daily digest at ``digest.hour_utc``.  It schedules its next run.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from datetime import datetime, timedelta, UTC
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from healthpulse.alerts import notify
+from healthpulse.alerts.notifiers.registry import build_notifiers
+from healthpulse.alerts.outbox import deliver_due
+from healthpulse.alerts.runtime import AlertsRuntime
+from healthpulse.alerts.sla import sweep_breaches
+from healthpulse.core.jobs import job_handler
+from healthpulse.core.models.alerts import NotificationRow
+
+log = logging.getLogger(__name__)
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def schedule_delivery(session: Session | None, jobs: Any, now: datetime, run_after: datetime | None = None) -> None:
+    """Make sure a deliver job runs at ``run_after`` (default now); one job per due time."""
+    when = run_after or now
+    jobs.enqueue("alerts.deliver", {}, idempotency_key=f"alerts.deliver@{when.isoformat()}", run_after=when,
+                 max_attempts=10, session=session)
+
+
+def _next_slot(now: datetime, minutes: float) -> datetime:
+    size = minutes * 60
+    return EPOCH + timedelta(seconds=(math.floor((now - EPOCH).total_seconds() / size) + 1) * size)
+
+
+def schedule_sweep(session: Session | None, jobs: Any, rt: AlertsRuntime, now: datetime) -> None:
+    when = _next_slot(now, rt.rules.tickets.sweep_minutes)
+    jobs.enqueue("alerts.sweep", {}, idempotency_key=f"alerts.sweep@{when.isoformat()}", run_after=when, session=session)
+
+
+@job_handler("alerts.deliver")
+def deliver_job(container: Any, payload: dict[str, Any]) -> None:
+    rt = AlertsRuntime.of(container)
+    now = rt.clock.now()
+    report = deliver_due(container.session_factory, build_notifiers(container.settings, rt.rules.delivery.timeout_seconds),
+                         now, rt.rules.delivery)
+    if report.sent or report.retry or report.dead:
+        log.info("alerts.deliver sent=%d retry=%d dead=%d", report.sent, report.retry, report.dead)
+    if report.next_due is not None:
+        schedule_delivery(None, container.jobs, now, max(report.next_due, now))
+
+
+def run_sweep(session: Session, rt: AlertsRuntime, now: datetime) -> dict[str, Any]:
+    """One sweep in ``session``: breaches, spike ticks, digest (if it is digest time)."""
+    from healthpulse.alerts.engine import AlertProcessor
+
+    breached = sweep_breaches(session, rt, now)
+    proc = AlertProcessor(session, rt, now)
+    proc.tick()
+    digests = 0
+    if rt.rules.digest.departments and now.hour == rt.rules.digest.hour_utc:
+        digests = notify.build_digests(session, rt, now)
+    session.flush()
+    pending = session.scalar(select(NotificationRow.id).where(NotificationRow.state == "pending").limit(1))
+    return {"breached": breached, "recovered": proc.result.alerts_recovered, "digests": digests,
+            "pending": pending is not None}
+
+
+@job_handler("alerts.sweep")
+def sweep_job(container: Any, payload: dict[str, Any]) -> None:
+    rt = AlertsRuntime.of(container)
+    now = rt.clock.now()
+    with container.session() as s:
+        out = run_sweep(s, rt, now)
+        if out["pending"]:
+            schedule_delivery(s, container.jobs, now)
+        schedule_sweep(s, container.jobs, rt, now)
+    if out["breached"] or out["recovered"] or out["digests"]:
+        log.info("alerts.sweep breached=%s recovered=%s digests=%s", out["breached"], out["recovered"], out["digests"])

@@ -1,0 +1,1 @@
+"""Notification channels (``…Notifier``), registered by name in ``registry``."""

@@ -1,0 +1,147 @@
+"""The rules file: which rules run, plus appeal, triage, delivery and digest options.
+
+Validated with ``core.config_files`` so an error names the file, the line,
+the rule (its ``id``) and the field, e.g.
+``rules.yaml:14: rules[2].spike.min_count (entry 'flu-spike'): Input should be greater than or equal to 1``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from healthpulse.alerts.rules.base import Rule
+from healthpulse.alerts.rules.registry import RULE_TYPES, build_rule, rule_config_union
+from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
+from healthpulse.core.departments import DepartmentsFile
+from healthpulse.core.domain import Severity
+
+DEFAULT_RULES_FILE = Path(__file__).parent / "default_rules.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AppealOptions(_Strict):
+    default_severity: Severity = "medium"
+
+
+class TriageOptions(_Strict):
+    """Contacts for alerts with no department (the admins' triage queue)."""
+
+    email: str | None = None
+    webhook: str | None = None
+    language: str = "en"
+
+
+class DeliveryOptions(_Strict):
+    max_attempts: int = Field(default=30, ge=1)
+    base_backoff_seconds: float = Field(default=15.0, gt=0)
+    max_backoff_seconds: float = Field(default=3600.0, gt=0)
+    timeout_seconds: float = Field(default=10.0, gt=0)
+
+
+class DigestOptions(_Strict):
+    """Departments listed here get one daily e-mail instead of one per alert."""
+
+    departments: list[str] = Field(default_factory=list)
+    hour_utc: int = Field(default=7, ge=0, le=23)
+
+
+class TicketOptions(_Strict):
+    min_alert_severity: Severity = "medium"
+    survey_days: float = Field(default=14.0, gt=0)
+    sweep_minutes: float = Field(default=5.0, gt=0)
+
+
+def _rules_file_model() -> type[BaseModel]:
+    union = rule_config_union()
+
+    class RulesFile(_Strict):
+        version: int = 1
+        rules: list[union] = Field(default_factory=list)  # type: ignore[valid-type]
+        appeals: AppealOptions = Field(default_factory=AppealOptions)
+        triage: TriageOptions = Field(default_factory=TriageOptions)
+        delivery: DeliveryOptions = Field(default_factory=DeliveryOptions)
+        digest: DigestOptions = Field(default_factory=DigestOptions)
+        tickets: TicketOptions = Field(default_factory=TicketOptions)
+
+        @model_validator(mode="after")
+        def _unique_ids(self) -> Any:
+            seen: set[str] = set()
+            for r in self.rules:
+                if r.id in seen:
+                    raise ValueError(f"duplicate rule id '{r.id}'")
+                seen.add(r.id)
+            return self
+
+    return RulesFile
+
+
+RulesFile = _rules_file_model()
+
+
+class RuleSet:
+    """The loaded rules file: rule instances plus the options the engine needs."""
+
+    def __init__(self, config: Any, path: Path):
+        self.config = config
+        self.path = path
+        self.rules: list[Rule] = [build_rule(r) for r in config.rules if r.enabled]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.config, name)
+
+
+def check_departments(config: Any, path: Path, departments: DepartmentsFile) -> None:
+    """Department ids a rule names must exist in the departments file."""
+    if not departments.departments:
+        return
+    problems = []
+    known = set(departments.ids)
+    for i, r in enumerate(config.rules):
+        deps = [getattr(r, "department", None), *(getattr(r, "departments", None) or [])]
+        for d in deps:
+            if d is not None and d not in known:
+                problems.append(f"{path}: rules[{i}].department (entry '{r.id}'): unknown department '{d}'")
+    for d in config.digest.departments:
+        if d not in known:
+            problems.append(f"{path}: digest.departments: unknown department '{d}'")
+    if problems:
+        raise ConfigError(path, problems)
+
+
+class _TaglessErrors:
+    """A ValidationError seen without the discriminator tag in its locations.
+
+    pydantic reports ``rules[2].spike.min_count``; the file has no ``spike``
+    key, so the tag is dropped to let the line lookup reach ``min_count``.
+    """
+
+    def __init__(self, err: ValidationError):
+        self.err = err
+
+    def errors(self) -> list[dict[str, Any]]:
+        out = []
+        for e in self.err.errors():
+            loc = list(e["loc"])
+            if len(loc) >= 3 and loc[0] == "rules" and isinstance(loc[1], int) and loc[2] in RULE_TYPES:
+                del loc[2]
+            out.append({**e, "loc": tuple(loc)})
+        return out
+
+
+def load_rules(path: str | Path | None = None, departments: DepartmentsFile | None = None) -> RuleSet:
+    """Load and validate a rules file (the bundled default when ``path`` is None)."""
+    p = Path(path) if path else DEFAULT_RULES_FILE
+    data, root = read_yaml(p)
+    try:
+        config = RulesFile.model_validate(data if data is not None else {})
+    except ValidationError as err:
+        raise ConfigError(p, format_validation_error(p, _TaglessErrors(err), data, root)) from None  # type: ignore[arg-type]
+    if departments is not None:
+        check_departments(config, p, departments)
+    return RuleSet(config, p)
