@@ -1,0 +1,127 @@
+"""Synthetic video appeals (espeak-ng speech + an ffmpeg test picture).
+
+Used by the tests and ``benchmarks/transcribe.py`` so that they run on real
+media without shipping recordings.  Needs Debian's ``ffmpeg`` and
+``espeak-ng``.  Files are cached by their recipe: a second call with the same
+arguments returns the existing file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import ffmpeg
+
+# Voices and speeds that Whisper base understands best among espeak-ng's
+# (measured; Russian needs a slower, lower voice to be recognisable at all).
+VOICES = {
+    "en": ("en-us", 150, 50),
+    "ru": ("ru+m3", 135, 35),
+    "vi": ("vi", 140, 50),
+    "ar": ("ar", 140, 50),
+    "fa": ("fa", 140, 50),
+}
+FORMATS = {
+    "mp4": {"vcodec": "libx264", "acodec": "aac", "pix_fmt": "yuv420p", "preset": "ultrafast"},
+    "webm": {"vcodec": "libvpx", "acodec": "libopus", "deadline": "realtime", "cpu-used": 8},
+    "webm-vp9": {"vcodec": "libvpx-vp9", "acodec": "libopus", "deadline": "realtime", "cpu-used": 8},
+    "mkv": {"vcodec": "libx264", "acodec": "libopus", "pix_fmt": "yuv420p", "preset": "ultrafast"},
+    "mov": {"vcodec": "libx264", "acodec": "aac", "pix_fmt": "yuv420p", "preset": "ultrafast"},
+}
+
+
+def have_tools() -> bool:
+    return bool(shutil.which("ffmpeg") and shutil.which("espeak-ng"))
+
+
+def _key(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
+
+
+def speech_wav(text: str, language: str, out_dir: Path) -> Path:
+    """espeak-ng speech for ``text`` as a WAV file."""
+    voice, speed, pitch = VOICES[language]
+    target = out_dir / f"speech-{language}-{_key(text, voice, speed, pitch)}.wav"
+    if not target.exists():
+        out_dir.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp.wav")
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", str(tmp), text],
+            check=True,
+            capture_output=True,
+        )
+        os.replace(tmp, target)
+    return target
+
+
+def make_video(
+    out_dir: Path,
+    *,
+    audio: Path | None = None,
+    fmt: str = "mp4",
+    seconds: float | None = None,
+    silent_audio: bool = False,
+    size: str = "320x240",
+    pad_seconds: float = 0.5,
+) -> Path:
+    """A test-pattern video with ``audio`` (padded with a little silence), or silence, or no audio track."""
+    ext = {"webm-vp9": "webm"}.get(fmt, fmt)
+    target = out_dir / f"video-{_key(str(audio), fmt, seconds, silent_audio, size, pad_seconds)}.{ext}"
+    if target.exists():
+        return target
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if audio is not None:
+        length = float(ffmpeg.probe(str(audio))["format"]["duration"]) + 2 * pad_seconds
+    else:
+        length = seconds or 3.0
+    video = ffmpeg.input(f"testsrc=size={size}:rate=15:duration={length}", f="lavfi")
+    streams = [video]
+    if audio is not None:
+        delay = int(pad_seconds * 1000)
+        streams.append(ffmpeg.input(str(audio)).audio.filter("adelay", f"{delay}|{delay}").filter("apad"))
+    elif silent_audio:
+        streams.append(ffmpeg.input(f"anullsrc=r=48000:cl=mono:d={length}", f="lavfi"))
+    tmp = target.with_name(f".{target.stem}.tmp.{ext}")
+    options = dict(FORMATS[fmt])
+    options["t"] = length
+    ffmpeg.output(*streams, str(tmp), **options).global_args("-v", "error").overwrite_output().run(
+        capture_stdout=True, capture_stderr=True
+    )
+    os.replace(tmp, target)
+    return target
+
+
+def concat_speech(texts: list[str], language: str, out_dir: Path, target_seconds: float) -> Path:
+    """Speech of ``texts`` repeated until it lasts about ``target_seconds`` (for the RTF benchmark)."""
+    parts = [speech_wav(text, language, out_dir) for text in texts]
+    target = out_dir / f"long-{language}-{_key(texts, target_seconds)}.wav"
+    if target.exists():
+        return target
+    padded = []
+    for part in parts:
+        out = part.with_name(f"{part.stem}-padded.wav")
+        if not out.exists():
+            ffmpeg.input(str(part)).audio.filter("apad", pad_dur=0.6).output(str(out), ar=22050, ac=1).global_args(
+                "-v", "error"
+            ).overwrite_output().run(capture_stdout=True, capture_stderr=True)
+        padded.append((out, float(ffmpeg.probe(str(out))["format"]["duration"])))
+    sequence: list[Path] = []
+    total = 0.0
+    while total < target_seconds:
+        for part, length in padded:
+            sequence.append(part)
+            total += length
+            if total >= target_seconds:
+                break
+    listing = target.with_suffix(".txt")
+    listing.write_text("".join(f"file '{p}'\n" for p in sequence))
+    tmp = target.with_suffix(".tmp.wav")
+    ffmpeg.input(str(listing), f="concat", safe=0).output(str(tmp), t=target_seconds).global_args(
+        "-v", "error"
+    ).overwrite_output().run(capture_stdout=True, capture_stderr=True)
+    os.replace(tmp, target)
+    return target

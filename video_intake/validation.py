@@ -1,0 +1,213 @@
+"""Decide whether an uploaded file is a video appeal we can process.
+
+ffprobe (through ffmpeg-python) reads the real container and codecs — the
+file name and the browser's MIME type are never trusted.  Every refusal is a
+``VideoRejected`` with a stable ``code`` (for the API and tests) and a
+human-readable ``reason`` (shown to the citizen).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ffmpeg
+
+log = logging.getLogger(__name__)
+
+# ffprobe's format_name is a comma list: "mov,mp4,m4a,3gp,3g2,mj2" or "matroska,webm".
+ALLOWED_FORMATS = {"mov", "mp4", "matroska", "webm"}
+ALLOWED_VIDEO_CODECS = {"h264", "vp8", "vp9", "av1"}
+ALLOWED_AUDIO_CODECS = {"aac", "opus"}
+# Stream types ffprobe reports for still images; a JPEG "video" is a photo.
+IMAGE_CODECS = {"mjpeg", "png", "gif", "webp", "bmp", "tiff", "jpeg2000"}
+
+
+class VideoRejected(ValueError):
+    """A file that is not an acceptable video appeal; ``reason`` is safe to show the citizen."""
+
+    def __init__(self, code: str, reason: str):
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    container: str
+    video_codec: str
+    audio_codec: str
+    duration: float
+    width: int
+    height: int
+    size: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "container": self.container,
+            "video_codec": self.video_codec,
+            "audio_codec": self.audio_codec,
+            "duration": self.duration,
+            "width": self.width,
+            "height": self.height,
+            "size": self.size,
+        }
+
+
+# Leading bytes of files people pick by mistake: refused before ffprobe guesses from the extension.
+MAGIC = [
+    (b"MZ", "program", "This is a program (.exe), not a video."),
+    (b"\x7fELF", "program", "This is a program, not a video."),
+    (b"PK\x03\x04", "archive", "This is a ZIP archive, not a video. Please upload the video itself."),
+    (b"PK\x05\x06", "archive", "This is a ZIP archive, not a video. Please upload the video itself."),
+    (b"Rar!", "archive", "This is a RAR archive, not a video. Please upload the video itself."),
+    (b"7z\xbc\xaf", "archive", "This is a 7-Zip archive, not a video. Please upload the video itself."),
+    (b"%PDF", "document", "This is a PDF document, not a video."),
+    (b"\xff\xd8\xff", "image", "This is a picture, not a video. Please record or choose a video."),
+    (b"\x89PNG", "image", "This is a picture, not a video. Please record or choose a video."),
+    (b"GIF8", "image", "This is a picture, not a video. Please record or choose a video."),
+]
+DAMAGED = "The video is damaged or incomplete (the upload may have been cut off)."
+
+
+def _sniff(path: Path) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    for magic, code, reason in MAGIC:
+        if head.startswith(magic):
+            raise VideoRejected(code, reason)
+
+
+def _looks_like_mp4(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(12)
+    return head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free")
+
+
+def _probe(path: Path) -> dict[str, Any]:
+    try:
+        return ffmpeg.probe(str(path), count_packets=None)
+    except ffmpeg.Error as err:
+        detail = (err.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        log.info("ffprobe refused path=%s detail=%s", path, detail[-1:] if detail else "")
+        if _looks_like_mp4(path) and any("moov atom not found" in line for line in detail):
+            raise VideoRejected("damaged", DAMAGED) from None
+        raise VideoRejected("not_a_video", "The file is not a video we can read (unknown or damaged format).") from None
+    except json.JSONDecodeError:
+        raise VideoRejected("not_a_video", "The file is not a video we can read.") from None
+
+
+def _container(format_name: str) -> str | None:
+    names = set(format_name.split(","))
+    if "webm" in names or "matroska" in names:
+        return "webm" if "webm" in names and "matroska" not in names else "matroska"
+    if names & {"mov", "mp4"}:
+        return "mp4"
+    return None
+
+
+def _duration(probe: dict[str, Any], streams: list[dict[str, Any]]) -> float | None:
+    candidates = [probe.get("format", {}).get("duration")] + [s.get("duration") for s in streams]
+    for value in candidates:
+        try:
+            if value is not None and float(value) > 0:
+                return float(value)
+        except ValueError:
+            continue
+    return None
+
+
+def _decode_audio(path: Path) -> float:
+    """Decode the whole audio track; returns how long it played.
+
+    Catches files whose header is fine but whose data is cut off, and gives
+    the duration of streams whose header has none (MediaRecorder WebM).
+    """
+    damaged = VideoRejected("damaged", DAMAGED)
+    try:
+        _, err = (
+            ffmpeg.input(str(path))
+            .output("-", format="null", map="0:a:0")
+            .global_args("-v", "error", "-stats", "-xerror")
+            .run(capture_stdout=True, capture_stderr=True)
+        )
+    except ffmpeg.Error as exc:
+        detail = (exc.stderr or b"").decode("utf-8", "replace").strip()
+        log.info("decode failed path=%s detail=%s", path, detail[-200:])
+        raise damaged from None
+    text = (err or b"").decode("utf-8", "replace")
+    if "Invalid data" in text or "partial file" in text or "Truncat" in text:
+        raise damaged
+    played = 0.0
+    for line in text.splitlines():
+        if "time=" in line:
+            stamp = line.split("time=")[1].split()[0]
+            try:
+                h, m, s = stamp.split(":")
+                played = int(h) * 3600 + int(m) * 60 + float(s)
+            except ValueError:
+                continue
+    return played
+
+
+def validate_video(path: str | Path, *, min_seconds: float, max_seconds: float) -> VideoInfo:
+    """Probe and check a file; returns its facts or raises ``VideoRejected`` with the reason."""
+    path = Path(path)
+    size = path.stat().st_size if path.exists() else 0
+    if size == 0:
+        raise VideoRejected("empty", "The file is empty.")
+    _sniff(path)
+    probe = _probe(path)
+    fmt = probe.get("format", {})
+    streams = probe.get("streams", [])
+    container = _container(fmt.get("format_name", ""))
+    codecs = {s.get("codec_name") for s in streams}
+    if codecs & IMAGE_CODECS and not container:
+        raise VideoRejected("image", "This is a picture, not a video. Please record or choose a video.")
+    if container is None:
+        raise VideoRejected(
+            "unsupported_container",
+            f"Unsupported file type ({fmt.get('format_name', 'unknown')}); use MP4, WebM, MOV or MKV.",
+        )
+    video = next((s for s in streams if s.get("codec_type") == "video" and s.get("codec_name") not in IMAGE_CODECS), None)
+    if video is None:
+        raise VideoRejected("no_video", "The file has no video track.")
+    if video.get("codec_name") not in ALLOWED_VIDEO_CODECS:
+        raise VideoRejected(
+            "unsupported_video_codec",
+            f"Unsupported video codec {video.get('codec_name')}; use H.264, VP8, VP9 or AV1.",
+        )
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    if audio is None:
+        raise VideoRejected("no_audio", "The video has no sound; we need to hear your appeal.")
+    if audio.get("codec_name") not in ALLOWED_AUDIO_CODECS:
+        raise VideoRejected(
+            "unsupported_audio_codec",
+            f"Unsupported audio codec {audio.get('codec_name')}; use AAC or Opus.",
+        )
+    header_duration = _duration(probe, [video, audio])
+    if header_duration is not None and header_duration > max_seconds:
+        raise VideoRejected("too_long", f"The video is too long ({header_duration:.0f} s; at most {max_seconds:g} s).")
+    played = _decode_audio(path)
+    # MediaRecorder WebM has no duration in its header: then what decoding played counts.
+    duration = header_duration or played
+    if header_duration and played < header_duration - max(1.0, 0.1 * header_duration):
+        # The header promises more than the data holds: a cut-off upload.
+        log.info("truncated path=%s header=%.2f played=%.2f", path, header_duration, played)
+        raise VideoRejected("damaged", DAMAGED)
+    if duration < min_seconds:
+        raise VideoRejected("too_short", f"The video is too short ({duration:.1f} s; at least {min_seconds:g} s).")
+    if duration > max_seconds:
+        raise VideoRejected("too_long", f"The video is too long ({duration:.0f} s; at most {max_seconds:g} s).")
+    return VideoInfo(
+        container=container,
+        video_codec=video["codec_name"],
+        audio_codec=audio["codec_name"],
+        duration=round(duration, 3),
+        width=int(video.get("width") or 0),
+        height=int(video.get("height") or 0),
+        size=size,
+    )
