@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
 
-DEFAULT_SLA_HOURS = {"critical": 4, "high": 24, "medium": 72, "low": 168}
+DEFAULT_SLA_HOURS: dict[str, float] = {"critical": 4, "high": 24, "medium": 72, "low": 168}
 
 
 class Settings(BaseSettings):
