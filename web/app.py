@@ -17,6 +17,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from healthpulse.web.i18n import init_i18n
 from healthpulse.web.security import RateLimiter, init_security
+from healthpulse.web.templating import init_templating
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +88,24 @@ def create_app(settings: Any = None, container: Any = None, *, demo: bool = Fals
     csrf.init_app(app)
     init_i18n(app)
     init_security(app)
+    init_templating(app)
     _register_blueprints(app)
+    _register_error_pages(app)
     return app
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask import render_template, request
+    from healthpulse.web.blueprints.api import api_http_error
+    from werkzeug.exceptions import HTTPException
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException) -> Any:
+        if request.path.startswith("/api/"):
+            return api_http_error(err)
+        if err.code is None or err.code < 400:
+            return err
+        return render_template("error.html", code=err.code, name=err.name), err.code
 
 
 def _load_settings() -> Any:

@@ -1,7 +1,248 @@
-"""admin blueprint (being built)."""
+"""Administration: users and roles, API tokens, departments, FAQ, rules (validated), SLA hours."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from healthpulse.core.models.users import ROLES
+from healthpulse.web import labels
+from healthpulse.web.context import container, current_principal, db, require_role
+from healthpulse.web.i18n import UI_LANGUAGES
+from healthpulse.web.services import faq as faq_svc
+from healthpulse.web.services import rules as rules_svc
+from healthpulse.web.services import users as user_svc
+from wtforms import BooleanField, DecimalField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@require_role("admin")
+def _admins_only() -> None:
+    return None
+
+
+class UserForm(FlaskForm):
+    username = StringField(validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(validators=[Optional(), Length(min=user_svc.MIN_PASSWORD_LENGTH, max=256)])
+    role = SelectField(choices=[(r, r) for r in ROLES])
+    department = SelectField(validators=[Optional()])
+    active = BooleanField(default=True)
+
+
+class TokenForm(FlaskForm):
+    name = StringField(validators=[DataRequired(), Length(max=100)])
+
+
+class EmptyForm(FlaskForm):
+    pass
+
+
+class FaqForm(FlaskForm):
+    topic = SelectField(choices=[(k, str(v)) for k, v in labels.TOPICS.items()])
+    language = SelectField(choices=[(code, code) for code in UI_LANGUAGES])
+    question = StringField(validators=[DataRequired(), Length(max=500)])
+    answer = TextAreaField(validators=[DataRequired(), Length(max=10000)])
+    position = IntegerField(default=0, validators=[Optional(), NumberRange(min=0, max=10000)])
+    published = BooleanField(default=True)
+
+
+class RulesForm(FlaskForm):
+    text = TextAreaField(validators=[DataRequired(), Length(max=rules_svc.MAX_RULES_BYTES)])
+
+
+def _department_choices() -> list[tuple[str, str]]:
+    return [("", "—")] + [(d.id, f"{d.id} — {d.name}") for d in container().departments.departments]
+
+
+@bp.route("/")
+def index() -> Any:
+    with db() as s:
+        n_users = len(user_svc.list_users(s))
+        n_faq = len(faq_svc.list_faq(s, published_only=False))
+    return render_template("admin/index.html", n_users=n_users, n_faq=n_faq,
+                           n_departments=len(container().departments.departments))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users() -> Any:
+    form = UserForm()
+    form.department.choices = _department_choices()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors = [_("A new user needs a password.")]
+        else:
+            try:
+                with db() as s:
+                    user_svc.create_user(s, form.username.data, form.password.data, form.role.data,
+                                         form.department.data or None, known_departments=container().departments.ids)
+            except user_svc.UserError as err:
+                flash(str(err), "error")
+            else:
+                flash(_("User created."), "ok")
+                return redirect(url_for("admin.users")), 303
+    with db() as s:
+        rows = [{"id": u.id, "username": u.username, "role": u.role, "department": u.department_id,
+                 "active": u.active, "last_login_at": u.last_login_at} for u in user_svc.list_users(s)]
+        tokens = [{"id": t.id, "user_id": t.user_id, "name": t.name, "prefix": t.prefix, "revoked": t.revoked,
+                   "last_used_at": t.last_used_at} for t in user_svc.list_api_tokens(s)]
+    new_token = session.pop("new_token", None)
+    return render_template("admin/users.html", form=form, rows=rows, tokens=tokens, token_form=TokenForm(),
+                           empty_form=EmptyForm(), new_token=new_token)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int) -> Any:
+    form = UserForm()
+    form.department.choices = _department_choices()
+    with db() as s:
+        user = user_svc.get_user(s, user_id)
+        if user is None:
+            abort(404)
+        if request.method == "GET":
+            form.username.data, form.role.data = user.username, user.role
+            form.department.data, form.active.data = user.department_id or "", user.active
+        elif form.validate_on_submit():
+            me = current_principal()
+            try:
+                if me is not None and me.user_id == user.id and (form.role.data != "admin" or not form.active.data):
+                    raise user_svc.UserError(_("You cannot remove your own admin access."))
+                user_svc.update_user(s, user, role=form.role.data, department_id=form.department.data or None,
+                                     active=bool(form.active.data), known_departments=container().departments.ids)
+                if form.password.data:
+                    user_svc.set_password(s, user, form.password.data)
+            except user_svc.UserError as err:
+                s.rollback()
+                flash(str(err), "error")
+            else:
+                flash(_("Saved."), "ok")
+                return redirect(url_for("admin.users")), 303
+        username = user.username
+    return render_template("admin/user_edit.html", form=form, user_id=user_id, username=username)
+
+
+@bp.route("/users/<int:user_id>/tokens", methods=["POST"])
+def create_token(user_id: int) -> Any:
+    form = TokenForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with db() as s:
+        user = user_svc.get_user(s, user_id)
+        if user is None:
+            abort(404)
+        session["new_token"] = user_svc.create_api_token(s, user, form.name.data)
+    return redirect(url_for("admin.users")), 303
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_token(token_id: int) -> Any:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with db() as s:
+        if not user_svc.revoke_api_token(s, token_id):
+            abort(404)
+    flash(_("Token revoked."), "ok")
+    return redirect(url_for("admin.users")), 303
+
+
+@bp.route("/departments")
+def departments() -> Any:
+    return render_template("admin/departments.html", departments=container().departments.departments)
+
+
+@bp.route("/faq", methods=["GET", "POST"])
+def faq() -> Any:
+    form = FaqForm()
+    if form.validate_on_submit():
+        with db() as s:
+            faq_svc.save_faq(s, topic=form.topic.data, language=form.language.data, question=form.question.data,
+                             answer=form.answer.data, position=form.position.data or 0,
+                             published=bool(form.published.data))
+        flash(_("FAQ entry saved."), "ok")
+        return redirect(url_for("admin.faq")), 303
+    with db() as s:
+        rows = [{"id": e.id, "topic": e.topic, "language": e.language, "question": e.question,
+                 "published": e.published, "yes": e.useful_yes, "no": e.useful_no,
+                 "usefulness": faq_svc.usefulness(e)} for e in faq_svc.list_faq(s, published_only=False)]
+    return render_template("admin/faq.html", form=form, rows=rows, empty_form=EmptyForm())
+
+
+@bp.route("/faq/<int:entry_id>", methods=["GET", "POST"])
+def edit_faq(entry_id: int) -> Any:
+    form = FaqForm()
+    with db() as s:
+        entry = faq_svc.get_faq(s, entry_id)
+        if entry is None:
+            abort(404)
+        if request.method == "GET":
+            form.topic.data, form.language.data, form.question.data = entry.topic, entry.language, entry.question
+            form.answer.data, form.position.data, form.published.data = entry.answer, entry.position, entry.published
+        elif form.validate_on_submit():
+            faq_svc.save_faq(s, topic=form.topic.data, language=form.language.data, question=form.question.data,
+                             answer=form.answer.data, position=form.position.data or 0,
+                             published=bool(form.published.data), entry=entry)
+            flash(_("FAQ entry saved."), "ok")
+            return redirect(url_for("admin.faq")), 303
+    return render_template("admin/faq_edit.html", form=form, entry_id=entry_id)
+
+
+@bp.route("/faq/<int:entry_id>/delete", methods=["POST"])
+def delete_faq(entry_id: int) -> Any:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with db() as s:
+        if not faq_svc.delete_faq(s, entry_id):
+            abort(404)
+    flash(_("FAQ entry deleted."), "ok")
+    return redirect(url_for("admin.faq")), 303
+
+
+@bp.route("/rules", methods=["GET", "POST"])
+def rules() -> Any:
+    settings = container().settings
+    form = RulesForm()
+    problems: list[str] | None = None
+    count = 0
+    if form.validate_on_submit():
+        problems, count = rules_svc.validate_rules(form.text.data, container().departments)
+        if not problems and request.form.get("save") and rules_svc.editable(settings):
+            rules_svc.save_rules(settings, form.text.data)
+            flash(_("Rules saved; they apply when the alerts engine reloads its rules."), "ok")
+            return redirect(url_for("admin.rules")), 303
+    elif request.method == "GET":
+        form.text.data = rules_svc.read_rules(settings)
+    status = 422 if problems else 200
+    return render_template("admin/rules.html", form=form, problems=problems, count=count,
+                           path=str(rules_svc.rules_path(settings)), editable=rules_svc.editable(settings)), status
+
+
+class SlaForm(FlaskForm):
+    critical = DecimalField(validators=[DataRequired(), NumberRange(min=0.1, max=8760)])
+    high = DecimalField(validators=[DataRequired(), NumberRange(min=0.1, max=8760)])
+    medium = DecimalField(validators=[DataRequired(), NumberRange(min=0.1, max=8760)])
+    low = DecimalField(validators=[DataRequired(), NumberRange(min=0.1, max=8760)])
+
+
+@bp.route("/sla", methods=["GET", "POST"])
+def sla() -> Any:
+    from healthpulse.alerts import sla as sla_mod
+
+    c = container()
+    form = SlaForm()
+    if form.validate_on_submit():
+        hours = {k: float(getattr(form, k).data) for k in ("critical", "high", "medium", "low")}
+        p = current_principal()
+        with db() as s:
+            sla_mod.set_sla_hours(s, hours, p.username if p else "admin", c.clock.now())
+        flash(_("SLA hours saved; they apply to tickets opened from now on."), "ok")
+        return redirect(url_for("admin.sla")), 303
+    with db() as s:
+        current = sla_mod.sla_hours(s, c.settings)
+    if request.method == "GET":
+        for k in ("critical", "high", "medium", "low"):
+            getattr(form, k).data = current.get(k)
+    return render_template("admin/sla.html", form=form, current=current)

@@ -1,7 +1,260 @@
-"""api blueprint (being built)."""
+"""JSON API /api/v1: appeals, documents/search, dashboard views, alerts, tickets, KPIs.
+
+Machines authenticate with ``Authorization: Bearer <token>`` (tokens are
+created by an admin; only their hash is stored).  No cookies are read here,
+so CSRF does not apply; appeal creation and lookup are public and rate
+limited.  Department tokens see only their own department.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, g, jsonify, render_template, request, url_for
+from healthpulse.core.appeals import AppealError
+from healthpulse.web import labels
+from healthpulse.web.context import container, db
+from healthpulse.web.i18n import UI_LANGUAGES
+from healthpulse.web.openapi import openapi_document
+from healthpulse.web.security import client_key, limiter
+from healthpulse.web.services import appeals as appeal_svc
+from healthpulse.web.services import dashboard as dash
+from healthpulse.web.services import tickets as ticket_svc
+from healthpulse.web.services.users import Principal, principal_for_token
+from healthpulse.web.templating import highlight, strip_highlight
+from werkzeug.exceptions import HTTPException
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+ERROR_NAMES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+               409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "unprocessable", 429: "rate_limited"}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, field: str | None = None):
+        super().__init__(message)
+        self.status, self.message, self.field = status, message, field
+
+
+def error_response(status: int, message: str, field: str | None = None) -> Any:
+    body: dict[str, Any] = {"error": ERROR_NAMES.get(status, "error"), "message": message}
+    if field:
+        body["field"] = field
+    resp = jsonify(body)
+    resp.status_code = status
+    if status == 401:
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="healthpulse"'
+    return resp
+
+
+@bp.errorhandler(ApiError)
+def _api_error(err: ApiError) -> Any:
+    return error_response(err.status, err.message, err.field)
+
+
+def api_http_error(err: HTTPException) -> Any:
+    """Registered app-wide for /api/ paths so unknown routes and 405s answer JSON too."""
+    return error_response(err.code or 500, err.description or err.name)
+
+
+def _rate(bucket: str, limit: int, window: float) -> None:
+    if not limiter().hit(f"api-{bucket}", client_key(), limit, window):
+        raise ApiError(429, "too many requests, slow down")
+
+
+def token_principal() -> Principal | None:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    token = header[7:].strip()
+    if limiter().blocked("api-badtoken", client_key(), 30, 600):
+        raise ApiError(429, "too many failed authentications")
+    with db() as s:
+        principal = principal_for_token(s, token)
+    if principal is None:
+        limiter().hit("api-badtoken", client_key(), 30, 600)
+    return principal
+
+
+def api_auth(*roles: str) -> Callable[..., Any]:
+    def deco(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            p = token_principal()
+            if p is None:
+                raise ApiError(401, "a valid bearer token is required")
+            if p.role not in roles and not p.is_admin:
+                raise ApiError(403, "this token's role may not use this endpoint")
+            g.api_principal = p
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return deco
+
+
+def _json_body() -> dict[str, Any]:
+    if not request.is_json:
+        raise ApiError(415, "send a JSON body with Content-Type: application/json")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "the body must be a JSON object")
+    return body
+
+
+def _str(body: dict[str, Any], key: str, required: bool = False, max_len: int = 5000) -> str | None:
+    value = body.get(key)
+    if value is None or value == "":
+        if required:
+            raise ApiError(422, f"'{key}' is required", key)
+        return None
+    if not isinstance(value, str):
+        raise ApiError(422, f"'{key}' must be a string", key)
+    if len(value) > max_len:
+        raise ApiError(422, f"'{key}' is longer than {max_len} characters", key)
+    return value
+
+
+def _int_arg(name: str, default: int, lo: int, hi: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, f"'{name}' must be an integer", name) from None
+    if not lo <= value <= hi:
+        raise ApiError(400, f"'{name}' must be between {lo} and {hi}", name)
+    return value
+
+
+# -- appeals (public) ---------------------------------------------------------
+@bp.route("/appeals", methods=["POST"])
+def create_appeal() -> Any:
+    _rate("appeal", 10, 3600)
+    body = _json_body()
+    consent = body.get("consent")
+    if not isinstance(consent, bool):
+        raise ApiError(422, "'consent' must be true or false", "consent")
+    data = appeal_svc.TextAppeal(
+        language=_str(body, "language", True, 8) or "", topic=_str(body, "topic", True, 64) or "",
+        department_id=_str(body, "department", True, 64) or "", description=_str(body, "text", True, 20000) or "",
+        consent=consent, contact_name=_str(body, "contact_name", max_len=200),
+        contact_phone=_str(body, "contact_phone", max_len=64), contact_email=_str(body, "contact_email", max_len=200),
+    )
+    c = container()
+    try:
+        appeal_svc.validate(data, list(labels.TOPICS), c.departments.ids, list(UI_LANGUAGES))
+        code = appeal_svc.submit_text_appeal(c, data)
+    except appeal_svc.AppealInputError as err:
+        raise ApiError(422, str(err), err.field) from None
+    except AppealError as err:
+        raise ApiError(422, str(err)) from None
+    resp = jsonify({"tracking_code": code, "status_url": url_for("api.appeal_status", code=code)})
+    resp.status_code = 201
+    return resp
+
+
+@bp.route("/appeals/<string:code>", methods=["GET"])
+def appeal_status(code: str) -> Any:
+    _rate("track", 60, 600)
+    if len(code) > 32:
+        raise ApiError(404, "no appeal with this tracking code")
+    view = appeal_svc.public_view(container(), code)
+    if view is None:
+        raise ApiError(404, "no appeal with this tracking code")
+    return jsonify(view.to_json())
+
+
+# -- documents and dashboard --------------------------------------------------
+def _filters() -> dash.Filters:
+    c = container()
+    f = dash.Filters.from_args(request.args, c.clock.now().date(), list(labels.TOPICS), c.departments.ids)
+    p: Principal = g.api_principal
+    return f.restrict_to(ticket_svc.scope_of(p))
+
+
+@bp.route("/documents/search", methods=["GET"])
+@api_auth("press", "department")
+def search_documents() -> Any:
+    size = _int_arg("size", 20, 1, 100)
+    cursor = request.args.get("cursor") or None
+    if cursor is not None and len(cursor) > 500:
+        raise ApiError(400, "invalid cursor", "cursor")
+    try:
+        res, _view = dash.search(container().index, _filters(), cursor=cursor, size=size)
+    except ValueError as err:
+        raise ApiError(400, f"invalid query: {err}") from None
+    out = res.to_json()
+    for hit in out["hits"]:
+        raw = hit["snippet"]
+        hit["snippet"] = strip_highlight(raw)
+        hit["snippet_html"] = str(highlight(raw))
+    return jsonify(out)
+
+
+DASHBOARD_VIEWS = ("volume", "negative_stories", "rising_topics", "regions")
+
+
+@bp.route("/dashboard/<string:name>", methods=["GET"])
+@api_auth("press")
+def dashboard_view(name: str) -> Any:
+    if name not in DASHBOARD_VIEWS:
+        raise ApiError(404, f"unknown view; one of {', '.join(DASHBOARD_VIEWS)}")
+    from healthpulse.web.blueprints.press import build_view
+
+    return jsonify(build_view(name, _filters(), request.args.get("split", "sentiment")).to_json())
+
+
+# -- alerts, tickets, KPIs (scoped) -----------------------------------------------
+@bp.route("/alerts", methods=["GET"])
+@api_auth("department", "press")
+def alerts() -> Any:
+    state = request.args.get("state") or None
+    if state is not None and state not in labels.ALERT_STATES:
+        raise ApiError(400, "unknown state", "state")
+    limit = _int_arg("limit", 50, 1, 500)
+    return jsonify({"alerts": ticket_svc.list_alerts(container(), g.api_principal, state=state, limit=limit)})
+
+
+@bp.route("/tickets", methods=["GET"])
+@api_auth("department")
+def tickets() -> Any:
+    try:
+        flt = ticket_svc.TicketFilters.from_args(request.args)
+    except ValueError as err:
+        raise ApiError(400, str(err)) from None
+    flt.limit = _int_arg("limit", 50, 1, 500)
+    rows, counters = ticket_svc.list_tickets(container(), g.api_principal, flt)
+    return jsonify({"tickets": rows, "counters": counters})
+
+
+@bp.route("/tickets/<int:ticket_id>", methods=["GET"])
+@api_auth("department")
+def ticket(ticket_id: int) -> Any:
+    try:
+        detail = ticket_svc.get_ticket(container(), g.api_principal, ticket_id)
+    except ticket_svc.NotFound:
+        raise ApiError(404, "no such ticket") from None
+    return jsonify(ticket_svc.ticket_json(detail))
+
+
+@bp.route("/kpis", methods=["GET"])
+@api_auth("department", "press")
+def kpis() -> Any:
+    return jsonify(ticket_svc.kpis(container(), g.api_principal))
+
+
+# -- documentation ---------------------------------------------------------------
+@bp.route("/openapi.json", methods=["GET"])
+def openapi() -> Any:
+    return jsonify(openapi_document(request.host_url.rstrip("/")))
+
+
+@bp.route("/docs", methods=["GET"])
+def docs() -> Any:
+    return render_template("api/docs.html")
+
+

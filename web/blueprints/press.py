@@ -1,7 +1,120 @@
-"""press blueprint (being built)."""
+"""Press-office dashboard: volume charts, negative stories, rising topics, regions, search, CSV."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, render_template, request
+from healthpulse.web import labels
+from healthpulse.web.context import container, current_principal, db, require_role
+from healthpulse.web.csv_export import csv_response
+from healthpulse.web.i18n import UI_LANGUAGES
+from healthpulse.web.services import dashboard as dash
+from healthpulse.web.services import faq as faq_svc
+from werkzeug.datastructures import MultiDict
 
 bp = Blueprint("press", __name__, url_prefix="/press")
+
+VIEWS = ("volume", "negative_stories", "rising_topics", "regions", "search", "faq_gaps")
+
+
+def current_filters(args: Any = None) -> dash.Filters:
+    c = container()
+    f = dash.Filters.from_args(args if args is not None else request.args, c.clock.now().date(),
+                               list(labels.TOPICS), c.departments.ids)
+    p = current_principal()
+    return f.restrict_to(p.department_id if p and p.role == "department" else None)
+
+
+def build_view(name: str, f: dash.Filters, split: str = "sentiment") -> dash.View:
+    c = container()
+    index = c.index
+    if name == "volume":
+        return dash.volume(index, f, split)
+    if name == "negative_stories":
+        return dash.top_negative_stories(index, f)
+    if name == "rising_topics":
+        return dash.rising_topics(index, f)
+    if name == "regions":
+        return dash.regions(index, f, {d.id: d.name for d in c.departments.departments})
+    if name == "search":
+        return dash.search_all_rows(index, f)
+    if name == "faq_gaps":
+        with db() as s:
+            gaps = faq_svc.coverage_gaps(s, list(UI_LANGUAGES))
+        return dash.View("faq_gaps", ["topic", "appeals", "faq_entries", "languages_without_faq"],
+                         [[g.topic, g.appeals, g.faq_entries, " ".join(g.languages_without_faq)] for g in gaps])
+    abort(404)
+
+
+def _with_labels(view: dash.View) -> dict[str, Any]:
+    """JSON for the charts, with translated series and axis labels."""
+    out = view.to_json()
+    chart = out.get("chart")
+    if chart:
+        kind = {"sentiment": "sentiment", "topics": "topic", "channel": "channel"}.get(chart.get("split", ""), "")
+        if view.name == "rising_topics":
+            chart["label_names"] = {k: labels.label("topic", k) for k in chart["labels"]}
+        chart["series_names"] = {k: labels.label(kind, k) if kind else k for k in chart["series"]}
+    return out
+
+
+@bp.route("/")
+@require_role("press")
+def dashboard() -> Any:
+    f = current_filters()
+    stories = build_view("negative_stories", f)
+    rising = build_view("rising_topics", f)
+    regions = build_view("regions", f)
+    total = container().index.search(f.query()).total
+    return render_template("press/dashboard.html", f=f, stories=stories, rising=rising, regions=regions,
+                           total=total, query_args=f.to_args(), **_filter_choices())
+
+
+def _filter_choices() -> dict[str, Any]:
+    c = container()
+    return {"topic_choices": labels.TOPICS, "channel_choices": labels.CHANNELS,
+            "sentiment_choices": labels.SENTIMENTS, "severity_choices": labels.SEVERITIES,
+            "department_choices": {d.id: d.name for d in c.departments.departments},
+            "language_choices": {code: code for code in UI_LANGUAGES}}
+
+
+@bp.route("/data/<name>.json")
+@require_role("press")
+def data(name: str) -> Any:
+    if name not in VIEWS or name == "search":
+        abort(404)
+    view = build_view(name, current_filters(), request.args.get("split", "sentiment"))
+    return jsonify(_with_labels(view))
+
+
+@bp.route("/export/<name>.csv")
+@require_role("press")
+def export(name: str) -> Any:
+    if name not in VIEWS:
+        abort(404)
+    f = current_filters()
+    split = request.args.get("split", "sentiment")
+    view = build_view(name, f, split)
+    suffix = f"_{split}" if name == "volume" else ""
+    return csv_response(f"healthpulse_{name}{suffix}_{f.date_from}_{f.date_to}.csv", view.columns, view.rows)
+
+
+@bp.route("/search")
+@require_role("press")
+def search() -> Any:
+    f = current_filters()
+    cursor = request.args.get("cursor") or None
+    res, _view = dash.search(container().index, f, cursor=cursor if cursor and len(cursor) < 500 else None)
+    next_args = MultiDict(f.to_args())
+    if res.next_cursor:
+        next_args.add("cursor", res.next_cursor)
+    return render_template("press/search.html", f=f, res=res, query_args=f.to_args(),
+                           next_args=next_args if res.next_cursor else None, **_filter_choices())
+
+
+@bp.route("/faq-gaps")
+@require_role("press")
+def faq_gaps() -> Any:
+    view = build_view("faq_gaps", current_filters())
+    return render_template("press/faq_gaps.html", view=view)

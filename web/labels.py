@@ -1,0 +1,63 @@
+"""Translated labels for ids that the data layer stores (topics, statuses, channels...)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+TOPICS = {
+    "drug_supply": _l("Drug supply"),
+    "waiting_times": _l("Waiting times"),
+    "staff_conduct": _l("Staff conduct"),
+    "facility_conditions": _l("Facility conditions"),
+    "emergency_care": _l("Emergency care"),
+    "medical_error": _l("Medical error"),
+    "infectious_disease": _l("Infectious disease"),
+    "payment_insurance": _l("Payment and insurance"),
+    "digital_services": _l("Digital services"),
+    "maternal_child": _l("Mother and child care"),
+}
+
+APPEAL_STATUSES = {
+    "received": _l("Received"),
+    "validating": _l("Checking the recording"),
+    "transcribing": _l("Transcribing"),
+    "analysed": _l("Analysed"),
+    "ticket_opened": _l("Passed to the department"),
+    "rejected": _l("Rejected"),
+    "closed": _l("Closed"),
+}
+
+TICKET_STATUSES = {
+    "new": _l("New"),
+    "assigned": _l("Assigned"),
+    "in_progress": _l("In progress"),
+    "awaiting_citizen": _l("Awaiting citizen"),
+    "closed": _l("Closed"),
+    "reopened": _l("Reopened"),
+}
+
+CHANNELS = {
+    "news": _l("News"),
+    "video_appeal": _l("Video appeal"),
+    "text_appeal": _l("Text appeal"),
+    "hotline": _l("Hotline"),
+    "email": _l("E-mail"),
+}
+
+SENTIMENTS = {"negative": _l("Negative"), "neutral": _l("Neutral"), "positive": _l("Positive")}
+SEVERITIES = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High"), "critical": _l("Critical")}
+ALERT_STATES = {"open": _l("Open"), "acknowledged": _l("Acknowledged"), "resolved": _l("Resolved")}
+
+ALL = {
+    "topic": TOPICS, "topics": TOPICS, "appeal_status": APPEAL_STATUSES, "ticket_status": TICKET_STATUSES,
+    "channel": CHANNELS, "sentiment": SENTIMENTS, "severity": SEVERITIES, "alert_state": ALERT_STATES,
+}
+
+
+def label(kind: str, key: object) -> str:
+    """The translated label of ``key`` in ``kind``, or the key itself when unknown (never empty)."""
+    if key is None:
+        return "—"
+    table = ALL.get(kind, {})
+    value = table.get(str(key))
+    return str(value) if value is not None else str(key)

@@ -1,0 +1,164 @@
+"""The OpenAPI 3.0 document for /api/v1 (served at /api/v1/openapi.json, rendered at /api/v1/docs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from healthpulse.web.i18n import UI_LANGUAGES
+from healthpulse.web.labels import ALERT_STATES, CHANNELS, SENTIMENTS, SEVERITIES, TICKET_STATUSES, TOPICS
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def _arr(name: str, values: Any, desc: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": desc, "style": "form", "explode": True,
+            "schema": {"type": "array", "items": {"type": "string", "enum": list(values)}}}
+
+
+def _filters(departments: bool = True) -> list[dict[str, Any]]:
+    params = [
+        {"name": "q", "in": "query", "required": False, "description": "full-text query (all languages)",
+         "schema": {"type": "string", "maxLength": 200}},
+        {"name": "from", "in": "query", "required": False, "description": "first day (UTC), inclusive",
+         "schema": {"type": "string", "format": "date"}},
+        {"name": "to", "in": "query", "required": False, "description": "last day (UTC), inclusive",
+         "schema": {"type": "string", "format": "date"}},
+        _arr("language", UI_LANGUAGES, "document language"),
+        _arr("channel", CHANNELS, "channel"),
+        _arr("topic", TOPICS, "topic id"),
+        _arr("sentiment", SENTIMENTS, "sentiment label"),
+        _arr("severity", SEVERITIES, "severity"),
+    ]
+    if departments:
+        params.append({"name": "department", "in": "query", "required": False, "style": "form", "explode": True,
+                       "description": "department id (department tokens are always limited to their own)",
+                       "schema": {"type": "array", "items": {"type": "string", "maxLength": 64}}})
+    return params
+
+
+def openapi_document(server_url: str = "") -> dict[str, Any]:
+    secured = [{"bearerAuth": []}]
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "HealthPulse API", "version": "1.0.0",
+                 "description": "Citizen appeals, media monitoring search, alerts, tickets and KPIs. "
+                                "Authenticate with `Authorization: Bearer <token>` (tokens are issued by an admin)."},
+        "servers": [{"url": server_url or "/"}],
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Error": {"description": "error", "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/Error"}}}}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error", "message"], "properties": {
+                    "error": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}},
+                "AppealIn": {"type": "object", "required": ["text", "topic", "department", "language", "consent"],
+                             "properties": {
+                                 "text": {"type": "string", "minLength": 10, "maxLength": 5000},
+                                 "topic": {"type": "string", "enum": list(TOPICS)},
+                                 "department": {"type": "string", "maxLength": 64},
+                                 "language": {"type": "string", "enum": list(UI_LANGUAGES)},
+                                 "consent": {"type": "boolean"},
+                                 "contact_name": {"type": "string", "maxLength": 200},
+                                 "contact_phone": {"type": "string", "maxLength": 64},
+                                 "contact_email": {"type": "string", "maxLength": 200}}},
+                "AppealCreated": {"type": "object", "required": ["tracking_code", "status_url"], "properties": {
+                    "tracking_code": {"type": "string"}, "status_url": {"type": "string"}}},
+                "AppealStatus": {"type": "object", "required": ["tracking_code", "status", "history"], "properties": {
+                    "tracking_code": {"type": "string"}, "status": {"type": "string"},
+                    "channel": {"type": "string"}, "topic": {"type": "string", "nullable": True},
+                    "department": {"type": "string", "nullable": True},
+                    "created_at": {"type": "string", "nullable": True},
+                    "history": {"type": "array", "items": {"type": "object"}},
+                    "public_reply": {"type": "string", "nullable": True},
+                    "rejection_reason": {"type": "string", "nullable": True},
+                    "survey": {"type": "object", "nullable": True}}},
+                "SearchResult": {"type": "object", "required": ["total", "hits"], "properties": {
+                    "total": {"type": "integer"}, "hits": {"type": "array", "items": {"type": "object"}},
+                    "facets": {"type": "object"}, "histogram": {"type": "array", "items": {"type": "object"}},
+                    "next_cursor": {"type": "string", "nullable": True}}},
+                "View": {"type": "object", "required": ["view", "columns", "rows"], "properties": {
+                    "view": {"type": "string"}, "columns": {"type": "array", "items": {"type": "string"}},
+                    "rows": {"type": "array", "items": {"type": "array", "items": {}}},
+                    "chart": {"type": "object", "nullable": True}}},
+                "Ticket": {"type": "object", "required": ["id", "status", "severity"], "properties": {
+                    "id": {"type": "integer"}, "status": {"type": "string", "enum": list(TICKET_STATUSES)},
+                    "severity": {"type": "string"}, "department": {"type": "string", "nullable": True},
+                    "title": {"type": "string"}, "due_at": {"type": "string", "nullable": True}}},
+            },
+        },
+        "paths": {
+            "/api/v1/appeals": {"post": {
+                "summary": "Submit a text appeal (public, rate limited)", "operationId": "createAppeal",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/AppealIn"}}}},
+                "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/AppealCreated"}}}},
+                    "400": _ERROR, "415": _ERROR, "422": _ERROR, "429": _ERROR}}},
+            "/api/v1/appeals/{code}": {"get": {
+                "summary": "Status of an appeal by tracking code (public, rate limited)", "operationId": "appealStatus",
+                "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "status", "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/AppealStatus"}}}}, "404": _ERROR, "429": _ERROR}}},
+            "/api/v1/documents/search": {"get": {
+                "summary": "Search documents (all languages) with facets and highlighted snippets",
+                "operationId": "searchDocuments", "security": secured,
+                "parameters": [*_filters(),
+                               {"name": "size", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                               {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "results", "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/SearchResult"}}}},
+                    "400": _ERROR, "401": _ERROR, "403": _ERROR, "429": _ERROR}}},
+            "/api/v1/dashboard/{name}": {"get": {
+                "summary": "A dashboard view (press, admin)", "operationId": "dashboardView", "security": secured,
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {
+                    "type": "string", "enum": ["volume", "negative_stories", "rising_topics", "regions"]}},
+                    {"name": "split", "in": "query", "required": False, "schema": {
+                        "type": "string", "enum": ["sentiment", "topics", "department", "channel"]}}, *_filters()],
+                "responses": {"200": {"description": "view", "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/View"}}}}, "401": _ERROR, "403": _ERROR, "404": _ERROR,
+                    "429": _ERROR}}},
+            "/api/v1/alerts": {"get": {
+                "summary": "Alerts (department tokens: own department only)", "operationId": "listAlerts",
+                "security": secured,
+                "parameters": [{"name": "state", "in": "query", "required": False,
+                                "schema": {"type": "string", "enum": list(ALERT_STATES)}},
+                               {"name": "limit", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
+                "responses": {"200": {"description": "alerts", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"alerts": {"type": "array", "items": {"type": "object"}}}}}}},
+                    "400": _ERROR, "401": _ERROR, "403": _ERROR, "429": _ERROR}}},
+            "/api/v1/tickets": {"get": {
+                "summary": "Tickets with counters (department tokens: own department only)", "operationId": "listTickets",
+                "security": secured,
+                "parameters": [
+                    {"name": "status", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": list(TICKET_STATUSES)}},
+                    {"name": "severity", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": list(SEVERITIES)}},
+                    {"name": "sla", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": ["due", "breached"]}},
+                    {"name": "topic", "in": "query", "required": False, "schema": {"type": "string", "enum": list(TOPICS)}},
+                    {"name": "channel", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": list(CHANNELS)}},
+                    {"name": "sort", "in": "query", "required": False,
+                     "schema": {"type": "string", "enum": ["due", "-due", "created", "-created", "severity", "-severity"]}},
+                    {"name": "limit", "in": "query", "required": False,
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
+                "responses": {"200": {"description": "tickets", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"tickets": {"type": "array", "items": {
+                        "$ref": "#/components/schemas/Ticket"}}, "counters": {"type": "object"}}}}}},
+                    "400": _ERROR, "401": _ERROR, "403": _ERROR, "429": _ERROR}}},
+            "/api/v1/tickets/{ticket_id}": {"get": {
+                "summary": "One ticket with documents and history (scoped)", "operationId": "getTicket",
+                "security": secured,
+                "parameters": [{"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "ticket", "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/Ticket"}}}}, "401": _ERROR, "403": _ERROR, "404": _ERROR,
+                    "429": _ERROR}}},
+            "/api/v1/kpis": {"get": {
+                "summary": "Ticket KPIs (department tokens: own department)", "operationId": "kpis", "security": secured,
+                "responses": {"200": {"description": "KPIs", "content": {"application/json": {"schema": {
+                    "type": "object"}}}}, "401": _ERROR, "403": _ERROR, "429": _ERROR}}},
+        },
+    }

@@ -1,0 +1,249 @@
+"""Press-office dashboard views, all answered by the SearchIndex query model.
+
+Each view takes ``Filters`` (what the filter bar and URL say) and returns a
+``View``: columns + rows (for tables and CSV) and, where it makes sense, a
+chart series.  The same functions serve the HTML page, the JSON the charts
+fetch, the CSV export and the API, so every view can be exported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from healthpulse.core.domain import LANGUAGES
+from healthpulse.indexes.query import SearchQuery, SearchResult
+
+CHANNELS = ("news", "video_appeal", "text_appeal", "hotline", "email")
+SENTIMENTS = ("negative", "neutral", "positive")
+SEVERITIES = ("low", "medium", "high", "critical")
+SPLITS = ("sentiment", "topics", "department", "channel")
+DEFAULT_DAYS = 30
+MAX_DAYS = 3 * 366
+
+
+@dataclass
+class Filters:
+    date_from: date
+    date_to: date  # inclusive in the UI; the query uses the next midnight as exclusive end
+    text: str | None = None
+    languages: list[str] = field(default_factory=list)
+    channels: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    departments: list[str] = field(default_factory=list)
+    sentiments: list[str] = field(default_factory=list)
+    severities: list[str] = field(default_factory=list)
+    incident: bool | None = None
+
+    @classmethod
+    def from_args(cls, args: Any, today: date, topics: list[str], departments: list[str]) -> Filters:
+        """Parse request args; unknown values are dropped rather than passed to the index."""
+        date_to = _parse_date(args.get("to")) or today
+        date_from = _parse_date(args.get("from")) or (date_to - timedelta(days=DEFAULT_DAYS - 1))
+        if date_from > date_to:
+            date_from, date_to = date_to, date_from
+        if (date_to - date_from).days > MAX_DAYS:
+            date_from = date_to - timedelta(days=MAX_DAYS)
+        text = (args.get("q") or "").strip()[:200] or None
+        incident = {"1": True, "true": True, "0": False, "false": False}.get((args.get("incident") or "").lower())
+        return cls(
+            date_from=date_from, date_to=date_to, text=text,
+            languages=_pick(args, "language", LANGUAGES), channels=_pick(args, "channel", CHANNELS),
+            topics=_pick(args, "topic", topics), departments=_pick(args, "department", departments),
+            sentiments=_pick(args, "sentiment", SENTIMENTS), severities=_pick(args, "severity", SEVERITIES),
+            incident=incident,
+        )
+
+    def restrict_to(self, department: str | None) -> Filters:
+        """Department users only ever query their own department."""
+        if department is None:
+            return self
+        return Filters(**{**self.__dict__, "departments": [department]})
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.date_from, time.min, tzinfo=UTC)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=UTC)
+
+    @property
+    def interval(self) -> str:
+        days = (self.date_to - self.date_from).days + 1
+        return "day" if days <= 62 else "week" if days <= 366 else "month"
+
+    def query(self, **overrides: Any) -> SearchQuery:
+        base: dict[str, Any] = dict(
+            text=self.text, languages=self.languages, channels=self.channels, topics=self.topics,
+            departments=self.departments, sentiments=self.sentiments, severities=self.severities,
+            incident=self.incident, date_from=self.start, date_to=self.end, size=0,
+        )
+        base.update(overrides)
+        return SearchQuery(**base)
+
+    def to_args(self) -> list[tuple[str, str]]:
+        out = [("from", self.date_from.isoformat()), ("to", self.date_to.isoformat())]
+        if self.text:
+            out.append(("q", self.text))
+        for key, values in (("language", self.languages), ("channel", self.channels), ("topic", self.topics),
+                            ("department", self.departments), ("sentiment", self.sentiments),
+                            ("severity", self.severities)):
+            out.extend((key, v) for v in values)
+        if self.incident is not None:
+            out.append(("incident", "1" if self.incident else "0"))
+        return out
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _pick(args: Any, key: str, allowed: Any) -> list[str]:
+    values = args.getlist(key) if hasattr(args, "getlist") else list(args.get(key) or [])
+    allowed_set = set(allowed)
+    return sorted({v for v in values if v in allowed_set})[:50]
+
+
+@dataclass
+class View:
+    name: str
+    columns: list[str]
+    rows: list[list[Any]]
+    chart: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"view": self.name, "columns": self.columns, "rows": self.rows, "chart": self.chart, **self.extra}
+
+
+def volume(index: Any, f: Filters, split: str = "sentiment") -> View:
+    """Documents per day/week/month, split into stacked series (sentiment, topic, department, channel)."""
+    if split not in SPLITS:
+        split = "sentiment"
+    res: SearchResult = index.search(f.query(histogram=f.interval, histogram_split=split))
+    keys = [b.key for b in res.histogram]
+    series_names: list[str] = []
+    for b in res.histogram:
+        for name in b.split:
+            if name not in series_names:
+                series_names.append(name)
+    if split == "sentiment":
+        series_names = [s for s in SENTIMENTS if s in series_names] + [s for s in series_names if s not in SENTIMENTS]
+    else:
+        totals = {n: sum(b.split.get(n, 0) for b in res.histogram) for n in series_names}
+        series_names.sort(key=lambda n: (-totals[n], n))
+    series = {n: [b.split.get(n, 0) for b in res.histogram] for n in series_names}
+    rows = [[b.key, b.count, *[b.split.get(n, 0) for n in series_names]] for b in res.histogram]
+    return View(f"volume_{split}", ["period", "total", *series_names], rows,
+                chart={"type": "bar", "stacked": True, "labels": keys, "series": series, "split": split,
+                       "totals": [b.count for b in res.histogram]},
+                extra={"total": res.total, "interval": f.interval})
+
+
+def top_negative_stories(index: Any, f: Filters, limit: int = 10, sample: int = 500) -> View:
+    """The negative stories with the widest coverage: documents grouped by story_id (a lone article is its own story)."""
+    res = index.search(f.query(sentiments=["negative"], size=sample, sort="date_desc"))
+    groups: dict[str, dict[str, Any]] = {}
+    for h in res.hits:
+        key = h.story_id or h.id
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {"story_id": key, "title": h.title or _first_words(h.snippet), "url": h.url,
+                               "department": h.department, "first": h.published_at, "last": h.published_at,
+                               "docs": 0, "incident": False, "severity": h.severity, "grouped": h.story_id is not None}
+        g["docs"] += 1
+        g["first"] = min(g["first"], h.published_at)
+        g["last"] = max(g["last"], h.published_at)
+        g["incident"] = g["incident"] or bool(h.incident)
+    top = sorted(groups.values(), key=lambda g: (-g["docs"], -g["last"].timestamp(), g["story_id"]))[:limit]
+    for g in top:
+        if g["grouped"]:
+            cov = index.search(f.query(sentiments=[], story_id=g["story_id"], facets=["source"], facet_size=100))
+            g["docs"] = cov.total
+            g["sources"] = len(cov.facets.get("source", []))
+        else:
+            g["sources"] = 1
+    rows = [[g["story_id"], g["title"], g["docs"], g["sources"], g["department"], g["first"].date().isoformat(),
+             g["last"].date().isoformat(), g["incident"], g["url"]] for g in top]
+    return View("negative_stories", ["story_id", "title", "coverage", "sources", "department", "first_seen",
+                                     "last_seen", "incident", "url"], rows)
+
+
+def _first_words(snippet: str, n: int = 12) -> str:
+    from healthpulse.web.templating import strip_highlight
+
+    words = strip_highlight(snippet).split()
+    return " ".join(words[:n]) + ("…" if len(words) > n else "")
+
+
+def rising_topics(index: Any, f: Filters, limit: int = 10) -> View:
+    """Topics whose volume grew most against the previous period of the same length."""
+    span = f.end - f.start
+    cur = index.search(f.query(facets=["topics"], facet_size=50))
+    prev = index.search(f.query(facets=["topics"], facet_size=50, date_from=f.start - span, date_to=f.start))
+    now_counts = {b.key: b.count for b in cur.facets.get("topics", [])}
+    before = {b.key: b.count for b in prev.facets.get("topics", [])}
+    rows = []
+    for topic in set(now_counts) | set(before):
+        a, b = now_counts.get(topic, 0), before.get(topic, 0)
+        growth = (a - b) / b if b else (float(a) if a else 0.0)
+        rows.append([topic, a, b, a - b, round(growth * 100, 1)])
+    rows.sort(key=lambda r: (-r[3], -r[1], r[0]))
+    return View("rising_topics", ["topic", "current", "previous", "change", "change_pct"], rows[:limit],
+                chart={"type": "bar", "labels": [r[0] for r in rows[:limit]],
+                       "series": {"current": [r[1] for r in rows[:limit]], "previous": [r[2] for r in rows[:limit]]}})
+
+
+def regions(index: Any, f: Filters, names: dict[str, str]) -> View:
+    """Volume, negative share and incidents per department (the map-as-a-table view)."""
+    total = index.search(f.query(facets=["department"], facet_size=200))
+    neg = index.search(f.query(facets=["department"], facet_size=200, sentiments=["negative"]))
+    inc = index.search(f.query(facets=["department"], facet_size=200, incident=True))
+    t = {b.key: b.count for b in total.facets.get("department", [])}
+    n = {b.key: b.count for b in neg.facets.get("department", [])}
+    i = {b.key: b.count for b in inc.facets.get("department", [])}
+    rows = []
+    for dep, count in sorted(t.items(), key=lambda kv: (-kv[1], kv[0])):
+        share = round(100 * n.get(dep, 0) / count, 1) if count else 0.0
+        rows.append([dep, names.get(dep, dep), count, n.get(dep, 0), share, i.get(dep, 0)])
+    return View("regions", ["department", "name", "documents", "negative", "negative_pct", "incidents"], rows,
+                chart={"type": "bar", "labels": [r[0] for r in rows[:15]],
+                       "series": {"negative": [r[3] for r in rows[:15]],
+                                  "other": [r[2] - r[3] for r in rows[:15]]}, "stacked": True})
+
+
+SEARCH_FACETS = ["language", "channel", "topics", "department", "sentiment", "severity", "source"]
+
+
+def search(index: Any, f: Filters, cursor: str | None = None, size: int = 20) -> tuple[SearchResult, View]:
+    """Full-text search across all languages, with facets and highlighted snippets."""
+    res = index.search(f.query(size=size, cursor=cursor, facets=SEARCH_FACETS, facet_size=15, highlight=True))
+    from healthpulse.web.templating import strip_highlight
+
+    rows = [[h.id, h.published_at.isoformat(), h.language, h.channel, h.department, ";".join(h.topics),
+             h.sentiment, h.title, strip_highlight(h.snippet), h.url] for h in res.hits]
+    view = View("search", ["id", "published_at", "language", "channel", "department", "topics", "sentiment",
+                           "title", "snippet", "url"], rows, extra={"total": res.total})
+    return res, view
+
+
+def search_all_rows(index: Any, f: Filters, limit: int = 10_000) -> View:
+    """Every search hit (up to ``limit``) for CSV export, paging with the cursor."""
+    rows: list[list[Any]] = []
+    cursor = None
+    view = None
+    while len(rows) < limit:
+        _res, view = search(index, f, cursor=cursor, size=min(500, limit - len(rows)))
+        rows.extend(view.rows)
+        cursor = _res.next_cursor
+        if not cursor or not view.rows:
+            break
+    assert view is not None
+    return View("search", view.columns, rows)

@@ -1,0 +1,267 @@
+"""Tickets, alerts, KPIs and surveys for the web, always scoped to the caller.
+
+A thin layer over the alerts area's service (``healthpulse.alerts.service``):
+it turns the logged-in ``Principal`` into the service's ``department_ids``
+scope, so a department user only ever reaches its own department's tickets,
+alerts, documents and media.  A ticket outside the scope raises ``NotFound``
+exactly like a missing one, so ids leak nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from healthpulse.alerts import service as alerts
+from healthpulse.alerts import tickets as alert_tickets
+from healthpulse.core.models.appeals import AppealRow
+from healthpulse.core.models.documents import DocumentRow
+from healthpulse.core.models.tickets import SurveyRow, TicketRow
+from healthpulse.web.services.users import Principal
+from sqlalchemy import select
+
+SORTS = {"due": "due_at", "-due": "-due_at", "created": "created_at", "-created": "-created_at",
+         "severity": "severity", "-severity": "-severity"}
+DUE_SOON = timedelta(hours=24)
+KPI_WINDOW = timedelta(days=30)
+
+
+class NotFound(LookupError):
+    """Missing, or outside the caller's scope (indistinguishable on purpose)."""
+
+
+class ActionRefused(ValueError):
+    """The alerts area refused the change (closing without citizen contact, bad transition...)."""
+
+
+class SurveyRefused(ValueError):
+    """The survey cannot be answered (not offered, already answered, expired)."""
+
+
+def scope_of(principal: Principal) -> str | None:
+    """The department a principal is limited to; None means all departments (press, admin)."""
+    return principal.department_id if principal.role == "department" else None
+
+
+def department_ids(principal: Principal) -> list[str] | None:
+    scope = scope_of(principal)
+    return None if scope is None else [scope]
+
+
+@dataclass
+class TicketFilters:
+    status: str | None = None
+    severity: str | None = None
+    sla: str | None = None  # due | breached
+    topic: str | None = None
+    channel: str | None = None
+    sort: str = "due"
+    limit: int = 100
+
+    @classmethod
+    def from_args(cls, args: Any) -> TicketFilters:
+        from healthpulse.web.labels import CHANNELS, SEVERITIES, TICKET_STATUSES, TOPICS
+
+        def pick(name: str, allowed: Any) -> str | None:
+            value = args.get(name) or None
+            if value is not None and value not in allowed:
+                raise ValueError(f"unknown {name} '{value}'")
+            return value
+
+        sort = args.get("sort") or "due"
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort '{sort}'")
+        return cls(status=pick("status", (*TICKET_STATUSES, "open")), severity=pick("severity", SEVERITIES),
+                   sla=pick("sla", ("due", "breached")), topic=pick("topic", TOPICS),
+                   channel=pick("channel", CHANNELS), sort=sort)
+
+
+def list_tickets(container: Any, principal: Principal, f: TicketFilters) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    now = container.clock.now()
+    scope = department_ids(principal)
+    kw: dict[str, Any] = {"department_ids": scope, "status": f.status, "severity": f.severity, "topic": f.topic,
+                          "channel": f.channel, "sort": SORTS[f.sort], "limit": f.limit}
+    if f.sla == "breached":
+        kw["breached"] = True
+    elif f.sla == "due":
+        kw.update(status="open", breached=False, due_before=now + DUE_SOON)
+    with container.session() as s:
+        rows, _total = alerts.list_tickets(s, **kw)
+        counters = alerts.ticket_counters(s, scope, now=now)
+        counters["closed"] = counters.get("by_status", {}).get("closed", 0)
+    for r in rows:
+        r["late"] = bool(r.get("breached") or r.get("overdue"))
+    return rows, counters
+
+
+def get_ticket(container: Any, principal: Principal, ticket_id: int) -> dict[str, Any]:
+    """Everything the ticket page shows, plus each document's media (video + transcript) and analysis."""
+    with container.session() as s:
+        try:
+            detail = alerts.get_ticket(s, ticket_id, department_ids=department_ids(principal))
+        except alerts.TicketNotFound:
+            raise NotFound(f"ticket {ticket_id}") from None
+        doc_ids = [d["id"] for d in detail["documents"]]
+        appeal = detail.get("appeal")
+        if appeal is not None:
+            row = s.get(AppealRow, appeal["id"])
+            if row is not None and row.document_id and row.document_id not in doc_ids:
+                doc_ids.insert(0, row.document_id)
+        rows = {r.id: r for r in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(doc_ids)))} if doc_ids else {}
+        detail["documents"] = [document_view(rows[i]) for i in doc_ids if i in rows]
+    answered = [sv for sv in detail.get("surveys", []) if sv.get("answered_at")]
+    detail["survey"] = answered[-1] if answered else None
+    detail["late"] = bool(detail.get("breached") or detail.get("overdue"))
+    return detail
+
+
+def document_view(r: DocumentRow) -> dict[str, Any]:
+    analysis = r.analysis or {}
+    media = r.media or {}
+    return {
+        "id": r.id, "channel": r.channel, "source": r.source, "url": r.url, "title": r.title,
+        "extract": r.text[:3000], "truncated": len(r.text) > 3000, "published_at": r.published_at or r.fetched_at,
+        "language": r.language, "sentiment": r.sentiment, "severity": r.severity, "incident": r.incident,
+        "topics": [t.get("id") for t in analysis.get("topics", [])], "places": analysis.get("places", []),
+        "department": r.department, "health_related": r.health_related,
+        "has_video": bool(media.get("path")), "duration": media.get("duration"),
+        "segments": media.get("segments") or [],
+    }
+
+
+def ticket_json(detail: dict[str, Any]) -> dict[str, Any]:
+    def conv(v: Any) -> Any:
+        if isinstance(v, datetime):
+            return v.isoformat()
+        if isinstance(v, dict):
+            return {k: conv(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [conv(x) for x in v]
+        return v
+
+    return conv(detail)  # type: ignore[no-any-return]
+
+
+def media_path(container: Any, principal: Principal, ticket_id: int, document_id: str) -> str:
+    """The stored video of a document of a ticket in scope (else NotFound)."""
+    detail = get_ticket(container, principal, ticket_id)
+    for d in detail["documents"]:
+        if d["id"] == document_id and d["has_video"]:
+            with container.session() as s:
+                row = s.get(DocumentRow, document_id)
+                path = (row.media or {}).get("path") if row is not None else None
+            if path:
+                return str(path)
+    raise NotFound(document_id)
+
+
+# -- actions -------------------------------------------------------------------
+def act(container: Any, principal: Principal, ticket_id: int, action: str, **kw: Any) -> dict[str, Any]:
+    """Run one ticket action (take, assign, status, note, reply, contact, close, reopen) for the principal."""
+    now = container.clock.now()
+    actor = principal.username
+    scope = {"department_ids": department_ids(principal), "now": now}
+    with container.session() as s:
+        try:
+            if action == "take":
+                return alerts.assign_ticket(s, ticket_id, actor, actor, **scope)
+            if action == "assign":
+                return alerts.assign_ticket(s, ticket_id, kw["assignee"], actor, **scope)
+            if action == "status":
+                return alerts.set_status(s, ticket_id, kw["status"], actor, note=kw.get("note"), **scope)
+            if action == "note":
+                return alerts.add_note(s, ticket_id, kw["text"], actor, **scope)
+            if action == "reply":
+                return alerts.reply_to_citizen(s, ticket_id, kw["text"], actor, **scope)
+            if action == "contact":
+                return alerts.record_contact(s, ticket_id, kw["channel"], kw["outcome"], actor, kw.get("at"),
+                                             note=kw.get("note"), **scope)
+            if action == "close":
+                from healthpulse.alerts.runtime import AlertsRuntime
+
+                return alerts.close_ticket(s, ticket_id, actor, kw["resolution"], runtime=AlertsRuntime.of(container),
+                                           **scope)
+            if action == "reopen":
+                return alerts.reopen_ticket(s, ticket_id, actor, kw["reason"], **scope)
+        except alerts.TicketNotFound:
+            raise NotFound(f"ticket {ticket_id}") from None
+        except (alerts.TicketError, ValueError) as err:
+            raise ActionRefused(str(err)) from None
+    raise ActionRefused(f"unknown action {action}")
+
+
+def contact_choices() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(alerts.CONTACT_CHANNELS), tuple(alerts.CONTACT_OUTCOMES)
+
+
+# -- alerts --------------------------------------------------------------------
+def list_alerts(container: Any, principal: Principal, state: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    with container.session() as s:
+        rows, _total = alerts.list_alerts(s, department_ids(principal), state, limit=limit)
+    return [ticket_json(r) for r in rows]
+
+
+def alert_action(container: Any, principal: Principal, alert_id: int, action: str) -> None:
+    fn = {"acknowledge": alerts.acknowledge_alert, "resolve": alerts.resolve_alert}.get(action)
+    if fn is None:
+        raise ActionRefused(f"unknown action {action}")
+    with container.session() as s:
+        try:
+            fn(s, alert_id, principal.username, now=container.clock.now(), department_ids=department_ids(principal))
+        except alerts.AlertNotFound:
+            raise NotFound(f"alert {alert_id}") from None
+
+
+# -- KPIs ----------------------------------------------------------------------------
+def kpis(container: Any, principal: Principal, days: int = 30) -> dict[str, Any]:
+    """KPIs of the last ``days`` days: the own department, or every department for press/admin."""
+    end = container.clock.now()
+    start = end - timedelta(days=days)
+    scope = scope_of(principal)
+    deps = [scope] if scope is not None else container.departments.ids
+    with container.session() as s:
+        per = {d: ticket_json(alerts.kpis(s, d, start, end)) for d in deps}
+    return {"from": start.isoformat(), "to": end.isoformat(), "departments": per}
+
+
+# -- the citizen's survey (proved by the tracking code) --------------------------------
+def survey_for_appeal(session: Any, appeal_row: AppealRow) -> dict[str, Any] | None:
+    """Survey state for the tracking page: offered once the appeal's ticket is closed."""
+    t = session.scalar(select(TicketRow).where(TicketRow.appeal_id == appeal_row.id))
+    if t is None or t.status != "closed":
+        return None
+    answered = session.scalar(select(SurveyRow).where(SurveyRow.ticket_id == t.id, SurveyRow.used_at.is_not(None))
+                              .order_by(SurveyRow.used_at.desc()).limit(1))
+    if answered is not None:
+        return {"available": False, "answered": True, "score": answered.score}
+    return {"available": True, "answered": False, "score": None}
+
+
+def submit_survey_for_code(container: Any, code: str, score: int, comment: str | None) -> None:
+    """Answer the CSAT survey of a closed appeal's ticket from the tracking page.
+
+    The tracking code proves the citizen (as the e-mailed token does); the
+    answer goes into the ticket's open survey (one is issued if the e-mail
+    link was never sent), once, with the same audit event as the link.
+    """
+    from healthpulse.alerts import csat
+    from healthpulse.core.appeals import get_by_code
+
+    if not 1 <= score <= 5:
+        raise SurveyRefused("score must be 1-5")
+    now = container.clock.now()
+    with container.session() as s:
+        appeal = get_by_code(s, code)
+        if appeal is None:
+            raise NotFound(code)
+        t = s.scalar(select(TicketRow).where(TicketRow.appeal_id == appeal.id))
+        state = survey_for_appeal(s, appeal)
+        if t is None or state is None or not state["available"]:
+            raise SurveyRefused("there is no open survey for this appeal")
+        row = s.scalar(select(SurveyRow).where(SurveyRow.ticket_id == t.id, SurveyRow.used_at.is_(None),
+                                               SurveyRow.expires_at > now).order_by(SurveyRow.id.desc()).limit(1))
+        if row is None:
+            row, _token = csat.issue_survey(s, t, now, 30, appeal.language or "en")
+        row.score, row.comment, row.used_at = score, (comment or "").strip()[:4000] or None, now
+        alert_tickets.audit(s, t, "citizen", "csat", now, field="csat", new=score, text=row.comment)

@@ -1,0 +1,38 @@
+/* Renders the OpenAPI document as a readable list (no third-party viewer, no CDN). Text only: no innerHTML. */
+(function () {
+  "use strict";
+  var root = document.getElementById("api-docs");
+  if (!root) { return; }
+  function el(tag, cls, text) { var e = document.createElement(tag); if (cls) { e.className = cls; } if (text !== undefined) { e.textContent = text; } return e; }
+  fetch(root.dataset.spec).then(function (r) { return r.json(); }).then(function (spec) {
+    root.textContent = "";
+    root.appendChild(el("p", "muted", spec.info.title + " " + spec.info.version + " — " + spec.info.description));
+    Object.keys(spec.paths).forEach(function (path) {
+      var ops = spec.paths[path];
+      Object.keys(ops).forEach(function (method) {
+        var op = ops[method];
+        var box = el("section", "api-op");
+        var head = el("h3");
+        head.appendChild(el("span", "method", method));
+        head.appendChild(el("code", "", path));
+        box.appendChild(head);
+        box.appendChild(el("p", "", op.summary + (op.security ? " (bearer token)" : " (public)")));
+        if (op.parameters && op.parameters.length) {
+          var ul = el("ul");
+          op.parameters.forEach(function (p) {
+            var s = p.schema || {};
+            var t = s.type === "array" ? "array of " + ((s.items && s.items.enum) ? s.items.enum.join("|") : (s.items && s.items.type)) : (s.enum ? s.enum.join("|") : s.type);
+            ul.appendChild(el("li", "", p.name + " (" + p.in + (p.required ? ", required" : "") + "): " + t + (p.description ? " — " + p.description : "")));
+          });
+          box.appendChild(ul);
+        }
+        if (op.requestBody) {
+          var ref = op.requestBody.content["application/json"].schema.$ref.split("/").pop();
+          box.appendChild(el("pre", "code-block", JSON.stringify(spec.components.schemas[ref], null, 2)));
+        }
+        box.appendChild(el("p", "muted", "responses: " + Object.keys(op.responses).join(", ")));
+        root.appendChild(box);
+      });
+    });
+  }).catch(function (err) { root.textContent = String(err); });
+})();

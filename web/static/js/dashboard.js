@@ -1,0 +1,43 @@
+/* Draws the dashboard charts from the JSON views (no inline scripts: CSP script-src 'self'). */
+(function () {
+  "use strict";
+  var PALETTE = ["#0b6e69", "#e67e22", "#2980b9", "#8e44ad", "#c0392b", "#16a085", "#f1c40f", "#7f8c8d", "#d35400", "#2c3e50", "#27ae60", "#e84393"];
+  var SENTIMENT_COLORS = { negative: "#c0392b", neutral: "#95a5a6", positive: "#27ae60" };
+  var rtl = document.documentElement.dir === "rtl";
+  var lang = document.documentElement.lang || "en";
+
+  function draw(canvas, data) {
+    var chart = data.chart;
+    if (!chart || !window.Chart) { return; }
+    var names = chart.series_names || {};
+    var keys = Object.keys(chart.series);
+    var isLine = canvas.dataset.kind === "line";
+    var datasets = keys.map(function (key, i) {
+      var color = (chart.split === "sentiment" && SENTIMENT_COLORS[key]) || PALETTE[i % PALETTE.length];
+      return { label: names[key] || key, data: chart.series[key], backgroundColor: color, borderColor: color,
+               fill: false, tension: 0.2, pointRadius: isLine ? 2 : 0 };
+    });
+    var labels = chart.labels.map(function (k) { return (chart.label_names && chart.label_names[k]) || k; });
+    canvas.dataset.points = String(chart.labels.length);
+    canvas.dataset.series = String(keys.length);
+    new window.Chart(canvas, {
+      type: isLine ? "line" : "bar",
+      data: { labels: labels, datasets: datasets },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false, locale: lang,
+        scales: { x: { stacked: !isLine && !!chart.stacked, reverse: rtl }, y: { stacked: !isLine && !!chart.stacked, beginAtZero: true, position: rtl ? "right" : "left" } },
+        plugins: { legend: { position: "bottom", rtl: rtl, labels: { boxWidth: 12 } }, tooltip: { rtl: rtl } }
+      }
+    });
+    canvas.classList.add("drawn");
+  }
+
+  function load(canvas) {
+    fetch(canvas.dataset.src, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (data) { draw(canvas, data); })
+      .catch(function (err) { canvas.classList.add("failed"); canvas.setAttribute("data-error", String(err)); });
+  }
+
+  document.querySelectorAll("canvas.chart[data-src]").forEach(load);
+})();

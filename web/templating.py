@@ -1,0 +1,79 @@
+"""Jinja globals and filters: labels, department names, dates in the UI locale, highlights.
+
+Autoescaping stays on everywhere; the only Markup built here is from text
+that was escaped first (search highlights).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import format_datetime, format_decimal
+from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START
+from healthpulse.web.context import container
+from healthpulse.web.labels import label
+from markupsafe import Markup, escape
+
+
+def highlight(snippet: str | None) -> Markup:
+    """Escape a snippet, then turn the index's \\x02…\\x03 markers into <mark> (never the other way round)."""
+    escaped = str(escape(snippet or ""))
+    escaped = escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_END, "</mark>")
+    # An unbalanced marker from a truncated snippet must not leave an open element.
+    opened = escaped.count("<mark>") - escaped.count("</mark>")
+    if opened > 0:
+        escaped += "</mark>" * opened
+    return Markup(escaped)  # noqa: S704 - built from escaped text plus our own tags only
+
+
+def strip_highlight(snippet: str | None) -> str:
+    return (snippet or "").replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
+
+
+def datetime_local(value: Any, fmt: str = "medium") -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return str(format_datetime(value, fmt))
+
+
+def number(value: Any) -> str:
+    if value is None:
+        return "—"
+    return str(format_decimal(value))
+
+
+def department_name(dep_id: str | None) -> str:
+    if not dep_id:
+        return "—"
+    dep = container().departments.get(dep_id)
+    return dep.name if dep is not None else dep_id
+
+
+def url_with_query(endpoint: str, args: Any, **values: Any) -> str:
+    """``url_for(endpoint, **values)`` plus the (repeatable) filter arguments as the query string."""
+    pairs = list(args.items(multi=True)) if hasattr(args, "items") and hasattr(args, "getlist") else list(args or [])
+    base = url_for(endpoint, **values)
+    return base + ("?" + urlencode(pairs) if pairs else "")
+
+
+def lang_switch_url(code: str) -> str:
+    """This page in another UI language: the URL prefix where the route has one, else ``?lang=``."""
+    endpoint = request.endpoint
+    if endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
+        return url_for(endpoint, **{**(request.view_args or {}), "lang_code": code})
+    return request.path + "?" + urlencode({"lang": code})
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.globals.update(label=label, department_name=department_name, url_with_query=url_with_query,
+                                 lang_switch_url=lang_switch_url)
+    app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, number=number,
+                                 strip_highlight=strip_highlight)
