@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from healthpulse.indexes.query import IndexDoc, SearchQuery, SearchResult
+from healthpulse.indexes.query import FacetField, IndexDoc, Interval, SearchQuery, SearchResult, TrendItem
 
 
 class IndexUnavailable(RuntimeError):
@@ -40,6 +40,14 @@ class SearchIndex(Protocol):
     def search(self, query: SearchQuery) -> SearchResult: ...
 
     def count(self) -> int: ...
+
+    def refresh(self) -> None:
+        """Make every acknowledged write visible to search (no-op where writes are immediate)."""
+
+    def trends(
+        self, query: SearchQuery, field: FacetField = "topics", interval: Interval = "day", size: int = 10
+    ) -> list[TrendItem]:
+        """Rising values of ``field`` among documents matching ``query``: recent window vs the previous one."""
 
     def rebuild(self, docs: Iterable[IndexDoc]) -> int:
         """Build a fresh index from ``docs`` and switch to it atomically; returns the count."""

@@ -12,7 +12,12 @@ Semantics fixed here so backends agree:
 - sort ``date_desc``/``date_asc`` break ties on ``id``; ``relevance`` breaks
   ties on date then id; ``cursor`` is the opaque ``next_cursor`` of the
   previous page (search_after), so pages never repeat or skip;
-- facet buckets are ordered by count desc, then key asc.
+- facet buckets are ordered by count desc, then key asc;
+- text: folded, tokenized and stemmed per language field
+  (indexes/text_analysis.py); every term must match (AND) within the
+  document's language field; a text without word characters is ignored;
+- trends compare the window ``[end - interval, end)`` with the one before it,
+  ``end`` being ``date_to`` (default: now); ``month`` means 30 days there.
 """
 
 from __future__ import annotations
@@ -122,6 +127,16 @@ class SearchResult(_Model):
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+class TrendItem(_Model):
+    """How often a facet value (topic, department, …) occurs now vs the window before."""
+
+    key: str
+    recent: int
+    previous: int
+    change: int  # recent - previous
+    ratio: float  # (recent + 1) / (previous + 1): smoothed growth factor
 
 
 HIGHLIGHT_START = "\x02"

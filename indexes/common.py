@@ -1,0 +1,126 @@
+"""Small helpers every backend shares: UTC time, cursors, histogram buckets, hits."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from healthpulse.indexes.highlight import make_snippet
+from healthpulse.indexes.query import HistogramBucket, Hit, IndexDoc, Interval, SearchQuery
+from healthpulse.indexes.text_analysis import field_for
+
+
+class BadCursor(ValueError):
+    """A ``cursor`` that no backend produced (tampered or from another sort)."""
+
+
+def as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def to_ms(value: datetime) -> int:
+    return int(as_utc(value).timestamp() * 1000)
+
+
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def encode_cursor(sort: str, values: list[Any]) -> str:
+    raw = json.dumps([sort, values], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        kind, values = json.loads(raw)
+    except (ValueError, TypeError) as exc:
+        raise BadCursor(f"invalid cursor: {cursor!r}") from exc
+    if kind != sort or not isinstance(values, list):
+        raise BadCursor("cursor belongs to another sort order")
+    return values
+
+
+def bucket_start(day: date, interval: Interval) -> date:
+    if interval == "week":
+        return day - timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    return day
+
+
+def _next_bucket(start: date, interval: Interval) -> date:
+    if interval == "week":
+        return start + timedelta(days=7)
+    if interval == "month":
+        return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start + timedelta(days=1)
+
+
+def fill_histogram(
+    counts: dict[date, tuple[int, dict[str, int]]], interval: Interval, query: SearchQuery
+) -> list[HistogramBucket]:
+    """Buckets from the query range (or the data's range) with empty ones as 0.
+
+    ``counts`` maps a bucket start to (count, split counts).
+    """
+    if query.date_from is not None:
+        first: date | None = bucket_start(as_utc(query.date_from).date(), interval)
+    else:
+        first = min(counts) if counts else None
+    if query.date_to is not None:
+        last: date | None = bucket_start((as_utc(query.date_to) - timedelta(microseconds=1)).date(), interval)
+    else:
+        last = max(counts) if counts else None
+    if first is None or last is None or first > last:
+        return []
+    out = []
+    cur = first
+    while cur <= last:
+        count, split = counts.get(cur, (0, {}))
+        out.append(HistogramBucket(key=cur.isoformat(), count=count, split=dict(sorted(split.items()))))
+        cur = _next_bucket(cur, interval)
+    return out
+
+
+def merge_day_counts(
+    rows: Iterable[tuple[date, str | None, int]], interval: Interval
+) -> dict[date, tuple[int, dict[str, int]]]:
+    """(day, split key or None, count) rows → per-bucket (count, split)."""
+    totals: dict[date, int] = {}
+    splits: dict[date, dict[str, int]] = {}
+    for day, key, n in rows:
+        start = bucket_start(day, interval)
+        totals[start] = totals.get(start, 0) + n
+        if key is not None:
+            split = splits.setdefault(start, {})
+            split[key] = split.get(key, 0) + n
+    return {k: (v, splits.get(k, {})) for k, v in totals.items()}
+
+
+def full_text(title: str | None, text: str) -> str:
+    return f"{title}\n{text}" if title else text
+
+
+def make_hit(doc: IndexDoc, terms: dict[str, list[str]], query: SearchQuery, score: float | None) -> Hit:
+    field = field_for(doc.language)
+    return Hit(
+        id=doc.id,
+        title=doc.title,
+        snippet=make_snippet(doc.text, field, terms.get(field), highlight=query.highlight),
+        language=doc.language,
+        channel=doc.channel,
+        url=doc.url,
+        published_at=as_utc(doc.published_at),
+        department=doc.department,
+        topics=doc.topics,
+        sentiment=doc.sentiment,
+        incident=doc.incident,
+        severity=doc.severity,
+        story_id=doc.story_id,
+        score=score,
+    )

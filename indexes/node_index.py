@@ -1,0 +1,276 @@
+"""What the Elasticsearch and OpenSearch backends share: templates, alias, bulk, retries.
+
+Layout on the node: composable index template ``<prefix>-docs`` built from
+the component templates ``<prefix>-analysis`` and ``<prefix>-mappings``
+(JSON files in indexes/templates/, versioned); documents are written through
+the alias ``<prefix>-docs`` to ``<prefix>-docs-v<schema>-<timestamp>``.
+``rebuild`` fills a new index, swaps the alias in one ``_aliases`` call and
+deletes the old index: searches never see a half-built index.
+
+Analysis: a node with the analysis-common module runs the per-language
+analyzers of templates/analysis-languages.json ("engine" mode); a node
+without it (the minimal Elasticsearch distribution) gets text analysed by
+indexes/text_analysis.py ("client" mode).  The mode is recorded in the
+index's ``_meta`` so a running index is always queried the way it was built.
+
+Subclasses supply only the client: ``_request``, ``_bulk_call`` and
+``_classify`` (which errors are worth retrying).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from healthpulse.indexes.base import BulkResult, IndexUnavailable
+from healthpulse.indexes.node_dsl import (
+    SCHEMA_VERSION,
+    AnalysisMode,
+    build_search,
+    doc_source,
+    index_template,
+    parse_search,
+    schema_component,
+)
+from healthpulse.indexes.query import FacetField, IndexDoc, Interval, SearchQuery, SearchResult, TrendItem
+from healthpulse.indexes.trends import compute_trends
+
+log = logging.getLogger(__name__)
+
+ErrorKind = Literal["retry", "fatal"]
+
+
+class NodeRequestError(RuntimeError):
+    """The node answered with a non-retryable error (bad request, mapping conflict…)."""
+
+    def __init__(self, status: int | None, message: str) -> None:
+        super().__init__(f"{status}: {message}")
+        self.status = status
+
+
+class NodeIndexBase:
+    """SearchIndex on an Elasticsearch-compatible node; subclasses bind a client library."""
+
+    name = "node"
+
+    def __init__(
+        self,
+        *,
+        prefix: str = "healthpulse",
+        analysis: AnalysisMode | Literal["auto"] = "auto",
+        batch_size: int = 500,
+        batch_bytes: int = 5_000_000,
+        retries: int = 3,
+        backoff: float = 0.5,
+        refresh_writes: bool = False,
+    ) -> None:
+        self.prefix = prefix
+        self.alias = f"{prefix}-docs"
+        self._requested_mode = analysis
+        self.mode: AnalysisMode | None = None
+        self.batch_size = batch_size
+        self.batch_bytes = batch_bytes
+        self.retries = retries
+        self.backoff = backoff
+        self.refresh_writes = refresh_writes
+
+    # ---------------------------------------------------- client primitives
+    def _request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> dict:
+        raise NotImplementedError
+
+    def _bulk_call(self, operations: list[dict[str, Any]], refresh: bool) -> dict:
+        raise NotImplementedError
+
+    def _classify(self, exc: Exception) -> tuple[ErrorKind, int | None] | None:
+        """("retry"|"fatal", status) for client errors; None for anything else (re-raised)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def _call(self, fn, *args, **kwargs):
+        """Run a client call; retry 429/5xx/connection errors with backoff, then IndexUnavailable."""
+        delay = self.backoff
+        for attempt in range(self.retries + 1):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - classified below, unknown ones re-raised
+                kind = self._classify(exc)
+                if kind is None:
+                    raise
+                if kind[0] == "fatal":
+                    raise NodeRequestError(kind[1], str(exc)) from exc
+                if attempt == self.retries:
+                    raise IndexUnavailable(f"{self.name} unavailable after {attempt + 1} attempts: {exc}") from exc
+                log.warning("search node error, retrying in %.1fs: %s", delay, exc)
+                time.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+    def request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> dict:
+        return self._call(self._request, method, path, body, params)
+
+    # ------------------------------------------------------------ lifecycle
+    def _detect_mode(self) -> AnalysisMode:
+        if self._requested_mode != "auto":
+            return self._requested_mode
+        probe = {"tokenizer": "standard", "filter": ["asciifolding", {"type": "snowball", "language": "Russian"}], "text": "a"}
+        try:
+            self.request("POST", "/_analyze", probe)
+        except NodeRequestError:
+            return "client"
+        return "engine"
+
+    def _put_templates(self, mode: AnalysisMode) -> None:
+        self.request("PUT", f"/_component_template/{self.prefix}-schema", schema_component(mode))
+        self.request("PUT", f"/_index_template/{self.alias}", index_template(self.prefix))
+
+    def _alias_indices(self) -> list[str]:
+        try:
+            return sorted(self.request("GET", f"/_alias/{self.alias}"))
+        except NodeRequestError as exc:
+            if exc.status == 404:
+                return []
+            raise
+
+    def _index_mode(self, index: str) -> AnalysisMode:
+        mapping = self.request("GET", f"/{index}/_mapping")
+        meta = next(iter(mapping.values()))["mappings"].get("_meta", {})
+        return meta.get("analysis_mode", "engine")
+
+    def _create_index(self, mode: AnalysisMode, *, with_alias: bool) -> str:
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+        name = f"{self.alias}-v{SCHEMA_VERSION}-{stamp}"
+        body: dict[str, Any] = {"mappings": {"_meta": {"analysis_mode": mode, "schema_version": SCHEMA_VERSION}}}
+        if with_alias:
+            body["aliases"] = {self.alias: {"is_write_index": True}}
+        self.request("PUT", f"/{name}", body)
+        return name
+
+    def ensure_ready(self) -> None:
+        if self.mode is not None:
+            return
+        indices = self._alias_indices()
+        if indices:
+            self.mode = self._index_mode(indices[-1])
+            return
+        mode = self._detect_mode()
+        self._put_templates(mode)
+        try:
+            self._create_index(mode, with_alias=True)
+        except NodeRequestError as exc:  # another process won the race
+            if not self._alias_indices():
+                raise
+            log.info("index created concurrently: %s", exc)
+        self.mode = self._index_mode(self._alias_indices()[-1])
+        log.info("search index ready alias=%s mode=%s", self.alias, self.mode)
+
+    def refresh(self) -> None:
+        self.ensure_ready()
+        self.request("POST", f"/{self.alias}/_refresh")
+
+    # --------------------------------------------------------------- writes
+    def _batches(self, operations: Iterable[tuple[str, list[dict[str, Any]], int]]):
+        batch: list[tuple[str, list[dict[str, Any]]]] = []
+        size = 0
+        for doc_id, ops, nbytes in operations:
+            if batch and (len(batch) >= self.batch_size or size + nbytes > self.batch_bytes):
+                yield batch
+                batch, size = [], 0
+            batch.append((doc_id, ops))
+            size += nbytes
+        if batch:
+            yield batch
+
+    def _send(self, batch: list[tuple[str, list[dict[str, Any]]]], result: BulkResult, *, missing_ok: bool) -> None:
+        """One bulk request; items rejected with 429 are resent with backoff, other rejections reported."""
+        pending = batch
+        delay = self.backoff
+        for attempt in range(self.retries + 1):
+            operations = [op for _, ops in pending for op in ops]
+            response = self._call(self._bulk_call, operations, self.refresh_writes)
+            retry: list[tuple[str, list[dict[str, Any]]]] = []
+            for (doc_id, ops), item in zip(pending, response["items"], strict=True):
+                outcome = next(iter(item.values()))
+                status = outcome.get("status", 500)
+                if status < 300 or (missing_ok and status == 404):
+                    result.indexed.append(doc_id)
+                elif status == 429 or status >= 500:
+                    retry.append((doc_id, ops))
+                else:
+                    error = outcome.get("error", {})
+                    reason = error.get("reason", str(error)) if isinstance(error, dict) else str(error)
+                    result.failed[doc_id] = f"{error.get('type', status) if isinstance(error, dict) else status}: {reason}"
+            if not retry:
+                return
+            if attempt == self.retries:
+                raise IndexUnavailable(f"{len(retry)} documents still rejected as overloaded after {attempt + 1} tries")
+            time.sleep(delay)
+            delay *= 2
+            pending = retry
+
+    def _write(self, target: str, docs: Iterable[IndexDoc]) -> BulkResult:
+        import json
+
+        assert self.mode is not None
+
+        def operations():
+            for doc in docs:
+                source = doc_source(doc, self.mode)
+                ops = [{"index": {"_index": target, "_id": doc.id}}, source]
+                yield doc.id, ops, len(json.dumps(source, ensure_ascii=False))
+
+        result = BulkResult()
+        for batch in self._batches(operations()):
+            self._send(batch, result, missing_ok=False)
+        return result
+
+    def upsert(self, docs: Sequence[IndexDoc]) -> BulkResult:
+        self.ensure_ready()
+        return self._write(self.alias, docs)
+
+    def delete(self, ids: Sequence[str]) -> None:
+        self.ensure_ready()
+        ops = ((i, [{"delete": {"_index": self.alias, "_id": i}}], 64) for i in ids)
+        result = BulkResult()
+        for batch in self._batches(ops):
+            self._send(batch, result, missing_ok=True)
+
+    def rebuild(self, docs: Iterable[IndexDoc]) -> int:
+        self.ensure_ready()
+        old = self._alias_indices()
+        mode = self._detect_mode()
+        self._put_templates(mode)
+        self.mode = mode
+        new = self._create_index(mode, with_alias=False)
+        result = self._write(new, docs)
+        if result.failed:
+            log.warning("rebuild: %d documents rejected: %s", len(result.failed), dict(list(result.failed.items())[:5]))
+        self.request("POST", f"/{new}/_refresh")
+        actions: list[dict[str, Any]] = [{"remove": {"index": name, "alias": self.alias}} for name in old]
+        actions.append({"add": {"index": new, "alias": self.alias, "is_write_index": True}})
+        self.request("POST", "/_aliases", {"actions": actions})
+        for name in old:
+            self.request("DELETE", f"/{name}")
+        log.info("search index rebuilt alias=%s index=%s documents=%d", self.alias, new, len(result.indexed))
+        return len(result.indexed)
+
+    # ---------------------------------------------------------------- reads
+    def count(self) -> int:
+        self.ensure_ready()
+        return int(self.request("GET", f"/{self.alias}/_count")["count"])
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        self.ensure_ready()
+        assert self.mode is not None
+        body, terms = build_search(query, self.mode)
+        response = self.request("POST", f"/{self.alias}/_search", body)
+        return parse_search(response, query, terms)
+
+    def trends(
+        self, query: SearchQuery, field: FacetField = "topics", interval: Interval = "day", size: int = 10
+    ) -> list[TrendItem]:
+        return compute_trends(self, query, field, interval, size)

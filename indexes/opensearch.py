@@ -1,0 +1,65 @@
+"""OpenSearch 2/3 backend through opensearch-py (elasticsearch-py refuses OpenSearch nodes).
+
+All index logic is in indexes/node_index.py; this module binds the client and
+says which of its errors are worth retrying.  OpenSearch has no API keys of
+its own: ``api_key`` is sent as an ``Authorization: ApiKey …`` header for
+proxies/security plugins that accept it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from healthpulse.indexes.node_index import ErrorKind, NodeIndexBase
+from opensearchpy import OpenSearch
+from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
+from opensearchpy.exceptions import TransportError
+
+
+class OpenSearchIndex(NodeIndexBase):
+    name = "opensearch"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        api_key: str | None = None,
+        verify_certs: bool = True,
+        ca_certs: str | None = None,
+        timeout: float = 30.0,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        self.url = url
+        self.client = OpenSearch(
+            hosts=[url],
+            http_auth=(username, password or "") if username else None,
+            headers={"Authorization": f"ApiKey {api_key}"} if api_key else None,
+            verify_certs=verify_certs,
+            ca_certs=ca_certs,
+            ssl_show_warn=verify_certs,
+            timeout=timeout,
+            max_retries=0,  # NodeIndexBase retries with backoff
+            retry_on_timeout=False,
+        )
+
+    def _request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> dict:
+        return self.client.transport.perform_request(method, path, params=params, body=body)
+
+    def _bulk_call(self, operations: list[dict[str, Any]], refresh: bool) -> dict:
+        return self.client.bulk(body=operations, refresh=str(refresh).lower())
+
+    def _classify(self, exc: Exception) -> tuple[ErrorKind, int | None] | None:
+        if isinstance(exc, OpenSearchConnectionError):
+            return "retry", None
+        if isinstance(exc, TransportError):
+            status = exc.status_code if isinstance(exc.status_code, int) else None
+            if status is None or status == 429 or status >= 500:
+                return "retry", status
+            return "fatal", status
+        return None
+
+    def close(self) -> None:
+        self.client.close()
