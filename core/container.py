@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 JOB_MODULES: list[str] = [
     "healthpulse.core.core_jobs",
     "healthpulse.alerts.jobs",
+    "healthpulse.video_intake.jobs",
 ]
 
 # Post-ingest hooks, as "module:Class"; each class is built with the container.
