@@ -28,7 +28,7 @@ from healthpulse.alerts.sla import sla_hours
 from healthpulse.alerts.tickets import attach_documents, open_ticket, raise_severity
 from healthpulse.core.domain import SEVERITY_ORDER, AlertState, Channel, Document
 from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
-from healthpulse.core.models.appeals import AppealRow
+from healthpulse.core.appeals import get_by_document
 from healthpulse.core.models.tickets import TicketRow
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class AlertProcessor:
         for doc in docs:
             if doc.channel not in APPEAL_CHANNELS:
                 continue
-            appeal = self.s.scalar(select(AppealRow).where(AppealRow.document_id == doc.id))
+            appeal = get_by_document(self.s, doc.id)
             if appeal is None:
                 log.warning("document %s came in on %s but no appeal refers to it; no ticket", doc.id, doc.channel)
                 continue

@@ -118,8 +118,8 @@ def sync_appeal(session: Session, t: TicketRow, status: AppealStatus, now: datet
         return
     try:
         if status == AppealStatus.TICKET_OPENED and appeal.status in (AppealStatus.TRANSCRIBING, AppealStatus.VALIDATING):
-            set_status(appeal, AppealStatus.ANALYSED, now)
-        set_status(appeal, status, now, note)
+            set_status(session, appeal, AppealStatus.ANALYSED, now)
+        set_status(session, appeal, status, now, note)
     except AppealError as exc:
         log.warning("appeal %s status not synced: %s", appeal.id, exc)
 
