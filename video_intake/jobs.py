@@ -1,0 +1,138 @@
+"""The ``video.transcribe`` job: validate → extract audio + poster → transcribe → pipeline.
+
+Runs on the core job queue, never in the request.  Idempotent, because the
+queue retries a job whose worker crashed: every step overwrites its own
+output (derived files are written atomically), the Document id is stable
+(``stable_id("appeal", appeal id)``, so re-ingesting updates instead of
+duplicating), and an appeal already past transcription is left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from healthpulse.core.appeals import link_document, set_status
+from healthpulse.core.domain import AppealStatus, Channel, Document, Media, stable_id
+from healthpulse.core.jobs import PermanentJobError, job_handler
+from healthpulse.core.models.appeals import AppealRow
+from healthpulse.core.models.uploads import VideoMediaRow
+from healthpulse.video_intake.media import extract_audio, poster_frame
+from healthpulse.video_intake.storage import VideoStorage, file_sha256
+from healthpulse.video_intake.submission import TRANSCRIBE_JOB
+from healthpulse.video_intake.transcriber import WhisperTranscriber
+from healthpulse.video_intake.validation import VideoRejected, validate_video
+
+if TYPE_CHECKING:
+    from healthpulse.core.container import Container
+
+log = logging.getLogger(__name__)
+
+DONE = {AppealStatus.ANALYSED, AppealStatus.TICKET_OPENED, AppealStatus.CLOSED, AppealStatus.REJECTED}
+
+
+@lru_cache(maxsize=4)
+def _transcriber(model: str | None, cache_dir: str | None, threads: int, languages: tuple[str, ...]) -> WhisperTranscriber:
+    from pathlib import Path
+
+    from healthpulse.video_intake.model_cache import resolve_model_path
+
+    path = resolve_model_path(model, Path(cache_dir) if cache_dir else None)
+    return WhisperTranscriber(path, threads=threads, languages=languages)
+
+
+def transcriber_for(settings: Any) -> WhisperTranscriber:
+    """One transcriber (and so one loaded model) per process and configuration."""
+    cache = str(settings.model_cache_dir) if settings.model_cache_dir else None
+    return _transcriber(settings.whisper_model, cache, settings.whisper_threads, tuple(settings.languages))
+
+
+def _move(container: Container, appeal_id: str, status: AppealStatus, note: str | None = None,
+          reason: str | None = None) -> None:
+    with container.session() as s:
+        appeal = s.get(AppealRow, appeal_id)
+        if appeal is not None and appeal.status != status:
+            set_status(s, appeal, status, container.clock.now(), note, reason=reason)
+
+
+@job_handler(TRANSCRIBE_JOB)
+def transcribe_appeal(container: Container, payload: dict[str, Any]) -> None:
+    appeal_id = payload.get("appeal_id")
+    if not isinstance(appeal_id, str):
+        raise PermanentJobError(f"bad payload {payload!r}")
+    with container.session() as s:
+        appeal = s.get(AppealRow, appeal_id)
+        media = s.get(VideoMediaRow, appeal_id)
+        if appeal is None or media is None:
+            raise PermanentJobError(f"no video appeal {appeal_id}")
+        if AppealStatus(appeal.status) in DONE:
+            log.info("video appeal %s already %s; nothing to do", appeal_id, appeal.status)
+            return
+        language = appeal.language
+        department = appeal.department_id
+        created_at = appeal.created_at
+        original = media.original_path
+        expected_sha = media.sha256
+        status = AppealStatus(appeal.status)
+    if status == AppealStatus.RECEIVED:
+        _move(container, appeal_id, AppealStatus.VALIDATING)
+    from pathlib import Path
+
+    settings = container.settings
+    storage = VideoStorage.from_settings(settings)
+    original_path = Path(original)
+    try:
+        if not original_path.is_file():
+            raise VideoRejected("missing", "The stored video file is missing.")
+        if expected_sha and file_sha256(original_path) != expected_sha:
+            raise VideoRejected("changed", "The stored video does not match what was uploaded.")
+        info = validate_video(original_path, min_seconds=settings.min_video_seconds,
+                              max_seconds=settings.max_video_seconds)
+    except VideoRejected as rejected:
+        log.warning("video appeal %s rejected: %s", appeal_id, rejected.code)
+        _move(container, appeal_id, AppealStatus.REJECTED, rejected.code, reason=rejected.reason)
+        original_path.unlink(missing_ok=True)
+        return
+    _move(container, appeal_id, AppealStatus.TRANSCRIBING)
+    audio = extract_audio(original_path, storage.audio_path(appeal_id))
+    poster = poster_frame(original_path, storage.poster_path(appeal_id), info.duration)
+    transcript = transcriber_for(settings).transcribe_file(audio, language=language)
+    doc_id = appeal_document_id_for(appeal_id)
+    with container.session() as s:
+        media = s.get(VideoMediaRow, appeal_id)
+        appeal = s.get(AppealRow, appeal_id)
+        assert media is not None and appeal is not None
+        media.audio_path = str(audio)
+        media.poster_path = str(poster)
+        media.duration = transcript.duration or info.duration
+        media.transcript_language = transcript.language
+        media.segments = [seg.model_dump() for seg in transcript.segments]
+        media.updated_at = container.clock.now()
+        if appeal.language is None and transcript.segments:
+            appeal.language = transcript.language
+        link_document(appeal, doc_id)  # before ingest: the alerts hook finds the appeal by document id
+    doc = Document(
+        id=doc_id,
+        channel=Channel.VIDEO_APPEAL,
+        source=str(Channel.VIDEO_APPEAL),
+        text=transcript.text,
+        language_hint=language or (transcript.language if transcript.segments else None),
+        department_hint=department,
+        published_at=created_at,
+        fetched_at=container.clock.now(),
+        media=Media(path=str(original_path), duration=transcript.duration or info.duration,
+                    poster_path=str(poster), segments=transcript.segments),
+    )
+    container.pipeline.ingest(doc)
+    with container.session() as s:
+        appeal = s.get(AppealRow, appeal_id)
+        if appeal is not None and appeal.status == AppealStatus.TRANSCRIBING:
+            set_status(s, appeal, AppealStatus.ANALYSED, container.clock.now())
+    log.info("video appeal %s transcribed language=%s segments=%d", appeal_id, transcript.language,
+             len(transcript.segments))
+
+
+def appeal_document_id_for(appeal_id: str) -> str:
+    """``stable_id("appeal", appeal id)`` — the same id the core gives text appeals."""
+    return stable_id("appeal", appeal_id)
