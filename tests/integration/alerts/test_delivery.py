@@ -1,0 +1,160 @@
+"""Notifications through the outbox to a real SMTP server and a real HTTP receiver."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from healthpulse.alerts.jobs import deliver_job
+from healthpulse.alerts.notifiers.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
+from healthpulse.alerts.outbox import LEASE_SECONDS, _claim
+from healthpulse.alerts.testing import analysed_document as make_doc
+from healthpulse.core.models.alerts import NotificationRow
+from healthpulse.core.models.documents import JobRow
+
+from .conftest import WEBHOOK_SECRET
+
+pytestmark = pytest.mark.integration
+
+
+def _states(c):
+    with c.session() as s:
+        return sorted((n.channel, n.state) for n in s.scalars(select(NotificationRow)))
+
+
+def test_alert_arrives_by_email_and_signed_webhook(wired, smtp_server, receiver):
+    wired.pipeline.ingest(make_doc("ambulance-1", "surgut", "critical", title="Скорая ехала три часа"))
+    wired.worker.run_until_idle()
+    assert len(smtp_server.messages) == 1
+    rcpt, msg = smtp_server.messages[0]
+    assert rcpt == ["surgut@health.example"]
+    assert msg["Subject"] == "[критическая] Новый сигнал: Скорая ехала три часа"
+    assert msg["From"] == "alerts@hp.example" and msg["X-HealthPulse-Idempotency-Key"].startswith("alert:")
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    assert "Новый сигнал требует внимания" in text and "ambulance-1" in text
+    assert 'lang="ru"' in html and "https://hp.example/department/tickets/1" in html
+    assert len(receiver.accepted) == 1
+    req = receiver.accepted[0]
+    h = {k.lower(): v for k, v in req["headers"].items()}
+    assert verify_signature(WEBHOOK_SECRET, h[TIMESTAMP_HEADER.lower()], req["body"], h[SIGNATURE_HEADER.lower()])
+    assert not verify_signature("wrong-secret", h[TIMESTAMP_HEADER.lower()], req["body"], h[SIGNATURE_HEADER.lower()])
+    body = json.loads(req["body"])
+    assert body["event"] == "alert" and body["alert"]["department"] == "surgut"
+    assert body["alert"]["document_ids"] == ["ambulance-1"] and body["ticket"]["id"] == 1
+    assert h["idempotency-key"] == body["idempotency_key"]
+    assert _states(wired) == [("email", "sent"), ("webhook", "sent")]
+
+
+def test_language_of_the_department(wired, smtp_server):
+    wired.pipeline.ingest(make_doc("c1", "cairo", "high", title="وفاة مريض", language="ar"))
+    wired.pipeline.ingest(make_doc("v1", "hcmc", "high", title="Bệnh viện quá tải", language="vi", topic="waiting_times"))
+    wired.worker.run_until_idle()
+    by_rcpt = {r[0]: m for r, m in smtp_server.messages}
+    assert by_rcpt["cairo@health.example"]["Subject"] == "[عالية] تنبيه جديد: وفاة مريض"
+    assert 'dir="rtl"' in by_rcpt["cairo@health.example"].get_body(("html",)).get_content()
+    assert by_rcpt["hcmc@health.example"]["Subject"] == "[cao] Cảnh báo mới: Bệnh viện quá tải"
+
+
+def test_servers_down_nothing_lost_delivered_when_back(wired, smtp_server, receiver, fclock):
+    smtp_server.stop()
+    receiver.status = 503
+    wired.pipeline.ingest(make_doc("a", "surgut", "high"))
+    wired.worker.run_until_idle()
+    assert smtp_server.messages == [] and receiver.accepted == []
+    assert len(receiver.requests) == 1  # tried, refused
+    assert _states(wired) == [("email", "pending"), ("webhook", "pending")]
+    with wired.session() as s:
+        rows = s.scalars(select(NotificationRow)).all()
+        assert all(r.attempts == 1 and r.next_attempt_at > fclock.now() and r.last_error for r in rows)
+        retry = s.scalars(select(JobRow).where(JobRow.kind == "alerts.deliver", JobRow.state == "queued")).all()
+        assert retry and min(j.run_after for j in retry) == min(r.next_attempt_at for r in rows)
+    fclock.advance(timedelta(seconds=20))     # second attempt: still down, backoff doubles
+    wired.worker.run_until_idle()
+    with wired.session() as s:
+        assert {r.attempts for r in s.scalars(select(NotificationRow))} == {2}
+    smtp_server.start()
+    receiver.status = 200
+    wired.worker.run_until_idle()             # not due yet: nothing sent early
+    assert smtp_server.messages == []
+    fclock.advance(timedelta(minutes=5))
+    wired.worker.run_until_idle()
+    assert len(smtp_server.messages) == 1 and len(receiver.accepted) == 1
+    assert _states(wired) == [("email", "sent"), ("webhook", "sent")]
+    fclock.advance(timedelta(hours=1))
+    wired.worker.run_until_idle()
+    assert len(smtp_server.messages) == 1 and len(receiver.accepted) == 1
+
+
+def test_worker_crash_after_claim_delivers_once_after_lease(wired, smtp_server, receiver, fclock):
+    wired.pipeline.ingest(make_doc("a", "surgut", "high"))
+    # A worker claims both rows and dies before sending.
+    assert _claim(wired.session_factory, fclock.now(), LEASE_SECONDS) is not None
+    assert _claim(wired.session_factory, fclock.now(), LEASE_SECONDS) is not None
+    wired.worker.run_until_idle()
+    assert smtp_server.messages == [] and receiver.accepted == []   # still leased by the dead worker
+    fclock.advance(timedelta(seconds=LEASE_SECONDS + 1))
+    from healthpulse.alerts.jobs import schedule_delivery
+
+    schedule_delivery(None, wired.jobs, fclock.now())
+    wired.worker.run_until_idle()
+    assert len(smtp_server.messages) == 1 and len(receiver.accepted) == 1
+
+
+def test_worker_crash_after_delivery_does_not_deliver_twice(wired, smtp_server, receiver, fclock):
+    wired.pipeline.ingest(make_doc("a", "surgut", "high"))
+    job = wired.jobs.claim("doomed-worker", lease_seconds=60, kinds=["alerts.deliver"])
+    assert job is not None
+    deliver_job(wired, dict(job.payload))  # it delivered, then the process died before marking the job done
+    assert len(smtp_server.messages) == 1 and len(receiver.accepted) == 1
+    fclock.advance(timedelta(seconds=61))  # the job's lease expires: the queue runs it again
+    wired.worker.run_until_idle()
+    with wired.session() as s:
+        assert s.get(JobRow, job.id).state == "done" and s.get(JobRow, job.id).attempts == 2
+    assert len(smtp_server.messages) == 1 and len(receiver.accepted) == 1
+
+
+def test_same_event_announced_twice_is_one_message(wired, smtp_server, receiver):
+    from healthpulse.alerts import notify
+    from healthpulse.alerts.runtime import AlertsRuntime
+    from healthpulse.core.models.alerts import AlertRow
+
+    wired.pipeline.ingest(make_doc("a", "surgut", "high"))
+    rt = AlertsRuntime.of(wired)
+    with wired.session() as s:
+        alert = s.scalars(select(AlertRow)).one()
+        assert notify.announce_alert(s, rt, alert, "alert", wired.clock.now()) == 0
+    wired.worker.run_until_idle()
+    assert len(smtp_server.messages) == 1 and len(receiver.accepted) == 1
+
+
+def test_daily_digest_bundles_held_mail(tmp_path, wired, smtp_server, receiver, fclock):
+    from healthpulse.alerts.jobs import run_sweep
+    from healthpulse.alerts.runtime import AlertsRuntime
+    from healthpulse.core.testing import make_container
+
+    rules = tmp_path / "digest-rules.yaml"
+    rules.write_text("rules:\n  - {id: incidents, type: incident}\ndigest:\n  departments: [surgut]\n  hour_utc: 7\n")
+    c = make_container(tmp_path / "digest", clock=fclock, index=None, departments_file=wired.settings.departments_file,
+                       smtp_host="127.0.0.1", smtp_port=smtp_server.port, webhook_secret=WEBHOOK_SECRET,
+                       rules_file=rules)
+    try:
+        c.pipeline.ingest(make_doc("a", "surgut", "high", title="Первое"))
+        c.pipeline.ingest(make_doc("b", "surgut", "high", title="Второе", topic="drug_supply"))
+        c.worker.run_until_idle()
+        assert smtp_server.messages == [] and len(receiver.accepted) == 2  # webhooks go at once
+        fclock.set(fclock.now().replace(hour=7, minute=1) + timedelta(days=1))
+        with c.session() as s:
+            assert run_sweep(s, AlertsRuntime.of(c), fclock.now())["digests"] == 1
+        from healthpulse.alerts.jobs import schedule_delivery
+
+        schedule_delivery(None, c.jobs, fclock.now())
+        c.worker.run_until_idle()
+        assert len(smtp_server.messages) == 1
+        msg = smtp_server.messages[0][1]
+        assert "Ежедневная сводка: 2" in msg["Subject"]
+        body = msg.get_body(("plain",)).get_content()
+        assert "Первое" in body and "Второе" in body
+    finally:
+        c.close()
