@@ -258,6 +258,18 @@ class NodeIndexBase:
         log.info("search index rebuilt alias=%s index=%s documents=%d", self.alias, new, len(result.indexed))
         return len(result.indexed)
 
+    def drop(self) -> None:
+        """Delete this prefix's indices and templates (tests, benchmarks, uninstall)."""
+        for name in self._alias_indices():
+            self.request("DELETE", f"/{name}")
+        for path in (f"/_index_template/{self.alias}", f"/_component_template/{self.prefix}-schema"):
+            try:
+                self.request("DELETE", path)
+            except NodeRequestError as exc:
+                if exc.status != 404:
+                    raise
+        self.mode = None
+
     # ---------------------------------------------------------------- reads
     def count(self) -> int:
         self.ensure_ready()

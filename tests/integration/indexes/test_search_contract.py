@@ -1,0 +1,212 @@
+"""One contract for every SearchIndex backend: same data, same queries, same answers.
+
+Expected values are computed here from the dataset with plain Python (or
+written by hand for the language cases), then every backend — the embedded
+FTS5 one and real OpenSearch / Elasticsearch nodes — must produce them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery
+
+
+def ids(result) -> list[str]:
+    return [h.id for h in result.hits]
+
+
+def by_date_desc(docs) -> list[str]:
+    return [d.id for d in sorted(docs, key=lambda d: (-d.published_at.timestamp(), d.id))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("больницы", {"ru-01", "ru-03", "ru-04", "ru-05"}),  # Russian cases of «больница»
+        ("Больница Сургут", {"ru-01"}),  # every term must match
+        ("елка", {"ru-05"}),  # ё folded to е
+        ("المستشفى", {"ar-01", "ar-02", "ar-03"}),  # article and clitic (بالمستشفى) removed
+        ("الاسكندرية", {"ar-02", "ar-05"}),  # إ / ا unified
+        ("بیمارستان", {"fa-01", "fa-02", "fa-03"}),  # Persian plurals with and without ZWNJ
+        ("بيمارستان", {"fa-01", "fa-02", "fa-03"}),  # Arabic yeh typed for Persian ی
+        ("پزشك", {"fa-03"}),  # Arabic kaf typed for Persian ک
+        ("benh vien", {"vi-01", "vi-02", "vi-06"}),  # Vietnamese without tones
+        ("thuoc", {"vi-02", "vi-04"}),
+        ("hospital", {"en-01", "en-02", "en-05", "en-06"}),  # English plural
+        ("covid", {"und-01"}),
+        ("несуществующееслово", set()),
+    ],
+)
+def test_full_text_across_languages(backend, text, expected):
+    result = backend.search(SearchQuery(text=text, size=50))
+    assert set(ids(result)) == expected
+    assert result.total == len(expected)
+
+
+def test_highlighted_snippet_marks_the_matching_word(backend):
+    hit = backend.search(SearchQuery(text="больницы", languages=["ru"], sort="date_asc", highlight=True)).hits[0]
+    assert hit.id == "ru-01"
+    assert f"{HIGHLIGHT_START}больнице{HIGHLIGHT_END}" in hit.snippet
+    plain = backend.search(SearchQuery(text="больницы", sort="date_asc")).hits[0]
+    assert HIGHLIGHT_START not in plain.snippet and "больнице" in plain.snippet
+
+
+def test_filters_combine_and_match_python(backend, docs):
+    start, end = datetime(2026, 10, 5, tzinfo=UTC), datetime(2026, 11, 8, 8, tzinfo=UTC)
+    query = SearchQuery(
+        languages=["ru", "fa", "vi"], incident=True, topics=["drug_supply", "waiting_times"], date_from=start,
+        date_to=end, size=100,
+    )
+    expected = [
+        d for d in docs
+        if d.language in {"ru", "fa", "vi"} and d.incident is True and {"drug_supply", "waiting_times"} & set(d.topics)
+        and start <= d.published_at < end
+    ]
+    assert len(expected) >= 3
+    result = backend.search(query)
+    assert ids(result) == by_date_desc(expected)
+    assert result.total == len(expected)
+
+
+def test_date_range_is_inclusive_exclusive(backend, docs):
+    moment = docs[0].published_at  # ru-01
+    assert "ru-01" in ids(backend.search(SearchQuery(date_from=moment, date_to=moment + timedelta(seconds=1))))
+    assert "ru-01" not in ids(backend.search(SearchQuery(date_to=moment)))
+
+
+def test_other_filters(backend, docs):
+    cases = {
+        "channels": ("channel", ["text_appeal", "hotline"]),
+        "departments": ("department", ["tehran"]),
+        "sentiments": ("sentiment", ["positive"]),
+        "severities": ("severity", ["critical", "high"]),
+        "sources": ("source", ["ugra-news"]),
+    }
+    for attr, (field, values) in cases.items():
+        result = backend.search(SearchQuery(**{attr: values}, size=100))
+        assert ids(result) == by_date_desc([d for d in docs if getattr(d, field) in values]), attr
+    not_incident = backend.search(SearchQuery(incident=False, size=100))
+    assert ids(not_incident) == by_date_desc([d for d in docs if d.incident is False])
+
+
+def test_facets_count_matching_documents(backend, docs):
+    query = SearchQuery(incident=True, facets=["language", "topics", "department", "incident", "severity"], size=0,
+                        facet_size=50)
+    result = backend.search(query)
+    matching = [d for d in docs if d.incident is True]
+    assert result.total == len(matching) and result.hits == []
+
+    def expected(values):
+        counts = Counter(values)
+        return [(k, n) for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    as_pairs = {f: [(b.key, b.count) for b in buckets] for f, buckets in result.facets.items()}
+    assert as_pairs["language"] == expected(d.language for d in matching)
+    assert as_pairs["topics"] == expected(t for d in matching for t in d.topics)
+    assert as_pairs["department"] == expected(d.department for d in matching if d.department)
+    assert as_pairs["incident"] == [("true", len(matching))]
+    assert as_pairs["severity"] == expected(d.severity for d in matching if d.severity)
+    small = backend.search(query.model_copy(update={"facet_size": 2}))
+    assert [(b.key, b.count) for b in small.facets["topics"]] == as_pairs["topics"][:2]
+
+
+@pytest.mark.parametrize("interval", ["day", "week", "month"])
+def test_date_histogram_keeps_empty_buckets(backend, docs, interval):
+    start, end = datetime(2026, 9, 28, tzinfo=UTC), datetime(2026, 11, 10, tzinfo=UTC)
+    result = backend.search(SearchQuery(date_from=start, date_to=end, histogram=interval, histogram_split="sentiment",
+                                        size=0))
+
+    def bucket(day: date) -> date:
+        if interval == "week":
+            return day - timedelta(days=day.weekday())
+        if interval == "month":
+            return day.replace(day=1)
+        return day
+
+    expected = Counter(bucket(d.published_at.date()) for d in docs)
+    keys = [b.key for b in result.histogram]
+    assert keys[0] == bucket(start.date()).isoformat()
+    assert keys[-1] == bucket((end - timedelta(days=1)).date()).isoformat()
+    assert len(keys) == len(set(keys))
+    for b in result.histogram:
+        assert b.count == expected.get(date.fromisoformat(b.key), 0), b.key
+        split = Counter(d.sentiment for d in docs if bucket(d.published_at.date()).isoformat() == b.key and d.sentiment)
+        assert b.split == dict(split)
+    assert sum(b.count for b in result.histogram) == len(docs)
+    if interval == "day":
+        assert any(b.count == 0 for b in result.histogram)
+
+
+def test_histogram_without_range_spans_the_data(backend, docs):
+    result = backend.search(SearchQuery(languages=["en"], histogram="week", size=0))
+    first = min(d.published_at for d in docs if d.language == "en").date()
+    assert result.histogram[0].key == (first - timedelta(days=first.weekday())).isoformat()
+    assert sum(b.count for b in result.histogram) == 6
+
+
+@pytest.mark.parametrize("sort", ["date_desc", "date_asc", "relevance"])
+def test_pagination_has_no_gaps_or_repeats(backend, docs, sort):
+    query = SearchQuery(sort=sort, size=3 if sort == "relevance" else 4, text="hospital" if sort == "relevance" else None)
+    seen: list[str] = []
+    cursor = None
+    for _ in range(50):
+        page = backend.search(query.model_copy(update={"cursor": cursor}))
+        seen.extend(ids(page))
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen))
+    if sort == "relevance":
+        assert set(seen) == {"en-01", "en-02", "en-05", "en-06"}
+    else:
+        full = by_date_desc(docs)
+        if sort == "date_asc":
+            full = [d.id for d in sorted(docs, key=lambda d: (d.published_at, d.id))]
+        assert seen == full  # same order, nothing missing, ties on date broken by id
+
+
+def test_same_answers_as_the_embedded_backend(backend, reference):
+    queries = [
+        SearchQuery(size=100, facets=["language", "channel", "topics", "department", "sentiment", "places", "source"]),
+        SearchQuery(text="больницы", histogram="day", facets=["department"]),
+        SearchQuery(text="bệnh viện", highlight=True),
+        SearchQuery(text="المستشفى", highlight=True, sort="date_asc"),
+        SearchQuery(departments=["tehran", "hcmc"], histogram="week", histogram_split="topics", facets=["topics"]),
+        SearchQuery(incident=True, sort="date_asc", size=5),
+    ]
+    for query in queries:
+        got, want = backend.search(query), reference.search(query)
+        assert got.total == want.total
+        assert [(h.id, h.snippet, h.title, h.language, h.topics) for h in got.hits] == [
+            (h.id, h.snippet, h.title, h.language, h.topics) for h in want.hits
+        ]
+        assert got.facets == want.facets
+        assert got.histogram == want.histogram
+        assert (got.next_cursor is None) == (want.next_cursor is None)
+
+
+def test_trends_compare_recent_and_previous_window(backend, docs):
+    end = datetime(2026, 11, 9, tzinfo=UTC)
+    items = backend.trends(SearchQuery(date_to=end), field="topics", interval="week", size=20)
+    recent = Counter(t for d in docs if end - timedelta(days=7) <= d.published_at < end for t in d.topics)
+    previous = Counter(
+        t for d in docs if end - timedelta(days=14) <= d.published_at < end - timedelta(days=7) for t in d.topics
+    )
+    assert {i.key: (i.recent, i.previous) for i in items} == {
+        k: (recent[k], previous[k]) for k in set(recent) | set(previous)
+    }
+    assert [i.change for i in items] == sorted((i.change for i in items), reverse=True)
+    # +2 each for infectious_disease and maternal_child (ties broken by key); staff_conduct falls
+    assert [(i.key, i.change) for i in items[:2]] == [("infectious_disease", 2), ("maternal_child", 2)]
+    assert items[-1].key == "staff_conduct" and items[-1].change == -1
+
+
+def test_upsert_is_idempotent_and_count_matches(backend, docs):
+    assert backend.count() == len(docs)
+    result = backend.upsert(docs[:3])
+    backend.refresh()
+    assert result.indexed == [d.id for d in docs[:3]] and not result.failed
+    assert backend.count() == len(docs)
