@@ -23,6 +23,9 @@ from healthpulse.nlp.normalize import normalize_display
 from lxml.etree import ParserError
 
 MIN_TEXT_CHARS = 80
+# trafilatura drops non-printable characters, ZWNJ included, which breaks Persian words
+# («سازمان‌ها» → «سازمانها»); it is swapped for a printable stand-in and restored.
+ZWNJ, _ZWNJ_STAND_IN = "\u200c", "\u2bd1"
 _META_DATE_KEYS = (
     "article:published_time", "og:published_time", "article:published", "datepublished", "pubdate",
     "publishdate", "publish-date", "date", "dc.date.issued", "dc.date", "sailthru.date", "parsely-pub-date",
@@ -127,12 +130,18 @@ def extract_article(html: str, url: str, language_hint: str | None = None) -> Ex
     except (ParserError, ValueError):
         return None
     language = _page_language(tree) or language_hint
+    protect = ZWNJ in html or "&zwnj;" in html
+    if protect:
+        html = html.replace(ZWNJ, _ZWNJ_STAND_IN).replace("&zwnj;", _ZWNJ_STAND_IN)
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=True,
         include_images=False, favor_precision=True, deduplicate=False,
     )
     if doc is None or not getattr(doc, "text", None):
         return None
+    if protect:
+        doc.text = doc.text.replace(_ZWNJ_STAND_IN, ZWNJ)
+        doc.title = doc.title.replace(_ZWNJ_STAND_IN, ZWNJ) if doc.title else doc.title
     title = normalize_display(doc.title) if getattr(doc, "title", None) else None
     published_at = find_published_at(tree, language, getattr(doc, "date", None))
     text = _clean_text(doc.text, title, published_at, language)

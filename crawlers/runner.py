@@ -154,6 +154,8 @@ class CrawlRunner:
             try:
                 msg = ctx.outbox.get(timeout=0.25)
             except queue.Empty:
+                msg = None
+            if msg is None:  # quiet moment: hand off what is waiting
                 self._flush(ctx, pending, failed_sources, report)
                 continue
             if msg.kind == "document":
