@@ -45,8 +45,10 @@ def datetime_local(value: Any, fmt: str = "medium") -> str:
 
 
 def number(value: Any) -> str:
-    if value is None:
+    if value is None or value == "":
         return "—"
+    if not isinstance(value, int | float):
+        return str(value)
     return str(format_decimal(value))
 
 

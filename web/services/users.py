@@ -13,9 +13,16 @@ from healthpulse.core.models.users import ROLES, ApiToken, User
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (argon2-cffi defaults)
 # Verifying against a dummy hash when the user does not exist keeps login timing uniform.
 _DUMMY_HASH = _hasher.hash("healthpulse-dummy-password")
+
+
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Swap the argon2 parameters (tests use cheaper ones; hashes record their own parameters)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash("healthpulse-dummy-password")
 MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "hp_"  # noqa: S105 - a public marker, not a secret
 

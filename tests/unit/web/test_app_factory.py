@@ -1,7 +1,6 @@
 """The app factory: secret key policy, security headers, locale choice, RTL."""
 
 import pytest
-
 from healthpulse.core.settings import Settings
 from healthpulse.web.app import MissingSecretKey, create_app
 

@@ -1,0 +1,97 @@
+"""Press dashboard views on the real embedded index: charts' JSON, tables, search, CSV."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from healthpulse.web.testing import login, seed_news
+
+
+@pytest.fixture
+def press(app, accounts, container, clock):
+    seed_news(container, 60, departments=["surgut", "cairo", "tehran"], start=clock.now() - timedelta(days=20), days=20)
+    c = app.test_client()
+    assert login(c, "press-office").status_code == 302
+    return c
+
+
+def test_volume_by_sentiment_is_stacked_per_day(press):
+    data = press.get("/press/data/volume.json?split=sentiment").get_json()
+    chart = data["chart"]
+    assert chart["stacked"] and set(chart["series"]) <= {"negative", "neutral", "positive"}
+    assert sum(chart["totals"]) == data["total"] == 60
+    # each day's series add up to the day's total
+    for i, total in enumerate(chart["totals"]):
+        assert sum(s[i] for s in chart["series"].values()) == total
+
+
+def test_filters_narrow_every_view(press):
+    all_regions = press.get("/press/data/regions.json").get_json()
+    assert {r[0] for r in all_regions["rows"]} == {"surgut", "cairo", "tehran"}
+    only = press.get("/press/data/regions.json?department=cairo&sentiment=negative").get_json()
+    assert [r[0] for r in only["rows"]] == ["cairo"]
+    assert only["rows"][0][2] == only["rows"][0][3]  # all negative
+    by_topic = press.get("/press/data/volume.json?split=topics&department=cairo").get_json()
+    assert by_topic["total"] == next(r[2] for r in all_regions["rows"] if r[0] == "cairo")
+
+
+def test_negative_stories_group_by_story_with_coverage(press):
+    rows = press.get("/press/data/negative_stories.json").get_json()["rows"]
+    assert rows, "expected negative stories"
+    coverage = [r[2] for r in rows]
+    assert coverage == sorted(coverage, reverse=True)
+    assert rows[0][0].startswith("story-") and rows[0][2] > 1
+
+
+def test_dashboard_page_renders_tables_and_chart_hooks(press):
+    html = press.get("/press/?department=surgut").get_data(as_text=True)
+    assert 'id="negative-stories"' in html and 'id="regions"' in html
+    assert 'data-src="/press/data/volume.json?' in html and "department=surgut" in html
+    assert "vendor/chartjs/chart.umd.min.js" in html
+    assert "<script>" not in html  # no inline scripts (CSP)
+
+
+def test_csv_export_of_views(press):
+    r = press.get("/press/export/regions.csv?sentiment=negative")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert "attachment" in r.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(r.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0] == ["department", "name", "documents", "negative", "negative_pct", "incidents"]
+    assert len(rows) == 4
+    vol = press.get("/press/export/volume.csv?split=channel").get_data(as_text=True).lstrip("\ufeff")
+    assert vol.splitlines()[0].startswith("period,total,news")
+
+
+def test_search_highlights_and_escapes(press, container, clock):
+    from healthpulse.web.testing import news_document
+
+    evil = news_document(999, department="cairo", published=clock.now() - timedelta(days=1), language="en",
+                         text="Insulin shortage <script>alert(1)</script> at the hospital pharmacy")
+    container.pipeline.ingest(evil)
+    html = press.get("/press/search?q=insulin").get_data(as_text=True)
+    assert "<mark>" in html.lower() and "insulin" in html.lower()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+    r = press.get("/press/export/search.csv?q=insulin")
+    assert "Insulin shortage" in r.get_data(as_text=True)
+
+
+def test_csv_cells_cannot_inject_formulas():
+    from healthpulse.web.csv_export import to_csv
+
+    out = to_csv(["a"], [["=HYPERLINK(\"x\")"], ["+1"], ["ok"]])
+    assert "'=HYPERLINK" in out and "'+1" in out and "\r\nok\r\n" in out
+
+
+def test_faq_gaps_list_topics_with_appeals_but_no_answers(press, container):
+    from healthpulse.web.services import faq as faq_svc
+    from healthpulse.web.testing import submit_appeal
+
+    submit_appeal(container, "cairo", topic="drug_supply", language="ar")
+    submit_appeal(container, "surgut", topic="waiting_times", language="ru")
+    with container.session() as s:
+        faq_svc.save_faq(s, topic="waiting_times", language="ru", question="Сколько ждать?", answer="Не больше 14 дней.")
+    rows = list(csv.reader(io.StringIO(press.get("/press/export/faq_gaps.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[1][0] == "drug_supply" and rows[1][3] == "ar"
+    assert all(r[0] != "waiting_times" for r in rows[1:])
