@@ -1,8 +1,7 @@
 """``watchlist``: terms or phrases (any language) per department, e.g. a hospital's name.
 
-Matching is inflection-aware in the same way as the gazetteer: text and
-terms are folded and tokenised with ``healthpulse.nlp.normalize`` and each
-token is reduced to its stem (``healthpulse.alerts.textmatch``), so
+Matching is inflection-aware in the same way as the gazetteer (it reuses
+``nlp.normalize`` and ``nlp.morphology``, see ``alerts.textmatch``), so
 «Сургутской больнице» matches the term «Сургутская больница», «بالقاهرة»
 matches «القاهرة» and «benh vien» matches «bệnh viện».
 """
@@ -61,7 +60,7 @@ class WatchlistRule(Rule):
             a = doc.analysis
             if self.config.negative_only and (a is None or a.sentiment is None or a.sentiment.label != "negative"):
                 continue
-            hits = self.matcher.find(doc.full_text, a.language if a else None)
+            hits = self.matcher.find(doc.full_text)
             if not hits:
                 continue
             out.append(
