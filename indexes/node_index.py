@@ -208,6 +208,7 @@ class NodeIndexBase:
                 return
             if attempt == self.retries:
                 raise IndexUnavailable(f"{len(retry)} documents still rejected as overloaded after {attempt + 1} tries")
+            log.warning("bulk: %d documents refused as overloaded (429/5xx), resending in %.1fs", len(retry), delay)
             time.sleep(delay)
             delay *= 2
             pending = retry

@@ -128,6 +128,18 @@ def dataset() -> list[IndexDoc]:
     ]
 
 
+@pytest.fixture
+def make_node():
+    """``make_node(engine, **options)``: a node index with a fresh prefix (caller drops it)."""
+    return make_node_index
+
+
+@pytest.fixture
+def search_node_url():
+    """``search_node_url(engine)``: the test node's URL (skip locally / fail in CI when missing)."""
+    return node_url
+
+
 @pytest.fixture(scope="session")
 def docs() -> list[IndexDoc]:
     return dataset()

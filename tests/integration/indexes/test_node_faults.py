@@ -1,0 +1,123 @@
+"""Faults against real nodes: rejected documents, overload (429), a node that goes away mid-ingest."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from healthpulse.core.clock import FakeClock
+from healthpulse.core.domain import Analysis, Document, TopicScore
+from healthpulse.core.testing import make_container
+from healthpulse.indexes.base import IndexUnavailable
+from healthpulse.indexes.query import IndexDoc, SearchQuery
+from healthpulse.indexes.registry import create_index, detect_engine
+
+pytestmark = pytest.mark.integration
+ENGINES = ["opensearch", "elasticsearch"]
+SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "search-node.sh"
+
+
+def _doc(i: int, **kw) -> IndexDoc:
+    return IndexDoc(id=f"f-{i}", channel="news", text=f"Больница номер {i}", language="ru",
+                    published_at=datetime(2026, 11, 1, tzinfo=UTC) + timedelta(hours=i), **kw)
+
+
+@pytest.fixture(params=ENGINES)
+def node_index(request, make_node):
+    index = make_node(request.param, retries=4, backoff=0.3)
+    index.ensure_ready()
+    yield index
+    index.drop()
+    index.close()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_engine_detected_from_the_node_reply(engine, search_node_url):
+    assert detect_engine(search_node_url(engine)) == engine
+
+
+def test_mapping_rejected_document_is_reported_and_the_rest_land(node_index):
+    # A keyword longer than Lucene's 32766-byte term limit: the node rejects that document only.
+    docs = [_doc(1), _doc(2, source="x" * 40_000), _doc(3)]
+    result = node_index.upsert(docs)
+    node_index.refresh()
+    assert result.indexed == ["f-1", "f-3"]
+    assert list(result.failed) == ["f-2"]
+    assert "source" in result.failed["f-2"]  # the reason names the field
+    assert {h.id for h in node_index.search(SearchQuery(size=10)).hits} == {"f-1", "f-3"}
+
+
+def test_overloaded_node_429_is_retried_until_it_accepts(node_index, caplog):
+    node_index.upsert([_doc(1)])
+    target = next(iter(node_index.request("GET", f"/_alias/{node_index.alias}")))
+    block = {"index.blocks.read_only_allow_delete": True}
+    node_index.request("PUT", f"/{target}/_settings", block)  # the node now answers 429 TOO_MANY_REQUESTS
+    timer = threading.Timer(1.0, node_index.request, ("PUT", f"/{target}/_settings",
+                                                      {"index.blocks.read_only_allow_delete": None}))
+    timer.start()
+    try:
+        result = node_index.upsert([_doc(2), _doc(3)])
+    finally:
+        timer.join()
+    node_index.refresh()
+    assert result.indexed == ["f-2", "f-3"] and not result.failed
+    assert node_index.count() == 3
+    assert any("refused as overloaded" in r.getMessage() for r in caplog.records)  # the node did say 429
+
+
+def test_down_node_at_startup_raises_index_unavailable(tmp_path):
+    index = create_index(make_container(tmp_path, index=None).settings.model_copy(
+        update={"search_url": "http://127.0.0.1:9"}))  # nothing listens on port 9
+    with pytest.raises(IndexUnavailable):
+        index.upsert([_doc(1)])
+    with pytest.raises(IndexUnavailable):
+        index.search(SearchQuery())
+
+
+def _script(*args: str) -> str:
+    return subprocess.run([str(SCRIPT), *args], check=True, capture_output=True, text=True, timeout=240).stdout.strip()
+
+
+def test_node_stopped_mid_ingest_loses_nothing(tmp_path, search_node_url):
+    """Through the real pipeline + outbox: documents stored while the node is down land once it is back."""
+    url = search_node_url("opensearch")
+    if _script("url", "opensearch").rstrip("/") != url.rstrip("/"):
+        pytest.skip(f"{url} is not the node scripts/search-node.sh manages; cannot stop it")
+    clock = FakeClock()
+    container = make_container(tmp_path, clock=clock, search_url=url,
+                               search_index_prefix=f"hptest-outage-{uuid.uuid4().hex[:8]}")
+    index = container.index
+    docs = [
+        Document(id=f"out-{i}", text=f"В больнице номер {i} нет лекарств", published_at=datetime(2026, 11, 1, tzinfo=UTC),
+                 analysis=Analysis(language="ru", topics=[TopicScore(id="drug_supply", score=0.9)]))
+        for i in range(20)
+    ]
+    try:
+        container.pipeline.ingest_many(docs[:8])
+        index.refresh()
+        assert index.count() == 8
+        _script("stop", "opensearch")
+        try:
+            results = container.pipeline.ingest_many(docs[8:])  # the node is gone: stored, queued
+            assert [r.document_id for r in results] == [d.id for d in docs[8:]]
+            assert container.pipeline.outbox_pending()["pending"] == 12
+            with pytest.raises(IndexUnavailable):
+                index.search(SearchQuery())
+        finally:
+            _script("start", "opensearch")
+        assert container.pipeline.drain_outbox() == 0  # backoff: not due yet
+        clock.advance(minutes=10)
+        assert container.pipeline.drain_outbox() == 12
+        index.refresh()
+        assert container.pipeline.outbox_pending() == {"pending": 0, "rejected": 0}
+        result = index.search(SearchQuery(text="больницы", size=50))
+        assert result.total == 20 and {h.id for h in result.hits} == {d.id for d in docs}
+    finally:
+        try:
+            index.backend().drop()
+        finally:
+            container.close()
