@@ -1,0 +1,79 @@
+"""Integration fixtures: the fixture news site served by a real HTTP server, and crawl helpers."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from healthpulse.crawlers.runner import CrawlRunner
+from healthpulse.crawlers.sources import load_sources
+
+SITE_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "site"
+
+# Short timeouts so the slow page and retries cost seconds, not minutes; everything else is production.
+FAST_SETTINGS = {
+    "DOWNLOAD_TIMEOUT": 1,
+    "RETRY_TIMES": 1,
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_START_DELAY": 0,
+    "AUTOTHROTTLE_MAX_DELAY": 1,
+}
+
+
+def load_site_module():
+    spec = importlib.util.spec_from_file_location("healthpulse_fixture_site", SITE_DIR / "server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def site_module():
+    return load_site_module()
+
+
+def sources_yaml(base: str) -> str:
+    return f"""\
+sources:
+  - id: rss-main
+    kind: rss
+    url: {base}/feeds/rss.xml
+    schedule: 10m
+  - id: atom-main
+    kind: atom
+    url: {base}/feeds/atom.xml
+    schedule: 10m
+  - id: news-sitemap
+    kind: sitemap
+    url: {base}/sitemap.xml
+    schedule: 30m
+  - id: html-listing
+    kind: html
+    url: {base}/news/index.html
+    link_selector: "a.news-link"
+    language: ru
+    department: surgut
+    schedule: 1h
+  - id: broken-feed
+    kind: rss
+    url: {base}/feeds/broken.xml
+    schedule: 1h
+"""
+
+
+def write_sources(tmp_path: Path, base: str) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(sources_yaml(base), encoding="utf-8")
+    return path
+
+
+def make_runner(container, **kwargs) -> CrawlRunner:
+    kwargs.setdefault("scrapy_settings", FAST_SETTINGS)
+    kwargs.setdefault("keep_documents", True)
+    sink = kwargs.pop("sink", container.pipeline.ingest_many)
+    return CrawlRunner(container.engine, sink, now=container.clock.now, **kwargs)
+
+
+def load_fixture_sources(tmp_path: Path, base: str, departments=("surgut",)):
+    return load_sources(write_sources(tmp_path, base), set(departments)).sources

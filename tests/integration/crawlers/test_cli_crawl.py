@@ -1,0 +1,98 @@
+"""``healthpulse crawl`` end to end against the fixture site, into a real (temporary) store.
+
+The container is the test one (``make_container``: migrated SQLite, embedded
+index, no NLP models — the crawler's contract ends at ``pipeline.ingest_many``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from healthpulse.core.cli import main
+from healthpulse.core.testing import make_container
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def site(site_module):
+    s = site_module.FixtureSite().start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def cli_container(tmp_path, monkeypatch):
+    import healthpulse.core.cli.crawl_cmds as crawl_cmds
+
+    containers = []
+
+    def open_test_container(args, settings=None):
+        c = make_container(tmp_path, analyzer=None)
+        containers.append(c)
+        return c
+
+    monkeypatch.setattr(crawl_cmds, "open_container", open_test_container)
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    return containers
+
+
+def _sources(tmp_path, base, department="surgut"):
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        f"""sources:
+  - id: atom-main
+    kind: atom
+    url: {base}/feeds/atom.xml
+    download_delay: 0
+    autothrottle: false
+  - id: listing
+    kind: html
+    url: {base}/news/index.html
+    link_selector: a.news-link
+    department: {department}
+    download_delay: 0
+    autothrottle: false
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_crawl_once_writes_jsonl_and_stats(tmp_path, site, cli_container, capsys):
+    out = tmp_path / "new.jsonl"
+    sources = _sources(tmp_path, site.base)
+    assert main(["crawl", "--sources", str(sources), "--once", "--jsonl", str(out)]) == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 5  # ar, fa, en (AMP → article), ru (redirect chain), vi
+    assert {line["language"] for line in lines} == {"ar", "fa", "en", "ru", "vi"}
+    for line in lines:
+        assert set(line) == {"id", "source", "url", "canonical_url", "title", "text", "published_at", "language", "story_id"}
+        assert line["text"] and line["title"] and line["published_at"]
+    err = capsys.readouterr().err
+    assert "source" in err and "atom-main" in err and "listing" in err and "not_modified" in err
+    assert cli_container[-1].pipeline.count_documents() == 5
+
+    # a second --once run: nothing new, nothing appended
+    assert main(["crawl", "--sources", str(sources), "--once", "--jsonl", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 5
+    total = [line for line in capsys.readouterr().err.splitlines() if line.startswith("total")][0].split()
+    assert total[1:] == ["4", "0", "0", "2", "0"]  # 2 robots.txt + 2 listings (304); 0 new
+
+
+def test_bad_input_exits_2_with_a_clear_message(tmp_path, site, cli_container, capsys):
+    assert main(["crawl", "--sources", str(tmp_path / "nope.yaml"), "--once"]) == 2
+    assert "sources file not found" in capsys.readouterr().err
+
+    bad = _sources(tmp_path, site.base, department="atlantis")
+    assert main(["crawl", "--sources", str(bad), "--once"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:11: sources[1].department (entry 'listing'): unknown department 'atlantis'" in err
+
+    bad.write_text("sources:\n  - id: x\n    kind: rss\n", encoding="utf-8")
+    assert main(["crawl", "--sources", str(bad), "--once"]) == 2
+    assert f"{bad}:2: sources[0].url (entry 'x'): Field required" in capsys.readouterr().err
+
+    assert main(["crawl", "--sources", str(_sources(tmp_path, site.base)), "--once", "--only", "ghost"]) == 2
+    assert "no source with id ghost" in capsys.readouterr().err
