@@ -225,6 +225,7 @@ SEARCH_FACETS = ["language", "channel", "topics", "department", "sentiment", "se
 def search(index: Any, f: Filters, cursor: str | None = None, size: int = 20) -> tuple[SearchResult, View]:
     """Full-text search across all languages, with facets and highlighted snippets."""
     res = index.search(f.query(size=size, cursor=cursor, facets=SEARCH_FACETS, facet_size=15, highlight=True))
+    res = mask_appeal_hits(res)
     from healthpulse.web.templating import strip_highlight
 
     rows = [[h.id, h.published_at.isoformat(), h.language, h.channel, h.department, ";".join(h.topics),
@@ -232,6 +233,20 @@ def search(index: Any, f: Filters, cursor: str | None = None, size: int = 20) ->
     view = View("search", ["id", "published_at", "language", "channel", "department", "topics", "sentiment",
                            "title", "snippet", "url"], rows, extra={"total": res.total})
     return res, view
+
+
+APPEAL_CHANNELS = ("text_appeal", "video_appeal", "hotline", "email")
+
+
+def mask_appeal_hits(res: SearchResult) -> SearchResult:
+    """Citizens' phone numbers and e-mails never reach the press office through search snippets."""
+    try:
+        from healthpulse.video_intake.privacy import mask_contacts
+    except ImportError:  # pragma: no cover - video area not installed
+        return res
+    hits = [h.model_copy(update={"snippet": mask_contacts(h.snippet), "title": mask_contacts(h.title) or h.title})
+            if h.channel in APPEAL_CHANNELS else h for h in res.hits]
+    return res.model_copy(update={"hits": hits})
 
 
 def search_all_rows(index: Any, f: Filters, limit: int = 10_000) -> View:

@@ -106,6 +106,7 @@ def get_ticket(container: Any, principal: Principal, ticket_id: int) -> dict[str
         appeal = detail.get("appeal")
         if appeal is not None:
             row = s.get(AppealRow, appeal["id"])
+            appeal["document_id"] = row.document_id if row is not None else None
             if row is not None and row.document_id and row.document_id not in doc_ids:
                 doc_ids.insert(0, row.document_id)
         rows = {r.id: r for r in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(doc_ids)))} if doc_ids else {}
@@ -128,6 +129,15 @@ def document_view(r: DocumentRow) -> dict[str, Any]:
         "has_video": bool(media.get("path")), "duration": media.get("duration"),
         "segments": media.get("segments") or [],
     }
+
+
+def visible_text(principal: Principal, appeal: Any, text: str | None) -> str:
+    """Appeal text as this viewer may see it: contacts masked except for the assigned department."""
+    try:
+        from healthpulse.video_intake.privacy import transcript_for
+    except ImportError:  # pragma: no cover - video area not installed
+        return text or ""
+    return transcript_for(principal, appeal, text)
 
 
 def ticket_json(detail: dict[str, Any]) -> dict[str, Any]:

@@ -95,3 +95,12 @@ def test_faq_gaps_list_topics_with_appeals_but_no_answers(press, container):
     rows = list(csv.reader(io.StringIO(press.get("/press/export/faq_gaps.csv").get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[1][0] == "drug_supply" and rows[1][3] == "ar"
     assert all(r[0] != "waiting_times" for r in rows[1:])
+
+
+def test_press_search_masks_citizen_contacts(press, container):
+    from healthpulse.web.testing import submit_appeal
+
+    submit_appeal(container, "cairo", text="No insulin in the pharmacy, call me on +20 100 555 1234 or mona@example.org")
+    html = press.get("/press/search?q=insulin&channel=text_appeal").get_data(as_text=True)
+    assert "[hidden]" in html
+    assert "555 1234" not in html and "mona@example.org" not in html
