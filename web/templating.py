@@ -14,6 +14,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime, format_decimal
 from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START
 from healthpulse.web.context import container
+from healthpulse.web.i18n import local_digits
 from healthpulse.web.labels import label
 from markupsafe import Markup, escape
 
@@ -41,7 +42,7 @@ def datetime_local(value: Any, fmt: str = "medium") -> str:
             value = datetime.fromisoformat(value)
         except ValueError:
             return value
-    return str(format_datetime(value, fmt))
+    return local_digits(str(format_datetime(value, fmt)))
 
 
 def number(value: Any) -> str:
@@ -49,7 +50,7 @@ def number(value: Any) -> str:
         return "—"
     if not isinstance(value, int | float):
         return str(value)
-    return str(format_decimal(value))
+    return local_digits(str(format_decimal(value)))
 
 
 def department_name(dep_id: str | None) -> str:

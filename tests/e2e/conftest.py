@@ -1,0 +1,78 @@
+"""Browser tests: the real app served by waitress on 127.0.0.1, driven by Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("HEALTHPULSE_CHROMIUM", "/usr/bin/chromium")
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium (or set HEALTHPULSE_CHROMIUM)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """A seeded instance served over HTTP: departments' officers, press, admin, news over 20 days, FAQ."""
+    from argon2 import PasswordHasher
+    from waitress.server import create_server
+
+    from healthpulse.core.clock import FakeClock
+    from healthpulse.core.testing import make_container
+    from healthpulse.web.demo import seed_demo_faq
+    from healthpulse.web.services import users as user_svc
+    from healthpulse.web.testing import add_user, make_web_app, seed_news
+
+    user_svc.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    clock = FakeClock()
+    container = make_container(tmp_path_factory.mktemp("e2e"), clock=clock)
+    for user, role, dep in (("cairo-officer", "department", "cairo"), ("surgut-officer", "department", "surgut"),
+                            ("press-office", "press", None), ("admin", "admin", None)):
+        add_user(container, user, role, dep)
+    seed_news(container, 240, departments=["cairo", "surgut", "tehran", "hanoi", "giza"],
+              start=clock.now() - timedelta(days=20), days=20)
+    with container.session() as s:
+        seed_demo_faq(s)
+    app = make_web_app(container)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+    yield {"base": base, "container": container, "clock": clock}
+    server.close()
+    container.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.csp_errors = errors  # type: ignore[attr-defined]
+    yield pg
+    ctx.close()
+    csp = [e for e in errors if "Content Security Policy" in e or "Refused to" in e]
+    assert not csp, f"CSP violations: {csp}"
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

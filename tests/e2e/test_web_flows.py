@@ -1,0 +1,149 @@
+"""End-to-end: citizen (Arabic, RTL) → department inbox → survey → press dashboard, in a real browser."""
+
+import csv
+import io
+import re
+
+import pytest
+
+from healthpulse.web.testing import PASSWORD, submit_appeal
+
+from .conftest import shot
+
+pytestmark = pytest.mark.e2e
+
+
+def login(page, base, user):
+    page.goto(f"{base}/auth/login?lang=en")
+    page.fill("#username", user)
+    page.fill("#password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+
+
+def test_citizen_submits_arabic_appeal_and_tracks_it(page, live):
+    base = live["base"]
+    page.goto(f"{base}/ar/")
+    assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+    # mirrored layout: the brand sits at the right edge, the language switcher at the left
+    brand = page.locator(".brand").bounding_box()
+    langs = page.locator(".langs").bounding_box()
+    assert brand["x"] > 640 > langs["x"]
+    shot(page, "citizen-home-ar")
+    page.click("#go-text-appeal")
+    assert page.url.endswith("/ar/appeal")
+    page.select_option("#topic", "drug_supply")
+    page.select_option("#department", "cairo")
+    page.fill("#description", "لا يوجد أنسولين في صيدلية مستشفى القصر العيني منذ أسبوعين، والمرضى يشترونه من الخارج")
+    page.fill("#contact_phone", "+20 100 555 1234")
+    page.check("#consent")
+    shot(page, "citizen-appeal-form-ar")
+    page.click("#appeal-form button[type=submit]")
+    code = page.locator("#tracking-code").inner_text().strip()
+    assert re.fullmatch(r"HP-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    shot(page, "citizen-appeal-submitted-ar")
+    page.click("text=متابعة الشكوى")
+    assert page.locator("#appeal-status").is_visible()
+    assert page.locator("#appeal-status-label").inner_text() == "أُحيلت إلى المديرية"
+    history = page.locator("#status-history li")
+    assert history.count() >= 2
+    # dates on the Arabic page use Arabic-Indic digits
+    assert re.search("[٠-٩]", history.first.inner_text())
+    shot(page, "citizen-track-ar")
+
+
+def test_citizen_faq_in_persian(page, live):
+    page.goto(f"{live['base']}/fa/faq")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    page.click("details.faq summary")
+    page.click("details.faq button[value=yes]")
+    assert page.locator(".flash-ok").is_visible()
+    shot(page, "citizen-faq-fa")
+
+
+def test_department_closes_ticket_and_citizen_answers_survey(browser, page, live):
+    base, container = live["base"], live["container"]
+    code = submit_appeal(container, "cairo", text="Ambulance took two hours to reach Giza street, patient waited in pain.",
+                         language="en", topic="emergency_care", contact_phone="+20 100 222 3333")
+    submit_appeal(container, "surgut", text="В поликлинике Сургута нет записи к эндокринологу на месяц вперёд",
+                  language="ru", topic="waiting_times")
+    login(page, base, "cairo-officer")
+    assert "/department/tickets" in page.url
+    rows = page.locator("tr.ticket-row")
+    assert rows.count() >= 1
+    assert set(rows.evaluate_all("rs => rs.map(r => r.dataset.department)")) == {"cairo"}
+    shot(page, "department-tickets")
+    page.click("tr.ticket-row >> text=Ambulance took two hours")
+    assert page.locator("#ticket-title").is_visible()
+    page.click("#take")
+    page.fill("#reply-text", "An inspection of the ambulance dispatch was ordered; we will call you.")
+    page.click("#reply-form button[type=submit]")
+    # closing without contact is refused with the reason
+    page.fill("#resolution", "Dispatch rules changed.")
+    page.click("#close-ticket")
+    assert page.locator(".flash-error").first.is_visible()
+    page.select_option("#contact-form select[name=channel]", "phone")
+    page.select_option("#contact-form select[name=outcome]", "reached")
+    page.fill("#contact-form textarea[name=note]", "Called back, citizen informed.")
+    page.click("#record-contact")
+    assert page.locator("#contacts li").count() == 1
+    page.fill("#resolution", "Dispatch rules changed; ambulance crew added at night.")
+    page.click("#close-ticket")
+    assert page.locator("#ticket-status").inner_text() == "Closed"
+    shot(page, "department-ticket-closed")
+    ticket_url = page.url
+    page.goto(f"{base}/department/alerts")
+    shot(page, "department-alerts")
+
+    citizen = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    citizen.goto(f"{base}/en/track")
+    citizen.fill("#code", code)
+    citizen.click("#track-form button[type=submit]")
+    assert "inspection of the ambulance dispatch" in citizen.locator("#public-reply").inner_text()
+    assert citizen.locator("#appeal-status-label").inner_text() == "Closed"
+    citizen.check("#survey-form input[name=score][value='5']")
+    citizen.fill("#survey-form textarea[name=comment]", "Quick and polite.")
+    shot(citizen, "citizen-survey-en")
+    citizen.click("#survey-form button[type=submit]")
+    assert citizen.locator("#survey-done").is_visible()
+    citizen.context.close()
+    page.goto(ticket_url)
+    assert "5/5" in page.locator("#citizen").inner_text()
+
+
+def test_press_filters_dashboard_and_downloads_csv(page, live):
+    base = live["base"]
+    login(page, base, "press-office")
+    assert "/press/" in page.url
+    page.locator("canvas.chart.drawn").nth(3).wait_for(timeout=15000)
+    assert page.evaluate("Number(document.querySelector('#chart-sentiment').dataset.points)") >= 20
+    shot(page, "press-dashboard")
+    page.select_option("#f-department", ["cairo", "tehran"])
+    page.select_option("#f-sentiment", "negative")
+    page.click("#apply-filters")
+    assert "department=cairo" in page.url and "department=tehran" in page.url and "sentiment=negative" in page.url
+    page.locator("canvas.chart.drawn").nth(3).wait_for(timeout=15000)
+    regions = page.locator("#regions tbody tr")
+    assert regions.count() == 2
+    shot(page, "press-dashboard-filtered")
+    with page.expect_download() as dl:
+        page.click("#csv-regions")
+    body = open(dl.value.path(), encoding="utf-8-sig").read()
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][:3] == ["department", "name", "documents"]
+    assert {r[0] for r in rows[1:]} == {"cairo", "tehran"}
+    assert all(r[2] == r[3] for r in rows[1:])  # negative only
+    page.goto(f"{base}/press/search?q=waiting")
+    assert page.locator("#hits mark").count() > 0
+    shot(page, "press-search")
+
+
+def test_admin_pages_render(page, live):
+    base = live["base"]
+    login(page, base, "admin")
+    page.goto(f"{base}/admin/users")
+    assert page.locator("#users").is_visible()
+    shot(page, "admin-users")
+    page.goto(f"{base}/api/v1/docs")
+    page.wait_for_selector(".api-op")
+    assert page.locator(".api-op").count() >= 8
+    shot(page, "api-docs")
