@@ -67,7 +67,7 @@ def submit_survey(session: Session, token: str, score: int, comment: str | None,
     # Compare-and-set: of two simultaneous submissions only one wins.
     res = session.execute(update(SurveyRow).where(SurveyRow.id == row.id, SurveyRow.used_at.is_(None))
                           .values(score=score, comment=text, used_at=now))
-    if res.rowcount != 1:
+    if res.rowcount != 1:  # type: ignore[attr-defined]
         raise SurveyUsed("this survey has already been answered — thank you")
     session.refresh(row)
     return row

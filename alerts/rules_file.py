@@ -8,11 +8,11 @@ the rule (its ``id``) and the field, e.g.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from healthpulse.alerts.rules.base import Rule
+from healthpulse.alerts.rules.base import Rule, RuleConfig
 from healthpulse.alerts.rules.registry import RULE_TYPES, build_rule, rule_config_union
 from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
 from healthpulse.core.departments import DepartmentsFile
@@ -73,9 +73,10 @@ def _rules_file_model() -> type[BaseModel]:
         def _unique_ids(self) -> Any:
             seen: set[str] = set()
             for r in self.rules:
-                if r.id in seen:
-                    raise ValueError(f"duplicate rule id '{r.id}'")
-                seen.add(r.id)
+                rid = cast(RuleConfig, r).id
+                if rid in seen:
+                    raise ValueError(f"duplicate rule id '{rid}'")
+                seen.add(rid)
             return self
 
     return RulesFile

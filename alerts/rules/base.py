@@ -8,6 +8,7 @@ owns its schema and there is no second schema beside it.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -67,7 +68,7 @@ class Rule:
     """Base class of every rule type (class names end in ``Rule``)."""
 
     type: ClassVar[str]
-    config_model: ClassVar[type[RuleConfig]]
+    config_model: ClassVar[builtins.type[RuleConfig]]
 
     def __init__(self, config: RuleConfig):
         self.config = config
