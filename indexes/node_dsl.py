@@ -24,8 +24,7 @@ from healthpulse.indexes.common import (
     to_ms,
 )
 from healthpulse.indexes.query import FacetBucket, IndexDoc, SearchQuery, SearchResult
-from healthpulse.indexes.text_analysis import analyzed_string, field_for, query_terms
-from healthpulse.nlp.normalize import tokens
+from healthpulse.indexes.text_analysis import analyzed_string, field_for, query_terms, text_tokens
 
 AnalysisMode = Literal["engine", "client"]
 SCHEMA_VERSION = 1
@@ -72,7 +71,7 @@ def doc_source(doc: IndexDoc, mode: AnalysisMode) -> dict[str, Any]:
     body["published_at"] = as_utc(doc.published_at).isoformat().replace("+00:00", "Z")
     field = field_for(doc.language)
     text = full_text(doc.title, doc.text)
-    body[f"content_{field}"] = analyzed_string(text, field) if mode == "client" else " ".join(tokens(text))
+    body[f"content_{field}"] = analyzed_string(text, field) if mode == "client" else " ".join(text_tokens(text))
     return body
 
 
@@ -99,7 +98,7 @@ def _filters(query: SearchQuery) -> list[dict[str, Any]]:
 
 
 def _text_clause(terms: dict[str, list[str]], query: SearchQuery, mode: AnalysisMode) -> dict[str, Any]:
-    folded = " ".join(tokens(query.text or ""))
+    folded = " ".join(text_tokens(query.text or ""))
     should = [
         {"match": {f"content_{field}": {"query": " ".join(words) if mode == "client" else folded, "operator": "and"}}}
         for field, words in terms.items()

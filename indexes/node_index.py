@@ -214,15 +214,14 @@ class NodeIndexBase:
             pending = retry
 
     def _write(self, target: str, docs: Iterable[IndexDoc]) -> BulkResult:
-        import json
-
         assert self.mode is not None
 
         def operations():
             for doc in docs:
                 source = doc_source(doc, self.mode)
                 ops = [{"index": {"_index": target, "_id": doc.id}}, source]
-                yield doc.id, ops, len(json.dumps(source, ensure_ascii=False))
+                # Request size estimate for batching (UTF-8 of non-Latin text ≈ 2 bytes a char).
+                yield doc.id, ops, 2 * (len(doc.text) + len(doc.title or "")) + 600
 
         result = BulkResult()
         for batch in self._batches(operations()):

@@ -54,7 +54,21 @@ def _stemmer(field: str) -> Callable[[str], str]:
     return lambda token: token
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=500_000)
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    return tuple(tokens(chunk))
+
+
+def text_tokens(text: str) -> list[str]:
+    """``nlp.normalize.tokens(text)``, computed per whitespace-separated chunk with a cache.
+
+    Same result (folding never joins or splits across whitespace) at a fraction
+    of the cost on real text, where the same words keep coming back.
+    """
+    return [tok for chunk in text.split() for tok in _chunk_tokens(chunk)]
+
+
+@lru_cache(maxsize=500_000)
 def analyze_token(token: str, field: str) -> str:
     """One folded token → its index term in ``field``."""
     return _stemmer(field)(token) or token
@@ -62,7 +76,7 @@ def analyze_token(token: str, field: str) -> str:
 
 def analyze(text: str, field: str) -> list[str]:
     """Text → index terms for ``field`` (fold, tokenize, stem)."""
-    return [analyze_token(tok, field) for tok in tokens(text)]
+    return [analyze_token(tok, field) for tok in text_tokens(text)]
 
 
 def analyzed_string(text: str, field: str) -> str:
@@ -75,7 +89,7 @@ def query_terms(text: str | None) -> dict[str, list[str]]:
 
     Empty when the text has no word characters (the query then has no text clause).
     """
-    toks = tokens(text or "")
+    toks = text_tokens(text or "")
     if not toks:
         return {}
     out: dict[str, list[str]] = {}

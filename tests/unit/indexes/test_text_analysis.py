@@ -67,3 +67,21 @@ def test_node_template_mirrors_the_python_analysis():
     props = mappings["template"]["mappings"]["properties"]
     for field in ("ru", "ar", "fa", "en", "std"):
         assert props[f"content_{field}"]["analyzer"] == f"hp_{field}" and f"hp_{field}" in analysis["analyzer"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "В больнице Сургута\u00a0нет лекарств, ёлка!",
+        "بیمارستان‌ها و پزشک\u200cها ۱۲۳",
+        "الإسكندرية ـــ المستشفى، ٤٥",
+        "Bệnh viện Chợ Rẫy (TP.HCM) quá tải — 3,5 giờ",
+        "e\u0301cole ﬁne ½ Straße\tnew\nline",
+        "",
+    ],
+)
+def test_cached_tokenizer_equals_the_shared_one(text):
+    from healthpulse.indexes.text_analysis import text_tokens
+    from healthpulse.nlp.normalize import tokens
+
+    assert text_tokens(text) == tokens(text)
