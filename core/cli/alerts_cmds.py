@@ -113,44 +113,39 @@ def cmd_rules_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_alerts_list(args: argparse.Namespace) -> int:
-    from healthpulse.alerts import service
-
+def _list(args: argparse.Namespace, fetch: Any, cols: list[str]) -> int:
+    """Open the store, run ``fetch(session, department_ids, triage)`` → (items, total), print json or a table."""
     c = open_container(args)
     try:
         deps, triage = _dep_scope(c, args.department)
         with c.session() as s:
-            items, total = service.list_alerts(s, deps, args.state, triage=triage, limit=args.limit)
+            items, total = fetch(s, deps, triage)
     finally:
         c.close()
     if args.format == "json":
         print(_dump(items))
     else:
-        print(_table(items, ["id", "rule", "department", "topic", "severity", "state", "fired_at", "ticket_id",
-                             "document_ids"]))
+        print(_table(items, cols))
         print(f"({len(items)} of {total})", file=sys.stderr)
     return EXIT_OK
+
+
+def cmd_alerts_list(args: argparse.Namespace) -> int:
+    from healthpulse.alerts import service
+
+    return _list(args, lambda s, deps, triage: service.list_alerts(s, deps, args.state, triage=triage, limit=args.limit),
+                 ["id", "rule", "department", "topic", "severity", "state", "fired_at", "ticket_id", "document_ids"])
 
 
 def cmd_tickets_list(args: argparse.Namespace) -> int:
     from healthpulse.alerts import service
 
-    c = open_container(args)
-    try:
-        deps, triage = _dep_scope(c, args.department)
-        with c.session() as s:
-            items, total = service.list_tickets(s, department_ids=deps, triage=triage or None, status=args.status,
-                                                severity=args.severity, breached=True if args.breached else None,
-                                                limit=args.limit)
-    finally:
-        c.close()
-    if args.format == "json":
-        print(_dump(items))
-    else:
-        print(_table(items, ["id", "department", "severity", "status", "origin", "due_at", "breached", "assignee",
-                             "document_ids"]))
-        print(f"({len(items)} of {total})", file=sys.stderr)
-    return EXIT_OK
+    def fetch(s: Any, deps: list[str] | None, triage: bool) -> Any:
+        return service.list_tickets(s, department_ids=deps, triage=triage or None, status=args.status,
+                                    severity=args.severity, breached=True if args.breached else None, limit=args.limit)
+
+    return _list(args, fetch, ["id", "department", "severity", "status", "origin", "due_at", "breached", "assignee",
+                               "document_ids"])
 
 
 def cmd_tickets_show(args: argparse.Namespace) -> int:

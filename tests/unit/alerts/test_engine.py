@@ -116,3 +116,22 @@ def test_every_appeal_channel_opens_a_ticket_even_without_nlp(hp):
     tickets = _tickets(hp)
     assert [t["channel"] for t in tickets] == ["text_appeal", "hotline", "email"]
     assert {t["department"] for t in tickets} == {"cairo"}
+
+
+def test_incident_in_an_appeal_joins_the_appeal_ticket(hp, fclock):
+    from healthpulse.core.appeals import appeal_document_id, create_appeal, link_document
+
+    with hp.session() as s:
+        appeal = create_appeal(s, channel=Channel.VIDEO_APPEAL, now=fclock.now(), language="ru",
+                               department_id="surgut", contact_phone="+7 900 000 00 00", consent=True)
+        doc_id = appeal_document_id(appeal)
+        link_document(appeal, doc_id)
+    # The transcript of a video appeal, analysed as a critical incident.
+    hp.pipeline.ingest(make_doc(doc_id, "surgut", "critical", channel=Channel.VIDEO_APPEAL))
+    tickets = _tickets(hp)
+    assert len(tickets) == 1  # the alert uses the appeal's ticket instead of opening a second one
+    t = tickets[0]
+    assert (t["origin"], t["severity"], t["has_citizen"]) == ("appeal", "critical", True)
+    assert t["alert_id"] is not None and t["due_at"] == fclock.now() + hours(4)
+    with hp.session() as s:
+        assert service.get_alert(s, t["alert_id"])["ticket_id"] == t["id"]
