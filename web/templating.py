@@ -64,7 +64,9 @@ def url_with_query(endpoint: str, args: Any, **values: Any) -> str:
     """``url_for(endpoint, **values)`` plus the (repeatable) filter arguments as the query string."""
     pairs = list(args.items(multi=True)) if hasattr(args, "items") and hasattr(args, "getlist") else list(args or [])
     base = url_for(endpoint, **values)
-    return base + ("?" + urlencode(pairs) if pairs else "")
+    if not pairs:
+        return base
+    return base + ("&" if "?" in base else "?") + urlencode(pairs)
 
 
 def lang_switch_url(code: str) -> str:

@@ -116,6 +116,9 @@ def test_press_filters_dashboard_and_downloads_csv(page, live):
     assert "/press/" in page.url
     page.locator("canvas.chart.drawn").nth(3).wait_for(timeout=15000)
     assert page.evaluate("Number(document.querySelector('#chart-sentiment').dataset.points)") >= 20
+    series = {k: page.evaluate(f"Number(document.querySelector('#chart-{k}').dataset.series)")
+              for k in ("sentiment", "topics", "department", "channel")}
+    assert series["sentiment"] == 3 and series["topics"] == 10 and series["department"] == 5 and series["channel"] == 1
     shot(page, "press-dashboard")
     page.select_option("#f-department", ["cairo", "tehran"])
     page.select_option("#f-sentiment", "negative")

@@ -55,7 +55,8 @@ def _with_labels(view: dash.View) -> dict[str, Any]:
         kind = {"sentiment": "sentiment", "topics": "topic", "channel": "channel"}.get(chart.get("split", ""), "")
         if view.name == "rising_topics":
             chart["label_names"] = {k: labels.label("topic", k) for k in chart["labels"]}
-        chart["series_names"] = {k: labels.label(kind, k) if kind else k for k in chart["series"]}
+        names = {d.id: d.name for d in container().departments.departments} if chart.get("split") == "department" else {}
+        chart["series_names"] = {k: labels.label(kind, k) if kind else names.get(k, k) for k in chart["series"]}
     return out
 
 

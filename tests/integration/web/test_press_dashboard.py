@@ -49,6 +49,9 @@ def test_dashboard_page_renders_tables_and_chart_hooks(press):
     assert 'id="negative-stories"' in html and 'id="regions"' in html
     assert 'data-src="/press/data/volume.json?' in html and "department=surgut" in html
     assert "vendor/chartjs/chart.umd.min.js" in html
+    # each chart asks for its own split, with the filters in the same query string
+    for split in ("sentiment", "topics", "department", "channel"):
+        assert f"/press/data/volume.json?split={split}&amp;from=" in html
     assert "<script>" not in html  # no inline scripts (CSP)
 
 
