@@ -68,3 +68,23 @@ def test_invalid_yaml_names_the_line(tmp_path):
     with pytest.raises(ConfigError) as exc:
         load_rules(p)
     assert str(p) in str(exc.value) and "invalid YAML" in str(exc.value)
+
+
+def test_runtime_reloads_an_edited_rules_file_and_keeps_rules_when_broken(tmp_path, fclock):
+    import os
+
+    from healthpulse.alerts.runtime import AlertsRuntime
+    from healthpulse.core.testing import make_container
+
+    p = _write(tmp_path, "rules:\n  - {id: a, type: incident}\n")
+    c = make_container(tmp_path, clock=fclock, index=None, rules_file=p)
+    try:
+        assert [r.id for r in AlertsRuntime.of(c).rules.rules] == ["a"]
+        p.write_text("rules:\n  - {id: a, type: incident}\n  - {id: b, type: watchlist, terms: [x]}\n")
+        os.utime(p, (1, 1))
+        assert [r.id for r in AlertsRuntime.of(c).rules.rules] == ["a", "b"]
+        p.write_text("rules:\n  - {id: a, type: nonsense}\n")
+        os.utime(p, (2, 2))
+        assert [r.id for r in AlertsRuntime.of(c).rules.rules] == ["a", "b"]
+    finally:
+        c.close()
