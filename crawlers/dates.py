@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import dateparser
 from dateparser.search import search_dates
@@ -62,6 +63,22 @@ def _plausible(value: datetime | None, now: datetime | None) -> datetime | None:
     return value
 
 
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_RFC2822 = re.compile(r"^(\w{3}, )?\d{1,2} \w{3} \d{4} \d{2}:\d{2}(:\d{2})? ([+-]\d{4}|GMT|UTC|UT|Z)$")
+
+
+def _fast(text: str) -> datetime | None:
+    """ISO 8601 and RFC 2822 (feeds, meta tags) without dateparser's per-call cost."""
+    try:
+        if _ISO.match(text):
+            return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if _RFC2822.match(text):
+            return parsedate_to_datetime(text)
+    except (ValueError, TypeError, IndexError):
+        return None
+    return None
+
+
 def parse_date(text: str | None, language: str | None = None, now: datetime | None = None) -> datetime | None:
     """An aware UTC datetime for a date string, or None when it is not a plausible date."""
     if not text:
@@ -69,6 +86,11 @@ def parse_date(text: str | None, language: str | None = None, now: datetime | No
     text = " ".join(str(text).split())[:200]
     if not text:
         return None
+    if not re.search(r"[\d۰-۹٠-٩]", text):
+        return None  # every format we accept has a year in digits
+    fast = _fast(text)
+    if fast is not None:
+        return _plausible(fast, now)
     if language in (None, "fa"):
         jalali = _jalali(text)
         if jalali is not None:

@@ -29,7 +29,7 @@ from healthpulse.crawlers.reactor import call_in_reactor
 from healthpulse.crawlers.settings import build_settings
 from healthpulse.crawlers.sources import SourceConfig
 from healthpulse.crawlers.spiders import spider_for
-from healthpulse.crawlers.state import FINGERPRINT_WINDOW, CrawlStateStore, Validators
+from healthpulse.crawlers.state import FINGERPRINT_WINDOW, ArticleRecord, CrawlStateStore, Validators
 from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
@@ -203,14 +203,17 @@ class CrawlRunner:
                 ctx.count(m.source_id, "handoff_failed")
                 failed.add(m.source_id)
             return
-        now = self.now()
+        records = []
         for m in batch:
             p = m.payload
-            doc: Document = p["document"]
-            self.state.record_article(
-                p["urls"], m.source_id, status="stored", document_id=doc.id, content_hash=p["content_hash"],
-                validators=p["validators"], now=now, fingerprint=(doc.story_id or doc.id, p["minhash"], p["num_perm"]),
-            )
+            doc = p["document"]
+            records.append(ArticleRecord(
+                p["urls"], m.source_id, "stored", doc.id, p["content_hash"], p["validators"],
+                (doc.story_id or doc.id, p["minhash"], p["num_perm"]),
+            ))
+        self.state.record_articles(records, self.now())
+        for m in batch:
+            doc: Document = m.payload["document"]
             ctx.count(m.source_id, "new")
             if self.jsonl is not None:
                 self.jsonl.write(document_json(doc) + "\n")

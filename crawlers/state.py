@@ -27,6 +27,17 @@ class Validators:
     last_modified: str | None
 
 
+@dataclass
+class ArticleRecord:
+    urls: list[str]
+    source_id: str
+    status: str  # stored | duplicate
+    document_id: str | None
+    content_hash: str | None = None
+    validators: Validators | None = None
+    fingerprint: tuple[str, bytes, int] | None = None  # (story_id, minhash bytes, num_perm)
+
+
 class CrawlStateStore:
     """All crawl-state SQL in one place (one short session per call)."""
 
@@ -79,6 +90,7 @@ class CrawlStateStore:
         if row is None:
             row = CrawlUrl(url_hash=key, url=canonicalize_url(url), first_seen_at=now, last_fetched_at=now, **values)
             s.add(row)
+            s.flush()  # two raw URLs of one batch may share a key
         else:
             for name, value in values.items():
                 setattr(row, name, value)
@@ -104,22 +116,28 @@ class CrawlStateStore:
         fingerprint: tuple[str, bytes, int] | None = None,
     ) -> None:
         """Remember every URL under which an article was seen (fetched, redirected-to, canonical)."""
+        self.record_articles([ArticleRecord(urls, source_id, status, document_id, content_hash, validators, fingerprint)], now)
+
+    def record_articles(self, records: list[ArticleRecord], now: datetime) -> None:
+        """Several articles in one transaction (one commit per hand-off batch, not per page)."""
         with self._session() as s, s.begin():
-            for url in dict.fromkeys(urls):
-                self._upsert_url(
-                    s, url, now, source_id=source_id, kind="article", status=status, document_id=document_id,
-                    content_hash=content_hash,
-                    etag=validators.etag if validators else None,
-                    last_modified=validators.last_modified if validators else None,
-                )
-            if fingerprint is not None and document_id is not None and s.get(CrawlStoryFingerprint, document_id) is None:
-                story_id, data, num_perm = fingerprint
-                s.add(
-                    CrawlStoryFingerprint(
-                        document_id=document_id, story_id=story_id, source_id=source_id, num_perm=num_perm,
-                        minhash=data, created_at=now,
+            for r in records:
+                for url in dict.fromkeys(r.urls):
+                    self._upsert_url(
+                        s, url, now, source_id=r.source_id, kind="article", status=r.status,
+                        document_id=r.document_id, content_hash=r.content_hash,
+                        etag=r.validators.etag if r.validators else None,
+                        last_modified=r.validators.last_modified if r.validators else None,
                     )
-                )
+                if r.fingerprint is not None and r.document_id is not None and s.get(CrawlStoryFingerprint, r.document_id) is None:
+                    story_id, data, num_perm = r.fingerprint
+                    s.add(
+                        CrawlStoryFingerprint(
+                            document_id=r.document_id, story_id=story_id, source_id=r.source_id,
+                            num_perm=num_perm, minhash=data, created_at=now,
+                        )
+                    )
+                    s.flush()
 
     def record_run(self, run_id: str, source_id: str, started: datetime, finished: datetime, stats: dict[str, Any]) -> None:
         counters = {k: int(stats.get(k, 0)) for k in ("fetched", "new", "duplicates", "not_modified", "errors")}

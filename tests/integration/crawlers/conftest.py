@@ -13,7 +13,7 @@ SITE_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "site"
 
 # Short timeouts so the slow page and retries cost seconds, not minutes; everything else is production.
 FAST_SETTINGS = {
-    "DOWNLOAD_TIMEOUT": 1,
+    "DOWNLOAD_TIMEOUT": 2,
     "RETRY_TIMES": 1,
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_START_DELAY": 0,
@@ -31,6 +31,14 @@ def load_site_module():
 @pytest.fixture(scope="session")
 def site_module():
     return load_site_module()
+
+
+@pytest.fixture
+def site(site_module):
+    """A fresh fixture site (own request log, own counters) on a random port."""
+    s = site_module.FixtureSite().start()
+    yield s
+    s.stop()
 
 
 def sources_yaml(base: str) -> str:

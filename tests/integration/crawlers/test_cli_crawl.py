@@ -16,13 +16,6 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def site(site_module):
-    s = site_module.FixtureSite().start()
-    yield s
-    s.stop()
-
-
-@pytest.fixture
 def cli_container(tmp_path, monkeypatch):
     import healthpulse.core.cli.crawl_cmds as crawl_cmds
 

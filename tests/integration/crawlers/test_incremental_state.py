@@ -14,13 +14,6 @@ from .conftest import make_runner
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def site(site_module):
-    s = site_module.FixtureSite().start()
-    yield s
-    s.stop()
-
-
 def _feed_source(site, path="/feeds/small.xml", **kw):
     return SourceConfig(id="small", kind="rss", url=site.base + path, **kw)
 

@@ -96,3 +96,15 @@ def test_polite_defaults():
     assert 500 in BASE_SETTINGS["RETRY_HTTP_CODES"] and BASE_SETTINGS["RETRY_TIMES"] >= 1
     src = SourceConfig(id="a", kind="rss", url="https://e.org/", obey_robots=False, user_agent="X/1")
     assert src.scrapy_overrides() == {"ROBOTSTXT_OBEY": False, "USER_AGENT": "X/1"}
+
+
+def test_bundled_example_is_valid_against_the_bundled_departments():
+    from pathlib import Path
+
+    from healthpulse.core.departments import load_departments
+    from healthpulse.core.resources import bundled_departments_path
+
+    example = Path(__file__).resolve().parents[3] / "crawlers" / "sources.example.yaml"
+    departments = load_departments(bundled_departments_path())
+    model = load_sources(example, set(departments.ids))
+    assert {s.kind for s in model.sources} == {"rss", "sitemap", "html"}
