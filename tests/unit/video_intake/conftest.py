@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
 
 @pytest.fixture(scope="session")
 def media_dir(tmp_path_factory):
-    if not (shutil.which("ffmpeg") and shutil.which("ffprobe") and shutil.which("espeak-ng")):
-        message = "ffmpeg/ffprobe/espeak-ng missing: apt-get install -y ffmpeg espeak-ng"
+    from healthpulse.video_intake.synth import missing_tools
+
+    missing = missing_tools()
+    if missing:
+        message = f"{', '.join(missing)} missing: apt-get install -y ffmpeg espeak-ng festival festvox-ru"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
