@@ -59,6 +59,8 @@ class AlertProcessor:
         self.appeal_tickets: dict[str, TicketRow] = {}
         # Alerts opened in this batch are announced once, at the end, with their final severity.
         self._unannounced: dict[int, TicketRow | None] = {}
+        self._alert_docs: dict[int, set[str]] = {}  # per-batch caches
+        self._alert_ticket: dict[int, TicketRow | None] = {}
 
     @property
     def sla(self) -> dict[str, float]:
@@ -110,7 +112,6 @@ class AlertProcessor:
                 continue
             for firing in rule.evaluate(ctx, fresh):
                 self.handle(firing)
-                self.s.flush()
         self.announce_new()
 
     def tick(self) -> None:
@@ -150,12 +151,21 @@ class AlertProcessor:
         return None
 
     def _add_docs(self, alert: AlertRow, doc_ids: list[str]) -> list[str]:
-        have = set(self.s.scalars(select(AlertDocumentRow.document_id).where(AlertDocumentRow.alert_id == alert.id)))
+        have = self._alert_docs.get(alert.id)
+        if have is None:
+            have = set(self.s.scalars(select(AlertDocumentRow.document_id).where(AlertDocumentRow.alert_id == alert.id)))
+            self._alert_docs[alert.id] = have
         new = [d for d in dict.fromkeys(doc_ids) if d not in have]
         for d in new:
             self.s.add(AlertDocumentRow(alert_id=alert.id, document_id=d, added_at=self.now))
-        alert.document_count = len(have) + len(new)
+        have.update(new)
+        alert.document_count = len(have)
         return new
+
+    def _ticket_of(self, alert_id: int) -> TicketRow | None:
+        if alert_id not in self._alert_ticket:
+            self._alert_ticket[alert_id] = self.s.scalar(select(TicketRow).where(TicketRow.alert_id == alert_id))
+        return self._alert_ticket[alert_id]
 
     def _open(self, f: Firing, dep: str | None) -> AlertRow:
         alert = AlertRow(rule_id=f.rule_id, rule_type=f.rule_type, kind="fire", department_id=dep, topic=f.topic,
@@ -164,6 +174,7 @@ class AlertProcessor:
                          document_count=0, fired_at=self.now, last_seen_at=self.now, notifications_sent=0)
         self.s.add(alert)
         self.s.flush()
+        self._alert_docs[alert.id] = set()
         self._add_docs(alert, f.document_ids)
         if f.on_alert is not None:
             f.on_alert(alert.id)
@@ -175,7 +186,7 @@ class AlertProcessor:
     def announce_new(self) -> None:
         for alert_id in list(self._unannounced):
             alert = self.s.get(AlertRow, alert_id)
-            ticket = self.s.scalar(select(TicketRow).where(TicketRow.alert_id == alert_id)) or self._unannounced[alert_id]
+            ticket = self._ticket_of(alert_id) or self._unannounced[alert_id]
             if alert is not None:
                 self._announce(alert, "alert", ticket)
         self._unannounced.clear()
@@ -186,7 +197,7 @@ class AlertProcessor:
         if not alert.story_id and f.story_id:
             alert.story_id = f.story_id
         self.result.alerts_joined.append(alert.id)
-        ticket = self.s.scalar(select(TicketRow).where(TicketRow.alert_id == alert.id))
+        ticket = self._ticket_of(alert.id)
         if ticket is not None and new_docs:
             attach_documents(self.s, ticket, new_docs, self.now)
         if SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[alert.severity]:
@@ -210,6 +221,7 @@ class AlertProcessor:
             if t is not None:
                 if t.alert_id is None:
                     t.alert_id = alert.id
+                    self._alert_ticket[alert.id] = t
                 raise_severity(self.s, t, alert.severity, self.sla[alert.severity], self.now)
                 return t
         if not severity_at_least(alert.severity, self.rt.rules.tickets.min_alert_severity):
@@ -218,6 +230,7 @@ class AlertProcessor:
         t = open_ticket(self.s, origin="alert", severity=alert.severity, title=alert.title, now=self.now,
                         sla_hours=self.sla[alert.severity], department_id=alert.department_id, alert_id=alert.id,
                         channel=next((c for c in channels if c), None), topic=alert.topic, document_ids=f.document_ids)
+        self._alert_ticket[alert.id] = t
         self.result.tickets_opened.append(t.id)
         return t
 
@@ -235,7 +248,7 @@ class AlertProcessor:
         alert.resolved_by = "system:recovery"
         alert.reason = f"{alert.reason or ''} — {f.reason}".strip(" —")
         self.result.alerts_recovered.append(alert.id)
-        self._announce(alert, "recovery", self.s.scalar(select(TicketRow).where(TicketRow.alert_id == alert.id)))
+        self._announce(alert, "recovery", self._ticket_of(alert.id))
         return alert
 
     def _announce(self, alert: AlertRow, event: str, ticket: TicketRow | None) -> None:
