@@ -1,0 +1,85 @@
+"""Rate limiter, password hashing, API tokens, highlight escaping."""
+
+import pytest
+from healthpulse.core.models.base import Base
+from healthpulse.web.security import RateLimiter
+from healthpulse.web.services import users as user_svc
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+
+class Clock:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+
+def test_rate_limiter_sliding_window():
+    clock = Clock()
+    lim = RateLimiter(clock)
+    assert all(lim.hit("b", "ip", 3, 60) for _ in range(3))
+    assert not lim.hit("b", "ip", 3, 60)
+    assert lim.blocked("b", "ip", 3, 60)
+    assert lim.hit("b", "other-ip", 3, 60)  # per client
+    assert lim.hit("other-bucket", "ip", 3, 60)  # per bucket
+    clock.t += 61
+    assert not lim.blocked("b", "ip", 3, 60)
+    assert lim.hit("b", "ip", 3, 60)
+
+
+@pytest.fixture
+def session():
+    engine = create_engine("sqlite://")
+    import healthpulse.core.models.users  # noqa: F401
+
+    Base.metadata.create_all(engine, tables=[Base.metadata.tables["web_users"], Base.metadata.tables["web_api_tokens"]])
+    with Session(engine) as s:
+        yield s
+
+
+def test_passwords_are_argon2_and_verified(session):
+    user = user_svc.create_user(session, "alice", "long enough password", "press")
+    assert user.password_hash.startswith("$argon2id$")
+    assert "long enough password" not in user.password_hash
+    assert user_svc.authenticate(session, "alice", "long enough password").id == user.id
+    assert user_svc.authenticate(session, "alice", "wrong password!!") is None
+    assert user_svc.authenticate(session, "nobody", "long enough password") is None
+    user.active = False
+    assert user_svc.authenticate(session, "alice", "long enough password") is None
+
+
+def test_user_validation(session):
+    with pytest.raises(user_svc.UserError, match="department"):
+        user_svc.create_user(session, "d", "long enough password", "department")
+    with pytest.raises(user_svc.UserError, match="unknown department"):
+        user_svc.create_user(session, "d", "long enough password", "department", "mars", known_departments=["cairo"])
+    with pytest.raises(user_svc.UserError, match="at least"):
+        user_svc.create_user(session, "d", "short", "admin")
+    with pytest.raises(user_svc.UserError, match="not scoped"):
+        user_svc.create_user(session, "p", "long enough password", "press", "cairo")
+    user_svc.create_user(session, "x", "long enough password", "admin")
+    with pytest.raises(user_svc.UserError, match="exists"):
+        user_svc.create_user(session, "x", "long enough password", "admin")
+
+
+def test_api_tokens_are_hashed_and_revocable(session):
+    user = user_svc.create_user(session, "bot", "long enough password", "department", "cairo")
+    token = user_svc.create_api_token(session, user, "ci")
+    from healthpulse.core.models.users import ApiToken
+
+    row = session.query(ApiToken).one()
+    assert token not in (row.token_hash, row.prefix) and row.prefix == token[:10]
+    p = user_svc.principal_for_token(session, token)
+    assert p.username == "bot" and p.department_id == "cairo"
+    assert user_svc.principal_for_token(session, token + "x") is None
+    user_svc.revoke_api_token(session, row.id)
+    assert user_svc.principal_for_token(session, token) is None
+
+
+def test_highlight_escapes_before_marking():
+    from healthpulse.web.templating import highlight
+
+    out = str(highlight("<b>x</b> \x02insulin\x03 & \x02broken"))
+    assert out == "&lt;b&gt;x&lt;/b&gt; <mark>insulin</mark> &amp; <mark>broken</mark>"
