@@ -33,16 +33,17 @@ class ElasticsearchIndex(NodeIndexBase):
     ) -> None:
         super().__init__(**options)
         self.url = url
+        tls: dict[str, Any] = {"ca_certs": ca_certs} if ca_certs else {}
         self.client = Elasticsearch(
             url,
             basic_auth=(username, password or "") if username else None,
             api_key=api_key,
             verify_certs=verify_certs,
-            ca_certs=ca_certs,
             ssl_show_warn=verify_certs,
             request_timeout=timeout,
             max_retries=0,  # NodeIndexBase retries with backoff
             retry_on_timeout=False,
+            **tls,
         )
 
     def _request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> dict:

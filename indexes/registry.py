@@ -109,8 +109,10 @@ class NodeIndexProxy:
     def backend(self) -> SearchIndex:
         with self._lock:
             if self._index is None:
-                auth = {k: self.options.get(k) for k in ("username", "password", "api_key", "verify_certs", "ca_certs")}
-                engine = detect_engine(self.url, **auth)
+                o = self.options
+                engine = detect_engine(self.url, username=o.get("username"), password=o.get("password"),
+                                       api_key=o.get("api_key"), verify_certs=o.get("verify_certs", True),
+                                       ca_certs=o.get("ca_certs"))
                 self._index = ENGINES[engine](self.url, **self.options)
                 log.info("search backend engine=%s url=%s", engine, self.url)
             return self._index
