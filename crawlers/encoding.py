@@ -33,7 +33,7 @@ def _strict(body: bytes, encoding: str | None) -> str | None:
 def decode_html(body: bytes, header_charset: str | None = None) -> tuple[str, str]:
     """Return ``(text, encoding used)``."""
     bom_encoding, bom = read_bom(body)
-    if bom_encoding:
+    if bom_encoding and bom:
         text = _strict(body[len(bom):], bom_encoding)
         if text is not None:
             return text, bom_encoding

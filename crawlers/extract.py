@@ -137,16 +137,20 @@ def extract_article(html: str, url: str, language_hint: str | None = None) -> Ex
         html, url=url, with_metadata=True, include_comments=False, include_tables=True,
         include_images=False, favor_precision=True, deduplicate=False,
     )
-    if doc is None or not getattr(doc, "text", None):
+    raw_text: str | None = getattr(doc, "text", None)
+    if not raw_text:
         return None
+    raw_title: str | None = getattr(doc, "title", None)
     if protect:
-        doc.text = doc.text.replace(_ZWNJ_STAND_IN, ZWNJ)
-        doc.title = doc.title.replace(_ZWNJ_STAND_IN, ZWNJ) if doc.title else doc.title
-    title = normalize_display(doc.title) if getattr(doc, "title", None) else None
+        raw_text = raw_text.replace(_ZWNJ_STAND_IN, ZWNJ)
+        raw_title = raw_title.replace(_ZWNJ_STAND_IN, ZWNJ) if raw_title else raw_title
+    title = normalize_display(raw_title) if raw_title else None
     published_at = find_published_at(tree, language, getattr(doc, "date", None))
-    text = _clean_text(doc.text, title, published_at, language)
+    text = _clean_text(raw_text, title, published_at, language)
     if len(text) < MIN_TEXT_CHARS:
         return None
-    canonical = canonicalize_url(doc.url) if getattr(doc, "url", None) else canonicalize_url(url)
-    author = normalize_display(doc.author) if getattr(doc, "author", None) else None
+    found_url: str | None = getattr(doc, "url", None)
+    canonical = canonicalize_url(found_url or url)
+    raw_author: str | None = getattr(doc, "author", None)
+    author = normalize_display(raw_author) if raw_author else None
     return ExtractedArticle(title, text, author, published_at, language, canonical)

@@ -31,8 +31,9 @@ def reactor() -> Any:
             if getattr(_reactor, "running", False):
                 # someone else runs the reactor in this process; schedule onto it
                 return _reactor
+            run = _reactor.run  # type: ignore[misc]
             _thread = threading.Thread(
-                target=_reactor.run, kwargs={"installSignalHandlers": False}, name="twisted-reactor", daemon=True
+                target=run, kwargs={"installSignalHandlers": False}, name="twisted-reactor", daemon=True
             )
             _thread.start()
         return _reactor

@@ -213,12 +213,12 @@ class CrawlRunner:
             ))
         self.state.record_articles(records, self.now())
         for m in batch:
-            doc: Document = m.payload["document"]
+            stored: Document = m.payload["document"]
             ctx.count(m.source_id, "new")
             if self.jsonl is not None:
-                self.jsonl.write(document_json(doc) + "\n")
+                self.jsonl.write(document_json(stored) + "\n")
             if self.keep_documents:
-                report.documents.append(doc)
+                report.documents.append(stored)
         if self.jsonl is not None:
             self.jsonl.flush()
         if self.on_progress is not None:

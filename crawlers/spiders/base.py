@@ -40,6 +40,7 @@ class NewsSpider(scrapy.Spider):
     name = "news"
     source: SourceConfig
     context: RunContext
+    _queued: int = 0  # article requests made by this spider (for max_articles)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -66,8 +67,9 @@ class NewsSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         self.count("listings")
         self.context.listing_fetched(self.source.id, response.url, response_validators(response))
-        if response.url != response.request.url:
-            self.context.listing_fetched(self.source.id, response.request.url, response_validators(response))
+        requested = response.request.url if response.request is not None else response.url
+        if response.url != requested:  # redirected: remember the validators under both URLs
+            self.context.listing_fetched(self.source.id, requested, response_validators(response))
         yield from self.follow_articles(self.article_links(response))
         yield from self.more_listings(response)
 
@@ -104,7 +106,7 @@ class NewsSpider(scrapy.Spider):
     # -- article -----------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[ArticleItem]:
         link: ArticleLink = response.meta["hp_link"]
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if content_type and "html" not in content_type and "xml" not in content_type:
             self.count("not_html")
             return

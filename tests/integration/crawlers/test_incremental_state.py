@@ -89,3 +89,28 @@ def test_schedules_come_from_recorded_runs(container, site, site_module):
     container.clock.advance(timedelta(minutes=10))
     due, wait = make_runner(container).due_sources([fast, slow])
     assert [s.id for s in due] == ["small"] and wait == pytest.approx(3000)
+
+
+def test_batched_handoff_keeps_every_document(container, site, site_module, tmp_path):
+    """A slow sink lets documents pile up; each batch must hand off (and log) every one of them."""
+    import json
+    import time
+
+    _set_feed(site, site_module, ["/news/vi-hcmc.html", "/news/ar-cairo.html", "/news/fa-tehran.html",
+                                  "/news/en-waiting.html", "/news/en-pharmacy.html"])
+    batches = []
+
+    def slow_sink(docs):
+        batches.append([d.id for d in docs])
+        container.pipeline.ingest_many(docs)
+        time.sleep(0.5 if len(batches) == 1 else 0)
+
+    out = (tmp_path / "new.jsonl").open("w", encoding="utf-8")
+    report = make_runner(container, sink=slow_sink, jsonl=out).run_once([_feed_source(site)])
+    out.close()
+    lines = [json.loads(line) for line in (tmp_path / "new.jsonl").read_text(encoding="utf-8").splitlines()]
+    ids = [d.id for d in report.documents]
+    assert len(ids) == len(set(ids)) == 5
+    assert max(len(b) for b in batches) > 1  # documents really were batched
+    assert sorted(line["id"] for line in lines) == sorted(ids) == sorted(i for b in batches for i in b)
+    assert container.pipeline.count_documents() == 5
