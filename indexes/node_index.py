@@ -129,12 +129,9 @@ class NodeIndexBase:
         self.request("PUT", f"/_index_template/{self.alias}", index_template(self.prefix))
 
     def _alias_indices(self) -> list[str]:
-        try:
-            return sorted(self.request("GET", f"/_alias/{self.alias}"))
-        except NodeRequestError as exc:
-            if exc.status == 404:
-                return []
-            raise
+        # _cat answers 200 with [] when the alias is missing (GET /_alias would 404 and log a warning).
+        rows = self.request("GET", f"/_cat/aliases/{self.alias}", params={"format": "json", "h": "alias,index"})
+        return sorted({row["index"] for row in rows if row.get("alias") == self.alias})
 
     def _index_mode(self, index: str) -> AnalysisMode:
         mapping = self.request("GET", f"/{index}/_mapping")
