@@ -42,6 +42,8 @@ BASE_SETTINGS: dict[str, Any] = {
     "DOWNLOAD_MAXSIZE": 10 * 1024 * 1024,
     "DOWNLOAD_WARNSIZE": 5 * 1024 * 1024,
     "DEPTH_LIMIT": 4,
+    # a stuck source must not hold the run (and every other source's hand-off) forever
+    "CLOSESPIDER_TIMEOUT": 1800,
     "HTTPERROR_ALLOWED_CODES": [],
     "DOWNLOADER_MIDDLEWARES": {
         f"{_pkg}.crawlers.middlewares.ConditionalGetMiddleware": 580,

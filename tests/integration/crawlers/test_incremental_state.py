@@ -114,3 +114,26 @@ def test_batched_handoff_keeps_every_document(container, site, site_module, tmp_
     assert max(len(b) for b in batches) > 1  # documents really were batched
     assert sorted(line["id"] for line in lines) == sorted(ids) == sorted(i for b in batches for i in b)
     assert container.pipeline.count_documents() == 5
+
+
+def test_run_forever_polls_due_sources_until_stopped(container, site, site_module):
+    import threading
+
+    _set_feed(site, site_module, ["/news/vi-hcmc.html"])
+    stop = threading.Event()
+    reports = []
+
+    def on_report(report):
+        reports.append(report)
+        if len(reports) == 1:
+            _set_feed(site, site_module, ["/news/vi-hcmc.html", "/news/ar-cairo.html"])
+            container.clock.advance(minutes=10)  # the 10m schedule comes due again
+        else:
+            stop.set()
+
+    runner = make_runner(container)
+    thread = threading.Thread(target=runner.run_forever, args=([_feed_source(site, schedule="10m")], stop, on_report))
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive()
+    assert [r.total("new") for r in reports] == [1, 1]
