@@ -67,7 +67,7 @@ def dashboard() -> Any:
     stories = build_view("negative_stories", f)
     rising = build_view("rising_topics", f)
     regions = build_view("regions", f)
-    total = container().index.search(f.query()).total
+    total = regions.extra["total"]
     return render_template("press/dashboard.html", f=f, stories=stories, rising=rising, regions=regions,
                            total=total, query_args=f.to_args(), **_filter_choices())
 

@@ -214,6 +214,7 @@ def regions(index: Any, f: Filters, names: dict[str, str]) -> View:
         share = round(100 * n.get(dep, 0) / count, 1) if count else 0.0
         rows.append([dep, names.get(dep, dep), count, n.get(dep, 0), share, i.get(dep, 0)])
     return View("regions", ["department", "name", "documents", "negative", "negative_pct", "incidents"], rows,
+                extra={"total": total.total},
                 chart={"type": "bar", "labels": [r[0] for r in rows[:15]],
                        "series": {"negative": [r[3] for r in rows[:15]],
                                   "other": [r[2] - r[3] for r in rows[:15]]}, "stacked": True})
