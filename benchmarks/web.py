@@ -20,7 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from healthpulse.core.clock import FakeClock
@@ -74,7 +74,7 @@ def main() -> int:
 
     base = args.dir or Path(tempfile.mkdtemp(prefix="hp-web-bench-"))
     base.mkdir(parents=True, exist_ok=True)
-    clock = FakeClock(datetime(2026, 11, 1, tzinfo=timezone.utc))
+    clock = FakeClock(datetime(2026, 11, 1, tzinfo=UTC))
     container = make_container(base, clock=clock)
     deps = container.departments.ids
     t0 = time.perf_counter()
