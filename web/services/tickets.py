@@ -82,14 +82,15 @@ def list_tickets(container: Any, principal: Principal, f: TicketFilters) -> tupl
     scope = department_ids(principal)
     kw: dict[str, Any] = {"department_ids": scope, "status": f.status, "severity": f.severity, "topic": f.topic,
                           "channel": f.channel, "sort": SORTS[f.sort], "limit": f.limit}
-    if f.sla == "breached":
-        kw["breached"] = True
+    if f.sla == "breached":  # past the deadline, whether or not the breach sweep has flagged it yet
+        kw.update(status="open", due_before=now)
     elif f.sla == "due":
         kw.update(status="open", breached=False, due_before=now + DUE_SOON)
     with container.session() as s:
         rows, _total = alerts.list_tickets(s, **kw)
         counters = alerts.ticket_counters(s, scope, now=now)
         counters["closed"] = counters.get("by_status", {}).get("closed", 0)
+        counters["overdue"] = alerts.list_tickets(s, department_ids=scope, status="open", due_before=now, limit=1)[1]
     for r in rows:
         r["late"] = bool(r.get("breached") or r.get("overdue"))
     return rows, counters
