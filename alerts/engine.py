@@ -25,7 +25,7 @@ from healthpulse.alerts.rules.base import Firing, RuleContext, document_departme
 from healthpulse.alerts.routing import route_department
 from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.sla import sla_hours
-from healthpulse.alerts.tickets import attach_documents, open_ticket, raise_severity
+from healthpulse.alerts.tickets import attach_documents, audit, open_ticket, raise_severity
 from healthpulse.core.domain import SEVERITY_ORDER, AlertState, Channel, Document
 from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
 from healthpulse.core.appeals import get_by_document
@@ -200,6 +200,15 @@ class AlertProcessor:
         ticket = self._ticket_of(alert.id)
         if ticket is not None and new_docs:
             attach_documents(self.s, ticket, new_docs, self.now)
+        dep = route_department(self.rt, f.department_id)
+        if alert.department_id is None and dep is not None:
+            # A later copy of the story names the place: the triage alert goes to that department.
+            alert.department_id = dep
+            if ticket is not None and ticket.department_id is None:
+                audit(self.s, ticket, "system:routing", "routed", self.now, field="department_id", old=None, new=dep)
+                ticket.department_id = dep
+            if alert.id not in self._unannounced:
+                self._announce(alert, "alert", ticket)
         if SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[alert.severity]:
             alert.severity = f.severity
             if ticket is not None:

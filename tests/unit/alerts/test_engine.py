@@ -135,3 +135,15 @@ def test_incident_in_an_appeal_joins_the_appeal_ticket(hp, fclock):
     assert t["alert_id"] is not None and t["due_at"] == fclock.now() + hours(4)
     with hp.session() as s:
         assert service.get_alert(s, t["alert_id"])["ticket_id"] == t["id"]
+
+
+def test_triage_alert_is_routed_when_a_later_copy_names_the_place(hp, fclock):
+    hp.pipeline.ingest(make_doc("t1", None, "high", story="st"))
+    fclock.advance(minutes=30)
+    hp.pipeline.ingest(make_doc("t2", "giza", "high", story="st"))
+    tickets = _tickets(hp)
+    assert [(t["department"], sorted(t["document_ids"])) for t in tickets] == [("giza", ["t1", "t2"])]
+    with hp.session() as s:
+        assert service.get_ticket(s, tickets[0]["id"])["events"][-1]["action"] == "routed"
+        mails = [n.recipient for n in s.scalars(select(NotificationRow).where(NotificationRow.channel == "email"))]
+    assert mails == ["giza@health.example"]
