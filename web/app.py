@@ -68,7 +68,9 @@ def create_app(settings: Any = None, container: Any = None, *, demo: bool = Fals
         SESSION_COOKIE_NAME="healthpulse_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=not (settings.testing or demo) and settings.base_url.startswith("https://"),
+        # Secure everywhere but tests and the local demo (browsers treat http://127.0.0.1 as secure anyway);
+        # a production deployment serves over TLS (directly or behind a proxy).
+        SESSION_COOKIE_SECURE=not (settings.testing or demo),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         # Forms are small; video uploads go through the tus endpoints, which stream in chunks.
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,

@@ -41,3 +41,22 @@ def test_home_redirects_by_accept_language_and_renders_rtl():
     assert r.headers["X-Frame-Options"] == "DENY"
     r = client.get("/vi/")
     assert b'dir="ltr"' in r.data
+
+
+def test_session_cookie_secure_outside_tests():
+    assert create_app(Settings(secret_key="k" * 40), container=object()).config["SESSION_COOKIE_SECURE"] is True
+    assert create_app(Settings(testing=True), container=object()).config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_oversized_body_is_refused():
+    app = create_app(Settings(testing=True), container=object())
+    r = app.test_client().post("/en/appeal", data={"description": "x" * (17 * 1024 * 1024)})
+    assert r.status_code == 413
+
+
+def test_api_errors_are_json():
+    app = create_app(Settings(testing=True), container=object())
+    r = app.test_client().get("/api/v1/does-not-exist")
+    assert r.status_code == 404 and r.get_json()["error"] == "not_found"
+    r = app.test_client().delete("/api/v1/openapi.json")
+    assert r.status_code == 405 and r.is_json

@@ -1,0 +1,55 @@
+"""`healthpulse users add` and `healthpulse serve` (refuses to start without a secret key; serves with one)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from healthpulse.core.cli import main
+
+
+def _env(tmp_path, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEALTHPULSE_")}
+    env.update(HEALTHPULSE_DATABASE_URL=f"sqlite:///{tmp_path / 'hp.db'}", HEALTHPULSE_DATA_DIR=str(tmp_path / "data"))
+    env.update(extra)
+    return env
+
+
+def test_users_add_validates_and_creates(tmp_path, monkeypatch, capsys):
+    for k, v in _env(tmp_path, PW="a-long-enough-password").items():
+        monkeypatch.setenv(k, v)
+    assert main(["users", "add", "alice", "--role", "department", "--department", "surgut", "--password-env", "PW"]) == 0
+    assert main(["users", "add", "bob", "--role", "department", "--department", "atlantis", "--password-env", "PW"]) == 2
+    assert "unknown department 'atlantis'" in capsys.readouterr().err
+    assert main(["users", "add", "carol", "--role", "press", "--password-env", "MISSING"]) == 2
+    assert main(["users", "list"]) == 0
+    assert "alice\tdepartment\tsurgut" in capsys.readouterr().out
+
+
+def test_serve_refuses_without_secret_and_serves_with_one(tmp_path):
+    cmd = [sys.executable, "-m", "healthpulse.core.cli", "serve", "--port", "0"]
+    r = subprocess.run(cmd, env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "HEALTHPULSE_SECRET_KEY" in r.stderr
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "healthpulse.core.cli", "serve", "--port", str(port)],
+                            env=_env(tmp_path, HEALTHPULSE_SECRET_KEY="s" * 40), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    try:
+        body = None
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=2) as resp:  # noqa: S310
+                    body = resp.read().decode()
+                    headers = resp.headers
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert body is not None, proc.stderr.read1().decode() if proc.poll() is not None else "server did not answer"
+        assert 'lang="en"' in body and "script-src 'self'" in headers["Content-Security-Policy"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
