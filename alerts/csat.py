@@ -11,10 +11,9 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from healthpulse.core.models.tickets import SurveyRow, TicketRow
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-
-from healthpulse.core.models.tickets import SurveyRow, TicketRow
 
 
 class SurveyError(LookupError):

@@ -17,19 +17,25 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from healthpulse.alerts import notify
-from healthpulse.alerts.rules.base import Firing, RuleContext, document_department, primary_topic, severity_at_least, short_title
 from healthpulse.alerts.routing import route_department
+from healthpulse.alerts.rules.base import (
+    Firing,
+    RuleContext,
+    document_department,
+    primary_topic,
+    severity_at_least,
+    short_title,
+)
 from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.sla import sla_hours
 from healthpulse.alerts.tickets import attach_documents, audit, open_ticket, raise_severity
+from healthpulse.core.appeals import get_by_document
 from healthpulse.core.domain import SEVERITY_ORDER, AlertState, Channel, Document
 from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
-from healthpulse.core.appeals import get_by_document
 from healthpulse.core.models.tickets import TicketRow
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 if TYPE_CHECKING:
     from healthpulse.core.pipeline import StoredDocument

@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import datetime, timedelta, UTC
+from datetime import UTC, datetime, timedelta
 from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from healthpulse.alerts import notify
 from healthpulse.alerts.notifiers.registry import build_notifiers
@@ -25,6 +22,8 @@ from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.sla import sweep_breaches
 from healthpulse.core.jobs import job_handler
 from healthpulse.core.models.alerts import NotificationRow
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)

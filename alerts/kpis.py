@@ -22,11 +22,10 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
-
 from healthpulse.core.models.alerts import AlertRow
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 
 def _hours(deltas: list[float]) -> dict[str, float | None]:

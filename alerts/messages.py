@@ -6,7 +6,7 @@ templates (HTML autoescaped, text not).  Unknown languages fall back to English.
 
 from __future__ import annotations
 
-from functools import lru_cache, cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 

@@ -11,9 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from healthpulse.alerts.messages import render_email
 from healthpulse.alerts.outbox import queue_notification
 from healthpulse.alerts.routing import Recipient, department_recipients
@@ -22,6 +19,8 @@ from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow, Notificat
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import TicketRow
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 DIGESTIBLE = ("alert", "escalation", "recovery", "appeal")
 MAX_DOCS_IN_MESSAGE = 10

@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
-
 from healthpulse.alerts.notifiers.base import DeliveryError, OutgoingMessage
 from healthpulse.alerts.rules_file import DeliveryOptions
 from healthpulse.core.db import transaction
 from healthpulse.core.models.alerts import NotificationRow
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 LEASE_SECONDS = 120.0

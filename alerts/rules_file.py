@@ -10,13 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
 from healthpulse.alerts.rules.base import Rule, RuleConfig
 from healthpulse.alerts.rules.registry import RULE_TYPES, build_rule, rule_config_union
 from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.core.domain import Severity
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 DEFAULT_RULES_FILE = Path(__file__).parent / "default_rules.yaml"
 

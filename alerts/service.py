@@ -22,11 +22,8 @@ Conventions (stable names; the web helper builds on them):
 
 from __future__ import annotations
 
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from typing import Any
-
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
 
 from healthpulse.alerts import csat, notify
 from healthpulse.alerts import kpis as kpis_mod
@@ -49,6 +46,8 @@ from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import CitizenContactRow, SurveyRow, TicketDocumentRow, TicketEventRow, TicketRow
 from healthpulse.core.settings import Settings
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 
 __all__ = [
     "CONTACT_CHANNELS", "CONTACT_OUTCOMES", "AlertNotFound", "ClosureRefused", "InvalidTransition", "SurveyExpired",

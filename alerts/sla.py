@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from healthpulse.alerts import notify
 from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.tickets import TicketError, audit
 from healthpulse.core.domain import SEVERITY_ORDER, TicketStatus
 from healthpulse.core.models.tickets import SlaPolicyRow, TicketRow
 from healthpulse.core.settings import DEFAULT_SLA_HOURS, Settings
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 
 def sla_hours(session: Session, settings: Settings) -> dict[str, float]:

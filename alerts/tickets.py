@@ -13,12 +13,11 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from healthpulse.core.domain import SEVERITY_ORDER, AppealStatus, TicketStatus
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.tickets import CitizenContactRow, TicketDocumentRow, TicketEventRow, TicketRow
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,6 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
-
 from healthpulse.alerts.engine import process_documents
 from healthpulse.alerts.rules.base import RuleContext
 from healthpulse.alerts.rules_file import load_rules

@@ -14,7 +14,6 @@ import json
 import time
 
 import requests
-
 from healthpulse.alerts.notifiers.base import DeliveryError, OutgoingMessage
 from healthpulse.core.settings import Settings
 

@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
-
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.core.domain import SEVERITY_ORDER, Channel, Document, Severity
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 ALL_CHANNELS: list[Channel] = list(Channel)
 

@@ -10,9 +10,8 @@ import importlib
 import pkgutil
 from typing import Annotated, Any, Union
 
-from pydantic import Field
-
 from healthpulse.alerts.rules.base import Rule, RuleConfig
+from pydantic import Field
 
 RULE_TYPES: dict[str, type[Rule]] = {}
 

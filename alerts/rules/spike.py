@@ -15,16 +15,15 @@ anomalous (tail ≥ alpha) a recovery notice ends the alert.  λ has a floor
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, UTC
+from datetime import UTC, datetime, timedelta
 from typing import Literal
-
-from pydantic import Field
-from sqlalchemy import select
 
 from healthpulse.alerts.rules.base import Firing, Rule, RuleConfig, RuleContext, document_department
 from healthpulse.alerts.rules.registry import register_rule
 from healthpulse.core.domain import Document, Severity
 from healthpulse.core.models.alerts import SpikeStateRow
+from pydantic import Field
+from sqlalchemy import select
 
 EPOCH = datetime(2000, 1, 3, tzinfo=UTC)  # a Monday: weekly buckets start on Mondays
 MAX_BUCKET_DOCS = 50

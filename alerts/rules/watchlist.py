@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
-
 from healthpulse.alerts.rules.base import (
     Firing,
     Rule,
@@ -24,6 +22,7 @@ from healthpulse.alerts.rules.base import (
 from healthpulse.alerts.rules.registry import register_rule
 from healthpulse.alerts.textmatch import PhraseMatcher
 from healthpulse.core.domain import Document, Severity
+from pydantic import Field, field_validator
 
 
 class WatchlistRuleConfig(RuleConfig):

@@ -8,10 +8,10 @@ a citizen, and a closed ticket can be reopened.
 from __future__ import annotations
 
 from datetime import datetime
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
 
 from healthpulse.core.models.base import Base, UTCDateTime
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
 
 class TicketRow(Base):

@@ -6,7 +6,6 @@ Revises: core_0001
 
 import sqlalchemy as sa
 from alembic import op
-
 from healthpulse.core.models.base import UTCDateTime
 
 revision = "alerts_0001"

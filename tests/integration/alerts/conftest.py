@@ -10,7 +10,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
-
 from healthpulse.core.clock import FakeClock
 from healthpulse.core.testing import make_container
 

@@ -4,14 +4,13 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
-
 from healthpulse.alerts.jobs import deliver_job
 from healthpulse.alerts.notifiers.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
 from healthpulse.alerts.outbox import LEASE_SECONDS, _claim
 from healthpulse.alerts.testing import analysed_document as make_doc
 from healthpulse.core.models.alerts import NotificationRow
 from healthpulse.core.models.documents import JobRow
+from sqlalchemy import select
 
 from .conftest import WEBHOOK_SECRET
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
 from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.testing import analysed_document
 from healthpulse.core.clock import FakeClock

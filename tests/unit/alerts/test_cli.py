@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from healthpulse.alerts import service
 from healthpulse.core.cli import main
 from healthpulse.core.testing import make_container

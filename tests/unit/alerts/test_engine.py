@@ -1,12 +1,11 @@
 """Ingest → alerts → tickets, through the real pipeline (documents come analysed)."""
 
-from sqlalchemy import select
-
 from healthpulse.alerts import service
 from healthpulse.core.appeal_intake import submit_text_appeal
 from healthpulse.core.appeals import get_by_code
 from healthpulse.core.domain import Channel
 from healthpulse.core.models.alerts import AlertRow, NotificationRow
+from sqlalchemy import select
 
 from .conftest import hours, make_doc
 

@@ -1,7 +1,6 @@
 """KPIs on a small scripted week with known answers."""
 
 import pytest
-
 from healthpulse.alerts import service
 from healthpulse.core.appeal_intake import submit_text_appeal
 from healthpulse.core.domain import Channel

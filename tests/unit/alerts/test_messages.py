@@ -1,5 +1,4 @@
 import pytest
-
 from healthpulse.alerts.messages import EVENTS, LANGS, render_email
 
 

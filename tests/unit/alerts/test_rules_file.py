@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-
 from healthpulse.alerts.rules.registry import RULE_TYPES
 from healthpulse.alerts.rules_file import DEFAULT_RULES_FILE, load_rules
 from healthpulse.core.config_files import ConfigError

@@ -3,13 +3,12 @@
 import math
 
 import pytest
-from sqlalchemy import select
-
 from healthpulse.alerts.jobs import run_sweep
 from healthpulse.alerts.rules.spike import poisson_sf
 from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.core.models.alerts import AlertRow, NotificationRow
 from healthpulse.core.testing import make_container
+from sqlalchemy import select
 
 from .conftest import hours, make_doc
 

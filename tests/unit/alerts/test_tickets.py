@@ -1,13 +1,12 @@
 """Ticket lifecycle through the service layer: audit, closure rule, reopen, SLA breach, CSAT."""
 
 import pytest
-from sqlalchemy import select
-
 from healthpulse.alerts import service
 from healthpulse.alerts.jobs import run_sweep
 from healthpulse.core.appeal_intake import submit_text_appeal
 from healthpulse.core.appeals import get_by_code
 from healthpulse.core.models.alerts import NotificationRow
+from sqlalchemy import select
 
 from .conftest import hours, make_doc
 

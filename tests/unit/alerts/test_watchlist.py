@@ -1,5 +1,4 @@
 import pytest
-
 from healthpulse.alerts.rules.base import RuleContext
 from healthpulse.alerts.rules.watchlist import WatchlistRule, WatchlistRuleConfig
 from healthpulse.alerts.textmatch import PhraseMatcher
