@@ -1,0 +1,112 @@
+"""The Analyzer: one spaCy pipeline of registered stages → ``core.domain.Analysis`` per Document.
+
+    analyzer = Analyzer.from_settings(settings, departments)
+    analysis = analyzer.analyze(doc)
+    analyses = analyzer.analyze_many(docs, batch_size=64)
+
+Models (language id, encoder, heads, taxonomy) load once per process and are shared by every
+Analyzer. Bad input never raises: no letters → language "und" plus a warning and no classifier
+output; an over-long text is cut to ``max_text_chars`` (and the encoder reads only its head),
+with a warning saying so. Place offsets in ``place_matches`` refer to ``Document.full_text``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import healthpulse.nlp.registry  # noqa: F401  (registers the stage factories)
+import spacy
+from healthpulse.core.departments import DepartmentsFile
+from healthpulse.core.domain import Analysis, Document, Sentiment, TopicScore
+from healthpulse.nlp.heads import DEFAULT_MODELS_DIR, load_bundle
+from healthpulse.nlp.normalize import normalize_display
+from healthpulse.nlp.state import DocState
+from healthpulse.nlp.taxonomy import load_taxonomy
+from spacy.language import Language
+
+log = logging.getLogger("healthpulse.nlp")
+PIPELINE = ("hp_language", "hp_gazetteer", "hp_features", "hp_classifier", "hp_severity")
+
+
+class Analyzer:
+    def __init__(self, departments: DepartmentsFile, languages: Sequence[str] = ("ru", "ar", "fa", "vi", "en"),
+                 taxonomy_file: str | Path | None = None, models_dir: str | Path = DEFAULT_MODELS_DIR,
+                 max_text_chars: int = 200_000, pipeline: Sequence[str] = PIPELINE, num_threads: int = 2):
+        self.max_text_chars = max_text_chars
+        self.bundle = load_bundle(str(models_dir))
+        self.taxonomy = load_taxonomy(str(taxonomy_file) if taxonomy_file else None)
+        feats = self.bundle.meta["features"]
+        self.embed_chars = int(feats["embed_chars"])
+        configs = {
+            "hp_language": {"languages": list(languages)},
+            "hp_features": {"feature_set": feats["set"], "embed_chars": self.embed_chars,
+                            "weights": {k: float(v) for k, v in feats["weights"].items()}, "num_threads": num_threads},
+        }
+        self.nlp: Language = spacy.blank("xx")
+        for name in pipeline:
+            self.nlp.add_pipe(name, config=configs.get(name, {}))
+        if "hp_gazetteer" in self.nlp.pipe_names:
+            self.nlp.get_pipe("hp_gazetteer").configure(departments)
+        if "hp_classifier" in self.nlp.pipe_names:
+            e5 = self.nlp.get_pipe("hp_features").e5 if "hp_features" in self.nlp.pipe_names else None
+            self.nlp.get_pipe("hp_classifier").configure(self.bundle, self.taxonomy, e5)
+
+    @classmethod
+    def from_settings(cls, settings, departments: DepartmentsFile) -> Analyzer:
+        return cls(departments, languages=list(settings.languages), taxonomy_file=settings.taxonomy_file,
+                   max_text_chars=settings.max_text_chars)
+
+    @property
+    def pipe_names(self) -> list[str]:
+        return list(self.nlp.pipe_names)
+
+    def analyze(self, doc: Document) -> Analysis:
+        return self.analyze_many([doc])[0]
+
+    def analyze_many(self, docs: Sequence[Document], batch_size: int = 64) -> list[Analysis]:
+        prepared = [self._prepare(d) for d in docs]
+        out = [self._to_analysis(sd._.hp) for sd in self.nlp.pipe(prepared, batch_size=batch_size)]
+        return out
+
+    def _prepare(self, d: Document):
+        title = normalize_display(d.title) if d.title else None
+        body = normalize_display(d.text or "")
+        warnings = []
+        if len(body) > self.max_text_chars:
+            warnings.append(f"text cut from {len(body)} to {self.max_text_chars} characters for analysis; "
+                            f"the classifiers read the first {self.embed_chars}")
+            body = body[: self.max_text_chars]
+        st = DocState(title=title or None, body=body, language_hint=d.language_hint,
+                      department_hint=d.department_hint, warnings=warnings)
+        # The spaCy Doc carries only a short head as tokens: stages read the text from the state
+        # (tokenising a 200 000-character body would cost time for nothing).
+        sdoc = self.nlp.make_doc(((title + "\n") if title else "") + body[:1000])
+        sdoc._.hp = st
+        return sdoc
+
+    @staticmethod
+    def _to_analysis(st: DocState) -> Analysis:
+        classified = st.health_score is not None
+        health = classified and st.health_score >= st.health_threshold
+        incident = classified and health and st.incident_score >= st.incident_threshold
+        places = list(dict.fromkeys(m.name for m in st.place_matches))
+        facilities = list(dict.fromkeys(m.name for m in st.place_matches if m.kind == "facility"))
+        return Analysis(
+            language=st.language,
+            language_score=st.language_score,
+            sentiment=Sentiment(label=st.sentiment[0], score=round(st.sentiment[1], 4)) if st.sentiment else None,
+            topics=[TopicScore(id=t, score=round(s, 4)) for t, s in st.topics] if health else [],
+            places=places,
+            place_matches=st.place_matches,
+            facilities=facilities,
+            department=st.department,
+            health_related=health if classified else None,
+            health_score=round(st.health_score, 4) if classified else None,
+            incident=incident if classified else None,
+            incident_score=round(st.incident_score, 4) if classified else None,
+            severity=st.severity if incident else None,
+            components=st.components,
+            warnings=st.warnings,
+        )

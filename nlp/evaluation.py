@@ -1,0 +1,137 @@
+"""Quality of the Analyzer on a labelled split: per-language and overall metrics and a table.
+
+Metrics: language accuracy; health-relevance F1 and incident F1 (positive class); sentiment
+accuracy; topic micro precision/recall/F1 (over health-related gold items); department accuracy
+(over health-related gold items that name a department); severity accuracy (over gold incidents
+the analyzer also flags as incidents).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from healthpulse.core.domain import Analysis, Document
+from healthpulse.nlp.training.dataset import Item
+
+METRICS = ("n", "language_acc", "health_f1", "incident_f1", "sentiment_acc", "topic_p", "topic_r", "topic_f1",
+           "department_acc", "severity_acc")
+HEADERS = {"n": "items", "language_acc": "language acc", "health_f1": "health F1", "incident_f1": "incident F1",
+           "sentiment_acc": "sentiment acc", "topic_p": "topic P", "topic_r": "topic R", "topic_f1": "topic F1",
+           "department_acc": "department acc", "severity_acc": "severity acc"}
+
+
+def to_document(it: Item) -> Document:
+    return Document(id=it.id, title=it.title, text=it.text)
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else (1.0 if not (fp or fn) else 0.0)
+
+
+@dataclass
+class _Counts:
+    n: int = 0
+    lang_ok: int = 0
+    h_tp: int = 0
+    h_fp: int = 0
+    h_fn: int = 0
+    i_tp: int = 0
+    i_fp: int = 0
+    i_fn: int = 0
+    sent_ok: int = 0
+    t_tp: int = 0
+    t_fp: int = 0
+    t_fn: int = 0
+    dep_n: int = 0
+    dep_ok: int = 0
+    sev_n: int = 0
+    sev_ok: int = 0
+
+    def add(self, it: Item, a: Analysis) -> None:
+        self.n += 1
+        self.lang_ok += a.language == it.lang
+        h = bool(a.health_related)
+        self.h_tp += h and it.health_related
+        self.h_fp += h and not it.health_related
+        self.h_fn += (not h) and it.health_related
+        inc = bool(a.incident)
+        self.i_tp += inc and it.incident
+        self.i_fp += inc and not it.incident
+        self.i_fn += (not inc) and it.incident
+        self.sent_ok += a.sentiment is not None and a.sentiment.label == it.sentiment
+        if it.health_related:
+            pred, gold = set(a.topic_ids), set(it.topics)
+            self.t_tp += len(pred & gold)
+            self.t_fp += len(pred - gold)
+            self.t_fn += len(gold - pred)
+            if it.department:
+                self.dep_n += 1
+                self.dep_ok += a.department == it.department
+        if it.incident and inc:
+            self.sev_n += 1
+            self.sev_ok += a.severity == it.severity
+
+    def metrics(self) -> dict[str, float]:
+        tp, fp, fn = self.t_tp, self.t_fp, self.t_fn
+        return {
+            "n": self.n,
+            "language_acc": self.lang_ok / self.n if self.n else 0.0,
+            "health_f1": _f1(self.h_tp, self.h_fp, self.h_fn),
+            "incident_f1": _f1(self.i_tp, self.i_fp, self.i_fn),
+            "sentiment_acc": self.sent_ok / self.n if self.n else 0.0,
+            "topic_p": tp / (tp + fp) if tp + fp else 0.0,
+            "topic_r": tp / (tp + fn) if tp + fn else 0.0,
+            "topic_f1": _f1(tp, fp, fn),
+            "department_acc": self.dep_ok / self.dep_n if self.dep_n else 0.0,
+            "severity_acc": self.sev_ok / self.sev_n if self.sev_n else 0.0,
+        }
+
+
+def evaluate(items: Sequence[Item], analyses: Sequence[Analysis]) -> dict[str, dict[str, float]]:
+    """{"overall": metrics, "<lang>": metrics, ...}."""
+    counts: dict[str, _Counts] = defaultdict(_Counts)
+    for it, a in zip(items, analyses, strict=True):
+        counts[it.lang].add(it, a)
+        counts["overall"].add(it, a)
+    order = [lg for lg in ("ru", "ar", "fa", "vi", "en") if lg in counts] + \
+        sorted(k for k in counts if k not in ("ru", "ar", "fa", "vi", "en", "overall")) + ["overall"]
+    return {k: counts[k].metrics() for k in order}
+
+
+def errors(items: Sequence[Item], analyses: Sequence[Analysis]) -> list[dict]:
+    """Per-item disagreements (for error analysis in reports)."""
+    out = []
+    for it, a in zip(items, analyses, strict=True):
+        diff = {}
+        if a.language != it.lang:
+            diff["language"] = (it.lang, a.language)
+        if bool(a.incident) != it.incident:
+            diff["incident"] = (it.incident, a.incident, a.incident_score)
+        if bool(a.health_related) != it.health_related:
+            diff["health"] = (it.health_related, a.health_related, a.health_score)
+        if a.sentiment is None or a.sentiment.label != it.sentiment:
+            diff["sentiment"] = (it.sentiment, a.sentiment.label if a.sentiment else None)
+        if it.health_related and set(a.topic_ids) != set(it.topics):
+            diff["topics"] = (sorted(it.topics), sorted(a.topic_ids))
+        if it.health_related and it.department and a.department != it.department:
+            diff["department"] = (it.department, a.department)
+        if diff:
+            out.append({"id": it.id, "text": it.text[:120], **diff})
+    return out
+
+
+def format_table(results: dict[str, dict[str, float]], markdown: bool = True) -> str:
+    cols = list(METRICS)
+    head = ["lang"] + [HEADERS[c] for c in cols]
+    rows = []
+    for lang, m in results.items():
+        rows.append([f"**{lang}**" if lang == "overall" and markdown else lang] +
+                    [str(int(m[c])) if c == "n" else f"{m[c]:.3f}" for c in cols])
+    if markdown:
+        lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(lines)
+    widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=False)]
+    return "\n".join("  ".join(x.rjust(w) for x, w in zip(r, widths, strict=True)) for r in [head, *rows])

@@ -1,0 +1,158 @@
+"""The NLP pipeline stages (spaCy components). Each fills its part of ``doc._.hp``.
+
+Stages are registered by name in ``nlp.registry`` and composed by ``nlp.analyzer`` from config.
+Batched stages implement ``pipe`` so ``Language.pipe`` hands them whole batches (the encoder
+and the heads are much faster on a matrix than row by row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+import numpy as np
+import scipy.sparse as sp
+from healthpulse.core.departments import DepartmentsFile
+from healthpulse.nlp.features import E5Features, FeatureBuilder
+from healthpulse.nlp.gazetteer import PlaceGazetteer
+from healthpulse.nlp.heads import HeadBundle
+from healthpulse.nlp.language_id import LanguageIdentifier
+from healthpulse.nlp.severity import decide
+from healthpulse.nlp.state import state
+from healthpulse.nlp.taxonomy import TaxonomyFile
+from spacy.tokens import Doc
+
+
+def _batches(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
+    it = iter(docs)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+class LanguageStage:
+    """Language id (lingua restricted to the deployment languages)."""
+
+    def __init__(self, languages: list[str], min_confidence: float = 0.5):
+        self.identifier = LanguageIdentifier(languages, min_confidence)
+
+    def __call__(self, doc: Doc) -> Doc:
+        st = state(doc)
+        text = f"{st.title}\n{st.body}" if st.title else st.body
+        lang, score, warnings = self.identifier.identify(text, st.language_hint)
+        st.language, st.language_score = lang, score
+        st.warnings.extend(warnings)
+        st.components.append("language")
+        return doc
+
+
+class GazetteerStage:
+    """Places and facilities → department (see nlp.gazetteer for the rule)."""
+
+    def __init__(self) -> None:
+        self.gazetteer: PlaceGazetteer | None = None
+
+    def configure(self, departments: DepartmentsFile) -> None:
+        self.gazetteer = PlaceGazetteer(departments)
+
+    def __call__(self, doc: Doc) -> Doc:
+        st = state(doc)
+        if self.gazetteer is None:
+            st.warnings.append("no departments configured: places not matched")
+            return doc
+        text = f"{st.title}\n{st.body}" if st.title else st.body
+        st.place_matches, st.department = self.gazetteer.analyse(text, st.department_hint)
+        st.components.append("gazetteer")
+        return doc
+
+
+class FeatureStage:
+    """Feature rows for the heads (nlp.features.FeatureBuilder: e5 / char n-grams / cue counts)."""
+
+    def __init__(self, feature_set: str, embed_chars: int, weights: dict[str, float], num_threads: int = 2):
+        self.builder = FeatureBuilder(feature_set, embed_chars, weights, num_threads)
+
+    @property
+    def e5(self):
+        return self.builder.e5
+
+    def __call__(self, doc: Doc) -> Doc:
+        list(self.pipe([doc]))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        for batch in _batches(docs, batch_size):
+            sts = [s for s in (state(d) for d in batch) if s.classifiable]
+            if sts:
+                X, e5 = self.builder.build([s.title for s in sts], [s.body for s in sts])
+                for i, s in enumerate(sts):
+                    s.features = X[i:i + 1]
+                    s.e5 = e5[i] if e5 is not None else None
+                    s.components.append("features")
+            yield from batch
+
+
+class ClassifierStage:
+    """Health relevance, incident, sentiment, topics and the severity head, from the trained heads."""
+
+    def __init__(self) -> None:
+        self.bundle: HeadBundle | None = None
+        self.taxonomy: TaxonomyFile | None = None
+        self._fallback: dict[str, np.ndarray] = {}
+
+    def configure(self, bundle: HeadBundle, taxonomy: TaxonomyFile, e5: E5Features | None) -> None:
+        self.bundle, self.taxonomy = bundle, taxonomy
+        trained = set(bundle.heads["topics"].classes)
+        extra = [t for t in taxonomy.topics if t.id not in trained and t.examples]
+        if extra and e5 is not None:  # topics a deployment added without training: similarity to examples
+            for t in extra:
+                v = e5.transform(t.examples).mean(axis=0)
+                self._fallback[t.id] = v / (np.linalg.norm(v) or 1.0)
+
+    def __call__(self, doc: Doc) -> Doc:
+        list(self.pipe([doc]))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        assert self.bundle is not None and self.taxonomy is not None
+        heads = self.bundle.heads
+        allowed = set(self.taxonomy.ids)
+        for batch in _batches(docs, batch_size):
+            sts = [s for s in (state(d) for d in batch) if s.features is not None]
+            if sts:
+                rows = [s.features for s in sts]
+                X = sp.vstack(rows, format="csr") if sp.issparse(rows[0]) else np.vstack(rows)
+                health = heads["health"].scores(X)[:, 0]
+                incident = heads["incident"].scores(X)[:, 0]
+                sent = heads["sentiment"].scores(X)
+                topics = heads["topics"].scores(X)
+                sev = heads["severity"].scores(X)
+                th_h, th_i = heads["health"].threshold("health"), heads["incident"].threshold("incident")
+                for i, s in enumerate(sts):
+                    s.health_score, s.incident_score = float(health[i]), float(incident[i])
+                    s.health_threshold, s.incident_threshold = th_h, th_i
+                    j = int(sent[i].argmax())
+                    s.sentiment = (heads["sentiment"].classes[j], float(sent[i, j]))
+                    s.topics = [(c, float(topics[i, k])) for k, c in enumerate(heads["topics"].classes)
+                                if c in allowed and topics[i, k] >= heads["topics"].threshold(c)]
+                    if self._fallback and s.e5 is not None:
+                        for tid, centroid in self._fallback.items():
+                            score = float(1 / (1 + np.exp(-(float(s.e5 @ centroid) - 0.86) * 40)))
+                            if score >= 0.5:
+                                s.topics.append((tid, score))
+                    s.topics.sort(key=lambda t: -t[1])
+                    s.severity_head = heads["severity"].classes[int(sev[i].argmax())]
+                    s.components.append("classifier")
+            yield from batch
+
+
+class SeverityStage:
+    """Severity for incidents: the head's label, raised to critical by documented cues (nlp.severity)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        st = state(doc)
+        if st.incident_score is not None and st.incident_score >= st.incident_threshold \
+                and (st.health_score or 0) >= st.health_threshold:
+            text = f"{st.title}\n{st.body}" if st.title else st.body
+            st.severity, _reason = decide(st.severity_head, text, st.language)
+            st.components.append("severity")
+        return doc

@@ -1,0 +1,46 @@
+"""Per-document working state carried on a spaCy ``Doc`` (``doc._.hp``) between pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from healthpulse.core.domain import PlaceMatch
+from spacy.tokens import Doc
+
+if not Doc.has_extension("hp"):
+    Doc.set_extension("hp", default=None)
+
+
+@dataclass
+class DocState:
+    title: str | None
+    body: str
+    language_hint: str | None = None
+    department_hint: str | None = None
+    language: str = "und"
+    language_score: float | None = None
+    place_matches: list[PlaceMatch] = field(default_factory=list)
+    department: str | None = None
+    features: object | None = None  # one row of the design matrix (dense or sparse)
+    e5: object | None = None  # the e5 embedding row, when computed
+    health_score: float | None = None
+    incident_score: float | None = None
+    sentiment: tuple[str, float] | None = None
+    topics: list[tuple[str, float]] = field(default_factory=list)
+    severity_head: str | None = None
+    severity: str | None = None
+    components: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    health_threshold: float = 0.5
+    incident_threshold: float = 0.5
+
+    @property
+    def classifiable(self) -> bool:
+        return self.language != "und" or (self.language_score or 0) > 0
+
+
+def state(doc: Doc) -> DocState:
+    st = doc._.hp
+    if st is None:
+        raise RuntimeError("document entered the NLP pipeline without its state (use Analyzer)")
+    return st

@@ -1,0 +1,40 @@
+"""One Analyzer (real encoder, real heads) and one analysis of the test split per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from healthpulse.core.departments import load_departments
+from healthpulse.core.settings import Settings
+
+REPO = Path(__file__).resolve().parents[3]
+DEPARTMENTS = REPO / "data" / "departments.yaml"
+
+
+@pytest.fixture(scope="session")
+def departments():
+    return load_departments(DEPARTMENTS)
+
+
+@pytest.fixture(scope="session")
+def analyzer(departments):
+    from healthpulse.nlp.analyzer import Analyzer
+
+    return Analyzer.from_settings(Settings(), departments)
+
+
+@pytest.fixture(scope="session")
+def test_split():
+    from healthpulse.nlp.training.dataset import load_split
+
+    return load_split("test")
+
+
+@pytest.fixture(scope="session")
+def test_results(analyzer, test_split):
+    """(items, analyses, metrics) for the whole test split, computed once."""
+    from healthpulse.nlp.evaluation import evaluate, to_document
+
+    analyses = analyzer.analyze_many([to_document(it) for it in test_split], batch_size=64)
+    return test_split, analyses, evaluate(test_split, analyses)
