@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from healthpulse.crawlers.dedup import StoryIndex
+from healthpulse.crawlers.extract_pool import ExtractionPool
 from healthpulse.crawlers.sources import SourceConfig
 from healthpulse.crawlers.state import CrawlStateStore, Validators
 
@@ -41,6 +42,7 @@ class RunContext:
     story_index: StoryIndex
     now: Callable[[], datetime]
     sources: dict[str, SourceConfig]
+    extractor: ExtractionPool = field(default_factory=ExtractionPool)
     outbox: queue.Queue[HandoffMessage] = field(default_factory=queue.Queue)
     run_content_hashes: dict[str, str] = field(default_factory=dict)
     run_url_hashes: set[str] = field(default_factory=set)

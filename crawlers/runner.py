@@ -25,6 +25,7 @@ from typing import IO, Any
 from healthpulse.core.domain import Document
 from healthpulse.crawlers.context import CONTEXT_SETTING, SOURCE_SETTING, HandoffMessage, RunContext
 from healthpulse.crawlers.dedup import DEFAULT_THRESHOLD, StoryIndex
+from healthpulse.crawlers.extract_pool import ExtractionPool
 from healthpulse.crawlers.reactor import call_in_reactor
 from healthpulse.crawlers.settings import build_settings
 from healthpulse.crawlers.sources import SourceConfig
@@ -97,6 +98,7 @@ class CrawlRunner:
         batch_size: int = 25,
         on_progress: Callable[[str, dict[str, dict[str, int]]], None] | None = None,
         keep_documents: bool = False,
+        extract_workers: int = 0,
     ):
         self.state = CrawlStateStore(engine)
         self.sink = sink
@@ -107,6 +109,17 @@ class CrawlRunner:
         self.batch_size = batch_size
         self.on_progress = on_progress
         self.keep_documents = keep_documents
+        self.extractor = ExtractionPool(extract_workers)
+
+    def close(self) -> None:
+        """Stop the extraction workers (if any)."""
+        self.extractor.close()
+
+    def __enter__(self) -> CrawlRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- one run -------------------------------------------------------------------
     def _story_index(self) -> StoryIndex:
@@ -142,7 +155,9 @@ class CrawlRunner:
     def run_once(self, sources: Sequence[SourceConfig]) -> RunReport:
         sources = [s for s in sources if s.enabled]
         started = self.now()
-        ctx = RunContext(uuid.uuid4().hex, self.state, self._story_index(), self.now, {s.id: s for s in sources})
+        ctx = RunContext(
+            uuid.uuid4().hex, self.state, self._story_index(), self.now, {s.id: s for s in sources}, self.extractor
+        )
         report = RunReport(ctx.run_id, started, started, [])
         if not sources:
             return report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from pathlib import Path
@@ -19,7 +20,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--jsonl", metavar="OUT", help="also write one JSON line per new document to OUT ('-' = stdout)")
     p.add_argument("--only", action="append", metavar="ID", help="crawl only this source id (repeatable)")
     p.add_argument("--user-agent", metavar="UA", help="User-Agent header (default: the healthpulse bot string)")
+    p.add_argument(
+        "--workers", type=int, default=default_workers(), metavar="N",
+        help="extraction worker processes (0 = extract in the crawler thread; default: %(default)s)",
+    )
     p.set_defaults(func=cmd_crawl)
+
+
+def default_workers() -> int:
+    return min(4, max(1, (os.cpu_count() or 2) - 1))
 
 
 class _Progress:
@@ -74,6 +83,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Any = None) -> int:
     path = _sources_path(args, settings)
     container = open_container(args, settings=settings)
     out: IO[str] | None = None
+    runner: CrawlRunner | None = None
     progress = _Progress()
     try:
         sources = load_sources(path, set(container.departments.ids)).sources
@@ -93,6 +103,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Any = None) -> int:
             jsonl=out,
             scrapy_settings={"USER_AGENT": args.user_agent} if args.user_agent else None,
             on_progress=progress,
+            extract_workers=max(0, args.workers),
         )
 
         def show(report: Any) -> None:
@@ -110,6 +121,8 @@ def cmd_crawl(args: argparse.Namespace, settings: Any = None) -> int:
             print("healthpulse: crawl stopped", file=sys.stderr)
         return EXIT_OK
     finally:
+        if runner is not None:
+            runner.close()
         progress.close()
         if out is not None and out is not sys.stdout:
             out.close()

@@ -15,8 +15,6 @@ from typing import Any
 import scrapy
 from healthpulse.crawlers.context import CONTEXT_SETTING, SOURCE_SETTING, RunContext
 from healthpulse.crawlers.dates import parse_date
-from healthpulse.crawlers.encoding import decode_html
-from healthpulse.crawlers.extract import extract_article
 from healthpulse.crawlers.items import ArticleItem
 from healthpulse.crawlers.middlewares import CONDITIONAL_META, NotModifiedRequest, response_validators
 from healthpulse.crawlers.sources import SourceConfig
@@ -104,15 +102,17 @@ class NewsSpider(scrapy.Spider):
             )
 
     # -- article -----------------------------------------------------------------
-    def parse_article(self, response: Response) -> Iterator[ArticleItem]:
+    async def parse_article(self, response: Response) -> AsyncIterator[ArticleItem]:
         link: ArticleLink = response.meta["hp_link"]
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if content_type and "html" not in content_type and "xml" not in content_type:
             self.count("not_html")
             return
         header_charset = content_type.split("charset=", 1)[1].split(";")[0].strip() if "charset=" in content_type else None
-        html, encoding = decode_html(response.body, header_charset)
-        article = extract_article(html, response.url, self.source.language)
+        # CPU-bound: in a worker process when the run has extraction workers (crawlers.extract_pool)
+        article, encoding = await self.context.extractor.extract(
+            response.body, header_charset, response.url, self.source.language
+        )
         if article is None:
             self.count("no_text")
             return

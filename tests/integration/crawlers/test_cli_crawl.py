@@ -56,7 +56,8 @@ def _sources(tmp_path, base, department="surgut"):
 def test_crawl_once_writes_jsonl_and_stats(tmp_path, site, cli_container, capsys):
     out = tmp_path / "new.jsonl"
     sources = _sources(tmp_path, site.base)
-    assert main(["crawl", "--sources", str(sources), "--once", "--jsonl", str(out)]) == 0
+    # --workers 0: extraction inline (the worker pool has its own test in test_incremental_state.py)
+    assert main(["crawl", "--sources", str(sources), "--once", "--jsonl", str(out), "--workers", "0"]) == 0
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == 5  # ar, fa, en (AMP → article), ru (redirect chain), vi
     assert {line["language"] for line in lines} == {"ar", "fa", "en", "ru", "vi"}
@@ -68,7 +69,7 @@ def test_crawl_once_writes_jsonl_and_stats(tmp_path, site, cli_container, capsys
     assert cli_container[-1].pipeline.count_documents() == 5
 
     # a second --once run: nothing new, nothing appended
-    assert main(["crawl", "--sources", str(sources), "--once", "--jsonl", str(out)]) == 0
+    assert main(["crawl", "--sources", str(sources), "--once", "--jsonl", str(out), "--workers", "0"]) == 0
     assert len(out.read_text(encoding="utf-8").splitlines()) == 5
     total = [line for line in capsys.readouterr().err.splitlines() if line.startswith("total")][0].split()
     assert total[1:] == ["4", "0", "0", "2", "0"]  # 2 robots.txt + 2 listings (304); 0 new

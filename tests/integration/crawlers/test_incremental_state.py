@@ -137,3 +137,17 @@ def test_run_forever_polls_due_sources_until_stopped(container, site, site_modul
     thread.join(60)
     assert not thread.is_alive()
     assert [r.total("new") for r in reports] == [1, 1]
+
+
+def test_extraction_worker_processes_give_the_same_documents(container, site, site_module):
+    _set_feed(site, site_module, ["/news/en-waiting.html", "/news/en-pharmacy.html", "/news/en-vaccination.html"])
+    with make_runner(container, extract_workers=1) as runner:
+        pooled = runner.run_once([_feed_source(site)])
+    assert pooled.total("errors") == 0
+    by_title = {d.title: d for d in pooled.documents}
+    assert len(by_title) == 3
+    for key in ("en-waiting", "en-pharmacy", "en-vaccination"):
+        article = site_module.ARTICLES[key]
+        doc = by_title[article["title"]]
+        assert doc.text.split("\n") == article["paragraphs"]
+        assert doc.published_at is not None and doc.language_hint == "en"
