@@ -156,3 +156,15 @@ def deliver_due(factory: sessionmaker[Session], notifiers: dict[str, Any], now: 
 def outbox_counts(session: Session) -> dict[str, int]:
     return {state: n for state, n in session.execute(
         select(NotificationRow.state, func.count()).group_by(NotificationRow.state))}
+
+
+def dead_notifications(session: Session, limit: int = 50) -> list[NotificationRow]:
+    return list(session.scalars(select(NotificationRow).where(NotificationRow.state == "dead")
+                                .order_by(NotificationRow.id.desc()).limit(limit)))
+
+
+def requeue_dead(session: Session, now: datetime) -> int:
+    """Give dead notifications another round (after an operator fixed an address or a receiver)."""
+    res = session.execute(update(NotificationRow).where(NotificationRow.state == "dead")
+                          .values(state="pending", attempts=0, next_attempt_at=now, locked_until=None))
+    return int(res.rowcount or 0)  # type: ignore[attr-defined]

@@ -36,6 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.add_argument("--format", choices=["json", "table"], default="table")
     a.set_defaults(func=cmd_alerts_list)
 
+    o = asub.add_parser("outbox", help="notification outbox: counts by state and the dead ones")
+    add_config_args(o)
+    o.add_argument("--requeue-dead", action="store_true", help="retry dead notifications (after fixing the cause)")
+    o.set_defaults(func=cmd_alerts_outbox)
+
     p = sub.add_parser("tickets", help="tickets opened from alerts and citizen appeals")
     tsub = p.add_subparsers(dest="tickets_command", metavar="ACTION")
     tsub.required = True
@@ -135,6 +140,27 @@ def cmd_alerts_list(args: argparse.Namespace) -> int:
 
     return _list(args, lambda s, deps, triage: service.list_alerts(s, deps, args.state, triage=triage, limit=args.limit),
                  ["id", "rule", "department", "topic", "severity", "state", "fired_at", "ticket_id", "document_ids"])
+
+
+def cmd_alerts_outbox(args: argparse.Namespace) -> int:
+    from healthpulse.alerts.jobs import schedule_delivery
+    from healthpulse.alerts.outbox import dead_notifications, outbox_counts, requeue_dead
+
+    c = open_container(args)
+    try:
+        with c.session() as s:
+            if args.requeue_dead:
+                n = requeue_dead(s, c.clock.now())
+                if n:
+                    schedule_delivery(s, c.jobs, c.clock.now())
+                print(f"requeued {n} dead notifications", file=sys.stderr)
+            counts = outbox_counts(s)
+            dead = [{"id": r.id, "channel": r.channel, "event": r.event, "recipient": r.recipient,
+                     "attempts": r.attempts, "last_error": r.last_error} for r in dead_notifications(s)]
+    finally:
+        c.close()
+    print(_dump({"counts": counts, "dead": dead}))
+    return EXIT_OK
 
 
 def cmd_tickets_list(args: argparse.Namespace) -> int:

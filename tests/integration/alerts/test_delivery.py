@@ -1,7 +1,7 @@
 """Notifications through the outbox to a real SMTP server and a real HTTP receiver."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from healthpulse.alerts.jobs import deliver_job
@@ -157,3 +157,29 @@ def test_daily_digest_bundles_held_mail(tmp_path, wired, smtp_server, receiver, 
         assert "Первое" in body and "Второе" in body
     finally:
         c.close()
+
+
+def test_permanent_refusal_is_dead_and_can_be_requeued(wired, smtp_server, receiver, fclock, capsys, monkeypatch):
+    from healthpulse.core.cli import main
+
+    receiver.status = 410  # the receiver says this hook is gone: retrying cannot help
+    wired.pipeline.ingest(make_doc("a", "surgut", "high"))
+    wired.worker.run_until_idle()
+    assert _states(wired) == [("email", "sent"), ("webhook", "dead")]
+    fclock.advance(timedelta(hours=2))
+    wired.worker.run_until_idle()
+    assert len(receiver.requests) == 1  # a dead row is not retried by itself
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", wired.settings.database_url)
+    monkeypatch.setenv("HEALTHPULSE_DEPARTMENTS_FILE", str(wired.settings.departments_file))
+    assert main(["alerts", "outbox"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["counts"] == {"sent": 1, "dead": 1} and "410" in out["dead"][0]["last_error"]
+    receiver.status = 200
+    assert main(["alerts", "outbox", "--requeue-dead"]) == 0
+    capsys.readouterr()
+    fclock.set(datetime.now(UTC) + timedelta(minutes=1))  # the CLI ran on the system clock
+    wired.worker.run_until_idle()
+    # (the jump to today's date also breached the ticket: its escalation notices went out too)
+    assert [json.loads(r["body"])["event"] for r in receiver.accepted].count("alert") == 1
+    with wired.session() as s:
+        assert s.get(NotificationRow, 2).state == "sent"
