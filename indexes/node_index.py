@@ -76,6 +76,7 @@ class NodeIndexBase:
         self.retries = retries
         self.backoff = backoff
         self.refresh_writes = refresh_writes
+        self._building: str | None = None  # index a rebuild in this process is filling
 
     # ---------------------------------------------------- client primitives
     def _request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> dict:
@@ -227,14 +228,19 @@ class NodeIndexBase:
 
     def upsert(self, docs: Sequence[IndexDoc]) -> BulkResult:
         self.ensure_ready()
-        return self._write(self.alias, docs)
+        result = self._write(self.alias, docs)
+        building = self._building
+        if building:  # a rebuild is running here: the new index must not miss this write
+            self._write(building, docs)
+        return result
 
     def delete(self, ids: Sequence[str]) -> None:
         self.ensure_ready()
-        ops = ((i, [{"delete": {"_index": self.alias, "_id": i}}], 64) for i in ids)
-        result = BulkResult()
-        for batch in self._batches(ops):
-            self._send(batch, result, missing_ok=True)
+        for target in filter(None, (self.alias, self._building)):
+            ops = ((i, [{"delete": {"_index": target, "_id": i}}], 64) for i in ids)
+            result = BulkResult()
+            for batch in self._batches(ops):
+                self._send(batch, result, missing_ok=True)
 
     def rebuild(self, docs: Iterable[IndexDoc]) -> int:
         self.ensure_ready()
@@ -243,13 +249,20 @@ class NodeIndexBase:
         self._put_templates(mode)
         self.mode = mode
         new = self._create_index(mode, with_alias=False)
-        result = self._write(new, docs)
+        self._building = new
+        try:
+            result = self._write(new, docs)
+        except BaseException:
+            self._building = None
+            self.request("DELETE", f"/{new}")
+            raise
         if result.failed:
             log.warning("rebuild: %d documents rejected: %s", len(result.failed), dict(list(result.failed.items())[:5]))
         self.request("POST", f"/{new}/_refresh")
         actions: list[dict[str, Any]] = [{"remove": {"index": name, "alias": self.alias}} for name in old]
         actions.append({"add": {"index": new, "alias": self.alias, "is_write_index": True}})
         self.request("POST", "/_aliases", {"actions": actions})
+        self._building = None
         for name in old:
             self.request("DELETE", f"/{name}")
         log.info("search index rebuilt alias=%s index=%s documents=%d", self.alias, new, len(result.indexed))

@@ -111,48 +111,65 @@ class SqliteFtsIndex:
         """Writes are visible once committed; nothing to do."""
 
     # --------------------------------------------------------------- writes
+    def _write_prefixes(self, conn: sqlite3.Connection) -> list[str]:
+        """The active generation, plus the one a running rebuild fills (so no write misses the swap)."""
+        rows = dict(conn.execute("SELECT key, value FROM search_meta WHERE key IN ('active', 'building')").fetchall())
+        return [rows["active"], *([rows["building"]] if rows.get("building") else [])]
+
     def upsert(self, docs: Sequence[IndexDoc]) -> BulkResult:
         self.ensure_ready()
         result = BulkResult()
         for start in range(0, len(docs), _BATCH):
             batch = docs[start : start + _BATCH]
             with self._tx() as conn:
-                prefix = self._prefix()
+                prefixes = self._write_prefixes(conn)
                 for doc in batch:
-                    _delete_ids(conn, prefix, [doc.id])
-                    _insert(conn, prefix, doc)
+                    for prefix in prefixes:
+                        _delete_ids(conn, prefix, [doc.id])
+                        _insert(conn, prefix, doc)
                     result.indexed.append(doc.id)
         return result
 
     def delete(self, ids: Sequence[str]) -> None:
         self.ensure_ready()
         with self._tx() as conn:
-            _delete_ids(conn, self._prefix(), list(ids))
+            for prefix in self._write_prefixes(conn):
+                _delete_ids(conn, prefix, list(ids))
 
     def rebuild(self, docs: Iterable[IndexDoc]) -> int:
+        """Fill a new generation, then switch to it; writes made meanwhile go to both generations."""
         self.ensure_ready()
         old = self._prefix()
         new = f"search_g{int(old[len('search_g') : -1]) + 1}_"
         with self._tx() as conn:
             _drop_tables(conn, new)  # leftovers of an interrupted rebuild
             _create_tables(conn, new)
+            conn.execute("INSERT OR REPLACE INTO search_meta (key, value) VALUES ('building', ?)", (new,))
         count = 0
         batch: list[IndexDoc] = []
 
         def flush() -> None:
             with self._tx() as conn:
                 for doc in batch:
+                    _delete_ids(conn, new, [doc.id])
                     _insert(conn, new, doc)
             batch.clear()
 
-        for doc in docs:
-            batch.append(doc)
-            count += 1
-            if len(batch) >= _BATCH:
-                flush()
-        flush()
+        try:
+            for doc in docs:
+                batch.append(doc)
+                count += 1
+                if len(batch) >= _BATCH:
+                    flush()
+            flush()
+        except BaseException:
+            with self._tx() as conn:
+                conn.execute("DELETE FROM search_meta WHERE key = 'building'")
+                _drop_tables(conn, new)
+            raise
         with self._tx() as conn:
             conn.execute("UPDATE search_meta SET value = ? WHERE key = 'active'", (new,))
+            conn.execute("DELETE FROM search_meta WHERE key = 'building'")
             _drop_tables(conn, old)
         log.info("search index rebuilt generation=%s documents=%d", new, count)
         return count

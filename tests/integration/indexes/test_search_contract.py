@@ -210,3 +210,27 @@ def test_upsert_is_idempotent_and_count_matches(backend, docs):
     backend.refresh()
     assert result.indexed == [d.id for d in docs[:3]] and not result.failed
     assert backend.count() == len(docs)
+
+
+def test_rebuild_swaps_in_a_fresh_index_without_losing_concurrent_writes(backend, docs):
+    """Runs last for each backend: rebuild from the dataset while a new document arrives mid-way."""
+    before = backend._alias_indices() if hasattr(backend, "_alias_indices") else None
+    late = docs[0].model_copy(update={"id": "zz-late", "text": "Поздняя жалоба на больницу"})
+
+    def stream():
+        for i, doc in enumerate(docs):
+            if i == len(docs) // 2:
+                backend.upsert([late])  # the outbox drains while the rebuild runs
+            yield doc
+
+    assert backend.rebuild(stream()) == len(docs)
+    backend.refresh()
+    assert backend.count() == len(docs) + 1
+    assert "zz-late" in ids(backend.search(SearchQuery(text="жалоба", size=50)))
+    if before is not None:
+        after = backend._alias_indices()
+        assert len(after) == 1 and after != before  # alias moved to the new index, old one gone
+        assert backend.request("GET", "/_cat/indices/" + before[0], params={"format": "json", "ignore_unavailable": "true"}) == []
+    backend.delete(["zz-late"])
+    backend.refresh()
+    assert backend.count() == len(docs)

@@ -124,3 +124,17 @@ def test_registry_never_contacts_a_node_at_creation(tmp_path):
         index.ensure_ready()
     with pytest.raises(IndexUnavailable):
         index.upsert([doc(1)])
+
+
+def test_failed_rebuild_keeps_the_old_generation(index):
+    index.upsert([doc(1)])
+
+    def broken():
+        yield doc(2)
+        raise RuntimeError("store went away")
+
+    with pytest.raises(RuntimeError):
+        index.rebuild(broken())
+    assert index.count() == 1 and index.search(SearchQuery(text="больница")).total == 1
+    index.upsert([doc(3)])  # no half-built generation receives writes any more
+    assert index.rebuild([doc(4)]) == 1 and index.count() == 1
