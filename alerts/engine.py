@@ -21,6 +21,7 @@ from healthpulse.alerts import notify
 from healthpulse.alerts.routing import route_department
 from healthpulse.alerts.rules.base import (
     Firing,
+    RuleConfig,
     RuleContext,
     document_department,
     primary_topic,
@@ -139,7 +140,9 @@ class AlertProcessor:
         return alert
 
     def _rule_config(self, rule_id: str) -> Any:
-        return next(r.config for r in self.rt.rules.rules if r.id == rule_id)
+        """The rule's config (the defaults when the rule was removed from the file since)."""
+        found = next((r.config for r in self.rt.rules.rules if r.id == rule_id), None)
+        return found if found is not None else RuleConfig(id=rule_id)
 
     def _group(self, f: Firing, dep: str | None) -> AlertRow | None:
         cfg = self._rule_config(f.rule_id)
@@ -268,7 +271,8 @@ class AlertProcessor:
 
     def _announce(self, alert: AlertRow, event: str, ticket: TicketRow | None) -> None:
         self.s.flush()
-        self.result.notifications += notify.announce_alert(self.s, self.rt, alert, event, self.now, ticket)
+        digest = self._rule_config(alert.rule_id).notify == "digest"
+        self.result.notifications += notify.announce_alert(self.s, self.rt, alert, event, self.now, ticket, digest)
 
 
 def process_documents(session: Session, rt: AlertsRuntime, docs: list[Document], now: datetime) -> EngineResult:

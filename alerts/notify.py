@@ -40,9 +40,10 @@ def alert_document_ids(session: Session, alert_id: int) -> list[str]:
 
 def _queue(session: Session, rt: AlertsRuntime, recipients: list[Recipient], *, key: str, event: str, now: datetime,
            context: dict[str, Any], webhook: dict[str, Any], department_id: str | None,
-           alert_id: int | None = None, ticket_id: int | None = None, force_language: str | None = None) -> int:
+           alert_id: int | None = None, ticket_id: int | None = None, force_language: str | None = None,
+           digest: bool = False) -> int:
     n = 0
-    hold_mail = department_id in rt.rules.digest.departments and event in DIGESTIBLE
+    hold_mail = (digest or department_id in rt.rules.digest.departments) and event in DIGESTIBLE
     for r in recipients:
         lang = force_language or r.language
         rkey = f"{key}:{r.channel}:{r.address}"
@@ -60,8 +61,9 @@ def _queue(session: Session, rt: AlertsRuntime, recipients: list[Recipient], *, 
 
 
 def announce_alert(session: Session, rt: AlertsRuntime, alert: AlertRow, event: str, now: datetime,
-                   ticket: TicketRow | None = None) -> int:
-    """Queue ``alert`` / ``escalation`` / ``recovery`` notices for an alert's department (or triage)."""
+                   ticket: TicketRow | None = None, digest: bool = False) -> int:
+    """Queue ``alert`` / ``escalation`` / ``recovery`` notices for an alert's department (or triage);
+    ``digest``: the rule asks for its e-mails to wait for the daily digest."""
     doc_ids = alert_document_ids(session, alert.id)
     docs = _documents(session, doc_ids)
     ctx = {
@@ -81,7 +83,7 @@ def announce_alert(session: Session, rt: AlertsRuntime, alert: AlertRow, event: 
     suffix = {"alert": "fire", "escalation": f"escalation:{alert.severity}", "recovery": "recovery"}[event]
     n = _queue(session, rt, department_recipients(rt, alert.department_id), key=f"alert:{alert.id}:{suffix}",
                event=event, now=now, context=ctx, webhook=hook, department_id=alert.department_id,
-               alert_id=alert.id, ticket_id=ticket.id if ticket else None)
+               alert_id=alert.id, ticket_id=ticket.id if ticket else None, digest=digest)
     if n:
         alert.notifications_sent = (alert.notifications_sent or 0) + n
         alert.last_notified_at = now
