@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import UTC, date, datetime, time, timedelta
 
-from healthpulse.core.cli.common import EXIT_INTERNAL, EXIT_OK, CliError, add_config_args, open_container
+from healthpulse.core.cli.common import EXIT_INTERNAL, EXIT_OK, CliError, add_config_args, open_container, progress
 from healthpulse.indexes.base import IndexUnavailable
 from healthpulse.indexes.common import BadCursor
 from healthpulse.indexes.query import FACET_FIELDS, HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery, SearchResult
@@ -154,6 +154,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_reindex(args: argparse.Namespace) -> int:
     container = open_container(args)
     try:
+        index = container.index
+        rebuild, total = index.rebuild, container.pipeline.count_documents()
+        # Progress bar over the documents the pipeline streams from the database into the new index.
+        index.rebuild = lambda docs: rebuild(progress(docs, total=total, desc="reindex"))
         try:
             count = container.pipeline.reindex()
         except IndexUnavailable as exc:
