@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from healthpulse.alerts.rules.base import Rule, RuleConfig
-from healthpulse.alerts.rules.registry import RULE_TYPES, build_rule, rule_config_union
+from healthpulse.alerts.rules.registry import RULE_TYPES, build_rule, load_rule_modules, rule_config_union
 from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.core.domain import Severity
@@ -81,7 +81,18 @@ def _rules_file_model() -> type[BaseModel]:
     return RulesFile
 
 
-RulesFile = _rules_file_model()
+_MODELS: dict[tuple[str, ...], type[BaseModel]] = {}
+
+
+def rules_file_model() -> type[BaseModel]:
+    """The rules-file model for the rule types registered now (a type registered later is picked up)."""
+    key = tuple(sorted(load_rule_modules()))
+    if key not in _MODELS:
+        _MODELS[key] = _rules_file_model()
+    return _MODELS[key]
+
+
+RulesFile = rules_file_model()
 
 
 class RuleSet:
@@ -139,7 +150,7 @@ def load_rules(path: str | Path | None = None, departments: DepartmentsFile | No
     p = Path(path) if path else DEFAULT_RULES_FILE
     data, root = read_yaml(p)
     try:
-        config = RulesFile.model_validate(data if data is not None else {})
+        config = rules_file_model().model_validate(data if data is not None else {})
     except ValidationError as err:
         raise ConfigError(p, format_validation_error(p, _TaglessErrors(err), data, root)) from None  # type: ignore[arg-type]
     if departments is not None:

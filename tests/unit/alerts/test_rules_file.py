@@ -87,3 +87,33 @@ def test_runtime_reloads_an_edited_rules_file_and_keeps_rules_when_broken(tmp_pa
         assert [r.id for r in AlertsRuntime.of(c).rules.rules] == ["a", "b"]
     finally:
         c.close()
+
+
+def test_a_new_rule_type_is_a_class_and_its_config_model(tmp_path):
+    from typing import Literal
+
+    from healthpulse.alerts.rules.base import Firing, Rule, RuleConfig
+    from healthpulse.alerts.rules.registry import register_rule
+
+    class NegativeToneRuleConfig(RuleConfig):
+        type: Literal["negative_tone"]
+        min_score: float = 0.9
+
+    @register_rule
+    class NegativeToneRule(Rule):
+        type = "negative_tone"
+        config_model = NegativeToneRuleConfig
+
+        def evaluate(self, ctx, docs):
+            return [Firing(self.id, self.type, "low", d.id, [d.id]) for d in docs
+                    if d.analysis and d.analysis.sentiment and d.analysis.sentiment.score >= self.config.min_score]
+
+    try:
+        p = _write(tmp_path, "rules:\n  - {id: tone, type: negative_tone, min_score: 0.5}\n")
+        rs = load_rules(p)
+        assert [type(r).__name__ for r in rs.rules] == ["NegativeToneRule"]
+        bad = _write(tmp_path, "rules:\n  - {id: tone, type: negative_tone, min_score: high}\n")
+        with pytest.raises(ConfigError, match=r"rules\[0\].min_score \(entry 'tone'\)"):
+            load_rules(bad)
+    finally:
+        RULE_TYPES.pop("negative_tone")
