@@ -19,29 +19,17 @@ _JSON = {"accept": "application/json", "content-type": "application/json"}
 class ElasticsearchIndex(NodeIndexBase):
     name = "elasticsearch"
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        username: str | None = None,
-        password: str | None = None,
-        api_key: str | None = None,
-        verify_certs: bool = True,
-        ca_certs: str | None = None,
-        timeout: float = 30.0,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        self.url = url
+    def _make_client(self, url: str, *, username: str | None, password: str | None, api_key: str | None,
+                     verify_certs: bool, ca_certs: str | None, timeout: float) -> Elasticsearch:
         tls: dict[str, Any] = {"ca_certs": ca_certs} if ca_certs else {}
-        self.client = Elasticsearch(
+        return Elasticsearch(
             url,
             basic_auth=(username, password or "") if username else None,
             api_key=api_key,
             verify_certs=verify_certs,
             ssl_show_warn=verify_certs,
             request_timeout=timeout,
-            max_retries=0,  # NodeIndexBase retries with backoff
+            max_retries=0,
             retry_on_timeout=False,
             **tls,
         )

@@ -58,7 +58,14 @@ class NodeIndexBase:
 
     def __init__(
         self,
+        url: str,
         *,
+        username: str | None = None,
+        password: str | None = None,
+        api_key: str | None = None,
+        verify_certs: bool = True,
+        ca_certs: str | None = None,
+        timeout: float = 30.0,
         prefix: str = "healthpulse",
         analysis: AnalysisMode | Literal["auto"] = "auto",
         batch_size: int = 500,
@@ -77,8 +84,18 @@ class NodeIndexBase:
         self.backoff = backoff
         self.refresh_writes = refresh_writes
         self._building: str | None = None  # index a rebuild in this process is filling
+        self.url = url
+        self.client = self._make_client(
+            url, username=username, password=password, api_key=api_key, verify_certs=verify_certs,
+            ca_certs=ca_certs, timeout=timeout,
+        )
 
     # ---------------------------------------------------- client primitives
+    def _make_client(self, url: str, *, username: str | None, password: str | None, api_key: str | None,
+                     verify_certs: bool, ca_certs: str | None, timeout: float) -> Any:
+        """The client library's object; it must not retry by itself (``_call`` does, with backoff)."""
+        raise NotImplementedError
+
     def _request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> dict:
         raise NotImplementedError
 

@@ -19,21 +19,9 @@ from opensearchpy.exceptions import TransportError
 class OpenSearchIndex(NodeIndexBase):
     name = "opensearch"
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        username: str | None = None,
-        password: str | None = None,
-        api_key: str | None = None,
-        verify_certs: bool = True,
-        ca_certs: str | None = None,
-        timeout: float = 30.0,
-        **options: Any,
-    ) -> None:
-        super().__init__(**options)
-        self.url = url
-        self.client = OpenSearch(
+    def _make_client(self, url: str, *, username: str | None, password: str | None, api_key: str | None,
+                     verify_certs: bool, ca_certs: str | None, timeout: float) -> OpenSearch:
+        return OpenSearch(
             hosts=[url],
             http_auth=(username, password or "") if username else None,
             headers={"Authorization": f"ApiKey {api_key}"} if api_key else None,
@@ -41,7 +29,7 @@ class OpenSearchIndex(NodeIndexBase):
             ca_certs=ca_certs,
             ssl_show_warn=verify_certs,
             timeout=timeout,
-            max_retries=0,  # NodeIndexBase retries with backoff
+            max_retries=0,
             retry_on_timeout=False,
         )
 
