@@ -14,7 +14,7 @@ from healthpulse.core.domain import Analysis, Document, TopicScore
 from healthpulse.core.testing import make_container
 from healthpulse.indexes.base import IndexUnavailable
 from healthpulse.indexes.query import IndexDoc, SearchQuery
-from healthpulse.indexes.registry import create_index, detect_engine
+from healthpulse.indexes.registry import detect_engine
 
 pytestmark = pytest.mark.integration
 ENGINES = ["opensearch", "elasticsearch"]
@@ -67,15 +67,6 @@ def test_overloaded_node_429_is_retried_until_it_accepts(node_index, caplog):
     assert result.indexed == ["f-2", "f-3"] and not result.failed
     assert node_index.count() == 3
     assert any("refused as overloaded" in r.getMessage() for r in caplog.records)  # the node did say 429
-
-
-def test_down_node_at_startup_raises_index_unavailable(tmp_path):
-    index = create_index(make_container(tmp_path, index=None).settings.model_copy(
-        update={"search_url": "http://127.0.0.1:9"}))  # nothing listens on port 9
-    with pytest.raises(IndexUnavailable):
-        index.upsert([_doc(1)])
-    with pytest.raises(IndexUnavailable):
-        index.search(SearchQuery())
 
 
 def _script(*args: str) -> str:
