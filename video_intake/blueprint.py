@@ -58,7 +58,7 @@ def _tus_headers(resp: Response) -> Response:
 
 
 def _tus_error(err: UploadError) -> Response:
-    resp = jsonify({"error": err.code, "reason": err.reason})
+    resp = jsonify({"error": err.code, "reason": _(err.template, **err.params)})
     resp.status_code = err.status
     return _tus_headers(resp)
 
@@ -150,11 +150,11 @@ def submit(upload_id: str) -> Response:
     try:
         result = submit_upload(_container(), upload_id)
     except UploadError as err:
-        resp = jsonify({"error": err.code, "reason": _(err.reason)})
+        resp = jsonify({"error": err.code, "reason": _(err.template, **err.params)})
         resp.status_code = err.status
         return resp
     except VideoRejected as rejected:
-        resp = jsonify({"error": rejected.code, "reason": _(rejected.reason)})
+        resp = jsonify({"error": rejected.code, "reason": _(rejected.template, **rejected.params)})
         resp.status_code = 422
         return resp
     return jsonify({

@@ -14,11 +14,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from healthpulse.core.appeals import link_document, set_status
-from healthpulse.core.domain import AppealStatus, Channel, Document, Media, stable_id
+from healthpulse.core.domain import Analysis, AppealStatus, Channel, Document, Media, stable_id
 from healthpulse.core.jobs import PermanentJobError, job_handler
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.uploads import VideoMediaRow
 from healthpulse.video_intake.media import extract_audio, poster_frame
+from healthpulse.video_intake.privacy import mask_contacts
 from healthpulse.video_intake.storage import VideoStorage, file_sha256
 from healthpulse.video_intake.submission import TRANSCRIBE_JOB
 from healthpulse.video_intake.transcriber import WhisperTranscriber
@@ -112,17 +113,23 @@ def transcribe_appeal(container: Container, payload: dict[str, Any]) -> None:
         if appeal.language is None and transcript.segments:
             appeal.language = transcript.language
         link_document(appeal, doc_id)  # before ingest: the alerts hook finds the appeal by document id
+    # The Document is indexed and shown to the press office and in search: contacts are masked there.
+    # The raw transcript stays in video_media for the assigned department (see department.py).
+    masked_segments = [seg.model_copy(update={"text": mask_contacts(seg.text)}) for seg in transcript.segments]
     doc = Document(
         id=doc_id,
         channel=Channel.VIDEO_APPEAL,
         source=str(Channel.VIDEO_APPEAL),
-        text=transcript.text,
+        text=mask_contacts(transcript.text),
         language_hint=language or (transcript.language if transcript.segments else None),
         department_hint=department,
         published_at=created_at,
         fetched_at=container.clock.now(),
         media=Media(path=str(original_path), duration=transcript.duration or info.duration,
-                    poster_path=str(poster), segments=transcript.segments),
+                    poster_path=str(poster), segments=masked_segments),
+        # Nothing was said (silence, music, sign language): no text to analyse, but the department
+        # still gets the appeal and watches the video.  An empty Analysis says no component ran.
+        analysis=None if transcript.segments else Analysis(warnings=["no speech in the video"]),
     )
     container.pipeline.ingest(doc)
     with container.session() as s:

@@ -20,7 +20,7 @@ from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.uploads import VideoMediaRow, VideoUploadRow
 from healthpulse.video_intake.storage import VideoStorage
 from healthpulse.video_intake.uploads import UploadError
-from healthpulse.video_intake.validation import VideoRejected, validate_video
+from healthpulse.video_intake.validation import N_, VideoRejected, validate_video
 
 if TYPE_CHECKING:
     from healthpulse.core.container import Container
@@ -51,13 +51,13 @@ def submit_upload(container: Container, upload_id: str) -> Submitted:
     with container.session() as s:
         upload = s.get(VideoUploadRow, upload_id)
         if upload is None or upload.state == "terminated":
-            raise UploadError(404, "No such upload.", "not_found")
+            raise UploadError(404, N_("No such upload."), "not_found")
         if upload.state == "submitted" and upload.appeal_id:
             appeal = s.get(AppealRow, upload.appeal_id)
             assert appeal is not None
             return Submitted(appeal.id, appeal.tracking_code, created=False)
         if upload.state != "complete":
-            raise UploadError(409, "The upload is not complete yet.", "incomplete")
+            raise UploadError(409, N_("The upload is not complete yet."), "incomplete")
         part = storage.upload_path(upload_id)
         try:
             info = validate_video(part, min_seconds=settings.min_video_seconds, max_seconds=settings.max_video_seconds)

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 from filelock import FileLock, Timeout
 from healthpulse.core.models.uploads import VideoUploadRow
 from healthpulse.video_intake.storage import VideoStorage, file_sha256
+from healthpulse.video_intake.validation import N_
 from sqlalchemy import func, select
 
 if TYPE_CHECKING:
@@ -38,13 +39,18 @@ PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{5,20}[0-9]$")
 
 
 class UploadError(Exception):
-    """A refused upload request; ``status`` is the HTTP status the tus endpoints answer with."""
+    """A refused upload request; ``status`` is the HTTP status the tus endpoints answer with.
 
-    def __init__(self, status: int, reason: str, code: str = "invalid"):
-        super().__init__(reason)
+    ``template`` + ``params`` let the web layer translate the reason (``gettext(template, **params)``).
+    """
+
+    def __init__(self, status: int, template: str, code: str = "invalid", **params: object):
         self.status = status
-        self.reason = reason
         self.code = code
+        self.template = template
+        self.params = params
+        self.reason = template % params if params else template
+        super().__init__(self.reason)
 
 
 @dataclass(frozen=True)
@@ -117,17 +123,18 @@ class UploadService:
         if length is None or length < 0:
             raise UploadError(400, "Upload-Length is required", "length_required")
         if length == 0:
-            raise UploadError(400, "The file is empty.", "empty")
+            raise UploadError(400, N_("The file is empty."), "empty")
         if length > self.max_bytes:
-            raise UploadError(413, f"The file is too large (limit {self.settings.max_upload_mb} MB).", "too_large")
+            raise UploadError(413, N_("The file is too large (limit %(mb)s MB)."), "too_large",
+                              mb=self.settings.max_upload_mb)
         if not _truthy(metadata.get("consent")):
-            raise UploadError(400, "Consent to process the appeal is required.", "consent_required")
+            raise UploadError(400, N_("Consent to process the appeal is required."), "consent_required")
         language = (metadata.get("language") or "").strip().lower() or None
         if language is not None and language not in self.settings.languages:
-            raise UploadError(400, f"Unsupported language '{language}'.", "language")
+            raise UploadError(400, N_("Unsupported language '%(language)s'."), "language", language=language)
         region = (metadata.get("region") or "").strip() or None
         if region is not None and self.container.departments.get(region) is None:
-            raise UploadError(400, f"Unknown region '{region}'.", "region")
+            raise UploadError(400, N_("Unknown region '%(region)s'."), "region", region=region)
         phone, email = split_contact(metadata)
         now = self.container.clock.now()
         key = client_key(client_ip, self._salt())
@@ -138,7 +145,7 @@ class UploadService:
                 )
             )
             if (recent or 0) >= self.settings.upload_rate_per_hour:
-                raise UploadError(429, "Too many uploads from this address; please try again later.", "rate_limited")
+                raise UploadError(429, N_("Too many uploads from this address; please try again later."), "rate_limited")
             row = VideoUploadRow(
                 id=uuid.uuid4().hex, state="uploading", length=length, offset=0,
                 filename=(metadata.get("filename") or "")[:255] or None,
@@ -162,9 +169,9 @@ class UploadService:
         with self.container.session() as s:
             row = s.get(VideoUploadRow, upload_id) if _valid_id(upload_id) else None
             if row is None or row.state == "terminated":
-                raise UploadError(404, "No such upload.", "not_found")
+                raise UploadError(404, N_("No such upload."), "not_found")
             if row.state == "uploading" and row.expires_at <= self.container.clock.now():
-                raise UploadError(410, "This upload has expired; please start again.", "expired")
+                raise UploadError(410, N_("This upload has expired; please start again."), "expired")
             return _state(row)
 
     # -- PATCH ------------------------------------------------------------
@@ -181,18 +188,18 @@ class UploadService:
         """Write the body at ``offset``; returns the new state (offset moved by what was stored)."""
         state = self.get(upload_id)
         if state.state != "uploading":
-            raise UploadError(403, "This upload is already complete.", "complete")
+            raise UploadError(403, N_("This upload is already complete."), "complete")
         if offset != state.offset:
             raise UploadError(409, f"Upload-Offset {offset} does not match the stored offset {state.offset}", "offset")
         remaining = state.length - state.offset
         if content_length is not None and content_length > remaining:
-            raise UploadError(413, "The chunk goes past the announced Upload-Length.", "too_long")
+            raise UploadError(413, N_("The chunk goes past the announced Upload-Length."), "too_long")
         path = self.storage.upload_path(upload_id)
         try:
             lock = FileLock(str(self.storage.upload_lock(upload_id)), timeout=0)
             lock.acquire()
         except Timeout:
-            raise UploadError(423, "Another request is writing this upload.", "locked") from None
+            raise UploadError(423, N_("Another request is writing this upload."), "locked") from None
         try:
             return self._write(state, path, stream, content_length, checksum, on_block)
         finally:
@@ -225,12 +232,12 @@ class UploadService:
                     on_block(written)
             if content_length is None and not interrupted and stream.read(1):
                 out.truncate(state.offset)
-                raise UploadError(413, "The chunk goes past the announced Upload-Length.", "too_long")
+                raise UploadError(413, N_("The chunk goes past the announced Upload-Length."), "too_long")
             if checksum and (interrupted or hasher is None or hasher.digest() != checksum[1]):
                 out.truncate(state.offset)
                 if interrupted:
-                    raise UploadError(400, "The chunk was cut off; send it again.", "incomplete_chunk")
-                raise UploadError(460, "Checksum mismatch: the chunk was damaged in transit; send it again.",
+                    raise UploadError(400, N_("The chunk was cut off; send it again."), "incomplete_chunk")
+                raise UploadError(460, N_("Checksum mismatch: the chunk was damaged in transit; send it again."),
                                   "checksum_mismatch")
             out.flush()
             os.fsync(out.fileno())
@@ -254,7 +261,7 @@ class UploadService:
         """tus termination: the client gives up; the bytes are deleted at once."""
         state = self.get(upload_id)
         if state.state == "submitted":
-            raise UploadError(403, "This upload became an appeal and cannot be deleted.", "submitted")
+            raise UploadError(403, N_("This upload became an appeal and cannot be deleted."), "submitted")
         self.storage.upload_path(upload_id).unlink(missing_ok=True)
         self.storage.upload_lock(upload_id).unlink(missing_ok=True)
         with self.container.session() as s:
@@ -297,7 +304,7 @@ def split_contact(metadata: dict[str, str]) -> tuple[str | None, str | None]:
         else:
             phone = phone or contact
     if email is not None and not EMAIL_RE.match(email):
-        raise UploadError(400, "The e-mail address does not look valid.", "contact")
+        raise UploadError(400, N_("The e-mail address does not look valid."), "contact")
     if phone is not None and not PHONE_RE.match(phone):
-        raise UploadError(400, "The phone number does not look valid.", "contact")
+        raise UploadError(400, N_("The phone number does not look valid."), "contact")
     return phone, email

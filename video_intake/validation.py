@@ -26,13 +26,23 @@ ALLOWED_AUDIO_CODECS = {"aac", "opus"}
 IMAGE_CODECS = {"mjpeg", "png", "gif", "webp", "bmp", "tiff", "jpeg2000"}
 
 
-class VideoRejected(ValueError):
-    """A file that is not an acceptable video appeal; ``reason`` is safe to show the citizen."""
+def N_(message: str) -> str:
+    """Marks a message for translation (pybabel extracts ``N_``); the web layer translates it."""
+    return message
 
-    def __init__(self, code: str, reason: str):
-        super().__init__(reason)
+
+class VideoRejected(ValueError):
+    """A file that is not an acceptable video appeal; ``reason`` is safe to show the citizen.
+
+    ``template`` + ``params`` let the web layer translate it: ``gettext(template, **params)``.
+    """
+
+    def __init__(self, code: str, template: str, **params: object):
         self.code = code
-        self.reason = reason
+        self.template = template
+        self.params = params
+        self.reason = template % params if params else template
+        super().__init__(self.reason)
 
 
 @dataclass(frozen=True)
@@ -59,18 +69,19 @@ class VideoInfo:
 
 # Leading bytes of files people pick by mistake: refused before ffprobe guesses from the extension.
 MAGIC = [
-    (b"MZ", "program", "This is a program (.exe), not a video."),
-    (b"\x7fELF", "program", "This is a program, not a video."),
-    (b"PK\x03\x04", "archive", "This is a ZIP archive, not a video. Please upload the video itself."),
-    (b"PK\x05\x06", "archive", "This is a ZIP archive, not a video. Please upload the video itself."),
-    (b"Rar!", "archive", "This is a RAR archive, not a video. Please upload the video itself."),
-    (b"7z\xbc\xaf", "archive", "This is a 7-Zip archive, not a video. Please upload the video itself."),
-    (b"%PDF", "document", "This is a PDF document, not a video."),
-    (b"\xff\xd8\xff", "image", "This is a picture, not a video. Please record or choose a video."),
-    (b"\x89PNG", "image", "This is a picture, not a video. Please record or choose a video."),
-    (b"GIF8", "image", "This is a picture, not a video. Please record or choose a video."),
+    (b"MZ", "program", N_("This is a program (.exe), not a video.")),
+    (b"\x7fELF", "program", N_("This is a program, not a video.")),
+    (b"PK\x03\x04", "archive", N_("This is a ZIP archive, not a video. Please upload the video itself.")),
+    (b"PK\x05\x06", "archive", N_("This is a ZIP archive, not a video. Please upload the video itself.")),
+    (b"Rar!", "archive", N_("This is a RAR archive, not a video. Please upload the video itself.")),
+    (b"7z\xbc\xaf", "archive", N_("This is a 7-Zip archive, not a video. Please upload the video itself.")),
+    (b"%PDF", "document", N_("This is a PDF document, not a video.")),
+    (b"\xff\xd8\xff", "image", N_("This is a picture, not a video. Please record or choose a video.")),
+    (b"\x89PNG", "image", N_("This is a picture, not a video. Please record or choose a video.")),
+    (b"GIF8", "image", N_("This is a picture, not a video. Please record or choose a video.")),
 ]
-DAMAGED = "The video is damaged or incomplete (the upload may have been cut off)."
+TOO_LONG = N_("The video is too long (%(seconds)s s; at most %(limit)s s).")
+DAMAGED = N_("The video is damaged or incomplete (the upload may have been cut off).")
 
 
 def _sniff(path: Path) -> None:
@@ -95,9 +106,9 @@ def _probe(path: Path) -> dict[str, Any]:
         log.info("ffprobe refused path=%s detail=%s", path, detail[-1:] if detail else "")
         if _looks_like_mp4(path) and any("moov atom not found" in line for line in detail):
             raise VideoRejected("damaged", DAMAGED) from None
-        raise VideoRejected("not_a_video", "The file is not a video we can read (unknown or damaged format).") from None
+        raise VideoRejected("not_a_video", N_("The file is not a video we can read (unknown or damaged format).")) from None
     except json.JSONDecodeError:
-        raise VideoRejected("not_a_video", "The file is not a video we can read.") from None
+        raise VideoRejected("not_a_video", N_("The file is not a video we can read.")) from None
 
 
 def _container(format_name: str) -> str | None:
@@ -158,7 +169,7 @@ def validate_video(path: str | Path, *, min_seconds: float, max_seconds: float) 
     path = Path(path)
     size = path.stat().st_size if path.exists() else 0
     if size == 0:
-        raise VideoRejected("empty", "The file is empty.")
+        raise VideoRejected("empty", N_("The file is empty."))
     _sniff(path)
     probe = _probe(path)
     fmt = probe.get("format", {})
@@ -166,31 +177,34 @@ def validate_video(path: str | Path, *, min_seconds: float, max_seconds: float) 
     container = _container(fmt.get("format_name", ""))
     codecs = {s.get("codec_name") for s in streams}
     if codecs & IMAGE_CODECS and not container:
-        raise VideoRejected("image", "This is a picture, not a video. Please record or choose a video.")
+        raise VideoRejected("image", N_("This is a picture, not a video. Please record or choose a video."))
     if container is None:
         raise VideoRejected(
             "unsupported_container",
-            f"Unsupported file type ({fmt.get('format_name', 'unknown')}); use MP4, WebM, MOV or MKV.",
+            N_("Unsupported file type (%(format)s); use MP4, WebM, MOV or MKV."),
+            format=fmt.get("format_name", "unknown"),
         )
     video = next((s for s in streams if s.get("codec_type") == "video" and s.get("codec_name") not in IMAGE_CODECS), None)
     if video is None:
-        raise VideoRejected("no_video", "The file has no video track.")
+        raise VideoRejected("no_video", N_("The file has no video track."))
     if video.get("codec_name") not in ALLOWED_VIDEO_CODECS:
         raise VideoRejected(
             "unsupported_video_codec",
-            f"Unsupported video codec {video.get('codec_name')}; use H.264, VP8, VP9 or AV1.",
+            N_("Unsupported video codec %(codec)s; use H.264, VP8, VP9 or AV1."),
+            codec=video.get("codec_name"),
         )
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
     if audio is None:
-        raise VideoRejected("no_audio", "The video has no sound; we need to hear your appeal.")
+        raise VideoRejected("no_audio", N_("The video has no sound; we need to hear your appeal."))
     if audio.get("codec_name") not in ALLOWED_AUDIO_CODECS:
         raise VideoRejected(
             "unsupported_audio_codec",
-            f"Unsupported audio codec {audio.get('codec_name')}; use AAC or Opus.",
+            N_("Unsupported audio codec %(codec)s; use AAC or Opus."),
+            codec=audio.get("codec_name"),
         )
     header_duration = _duration(probe, [video, audio])
     if header_duration is not None and header_duration > max_seconds:
-        raise VideoRejected("too_long", f"The video is too long ({header_duration:.0f} s; at most {max_seconds:g} s).")
+        raise VideoRejected("too_long", TOO_LONG, seconds=round(header_duration), limit=round(max_seconds))
     played = _decode_audio(path)
     # MediaRecorder WebM has no duration in its header: then what decoding played counts.
     duration = header_duration or played
@@ -199,9 +213,10 @@ def validate_video(path: str | Path, *, min_seconds: float, max_seconds: float) 
         log.info("truncated path=%s header=%.2f played=%.2f", path, header_duration, played)
         raise VideoRejected("damaged", DAMAGED)
     if duration < min_seconds:
-        raise VideoRejected("too_short", f"The video is too short ({duration:.1f} s; at least {min_seconds:g} s).")
+        raise VideoRejected("too_short", N_("The video is too short (%(seconds)s s; at least %(limit)s s)."),
+                            seconds=round(duration, 1), limit=min_seconds)
     if duration > max_seconds:
-        raise VideoRejected("too_long", f"The video is too long ({duration:.0f} s; at most {max_seconds:g} s).")
+        raise VideoRejected("too_long", TOO_LONG, seconds=round(duration), limit=round(max_seconds))
     return VideoInfo(
         container=container,
         video_codec=video["codec_name"],

@@ -192,3 +192,53 @@ def test_rate_limit_per_ip(tmp_path, clock):
     other = client.post("/video/uploads", headers=headers, environ_base={"REMOTE_ADDR": "10.1.1.1"})
     assert other.status_code == 201
     container.close()
+
+
+def _submit_file(container, path, **meta):
+    from healthpulse.video_intake.submission import submit_upload
+    from healthpulse.video_intake.uploads import UploadService
+
+    service = UploadService(container)
+    size = path.stat().st_size
+    state = service.create(length=size, client_ip="10.0.0.7", metadata={"consent": "yes", **meta})
+    with path.open("rb") as fh:
+        service.append(state.id, offset=0, stream=fh, content_length=size)
+    return submit_upload(container, state.id)
+
+
+def test_silent_appeal_still_reaches_the_department(tmp_path, clock, media_dir):
+    from healthpulse.video_intake.synth import make_video
+
+    container = make_container(tmp_path, clock=clock)
+    region = container.departments.departments[0].id
+    submitted = _submit_file(container, make_video(media_dir, seconds=4, silent_audio=True), region=region)
+    container.worker.run_until_idle()
+    with container.session() as s:
+        appeal = s.get(AppealRow, submitted.appeal_id)
+        doc = s.get(DocumentRow, appeal.document_id)
+        assert appeal.status == "ticket_opened"
+        assert doc.text == "" and doc.media["segments"] == []
+        assert "no speech in the video" in doc.analysis["warnings"]
+    container.close()
+
+
+def test_transcript_contacts_only_for_the_assigned_department(tmp_path, clock, speech_video):
+    from types import SimpleNamespace as NS
+
+    from healthpulse.video_intake.department import video_appeal_view
+
+    container = make_container(tmp_path, clock=clock)
+    region = container.departments.departments[0].id
+    submitted = _submit_file(container, speech_video("en"), region=region)
+    said = "Call me back on +7 912 345-67-89 or anna@example.org."
+    with container.session() as s:
+        s.get(VideoMediaRow, submitted.appeal_id).segments = [{"start": 0.0, "end": 2.0, "text": said}]
+    officer = NS(role="department", department_id=region)
+    assert video_appeal_view(container, submitted.appeal_id, officer)["transcript"] == said
+    assert video_appeal_view(container, submitted.appeal_id, officer)["video_url"].endswith("/original")
+    for viewer in (NS(role="admin", department_id=None), NS(role="press", department_id=None), None):
+        view = video_appeal_view(container, submitted.appeal_id, viewer)
+        assert "912" not in view["transcript"] and "anna@" not in view["transcript"]
+        assert view["contacts_visible"] is False
+    assert video_appeal_view(container, submitted.appeal_id, NS(role="press", department_id=None))["video_url"] is None
+    container.close()
