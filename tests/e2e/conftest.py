@@ -14,8 +14,9 @@ REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Per module: a live sync Playwright blocks other modules from starting their own (video e2e does)."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -31,13 +32,12 @@ def browser():
 def live(tmp_path_factory):
     """A seeded instance served over HTTP: departments' officers, press, admin, news over 20 days, FAQ."""
     from argon2 import PasswordHasher
-    from waitress.server import create_server
-
     from healthpulse.core.clock import FakeClock
     from healthpulse.core.testing import make_container
     from healthpulse.web.demo import seed_demo_faq
     from healthpulse.web.services import users as user_svc
     from healthpulse.web.testing import add_user, make_web_app, seed_news
+    from waitress.server import create_server
 
     user_svc.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     clock = FakeClock()

@@ -5,7 +5,6 @@ import io
 import re
 
 import pytest
-
 from healthpulse.web.testing import PASSWORD, submit_appeal
 
 from .conftest import shot
@@ -118,7 +117,9 @@ def test_press_filters_dashboard_and_downloads_csv(page, live):
     assert page.evaluate("Number(document.querySelector('#chart-sentiment').dataset.points)") >= 20
     series = {k: page.evaluate(f"Number(document.querySelector('#chart-{k}').dataset.series)")
               for k in ("sentiment", "topics", "department", "channel")}
-    assert series["sentiment"] == 3 and series["topics"] == 10 and series["department"] == 5 and series["channel"] == 1
+    # earlier tests in this module add text appeals: channel has news (+ text_appeal), topics all ten
+    assert series["sentiment"] == 3 and series["topics"] == 10 and series["department"] == 5
+    assert series["channel"] in (1, 2)
     shot(page, "press-dashboard")
     page.select_option("#f-department", ["cairo", "tehran"])
     page.select_option("#f-sentiment", "negative")
