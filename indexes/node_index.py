@@ -43,6 +43,17 @@ log = logging.getLogger(__name__)
 ErrorKind = Literal["retry", "fatal"]
 
 
+UNAVAILABLE_ERRORS = frozenset({
+    "index_closed_exception", "cluster_block_exception", "index_not_found_exception",
+    "no_shard_available_action_exception", "unavailable_shards_exception", "security_exception",
+})
+
+
+def _error_type(outcome: dict[str, Any]) -> str | None:
+    error = outcome.get("error")
+    return error.get("type") if isinstance(error, dict) else None
+
+
 class NodeRequestError(RuntimeError):
     """The node answered with a non-retryable error (bad request, mapping conflict…)."""
 
@@ -215,6 +226,9 @@ class NodeIndexBase:
                     result.indexed.append(doc_id)
                 elif status == 429 or status >= 500:
                     retry.append((doc_id, ops))
+                elif status in (401, 403) or _error_type(outcome) in UNAVAILABLE_ERRORS:
+                    # Not the document's fault (closed/missing index, read-only block, no rights): keep it queued.
+                    raise IndexUnavailable(f"{self.name} cannot take writes now: {outcome.get('error')}")
                 else:
                     error = outcome.get("error", {})
                     reason = error.get("reason", str(error)) if isinstance(error, dict) else str(error)
@@ -244,20 +258,27 @@ class NodeIndexBase:
         return result
 
     def upsert(self, docs: Sequence[IndexDoc]) -> BulkResult:
-        self.ensure_ready()
-        result = self._write(self.alias, docs)
-        building = self._building
-        if building:  # a rebuild is running here: the new index must not miss this write
-            self._write(building, docs)
+        try:
+            self.ensure_ready()
+            result = self._write(self.alias, docs)
+            building = self._building
+            if building:  # a rebuild is running here: the new index must not miss this write
+                self._write(building, docs)
+        except NodeRequestError as exc:
+            # The whole request was refused (credentials, closed index…): keep the writes queued.
+            raise IndexUnavailable(f"{self.name} refused the write: {exc}") from exc
         return result
 
     def delete(self, ids: Sequence[str]) -> None:
-        self.ensure_ready()
-        for target in filter(None, (self.alias, self._building)):
-            ops = ((i, [{"delete": {"_index": target, "_id": i}}], 64) for i in ids)
-            result = BulkResult()
-            for batch in self._batches(ops):
-                self._send(batch, result, missing_ok=True)
+        try:
+            self.ensure_ready()
+            for target in filter(None, (self.alias, self._building)):
+                ops = ((i, [{"delete": {"_index": target, "_id": i}}], 64) for i in ids)
+                result = BulkResult()
+                for batch in self._batches(ops):
+                    self._send(batch, result, missing_ok=True)
+        except NodeRequestError as exc:
+            raise IndexUnavailable(f"{self.name} refused the delete: {exc}") from exc
 
     def rebuild(self, docs: Iterable[IndexDoc]) -> int:
         self.ensure_ready()

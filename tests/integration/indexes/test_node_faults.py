@@ -69,6 +69,21 @@ def test_overloaded_node_429_is_retried_until_it_accepts(node_index, caplog):
     assert any("refused as overloaded" in r.getMessage() for r in caplog.records)  # the node did say 429
 
 
+def test_closed_index_keeps_writes_queued_not_rejected(node_index):
+    """A write refused for the index's state (not the document's content) is IndexUnavailable, never 'failed'."""
+    node_index.upsert([_doc(1)])
+    target = next(iter(node_index.request("GET", f"/_alias/{node_index.alias}")))
+    node_index.request("POST", f"/{target}/_close")
+    try:
+        with pytest.raises(IndexUnavailable):
+            node_index.upsert([_doc(2)])
+    finally:
+        node_index.request("POST", f"/{target}/_open", params={"wait_for_active_shards": "1"})
+    assert node_index.upsert([_doc(2)]).indexed == ["f-2"]
+    node_index.refresh()
+    assert node_index.count() == 2
+
+
 def _script(*args: str) -> str:
     return subprocess.run([str(SCRIPT), *args], check=True, capture_output=True, text=True, timeout=240).stdout.strip()
 
