@@ -96,3 +96,47 @@ def test_a_busy_series_needs_more_to_spike(spiky, fclock):
     assert _alerts(spiky) == []  # 14 vs 10: not anomalous
     spiky.pipeline.ingest_many([make_doc(f"y-{i}", "surgut", None, incident=False, topic="drug_supply") for i in range(12)])
     assert len(_alerts(spiky)) == 1  # 26 vs 10: a spike
+
+
+def test_quiet_noise_does_not_fire_but_a_burst_does(tmp_path):
+    """60 days of Poisson(3) noise (fixed seed): no false alarm; a day of 15 fires once, then recovers."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from healthpulse.alerts.rules.base import RuleContext
+    from healthpulse.alerts.rules.spike import SpikeRule, SpikeRuleConfig
+    from healthpulse.core.departments import DepartmentsFile
+    from healthpulse.core.models import Base
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    engine = create_engine(f"sqlite:///{tmp_path / 's.db'}")
+    Base.metadata.create_all(engine)
+    rule = SpikeRule(SpikeRuleConfig(id="s", type="spike", min_count=5, min_history=7))
+    rng = random.Random(7)
+
+    def poisson(lam):
+        k, p, limit = 0, 1.0, math.exp(-lam)
+        while True:
+            p *= rng.random()
+            if p <= limit:
+                return k
+            k += 1
+
+    day0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    fired, recovered, n = [], [], 0
+    counts = [poisson(3.0) for _ in range(60)] + [15] + [poisson(3.0) for _ in range(3)]
+    with Session(engine) as s:
+        for d, count in enumerate(counts):
+            ctx = RuleContext(s, day0 + timedelta(days=d), DepartmentsFile())
+            for f in rule.tick(ctx):
+                recovered.append((d, f.alert_id))
+            docs = []
+            for _ in range(count):
+                n += 1
+                docs.append(make_doc(f"d{n}", "surgut", None, incident=False, topic="drug_supply"))
+            for f in rule.evaluate(ctx, docs):
+                fired.append(d)
+                f.on_alert(1000 + d)
+    assert fired == [60]
+    assert recovered == [(62, 1060)]
