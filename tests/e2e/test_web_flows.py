@@ -151,3 +151,53 @@ def test_admin_pages_render(page, live):
     page.wait_for_selector(".api-op")
     assert page.locator(".api-op").count() >= 8
     shot(page, "api-docs")
+
+
+def _video_appeal(container, tmp_path):
+    """A video appeal as the video pipeline leaves it: appeal + document with media and transcript segments."""
+    import subprocess
+
+    from healthpulse.core.appeals import appeal_document_id, create_appeal, link_document
+    from healthpulse.core.domain import Channel, Document, Media, Segment
+
+    video = tmp_path / "appeal.webm"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=8:size=320x240:rate=15",
+                    "-f", "lavfi", "-i", "sine=frequency=440:duration=8", "-c:v", "libvpx", "-b:v", "200k",
+                    "-c:a", "libopus", "-shortest", str(video)], check=True)
+    now = container.clock.now()
+    with container.session() as s:
+        appeal = create_appeal(s, channel=Channel.VIDEO_APPEAL, now=now, language="ru", department_id="surgut",
+                               topic="drug_supply", contact_phone="+7 912 345 67 89", consent=True)
+        doc_id = appeal_document_id(appeal)
+        link_document(appeal, doc_id)
+    segments = [Segment(start=0.0, end=2.5, text="Здравствуйте, я из Сургута."),
+                Segment(start=2.5, end=5.0, text="В аптеке больницы нет инсулина две недели."),
+                Segment(start=5.0, end=8.0, text="Перезвоните мне, пожалуйста.")]
+    container.pipeline.ingest(Document(
+        id=doc_id, channel=Channel.VIDEO_APPEAL, source="video_appeal", text=" ".join(s.text for s in segments),
+        language_hint="ru", department_hint="surgut", published_at=now, fetched_at=now,
+        media=Media(path=str(video), duration=8.0, segments=segments)))
+
+
+def test_video_ticket_transcript_click_seeks_player(page, live, tmp_path):
+    base = live["base"]
+    _video_appeal(live["container"], tmp_path)
+    login(page, base, "surgut-officer")
+    page.click("tr.ticket-row >> text=Здравствуйте")
+    video = page.locator("video.appeal-video")
+    video.wait_for()
+    page.locator("ol.transcript button.seg").nth(2).wait_for()
+    page.locator("ol.transcript button.seg").nth(2).click()
+    page.wait_for_timeout(800)
+    t = page.evaluate("document.querySelector('video.appeal-video').currentTime")
+    assert 4.9 <= t <= 8.0, t
+    page.evaluate("document.querySelector('video.appeal-video').pause()")
+    assert page.locator("ol.transcript button.seg").nth(1).inner_text().endswith("нет инсулина две недели.")
+    shot(page, "department-ticket-video")
+    # another department cannot fetch the video
+    src = video.get_attribute("src")
+    other = page.context.browser.new_context()
+    op = other.new_page()
+    login(op, base, "cairo-officer")
+    assert op.request.get(base + src).status == 404
+    other.close()

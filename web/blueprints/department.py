@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from healthpulse.web import labels
@@ -102,12 +102,9 @@ def ticket(ticket_id: int) -> Any:
 def _prepare_media(detail: dict[str, Any]) -> None:
     """Video source per document (the video area's access-checked route when present) and masked transcripts."""
     appeal = detail.get("appeal")
-    has_video_bp = "video.original" in current_app.view_functions
     for d in detail["documents"]:
         d["video_src"] = None
-        if d["channel"] == "video_appeal" and appeal and has_video_bp and d["id"] == appeal.get("document_id"):
-            d["video_src"] = url_for("video.original", appeal_id=appeal["id"])
-        elif d["has_video"]:
+        if d["has_video"]:
             d["video_src"] = url_for("department.media", ticket_id=detail["id"], document_id=d["id"])
         if d["channel"] in ("video_appeal", "text_appeal") and appeal:
             scope = {"department_id": detail.get("department")}

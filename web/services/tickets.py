@@ -92,7 +92,7 @@ def list_tickets(container: Any, principal: Principal, f: TicketFilters) -> tupl
         counters["closed"] = counters.get("by_status", {}).get("closed", 0)
         counters["overdue"] = alerts.list_tickets(s, department_ids=scope, status="open", due_before=now, limit=1)[1]
     for r in rows:
-        r["late"] = bool(r.get("breached") or r.get("overdue"))
+        r["late"] = _late(r, now)
     return rows, counters
 
 
@@ -114,8 +114,13 @@ def get_ticket(container: Any, principal: Principal, ticket_id: int) -> dict[str
         detail["documents"] = [document_view(rows[i]) for i in doc_ids if i in rows]
     answered = [sv for sv in detail.get("surveys", []) if sv.get("answered_at")]
     detail["survey"] = answered[-1] if answered else None
-    detail["late"] = bool(detail.get("breached") or detail.get("overdue"))
+    detail["late"] = _late(detail, container.clock.now())
     return detail
+
+
+def _late(t: dict[str, Any], now: datetime) -> bool:
+    """Breached (flagged by the sweep) or past its deadline while open, by the container's clock."""
+    return bool(t.get("breached")) or (t.get("status") != "closed" and t["due_at"] is not None and t["due_at"] < now)
 
 
 def document_view(r: DocumentRow) -> dict[str, Any]:
@@ -130,6 +135,14 @@ def document_view(r: DocumentRow) -> dict[str, Any]:
         "has_video": bool(media.get("path")), "duration": media.get("duration"),
         "segments": media.get("segments") or [],
     }
+
+
+def _can_view_video(principal: Principal, appeal: Any) -> bool:
+    try:
+        from healthpulse.video_intake.privacy import can_view_video
+    except ImportError:  # pragma: no cover - video area not installed
+        return True
+    return bool(can_view_video(principal, appeal))
 
 
 def visible_text(principal: Principal, appeal: Any, text: str | None) -> str:
@@ -155,8 +168,16 @@ def ticket_json(detail: dict[str, Any]) -> dict[str, Any]:
 
 
 def media_path(container: Any, principal: Principal, ticket_id: int, document_id: str) -> str:
-    """The stored video of a document of a ticket in scope (else NotFound)."""
+    """The stored video of a document of a ticket in scope (else NotFound).
+
+    Two checks: the ticket is in the principal's scope, and the video area's
+    rule (``privacy.can_view_video``: the assigned department or an admin)
+    allows this viewer to see the citizen's video.
+    """
     detail = get_ticket(container, principal, ticket_id)
+    appeal = detail.get("appeal")
+    if appeal is not None and not _can_view_video(principal, {"department_id": detail.get("department")}):
+        raise NotFound(document_id)
     for d in detail["documents"]:
         if d["id"] == document_id and d["has_video"]:
             with container.session() as s:
