@@ -13,7 +13,7 @@ SITE_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "site"
 
 # Short timeouts so the slow page and retries cost seconds, not minutes; everything else is production.
 FAST_SETTINGS = {
-    "DOWNLOAD_TIMEOUT": 2,
+    "DOWNLOAD_TIMEOUT": 3,
     "RETRY_TIMES": 1,
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_START_DELAY": 0,
