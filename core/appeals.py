@@ -11,11 +11,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from healthpulse.core.domain import AppealStatus, Channel
 from healthpulse.core.models.appeals import AppealRow
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 # Which statuses may follow which: a rejected or closed appeal does not silently come back.

@@ -13,14 +13,13 @@ from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from healthpulse.core.clock import Clock, SystemClock
 from healthpulse.core.db import make_engine, migrate, session_factory, transaction
 from healthpulse.core.departments import DepartmentsFile, load_departments
 from healthpulse.core.jobs import JobQueue, Worker
 from healthpulse.core.pipeline import Pipeline, PostIngestHook
 from healthpulse.core.settings import Settings
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 

@@ -17,12 +17,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
-
 from healthpulse.core.appeal_intake import submit_text_appeal
 from healthpulse.core.domain import Channel, Document, stable_id
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.resources import demo_data_path
+from sqlalchemy import func, select
 
 if TYPE_CHECKING:
     from healthpulse.core.container import Container

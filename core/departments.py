@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
 from healthpulse.core.config_files import load_yaml_model
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Department(BaseModel):
@@ -43,7 +42,7 @@ class DepartmentsFile(BaseModel):
     departments: list[Department] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> "DepartmentsFile":
+    def _unique_ids(self) -> DepartmentsFile:
         seen: set[str] = set()
         for d in self.departments:
             if d.id in seen:

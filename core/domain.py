@@ -9,7 +9,7 @@ from these objects by ``core.store``.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
 
@@ -31,12 +31,12 @@ class Channel(StrEnum):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def stable_id(*parts: str) -> str:
     """Idempotent document id: the same canonical URL / appeal id always maps to the same id."""
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:24]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8"), usedforsecurity=False).hexdigest()[:24]
 
 
 class _Model(BaseModel):

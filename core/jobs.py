@@ -23,13 +23,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
-
 from healthpulse.core.clock import Clock
 from healthpulse.core.db import transaction
 from healthpulse.core.models.documents import JobRow
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
     from healthpulse.core.container import Container

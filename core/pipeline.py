@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, sessionmaker
-
 from healthpulse.core.clock import Clock
 from healthpulse.core.db import transaction
 from healthpulse.core.domain import Analysis, Document
 from healthpulse.core.models.documents import DocumentRow, IndexOutboxRow
 from healthpulse.core.store import get_documents, row_to_document, to_index_doc, upsert_document
 from healthpulse.indexes.base import IndexUnavailable
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
     from healthpulse.core.container import Container

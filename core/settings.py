@@ -11,10 +11,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
 
 DEFAULT_SLA_HOURS: dict[str, float] = {"critical": 4, "high": 24, "medium": 72, "low": 168}
 

@@ -6,13 +6,12 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from healthpulse.core.domain import Analysis, Channel, Document, Media
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.indexes.query import IndexDoc
 from healthpulse.nlp.normalize import fold
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 
 def content_hash(doc: Document) -> str:

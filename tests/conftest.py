@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from healthpulse.core.clock import FakeClock
 from healthpulse.core.testing import make_container
 

@@ -115,7 +115,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     stream = open_input(args.input)
     counts = {"ingested": 0, "created": 0, "updated": 0, "unchanged": 0, "errors": 0}
     docs: list[Document] = []
-    for line, doc, err in _parsed(read_jsonl(stream)):
+    for _line, doc, err in _parsed(read_jsonl(stream)):
         if err:
             counts["errors"] += 1
             print(f"healthpulse: {err}", file=sys.stderr)

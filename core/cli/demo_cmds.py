@@ -8,10 +8,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from tqdm import tqdm
-
 from healthpulse.core.cli.common import EXIT_OK, CliError, open_container
 from healthpulse.core.settings import load_settings
+from tqdm import tqdm
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

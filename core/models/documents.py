@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from healthpulse.core.models.base import Base, UTCDateTime
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
-
-from healthpulse.core.models.base import Base, UTCDateTime
 
 
 class DocumentRow(Base):

@@ -1,15 +1,13 @@
 """core tables
 
 Revision ID: core_0001
-Revises: 
+Revises: (none)
 Create Date: 2026-11-25
 """
 
-from alembic import op
-import sqlalchemy as sa
-
 import healthpulse.core.models.base
-
+import sqlalchemy as sa
+from alembic import op
 
 revision = 'core_0001'
 down_revision = None

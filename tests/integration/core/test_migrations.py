@@ -7,10 +7,10 @@ import uuid
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
-
 from healthpulse.core.db import make_engine, migrate
 from healthpulse.core.models import Base
+from sqlalchemy import create_engine, inspect, text
+
 from tests.conftest import service_url
 
 

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-
 from healthpulse.core.jobs import JOB_HANDLERS, PermanentJobError, job_handler
 
 CALLS: list[dict] = []

@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-
 from healthpulse.core.config_files import ConfigError
 from healthpulse.core.departments import load_departments
 from healthpulse.core.settings import load_settings
