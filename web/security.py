@@ -120,6 +120,8 @@ def init_security(app: Flask) -> None:
     def _headers(response: Any) -> Any:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if request.path.startswith(("/api/", "/department", "/press", "/admin", "/auth")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
