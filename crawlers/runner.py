@@ -211,8 +211,11 @@ class CrawlRunner:
         docs = [m.payload["document"] for m in batch]
         try:
             self.sink(docs)
-        except Exception:
-            log.exception("hand-off of %d documents failed; they stay unseen and are fetched again next run", len(docs))
+        except Exception as exc:  # noqa: BLE001 - any sink failure: keep the documents for the next run
+            log.error(
+                "hand-off of %d documents failed (%s: %s); they stay unseen and are fetched again next run",
+                len(docs), type(exc).__name__, exc, exc_info=log.isEnabledFor(logging.DEBUG),
+            )
             for m in batch:
                 ctx.count(m.source_id, "errors")
                 ctx.count(m.source_id, "handoff_failed")

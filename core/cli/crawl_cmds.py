@@ -9,7 +9,14 @@ import threading
 from pathlib import Path
 from typing import IO, Any
 
-from healthpulse.core.cli.common import EXIT_OK, CliError, add_config_args, load_cli_settings, open_container
+from healthpulse.core.cli.common import (
+    EXIT_INTERNAL,
+    EXIT_OK,
+    CliError,
+    add_config_args,
+    load_cli_settings,
+    open_container,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -92,6 +99,10 @@ def cmd_crawl(args: argparse.Namespace, settings: Any = None) -> int:
             if unknown:
                 raise CliError(f"{path}: no source with id {', '.join(unknown)}")
             sources = [s for s in sources if s.id in args.only]
+        try:  # fail before crawling, not on every hand-off, when the analyser cannot load
+            container.analyzer  # noqa: B018
+        except Exception as exc:  # noqa: BLE001
+            raise CliError(f"cannot analyse documents, nothing crawled: {type(exc).__name__}: {exc}", EXIT_INTERNAL) from exc
         if args.jsonl == "-":
             out = sys.stdout
         elif args.jsonl:

@@ -90,3 +90,15 @@ def test_bad_input_exits_2_with_a_clear_message(tmp_path, site, cli_container, c
 
     assert main(["crawl", "--sources", str(_sources(tmp_path, site.base)), "--once", "--only", "ghost"]) == 2
     assert "no source with id ghost" in capsys.readouterr().err
+
+
+def test_unloadable_analyser_stops_before_crawling(tmp_path, site, cli_container, capsys, monkeypatch):
+    from healthpulse.core.container import Container
+
+    def broken(self):
+        raise FileNotFoundError("no trained NLP heads")
+
+    monkeypatch.setattr(Container, "analyzer", property(broken))
+    assert main(["crawl", "--sources", str(_sources(tmp_path, site.base)), "--once", "--workers", "0"]) == 1
+    assert "cannot analyse documents, nothing crawled" in capsys.readouterr().err
+    assert site.requests() == []  # not a single request was sent
