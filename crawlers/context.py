@@ -48,6 +48,7 @@ class RunContext:
     run_url_hashes: set[str] = field(default_factory=set)
     run_requested: set[str] = field(default_factory=set)
     stats: dict[str, Counter[str]] = field(default_factory=dict)
+    robots_parsers: dict[str, Any] = field(default_factory=dict)  # netloc → parser, shared by the run's crawlers
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> RunContext:

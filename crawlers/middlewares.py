@@ -15,6 +15,7 @@ from healthpulse.crawlers.context import CONTEXT_SETTING, SOURCE_SETTING, RunCon
 from healthpulse.crawlers.state import Validators
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
@@ -60,3 +61,16 @@ class ConditionalGetMiddleware:
             self.context.count(self.source_id, "not_modified")
             raise NotModifiedRequest(f"not modified: {request.url}")
         return response
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """robots.txt fetched once per host per run, shared by every source crawler of the run.
+
+    Scrapy keeps parsed robots.txt per crawler; with one crawler per source,
+    five sources on one site would fetch it five times.  The parsers (or the
+    pending Deferred of the first fetch) live in the run context instead.
+    """
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self._parsers = crawler.settings[CONTEXT_SETTING].robots_parsers

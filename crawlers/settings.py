@@ -46,6 +46,8 @@ BASE_SETTINGS: dict[str, Any] = {
     "CLOSESPIDER_TIMEOUT": 1800,
     "HTTPERROR_ALLOWED_CODES": [],
     "DOWNLOADER_MIDDLEWARES": {
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        f"{_pkg}.crawlers.middlewares.SharedRobotsTxtMiddleware": 100,
         f"{_pkg}.crawlers.middlewares.ConditionalGetMiddleware": 580,
     },
     "ITEM_PIPELINES": {

@@ -72,7 +72,7 @@ def test_crawl_once_writes_jsonl_and_stats(tmp_path, site, cli_container, capsys
     assert main(["crawl", "--sources", str(sources), "--once", "--jsonl", str(out), "--workers", "0"]) == 0
     assert len(out.read_text(encoding="utf-8").splitlines()) == 5
     total = [line for line in capsys.readouterr().err.splitlines() if line.startswith("total")][0].split()
-    assert total[1:] == ["4", "0", "0", "2", "0"]  # 2 robots.txt + 2 listings (304); 0 new
+    assert total[1:] == ["3", "0", "0", "2", "0"]  # 1 robots.txt + 2 listings (304); 0 new
 
 
 def test_bad_input_exits_2_with_a_clear_message(tmp_path, site, cli_container, capsys):

@@ -154,7 +154,7 @@ def test_server_log_shows_polite_bounded_fetching(crawl):
     log = crawl["first_log"]
     paths = [r["path"] for r in log]
     assert not [p for p in paths if p.startswith("/private/")]  # robots.txt obeyed
-    assert "/robots.txt" in paths
+    assert paths.count("/robots.txt") == 1  # once per host per run, shared by the five sources
     assert paths.count("/news/flaky.html") == 2  # 500, retried, 200
     assert [r["status"] for r in log if r["path"] == "/news/flaky.html"] == [500, 200]
     assert paths.count("/slow.html") == 2  # timeout, one retry
@@ -167,6 +167,7 @@ def test_second_run_fetches_only_listings_conditionally(crawl):
     second = crawl["second"]
     assert second.total("new") == 0 and second.total("errors") == 0
     assert second.total("not_modified") == 5
+    assert [r["path"] for r in crawl["second_log"]].count("/robots.txt") == 1
     requests = [r for r in crawl["second_log"] if r["path"] != "/robots.txt"]
     assert sorted(r["path"] for r in requests) == sorted(
         ["/feeds/rss.xml", "/feeds/atom.xml", "/sitemap.xml", "/news/index.html", "/feeds/broken.xml"]
