@@ -15,6 +15,7 @@ from email.utils import parsedate_to_datetime
 
 import dateparser
 from dateparser.search import search_dates
+from healthpulse.core.domain import LANGUAGES
 from healthpulse.nlp.normalize import to_ascii_digits
 from persiantools.jdatetime import JalaliDateTime
 
@@ -95,7 +96,8 @@ def parse_date(text: str | None, language: str | None = None, now: datetime | No
         jalali = _jalali(text)
         if jalali is not None:
             return _plausible(jalali, now)
-    languages = [language] if language else None
+    # only the deployment's languages: guessing among dateparser's ~200 is slow and misreads numbers
+    languages = [language] if language in LANGUAGES else list(LANGUAGES)
     settings = {
         "DATE_ORDER": "MDY" if language == "en" else "DMY",
         "PREFER_DAY_OF_MONTH": "first",
@@ -113,8 +115,8 @@ def parse_date(text: str | None, language: str | None = None, now: datetime | No
             first_digit = re.search(r"\d", cleaned)
             if first_digit and first_digit.start() > 0:
                 parsed = dateparser.parse(cleaned[first_digit.start():], languages=languages, settings=settings)  # type: ignore[arg-type]
-        if parsed is None and languages:
-            parsed = dateparser.parse(cleaned, settings=settings)  # type: ignore[arg-type]
+        if parsed is None and len(languages) == 1:  # the page's language hint may be wrong
+            parsed = dateparser.parse(cleaned, languages=list(LANGUAGES), settings=settings)  # type: ignore[arg-type]
         if parsed is None:
             found = search_dates(cleaned, languages=languages, settings=settings)  # type: ignore[arg-type]
             parsed = found[0][1] if found else None
