@@ -131,7 +131,9 @@ def raw_helpers_bulk(engine: str, index, target: str, bodies: list[tuple[str, di
         from elasticsearch import helpers
     actions = ({"_index": target, "_id": doc_id, "_source": body} for doc_id, body in bodies)
     t0 = time.perf_counter()
-    ok, errors = helpers.bulk(index.client, actions, chunk_size=batch, raise_on_error=True)
+    # Both paths retry 429s (healthpulse with backoff 0.5 s doubling; the helper likewise).
+    ok, errors = helpers.bulk(index.client, actions, chunk_size=batch, raise_on_error=True, max_retries=3,
+                              initial_backoff=0.5)
     elapsed = time.perf_counter() - t0
     if ok != len(bodies):
         raise SystemExit(f"raw bulk indexed {ok} of {len(bodies)}: {errors}")
@@ -159,7 +161,6 @@ def bench_node(engine: str, url: str, docs: list[IndexDoc], batch: int, runs: in
             raw_times.append(raw_helpers_bulk(engine, index, raw_target, bodies, batch))
             hp_times.append(bulk_in_batches(index, docs, batch))
         index.refresh()
-        index.request("DELETE", f"/{raw_target}")
         assert index.count() == len(docs)
         hp_rate, raw_rate = len(docs) / min(hp_times), len(docs) / min(raw_times)
         return {
@@ -170,8 +171,11 @@ def bench_node(engine: str, url: str, docs: list[IndexDoc], batch: int, runs: in
             "queries": measure_queries(index, runs),
         }
     finally:
-        index.drop()
-        index.close()
+        try:
+            index.request("DELETE", f"/{index.alias}-raw", params={"ignore_unavailable": "true"})
+        finally:
+            index.drop()
+            index.close()
 
 
 def bench_fts(docs: list[IndexDoc], batch: int, runs: int) -> dict:
@@ -225,12 +229,16 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_fts:
         results.append(bench_fts(docs, args.batch, args.runs))
         print(f"sqlite-fts: {results[-1]['docs_per_s']:,.0f} docs/s", file=sys.stderr)
+        if args.markdown:
+            args.markdown.write_text(render(results, len(docs), args.batch), encoding="utf-8")
     for engine, url in (("opensearch", args.opensearch_url), ("elasticsearch", args.elasticsearch_url)):
         if url:
             results.append(bench_node(engine, url, docs, args.batch, args.runs))
             r = results[-1]
             print(f"{r['backend']}: {r['docs_per_s']:,.0f} docs/s vs raw {r['raw_docs_per_s']:,.0f} "
                   f"(ratio {r['ratio']:.2f})", file=sys.stderr)
+        if args.markdown and results:  # partial results survive a later failure
+            args.markdown.write_text(render(results, len(docs), args.batch), encoding="utf-8")
     report = render(results, len(docs), args.batch)
     print(report)
     if args.markdown:
