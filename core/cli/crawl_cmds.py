@@ -35,7 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def default_workers() -> int:
-    return min(4, max(1, (os.cpu_count() or 2) - 1))
+    """Extraction processes: none on ≤ 2 CPUs (the reactor and the hand-off thread use them), else CPUs − 1, at most 4."""
+    cpus = os.cpu_count() or 2
+    return 0 if cpus <= 2 else min(4, cpus - 1)
 
 
 class _Progress:
