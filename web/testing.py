@@ -86,7 +86,7 @@ def news_document(i: int, *, department: str, published: datetime, language: str
     topics = topics or ["waiting_times"]
     body = text or f"Patients in {department} report long waiting times at the clinic, article {i}."
     return Document(
-        id=stable_id("test-news", str(i)), channel=channel, source=source, url=f"https://news.example/{i}",
+        id=stable_id("test-news", str(i)), channel=channel, source=source, url=f"https://{source}.example/{i}",
         title=f"Story {i} about {topics[0]} in {department}", text=body, published_at=published, fetched_at=published,
         story_id=story,
         analysis=Analysis(language=language, sentiment=Sentiment(label=sentiment, score=0.9),  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from healthpulse.core.domain import LANGUAGES
 from healthpulse.indexes.query import SearchQuery, SearchResult
@@ -148,7 +149,12 @@ def volume(index: Any, f: Filters, split: str = "sentiment") -> View:
 
 
 def top_negative_stories(index: Any, f: Filters, limit: int = 10, sample: int = 500) -> View:
-    """The negative stories with the widest coverage: documents grouped by story_id (a lone article is its own story)."""
+    """The negative stories with the widest coverage: documents grouped by story_id (a lone article is its own story).
+
+    One query: the latest ``sample`` negative documents matching the filters,
+    grouped here.  Coverage and sources are counted within that sample (a
+    per-story count query would scan the index once per story).
+    """
     res = index.search(f.query(sentiments=["negative"], size=sample, sort="date_desc"))
     groups: dict[str, dict[str, Any]] = {}
     for h in res.hits:
@@ -157,23 +163,18 @@ def top_negative_stories(index: Any, f: Filters, limit: int = 10, sample: int = 
         if g is None:
             g = groups[key] = {"story_id": key, "title": h.title or _first_words(h.snippet), "url": h.url,
                                "department": h.department, "first": h.published_at, "last": h.published_at,
-                               "docs": 0, "incident": False, "severity": h.severity, "grouped": h.story_id is not None}
+                               "docs": 0, "incident": False, "sources": set()}
         g["docs"] += 1
         g["first"] = min(g["first"], h.published_at)
         g["last"] = max(g["last"], h.published_at)
         g["incident"] = g["incident"] or bool(h.incident)
+        g["sources"].add(urlsplit(h.url).netloc if h.url else h.channel)
     top = sorted(groups.values(), key=lambda g: (-g["docs"], -g["last"].timestamp(), g["story_id"]))[:limit]
-    for g in top:
-        if g["grouped"]:
-            cov = index.search(f.query(sentiments=[], story_id=g["story_id"], facets=["source"], facet_size=100))
-            g["docs"] = cov.total
-            g["sources"] = len(cov.facets.get("source", []))
-        else:
-            g["sources"] = 1
-    rows = [[g["story_id"], g["title"], g["docs"], g["sources"], g["department"], g["first"].date().isoformat(),
+    rows = [[g["story_id"], g["title"], g["docs"], len(g["sources"]), g["department"], g["first"].date().isoformat(),
              g["last"].date().isoformat(), g["incident"], g["url"]] for g in top]
     return View("negative_stories", ["story_id", "title", "coverage", "sources", "department", "first_seen",
-                                     "last_seen", "incident", "url"], rows)
+                                     "last_seen", "incident", "url"], rows,
+                extra={"sampled": len(res.hits), "negative_total": res.total})
 
 
 def _first_words(snippet: str, n: int = 12) -> str:
