@@ -20,6 +20,7 @@ import shutil
 from pathlib import Path
 
 from filelock import FileLock
+from healthpulse.video_intake.storage import file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -58,14 +59,6 @@ def bundled_parts() -> tuple[list[Path], Path]:
     return parts, second
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _is_complete(folder: Path) -> bool:
     """Cheap check for an already joined folder: marker written last, size matches."""
     marker = folder / MARKER
@@ -93,7 +86,7 @@ def ensure_bundled_model(cache_dir: Path | None = None) -> Path:
         with tmp.open("wb") as out:
             for part in parts:
                 with part.open("rb") as fh:
-                    for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    while block := fh.read(1 << 20):
                         digest.update(block)
                         out.write(block)
             out.flush()
@@ -121,7 +114,7 @@ def ensure_bundled_model(cache_dir: Path | None = None) -> Path:
 def verify_model_folder(folder: Path) -> None:
     """Full check of a joined bundled folder (re-hashes the weights; for tests and `doctor`)."""
     marker = json.loads((folder / MARKER).read_text())
-    sha = _sha256(folder / "model.bin")
+    sha = file_sha256(folder / "model.bin")
     if sha != marker["sha256"] or sha != BUNDLED_SHA256:
         raise ModelUnavailable(f"{folder}/model.bin hash {sha} does not match the recorded {marker['sha256']}")
 

@@ -18,9 +18,10 @@ from healthpulse.core.appeals import create_appeal, get_by_code
 from healthpulse.core.domain import Channel
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.uploads import VideoMediaRow, VideoUploadRow
+from healthpulse.video_intake.errors import N_
 from healthpulse.video_intake.storage import VideoStorage
 from healthpulse.video_intake.uploads import UploadError
-from healthpulse.video_intake.validation import N_, VideoRejected, validate_video
+from healthpulse.video_intake.validation import VideoRejected, validate_video
 
 if TYPE_CHECKING:
     from healthpulse.core.container import Container

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import ffmpeg
 
@@ -36,7 +37,7 @@ TEST_UTTERANCES: dict[str, tuple[str, list[str]]] = {
     "ar": ("مرحبا. المستشفى ليس فيه دواء منذ أسبوعين.", []),
     "fa": ("سلام. بیمارستان دارو ندارد. پزشک جواب نمی دهد.", []),
 }
-FORMATS = {
+FORMATS: dict[str, dict[str, object]] = {
     "mp4": {"vcodec": "libx264", "acodec": "aac", "pix_fmt": "yuv420p", "preset": "ultrafast"},
     "webm": {"vcodec": "libvpx", "acodec": "libopus", "deadline": "realtime", "cpu-used": 8},
     "webm-vp9": {"vcodec": "libvpx-vp9", "acodec": "libopus", "deadline": "realtime", "cpu-used": 8},
@@ -48,6 +49,19 @@ FORMATS = {
 def missing_tools() -> list[str]:
     """Debian commands the synthetic media need that are not installed."""
     return [tool for tool in ("ffmpeg", "ffprobe", "espeak-ng", "text2wave") if not shutil.which(tool)]
+
+
+def pytest_media_dir(tmp_path_factory: Any) -> Path:
+    """The tests' shared media folder; fails in CI (skips locally) when the Debian tools are missing."""
+    import pytest
+
+    missing = missing_tools()
+    if missing:
+        message = f"{', '.join(missing)} missing: apt-get install -y ffmpeg espeak-ng festival festvox-ru"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return Path(tmp_path_factory.getbasetemp()) / "video-media"
 
 
 def _key(*parts: object) -> str:

@@ -22,8 +22,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 from healthpulse.core.models.uploads import VideoUploadRow
+from healthpulse.video_intake.errors import N_, CitizenFacingError
 from healthpulse.video_intake.storage import VideoStorage, file_sha256
-from healthpulse.video_intake.validation import N_
 from sqlalchemy import func, select
 
 if TYPE_CHECKING:
@@ -38,19 +38,12 @@ EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{5,20}[0-9]$")
 
 
-class UploadError(Exception):
-    """A refused upload request; ``status`` is the HTTP status the tus endpoints answer with.
-
-    ``template`` + ``params`` let the web layer translate the reason (``gettext(template, **params)``).
-    """
+class UploadError(CitizenFacingError):
+    """A refused upload request; ``status`` is the HTTP status the tus endpoints answer with."""
 
     def __init__(self, status: int, template: str, code: str = "invalid", **params: object):
+        super().__init__(code, template, **params)
         self.status = status
-        self.code = code
-        self.template = template
-        self.params = params
-        self.reason = template % params if params else template
-        super().__init__(self.reason)
 
 
 @dataclass(frozen=True)

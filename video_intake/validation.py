@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import ffmpeg
+from healthpulse.video_intake.errors import N_, CitizenFacingError
 
 log = logging.getLogger(__name__)
 
@@ -26,23 +27,8 @@ ALLOWED_AUDIO_CODECS = {"aac", "opus"}
 IMAGE_CODECS = {"mjpeg", "png", "gif", "webp", "bmp", "tiff", "jpeg2000"}
 
 
-def N_(message: str) -> str:
-    """Marks a message for translation (pybabel extracts ``N_``); the web layer translates it."""
-    return message
-
-
-class VideoRejected(ValueError):
-    """A file that is not an acceptable video appeal; ``reason`` is safe to show the citizen.
-
-    ``template`` + ``params`` let the web layer translate it: ``gettext(template, **params)``.
-    """
-
-    def __init__(self, code: str, template: str, **params: object):
-        self.code = code
-        self.template = template
-        self.params = params
-        self.reason = template % params if params else template
-        super().__init__(self.reason)
+class VideoRejected(CitizenFacingError):
+    """A file that is not an acceptable video appeal; ``reason`` is safe to show the citizen."""
 
 
 @dataclass(frozen=True)

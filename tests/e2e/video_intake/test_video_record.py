@@ -16,11 +16,9 @@ CHROMIUM = os.environ.get("HEALTHPULSE_CHROMIUM", "/usr/bin/chromium")
 
 @pytest.fixture(scope="module")
 def spoken_wav(tmp_path_factory):
-    from healthpulse.video_intake.synth import TEST_UTTERANCES, missing_tools, speech_wav
+    from healthpulse.video_intake.synth import TEST_UTTERANCES, pytest_media_dir, speech_wav
 
-    if missing_tools():
-        pytest.fail(f"missing {missing_tools()}: apt-get install -y ffmpeg espeak-ng festival festvox-ru")
-    return speech_wav(TEST_UTTERANCES["en"][0], "en", tmp_path_factory.getbasetemp() / "video-media")
+    return speech_wav(TEST_UTTERANCES["en"][0], "en", pytest_media_dir(tmp_path_factory))
 
 
 @pytest.fixture(scope="module")

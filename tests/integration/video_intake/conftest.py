@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 
 @pytest.fixture(scope="session")
 def media_dir(tmp_path_factory):
-    from healthpulse.video_intake.synth import missing_tools
+    from healthpulse.video_intake.synth import pytest_media_dir
 
-    missing = missing_tools()
-    if missing:
-        message = f"{', '.join(missing)} missing: apt-get install -y ffmpeg espeak-ng festival festvox-ru"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return tmp_path_factory.getbasetemp() / "video-media"
+    return pytest_media_dir(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
