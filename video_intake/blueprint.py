@@ -39,6 +39,18 @@ TUS_EXTENSIONS = "creation,termination,checksum"
 bp = Blueprint("video", __name__, url_prefix="/video", template_folder="templates", static_folder="static",
                static_url_path="/static/video")
 
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+@bp.record_once
+def _add_translations(state: Any) -> None:
+    """Merge this area's catalogue (video_intake/translations) into the app's flask-babel directories."""
+    babel = state.app.extensions.get("babel")
+    directories = getattr(babel, "translation_directories", None)
+    if isinstance(directories, list) and str(TRANSLATIONS) not in directories:
+        directories.append(str(TRANSLATIONS))
+
+
 # Called by a JS tus client with PATCH/HEAD/DELETE; they carry no cookies' authority (the upload id is the
 # capability), so the web app exempts them from CSRF.  ``tus_submit`` is NOT listed: it needs the token.
 CSRF_EXEMPT_ENDPOINTS = ("tus_collection", "tus_resource")
