@@ -102,6 +102,9 @@ def main() -> int:
     if not exists:
         add_user(container, "bench-press", "press")
     app = make_web_app(container)
+    from healthpulse.web.services.dashboard import ViewCache
+
+    app.extensions["healthpulse.view_cache"] = ViewCache(ttl=0)  # measure computation, not the 30 s view cache
     client = app.test_client()
     assert login(client, "bench-press").status_code == 302
 

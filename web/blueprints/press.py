@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, db, require_role
 from healthpulse.web.csv_export import csv_response
@@ -27,6 +27,15 @@ def current_filters(args: Any = None) -> dash.Filters:
 
 
 def build_view(name: str, f: dash.Filters, split: str = "sentiment") -> dash.View:
+    """The named view for these filters (cached briefly per app; the search export is never cached)."""
+    if name in ("search", "faq_gaps"):
+        return _compute_view(name, f, split)
+    cache = current_app.extensions.setdefault("healthpulse.view_cache", dash.ViewCache())
+    key = (name, split if name == "volume" else None, tuple(f.to_args()))
+    return cache.get_or_compute(key, lambda: _compute_view(name, f, split))
+
+
+def _compute_view(name: str, f: dash.Filters, split: str) -> dash.View:
     c = container()
     index = c.index
     if name == "volume":

@@ -221,7 +221,7 @@ def regions(index: Any, f: Filters, names: dict[str, str]) -> View:
                                   "other": [r[2] - r[3] for r in rows[:15]]}, "stacked": True})
 
 
-SEARCH_FACETS = ["language", "channel", "topics", "department", "sentiment", "severity", "source"]
+SEARCH_FACETS = ["language", "channel", "topics", "department", "sentiment"]  # each facet is one more pass
 
 
 def search(index: Any, f: Filters, cursor: str | None = None, size: int = 20) -> tuple[SearchResult, View]:
@@ -264,3 +264,31 @@ def search_all_rows(index: Any, f: Filters, limit: int = 10_000) -> View:
             break
     assert view is not None
     return View("search", view.columns, rows)
+
+
+class ViewCache:
+    """A small TTL cache of computed views: the page, its charts and a CSV export of the same filters
+    within ``ttl`` seconds reuse one computation (dashboards tolerate that much staleness)."""
+
+    def __init__(self, ttl: float = 30.0, size: int = 256, clock: Any = None):
+        import threading
+        import time
+
+        self.ttl, self.size = ttl, size
+        self._clock = clock or time.monotonic
+        self._data: dict[Any, tuple[float, View]] = {}
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: Any, compute: Any) -> View:
+        now = self._clock()
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None and now - hit[0] < self.ttl:
+                return hit[1]
+        view = compute()
+        with self._lock:
+            if len(self._data) >= self.size:
+                for k in sorted(self._data, key=lambda k: self._data[k][0])[: self.size // 4]:
+                    del self._data[k]
+            self._data[key] = (now, view)
+        return view

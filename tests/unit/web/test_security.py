@@ -83,3 +83,21 @@ def test_highlight_escapes_before_marking():
 
     out = str(highlight("<b>x</b> \x02insulin\x03 & \x02broken"))
     assert out == "&lt;b&gt;x&lt;/b&gt; <mark>insulin</mark> &amp; <mark>broken</mark>"
+
+
+def test_view_cache_expires():
+    from healthpulse.web.services.dashboard import View, ViewCache
+
+    clock = Clock()
+    cache = ViewCache(ttl=30, clock=clock)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return View("v", ["a"], [[len(calls)]])
+
+    assert cache.get_or_compute("k", compute).rows == [[1]]
+    assert cache.get_or_compute("k", compute).rows == [[1]]
+    clock.t += 31
+    assert cache.get_or_compute("k", compute).rows == [[2]]
+    assert cache.get_or_compute("other", compute).rows == [[3]]
