@@ -196,16 +196,21 @@ class SqliteFtsIndex:
     def _search(self, query: SearchQuery) -> SearchResult:
         p = self._prefix()
         terms = query_terms(query.text)
-        cte, params = _matched_cte(p, query, terms)
+        select, params = _matched_select(p, query, terms)
         conn = self._conn
-        total = conn.execute(f"{cte} SELECT count(*) FROM m", params).fetchone()[0]
+        # Filter once into a temp table (connection-private; the lock serialises searches), then
+        # count, page, facet and bucket over that compact table instead of re-running the match.
+        conn.execute("DROP TABLE IF EXISTS temp.hp_matched")
+        conn.execute(f"CREATE TEMP TABLE hp_matched AS {select}", params)
+        m = "temp.hp_matched d"
+        total = conn.execute("SELECT count(*) FROM temp.hp_matched").fetchone()[0]
 
         sort = query.effective_sort
         order, cursor_sql, cursor_params = _order_and_cursor(sort, query.cursor)
         rows = conn.execute(
-            f"{cte} SELECT d.doc, m.rank, d.published_ms, d.id FROM m JOIN {p}docs d ON d.rid = m.rid"
-            f" {cursor_sql} ORDER BY {order} LIMIT ?",
-            [*params, *cursor_params, query.size + 1],
+            f"SELECT x.doc, d.rank, d.published_ms, d.id FROM (SELECT * FROM {m} {cursor_sql} ORDER BY {order} LIMIT ?) d"
+            f" JOIN {p}docs x ON x.rid = d.rid ORDER BY {order}",
+            [*cursor_params, query.size + 1],
         ).fetchall()
         more = len(rows) > query.size
         rows = rows[: query.size]
@@ -219,31 +224,30 @@ class SqliteFtsIndex:
             values = [rank, ms, doc_id] if sort == "relevance" else [ms, doc_id]
             next_cursor = encode_cursor(sort, values)
 
-        facets = {f: self._facet(cte, params, p, f, query.facet_size) for f in query.facets}
-        histogram = self._histogram(cte, params, p, query) if query.histogram else []
+        facets = {f: self._facet(m, p, f, query.facet_size) for f in query.facets}
+        histogram = self._histogram(m, p, query) if query.histogram else []
+        conn.execute("DROP TABLE IF EXISTS temp.hp_matched")
         return SearchResult(total=total, hits=hits, facets=facets, histogram=histogram, next_cursor=next_cursor)
 
-    def _facet(self, cte: str, params: list[Any], p: str, field: str, size: int) -> list[FacetBucket]:
+    def _facet(self, m: str, p: str, field: str, size: int) -> list[FacetBucket]:
         key_sql, join = _facet_key(p, field)
         rows = self._conn.execute(
-            f"{cte} SELECT {key_sql} AS k, count(*) AS n FROM m JOIN {p}docs d ON d.rid = m.rid {join}"
+            f"SELECT {key_sql} AS k, count(*) AS n FROM {m} {join}"
             f" WHERE {key_sql} IS NOT NULL GROUP BY k ORDER BY n DESC, k ASC LIMIT ?",
-            [*params, size],
+            [size],
         ).fetchall()
         return [FacetBucket(key=str(k), count=n) for k, n in rows]
 
-    def _histogram(self, cte: str, params: list[Any], p: str, query: SearchQuery) -> list:
+    def _histogram(self, m: str, p: str, query: SearchQuery) -> list:
         interval = query.histogram
         assert interval is not None
-        join = f"FROM m JOIN {p}docs d ON d.rid = m.rid"
-        totals = self._conn.execute(f"{cte} SELECT d.day, NULL, count(*) {join} GROUP BY d.day", params)
+        totals = self._conn.execute(f"SELECT d.day, NULL, count(*) FROM {m} GROUP BY d.day")
         counts = merge_day_counts(((date.fromisoformat(d), k, n) for d, k, n in totals), interval)
         if query.histogram_split:
             key_sql, key_join = _facet_key(p, query.histogram_split)
             rows = self._conn.execute(
-                f"{cte} SELECT d.day, {key_sql} AS k, count(*) {join} {key_join} WHERE {key_sql} IS NOT NULL"
-                " GROUP BY d.day, k",
-                params,
+                f"SELECT d.day, {key_sql} AS k, count(*) FROM {m} {key_join} WHERE {key_sql} IS NOT NULL"
+                " GROUP BY d.day, k"
             )
             split = merge_day_counts(((date.fromisoformat(d), str(k), n) for d, k, n in rows), interval)
             counts = {k: (v[0], split.get(k, (0, {}))[1]) for k, v in counts.items()}
@@ -322,7 +326,8 @@ def match_expression(terms: dict[str, list[str]]) -> str:
     return " OR ".join(groups)
 
 
-def _matched_cte(p: str, query: SearchQuery, terms: dict[str, list[str]]) -> tuple[str, list[Any]]:
+def _matched_select(p: str, query: SearchQuery, terms: dict[str, list[str]]) -> tuple[str, list[Any]]:
+    """SELECT of the matching documents' sort, filter and facet columns (and the text rank)."""
     where: list[str] = []
     params: list[Any] = []
     if terms:
@@ -356,7 +361,9 @@ def _matched_cte(p: str, query: SearchQuery, terms: dict[str, list[str]]) -> tup
         where.append("d.published_ms < ?")
         params.append(to_ms(query.date_to))
     clause = f"WHERE {' AND '.join(where)}" if where else ""
-    return f"WITH m AS (SELECT d.rid AS rid, {rank} AS rank FROM {source} {clause})", params
+    columns = "d.rid, d.published_ms, d.id, d.day, d.language, d.channel, d.department, d.sentiment, d.severity, " \
+        "d.incident, d.source"
+    return f"SELECT {columns}, {rank} AS rank FROM {source} {clause}", params
 
 
 def _order_and_cursor(sort: str, cursor: str | None) -> tuple[str, str, list[Any]]:
@@ -365,7 +372,7 @@ def _order_and_cursor(sort: str, cursor: str | None) -> tuple[str, str, list[Any
     elif sort == "date_desc":
         order = "d.published_ms DESC, d.id ASC"
     else:
-        order = "m.rank ASC, d.published_ms DESC, d.id ASC"
+        order = "d.rank ASC, d.published_ms DESC, d.id ASC"
     if not cursor:
         return order, "", []
     values = decode_cursor(cursor, sort)
@@ -376,7 +383,7 @@ def _order_and_cursor(sort: str, cursor: str | None) -> tuple[str, str, list[Any
     rank, ms, doc_id = values
     return (
         order,
-        "WHERE m.rank > ? OR (m.rank = ? AND (d.published_ms < ? OR (d.published_ms = ? AND d.id > ?)))",
+        "WHERE d.rank > ? OR (d.rank = ? AND (d.published_ms < ? OR (d.published_ms = ? AND d.id > ?)))",
         [rank, rank, ms, ms, doc_id],
     )
 
