@@ -139,6 +139,13 @@ class ClassifierStage:
                             score = float(1 / (1 + np.exp(-(float(s.e5 @ centroid) - 0.86) * 40)))
                             if score >= 0.5:
                                 s.topics.append((tid, score))
+                    if not s.topics and s.health_score >= th_h:
+                        # A health text is about something: keep the best topic when it is at least
+                        # half-way to its threshold (multi-label "never empty" rule, documented).
+                        k = int(np.argmax(topics[i]))
+                        c = heads["topics"].classes[k]
+                        if c in allowed and topics[i, k] >= 0.5 * heads["topics"].threshold(c):
+                            s.topics.append((c, float(topics[i, k])))
                     s.topics.sort(key=lambda t: -t[1])
                     s.severity_head = heads["severity"].classes[int(sev[i].argmax())]
                     s.components.append("classifier")
@@ -146,7 +153,11 @@ class ClassifierStage:
 
 
 class SeverityStage:
-    """Severity for incidents: the head's label, raised to critical by documented cues (nlp.severity)."""
+    """Severity for incidents: the head's label, raised to critical by documented cues (nlp.severity).
+
+    Also keeps the outputs consistent with the definition of an incident (ARCHITECTURE.md: "a
+    concrete negative event or failure"): an incident's sentiment is negative.
+    """
 
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
@@ -154,5 +165,7 @@ class SeverityStage:
                 and (st.health_score or 0) >= st.health_threshold:
             text = f"{st.title}\n{st.body}" if st.title else st.body
             st.severity, _reason = decide(st.severity_head, text, st.language)
+            if st.sentiment is not None and st.sentiment[0] != "negative":
+                st.sentiment = ("negative", round(max(st.incident_score, 0.5), 4))
             st.components.append("severity")
         return doc

@@ -4,6 +4,9 @@ Topic letters: D drug_supply, W waiting_times, S staff_conduct, C facility_condi
 M medical_error, I infectious_disease, P payment_insurance, G digital_services, K maternal_child.
 kind: "c" citizen voice (framed as transcript / hotline / e-mail), "n" news voice.
 cls: "inc" health incident, "hp" health-related but not an incident, "nh" not about healthcare.
+Sentiment guideline: negative = a failure, harm, loss or complaint; positive = praise, thanks, or an
+improvement/achievement that has happened; neutral = announcements of plans and rules (what will
+happen), questions, factual notices.
 """
 
 TOPIC_LETTERS = {

@@ -73,7 +73,7 @@ SCENARIOS = [
       ar="ابنتي الحامل في {nom} تنزف منذ الصباح، وقالت لها عيادة متابعة الحمل أن تعود الأسبوع المقبل.",
       fa="دختر باردارم در {nom} از صبح خونریزی دارد و درمانگاه مراقبت بارداری به او گفته هفته بعد بیاید.",
       vi="Con gái tôi đang mang thai ở {nom} bị ra máu từ sáng, vậy mà phòng khám thai bảo tuần sau quay lại."),
-    X("n", "hp", None, "pos", "P",
+    X("n", "hp", None, "neu", "P",
       en="Residents of {nom} will no longer pay for ambulance transport between hospitals, after the insurance fund agreed to cover it.",
       ru="Жители {gen} больше не будут платить за перевозку между больницами: фонд ОМС согласился покрывать эти расходы.",
       ar="لن يدفع سكان {nom} بعد الآن تكاليف النقل بالإسعاف بين المستشفيات، بعد موافقة صندوق التأمين على تغطيتها.",

@@ -1,0 +1,62 @@
+"""Throughput and memory of the NLP Analyzer on a mixed five-language set.
+
+    python benchmarks/analyze.py [--docs 600] [--batch-size 64] [--long 0]
+
+Prints model load time, docs/s (batched ``Analyzer.analyze_many``), per-language docs/s and
+the process's peak RSS. Texts: the labelled test split (ru/ar/fa/vi/en, news, transcripts,
+hotline summaries, e-mails), cycled to --docs; --long N adds N news-length documents (the
+seed articles) to show the effect of length (the encoder reads only the head of a text).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--docs", type=int, default=600)
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--long", type=int, default=0, help="extra long news documents (from /work/shared/seeds or the test split)")
+    args = ap.parse_args()
+
+    from healthpulse.core.departments import load_departments
+    from healthpulse.core.domain import Document
+    from healthpulse.core.settings import Settings
+    from healthpulse.nlp.analyzer import Analyzer
+    from healthpulse.nlp.training.dataset import load_split
+
+    items = load_split("test")
+    docs = [Document(id=f"b{i}", text=items[i % len(items)].text) for i in range(args.docs)]
+    langs = [items[i % len(items)].lang for i in range(args.docs)]
+    for i in range(args.long):
+        body = " ".join(it.text for it in items[i * 7:(i * 7) + 40])  # ~8-10k characters
+        docs.append(Document(id=f"long{i}", text=body))
+        langs.append("long")
+
+    t0 = time.perf_counter()
+    analyzer = Analyzer.from_settings(Settings(), load_departments(REPO / "data" / "departments.yaml"))
+    analyzer.analyze(Document(id="warm", text="warm up the encoder"))
+    load_s = time.perf_counter() - t0
+
+    t1 = time.perf_counter()
+    out = analyzer.analyze_many(docs, batch_size=args.batch_size)
+    elapsed = time.perf_counter() - t1
+    assert len(out) == len(docs)
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"pipeline: {' -> '.join(analyzer.pipe_names)}")
+    print(f"models loaded in {load_s:.1f} s")
+    print(f"{len(docs)} docs in {elapsed:.1f} s: {len(docs) / elapsed:.1f} docs/s (batch size {args.batch_size})")
+    print(f"mean latency per doc in a batch: {1000 * elapsed / len(docs):.1f} ms")
+    print(f"peak RSS: {rss_mib:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
