@@ -37,7 +37,7 @@ def _filters(departments: bool = True) -> list[dict[str, Any]]:
 
 
 def openapi_document(server_url: str = "") -> dict[str, Any]:
-    secured = [{"bearerAuth": []}]
+    secured: list[dict[str, list[str]]] = [{"bearerAuth": []}]
     return {
         "openapi": "3.0.3",
         "info": {"title": "HealthPulse API", "version": "1.0.0",

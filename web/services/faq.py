@@ -86,7 +86,7 @@ def coverage_gaps(session: Session, languages: list[str]) -> list[CoverageGap]:
     A topic is a gap when it has appeals and no published FAQ entry in some
     language that appeals came in.
     """
-    appeal_counts = dict(session.execute(
+    appeal_counts: dict[str, int] = dict(session.execute(  # type: ignore[arg-type]
         select(AppealRow.topic, func.count()).where(AppealRow.topic.is_not(None)).group_by(AppealRow.topic)
     ).all())
     appeal_langs: dict[str, set[str]] = {}
