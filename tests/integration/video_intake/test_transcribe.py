@@ -60,11 +60,23 @@ def test_restricted_detection_never_answers_outside_the_deployment(transcriber, 
     assert language in ("ru", "vi") and 0 < probability <= 1
 
 
-def test_silent_video_gives_empty_transcript(transcriber, media_dir, tmp_path):
-    video = make_video(media_dir, seconds=4, silent_audio=True)
-    transcript = transcriber.transcribe_file(extract_audio(video, tmp_path / "a.wav"))
-    assert transcript.segments == [] and transcript.text == ""
-    assert transcript.language == "und" and 3.5 < transcript.duration < 4.5
+MUSIC = ("aevalsrc='0.2*sin(2*PI*261.6*t)*(1+0.5*sin(2*PI*2*t))+0.15*sin(2*PI*329.6*t)+0.15*sin(2*PI*392*t)"
+         "+0.1*sin(2*PI*523.2*t*(1+0.01*sin(2*PI*5*t)))':s=44100:d=6")
+
+
+@pytest.mark.parametrize("sound", ["silence", "music", "noise"])
+def test_no_speech_gives_empty_transcript(transcriber, media_dir, tmp_path, sound):
+    if sound == "silence":
+        video = make_video(media_dir, seconds=4, silent_audio=True)
+    else:
+        wav = tmp_path / f"{sound}.wav"
+        source = MUSIC if sound == "music" else "anoisesrc=d=6:c=pink:a=0.1"
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", source, str(wav)], check=True)
+        video = make_video(tmp_path, audio=wav)
+    for hint in (None, "en"):
+        transcript = transcriber.transcribe_file(extract_audio(video, tmp_path / "a.wav"), language=hint)
+        assert transcript.segments == [] and transcript.text == ""
+        assert transcript.language == (hint or "und") and transcript.duration > 3.5
 
 
 def test_cli_transcribe_contract(speech_video, capsys):
