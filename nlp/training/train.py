@@ -28,7 +28,7 @@ from sklearn.model_selection import GroupKFold
 log = logging.getLogger("healthpulse.nlp.train")
 SENTIMENTS = ["negative", "neutral", "positive"]
 SEVERITIES = ["low", "medium", "high", "critical"]
-C_GRID = (4.0, 16.0, 64.0)
+C_GRID = (4.0, 16.0, 64.0, 256.0)
 
 
 def build_matrix(items: list[Item], feature_set: str, embed_chars: int, weights: dict[str, float]):
