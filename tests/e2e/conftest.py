@@ -39,7 +39,8 @@ def live(tmp_path_factory):
     from healthpulse.web.testing import add_user, make_web_app, seed_news
     from waitress.server import create_server
 
-    user_svc.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    original_hasher = user_svc._hasher
+    user_svc.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))  # same argon2id, cheaper
     clock = FakeClock()
     container = make_container(tmp_path_factory.mktemp("e2e"), clock=clock)
     for user, role, dep in (("cairo-officer", "department", "cairo"), ("surgut-officer", "department", "surgut"),
@@ -57,6 +58,7 @@ def live(tmp_path_factory):
     yield {"base": base, "container": container, "clock": clock}
     server.close()
     container.close()
+    user_svc.use_hasher(original_hasher)
 
 
 @pytest.fixture
