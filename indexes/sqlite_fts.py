@@ -69,6 +69,8 @@ class SqliteFtsIndex:
         try:
             self._conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
             self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA cache_size=-65536")  # 64 MB page cache for dashboard scans
+            self._conn.execute("PRAGMA temp_store=MEMORY")
         except sqlite3.Error as exc:
             raise IndexUnavailable(f"cannot open search database {self.path}: {exc}") from exc
         self._ready = False
@@ -97,6 +99,13 @@ class SqliteFtsIndex:
             if row is None:
                 _create_tables(conn, "search_g1_")
                 conn.execute("INSERT INTO search_meta (key, value) VALUES ('active', 'search_g1_')")
+            elif not conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (f"{row[0]}bodies",)).fetchone():
+                # Tables from an older layout: start an empty generation; `healthpulse reindex` refills it.
+                new = f"search_g{int(row[0][len('search_g') : -1]) + 1}_"
+                _create_tables(conn, new)
+                conn.execute("UPDATE search_meta SET value = ? WHERE key = 'active'", (new,))
+                _drop_tables(conn, row[0])
+                log.warning("search index layout changed: empty index created, run `healthpulse reindex`")
         self._ready = True
 
     def _prefix(self) -> str:
@@ -209,7 +218,7 @@ class SqliteFtsIndex:
         order, cursor_sql, cursor_params = _order_and_cursor(sort, query.cursor)
         rows = conn.execute(
             f"SELECT x.doc, d.rank, d.published_ms, d.id FROM (SELECT * FROM {m} {cursor_sql} ORDER BY {order} LIMIT ?) d"
-            f" JOIN {p}docs x ON x.rid = d.rid ORDER BY {order}",
+            f" JOIN {p}bodies x ON x.rid = d.rid ORDER BY {order}",
             [*cursor_params, query.size + 1],
         ).fetchall()
         more = len(rows) > query.size
@@ -260,9 +269,10 @@ def _create_tables(conn: sqlite3.Connection, p: str) -> None:
         f"""CREATE TABLE IF NOT EXISTS {p}docs (
             rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, channel TEXT NOT NULL, source TEXT,
             language TEXT NOT NULL, published_ms INTEGER NOT NULL, day TEXT NOT NULL, department TEXT,
-            sentiment TEXT, severity TEXT, incident INTEGER, health_related INTEGER, story_id TEXT,
-            doc TEXT NOT NULL)"""
+            sentiment TEXT, severity TEXT, incident INTEGER, health_related INTEGER, story_id TEXT)"""
     )
+    # The full record lives apart so scans for filters, facets and histograms read narrow rows.
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {p}bodies (rid INTEGER PRIMARY KEY, doc TEXT NOT NULL)")
     conn.execute(f"CREATE INDEX IF NOT EXISTS {p}docs_pub ON {p}docs (published_ms, id)")
     conn.execute(f"CREATE INDEX IF NOT EXISTS {p}docs_dept ON {p}docs (department)")
     for table, col in _MULTI.items():
@@ -276,7 +286,7 @@ def _create_tables(conn: sqlite3.Connection, p: str) -> None:
 
 
 def _drop_tables(conn: sqlite3.Connection, p: str) -> None:
-    for table in ("docs", *_MULTI, "fts"):
+    for table in ("docs", "bodies", *_MULTI, "fts"):
         conn.execute(f"DROP TABLE IF EXISTS {p}{table}")
 
 
@@ -285,7 +295,7 @@ def _delete_ids(conn: sqlite3.Connection, p: str, ids: list[str]) -> None:
         row = conn.execute(f"SELECT rid FROM {p}docs WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             continue
-        for table in ("docs", *_MULTI):
+        for table in ("docs", "bodies", *_MULTI):
             conn.execute(f"DELETE FROM {p}{table} WHERE rid = ?", row)
         conn.execute(f"DELETE FROM {p}fts WHERE rowid = ?", row)
 
@@ -298,14 +308,15 @@ def _insert(conn: sqlite3.Connection, p: str, doc: IndexDoc) -> None:
     published = as_utc(doc.published_at)
     cur = conn.execute(
         f"""INSERT INTO {p}docs (id, channel, source, language, published_ms, day, department, sentiment,
-            severity, incident, health_related, story_id, doc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            severity, incident, health_related, story_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
         (
             doc.id, doc.channel, doc.source, doc.language, to_ms(published), published.date().isoformat(),
             doc.department, doc.sentiment, doc.severity, _bool(doc.incident), _bool(doc.health_related),
-            doc.story_id, doc.model_dump_json(),
+            doc.story_id,
         ),
     )
     rid = cur.lastrowid
+    conn.execute(f"INSERT INTO {p}bodies (rid, doc) VALUES (?, ?)", (rid, doc.model_dump_json()))
     for table, col in _MULTI.items():
         values = sorted(set(getattr(doc, table)))
         conn.executemany(f"INSERT INTO {p}{table} (rid, {col}) VALUES (?, ?)", [(rid, v) for v in values])

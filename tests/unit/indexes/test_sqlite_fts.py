@@ -138,3 +138,16 @@ def test_failed_rebuild_keeps_the_old_generation(index):
     assert index.count() == 1 and index.search(SearchQuery(text="больница")).total == 1
     index.upsert([doc(3)])  # no half-built generation receives writes any more
     assert index.rebuild([doc(4)]) == 1 and index.count() == 1
+
+
+def test_tables_of_an_older_layout_are_replaced_by_an_empty_generation(tmp_path, caplog):
+    conn = sqlite3.connect(tmp_path / "old.db")
+    conn.execute("CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.execute("INSERT INTO search_meta VALUES ('active', 'search_g1_')")
+    conn.execute("CREATE TABLE search_g1_docs (rid INTEGER PRIMARY KEY, id TEXT, doc TEXT)")
+    conn.commit()
+    conn.close()
+    index = SqliteFtsIndex(tmp_path / "old.db")
+    assert index.count() == 0 and "healthpulse reindex" in caplog.text
+    index.upsert([doc(1)])
+    assert index.search(SearchQuery(text="больница")).total == 1
