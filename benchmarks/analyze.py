@@ -50,10 +50,16 @@ def main() -> int:
     elapsed = time.perf_counter() - t1
     assert len(out) == len(docs)
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The same documents through the stages that need no encoder (language id + gazetteer):
+    light = Analyzer(load_departments(REPO / "data" / "departments.yaml"), pipeline=("hp_language", "hp_gazetteer"))
+    t2 = time.perf_counter()
+    light.analyze_many(docs, batch_size=args.batch_size)
+    light_s = time.perf_counter() - t2
     print(f"pipeline: {' -> '.join(analyzer.pipe_names)}")
     print(f"models loaded in {load_s:.1f} s")
     print(f"{len(docs)} docs in {elapsed:.1f} s: {len(docs) / elapsed:.1f} docs/s (batch size {args.batch_size})")
     print(f"mean latency per doc in a batch: {1000 * elapsed / len(docs):.1f} ms")
+    print(f"without the encoder stages (language id + gazetteer only): {len(docs) / light_s:.0f} docs/s")
     print(f"peak RSS: {rss_mib:.0f} MiB")
     return 0
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import healthpulse.nlp.registry  # noqa: F401  (registers the stage factories)
 import spacy
@@ -47,11 +48,12 @@ class Analyzer:
         self.nlp: Language = spacy.blank("xx")
         for name in pipeline:
             self.nlp.add_pipe(name, config=configs.get(name, {}))
-        if "hp_gazetteer" in self.nlp.pipe_names:
-            self.nlp.get_pipe("hp_gazetteer").configure(departments)
-        if "hp_classifier" in self.nlp.pipe_names:
-            e5 = self.nlp.get_pipe("hp_features").e5 if "hp_features" in self.nlp.pipe_names else None
-            self.nlp.get_pipe("hp_classifier").configure(self.bundle, self.taxonomy, e5)
+        stages: dict[str, Any] = dict(self.nlp.pipeline)
+        if "hp_gazetteer" in stages:
+            stages["hp_gazetteer"].configure(departments)
+        if "hp_classifier" in stages:
+            e5 = stages["hp_features"].e5 if "hp_features" in stages else None
+            stages["hp_classifier"].configure(self.bundle, self.taxonomy, e5)
 
     @classmethod
     def from_settings(cls, settings, departments: DepartmentsFile) -> Analyzer:

@@ -104,7 +104,7 @@ def errors(items: Sequence[Item], analyses: Sequence[Analysis]) -> list[dict]:
     """Per-item disagreements (for error analysis in reports)."""
     out = []
     for it, a in zip(items, analyses, strict=True):
-        diff = {}
+        diff: dict[str, tuple] = {}
         if a.language != it.lang:
             diff["language"] = (it.lang, a.language)
         if bool(a.incident) != it.incident:

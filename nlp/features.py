@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -72,9 +73,9 @@ class NgramFeatures:
         return sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float32)
 
 
-def combine(blocks: list[tuple[object, float]]) -> sp.csr_matrix | np.ndarray:
+def combine(blocks: Sequence[tuple[Any, float]]) -> sp.csr_matrix | np.ndarray:
     """One design matrix from the weighted feature blocks in use (dense when all blocks are dense)."""
-    blocks = [(b, w) for b, w in blocks if b is not None]
+    blocks = [(b, w) for b, w in blocks if b is not None]  # type: ignore[assignment]
     if all(not sp.issparse(b) for b, _ in blocks):
         return np.hstack([np.asarray(b, dtype=np.float32) * w for b, w in blocks])
     return sp.hstack([sp.csr_matrix(b * w) for b, w in blocks], format="csr", dtype=np.float32)
@@ -105,12 +106,12 @@ class FeatureBuilder:
         full = [f"{t}\n{b}" if t else b for t, b in zip(titles, bodies, strict=True)]
         if self.e5 is not None and e5 is None:
             e5 = self.e5.transform([embed_text(t, b, self.embed_chars) for t, b in zip(titles, bodies, strict=True)])
-        blocks = []
+        blocks: list[tuple[Any, float]] = []
         for part in self.parts:
             if part == "e5":
                 blocks.append((e5, self.weights["e5"]))
-            elif part == "ngram":
+            elif part == "ngram" and self.ngram is not None:
                 blocks.append((self.ngram.transform(full), self.weights["ngram"]))
-            else:
+            elif self.cues is not None:
                 blocks.append((self.cues.transform(full), self.weights["cues"]))
         return combine(blocks), (e5 if self.e5 is not None else None)

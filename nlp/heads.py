@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -60,7 +61,7 @@ class HeadBundle:
 
 def save_bundle(bundle: HeadBundle, models_dir: Path) -> None:
     models_dir.mkdir(parents=True, exist_ok=True)
-    arrays = {}
+    arrays: dict[str, Any] = {}
     meta = dict(bundle.meta)
     meta["heads"] = {}
     for name, h in bundle.heads.items():

@@ -16,6 +16,7 @@ import hashlib
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from healthpulse.nlp.features import FeatureBuilder, NgramFeatures
@@ -78,7 +79,7 @@ def _best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
 
 def train_binary(name, X, y, groups, seed) -> tuple[LinearHead, dict]:
     Y = y.astype(int).reshape(-1, 1)
-    best = None
+    best: Any = None
     for C in C_GRID:
         p = _oof(X, Y, groups, C, seed)[:, 0]
         t, f = _best_threshold(y, p)
@@ -92,7 +93,7 @@ def train_binary(name, X, y, groups, seed) -> tuple[LinearHead, dict]:
 def train_multiclass(name, X, labels: list[str], classes: list[str], groups, seed) -> tuple[LinearHead, dict]:
     y = np.array([classes.index(v) for v in labels])
     Y = np.eye(len(classes), dtype=int)[y]
-    best = None
+    best: Any = None
     for C in C_GRID:
         p = _oof(X, Y, groups, C, seed)
         acc = float((p.argmax(1) == y).mean())
@@ -106,7 +107,7 @@ def train_multiclass(name, X, labels: list[str], classes: list[str], groups, see
 def train_multilabel(name, X, label_sets: list[list[str]], classes: list[str], groups, seed) -> tuple[LinearHead, dict]:
     Y = np.array([[c in s for c in classes] for s in label_sets]).astype(int)
     # One C for all topics (picked on micro-F1 of the out-of-fold predictions), per-topic thresholds.
-    best = None
+    best: Any = None
     for C in C_GRID:
         P = _oof(X, Y, groups, C, seed)
         ths = [_best_threshold(Y[:, j], P[:, j])[0] if Y[:, j].any() else 0.99 for j in range(len(classes))]
