@@ -205,8 +205,8 @@ class SqliteFtsIndex:
     def _search(self, query: SearchQuery) -> SearchResult:
         p = self._prefix()
         terms = query_terms(query.text)
-        select, params = _matched_select(p, query, terms)
         conn = self._conn
+        select, params = _matched_select(p, query, terms, date_index=self._date_index_pays(p, query))
         # Filter once into a temp table (connection-private; the lock serialises searches), then
         # count, page, facet and bucket over that compact table instead of re-running the match.
         conn.execute("DROP TABLE IF EXISTS temp.hp_matched")
@@ -220,7 +220,7 @@ class SqliteFtsIndex:
             f"SELECT x.doc, d.rank, d.published_ms, d.id FROM (SELECT * FROM {m} {cursor_sql} ORDER BY {order} LIMIT ?) d"
             f" JOIN {p}bodies x ON x.rid = d.rid ORDER BY {order}",
             [*cursor_params, query.size + 1],
-        ).fetchall()
+        ).fetchall() if query.size else []
         more = len(rows) > query.size
         rows = rows[: query.size]
         hits = [
@@ -237,6 +237,17 @@ class SqliteFtsIndex:
         histogram = self._histogram(m, p, query) if query.histogram else []
         conn.execute("DROP TABLE IF EXISTS temp.hp_matched")
         return SearchResult(total=total, hits=hits, facets=facets, histogram=histogram, next_cursor=next_cursor)
+
+    def _date_index_pays(self, p: str, query: SearchQuery) -> bool:
+        """Use the date index only for a narrow range: for a wide one a plain scan is faster."""
+        if not (query.date_from or query.date_to):
+            return False
+        low, high = self._conn.execute(f"SELECT min(published_ms), max(published_ms) FROM {p}docs").fetchone()
+        if low is None or high <= low:
+            return True
+        start = max(low, to_ms(query.date_from)) if query.date_from else low
+        end = min(high, to_ms(query.date_to)) if query.date_to else high
+        return (end - start) < 0.2 * (high - low)
 
     def _facet(self, m: str, p: str, field: str, size: int) -> list[FacetBucket]:
         key_sql, join = _facet_key(p, field)
@@ -337,7 +348,9 @@ def match_expression(terms: dict[str, list[str]]) -> str:
     return " OR ".join(groups)
 
 
-def _matched_select(p: str, query: SearchQuery, terms: dict[str, list[str]]) -> tuple[str, list[Any]]:
+def _matched_select(
+    p: str, query: SearchQuery, terms: dict[str, list[str]], *, date_index: bool = True
+) -> tuple[str, list[Any]]:
     """SELECT of the matching documents' sort, filter and facet columns (and the text rank)."""
     where: list[str] = []
     params: list[Any] = []
@@ -365,11 +378,12 @@ def _matched_select(p: str, query: SearchQuery, terms: dict[str, list[str]]) -> 
     if query.story_id:
         where.append("d.story_id = ?")
         params.append(query.story_id)
+    column = "d.published_ms" if date_index else "+d.published_ms"  # unary + keeps SQLite off the index
     if query.date_from:
-        where.append("d.published_ms >= ?")
+        where.append(f"{column} >= ?")
         params.append(to_ms(query.date_from))
     if query.date_to:
-        where.append("d.published_ms < ?")
+        where.append(f"{column} < ?")
         params.append(to_ms(query.date_to))
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     columns = "d.rid, d.published_ms, d.id, d.day, d.language, d.channel, d.department, d.sentiment, d.severity, " \
