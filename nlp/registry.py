@@ -22,7 +22,7 @@ def make_gazetteer_stage(nlp: Language, name: str) -> GazetteerStage:
     return GazetteerStage()
 
 
-@Language.factory("hp_features", default_config={"feature_set": "e5+ngram+cues", "embed_chars": 400,
+@Language.factory("hp_features", default_config={"feature_set": "e5+cues", "embed_chars": 400,
                                                  "weights": {"e5": 1.0, "ngram": 1.0, "cues": 0.5}, "num_threads": 2})
 def make_feature_stage(nlp: Language, name: str, feature_set: str, embed_chars: int, weights: dict[str, float],
                        num_threads: int) -> FeatureStage:

@@ -121,7 +121,7 @@ def train_multilabel(name, X, label_sets: list[list[str]], classes: list[str], g
                                                                        "thresholds": thresholds}
 
 
-def train(feature_set: str = "e5+ngram+cues", out: Path = DEFAULT_MODELS_DIR, seed: int = 13, embed_chars: int = 400,
+def train(feature_set: str = "e5+cues", out: Path = DEFAULT_MODELS_DIR, seed: int = 13, embed_chars: int = 400,
           weights: dict[str, float] | None = None, data_dir: Path = DATA_DIR,
           topic_ids: list[str] | None = None) -> dict:
     from healthpulse.nlp.taxonomy import load_taxonomy
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def add_arguments(ap: argparse.ArgumentParser) -> None:
-    ap.add_argument("--features", default="e5+ngram+cues", help="feature blocks joined by + (e5, ngram, cues)")
+    ap.add_argument("--features", default="e5+cues", help="feature blocks joined by + (e5, ngram, cues); default e5+cues")
     ap.add_argument("--out", type=Path, default=DEFAULT_MODELS_DIR, help="folder for heads.npz/heads.json")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--embed-chars", type=int, default=400)
