@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 JobHandler = Callable[["Container", dict[str, Any]], None]
+DeadLetterHandler = Callable[["Container", dict[str, Any], str], None]
 JOB_HANDLERS: dict[str, JobHandler] = {}
+DEAD_LETTER_HANDLERS: dict[str, DeadLetterHandler] = {}
 
 
 def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
@@ -44,6 +46,16 @@ def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
 
     def deco(fn: JobHandler) -> JobHandler:
         JOB_HANDLERS[kind] = fn
+        return fn
+
+    return deco
+
+
+def dead_letter_handler(kind: str) -> Callable[[DeadLetterHandler], DeadLetterHandler]:
+    """Register what to do when a job of ``kind`` gives up (so a citizen is never left waiting forever)."""
+
+    def deco(fn: DeadLetterHandler) -> DeadLetterHandler:
+        DEAD_LETTER_HANDLERS[kind] = fn
         return fn
 
     return deco
@@ -191,13 +203,24 @@ class Worker:
         except PermanentJobError as exc:
             state = self.queue.fail(job.id, f"{type(exc).__name__}: {exc}", permanent=True)
             log.warning("job %s kind=%s failed permanently: %s", job.id, job.kind, exc)
+            self._dead_letter(job, state, str(exc))
         except Exception as exc:  # noqa: BLE001 - a job's failure must never kill the worker
             state = self.queue.fail(job.id, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
             log.warning("job %s kind=%s attempt=%s failed → %s: %s", job.id, job.kind, job.attempts, state, exc)
+            self._dead_letter(job, state, f"{type(exc).__name__}: {exc}")
         else:
             self.queue.complete(job.id, time.perf_counter() - started)
             log.info("job %s kind=%s done in %.3fs", job.id, job.kind, time.perf_counter() - started)
         return True
+
+    def _dead_letter(self, job: JobRow, state: str, error: str) -> None:
+        handler = DEAD_LETTER_HANDLERS.get(job.kind)
+        if state != "dead" or handler is None:
+            return
+        try:
+            handler(self.container, dict(job.payload), error)
+        except Exception:  # noqa: BLE001 - the job stays dead with its error either way
+            log.exception("dead-letter handler of job %s kind=%s failed", job.id, job.kind)
 
     def run_until_idle(self, max_jobs: int = 10_000, kinds: list[str] | None = None) -> int:
         """Run every job that is due now (jobs enqueued by jobs included); returns how many ran."""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from healthpulse.core.appeals import link_document, set_status
 from healthpulse.core.domain import Analysis, AppealStatus, Channel, Document, Media, stable_id
-from healthpulse.core.jobs import PermanentJobError, job_handler
+from healthpulse.core.jobs import PermanentJobError, dead_letter_handler, job_handler
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.uploads import VideoMediaRow
 from healthpulse.video_intake.media import extract_audio, poster_frame
@@ -143,3 +143,35 @@ def transcribe_appeal(container: Container, payload: dict[str, Any]) -> None:
 def appeal_document_id_for(appeal_id: str) -> str:
     """``stable_id("appeal", appeal id)`` — the same id the core gives text appeals."""
     return stable_id("appeal", appeal_id)
+
+
+@dead_letter_handler(TRANSCRIBE_JOB)
+def transcription_gave_up(container: Container, payload: dict[str, Any], error: str) -> None:
+    """Every retry failed (e.g. a broken model): the department still gets the appeal and watches the video.
+
+    A rejected video never gets here (rejection is a normal outcome, not a failure).
+    """
+    appeal_id = payload.get("appeal_id")
+    if not isinstance(appeal_id, str):
+        return
+    with container.session() as s:
+        appeal = s.get(AppealRow, appeal_id)
+        media = s.get(VideoMediaRow, appeal_id)
+        if appeal is None or media is None or AppealStatus(appeal.status) in DONE:
+            return
+        set_status(s, appeal, AppealStatus.TRANSCRIBING, container.clock.now(), "automatic transcription failed")
+        doc_id = appeal_document_id_for(appeal_id)
+        link_document(appeal, doc_id)
+        language, department, created_at, original = appeal.language, appeal.department_id, appeal.created_at, media.original_path
+    doc = Document(
+        id=doc_id, channel=Channel.VIDEO_APPEAL, source=str(Channel.VIDEO_APPEAL), text="",
+        language_hint=language, department_hint=department, published_at=created_at, fetched_at=container.clock.now(),
+        media=Media(path=original),
+        analysis=Analysis(warnings=["automatic transcription failed; watch the video"]),
+    )
+    container.pipeline.ingest(doc)
+    with container.session() as s:
+        appeal = s.get(AppealRow, appeal_id)
+        if appeal is not None and appeal.status == AppealStatus.TRANSCRIBING:
+            set_status(s, appeal, AppealStatus.ANALYSED, container.clock.now())
+    log.error("video appeal %s: transcription gave up (%s); routed without transcript", appeal_id, error[:200])

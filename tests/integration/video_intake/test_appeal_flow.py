@@ -242,3 +242,26 @@ def test_transcript_contacts_only_for_the_assigned_department(tmp_path, clock, s
         assert view["contacts_visible"] is False
     assert video_appeal_view(container, submitted.appeal_id, NS(role="press", department_id=None))["video_url"] is None
     container.close()
+
+
+def test_appeal_reaches_the_department_when_transcription_gives_up(tmp_path, clock, speech_video):
+    """A broken model folder: every retry fails, then the dead-letter handler routes the appeal without text."""
+    broken = tmp_path / "not-a-model"
+    broken.mkdir()
+    (broken / "model.bin").write_bytes(b"garbage")
+    video_jobs._transcriber.cache_clear()
+    container = make_container(tmp_path, clock=clock, whisper_model=str(broken))
+    region = container.departments.departments[0].id
+    submitted = _submit_file(container, speech_video("en"), region=region)
+    for _ in range(8):
+        container.worker.run_until_idle()
+        clock.advance(timedelta(minutes=30))
+    with container.session() as s:
+        appeal = s.get(AppealRow, submitted.appeal_id)
+        doc = s.get(DocumentRow, appeal.document_id)
+        assert appeal.status == "ticket_opened"
+        assert "automatic transcription failed" in [h["note"] for h in appeal.status_history]
+        assert doc.media["path"] and "automatic transcription failed; watch the video" in doc.analysis["warnings"]
+    assert container.jobs.counts().get("dead") == 1
+    video_jobs._transcriber.cache_clear()
+    container.close()

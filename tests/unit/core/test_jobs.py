@@ -1,7 +1,13 @@
 from datetime import timedelta
 
 import pytest
-from healthpulse.core.jobs import JOB_HANDLERS, PermanentJobError, job_handler
+from healthpulse.core.jobs import (
+    DEAD_LETTER_HANDLERS,
+    JOB_HANDLERS,
+    PermanentJobError,
+    dead_letter_handler,
+    job_handler,
+)
 
 CALLS: list[dict] = []
 
@@ -111,3 +117,20 @@ def test_idempotency_key_deduplicates(container):
     assert a == b
     container.worker.run_until_idle()
     assert CALLS == [{"n": 1}]
+
+
+def test_dead_letter_handler_runs_once_when_a_job_gives_up(container, clock):
+    gave_up = []
+
+    @dead_letter_handler("test.flaky")
+    def on_dead(c, payload, error):
+        gave_up.append((payload["fail_times"], error))
+
+    try:
+        container.jobs.enqueue("test.flaky", {"fail_times": 99}, max_attempts=2)
+        for _ in range(4):
+            container.worker.run_until_idle()
+            clock.advance(minutes=10)
+        assert gave_up == [(99, "RuntimeError: boom 2")]
+    finally:
+        DEAD_LETTER_HANDLERS.pop("test.flaky", None)
