@@ -8,7 +8,6 @@ HEALTHPULSE_TEST_OPENSEARCH_URL / HEALTHPULSE_TEST_ELASTICSEARCH_URL.  In CI
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -16,18 +15,14 @@ import pytest
 from healthpulse.indexes.query import IndexDoc
 from healthpulse.indexes.sqlite_fts import SqliteFtsIndex
 
+from tests.conftest import service_url
+
 NODE_ENV = {"opensearch": "HEALTHPULSE_TEST_OPENSEARCH_URL", "elasticsearch": "HEALTHPULSE_TEST_ELASTICSEARCH_URL"}
 BASE = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
 
 
 def node_url(engine: str) -> str:
-    env = NODE_ENV[engine]
-    url = os.environ.get(env)
-    if url:
-        return url
-    if os.environ.get("CI"):
-        pytest.fail(f"{env} is not set: .ci/run must start the node with scripts/search-node.sh start {engine}")
-    pytest.skip(f"{env} not set (run: scripts/search-node.sh start {engine})")
+    return service_url(NODE_ENV[engine], f"the {engine} node (scripts/search-node.sh start {engine})")
 
 
 def make_node_index(engine: str, **options):
