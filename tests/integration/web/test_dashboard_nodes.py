@@ -35,6 +35,7 @@ def _views(tmp_path, index):
     c = make_container(tmp_path, clock=clock, index=index)
     try:
         seed_news(c, 40, departments=["cairo", "surgut", "tehran"], start=clock.now() - timedelta(days=10), days=10)
+        c.index.refresh()  # nodes are near-real-time: make the writes visible before comparing
         add_user(c, "press-office", "press")
         client = make_web_app(c).test_client()
         login(client, "press-office")
