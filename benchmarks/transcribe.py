@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from healthpulse.core.settings import Settings
 from healthpulse.video_intake.media import extract_audio
 from healthpulse.video_intake.model_cache import resolve_model_path
 from healthpulse.video_intake.synth import TEST_UTTERANCES, concat_speech, make_video, speech_wav
@@ -85,7 +86,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--beam", type=int, default=5)
+    parser.add_argument("--beam", type=int, default=Settings.model_fields["whisper_beam_size"].default,
+                        help="beam size (default: the product default, HEALTHPULSE_WHISPER_BEAM_SIZE)")
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--model", help="a CTranslate2 Whisper folder (default: the bundled base model)")
     parser.add_argument("--detect", action="store_true", help="detect the language instead of passing 'en'")

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     upload_rate_per_hour: int = 20
     whisper_model: str | None = None
     whisper_threads: int = 2
+    # Beam 5 by default: greedy (1) is ~25 % faster on 2 cores but loses words on short appeals (vi WER 0.50 → 0.86).
+    whisper_beam_size: int = Field(default=5, ge=1, le=10)
     # Where joined model weights are cached; None → ~/.cache/healthpulse.
     model_cache_dir: Path | None = None
 

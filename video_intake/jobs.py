@@ -34,19 +34,21 @@ DONE = {AppealStatus.ANALYSED, AppealStatus.TICKET_OPENED, AppealStatus.CLOSED, 
 
 
 @lru_cache(maxsize=4)
-def _transcriber(model: str | None, cache_dir: str | None, threads: int, languages: tuple[str, ...]) -> WhisperTranscriber:
+def _transcriber(model: str | None, cache_dir: str | None, threads: int, languages: tuple[str, ...],
+                 beam_size: int = 5) -> WhisperTranscriber:
     from pathlib import Path
 
     from healthpulse.video_intake.model_cache import resolve_model_path
 
     path = resolve_model_path(model, Path(cache_dir) if cache_dir else None)
-    return WhisperTranscriber(path, threads=threads, languages=languages)
+    return WhisperTranscriber(path, threads=threads, languages=languages, beam_size=beam_size)
 
 
 def transcriber_for(settings: Any) -> WhisperTranscriber:
     """One transcriber (and so one loaded model) per process and configuration."""
     cache = str(settings.model_cache_dir) if settings.model_cache_dir else None
-    return _transcriber(settings.whisper_model, cache, settings.whisper_threads, tuple(settings.languages))
+    return _transcriber(settings.whisper_model, cache, settings.whisper_threads, tuple(settings.languages),
+                        settings.whisper_beam_size)
 
 
 def _move(container: Container, appeal_id: str, status: AppealStatus, note: str | None = None,
