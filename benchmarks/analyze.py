@@ -11,6 +11,7 @@ seed articles) to show the effect of length (the encoder reads only the head of 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
@@ -24,7 +25,12 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=600)
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--long", type=int, default=0, help="extra long news documents (from /work/shared/seeds or the test split)")
+    ap.add_argument("--profile-encoder", action="store_true",
+                    help="only time the e5 encoder on one batch per input length (tokens vs time)")
     args = ap.parse_args()
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
+    if args.profile_encoder:
+        return profile_encoder(args.batch_size)
 
     from healthpulse.core.departments import load_departments
     from healthpulse.core.domain import Document
@@ -61,6 +67,29 @@ def main() -> int:
     print(f"mean latency per doc in a batch: {1000 * elapsed / len(docs):.1f} ms")
     print(f"without the encoder stages (language id + gazetteer only): {len(docs) / light_s:.0f} docs/s")
     print(f"peak RSS: {rss_mib:.0f} MiB")
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0
+
+
+def profile_encoder(batch_size: int) -> int:
+    """Cost of one encoder batch against input length: the engine packs a batch without padding,
+    so the time follows the number of tokens, not the batch size or the order of the texts."""
+    from healthpulse.nlp.features import embed_text, get_encoder
+    from healthpulse.nlp.training.dataset import load_split
+
+    items = load_split("test")
+    long_texts = [" ".join(it.text for it in items[i:i + 12]) for i in range(0, 12 * batch_size, 12)]
+    enc = get_encoder(2)
+    enc.passage(["warm up"])
+    print("chars  tokens/doc  ms/batch  docs/s  tokens/s")
+    for chars in (100, 200, 300, 400, 800):
+        texts = [embed_text(None, t, chars) for t in long_texts[:batch_size]]
+        tokens = sum(enc.token_count("passage: " + t) for t in texts)
+        t0 = time.perf_counter()
+        enc.passage(texts)
+        dt = time.perf_counter() - t0
+        print(f"{chars:5d}  {tokens / len(texts):10.0f}  {1000 * dt:8.0f}  {len(texts) / dt:6.1f}  {tokens / dt:8.0f}")
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -43,7 +43,8 @@ class Analyzer:
         configs = {
             "hp_language": {"languages": list(languages)},
             "hp_features": {"feature_set": feats["set"], "embed_chars": self.embed_chars,
-                            "weights": {k: float(v) for k, v in feats["weights"].items()}, "num_threads": num_threads},
+                            "weights": {k: float(v) for k, v in feats["weights"].items()}, "num_threads": num_threads,
+                            "cue_chars": int(feats.get("cue_chars") or 0)},
         }
         self.nlp: Language = spacy.blank("xx")
         for name in pipeline:

@@ -85,12 +85,15 @@ class FeatureBuilder:
     """The feature set named in the heads' metadata (e.g. ``e5+ngram+cues``), applied to raw texts."""
 
     def __init__(self, feature_set: str, embed_chars: int = 400, weights: dict[str, float] | None = None,
-                 num_threads: int = 2):
+                 num_threads: int = 2, cue_chars: int | None = None):
         self.parts = feature_set.split("+")
         unknown = set(self.parts) - {"e5", "ngram", "cues"}
         if unknown:
             raise ValueError(f"unknown feature block(s) {sorted(unknown)} in '{feature_set}'")
         self.embed_chars = embed_chars
+        # Cue counts over the head of a text only (as the encoder): a long article otherwise piles up
+        # matches of every group, far outside what the heads saw on short training items. None = whole text.
+        self.cue_chars = cue_chars
         self.weights = {"e5": 1.0, "ngram": 1.0, "cues": 0.5, **(weights or {})}
         self.e5 = E5Features(num_threads) if "e5" in self.parts else None
         self.ngram = NgramFeatures() if "ngram" in self.parts else None
@@ -113,5 +116,7 @@ class FeatureBuilder:
             elif part == "ngram" and self.ngram is not None:
                 blocks.append((self.ngram.transform(full), self.weights["ngram"]))
             elif self.cues is not None:
-                blocks.append((self.cues.transform(full), self.weights["cues"]))
+                cue_texts = full if self.cue_chars is None else [
+                    embed_text(t, b, self.cue_chars) for t, b in zip(titles, bodies, strict=True)]
+                blocks.append((self.cues.transform(cue_texts), self.weights["cues"]))
         return combine(blocks), (e5 if self.e5 is not None else None)

