@@ -230,7 +230,13 @@ class Worker:
         return n
 
     def run_forever(self, poll_seconds: float = 1.0, stop: Callable[[], bool] | None = None) -> None:
+        """Run jobs until ``stop()``; a failing round (database busy, index down) is logged and retried."""
         while not (stop and stop()):
-            self.container.pipeline.drain_outbox()
-            if not self.run_one():
+            try:
+                self.container.pipeline.drain_outbox()
+                busy = self.run_one()
+            except Exception:  # noqa: BLE001 - the worker outlives any single failure
+                log.exception("worker round failed; retrying in %.1fs", poll_seconds)
+                busy = False
+            if not busy:
                 time.sleep(poll_seconds)

@@ -9,6 +9,7 @@ with backoff and reports permanent rejections.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -57,6 +58,8 @@ class Pipeline:
         self.c = container
         self.outbox_batch = outbox_batch
         self.max_outbox_backoff = max_outbox_backoff
+        # The web server's threads and the in-process worker share one analyzer; its models are not thread-safe.
+        self._analyzer_lock = threading.Lock()
 
     @property
     def factory(self) -> sessionmaker[Session]:
@@ -93,7 +96,8 @@ class Pipeline:
         for i in todo:
             d = docs[i]
             inputs.append(d.model_copy(update={"text": d.text[:limit]}) if len(d.text) > limit else d)
-        analyses = analyzer.analyze_many(inputs)
+        with self._analyzer_lock:
+            analyses = analyzer.analyze_many(inputs)
         out = list(docs)
         for i, a in zip(todo, analyses, strict=True):
             if len(docs[i].text) > limit:

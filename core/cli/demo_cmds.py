@@ -8,7 +8,9 @@ import shutil
 import sys
 from pathlib import Path
 
+from healthpulse.core.background import BackgroundWorker
 from healthpulse.core.cli.common import EXIT_OK, CliError, open_container
+from healthpulse.core.demo_mail import DemoMailbox
 from healthpulse.core.settings import load_settings
 from tqdm import tqdm
 
@@ -31,11 +33,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
             raise CliError(f"{base} exists and is not a healthpulse demo folder; choose another --dir")
         shutil.rmtree(base)
     base.mkdir(parents=True)
+    mail = DemoMailbox(base / "mail").start()
     settings = load_settings(
         None,
         database_url=f"sqlite:///{base / 'healthpulse.db'}",
         data_dir=base / "data",
         base_url=f"http://{args.host}:{args.port}",
+        smtp_host="127.0.0.1",
+        smtp_port=mail.port,
         **({} if _has_secret() else {"secret_key": secrets.token_urlsafe(32)}),
     )
     container = open_container(args, settings=settings)
@@ -43,12 +48,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"healthpulse demo: loading {len(items)} sample items into {base}", file=sys.stderr)
     with tqdm(total=len(items), desc="demo", unit="doc", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
         summary = load_demo(container, items, on_progress=bar.update)
+    container.worker.run_until_idle()
+    summary.extra["e-mail notifications delivered"] = f"{mail.delivered} (Maildir: {base / 'mail'})"
     print("\n".join(summary.lines()))
     sys.stdout.flush()
     if args.no_serve:
         container.close()
+        mail.stop()
         return EXIT_OK
-    return _serve(container, args.host, args.port)
+    worker = BackgroundWorker(container).start()
+    try:
+        return _serve(container, args.host, args.port)
+    finally:
+        worker.stop()
+        mail.stop()
 
 
 def _has_secret() -> bool:

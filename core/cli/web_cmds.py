@@ -7,6 +7,7 @@ import getpass
 import os
 import sys
 
+from healthpulse.core.background import BackgroundWorker
 from healthpulse.core.cli.common import EXIT_OK, EXIT_USAGE, CliError, add_config_args, open_container
 
 
@@ -16,6 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--no-worker", action="store_true",
+                   help="do not run background jobs in this process (run `healthpulse worker` separately)")
     p.set_defaults(func=cmd_serve)
 
     u = sub.add_parser("users", help="web accounts: add, list, token")
@@ -48,7 +51,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except MissingSecretKey as exc:
         raise CliError(str(exc), code=EXIT_USAGE) from None
     print(f"healthpulse: serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="healthpulse")
+    worker = None if args.no_worker else BackgroundWorker(container).start()
+    try:
+        serve(app, host=args.host, port=args.port, threads=args.threads, ident="healthpulse")
+    finally:
+        if worker is not None:
+            worker.stop()
     return EXIT_OK
 
 
