@@ -134,3 +134,23 @@ def test_dead_letter_handler_runs_once_when_a_job_gives_up(container, clock):
         assert gave_up == [(99, "RuntimeError: boom 2")]
     finally:
         DEAD_LETTER_HANDLERS.pop("test.flaky", None)
+
+
+def test_background_worker_runs_jobs_beside_the_caller(tmp_path):
+    import time
+
+    from healthpulse.core.background import BackgroundWorker
+    from healthpulse.core.clock import SystemClock
+    from healthpulse.core.testing import make_container
+
+    c = make_container(tmp_path, clock=SystemClock())
+    worker = BackgroundWorker(c, poll_seconds=0.05).start()
+    try:
+        jid = c.jobs.enqueue("test.ok", {"n": 42})
+        deadline = time.monotonic() + 60
+        while c.jobs.get(jid).state != "done" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert c.jobs.get(jid).state == "done" and CALLS == [{"n": 42}]
+    finally:
+        worker.stop()
+        c.close()
