@@ -10,6 +10,7 @@ eval "$(scripts/services.sh start)"
 trap 'scripts/services.sh stop' EXIT
 mkdir -p test-artifacts
 ruff check .
+mypy .
 set +e
 python -m pytest -p no:cacheprovider --junitxml=test-artifacts/junit.xml "$@"
 rc=$?
