@@ -131,7 +131,10 @@ def main() -> int:
         "negative stories": "/press/data/negative_stories.json?{f}",
         "rising topics": "/press/data/rising_topics.json?{f}",
         "regions": "/press/data/regions.json?{f}",
-        "dashboard page (HTML)": "/press/?{f}",
+        "dashboard page (HTML shell)": "/press/?{f}",
+        "table fragment stories": "/press/part/negative_stories.html?{f}",
+        "table fragment regions": "/press/part/regions.html?{f}",
+        "tables page (no-JS, 3 views)": "/press/tables?{f}",
         "search (text, facets, highlight)": "/press/search?q={w}&{f}",
         "CSV export regions": "/press/export/regions.csv?{f}",
     }

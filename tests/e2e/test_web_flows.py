@@ -126,6 +126,8 @@ def test_press_filters_dashboard_and_downloads_csv(page, live):
     page.click("#apply-filters")
     assert "department=cairo" in page.url and "department=tehran" in page.url and "sentiment=negative" in page.url
     page.locator("canvas.chart.drawn").nth(3).wait_for(timeout=15000)
+    page.locator("#regions.filled").wait_for(timeout=15000)  # table bodies are filled by dashboard.js
+    page.locator("#negative-stories.filled").wait_for(timeout=15000)
     regions = page.locator("#regions tbody tr")
     assert regions.count() == 2
     shot(page, "press-dashboard-filtered")

@@ -69,16 +69,37 @@ def _with_labels(view: dash.View) -> dict[str, Any]:
     return out
 
 
+TABLES = ("negative_stories", "rising_topics", "regions")
+
+
 @bp.route("/")
 @require_role("press")
 def dashboard() -> Any:
+    """The page shell: charts and tables are filled from the data/part endpoints by dashboard.js, so the
+    first byte does not wait for the views (no-JS browsers get a link to press.tables)."""
     f = current_filters()
-    stories = build_view("negative_stories", f)
-    rising = build_view("rising_topics", f)
-    regions = build_view("regions", f)
-    total = regions.extra["total"]
+    return render_template("press/dashboard.html", f=f, stories=None, rising=None, regions=None,
+                           query_args=f.to_args(), **_filter_choices())
+
+
+@bp.route("/tables")
+@require_role("press")
+def tables() -> Any:
+    """The same dashboard with the three tables rendered server-side (works without JavaScript)."""
+    f = current_filters()
+    stories, rising, regions = (build_view(name, f) for name in TABLES)
     return render_template("press/dashboard.html", f=f, stories=stories, rising=rising, regions=regions,
-                           total=total, query_args=f.to_args(), **_filter_choices())
+                           query_args=f.to_args(), **_filter_choices())
+
+
+@bp.route("/part/<name>.html")
+@require_role("press")
+def part(name: str) -> Any:
+    """One table body of the dashboard as an HTML fragment (escaped like the page; shares the view cache)."""
+    if name not in TABLES:
+        abort(404)
+    f = current_filters()
+    return render_template("press/_part.html", name=name, view=build_view(name, f), query_args=f.to_args())
 
 
 def _filter_choices() -> dict[str, Any]:

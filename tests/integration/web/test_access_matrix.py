@@ -35,6 +35,8 @@ GET_MATRIX = {
     "department.media": ("/department/tickets/{tid}/media/{doc}", {**SCOPED, "own": 404, "admin": 404}),
     "department.alerts": ("/department/alerts", STAFF_DEPT),
     "press.dashboard": ("/press/", PRESS),
+    "press.tables": ("/press/tables", PRESS),
+    "press.part": ("/press/part/regions.html", PRESS),
     "press.data": ("/press/data/regions.json", PRESS),
     "press.export": ("/press/export/regions.csv", PRESS),
     "press.search": ("/press/search?q=insulin", PRESS),

@@ -53,6 +53,24 @@ def test_dashboard_page_renders_tables_and_chart_hooks(press):
     for split in ("sentiment", "topics", "department", "channel"):
         assert f"/press/data/volume.json?split={split}&amp;from=" in html
     assert "<script>" not in html  # no inline scripts (CSP)
+    # the shell does not compute the tables: dashboard.js fills them from the fragments, no-JS gets a link
+    assert 'data-part="/press/part/negative_stories.html?' in html and 'data-part="/press/part/regions.html?' in html
+    assert "/press/tables?" in html and "<noscript>" in html
+
+
+def test_tables_page_and_fragments_render_the_same_rows(press):
+    rows = press.get("/press/data/regions.json?department=surgut").get_json()["rows"]
+    html = press.get("/press/tables?department=surgut").get_data(as_text=True)
+    assert "data-part=" not in html and 'id="negative-stories"' in html
+    part = press.get("/press/part/regions.html?department=surgut")
+    assert part.status_code == 200 and part.mimetype == "text/html"
+    body = part.get_data(as_text=True).strip()
+    assert body.startswith("<tbody") and body.endswith("</tbody>") and "data-total=" in body
+    assert body.count("<tr>") == len(rows) == 1 and body in html
+    for name in ("negative_stories", "rising_topics"):
+        frag = press.get(f"/press/part/{name}.html?department=surgut").get_data(as_text=True).strip()
+        assert frag.startswith("<tbody") and frag in html
+    assert press.get("/press/part/search.html").status_code == 404
 
 
 def test_csv_export_of_views(press):

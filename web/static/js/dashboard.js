@@ -39,5 +39,24 @@
       .catch(function (err) { canvas.classList.add("failed"); canvas.setAttribute("data-error", String(err)); });
   }
 
+  /* Table bodies come as escaped HTML fragments rendered by the server (press.part). */
+  function fill(tbody) {
+    var table = tbody.closest("table");
+    fetch(tbody.dataset.part, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (html) {
+        var tpl = document.createElement("template");
+        tpl.innerHTML = html.trim();
+        var body = tpl.content.querySelector("tbody");
+        if (!body) { throw new Error("no rows"); }
+        tbody.replaceWith(body);
+        var total = document.getElementById("doc-total");
+        if (total && body.dataset.total) { total.textContent = body.dataset.total; }
+        table.classList.add("filled");
+      })
+      .catch(function (err) { table.classList.add("failed"); table.setAttribute("data-error", String(err)); });
+  }
+
+  document.querySelectorAll("tbody.pending[data-part]").forEach(fill);
   document.querySelectorAll("canvas.chart[data-src]").forEach(load);
 })();
