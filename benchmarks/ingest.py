@@ -8,6 +8,7 @@ in either part shows.  Usage: python benchmarks/ingest.py [--repeat N]
 from __future__ import annotations
 
 import argparse
+import logging
 import tempfile
 import time
 from pathlib import Path
@@ -33,6 +34,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=2, help="copies of the sample set (distinct ids)")
     args = ap.parse_args()
+    logging.disable(logging.WARNING)  # per-document notices would drown the figures
     docs = sample_documents(args.repeat)
     with tempfile.TemporaryDirectory() as tmp:
         c = make_container(Path(tmp) / "a", clock=SystemClock(), analyzer="auto")
