@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from healthpulse.core.clock import Clock
 from healthpulse.core.db import transaction
 from healthpulse.core.models.documents import JobRow
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -164,8 +164,6 @@ class JobQueue:
             return s.get(JobRow, job_id)
 
     def counts(self) -> dict[str, int]:
-        from sqlalchemy import func
-
         with transaction(self.factory) as s:
             return {state: n for state, n in s.execute(select(JobRow.state, func.count()).group_by(JobRow.state))}
 

@@ -21,7 +21,7 @@ from healthpulse.core.domain import Analysis, Document
 from healthpulse.core.models.documents import DocumentRow, IndexOutboxRow
 from healthpulse.core.store import get_documents, row_to_document, to_index_doc, upsert_document
 from healthpulse.indexes.base import IndexUnavailable
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -190,8 +190,6 @@ class Pipeline:
             r.next_attempt_at = now + timedelta(seconds=min(self.max_outbox_backoff, 2 ** min(r.attempts, 16)))
 
     def outbox_pending(self) -> dict[str, int]:
-        from sqlalchemy import func
-
         with transaction(self.factory) as s:
             pending = s.scalar(select(func.count()).select_from(IndexOutboxRow).where(IndexOutboxRow.rejected.is_(False)))
             rejected = s.scalar(select(func.count()).select_from(IndexOutboxRow).where(IndexOutboxRow.rejected.is_(True)))
@@ -209,7 +207,5 @@ class Pipeline:
         return n
 
     def count_documents(self) -> int:
-        from sqlalchemy import func
-
         with transaction(self.factory) as s:
             return s.scalar(select(func.count()).select_from(DocumentRow)) or 0

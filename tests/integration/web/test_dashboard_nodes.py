@@ -1,22 +1,19 @@
 """The dashboard on OpenSearch / Elasticsearch answers like the embedded FTS5 index (same SearchQuery model)."""
 
-import os
 import uuid
 from datetime import timedelta
 
 import pytest
 from healthpulse.web.testing import add_user, login, make_web_app, seed_news
 
+from tests.conftest import service_url
+
 pytestmark = pytest.mark.integration
 NODE_ENV = {"opensearch": "HEALTHPULSE_TEST_OPENSEARCH_URL", "elasticsearch": "HEALTHPULSE_TEST_ELASTICSEARCH_URL"}
 
 
 def _node_index(engine):
-    url = os.environ.get(NODE_ENV[engine])
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail(f"{NODE_ENV[engine]} is not set: .ci/run must start the {engine} node")
-        pytest.skip(f"{NODE_ENV[engine]} not set (scripts/search-node.sh start {engine})")
+    url = service_url(NODE_ENV[engine], f"the {engine} node (scripts/search-node.sh start {engine})")
     prefix = f"hpweb-{uuid.uuid4().hex[:8]}"
     if engine == "opensearch":
         from healthpulse.indexes.opensearch import OpenSearchIndex
