@@ -61,7 +61,9 @@ def main() -> int:
     t2 = time.perf_counter()
     light.analyze_many(docs, batch_size=args.batch_size)
     light_s = time.perf_counter() - t2
-    print(f"pipeline: {' -> '.join(analyzer.pipe_names)}")
+    feats = analyzer.bundle.meta["features"]
+    print(f"pipeline: {' -> '.join(analyzer.pipe_names)}; features {feats['set']}, "
+          f"encoder layers {feats.get('encoder_layers', 12)}")
     print(f"models loaded in {load_s:.1f} s")
     print(f"{len(docs)} docs in {elapsed:.1f} s: {len(docs) / elapsed:.1f} docs/s (batch size {args.batch_size})")
     print(f"mean latency per doc in a batch: {1000 * elapsed / len(docs):.1f} ms")
@@ -72,23 +74,26 @@ def main() -> int:
 
 
 def profile_encoder(batch_size: int) -> int:
-    """Cost of one encoder batch against input length: the engine packs a batch without padding,
-    so the time follows the number of tokens, not the batch size or the order of the texts."""
-    from healthpulse.nlp.features import embed_text, get_encoder
+    """Cost of one encoder batch against input length and layer count: the engine packs a batch
+    without padding, so the time follows tokens × layers, not the batch size or the text order."""
+    from healthpulse.nlp.encoder import FULL_LAYERS, get_encoder
+    from healthpulse.nlp.features import embed_text
     from healthpulse.nlp.training.dataset import load_split
 
     items = load_split("test")
     long_texts = [" ".join(it.text for it in items[i:i + 12]) for i in range(0, 12 * batch_size, 12)]
-    enc = get_encoder(2)
-    enc.passage(["warm up"])
-    print("chars  tokens/doc  ms/batch  docs/s  tokens/s")
-    for chars in (100, 200, 300, 400, 800):
-        texts = [embed_text(None, t, chars) for t in long_texts[:batch_size]]
-        tokens = sum(enc.token_count("passage: " + t) for t in texts)
-        t0 = time.perf_counter()
-        enc.passage(texts)
-        dt = time.perf_counter() - t0
-        print(f"{chars:5d}  {tokens / len(texts):10.0f}  {1000 * dt:8.0f}  {len(texts) / dt:6.1f}  {tokens / dt:8.0f}")
+    print("layers  chars  tokens/doc  ms/batch  docs/s  tokens/s")
+    for layers in (FULL_LAYERS, 6, 3):
+        enc = get_encoder(2, layers)
+        enc.passage(["warm up"])
+        for chars in (100, 200, 400, 800):
+            texts = [embed_text(None, t, chars) for t in long_texts[:batch_size]]
+            tokens = sum(enc.token_count("passage: " + t) for t in texts)
+            t0 = time.perf_counter()
+            enc.passage(texts)
+            dt = time.perf_counter() - t0
+            print(f"{layers:6d}  {chars:5d}  {tokens / len(texts):10.0f}  {1000 * dt:8.0f}  {len(texts) / dt:6.1f}"
+                  f"  {tokens / dt:8.0f}")
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 

@@ -34,7 +34,8 @@ PIPELINE = ("hp_language", "hp_gazetteer", "hp_features", "hp_classifier", "hp_s
 class Analyzer:
     def __init__(self, departments: DepartmentsFile, languages: Sequence[str] = ("ru", "ar", "fa", "vi", "en"),
                  taxonomy_file: str | Path | None = None, models_dir: str | Path = DEFAULT_MODELS_DIR,
-                 max_text_chars: int = 200_000, pipeline: Sequence[str] = PIPELINE, num_threads: int = 2):
+                 max_text_chars: int = 200_000, pipeline: Sequence[str] = PIPELINE, num_threads: int = 2,
+                 model_cache_dir: str | Path | None = None):
         self.max_text_chars = max_text_chars
         self.bundle = load_bundle(str(models_dir))
         self.taxonomy = load_taxonomy(str(taxonomy_file) if taxonomy_file else None)
@@ -44,7 +45,9 @@ class Analyzer:
             "hp_language": {"languages": list(languages)},
             "hp_features": {"feature_set": feats["set"], "embed_chars": self.embed_chars,
                             "weights": {k: float(v) for k, v in feats["weights"].items()}, "num_threads": num_threads,
-                            "cue_chars": int(feats.get("cue_chars") or 0)},
+                            "cue_chars": int(feats.get("cue_chars") or 0),
+                            "encoder_layers": int(feats.get("encoder_layers") or 12),
+                            "cache_dir": str(model_cache_dir or "")},
         }
         self.nlp: Language = spacy.blank("xx")
         for name in pipeline:
@@ -59,7 +62,7 @@ class Analyzer:
     @classmethod
     def from_settings(cls, settings, departments: DepartmentsFile) -> Analyzer:
         return cls(departments, languages=list(settings.languages), taxonomy_file=settings.taxonomy_file,
-                   max_text_chars=settings.max_text_chars)
+                   max_text_chars=settings.max_text_chars, model_cache_dir=settings.model_cache_dir)
 
     @property
     def pipe_names(self) -> list[str]:

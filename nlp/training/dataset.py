@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from healthpulse.nlp.encoder import FULL_LAYERS
 from healthpulse.nlp.features import E5Features, embed_text
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,6 +70,7 @@ def cached_embeddings(texts: list[str], features: E5Features, tag: str) -> np.nd
     return out
 
 
-def embed_items(items: list[Item], embed_chars: int) -> np.ndarray:
+def embed_items(items: list[Item], embed_chars: int, layers: int = FULL_LAYERS) -> np.ndarray:
     texts = [embed_text(it.title, it.text, embed_chars) for it in items]
-    return cached_embeddings(texts, E5Features(), f"e5-{embed_chars}")
+    tag = f"e5-{embed_chars}" if layers == FULL_LAYERS else f"e5-L{layers}-{embed_chars}"
+    return cached_embeddings(texts, E5Features(layers=layers), tag)
