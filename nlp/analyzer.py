@@ -94,25 +94,28 @@ class Analyzer:
 
     @staticmethod
     def _to_analysis(st: DocState) -> Analysis:
-        classified = st.health_score is not None
-        health = classified and st.health_score >= st.health_threshold
-        incident = classified and health and st.incident_score >= st.incident_threshold
+        hs, ins = st.health_score, st.incident_score
+        classified = hs is not None
+        health = hs is not None and hs >= st.health_threshold
+        incident = health and ins is not None and ins >= st.incident_threshold
+        label: Any = st.sentiment[0] if st.sentiment else None  # a head class; Analysis validates it
+        severity: Any = st.severity if incident else None
         places = list(dict.fromkeys(m.name for m in st.place_matches))
         facilities = list(dict.fromkeys(m.name for m in st.place_matches if m.kind == "facility"))
         return Analysis(
             language=st.language,
             language_score=st.language_score,
-            sentiment=Sentiment(label=st.sentiment[0], score=round(st.sentiment[1], 4)) if st.sentiment else None,
+            sentiment=Sentiment(label=label, score=round(st.sentiment[1], 4)) if st.sentiment else None,
             topics=[TopicScore(id=t, score=round(s, 4)) for t, s in st.topics] if health else [],
             places=places,
             place_matches=st.place_matches,
             facilities=facilities,
             department=st.department,
             health_related=health if classified else None,
-            health_score=round(st.health_score, 4) if classified else None,
+            health_score=round(hs, 4) if hs is not None else None,
             incident=incident if classified else None,
-            incident_score=round(st.incident_score, 4) if classified else None,
-            severity=st.severity if incident else None,
+            incident_score=round(ins, 4) if classified and ins is not None else None,
+            severity=severity,
             components=st.components,
             warnings=st.warnings,
         )

@@ -92,12 +92,9 @@ class FeatureBuilder:
         self.weights = {"e5": 1.0, "ngram": 1.0, "cues": 0.5, **(weights or {})}
         self.e5 = E5Features(num_threads, encoder_layers, cache_dir) if "e5" in self.parts else None
         self.ngram = NgramFeatures() if "ngram" in self.parts else None
-        if "cues" in self.parts:
-            from healthpulse.nlp.cues import load_cues
+        from healthpulse.nlp.cues import CueLexicon, load_cues
 
-            self.cues = load_cues()
-        else:
-            self.cues = None
+        self.cues: CueLexicon | None = load_cues() if "cues" in self.parts else None
 
     def build(self, titles: Sequence[str | None], bodies: Sequence[str], e5: np.ndarray | None = None):
         """(design matrix, e5 block or None). ``e5`` may be given precomputed (training cache)."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 from healthpulse.core.domain import PlaceMatch
 from spacy.tokens import Doc
 
@@ -21,8 +23,8 @@ class DocState:
     language_score: float | None = None
     place_matches: list[PlaceMatch] = field(default_factory=list)
     department: str | None = None
-    features: object | None = None  # one row of the design matrix (dense or sparse)
-    e5: object | None = None  # the e5 embedding row, when computed
+    features: Any = None  # one row of the design matrix (numpy or scipy.sparse)
+    e5: np.ndarray | None = None  # the e5 embedding row, when computed
     health_score: float | None = None
     incident_score: float | None = None
     sentiment: tuple[str, float] | None = None

@@ -195,7 +195,7 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
     heads["topics"], report["topics"] = train_multilabel("topics", X, [it.topics for it in items], topic_ids, groups, seed,
                                                          scored=np.array([it.health_related for it in items]))
     inc = [i for i, it in enumerate(items) if it.incident and it.severity]
-    heads["severity"], report["severity"] = train_multiclass("severity", X[inc], [items[i].severity for i in inc],
+    heads["severity"], report["severity"] = train_multiclass("severity", X[inc], [str(items[i].severity) for i in inc],
                                                              SEVERITIES, groups[inc], seed)
     digest = hashlib.sha256((data_dir / "train.jsonl").read_bytes()).hexdigest()
     meta = {
