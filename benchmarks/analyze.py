@@ -36,6 +36,7 @@ def main() -> int:
     from healthpulse.core.domain import Document
     from healthpulse.core.settings import Settings
     from healthpulse.nlp.analyzer import Analyzer
+    from healthpulse.nlp.encoder import FULL_LAYERS
     from healthpulse.nlp.training.dataset import load_split
 
     items = load_split("test")
@@ -63,7 +64,7 @@ def main() -> int:
     light_s = time.perf_counter() - t2
     feats = analyzer.bundle.meta["features"]
     print(f"pipeline: {' -> '.join(analyzer.pipe_names)}; features {feats['set']}, "
-          f"encoder layers {feats.get('encoder_layers', 12)}")
+          f"encoder layers {feats.get('encoder_layers') or FULL_LAYERS}")
     print(f"models loaded in {load_s:.1f} s")
     print(f"{len(docs)} docs in {elapsed:.1f} s: {len(docs) / elapsed:.1f} docs/s (batch size {args.batch_size})")
     print(f"mean latency per doc in a batch: {1000 * elapsed / len(docs):.1f} ms")

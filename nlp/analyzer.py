@@ -21,6 +21,7 @@ import healthpulse.nlp.registry  # noqa: F401  (registers the stage factories)
 import spacy
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.core.domain import Analysis, Document, Sentiment, TopicScore
+from healthpulse.nlp.encoder import FULL_LAYERS
 from healthpulse.nlp.heads import DEFAULT_MODELS_DIR, load_bundle
 from healthpulse.nlp.normalize import normalize_display
 from healthpulse.nlp.state import DocState
@@ -46,7 +47,7 @@ class Analyzer:
             "hp_features": {"feature_set": feats["set"], "embed_chars": self.embed_chars,
                             "weights": {k: float(v) for k, v in feats["weights"].items()}, "num_threads": num_threads,
                             "cue_chars": int(feats.get("cue_chars") or 0),
-                            "encoder_layers": int(feats.get("encoder_layers") or 12),
+                            "encoder_layers": int(feats.get("encoder_layers") or FULL_LAYERS),
                             "cache_dir": str(model_cache_dir or "")},
         }
         self.nlp: Language = spacy.blank("xx")

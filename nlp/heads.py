@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parent / "models"
+# Share of its threshold the best topic needs when no topic passes (heads trained before it was tuned).
+DEFAULT_FALLBACK = 0.5
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -40,7 +42,7 @@ class LinearHead:
     thresholds: dict[str, float] = field(default_factory=dict)
     # Multilabel only: a health text with no class over its threshold keeps its best class when that
     # class reaches ``fallback`` × its threshold (0 = always keep one; chosen by cross-validation).
-    fallback: float = 0.5
+    fallback: float = DEFAULT_FALLBACK
 
     def scores(self, X) -> np.ndarray:
         z = np.asarray(X @ self.W.astype(np.float32)) + self.b
@@ -90,5 +92,5 @@ def load_bundle(models_dir: str | Path = DEFAULT_MODELS_DIR) -> HeadBundle:
         for name, h in meta["heads"].items():
             heads[name] = LinearHead(name, h["kind"], list(h["classes"]), z[f"{name}__W"], z[f"{name}__b"],
                                      {k: float(v) for k, v in h.get("thresholds", {}).items()},
-                                     float(h.get("fallback", 0.5)))
+                                     float(h.get("fallback", DEFAULT_FALLBACK)))
     return HeadBundle(meta, heads)

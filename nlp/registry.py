@@ -6,6 +6,7 @@ Factory configs hold only plain values (names, numbers); objects a stage needs a
 
 from __future__ import annotations
 
+from healthpulse.nlp.encoder import FULL_LAYERS
 from healthpulse.nlp.stages import ClassifierStage, FeatureStage, GazetteerStage, LanguageStage, SeverityStage
 from spacy.language import Language
 
@@ -24,7 +25,7 @@ def make_gazetteer_stage(nlp: Language, name: str) -> GazetteerStage:
 
 @Language.factory("hp_features", default_config={"feature_set": "e5+cues", "embed_chars": 400,
                                                  "weights": {"e5": 1.0, "ngram": 1.0, "cues": 0.5}, "num_threads": 2,
-                                                 "cue_chars": 0, "encoder_layers": 12, "cache_dir": ""})
+                                                 "cue_chars": 0, "encoder_layers": FULL_LAYERS, "cache_dir": ""})
 def make_feature_stage(nlp: Language, name: str, feature_set: str, embed_chars: int, weights: dict[str, float],
                        num_threads: int, cue_chars: int, encoder_layers: int, cache_dir: str) -> FeatureStage:
     return FeatureStage(feature_set, embed_chars, weights, num_threads, cue_chars or None, encoder_layers,

@@ -13,6 +13,7 @@ from itertools import islice
 import numpy as np
 import scipy.sparse as sp
 from healthpulse.core.departments import DepartmentsFile
+from healthpulse.nlp.encoder import FULL_LAYERS
 from healthpulse.nlp.features import E5Features, FeatureBuilder
 from healthpulse.nlp.gazetteer import PlaceGazetteer
 from healthpulse.nlp.heads import HeadBundle
@@ -69,7 +70,7 @@ class FeatureStage:
     """Feature rows for the heads (nlp.features.FeatureBuilder: e5 / char n-grams / cue counts)."""
 
     def __init__(self, feature_set: str, embed_chars: int, weights: dict[str, float], num_threads: int = 2,
-                 cue_chars: int | None = None, encoder_layers: int = 12, cache_dir: str | None = None):
+                 cue_chars: int | None = None, encoder_layers: int = FULL_LAYERS, cache_dir: str | None = None):
         self.builder = FeatureBuilder(feature_set, embed_chars, weights, num_threads, cue_chars, encoder_layers,
                                       cache_dir)
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from healthpulse.nlp.encoder import FULL_LAYERS
 from healthpulse.nlp.features import FeatureBuilder, NgramFeatures
-from healthpulse.nlp.heads import DEFAULT_MODELS_DIR, HeadBundle, LinearHead, save_bundle
+from healthpulse.nlp.heads import DEFAULT_FALLBACK, DEFAULT_MODELS_DIR, HeadBundle, LinearHead, save_bundle
 from healthpulse.nlp.training.dataset import DATA_DIR, Item, embed_items, load_split
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
@@ -111,7 +111,7 @@ def train_multiclass(name, X, labels: list[str], classes: list[str], groups, see
     return LinearHead(name, "multiclass", classes, W, b), {"C": C, "cv_accuracy": round(acc, 4)}
 
 
-def topic_decisions(P: np.ndarray, ths: np.ndarray, fallback: float = 0.5) -> np.ndarray:
+def topic_decisions(P: np.ndarray, ths: np.ndarray, fallback: float = DEFAULT_FALLBACK) -> np.ndarray:
     """Topic sets as nlp.stages.ClassifierStage decides them for health texts (see its fallback rule)."""
     pred = P >= ths
     for i in np.flatnonzero(~pred.any(axis=1)):
@@ -126,7 +126,7 @@ def micro_f1(Y: np.ndarray, pred: np.ndarray) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-FALLBACKS = (0.5, 0.25, 0.0)
+FALLBACKS = (DEFAULT_FALLBACK, 0.25, 0.0)
 
 
 def tune_topic_rule(P: np.ndarray, Y: np.ndarray, ths: list[float]) -> tuple[np.ndarray, float, float]:
@@ -136,9 +136,10 @@ def tune_topic_rule(P: np.ndarray, Y: np.ndarray, ths: list[float]) -> tuple[np.
     which leaves recall on the table; this starts from them and moves one threshold at a time.
     """
     grid = np.arange(0.15, 0.86, 0.025)
-    best: tuple[np.ndarray, float, float] = (np.array(ths), 0.5, micro_f1(Y, topic_decisions(P, np.array(ths))))
+    start = np.array(ths, dtype=float)
+    best: tuple[np.ndarray, float, float] = (start, DEFAULT_FALLBACK, micro_f1(Y, topic_decisions(P, start)))
     for fb in FALLBACKS:
-        t = np.array(ths, dtype=float)
+        t = start
         score = micro_f1(Y, topic_decisions(P, t, fb))
         for _ in range(3):
             for j in range(len(t)):
@@ -154,21 +155,20 @@ def tune_topic_rule(P: np.ndarray, Y: np.ndarray, ths: list[float]) -> tuple[np.
 
 
 def train_multilabel(name, X, label_sets: list[list[str]], classes: list[str], groups, seed,
-                     scored: np.ndarray | None = None) -> tuple[LinearHead, dict]:
+                     scored: np.ndarray) -> tuple[LinearHead, dict]:
     Y = np.array([[c in s for c in classes] for s in label_sets]).astype(int)
     # One C for all topics (picked on micro-F1 of the out-of-fold predictions), then thresholds and the
     # fallback share jointly. Scored as the evaluation counts: over ``scored`` texts (the health texts;
     # the others get no topics at inference), including health texts with no topic.
-    has = Y.any(axis=1) if scored is None else scored
     best: Any = None
     for C in TOPIC_C_GRID:
         P = _oof(X, Y, groups, C, seed)
         ths = [_best_threshold(Y[:, j], P[:, j])[0] if Y[:, j].any() else 0.99 for j in range(len(classes))]
-        f = micro_f1(Y[has], topic_decisions(P[has], np.array(ths)))
+        f = micro_f1(Y[scored], topic_decisions(P[scored], np.array(ths)))
         if best is None or f > best[1]:
             best = (C, f, ths, P)
     C, _f, ths, P = best
-    tuned, fallback, f = tune_topic_rule(P[has], Y[has], ths)
+    tuned, fallback, f = tune_topic_rule(P[scored], Y[scored], ths)
     W, b = _fit_ovr(X, Y, C, seed)
     thresholds = {c: float(tuned[j]) for j, c in enumerate(classes)}
     head = LinearHead(name, "multilabel", classes, W, b, thresholds, fallback)

@@ -31,6 +31,9 @@ def test_a_damaged_derived_file_is_rebuilt(tmp_path):
     path = truncated_model_path(2, tmp_path)
     path.write_bytes(b"E5S1 broken")
     assert read_layers(truncated_model_path(2, tmp_path)) == 2
+    with path.open("r+b") as fh:  # complete size, damaged header
+        fh.write(b"XXXX")
+    assert read_layers(truncated_model_path(2, tmp_path)) == 2
 
 
 @pytest.mark.parametrize("layers", [0, 13, -1])
