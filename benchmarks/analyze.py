@@ -1,100 +1,106 @@
-"""Throughput and memory of the NLP Analyzer on a mixed five-language set.
+"""Throughput and memory of the NLP Analyzer per profile, on three realistic mixes.
 
-    python benchmarks/analyze.py [--docs 600] [--batch-size 64] [--long 0]
+    python benchmarks/analyze.py [--profiles fast,default,full] [--docs 300] [--batch-size 64]
 
-Prints model load time, docs/s (batched ``Analyzer.analyze_many``), per-language docs/s and
-the process's peak RSS. Texts: the labelled test split (ru/ar/fa/vi/en, news, transcripts,
-hotline summaries, e-mails), cycled to --docs; --long N adds N news-length documents (the
-seed articles) to show the effect of length (the encoder reads only the head of a text).
+Mixes (texts from the bundled labelled training data, all distinct, five languages):
+- ``crawl``: what a news crawler brings in — 85 % not about health, 15 % health texts;
+- ``health``: only health texts (appeals, hotline summaries, health news), lengths as they come;
+- ``long``: health texts of 800 characters or more (multi-paragraph articles, long transcripts);
+- ``syndicated``: the crawl mix where every story also arrives as 2 copies from other sites
+  (the embedding cache reads each once).
+Each profile runs in its own process (so its peak RSS is its own); the embedding cache is emptied
+before each mix. Prints docs/s, mean chars, the share stopped by the screen and the peak RSS.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import random
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+MIXES = ("crawl", "health", "long", "syndicated")
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--docs", type=int, default=600)
-    ap.add_argument("--batch-size", type=int, default=64)
-    ap.add_argument("--long", type=int, default=0, help="extra long news documents (from /work/shared/seeds or the test split)")
-    ap.add_argument("--profile-encoder", action="store_true",
-                    help="only time the e5 encoder on one batch per input length (tokens vs time)")
-    args = ap.parse_args()
-    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
-    if args.profile_encoder:
-        return profile_encoder(args.batch_size)
+def build_mixes(n: int, seed: int = 7) -> dict[str, list[tuple[str | None, str]]]:
+    from healthpulse.nlp.training.dataset import load_split
 
+    items = load_split("train")
+    rnd = random.Random(seed)
+    rnd.shuffle(items)
+    seen: set[str] = set()
+    uniq = [it for it in items if not (it.text in seen or seen.add(it.text))]  # type: ignore[func-returns-value]
+    health = [(it.title, it.text) for it in uniq if it.health_related]
+    other = [(it.title, it.text) for it in uniq if not it.health_related]
+    long = [(t, b) for t, b in health if len(b) >= 800]
+    n_health = max(1, round(n * 0.15))
+    crawl = other[: n - n_health] + health[-n_health:]
+    rnd.shuffle(crawl)
+    stories = crawl[: n // 3]
+    syndicated = [(t, b) for t, b in stories for _ in range(3)]
+    rnd.shuffle(syndicated)
+    return {"crawl": crawl, "health": health[:n], "long": long[: max(1, n // 2)], "syndicated": syndicated}
+
+
+def run_profile(profile: str, n: int, batch_size: int) -> dict:
     from healthpulse.core.departments import load_departments
     from healthpulse.core.domain import Document
     from healthpulse.core.settings import Settings
     from healthpulse.nlp.analyzer import Analyzer
-    from healthpulse.nlp.encoder import FULL_LAYERS
-    from healthpulse.nlp.training.dataset import load_split
 
-    items = load_split("test")
-    docs = [Document(id=f"b{i}", text=items[i % len(items)].text) for i in range(args.docs)]
-    langs = [items[i % len(items)].lang for i in range(args.docs)]
-    for i in range(args.long):
-        body = " ".join(it.text for it in items[i * 7:(i * 7) + 40])  # ~8-10k characters
-        docs.append(Document(id=f"long{i}", text=body))
-        langs.append("long")
-
+    mixes = build_mixes(n)
     t0 = time.perf_counter()
-    analyzer = Analyzer.from_settings(Settings(), load_departments(REPO / "data" / "departments.yaml"))
+    analyzer = Analyzer.from_settings(Settings(nlp_profile=profile),
+                                      load_departments(REPO / "data" / "departments.yaml"))
     analyzer.analyze(Document(id="warm", text="warm up the encoder"))
-    load_s = time.perf_counter() - t0
-
-    t1 = time.perf_counter()
-    out = analyzer.analyze_many(docs, batch_size=args.batch_size)
-    elapsed = time.perf_counter() - t1
-    assert len(out) == len(docs)
-    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # The same documents through the stages that need no encoder (language id + gazetteer):
-    light = Analyzer(load_departments(REPO / "data" / "departments.yaml"), pipeline=("hp_language", "hp_gazetteer"))
-    t2 = time.perf_counter()
-    light.analyze_many(docs, batch_size=args.batch_size)
-    light_s = time.perf_counter() - t2
+    out: dict = {"profile": profile, "load_s": round(time.perf_counter() - t0, 2), "mixes": {}}
+    for name in MIXES:
+        docs = [Document(id=f"{name}{i}", title=t, text=b) for i, (t, b) in enumerate(mixes[name])]
+        analyzer.clear_cache()
+        t1 = time.perf_counter()
+        res = analyzer.analyze_many(docs, batch_size=batch_size)
+        dt = time.perf_counter() - t1
+        out["mixes"][name] = {"docs": len(docs), "docs_s": round(len(docs) / dt, 1),
+                              "mean_chars": round(sum(len(d.text) for d in docs) / len(docs)),
+                              "screened": round(sum("screen" in a.components for a in res) / len(res), 3)}
+    out["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     feats = analyzer.bundle.meta["features"]
-    print(f"pipeline: {' -> '.join(analyzer.pipe_names)}; features {feats['set']}, "
-          f"encoder layers {feats.get('encoder_layers') or FULL_LAYERS}")
-    print(f"models loaded in {load_s:.1f} s")
-    print(f"{len(docs)} docs in {elapsed:.1f} s: {len(docs) / elapsed:.1f} docs/s (batch size {args.batch_size})")
-    print(f"mean latency per doc in a batch: {1000 * elapsed / len(docs):.1f} ms")
-    print(f"without the encoder stages (language id + gazetteer only): {len(docs) / light_s:.0f} docs/s")
-    print(f"peak RSS: {rss_mib:.0f} MiB")
-    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    return 0
+    out["features"] = f"{feats['set']}, {feats.get('encoder_layers')} encoder layers"
+    return out
 
 
-def profile_encoder(batch_size: int) -> int:
-    """Cost of one encoder batch against input length and layer count: the engine packs a batch
-    without padding, so the time follows tokens × layers, not the batch size or the text order."""
-    from healthpulse.nlp.encoder import FULL_LAYERS, get_encoder
-    from healthpulse.nlp.features import embed_text
-    from healthpulse.nlp.training.dataset import load_split
-
-    items = load_split("test")
-    long_texts = [" ".join(it.text for it in items[i:i + 12]) for i in range(0, 12 * batch_size, 12)]
-    print("layers  chars  tokens/doc  ms/batch  docs/s  tokens/s")
-    for layers in (FULL_LAYERS, 6, 3):
-        enc = get_encoder(2, layers)
-        enc.passage(["warm up"])
-        for chars in (100, 200, 400, 800):
-            texts = [embed_text(None, t, chars) for t in long_texts[:batch_size]]
-            tokens = sum(enc.token_count("passage: " + t) for t in texts)
-            t0 = time.perf_counter()
-            enc.passage(texts)
-            dt = time.perf_counter() - t0
-            print(f"{layers:6d}  {chars:5d}  {tokens / len(texts):10.0f}  {1000 * dt:8.0f}  {len(texts) / dt:6.1f}"
-                  f"  {tokens / dt:8.0f}")
+def main() -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    ap.add_argument("--profiles", default="fast,default,full")
+    ap.add_argument("--docs", type=int, default=300, help="documents per mix (the long mix takes half)")
+    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--one", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(run_profile(args.one, args.docs, args.batch_size)))
+        return 0
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} CPUs)")
+    rows = []
+    for profile in args.profiles.split(","):
+        cmd = [sys.executable, __file__, "--one", profile, "--docs", str(args.docs), "--batch-size", str(args.batch_size)]
+        res = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        rows.append(json.loads(res.stdout.strip().splitlines()[-1]))
+        r = rows[-1]
+        print(f"{profile}: loaded in {r['load_s']} s; {r['features']}; peak RSS {r['peak_rss_mib']} MiB", flush=True)
+    print("\n| profile | " + " | ".join(f"{m} docs/s" for m in MIXES) + " | peak RSS MiB |")
+    print("|---|" + "---|" * (len(MIXES) + 1))
+    for r in rows:
+        print(f"| {r['profile']} | " + " | ".join(str(r['mixes'][m]['docs_s']) for m in MIXES) +
+              f" | {r['peak_rss_mib']} |")
+    first = rows[0]["mixes"]
+    print("\nmix sizes: " + ", ".join(f"{m} {first[m]['docs']} docs (mean {first[m]['mean_chars']} chars, "
+                                       f"screen stopped {100 * first[m]['screened']:.0f} %)" for m in MIXES))
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 

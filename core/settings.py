@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
+
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -62,6 +63,8 @@ class Settings(BaseSettings):
 
     sla_hours: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
     max_text_chars: int = 200_000
+    # NLP profile (README "Speed and quality"): fast / default / full over the same trained heads.
+    nlp_profile: Literal["fast", "default", "full"] = "default"
     redis_url: str | None = None
 
     @property

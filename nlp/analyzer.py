@@ -20,7 +20,7 @@ from typing import Any
 import healthpulse.nlp.registry  # noqa: F401  (registers the stage factories)
 import spacy
 from healthpulse.core.departments import DepartmentsFile
-from healthpulse.core.domain import Analysis, Document, Sentiment, TopicScore
+from healthpulse.core.domain import Analysis, Document, Evidence, Sentiment, TopicScore
 from healthpulse.nlp.encoder import FULL_LAYERS
 from healthpulse.nlp.heads import DEFAULT_MODELS_DIR, load_bundle
 from healthpulse.nlp.normalize import normalize_display
@@ -29,26 +29,42 @@ from healthpulse.nlp.taxonomy import load_taxonomy
 from spacy.language import Language
 
 log = logging.getLogger("healthpulse.nlp")
-PIPELINE = ("hp_language", "hp_gazetteer", "hp_features", "hp_classifier", "hp_severity")
+PIPELINE = ("hp_language", "hp_gazetteer", "hp_screen", "hp_features", "hp_classifier", "hp_severity")
+# Profiles over one trained bundle (README "Speed and quality"): whether the cheap screen may stop
+# text that is not about health before the encoder, and how many chunks after the lead are read.
+PROFILES: dict[str, dict[str, Any]] = {
+    "fast": {"screen": True, "max_chunks": 2},
+    "default": {"screen": True, "max_chunks": None},  # None: the budget the heads were trained with
+    "full": {"screen": False, "max_chunks": 12},
+}
 
 
 class Analyzer:
     def __init__(self, departments: DepartmentsFile, languages: Sequence[str] = ("ru", "ar", "fa", "vi", "en"),
                  taxonomy_file: str | Path | None = None, models_dir: str | Path = DEFAULT_MODELS_DIR,
                  max_text_chars: int = 200_000, pipeline: Sequence[str] = PIPELINE, num_threads: int = 2,
-                 model_cache_dir: str | Path | None = None):
+                 model_cache_dir: str | Path | None = None, profile: str = "default"):
+        if profile not in PROFILES:
+            raise ValueError(f"unknown NLP profile '{profile}' (one of {', '.join(PROFILES)})")
         self.max_text_chars = max_text_chars
+        self.profile = profile
         self.bundle = load_bundle(str(models_dir))
         self.taxonomy = load_taxonomy(str(taxonomy_file) if taxonomy_file else None)
         feats = self.bundle.meta["features"]
         self.embed_chars = int(feats["embed_chars"])
+        reading = dict(feats.get("reading") or {})
+        if PROFILES[profile]["max_chunks"] is not None:
+            reading["max_chunks"] = PROFILES[profile]["max_chunks"]
+        if not PROFILES[profile]["screen"]:
+            pipeline = [p for p in pipeline if p != "hp_screen"]
         configs = {
             "hp_language": {"languages": list(languages)},
             "hp_features": {"feature_set": feats["set"], "embed_chars": self.embed_chars,
                             "weights": {k: float(v) for k, v in feats["weights"].items()}, "num_threads": num_threads,
                             "cue_chars": int(feats.get("cue_chars") or 0),
                             "encoder_layers": int(feats.get("encoder_layers") or FULL_LAYERS),
-                            "cache_dir": str(model_cache_dir or "")},
+                            "cache_dir": str(model_cache_dir or ""), "reading": reading,
+                            "ngram_chars": int(feats.get("ngram_chars") or 2000)},
         }
         self.nlp: Language = spacy.blank("xx")
         for name in pipeline:
@@ -56,14 +72,26 @@ class Analyzer:
         stages: dict[str, Any] = dict(self.nlp.pipeline)
         if "hp_gazetteer" in stages:
             stages["hp_gazetteer"].configure(departments)
+        if "hp_screen" in stages:
+            stages["hp_screen"].configure(self.bundle)
         if "hp_classifier" in stages:
-            e5 = stages["hp_features"].e5 if "hp_features" in stages else None
-            stages["hp_classifier"].configure(self.bundle, self.taxonomy, e5)
+            features = stages.get("hp_features")
+            stages["hp_classifier"].configure(self.bundle, self.taxonomy, features.e5 if features else None,
+                                              features.builder if features else None)
+        if "hp_severity" in stages:
+            stages["hp_severity"].configure(self.bundle)
 
     @classmethod
     def from_settings(cls, settings, departments: DepartmentsFile) -> Analyzer:
         return cls(departments, languages=list(settings.languages), taxonomy_file=settings.taxonomy_file,
-                   max_text_chars=settings.max_text_chars, model_cache_dir=settings.model_cache_dir)
+                   max_text_chars=settings.max_text_chars, model_cache_dir=settings.model_cache_dir,
+                   profile=settings.nlp_profile)
+
+    def clear_cache(self) -> None:
+        """Forget cached embeddings (benchmarks measure cold reads)."""
+        features = dict(self.nlp.pipeline).get("hp_features")
+        if features is not None and features.e5 is not None:
+            features.e5.clear_cache()
 
     @property
     def pipe_names(self) -> list[str]:
@@ -82,8 +110,7 @@ class Analyzer:
         body = normalize_display(d.text or "")
         warnings = []
         if len(body) > self.max_text_chars:
-            warnings.append(f"text cut from {len(body)} to {self.max_text_chars} characters for analysis; "
-                            f"the classifiers read the first {self.embed_chars}")
+            warnings.append(f"text cut from {len(body)} to {self.max_text_chars} characters for analysis")
             body = body[: self.max_text_chars]
         st = DocState(title=title or None, body=body, language_hint=d.language_hint,
                       department_hint=d.department_hint, warnings=warnings)
@@ -119,4 +146,9 @@ class Analyzer:
             severity=severity,
             components=st.components,
             warnings=st.warnings,
+            evidence=Evidence(incident_text=st.evidence_text if incident else None,
+                              incident_score=st.evidence_score if incident else None,
+                              places=list(dict.fromkeys(m.text for m in st.place_matches))),
+            needs_review=bool(st.review_reasons),
+            review_reasons=st.review_reasons,
         )

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 from healthpulse.core.domain import Analysis, Document
+from healthpulse.nlp.calibration import confident_error_share, ece
 from healthpulse.nlp.training.dataset import Item
 
 METRICS = ("n", "language_acc", "health_f1", "incident_f1", "sentiment_acc", "topic_p", "topic_r", "topic_f1",
-           "department_acc", "severity_acc")
+           "department_acc", "severity_acc", "incident_ece", "sentiment_ece", "sure_wrong")
+# A text this long or longer is also counted in the "long" row (multi-paragraph articles, long transcripts).
+LONG_CHARS = 800
 HEADERS = {"n": "items", "language_acc": "language acc", "health_f1": "health F1", "incident_f1": "incident F1",
            "sentiment_acc": "sentiment acc", "topic_p": "topic P", "topic_r": "topic R", "topic_f1": "topic F1",
-           "department_acc": "department acc", "severity_acc": "severity acc"}
+           "department_acc": "department acc", "severity_acc": "severity acc", "incident_ece": "incident ECE",
+           "sentiment_ece": "sentiment ECE", "sure_wrong": "wrong at ≥0.9"}
 
 
 def to_document(it: Item) -> Document:
@@ -48,6 +53,9 @@ class _Counts:
     dep_ok: int = 0
     sev_n: int = 0
     sev_ok: int = 0
+    # (confidence of the label given, was it right) for the calibration measures
+    inc_conf: list = field(default_factory=list)
+    sent_conf: list = field(default_factory=list)
 
     def add(self, it: Item, a: Analysis) -> None:
         self.n += 1
@@ -61,6 +69,10 @@ class _Counts:
         self.i_fp += inc and not it.incident
         self.i_fn += (not inc) and it.incident
         self.sent_ok += a.sentiment is not None and a.sentiment.label == it.sentiment
+        if a.incident_confidence is not None:
+            self.inc_conf.append((a.incident_confidence, inc == it.incident))
+        if a.sentiment is not None:
+            self.sent_conf.append((a.sentiment.score, a.sentiment.label == it.sentiment))
         if it.health_related:
             pred, gold = set(a.topic_ids), set(it.topics)
             self.t_tp += len(pred & gold)
@@ -86,7 +98,21 @@ class _Counts:
             "topic_f1": _f1(tp, fp, fn),
             "department_acc": self.dep_ok / self.dep_n if self.dep_n else 0.0,
             "severity_acc": self.sev_ok / self.sev_n if self.sev_n else 0.0,
+            "incident_ece": _ece(self.inc_conf),
+            "sentiment_ece": _ece(self.sent_conf),
+            "sure_wrong": confident_error_share(*_cols(self.inc_conf + self.sent_conf)),
         }
+
+
+def _cols(pairs: list) -> tuple[np.ndarray, np.ndarray]:
+    if not pairs:
+        return np.zeros(0), np.zeros(0, dtype=bool)
+    c, ok = zip(*pairs, strict=True)
+    return np.array(c, dtype=float), np.array(ok, dtype=bool)
+
+
+def _ece(pairs: list) -> float:
+    return ece(*_cols(pairs))
 
 
 def evaluate(items: Sequence[Item], analyses: Sequence[Analysis]) -> dict[str, dict[str, float]]:
@@ -94,9 +120,13 @@ def evaluate(items: Sequence[Item], analyses: Sequence[Analysis]) -> dict[str, d
     counts: dict[str, _Counts] = defaultdict(_Counts)
     for it, a in zip(items, analyses, strict=True):
         counts[it.lang].add(it, a)
+        if len(it.text) >= LONG_CHARS:
+            counts["long"].add(it, a)
         counts["overall"].add(it, a)
-    order = [lg for lg in ("ru", "ar", "fa", "vi", "en") if lg in counts] + \
-        sorted(k for k in counts if k not in ("ru", "ar", "fa", "vi", "en", "overall")) + ["overall"]
+    langs = ("ru", "ar", "fa", "vi", "en")
+    order = [lg for lg in langs if lg in counts] + \
+        sorted(k for k in counts if k not in (*langs, "long", "overall")) + \
+        (["long"] if "long" in counts else []) + ["overall"]
     return {k: counts[k].metrics() for k in order}
 
 

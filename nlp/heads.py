@@ -43,11 +43,25 @@ class LinearHead:
     # Multilabel only: a health text with no class over its threshold keeps its best class when that
     # class reaches ``fallback`` × its threshold (0 = always keep one; chosen by cross-validation).
     fallback: float = DEFAULT_FALLBACK
+    # Calibration fitted on cross-validation folds (nlp.calibration): Platt (a, b) per class for
+    # binary/multilabel heads, one temperature for multiclass heads. Empty = raw scores.
+    calibration: dict[str, Any] = field(default_factory=dict)
+
+    def logits(self, X) -> np.ndarray:
+        return np.asarray(X @ self.W.astype(np.float32)) + self.b
 
     def scores(self, X) -> np.ndarray:
-        z = np.asarray(X @ self.W.astype(np.float32)) + self.b
+        return self.calibrate(self.logits(X))
+
+    def calibrate(self, z: np.ndarray) -> np.ndarray:
+        """Logits → probabilities that mean what they say (see nlp.calibration)."""
         if self.kind == "multiclass":
-            return softmax(z)
+            return softmax(z / float(self.calibration.get("temperature", 1.0)))
+        platt = self.calibration.get("platt")
+        if platt:
+            a = np.array([platt[c][0] for c in self.classes], dtype=np.float32)
+            b = np.array([platt[c][1] for c in self.classes], dtype=np.float32)
+            z = a * z + b
         return sigmoid(z)
 
     def threshold(self, cls: str) -> float:
@@ -75,6 +89,8 @@ def save_bundle(bundle: HeadBundle, models_dir: Path) -> None:
         meta["heads"][name] = {"kind": h.kind, "classes": h.classes, "thresholds": h.thresholds}
         if h.kind == "multilabel":
             meta["heads"][name]["fallback"] = h.fallback
+        if h.calibration:
+            meta["heads"][name]["calibration"] = h.calibration
     np.savez_compressed(models_dir / "heads.npz", **arrays)
     (models_dir / "heads.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
@@ -92,5 +108,5 @@ def load_bundle(models_dir: str | Path = DEFAULT_MODELS_DIR) -> HeadBundle:
         for name, h in meta["heads"].items():
             heads[name] = LinearHead(name, h["kind"], list(h["classes"]), z[f"{name}__W"], z[f"{name}__b"],
                                      {k: float(v) for k, v in h.get("thresholds", {}).items()},
-                                     float(h.get("fallback", DEFAULT_FALLBACK)))
+                                     float(h.get("fallback", DEFAULT_FALLBACK)), dict(h.get("calibration") or {}))
     return HeadBundle(meta, heads)

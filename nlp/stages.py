@@ -14,10 +14,12 @@ import numpy as np
 import scipy.sparse as sp
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.nlp.encoder import FULL_LAYERS
-from healthpulse.nlp.features import E5Features, FeatureBuilder
+from healthpulse.nlp.evidence import Reviewer, incident_evidence
+from healthpulse.nlp.features import E5Features, FeatureBuilder, ReadingBudget
 from healthpulse.nlp.gazetteer import PlaceGazetteer
 from healthpulse.nlp.heads import HeadBundle
 from healthpulse.nlp.language_id import LanguageIdentifier
+from healthpulse.nlp.screen import Screen
 from healthpulse.nlp.severity import decide
 from healthpulse.nlp.state import state
 from healthpulse.nlp.taxonomy import TaxonomyFile
@@ -66,13 +68,35 @@ class GazetteerStage:
         return doc
 
 
+class ScreenStage:
+    """The cheap first stage of the cascade (nlp.screen): text that is surely not about health skips the encoder."""
+
+    def __init__(self) -> None:
+        self.screen: Screen | None = None
+
+    def configure(self, bundle: HeadBundle) -> None:
+        self.screen = Screen.from_bundle(bundle)
+
+    def __call__(self, doc: Doc) -> Doc:
+        list(self.pipe([doc]))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        for batch in _batches(docs, batch_size):
+            sts = [s for s in (state(d) for d in batch) if s.classifiable]
+            if self.screen is not None and sts:
+                self.screen.apply(sts)
+            yield from batch
+
+
 class FeatureStage:
-    """Feature rows for the heads (nlp.features.FeatureBuilder: e5 / char n-grams / cue counts)."""
+    """Feature rows for the heads (nlp.features.FeatureBuilder: lead / chunk pooling / n-grams / cue counts)."""
 
     def __init__(self, feature_set: str, embed_chars: int, weights: dict[str, float], num_threads: int = 2,
-                 cue_chars: int | None = None, encoder_layers: int = FULL_LAYERS, cache_dir: str | None = None):
+                 cue_chars: int | None = None, encoder_layers: int = FULL_LAYERS, cache_dir: str | None = None,
+                 budget: ReadingBudget | None = None, ngram_chars: int = 2000):
         self.builder = FeatureBuilder(feature_set, embed_chars, weights, num_threads, cue_chars, encoder_layers,
-                                      cache_dir)
+                                      cache_dir, budget, ngram_chars)
 
     @property
     def e5(self):
@@ -84,12 +108,14 @@ class FeatureStage:
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
         for batch in _batches(docs, batch_size):
-            sts = [s for s in (state(d) for d in batch) if s.classifiable]
+            sts = [s for s in (state(d) for d in batch) if s.classifiable and not s.screened_out]
             if sts:
-                X, e5 = self.builder.build([s.title for s in sts], [s.body for s in sts])
+                built = self.builder.build([s.title for s in sts], [s.body for s in sts])
                 for i, s in enumerate(sts):
-                    s.features = X[i:i + 1]
-                    s.e5 = e5[i] if e5 is not None else None
+                    s.features = built.X[i:i + 1]
+                    s.e5 = built.e5[i] if built.e5 is not None else None
+                    if built.pieces is not None:
+                        s.plan, s.pieces = built.plans[i], built.pieces[i]
                     s.components.append("features")
             yield from batch
 
@@ -102,9 +128,11 @@ class ClassifierStage:
         self.taxonomy: TaxonomyFile | None = None
         self._centroids: dict[str, np.ndarray] = {}
         self._untrained: list[str] = []
+        self.builder: FeatureBuilder | None = None
 
-    def configure(self, bundle: HeadBundle, taxonomy: TaxonomyFile, e5: E5Features | None) -> None:
-        self.bundle, self.taxonomy = bundle, taxonomy
+    def configure(self, bundle: HeadBundle, taxonomy: TaxonomyFile, e5: E5Features | None,
+                  builder: FeatureBuilder | None = None) -> None:
+        self.bundle, self.taxonomy, self.builder = bundle, taxonomy, builder
         trained = set(bundle.heads["topics"].classes)
         self._untrained = [t.id for t in taxonomy.topics if t.id not in trained and t.examples]
         if self._untrained and e5 is not None:
@@ -164,6 +192,8 @@ class ClassifierStage:
                             s.topics.append((c, float(topics[i, k])))
                     s.topics.sort(key=lambda t: -t[1])
                     s.severity_head = heads["severity"].classes[int(sev[i].argmax())]
+                    if s.health_score >= th_h and s.incident_score >= th_i and self.builder is not None:
+                        s.evidence_text, s.evidence_score = incident_evidence(s, self.builder, heads["incident"])
                     s.components.append("classifier")
             yield from batch
 
@@ -172,8 +202,15 @@ class SeverityStage:
     """Severity for incidents: the head's label, raised to critical by documented cues (nlp.severity).
 
     Also keeps the outputs consistent with the definition of an incident (ARCHITECTURE.md: "a
-    concrete negative event or failure"): an incident's sentiment is negative.
+    concrete negative event or failure"): an incident's sentiment is negative; and marks
+    low-confidence analyses for review (nlp.evidence.Reviewer).
     """
+
+    def __init__(self) -> None:
+        self.reviewer = Reviewer()
+
+    def configure(self, bundle: HeadBundle) -> None:
+        self.reviewer = Reviewer.from_bundle(bundle)
 
     def __call__(self, doc: Doc) -> Doc:
         st = state(doc)
@@ -184,4 +221,5 @@ class SeverityStage:
             if st.sentiment is not None and st.sentiment[0] != "negative":
                 st.sentiment = ("negative", round(max(st.incident_score, 0.5), 4))
             st.components.append("severity")
+        st.review_reasons = self.reviewer.reasons(st)
         return doc

@@ -35,6 +35,12 @@ class DocState:
     warnings: list[str] = field(default_factory=list)
     health_threshold: float = 0.5
     incident_threshold: float = 0.5
+    screened_out: bool = False  # the cheap screen judged it not about health: the encoder never read it
+    plan: Any = None  # the nlp.chunking.ReadingPlan the encoder read
+    pieces: np.ndarray | None = None  # the embeddings of the plan's pieces (lead first)
+    evidence_text: str | None = None
+    evidence_score: float | None = None
+    review_reasons: list[str] = field(default_factory=list)
 
     @property
     def classifiable(self) -> bool:

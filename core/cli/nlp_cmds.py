@@ -13,8 +13,12 @@ from healthpulse.core.cli.common import EXIT_OK, CliError, add_config_args, load
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="NLP quality on a labelled split: per-language and overall metrics table")
     add_config_args(p)
-    p.add_argument("--split", default="test", help="labelled split name (tests/data/nlp/<split>.jsonl; default test)")
-    p.add_argument("--data", metavar="FILE", help="a labelled JSONL file instead of a bundled split")
+    p.add_argument("--split", default="final",
+                   help="bundled labelled split: final (independent authors, the README figures; default), dev "
+                        "(independent, used for choices), test (first author's held-out situations), train")
+    p.add_argument("--file", "--data", dest="data", metavar="FILE",
+                   help="a labelled JSONL file instead of a bundled split (e.g. `healthpulse labels export`)")
+    p.add_argument("--profile", choices=["fast", "default", "full"], help="analysis profile (default: the settings')")
     p.add_argument("--format", choices=["table", "markdown", "json"], default="table")
     p.add_argument("--errors", metavar="FILE", help="write the disagreements as JSONL to FILE")
     p.add_argument("--batch-size", type=int, default=64)
@@ -31,7 +35,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from healthpulse.core.departments import load_departments
     from healthpulse.nlp.analyzer import Analyzer
     from healthpulse.nlp.evaluation import errors, evaluate, format_table, to_document
-    from healthpulse.nlp.training.dataset import DATA_DIR, load_split
+    from healthpulse.nlp.training.dataset import DATA_DIR, LabelledDataError, load_file, load_split, split_files
 
     settings = load_cli_settings(args)
     dep_path = settings.departments_file or (Path(__file__).resolve().parents[2] / "data" / "departments.yaml")
@@ -40,13 +44,20 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         path = Path(args.data)
         if not path.is_file():
             raise CliError(f"labelled data file not found: {path}")
-        items = load_split(path.stem, path.parent)
+        try:
+            items = load_file(path)
+        except (LabelledDataError, UnicodeDecodeError) as e:
+            raise CliError(str(e)) from None
     else:
-        if not (DATA_DIR / f"{args.split}.jsonl").is_file():
+        if not any(f.is_file() for f in split_files(args.split)):
             raise CliError(f"no labelled split '{args.split}' in {DATA_DIR}")
         items = load_split(args.split)
+    if not items:
+        raise CliError("no labelled items to evaluate")
     if args.batch_size < 1:
         raise CliError("--batch-size must be at least 1")
+    if args.profile:
+        settings = settings.model_copy(update={"nlp_profile": args.profile})
     analyzer = Analyzer.from_settings(settings, departments)
     docs = [to_document(it) for it in items]
     analyses = []

@@ -1,7 +1,14 @@
-"""The labelled data (tests/data/nlp/*.jsonl) and a disk cache of its embeddings.
+"""The labelled data (tests/data/nlp/) and a disk cache of its embeddings.
 
+Splits (README "Measured quality" says who wrote what):
+- ``train``: ``train.jsonl`` (situations written by the first author, five languages, variants)
+  plus every ``authored/*.jsonl`` (written natively per language by five independent authors);
+  ``--extra FILE`` adds a deployment's own labels (``healthpulse labels export``);
+- ``dev``: ``independent/dev.jsonl`` — independent author, used for choices;
+- ``final``: ``independent/final_*.jsonl`` — two more independent authors, opened only to report;
+- ``test``: ``test.jsonl`` — held-out situations of the first author (same hand as ``train.jsonl``).
 The cache (``~/.cache/healthpulse/nlp``, or ``HEALTHPULSE_NLP_CACHE``) only saves time between
-training runs; it is keyed by the sha1 of the embedded text and of the encoder settings.
+training runs; it is keyed by the sha256 of the embedded text and of the encoder settings.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 from healthpulse.nlp.encoder import FULL_LAYERS
-from healthpulse.nlp.features import E5Features, embed_text
+from healthpulse.nlp.features import E5Features, FeatureBuilder, embed_text
 
 REPO = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO / "tests" / "data" / "nlp"
@@ -37,16 +44,53 @@ class Item:
     extra: dict = field(default_factory=dict)
 
 
-def load_split(split: str, data_dir: Path = DATA_DIR) -> list[Item]:
-    path = data_dir / f"{split}.jsonl"
+REQUIRED = ("id", "lang", "text", "health_related", "incident", "sentiment")
+
+
+class LabelledDataError(ValueError):
+    """A labelled JSONL file that cannot be used: names the file, the line and the field."""
+
+
+def load_file(path: Path) -> list[Item]:
+    """Items of one labelled JSONL file (the training-data schema; unknown fields kept in ``extra``)."""
     items = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
+    with Path(path).open(encoding="utf-8") as fh:
+        for no, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
                 d = json.loads(line)
-                known = {k: d.pop(k) for k in list(d) if k in Item.__dataclass_fields__}
-                items.append(Item(**known, extra=d))
+            except json.JSONDecodeError as e:
+                raise LabelledDataError(f"{path}:{no}: not valid JSON ({e.msg})") from None
+            missing = [k for k in REQUIRED if k not in d]
+            if missing:
+                raise LabelledDataError(f"{path}:{no}: missing field(s) {', '.join(missing)}")
+            known = {k: d.pop(k) for k in list(d) if k in Item.__dataclass_fields__}
+            known.setdefault("severity", None)
+            known.setdefault("topics", [])
+            known.setdefault("department", None)
+            items.append(Item(**known, extra=d))
     return items
+
+
+def split_files(split: str, data_dir: Path = DATA_DIR) -> list[Path]:
+    """The files that make up a named split (see the module docstring)."""
+    if split == "train":
+        return [data_dir / "train.jsonl", *sorted((data_dir / "authored").glob("*.jsonl"))]
+    if split == "dev":
+        return [data_dir / "independent" / "dev.jsonl"]
+    if split == "final":
+        return sorted((data_dir / "independent").glob("final_*.jsonl"))
+    return [data_dir / f"{split}.jsonl"]
+
+
+def load_split(split: str, data_dir: Path = DATA_DIR) -> list[Item]:
+    return [it for f in split_files(split, data_dir) if f.is_file() for it in load_file(f)]
+
+
+def group_of(it: Item) -> str:
+    """Cross-validation group: one situation with all its variants and translations."""
+    return f"scenario-{it.scenario}" if it.scenario is not None else f"item-{it.id}"
 
 
 def _cache_dir() -> Path:
@@ -67,6 +111,19 @@ def cached_embeddings(texts: list[str], features: E5Features, tag: str) -> np.nd
             np.save(d / f"{keys[i]}.npy", v)
     for i, k in enumerate(keys):
         out[i] = np.load(d / f"{k}.npy")
+    return out
+
+
+def embed_pieces(items: list[Item], builder: FeatureBuilder) -> list[np.ndarray]:
+    """Piece embeddings (lead + chunks, as the analyzer reads them) of every item, via the disk cache."""
+    assert builder.e5 is not None
+    plans = builder.plans([it.title for it in items], [it.text for it in items])
+    flat = [p for plan in plans for p in plan.pieces]
+    vecs = cached_embeddings(flat, builder.e5, f"piece-L{builder.e5.layers}")
+    out, k = [], 0
+    for plan in plans:
+        out.append(vecs[k:k + len(plan.pieces)])
+        k += len(plan.pieces)
     return out
 
 
