@@ -25,13 +25,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from healthpulse.alerts import csat, notify
-from healthpulse.alerts import kpis as kpis_mod
-from healthpulse.alerts import tickets as T
-from healthpulse.alerts.csat import SurveyExpired, SurveyNotFound, SurveyUsed
+from healthpulse.alerts.delivery import notify
 from healthpulse.alerts.runtime import AlertsRuntime
-from healthpulse.alerts.sla import set_sla_hours, sla_hours
-from healthpulse.alerts.tickets import (
+from healthpulse.alerts.tickets import csat
+from healthpulse.alerts.tickets import kpis as kpis_mod
+from healthpulse.alerts.tickets import lifecycle as T
+from healthpulse.alerts.tickets.csat import SurveyExpired, SurveyNotFound, SurveyUsed
+from healthpulse.alerts.tickets.lifecycle import (
     CONTACT_CHANNELS,
     CONTACT_OUTCOMES,
     TRANSITIONS,
@@ -40,6 +40,7 @@ from healthpulse.alerts.tickets import (
     TicketError,
     TicketNotFound,
 )
+from healthpulse.alerts.tickets.sla import set_sla_hours, sla_hours
 from healthpulse.core.domain import SEVERITY_ORDER, AlertState, TicketStatus
 from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
 from healthpulse.core.models.appeals import AppealRow
@@ -309,7 +310,7 @@ def close_ticket(session: Session, ticket_id: int, actor: str, resolution: str, 
         url = rt.link(f"/survey/{token}")
         T.audit(session, t, "system", "survey", now, text=f"survey sent, expires {survey.expires_at.isoformat()}")
         if notify.send_survey(session, rt, t, appeal, url, survey.expires_at, now, survey.id):
-            from healthpulse.alerts.jobs import schedule_delivery
+            from healthpulse.alerts.scheduling import schedule_delivery
 
             _schedule_if_possible(session, rt, now, schedule_delivery)
     out = _full(session, t)

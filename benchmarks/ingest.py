@@ -14,9 +14,10 @@ import time
 from pathlib import Path
 
 from healthpulse.core.clock import SystemClock
-from healthpulse.core.demo import load_items
 from healthpulse.core.domain import Channel, Document, utcnow
-from healthpulse.core.testing import make_container
+from healthpulse.wiring.demo import load_items
+
+from tests.support.containers import make_container
 
 
 def sample_documents(repeat: int) -> list[Document]:

@@ -20,7 +20,7 @@ from healthpulse.crawlers.extract import MIN_TEXT_CHARS
 from healthpulse.crawlers.items import ArticleItem
 from healthpulse.crawlers.state import Validators
 from healthpulse.crawlers.urls import canonicalize_url, url_hash
-from healthpulse.nlp.normalize import normalize_display
+from healthpulse.text.normalize import normalize_display
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem

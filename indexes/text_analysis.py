@@ -21,7 +21,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 import snowballstemmer
-from healthpulse.nlp.normalize import tokens
+from healthpulse.text.normalize import tokens
 
 FIELDS: tuple[str, ...] = ("ru", "ar", "fa", "en", "std")
 _STEMMED_LANGUAGES = {"ru": "russian", "ar": "arabic", "en": "english"}

@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from healthpulse.nlp.cues import CueLexicon, load_cues
 from healthpulse.nlp.encoder import FULL_LAYERS, encoder_lock, get_encoder
-from healthpulse.nlp.normalize import fold
+from healthpulse.text.normalize import fold
 from sklearn.feature_extraction.text import HashingVectorizer
 
 E5_DIM = 384

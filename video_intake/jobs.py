@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from healthpulse.core.appeals import link_document, set_status
+from healthpulse.appeals.lifecycle import link_document, set_status
+from healthpulse.core.context import IngestingContext
 from healthpulse.core.domain import Analysis, AppealStatus, Channel, Document, Media, stable_id
 from healthpulse.core.jobs import PermanentJobError, dead_letter_handler, job_handler
 from healthpulse.core.models.appeals import AppealRow
@@ -24,9 +25,6 @@ from healthpulse.video_intake.storage import VideoStorage, file_sha256
 from healthpulse.video_intake.submission import TRANSCRIBE_JOB
 from healthpulse.video_intake.transcriber import WhisperTranscriber
 from healthpulse.video_intake.validation import VideoRejected, validate_video
-
-if TYPE_CHECKING:
-    from healthpulse.core.container import Container
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +49,7 @@ def transcriber_for(settings: Any) -> WhisperTranscriber:
                         settings.whisper_beam_size)
 
 
-def _move(container: Container, appeal_id: str, status: AppealStatus, note: str | None = None,
+def _move(container: IngestingContext, appeal_id: str, status: AppealStatus, note: str | None = None,
           reason: str | None = None) -> None:
     with container.session() as s:
         appeal = s.get(AppealRow, appeal_id)
@@ -60,7 +58,7 @@ def _move(container: Container, appeal_id: str, status: AppealStatus, note: str 
 
 
 @job_handler(TRANSCRIBE_JOB)
-def transcribe_appeal(container: Container, payload: dict[str, Any]) -> None:
+def transcribe_appeal(container: IngestingContext, payload: dict[str, Any]) -> None:
     appeal_id = payload.get("appeal_id")
     if not isinstance(appeal_id, str):
         raise PermanentJobError(f"bad payload {payload!r}")
@@ -148,7 +146,7 @@ def appeal_document_id_for(appeal_id: str) -> str:
 
 
 @dead_letter_handler(TRANSCRIBE_JOB)
-def transcription_gave_up(container: Container, payload: dict[str, Any], error: str) -> None:
+def transcription_gave_up(container: IngestingContext, payload: dict[str, Any], error: str) -> None:
     """Every retry failed (e.g. a broken model): the department still gets the appeal and watches the video.
 
     A rejected video never gets here (rejection is a normal outcome, not a failure).

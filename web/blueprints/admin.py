@@ -229,7 +229,7 @@ class SlaForm(FlaskForm):
 
 @bp.route("/sla", methods=["GET", "POST"])
 def sla() -> Any:
-    from healthpulse.alerts import sla as sla_mod
+    from healthpulse.alerts.tickets import sla as sla_mod
 
     c = container()
     form = SlaForm()

@@ -13,7 +13,8 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, g, jsonify, render_template, request, url_for
-from healthpulse.core.appeals import AppealError
+from healthpulse.appeals.lifecycle import AppealError
+from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.web import labels
 from healthpulse.web.context import container, db
 from healthpulse.web.i18n import UI_LANGUAGES
@@ -23,7 +24,7 @@ from healthpulse.web.services import appeals as appeal_svc
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import tickets as ticket_svc
 from healthpulse.web.services.users import Principal, principal_for_token
-from healthpulse.web.templating import highlight, strip_highlight
+from healthpulse.web.templating import highlight
 from werkzeug.exceptions import HTTPException
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -12,8 +12,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from healthpulse.core import appeal_intake
-from healthpulse.core import appeals as core_appeals
+from healthpulse.appeals import intake as appeal_intake
+from healthpulse.appeals import lifecycle as core_appeals
 from healthpulse.core.domain import Channel
 
 log = logging.getLogger(__name__)

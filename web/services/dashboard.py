@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from healthpulse.core.domain import LANGUAGES
+from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import SearchQuery, SearchResult
 
 CHANNELS = ("news", "video_appeal", "text_appeal", "hotline", "email")
@@ -178,8 +179,6 @@ def top_negative_stories(index: Any, f: Filters, limit: int = 10, sample: int = 
 
 
 def _first_words(snippet: str, n: int = 12) -> str:
-    from healthpulse.web.templating import strip_highlight
-
     words = strip_highlight(snippet).split()
     return " ".join(words[:n]) + ("…" if len(words) > n else "")
 
@@ -228,8 +227,6 @@ def search(index: Any, f: Filters, cursor: str | None = None, size: int = 20) ->
     """Full-text search across all languages, with facets and highlighted snippets."""
     res = index.search(f.query(size=size, cursor=cursor, facets=SEARCH_FACETS, facet_size=15, highlight=True))
     res = mask_appeal_hits(res)
-    from healthpulse.web.templating import strip_highlight
-
     rows = [[h.id, h.published_at.isoformat(), h.language, h.channel, h.department, ";".join(h.topics),
              h.sentiment, h.title, strip_highlight(h.snippet), h.url] for h in res.hits]
     view = View("search", ["id", "published_at", "language", "channel", "department", "topics", "sentiment",

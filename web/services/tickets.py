@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from healthpulse.alerts import service as alerts
-from healthpulse.alerts import tickets as alert_tickets
+from healthpulse.alerts.tickets import lifecycle as alert_tickets
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
@@ -277,8 +277,8 @@ def submit_survey_for_code(container: Any, code: str, score: int, comment: str |
     answer goes into the ticket's open survey (one is issued if the e-mail
     link was never sent), once, with the same audit event as the link.
     """
-    from healthpulse.alerts import csat
-    from healthpulse.core.appeals import get_by_code
+    from healthpulse.alerts.tickets import csat
+    from healthpulse.appeals.lifecycle import get_by_code
 
     if not 1 <= score <= 5:
         raise SurveyRefused("score must be 1-5")

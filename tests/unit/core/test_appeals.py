@@ -1,6 +1,6 @@
 import pytest
-from healthpulse.core.appeal_intake import submit_text_appeal
-from healthpulse.core.appeals import AppealError, create_appeal, get_by_code, normalise_code, set_status
+from healthpulse.appeals.intake import submit_text_appeal
+from healthpulse.appeals.lifecycle import AppealError, create_appeal, get_by_code, normalise_code, set_status
 from healthpulse.core.domain import AppealStatus, Channel
 
 

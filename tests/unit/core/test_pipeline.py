@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 from healthpulse.core.domain import Analysis, Channel, Document, Sentiment, TopicScore
 from healthpulse.core.models.documents import DocumentRow, IndexOutboxRow
-from healthpulse.core.testing import make_container
 from healthpulse.indexes.base import IndexUnavailable
 from healthpulse.indexes.query import SearchQuery
 from healthpulse.indexes.sqlite_fts import SqliteFtsIndex
 from sqlalchemy import func, select
+
+from tests.support.containers import make_container
 
 
 class SwitchableIndex:
