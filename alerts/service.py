@@ -27,6 +27,7 @@ from typing import Any
 
 from healthpulse.alerts.delivery import notify
 from healthpulse.alerts.runtime import AlertsRuntime
+from healthpulse.alerts.scheduling import schedule_delivery
 from healthpulse.alerts.tickets import csat
 from healthpulse.alerts.tickets import kpis as kpis_mod
 from healthpulse.alerts.tickets import lifecycle as T
@@ -41,12 +42,15 @@ from healthpulse.alerts.tickets.lifecycle import (
     TicketNotFound,
 )
 from healthpulse.alerts.tickets.sla import set_sla_hours, sla_hours
+from healthpulse.core.departments import load_departments
 from healthpulse.core.domain import SEVERITY_ORDER, AlertState, TicketStatus
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import CitizenContactRow, SurveyRow, TicketDocumentRow, TicketEventRow, TicketRow
-from healthpulse.core.settings import Settings
+from healthpulse.core.resources import bundled_departments_path
+from healthpulse.core.settings import Settings, load_settings
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
@@ -62,8 +66,8 @@ OPEN_STATUSES = [s.value for s in TicketStatus if s != TicketStatus.CLOSED]
 SORTS = {"due_at", "created_at", "updated_at", "severity", "status", "id"}
 
 
-class AlertNotFound(LookupError):
-    pass
+class AlertNotFound(HealthpulseError, LookupError):
+    error_code = "not_found"
 
 
 def _now(now: datetime | None) -> datetime:
@@ -73,9 +77,6 @@ def _now(now: datetime | None) -> datetime:
 def _runtime(runtime: AlertsRuntime | None) -> AlertsRuntime:
     if runtime is not None:
         return runtime
-    from healthpulse.core.departments import load_departments
-    from healthpulse.core.resources import bundled_departments_path
-    from healthpulse.core.settings import load_settings
 
     settings = load_settings()
     return AlertsRuntime.build(settings, load_departments(settings.departments_file or bundled_departments_path()))
@@ -310,8 +311,6 @@ def close_ticket(session: Session, ticket_id: int, actor: str, resolution: str, 
         url = rt.link(f"/survey/{token}")
         T.audit(session, t, "system", "survey", now, text=f"survey sent, expires {survey.expires_at.isoformat()}")
         if notify.send_survey(session, rt, t, appeal, url, survey.expires_at, now, survey.id):
-            from healthpulse.alerts.scheduling import schedule_delivery
-
             _schedule_if_possible(session, rt, now, schedule_delivery)
     out = _full(session, t)
     out["survey_url"] = url

@@ -6,16 +6,19 @@ short, unambiguous characters (no 0/O, 1/I/L), random from ``secrets``.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import uuid
 from datetime import datetime
 from typing import Any
 
-from healthpulse.core.domain import AppealStatus, Channel
+from healthpulse.core.domain import AppealStatus, Channel, stable_id
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.appeals import AppealRow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+log = logging.getLogger(__name__)
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 # Which statuses may follow which: a rejected or closed appeal does not silently come back.
 TRANSITIONS: dict[str, set[str]] = {
@@ -29,8 +32,8 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class AppealError(ValueError):
-    pass
+class AppealError(HealthpulseError, ValueError):
+    error_code = "invalid"
 
 
 def new_tracking_code() -> str:
@@ -113,6 +116,22 @@ def link_document(appeal: AppealRow, document_id: str) -> None:
 
 def appeal_document_id(appeal: AppealRow) -> str:
     """The id of the Document that carries an appeal's text (stable: re-submitting updates it)."""
-    from healthpulse.core.domain import stable_id
 
     return stable_id("appeal", appeal.id)
+
+
+def follow_ticket(session: Session, appeal_id: str, status: AppealStatus, now: datetime, note: str) -> None:
+    """The appeal's ticket reached a milestone (opened, closed, reopened): show it in the appeal's history.
+
+    A transcribing or validating appeal whose ticket opens counts as analysed first; a move the
+    appeal's own rules refuse is logged, never raised into the ticket's transaction.
+    """
+    appeal = session.get(AppealRow, appeal_id)
+    if appeal is None or appeal.status == status:
+        return
+    try:
+        if status == AppealStatus.TICKET_OPENED and appeal.status in (AppealStatus.TRANSCRIBING, AppealStatus.VALIDATING):
+            set_status(session, appeal, AppealStatus.ANALYSED, now)
+        set_status(session, appeal, status, now, note)
+    except AppealError as exc:
+        log.warning("appeal %s status not synced: %s", appeal.id, exc)

@@ -35,6 +35,9 @@ from healthpulse.core.domain import Document
 from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
 from sqlalchemy import select
 
+# Run as a script: put the checkout on sys.path so the test helpers (tests/support/, not shipped) import.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from tests.support.alerts import analysed_document
 from tests.support.containers import make_container
 

@@ -24,7 +24,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--docs", type=int, default=600)
     ap.add_argument("--batch-size", type=int, default=64)
-    ap.add_argument("--long", type=int, default=0, help="extra long news documents (from /work/shared/seeds or the test split)")
+    ap.add_argument("--long", type=int, default=0, help="extra long news documents (from the shared seed articles when present, else the test split)")
     ap.add_argument("--profile-encoder", action="store_true",
                     help="only time the e5 encoder on one batch per input length (tokens vs time)")
     args = ap.parse_args()

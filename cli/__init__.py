@@ -1,16 +1,27 @@
-"""The ``healthpulse`` command. Each area registers its subcommands from core/cli/<area>_cmds.py."""
+"""The ``healthpulse`` command: each area's subcommands live in cli/<area>_cmds.py; errors become exit codes here."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
-import pkgutil
 import sys
 
 from healthpulse import __version__
-from healthpulse.cli.common import EXIT_INTERNAL, EXIT_USAGE, CliError, setup_logging
-from healthpulse.core.config_files import ConfigError
+from healthpulse.cli import (
+    alerts_cmds,
+    core_cmds,
+    crawl_cmds,
+    demo_cmds,
+    nlp_cmds,
+    search_cmds,
+    video_cmds,
+    web_cmds,
+)
+from healthpulse.cli.common import EXIT_CODES, EXIT_INTERNAL, setup_logging
+from healthpulse.core.errors import HealthpulseError
+
+# Each area's subcommands, in the order `healthpulse --help` lists them.
+COMMAND_MODULES = (core_cmds, alerts_cmds, crawl_cmds, demo_cmds, nlp_cmds, search_cmds, video_cmds, web_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,9 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-json", action="store_true", help="log as one JSON object per line")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: (m.name != "core_cmds", m.name)):
-        if mod.name.endswith("_cmds"):
-            importlib.import_module(f"{__name__}.{mod.name}").register(sub)
+    for module in COMMAND_MODULES:
+        module.register(sub)
     return parser
 
 
@@ -35,12 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(args.verbose, args.log_json)
     try:
         return int(args.func(args) or 0)
-    except ConfigError as exc:
-        print(f"healthpulse: configuration error:\n{exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except CliError as exc:
-        print(f"healthpulse: {exc}", file=sys.stderr)
-        return exc.code
+    except HealthpulseError as exc:
+        prefix = "configuration error:\n" if exc.error_code == "config" else ""
+        print(f"healthpulse: {prefix}{exc}", file=sys.stderr)
+        return EXIT_CODES[exc.error_code]
     except KeyboardInterrupt:
         print("healthpulse: interrupted", file=sys.stderr)
         return 130

@@ -11,7 +11,13 @@ import sys
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
+from healthpulse.alerts import service
+from healthpulse.alerts.delivery.outbox import dead_notifications, outbox_counts, requeue_dead
+from healthpulse.alerts.rules_file import load_rules
+from healthpulse.alerts.scheduling import schedule_delivery
 from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, load_cli_settings, open_container
+from healthpulse.core.departments import load_departments
+from healthpulse.core.resources import bundled_departments_path
 
 PERIODS = {"week": 7, "month": 30}
 
@@ -106,10 +112,6 @@ def _table(rows: list[dict[str, Any]], cols: list[str]) -> str:
 
 
 def cmd_rules_validate(args: argparse.Namespace) -> int:
-    from healthpulse.alerts.rules_file import load_rules
-    from healthpulse.core.departments import load_departments
-    from healthpulse.core.resources import bundled_departments_path
-
     settings = load_cli_settings(args)
     deps = load_departments(settings.departments_file or bundled_departments_path())
     rs = load_rules(args.file, deps)
@@ -136,16 +138,11 @@ def _list(args: argparse.Namespace, fetch: Any, cols: list[str]) -> int:
 
 
 def cmd_alerts_list(args: argparse.Namespace) -> int:
-    from healthpulse.alerts import service
-
     return _list(args, lambda s, deps, triage: service.list_alerts(s, deps, args.state, triage=triage, limit=args.limit),
                  ["id", "rule", "department", "topic", "severity", "state", "fired_at", "ticket_id", "document_ids"])
 
 
 def cmd_alerts_outbox(args: argparse.Namespace) -> int:
-    from healthpulse.alerts.delivery.outbox import dead_notifications, outbox_counts, requeue_dead
-    from healthpulse.alerts.scheduling import schedule_delivery
-
     c = open_container(args)
     try:
         with c.session() as s:
@@ -164,8 +161,6 @@ def cmd_alerts_outbox(args: argparse.Namespace) -> int:
 
 
 def cmd_tickets_list(args: argparse.Namespace) -> int:
-    from healthpulse.alerts import service
-
     def fetch(s: Any, deps: list[str] | None, triage: bool) -> Any:
         return service.list_tickets(s, department_ids=deps, triage=triage or None, status=args.status,
                                     severity=args.severity, breached=True if args.breached else None, limit=args.limit)
@@ -175,8 +170,6 @@ def cmd_tickets_list(args: argparse.Namespace) -> int:
 
 
 def cmd_tickets_show(args: argparse.Namespace) -> int:
-    from healthpulse.alerts import service
-
     c = open_container(args)
     try:
         with c.session() as s:
@@ -237,8 +230,6 @@ def render_report(k: dict[str, Any], fmt: str, title: str) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from healthpulse.alerts import service
-
     if args.end:
         try:
             last = date.fromisoformat(args.end)

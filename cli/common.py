@@ -11,18 +11,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from healthpulse.core.errors import ErrorCode, HealthpulseError
 from healthpulse.core.settings import Settings, load_settings
+from healthpulse.wiring.container import build_container
+from tqdm import tqdm
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+# The one translation of error codes into exit statuses: 2 for what the user can fix, 1 for the rest.
+EXIT_CODES: dict[ErrorCode, int] = {
+    "invalid": EXIT_USAGE, "not_found": EXIT_USAGE, "forbidden": EXIT_USAGE, "conflict": EXIT_USAGE,
+    "config": EXIT_USAGE, "unavailable": EXIT_INTERNAL, "internal": EXIT_INTERNAL,
+}
 T = TypeVar("T")
 
 
-class CliError(Exception):
-    """An error the user can fix; printed without a traceback."""
+class CliError(HealthpulseError):
+    """An error in how the command was called (a missing file, a bad argument); printed without a traceback."""
 
-    def __init__(self, message: str, code: int = EXIT_USAGE):
-        super().__init__(message)
-        self.code = code
+    error_code = "invalid"
 
 
 class _JsonFormatter(logging.Formatter):
@@ -58,7 +64,6 @@ def load_cli_settings(args: argparse.Namespace, **overrides: Any) -> Settings:
 
 
 def open_container(args: argparse.Namespace, **kwargs: Any):  # type: ignore[no-untyped-def]
-    from healthpulse.wiring.container import build_container
 
     settings = kwargs.pop("settings", None) or load_cli_settings(args)
     container = build_container(settings, **kwargs)
@@ -68,7 +73,6 @@ def open_container(args: argparse.Namespace, **kwargs: Any):  # type: ignore[no-
 
 def progress(iterable: Iterable[T], total: int | None = None, desc: str = "", unit: str = "doc") -> Iterator[T]:
     """A progress bar on stderr when it is a terminal; silent otherwise."""
-    from tqdm import tqdm
 
     yield from tqdm(iterable, total=total, desc=desc, unit=unit, disable=not sys.stderr.isatty(), file=sys.stderr)
 

@@ -17,6 +17,8 @@ from healthpulse.cli.common import (
     load_cli_settings,
     open_container,
 )
+from healthpulse.crawlers.sources import load_sources
+from tqdm import tqdm
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -44,8 +46,6 @@ class _Progress:
     """A live counter on stderr when it is a terminal (tqdm), silent otherwise."""
 
     def __init__(self) -> None:
-        from tqdm import tqdm
-
         self.bar = tqdm(desc="crawl", unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
         self.seen = 0
 
@@ -85,8 +85,8 @@ def _sources_path(args: argparse.Namespace, settings: Any) -> Path:
 
 
 def cmd_crawl(args: argparse.Namespace, settings: Any = None) -> int:
+    # Deferred: Scrapy and Twisted (and their reactor) load only for `healthpulse crawl`.
     from healthpulse.crawlers.runner import CrawlRunner
-    from healthpulse.crawlers.sources import load_sources
 
     settings = settings or load_cli_settings(args)
     path = _sources_path(args, settings)

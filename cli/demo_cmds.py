@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import shutil
 import sys
@@ -10,9 +11,13 @@ from pathlib import Path
 
 from healthpulse.cli.common import EXIT_OK, CliError, open_container
 from healthpulse.core.settings import load_settings
+from healthpulse.web.app import create_app
+from healthpulse.web.demo import create_demo_accounts
 from healthpulse.wiring.background import BackgroundWorker
+from healthpulse.wiring.demo import load_demo, load_items
 from healthpulse.wiring.demo_mail import DemoMailbox
 from tqdm import tqdm
+from waitress import serve
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,8 +30,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from healthpulse.wiring.demo import load_demo, load_items
-
     base = Path(args.dir).resolve()
     if base.exists():
         if not (base / "healthpulse.db").exists() and any(base.iterdir()):
@@ -64,15 +67,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _has_secret() -> bool:
-    import os
-
     return bool(os.environ.get("HEALTHPULSE_SECRET_KEY"))
 
 
 def _serve(container, host: str, port: int) -> int:  # type: ignore[no-untyped-def]
-    from healthpulse.web.app import create_app
-    from healthpulse.web.demo import create_demo_accounts
-    from waitress import serve
 
     app = create_app(container.settings, container=container, demo=True)
     print("demo accounts (user / password / role / department):")

@@ -9,6 +9,11 @@ import tempfile
 from pathlib import Path
 
 from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, load_cli_settings, open_container
+from healthpulse.video_intake.jobs import transcriber_for
+from healthpulse.video_intake.media import extract_audio
+from healthpulse.video_intake.submission import submit_upload
+from healthpulse.video_intake.uploads import UploadError, UploadService
+from healthpulse.video_intake.validation import VideoRejected, validate_video
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -43,10 +48,6 @@ def _check_language(settings: object, language: str | None) -> str | None:
 
 
 def cmd_transcribe(args: argparse.Namespace) -> int:
-    from healthpulse.video_intake.jobs import transcriber_for
-    from healthpulse.video_intake.media import extract_audio
-    from healthpulse.video_intake.validation import VideoRejected, validate_video
-
     settings = load_cli_settings(args)
     language = _check_language(settings, args.language)
     path = Path(args.file)
@@ -69,10 +70,6 @@ def cmd_transcribe(args: argparse.Namespace) -> int:
 
 
 def cmd_appeal_submit(args: argparse.Namespace) -> int:
-    from healthpulse.video_intake.submission import submit_upload
-    from healthpulse.video_intake.uploads import UploadError, UploadService
-    from healthpulse.video_intake.validation import VideoRejected
-
     path = Path(args.video)
     if not path.is_file():
         raise CliError(f"{path}: no such file")

@@ -7,8 +7,13 @@ import getpass
 import os
 import sys
 
-from healthpulse.cli.common import EXIT_OK, EXIT_USAGE, CliError, add_config_args, open_container
+from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, open_container
+from healthpulse.core.models.users import User
+from healthpulse.web.app import MissingSecretKey, create_app
+from healthpulse.web.services.users import UserError, create_api_token, create_user, list_users
 from healthpulse.wiring.background import BackgroundWorker
+from sqlalchemy import select
+from waitress import serve
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -42,14 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from healthpulse.web.app import MissingSecretKey, create_app
-    from waitress import serve
-
     container = open_container(args)
     try:
         app = create_app(container.settings, container)
     except MissingSecretKey as exc:
-        raise CliError(str(exc), code=EXIT_USAGE) from None
+        raise CliError(str(exc)) from None
     print(f"healthpulse: serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
     worker = None if args.no_worker else BackgroundWorker(container).start()
     try:
@@ -64,19 +66,17 @@ def _password(args: argparse.Namespace) -> str:
     if args.password_env:
         value = os.environ.get(args.password_env)
         if not value:
-            raise CliError(f"environment variable {args.password_env} is empty or not set", code=EXIT_USAGE)
+            raise CliError(f"environment variable {args.password_env} is empty or not set")
         return value
     if not sys.stdin.isatty():
-        raise CliError("no terminal to prompt for a password; use --password-env VAR", code=EXIT_USAGE)
+        raise CliError("no terminal to prompt for a password; use --password-env VAR")
     first = getpass.getpass("password: ")
     if first != getpass.getpass("again: "):
-        raise CliError("the passwords differ", code=EXIT_USAGE)
+        raise CliError("the passwords differ")
     return first
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    from healthpulse.web.services.users import UserError, create_user
-
     password = _password(args)
     container = open_container(args)
     try:
@@ -84,7 +84,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
             create_user(s, args.username, password, args.role, args.department,
                         known_departments=container.departments.ids)
     except UserError as exc:
-        raise CliError(str(exc), code=EXIT_USAGE) from None
+        raise CliError(str(exc)) from None
     finally:
         container.close()
     print(f"user {args.username} ({args.role}{' / ' + args.department if args.department else ''}) created")
@@ -92,8 +92,6 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
-    from healthpulse.web.services.users import list_users
-
     container = open_container(args)
     with container.session() as s:
         for u in list_users(s):
@@ -103,16 +101,12 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 
 
 def cmd_users_token(args: argparse.Namespace) -> int:
-    from healthpulse.core.models.users import User
-    from healthpulse.web.services.users import create_api_token
-    from sqlalchemy import select
-
     container = open_container(args)
     with container.session() as s:
         user = s.scalar(select(User).where(User.username == args.username))
         if user is None:
             container.close()
-            raise CliError(f"no user '{args.username}'", code=EXIT_USAGE)
+            raise CliError(f"no user '{args.username}'")
         token = create_api_token(s, user, args.name)
     container.close()
     print(token)

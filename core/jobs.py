@@ -20,6 +20,7 @@ from typing import Any
 
 from healthpulse.core.clock import Clock
 from healthpulse.core.db import transaction
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.documents import JobRow
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -53,8 +54,9 @@ def dead_letter_handler(kind: str) -> Callable[[DeadLetterHandler], DeadLetterHa
     return deco
 
 
-class PermanentJobError(Exception):
+class PermanentJobError(HealthpulseError):
     """Raised by a handler when retrying cannot help (bad payload): the job goes dead at once."""
+    error_code = "invalid"
 
 
 class JobQueue:

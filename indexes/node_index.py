@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.indexes.base import BulkResult, IndexUnavailable
 from healthpulse.indexes.node_dsl import (
     SCHEMA_VERSION,
@@ -54,8 +55,9 @@ def _error_type(outcome: dict[str, Any]) -> str | None:
     return error.get("type") if isinstance(error, dict) else None
 
 
-class NodeRequestError(RuntimeError):
+class NodeRequestError(HealthpulseError, RuntimeError):
     """The node answered with a non-retryable error (bad request, mapping conflict…)."""
+    error_code = "unavailable"
 
     def __init__(self, status: int | None, message: str) -> None:
         super().__init__(f"{status}: {message}")

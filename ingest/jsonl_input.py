@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from healthpulse.core.domain import Channel, Document
+from healthpulse.core.errors import HealthpulseError
 
 MAX_ID = 128
 
 
-class InputError(ValueError):
-    pass
+class InputError(HealthpulseError, ValueError):
+    error_code = "invalid"
 
 
 def _parse_time(value: Any, field: str) -> datetime | None:

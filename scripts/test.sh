@@ -11,6 +11,7 @@ trap 'scripts/services.sh stop' EXIT
 mkdir -p test-artifacts
 ruff check .
 mypy .
+lint-imports
 set +e
 python -m pytest -p no:cacheprovider --junitxml=test-artifacts/junit.xml "$@"
 rc=$?

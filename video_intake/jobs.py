@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from healthpulse.appeals.lifecycle import link_document, set_status
@@ -20,6 +21,7 @@ from healthpulse.core.jobs import PermanentJobError, dead_letter_handler, job_ha
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.uploads import VideoMediaRow
 from healthpulse.video_intake.media import extract_audio, poster_frame
+from healthpulse.video_intake.model_cache import resolve_model_path
 from healthpulse.video_intake.privacy import mask_contacts
 from healthpulse.video_intake.storage import VideoStorage, file_sha256
 from healthpulse.video_intake.submission import TRANSCRIBE_JOB
@@ -34,9 +36,6 @@ DONE = {AppealStatus.ANALYSED, AppealStatus.TICKET_OPENED, AppealStatus.CLOSED, 
 @lru_cache(maxsize=4)
 def _transcriber(model: str | None, cache_dir: str | None, threads: int, languages: tuple[str, ...],
                  beam_size: int = 5) -> WhisperTranscriber:
-    from pathlib import Path
-
-    from healthpulse.video_intake.model_cache import resolve_model_path
 
     path = resolve_model_path(model, Path(cache_dir) if cache_dir else None)
     return WhisperTranscriber(path, threads=threads, languages=languages, beam_size=beam_size)
@@ -78,7 +77,6 @@ def transcribe_appeal(container: IngestingContext, payload: dict[str, Any]) -> N
         status = AppealStatus(appeal.status)
     if status == AppealStatus.RECEIVED:
         _move(container, appeal_id, AppealStatus.VALIDATING)
-    from pathlib import Path
 
     settings = container.settings
     storage = VideoStorage.from_settings(settings)

@@ -72,6 +72,7 @@ def load_whisper(model_path: Path, threads: int) -> Any:
     with _models_lock:
         model = _models.get(key)
         if model is None:
+            # Deferred: faster-whisper loads CTranslate2 and onnxruntime (heavy); only transcription needs it.
             from faster_whisper import WhisperModel
 
             started = time.perf_counter()
@@ -83,6 +84,7 @@ def load_whisper(model_path: Path, threads: int) -> Any:
 
 def load_audio(path: str | Path) -> np.ndarray:
     """16 kHz mono float32 samples of any audio/video file (PyAV, bundled with faster-whisper)."""
+    # Deferred: faster-whisper loads CTranslate2 and onnxruntime (heavy); only transcription needs it.
     from faster_whisper.audio import decode_audio
 
     return decode_audio(str(path), sampling_rate=SAMPLE_RATE)
@@ -128,6 +130,7 @@ class WhisperTranscriber:
         return self.transcribe(load_audio(path), language=language)
 
     def transcribe(self, audio: np.ndarray, language: str | None = None) -> Transcript:
+        # Deferred: faster-whisper loads CTranslate2 and onnxruntime (heavy); only transcription needs it.
         from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
 
         duration = len(audio) / SAMPLE_RATE

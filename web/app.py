@@ -1,8 +1,9 @@
 """Flask app factory: one app per settings object, blueprints per area.
 
-``create_app`` builds (or receives) the core Container and keeps it in
-``app.extensions["healthpulse"]``; views reach services through it and never
-touch SQL or the search engine directly.
+``create_app`` receives the container (``healthpulse.wiring`` builds it) and
+keeps it in ``app.extensions["healthpulse"]``; views reach services through it
+and never touch SQL or the search engine directly.  Errors become HTTP answers
+in ``web/errors.py``.
 """
 
 from __future__ import annotations
@@ -12,21 +13,23 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.web.blueprints import admin, api, auth, citizen, department, press, video
-from healthpulse.web.blueprints.api import api_http_error
+from healthpulse.web.errors import register_error_handlers
 from healthpulse.web.i18n import init_i18n
 from healthpulse.web.security import RateLimiter, init_security
 from healthpulse.web.templating import init_templating
-from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
 csrf = CSRFProtect()
 
-class MissingSecretKey(RuntimeError):
+
+class MissingSecretKey(HealthpulseError, RuntimeError):
     """The app refuses to start without HEALTHPULSE_SECRET_KEY (outside tests and the demo)."""
+    error_code = "config"
 
 
 def _secret_key(settings: Any, demo: bool) -> str:
@@ -81,18 +84,8 @@ def create_app(settings: Any = None, container: Any = None, *, demo: bool = Fals
     init_security(app)
     init_templating(app)
     _register_blueprints(app)
-    _register_error_pages(app)
+    register_error_handlers(app)
     return app
-
-
-def _register_error_pages(app: Flask) -> None:
-    @app.errorhandler(HTTPException)
-    def _http_error(err: HTTPException) -> Any:
-        if request.path.startswith("/api/"):
-            return api_http_error(err)
-        if err.code is None or err.code < 400:
-            return err
-        return render_template("error.html", code=err.code, name=err.name), err.code
 
 
 def _register_blueprints(app: Flask) -> None:

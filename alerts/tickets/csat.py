@@ -11,13 +11,14 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 
-class SurveyError(LookupError):
-    pass
+class SurveyError(HealthpulseError, LookupError):
+    error_code = "not_found"
 
 
 class SurveyNotFound(SurveyError):
@@ -25,7 +26,7 @@ class SurveyNotFound(SurveyError):
 
 
 class SurveyUsed(SurveyError):
-    pass
+    error_code = "conflict"
 
 
 class SurveyExpired(SurveyError):

@@ -13,7 +13,9 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from healthpulse.appeals.lifecycle import follow_ticket
 from healthpulse.core.domain import SEVERITY_ORDER, AppealStatus, TicketStatus
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.tickets import CitizenContactRow, TicketDocumentRow, TicketEventRow, TicketRow
 from sqlalchemy import select
@@ -37,20 +39,21 @@ MIN_FAILED_ATTEMPTS = 3
 RESPONSE_STATUSES = (S.IN_PROGRESS, S.AWAITING_CITIZEN, S.CLOSED)
 
 
-class TicketError(ValueError):
+class TicketError(HealthpulseError, ValueError):
     """A request about a ticket that cannot be honoured; the message says why."""
+    error_code = "invalid"
 
 
-class TicketNotFound(LookupError):
-    pass
+class TicketNotFound(HealthpulseError, LookupError):
+    error_code = "not_found"
 
 
 class InvalidTransition(TicketError):
-    pass
+    error_code = "conflict"
 
 
 class ClosureRefused(TicketError):
-    pass
+    error_code = "conflict"
 
 
 def audit(session: Session, ticket: TicketRow, actor: str, action: str, now: datetime, *, field: str | None = None,
@@ -108,19 +111,8 @@ def raise_severity(session: Session, t: TicketRow, severity: str, sla_hours: flo
 
 def sync_appeal(session: Session, t: TicketRow, status: AppealStatus, now: datetime, note: str) -> None:
     """Mirror a ticket milestone on the citizen's appeal (its tracking page shows the history)."""
-    if not t.appeal_id:
-        return
-    from healthpulse.appeals.lifecycle import AppealError, set_status
-
-    appeal = session.get(AppealRow, t.appeal_id)
-    if appeal is None or appeal.status == status:
-        return
-    try:
-        if status == AppealStatus.TICKET_OPENED and appeal.status in (AppealStatus.TRANSCRIBING, AppealStatus.VALIDATING):
-            set_status(session, appeal, AppealStatus.ANALYSED, now)
-        set_status(session, appeal, status, now, note)
-    except AppealError as exc:
-        log.warning("appeal %s status not synced: %s", appeal.id, exc)
+    if t.appeal_id:
+        follow_ticket(session, t.appeal_id, status, now, note)
 
 
 def _responded(t: TicketRow, now: datetime) -> None:

@@ -13,10 +13,23 @@ tus 1.0.0 endpoints (core + creation + termination + checksum):
 from __future__ import annotations
 
 import logging
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.uploads import VideoMediaRow
@@ -195,8 +208,6 @@ def record_page() -> str:
 def status_lookup() -> Any:
     code = (request.args.get("code") or "").strip()
     if code:
-        from flask import redirect
-
         return redirect(url_for("video.status_page", code=code))
     return render_template("video_intake/status.html", status=None, code="")
 
@@ -261,8 +272,6 @@ def poster(appeal_id: str) -> Response:
 
 def _ui_language() -> str | None:
     try:
-        from flask_babel import get_locale
-
         locale = get_locale()
         return str(locale.language) if locale is not None else None
     except Exception:  # noqa: BLE001 - babel not initialised (bare app in tests)
@@ -270,6 +279,4 @@ def _ui_language() -> str | None:
 
 
 def _http_date(value: Any) -> str:
-    from email.utils import format_datetime
-
     return format_datetime(value, usegmt=True)

@@ -15,6 +15,8 @@ from typing import Any
 from healthpulse.appeals import intake as appeal_intake
 from healthpulse.appeals import lifecycle as core_appeals
 from healthpulse.core.domain import Channel
+from healthpulse.core.errors import HealthpulseError
+from healthpulse.web.services import tickets
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +24,9 @@ MIN_DESCRIPTION = 10
 MAX_DESCRIPTION = 5000
 
 
-class AppealInputError(ValueError):
+class AppealInputError(HealthpulseError, ValueError):
     """The appeal cannot be accepted; ``field`` names the offending input."""
+    error_code = "invalid"
 
     def __init__(self, field_name: str, message: str):
         super().__init__(message)
@@ -116,6 +119,4 @@ def public_view(container: Any, code: str) -> PublicAppeal | None:
 
 
 def _survey_state(session: Any, row: Any) -> dict[str, Any] | None:
-    from healthpulse.web.services import tickets
-
     return tickets.survey_for_appeal(session, row)

@@ -8,14 +8,17 @@ fetch, the CSV export and the API, so every view can be exported.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 from urllib.parse import urlsplit
 
 from healthpulse.core.domain import LANGUAGES
 from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import SearchQuery, SearchResult
+from healthpulse.video_intake.privacy import mask_contacts
 
 CHANNELS = ("news", "video_appeal", "text_appeal", "hotline", "email")
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -239,10 +242,6 @@ APPEAL_CHANNELS = ("text_appeal", "video_appeal", "hotline", "email")
 
 def mask_appeal_hits(res: SearchResult) -> SearchResult:
     """Citizens' phone numbers and e-mails never reach the press office through search snippets."""
-    try:
-        from healthpulse.video_intake.privacy import mask_contacts
-    except ImportError:  # pragma: no cover - video area not installed
-        return res
     hits = [h.model_copy(update={"snippet": mask_contacts(h.snippet), "title": mask_contacts(h.title) or h.title})
             if h.channel in APPEAL_CHANNELS else h for h in res.hits]
     return res.model_copy(update={"hits": hits})
@@ -268,11 +267,8 @@ class ViewCache:
     within ``ttl`` seconds reuse one computation (dashboards tolerate that much staleness)."""
 
     def __init__(self, ttl: float = 30.0, size: int = 256, clock: Any = None):
-        import threading
-        import time
-
         self.ttl, self.size = ttl, size
-        self._clock = clock or time.monotonic
+        self._clock = clock or monotonic
         self._data: dict[Any, tuple[float, View]] = {}
         self._lock = threading.Lock()
 

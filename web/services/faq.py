@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from healthpulse.core.domain import utcnow
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.faq import FaqEntry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 
-class FaqError(ValueError):
-    pass
+class FaqError(HealthpulseError, ValueError):
+    error_code = "invalid"
 
 
 def usefulness(entry: FaqEntry) -> float | None:

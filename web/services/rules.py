@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from healthpulse.alerts.rules_file import DEFAULT_RULES_FILE, load_rules
 from healthpulse.core.config_files import ConfigError
 
 MAX_RULES_BYTES = 256 * 1024
@@ -15,7 +16,6 @@ MAX_RULES_BYTES = 256 * 1024
 def rules_path(settings: Any) -> Path:
     if settings.rules_file:
         return Path(settings.rules_file)
-    from healthpulse.alerts.rules_file import DEFAULT_RULES_FILE
 
     return Path(DEFAULT_RULES_FILE)
 
@@ -34,7 +34,6 @@ def read_rules(settings: Any) -> str:
 
 def validate_rules(text: str, departments: Any) -> tuple[list[str], int]:
     """(problems, rule count) for YAML ``text``; problems name the line, rule id and field."""
-    from healthpulse.alerts.rules_file import load_rules
 
     if len(text.encode("utf-8")) > MAX_RULES_BYTES:
         return [f"the rules file is larger than {MAX_RULES_BYTES // 1024} KiB"], 0

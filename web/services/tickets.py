@@ -14,10 +14,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from healthpulse.alerts import service as alerts
+from healthpulse.alerts.runtime import AlertsRuntime
+from healthpulse.alerts.tickets import csat
 from healthpulse.alerts.tickets import lifecycle as alert_tickets
+from healthpulse.appeals.lifecycle import get_by_code
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
+from healthpulse.video_intake.privacy import can_view_video, transcript_for
+from healthpulse.web.labels import CHANNELS, SEVERITIES, TICKET_STATUSES, TOPICS
 from healthpulse.web.services.users import Principal
 from sqlalchemy import select
 
@@ -27,16 +33,19 @@ DUE_SOON = timedelta(hours=24)
 KPI_WINDOW = timedelta(days=30)
 
 
-class NotFound(LookupError):
+class NotFound(HealthpulseError, LookupError):
     """Missing, or outside the caller's scope (indistinguishable on purpose)."""
+    error_code = "not_found"
 
 
-class ActionRefused(ValueError):
+class ActionRefused(HealthpulseError, ValueError):
     """The alerts area refused the change (closing without citizen contact, bad transition...)."""
+    error_code = "conflict"
 
 
-class SurveyRefused(ValueError):
+class SurveyRefused(HealthpulseError, ValueError):
     """The survey cannot be answered (not offered, already answered, expired)."""
+    error_code = "conflict"
 
 
 def scope_of(principal: Principal) -> str | None:
@@ -61,8 +70,6 @@ class TicketFilters:
 
     @classmethod
     def from_args(cls, args: Any) -> TicketFilters:
-        from healthpulse.web.labels import CHANNELS, SEVERITIES, TICKET_STATUSES, TOPICS
-
         def pick(name: str, allowed: Any) -> str | None:
             value = args.get(name) or None
             if value is not None and value not in allowed:
@@ -137,20 +144,8 @@ def document_view(r: DocumentRow) -> dict[str, Any]:
     }
 
 
-def _can_view_video(principal: Principal, appeal: Any) -> bool:
-    try:
-        from healthpulse.video_intake.privacy import can_view_video
-    except ImportError:  # pragma: no cover - video area not installed
-        return True
-    return bool(can_view_video(principal, appeal))
-
-
 def visible_text(principal: Principal, appeal: Any, text: str | None) -> str:
     """Appeal text as this viewer may see it: contacts masked except for the assigned department."""
-    try:
-        from healthpulse.video_intake.privacy import transcript_for
-    except ImportError:  # pragma: no cover - video area not installed
-        return text or ""
     return transcript_for(principal, appeal, text)
 
 
@@ -176,7 +171,7 @@ def media_path(container: Any, principal: Principal, ticket_id: int, document_id
     """
     detail = get_ticket(container, principal, ticket_id)
     appeal = detail.get("appeal")
-    if appeal is not None and not _can_view_video(principal, {"department_id": detail.get("department")}):
+    if appeal is not None and not can_view_video(principal, {"department_id": detail.get("department")}):
         raise NotFound(document_id)
     for d in detail["documents"]:
         if d["id"] == document_id and d["has_video"]:
@@ -210,8 +205,6 @@ def act(container: Any, principal: Principal, ticket_id: int, action: str, **kw:
                 return alerts.record_contact(s, ticket_id, kw["channel"], kw["outcome"], actor, kw.get("at"),
                                              note=kw.get("note"), **scope)
             if action == "close":
-                from healthpulse.alerts.runtime import AlertsRuntime
-
                 return alerts.close_ticket(s, ticket_id, actor, kw["resolution"], runtime=AlertsRuntime.of(container),
                                            **scope)
             if action == "reopen":
@@ -277,9 +270,6 @@ def submit_survey_for_code(container: Any, code: str, score: int, comment: str |
     answer goes into the ticket's open survey (one is issued if the e-mail
     link was never sent), once, with the same audit event as the link.
     """
-    from healthpulse.alerts.tickets import csat
-    from healthpulse.appeals.lifecycle import get_by_code
-
     if not 1 <= score <= 5:
         raise SurveyRefused("score must be 1-5")
     now = container.clock.now()

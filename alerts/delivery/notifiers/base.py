@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from healthpulse.core.errors import HealthpulseError
 
-class DeliveryError(Exception):
+
+class DeliveryError(HealthpulseError):
     """Delivery failed; ``permanent`` means retrying cannot help (bad address, 4xx)."""
+    error_code = "unavailable"
 
     def __init__(self, message: str, *, permanent: bool = False):
         super().__init__(message)
