@@ -27,10 +27,6 @@ def to_ms(value: datetime) -> int:
     return int(as_utc(value).timestamp() * 1000)
 
 
-def from_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
-
-
 def encode_cursor(sort: str, values: list[Any]) -> str:
     raw = json.dumps([sort, values], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")

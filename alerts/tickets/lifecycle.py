@@ -242,10 +242,3 @@ def reopen(session: Session, t: TicketRow, actor: str, reason: str, now: datetim
     t.reopen_count = (t.reopen_count or 0) + 1
     sync_appeal(session, t, AppealStatus.TICKET_OPENED, now, f"reopened: {reason}")
     return t
-
-
-def get_or_raise(session: Session, ticket_id: int) -> TicketRow:
-    t = session.get(TicketRow, ticket_id)
-    if t is None:
-        raise TicketNotFound(f"ticket #{ticket_id} does not exist")
-    return t
