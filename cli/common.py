@@ -31,6 +31,12 @@ class CliError(HealthpulseError):
     error_code = "invalid"
 
 
+class CliUnavailable(CliError):
+    """Something the command needs is down (a search node, the models); exit 1, try again later."""
+
+    error_code = "unavailable"
+
+
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         out = {"ts": self.formatTime(record), "level": record.levelname, "logger": record.name, "msg": record.getMessage()}

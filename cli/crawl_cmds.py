@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from healthpulse.cli.common import (
-    EXIT_INTERNAL,
     EXIT_OK,
     CliError,
+    CliUnavailable,
     add_config_args,
     load_cli_settings,
     open_container,
@@ -104,7 +104,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Any = None) -> int:
         try:  # fail before crawling, not on every hand-off, when the analyser cannot load
             container.analyzer  # noqa: B018
         except Exception as exc:  # noqa: BLE001
-            raise CliError(f"cannot analyse documents, nothing crawled: {type(exc).__name__}: {exc}", EXIT_INTERNAL) from exc
+            raise CliUnavailable(f"cannot analyse documents, nothing crawled: {type(exc).__name__}: {exc}") from exc
         if args.jsonl == "-":
             out = sys.stdout
         elif args.jsonl:

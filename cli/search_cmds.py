@@ -7,7 +7,14 @@ import json
 import sys
 from datetime import UTC, date, datetime, time, timedelta
 
-from healthpulse.cli.common import EXIT_INTERNAL, EXIT_OK, CliError, add_config_args, open_container, progress
+from healthpulse.cli.common import (
+    EXIT_OK,
+    CliError,
+    CliUnavailable,
+    add_config_args,
+    open_container,
+    progress,
+)
 from healthpulse.indexes.base import IndexUnavailable
 from healthpulse.indexes.common import BadCursor
 from healthpulse.indexes.query import FACET_FIELDS, HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery, SearchResult
@@ -141,7 +148,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         except BadCursor as exc:
             raise CliError(str(exc)) from None
         except IndexUnavailable as exc:
-            raise CliError(f"search index unavailable: {exc}", EXIT_INTERNAL) from None
+            raise CliUnavailable(f"search index unavailable: {exc}") from None
     finally:
         container.close()
     if args.format == "json":
@@ -161,7 +168,7 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         try:
             count = container.pipeline.reindex()
         except IndexUnavailable as exc:
-            raise CliError(f"search index unavailable, nothing changed: {exc}", EXIT_INTERNAL) from None
+            raise CliUnavailable(f"search index unavailable, nothing changed: {exc}") from None
     finally:
         container.close()
     print(f"reindexed {count} documents into {container.index.name}", file=sys.stderr)

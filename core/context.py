@@ -17,8 +17,8 @@ from healthpulse.core.stages import Ingestor
 from sqlalchemy.orm import Session, sessionmaker
 
 
-class CoreContext(Protocol):
-    """Settings, clock, database sessions, the job queue and the departments file."""
+class StoreContext(Protocol):
+    """Settings, clock, database sessions and the job queue."""
 
     @property
     def settings(self) -> Settings: ...
@@ -31,6 +31,10 @@ class CoreContext(Protocol):
 
     @property
     def jobs(self) -> JobQueue: ...
+
+
+class CoreContext(StoreContext, Protocol):
+    """A ``StoreContext`` with the departments file and a transaction helper."""
 
     @property
     def departments(self) -> DepartmentsFile: ...

@@ -20,6 +20,7 @@ from typing import Any
 import requests
 from healthpulse.core.settings import Settings
 from healthpulse.indexes.base import BulkResult, IndexUnavailable, SearchIndex
+from healthpulse.indexes.connection import NodeConnection
 from healthpulse.indexes.query import FacetField, IndexDoc, Interval, SearchQuery, SearchResult, TrendItem
 from healthpulse.indexes.sqlite_fts import SqliteFtsIndex
 from sqlalchemy.engine import make_url
@@ -72,11 +73,10 @@ def node_options(settings: Settings) -> dict[str, Any]:
 def detect_engine(url: str, *, username: str | None = None, password: str | None = None, api_key: str | None = None,
                   verify_certs: bool = True, ca_certs: str | None = None, timeout: float = 10.0) -> str:
     """"opensearch" or "elasticsearch" from the node's root reply. Raises IndexUnavailable when unreachable."""
-    headers = {"Authorization": f"ApiKey {api_key}"} if api_key else {}
-    auth = (username, password or "") if username else None
-    verify: bool | str = ca_certs if (verify_certs and ca_certs) else verify_certs
+    conn = NodeConnection(url, username, password, api_key, verify_certs, ca_certs, timeout)
     try:
-        reply = requests.get(url.rstrip("/") + "/", auth=auth, headers=headers, verify=verify, timeout=timeout)
+        reply = requests.get(url.rstrip("/") + "/", auth=conn.basic_auth, headers=conn.api_key_headers,
+                             verify=conn.requests_verify, timeout=timeout)
     except requests.RequestException as exc:
         raise IndexUnavailable(f"search node {url} unreachable: {exc}") from exc
     if reply.headers.get("X-Elastic-Product") == "Elasticsearch":

@@ -15,11 +15,10 @@ from datetime import timedelta
 from typing import Protocol
 
 from healthpulse.core.clock import Clock
+from healthpulse.core.context import StoreContext
 from healthpulse.core.db import transaction
 from healthpulse.core.domain import Document
-from healthpulse.core.jobs import JobQueue
 from healthpulse.core.models.documents import DocumentRow, IndexOutboxRow
-from healthpulse.core.settings import Settings
 from healthpulse.core.stages import DocumentAnalyzer, IngestResult, PostIngestStage, StoredDocument
 from healthpulse.indexes.base import IndexUnavailable, SearchIndex
 from healthpulse.ingest.store import get_documents, iter_index_docs, row_to_document, to_index_doc, upsert_document
@@ -29,20 +28,8 @@ from sqlalchemy.orm import Session, sessionmaker
 log = logging.getLogger(__name__)
 
 
-class PipelineContext(Protocol):
+class PipelineContext(StoreContext, Protocol):
     """What the pipeline needs; ``wiring.container.Container`` provides it (analyzer and index load lazily)."""
-
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def clock(self) -> Clock: ...
-
-    @property
-    def session_factory(self) -> sessionmaker[Session]: ...
-
-    @property
-    def jobs(self) -> JobQueue: ...
 
     @property
     def analyzer(self) -> DocumentAnalyzer | None: ...

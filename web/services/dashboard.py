@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from healthpulse.core.domain import LANGUAGES
 from healthpulse.indexes.highlight import strip_highlight
-from healthpulse.indexes.query import SearchQuery, SearchResult
+from healthpulse.indexes.query import SearchFilters, SearchQuery, SearchResult
 from healthpulse.video_intake.privacy import mask_contacts
 
 CHANNELS = ("news", "video_appeal", "text_appeal", "hotline", "email")
@@ -28,18 +28,15 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
 
 
-@dataclass
-class Filters:
-    date_from: date
-    date_to: date  # inclusive in the UI; the query uses the next midnight as exclusive end
-    text: str | None = None
-    languages: list[str] = field(default_factory=list)
-    channels: list[str] = field(default_factory=list)
-    topics: list[str] = field(default_factory=list)
-    departments: list[str] = field(default_factory=list)
-    sentiments: list[str] = field(default_factory=list)
-    severities: list[str] = field(default_factory=list)
-    incident: bool | None = None
+class Filters(SearchFilters):
+    """The dashboard's filters: the index's ``SearchFilters`` over whole calendar days.
+
+    ``day_from``..``day_to`` is what the UI shows (inclusive); ``date_from``/``date_to`` are their
+    midnights (UTC, end exclusive), so a ``Filters`` is itself a filter the index understands.
+    """
+
+    day_from: date
+    day_to: date
 
     @classmethod
     def from_args(cls, args: Any, today: date, topics: list[str], departments: list[str]) -> Filters:
@@ -53,7 +50,8 @@ class Filters:
         text = (args.get("q") or "").strip()[:200] or None
         incident = {"1": True, "true": True, "0": False, "false": False}.get((args.get("incident") or "").lower())
         return cls(
-            date_from=date_from, date_to=date_to, text=text,
+            day_from=date_from, day_to=date_to, date_from=_midnight(date_from), date_to=_midnight(date_to + timedelta(days=1)),
+            text=text,
             languages=_pick(args, "language", LANGUAGES), channels=_pick(args, "channel", CHANNELS),
             topics=_pick(args, "topic", topics), departments=_pick(args, "department", departments),
             sentiments=_pick(args, "sentiment", SENTIMENTS), severities=_pick(args, "severity", SEVERITIES),
@@ -64,32 +62,28 @@ class Filters:
         """Department users only ever query their own department."""
         if department is None:
             return self
-        return Filters(**{**self.__dict__, "departments": [department]})
+        return self.model_copy(update={"departments": [department]})
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.date_from, time.min, tzinfo=UTC)
+        return _midnight(self.day_from)
 
     @property
     def end(self) -> datetime:
-        return datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=UTC)
+        return _midnight(self.day_to + timedelta(days=1))
 
     @property
     def interval(self) -> str:
-        days = (self.date_to - self.date_from).days + 1
+        days = (self.day_to - self.day_from).days + 1
         return "day" if days <= 62 else "week" if days <= 366 else "month"
 
     def query(self, **overrides: Any) -> SearchQuery:
-        base: dict[str, Any] = dict(
-            text=self.text, languages=self.languages, channels=self.channels, topics=self.topics,
-            departments=self.departments, sentiments=self.sentiments, severities=self.severities,
-            incident=self.incident, date_from=self.start, date_to=self.end, size=0,
-        )
+        base: dict[str, Any] = {**self.model_dump(include=set(SearchFilters.model_fields)), "size": 0}
         base.update(overrides)
         return SearchQuery(**base)
 
     def to_args(self) -> list[tuple[str, str]]:
-        out = [("from", self.date_from.isoformat()), ("to", self.date_to.isoformat())]
+        out = [("from", self.day_from.isoformat()), ("to", self.day_to.isoformat())]
         if self.text:
             out.append(("q", self.text))
         for key, values in (("language", self.languages), ("channel", self.channels), ("topic", self.topics),
@@ -99,6 +93,10 @@ class Filters:
         if self.incident is not None:
             out.append(("incident", "1" if self.incident else "0"))
         return out
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _parse_date(value: str | None) -> date | None:
