@@ -5,7 +5,7 @@
   content hash, in this run or any earlier one) and assigns the story of
   near-duplicates (MinHash LSH, see ``crawlers.dedup``).
 - ``HandoffPipeline`` builds the ``core.domain.Document`` and passes it to the
-  runner's main thread, which ingests it through ``core.pipeline`` and then
+  runner's main thread, which ingests it through ``ingest.pipeline`` and then
   records the crawl state.
 """
 

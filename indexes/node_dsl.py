@@ -23,20 +23,12 @@ from healthpulse.indexes.common import (
     merge_day_counts,
     to_ms,
 )
-from healthpulse.indexes.query import FacetBucket, IndexDoc, SearchQuery, SearchResult
+from healthpulse.indexes.query import KEYWORD_FILTERS, FacetBucket, IndexDoc, SearchQuery, SearchResult
 from healthpulse.indexes.text_analysis import analyzed_string, field_for, query_terms, text_tokens
 
 AnalysisMode = Literal["engine", "client"]
 SCHEMA_VERSION = 1
-_TERMS_FILTERS = {
-    "languages": "language",
-    "channels": "channel",
-    "departments": "department",
-    "sentiments": "sentiment",
-    "severities": "severity",
-    "sources": "source",
-    "topics": "topics",
-}
+_TERMS_FILTERS = {**KEYWORD_FILTERS, "topics": "topics"}
 _SPLIT_SIZE = 1000
 
 

@@ -60,6 +60,17 @@ class IndexDoc(_Model):
     places: list[str] = Field(default_factory=list)
 
 
+# SearchFilters' list fields that each match one single-valued field of the IndexDoc, by backend-neutral name.
+KEYWORD_FILTERS: dict[str, str] = {
+    "languages": "language",
+    "channels": "channel",
+    "departments": "department",
+    "sentiments": "sentiment",
+    "severities": "severity",
+    "sources": "source",
+}
+
+
 class SearchFilters(_Model):
     """Which documents: the criteria a search, a facet count, a trend chart and a dashboard share."""
 

@@ -10,17 +10,10 @@ import sqlite3
 from typing import Any
 
 from healthpulse.indexes.common import as_utc, decode_cursor, full_text, to_ms
-from healthpulse.indexes.query import IndexDoc, SearchQuery
+from healthpulse.indexes.query import KEYWORD_FILTERS, IndexDoc, SearchQuery
 from healthpulse.indexes.text_analysis import FIELDS, analyzed_string, field_for
 
-SCALAR_FILTERS = {
-    "languages": "language",
-    "channels": "channel",
-    "departments": "department",
-    "sentiments": "sentiment",
-    "severities": "severity",
-    "sources": "source",
-}
+SCALAR_FILTERS = KEYWORD_FILTERS  # a column of the docs table each
 MULTI = {"topics": "topic", "places": "place"}  # multi-valued fields → side tables
 
 

@@ -4,7 +4,7 @@ Why rules here: place and facility names are a closed list given in base form, a
 variation we must absorb is regular morphology (Russian case endings, Arabic proclitics,
 Persian suffixes). A name token matches a text token when one of the text token's
 *candidates* equals the name token, or (Cyrillic) shares its stem with an allowed ending.
-All strings are already folded by ``nlp.normalize.fold`` (lower case, no diacritics, Arabic
+All strings are already folded by ``text.normalize.fold`` (lower case, no diacritics, Arabic
 and Persian letters unified, ZWNJ split).
 """
 
