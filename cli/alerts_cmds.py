@@ -16,6 +16,7 @@ from healthpulse.alerts.delivery.outbox import dead_notifications, outbox_counts
 from healthpulse.alerts.rules_file import load_rules
 from healthpulse.alerts.scheduling import schedule_delivery
 from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, load_cli_settings, open_container
+from healthpulse.core.context import CoreContext
 from healthpulse.core.departments import load_departments
 from healthpulse.core.resources import bundled_departments_path
 
@@ -85,7 +86,7 @@ def _dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default)
 
 
-def _dep_scope(container: Any, dep: str | None) -> tuple[list[str] | None, bool]:
+def _dep_scope(container: CoreContext, dep: str | None) -> tuple[list[str] | None, bool]:
     """(department_ids, triage) for a --department value."""
     if dep is None:
         return None, False

@@ -13,7 +13,7 @@ from typing import IO, Any, TypeVar
 
 from healthpulse.core.errors import ErrorCode, HealthpulseError
 from healthpulse.core.settings import Settings, load_settings
-from healthpulse.wiring.container import build_container
+from healthpulse.wiring.container import Container, build_container
 from tqdm import tqdm
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
@@ -69,8 +69,7 @@ def load_cli_settings(args: argparse.Namespace, **overrides: Any) -> Settings:
     return load_settings(getattr(args, "config", None), **overrides)
 
 
-def open_container(args: argparse.Namespace, **kwargs: Any):  # type: ignore[no-untyped-def]
-
+def open_container(args: argparse.Namespace, **kwargs: Any) -> Container:
     settings = kwargs.pop("settings", None) or load_cli_settings(args)
     container = build_container(settings, **kwargs)
     container.departments  # noqa: B018 - validate the departments file up front, with its error message

@@ -141,7 +141,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         print(f"ran {n} job(s)", file=sys.stderr)
         return EXIT_OK
     print("healthpulse worker: running jobs (Ctrl-C to stop)", file=sys.stderr)
-    container.worker.run_forever()
+    container.worker.run_forever(container.settings.jobs.poll_seconds)
     return EXIT_OK
 
 

@@ -17,6 +17,7 @@ from healthpulse.cli.common import (
     load_cli_settings,
     open_container,
 )
+from healthpulse.core.settings import Settings
 from healthpulse.crawlers.sources import load_sources
 from tqdm import tqdm
 
@@ -75,7 +76,7 @@ def format_stats(report: Any) -> str:
     return "\n".join(lines)
 
 
-def _sources_path(args: argparse.Namespace, settings: Any) -> Path:
+def _sources_path(args: argparse.Namespace, settings: Settings) -> Path:
     path = Path(args.sources) if args.sources else settings.sources_file
     if path is None:
         raise CliError("no sources file: pass --sources FILE or set HEALTHPULSE_SOURCES_FILE")
@@ -84,7 +85,7 @@ def _sources_path(args: argparse.Namespace, settings: Any) -> Path:
     return Path(path)
 
 
-def cmd_crawl(args: argparse.Namespace, settings: Any = None) -> int:
+def cmd_crawl(args: argparse.Namespace, settings: Settings | None = None) -> int:
     # Deferred: Scrapy and Twisted (and their reactor) load only for `healthpulse crawl`.
     from healthpulse.crawlers.runner import CrawlRunner
 

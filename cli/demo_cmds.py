@@ -14,6 +14,7 @@ from healthpulse.core.settings import load_settings
 from healthpulse.web.app import create_app
 from healthpulse.web.demo import create_demo_accounts
 from healthpulse.wiring.background import BackgroundWorker
+from healthpulse.wiring.container import Container
 from healthpulse.wiring.demo import load_demo, load_items
 from healthpulse.wiring.demo_mail import DemoMailbox
 from tqdm import tqdm
@@ -70,7 +71,7 @@ def _has_secret() -> bool:
     return bool(os.environ.get("HEALTHPULSE_SECRET_KEY"))
 
 
-def _serve(container, host: str, port: int) -> int:  # type: ignore[no-untyped-def]
+def _serve(container: Container, host: str, port: int) -> int:
 
     app = create_app(container.settings, container=container, demo=True)
     print("demo accounts (user / password / role / department):")

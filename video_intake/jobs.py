@@ -20,6 +20,7 @@ from healthpulse.core.domain import Analysis, AppealStatus, Channel, Document, M
 from healthpulse.core.jobs import PermanentJobError, dead_letter_handler, job_handler
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.uploads import VideoMediaRow
+from healthpulse.core.settings import Settings
 from healthpulse.video_intake.media import extract_audio, poster_frame
 from healthpulse.video_intake.model_cache import resolve_model_path
 from healthpulse.video_intake.privacy import mask_contacts
@@ -41,7 +42,7 @@ def _transcriber(model: str | None, cache_dir: str | None, threads: int, languag
     return WhisperTranscriber(path, threads=threads, languages=languages, beam_size=beam_size)
 
 
-def transcriber_for(settings: Any) -> WhisperTranscriber:
+def transcriber_for(settings: Settings) -> WhisperTranscriber:
     """One transcriber (and so one loaded model) per process and configuration."""
     cache = str(settings.model_cache_dir) if settings.model_cache_dir else None
     return _transcriber(settings.whisper_model, cache, settings.whisper_threads, tuple(settings.languages),

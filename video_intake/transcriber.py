@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from healthpulse.core.domain import UNKNOWN_LANGUAGE, Segment
+from healthpulse.core.settings import Settings
 from healthpulse.video_intake.model_cache import resolve_model_path
 from pydantic import BaseModel, Field
 
@@ -118,7 +119,7 @@ class WhisperTranscriber:
         self.beam_size = beam_size
 
     @classmethod
-    def from_settings(cls, settings: Any) -> WhisperTranscriber:
+    def from_settings(cls, settings: Settings) -> WhisperTranscriber:
         path = resolve_model_path(settings.whisper_model, settings.model_cache_dir)
         return cls(path, threads=settings.whisper_threads, languages=settings.languages)
 

@@ -11,15 +11,16 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from healthpulse.core.errors import HealthpulseError
+from healthpulse.core.settings import Settings
 from healthpulse.web.blueprints import admin, api, auth, citizen, department, press, video
 from healthpulse.web.errors import register_error_handlers
 from healthpulse.web.i18n import init_i18n
 from healthpulse.web.security import RateLimiter, init_security
+from healthpulse.web.services.context import WebContext
 from healthpulse.web.templating import init_templating
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class MissingSecretKey(HealthpulseError, RuntimeError):
     error_code = "config"
 
 
-def _secret_key(settings: Any, demo: bool) -> str:
+def _secret_key(settings: Settings, demo: bool) -> str:
     key = settings.secret_key.get_secret_value() if settings.secret_key is not None else ""
     if key:
         return key
@@ -44,7 +45,7 @@ def _secret_key(settings: Any, demo: bool) -> str:
     )
 
 
-def create_app(settings: Any = None, container: Any = None, *, demo: bool = False) -> Flask:
+def create_app(settings: Settings | None = None, container: WebContext | None = None, *, demo: bool = False) -> Flask:
     """Build the Flask app.
 
     ``demo=True`` (used by ``healthpulse demo``) allows a random per-process

@@ -19,9 +19,9 @@ log = logging.getLogger(__name__)
 
 
 class BackgroundWorker:
-    def __init__(self, container: Container, poll_seconds: float = 1.0):
+    def __init__(self, container: Container, poll_seconds: float | None = None):
         self.container = container
-        self.poll_seconds = poll_seconds
+        self.poll_seconds = poll_seconds or container.settings.jobs.poll_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 

@@ -52,7 +52,8 @@ class Container:
         self._index = index
         self.jobs = JobQueue(self.session_factory, self.clock)
         self.pipeline = Pipeline(self)
-        self.worker = Worker(self, self.jobs, before_round=self.pipeline.drain_outbox)
+        self.worker = Worker(self, self.jobs, before_round=self.pipeline.drain_outbox,
+                             lease_seconds=settings.jobs.lease_seconds)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -45,6 +45,7 @@ from healthpulse.video_intake.uploads import (
 )
 from healthpulse.video_intake.validation import VideoRejected
 from healthpulse.web.context import current_principal
+from healthpulse.web.services.context import WebContext
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def _add_translations(state: Any) -> None:
 CSRF_EXEMPT_ENDPOINTS = ("tus_collection", "tus_resource")
 
 
-def _container() -> Any:
+def _container() -> WebContext:
     c = current_app.extensions.get("healthpulse")
     if c is None:
         abort(503)

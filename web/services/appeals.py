@@ -17,6 +17,7 @@ from healthpulse.appeals import lifecycle as core_appeals
 from healthpulse.core.domain import Channel
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.web.services import tickets
+from healthpulse.web.services.context import WebContext
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def validate(appeal: TextAppeal, topics: list[str], departments: list[str], lang
         raise AppealInputError("contact_phone", "not a phone number")
 
 
-def submit_text_appeal(container: Any, appeal: TextAppeal) -> str:
+def submit_text_appeal(container: WebContext, appeal: TextAppeal) -> str:
     """Register, ingest and route a text appeal (core intake); returns its tracking code."""
     return appeal_intake.submit_text_appeal(
         container, text=appeal.description, consent=appeal.consent, channel=Channel.TEXT_APPEAL,
@@ -102,7 +103,7 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def public_view(container: Any, code: str) -> PublicAppeal | None:
+def public_view(container: WebContext, code: str) -> PublicAppeal | None:
     with container.session() as s:
         row = core_appeals.get_by_code(s, code)
         if row is None:

@@ -24,6 +24,7 @@ from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
 from healthpulse.video_intake.privacy import can_view_video, transcript_for
 from healthpulse.web.labels import CHANNELS, SEVERITIES, TICKET_STATUSES, TOPICS
+from healthpulse.web.services.context import WebContext
 from healthpulse.web.services.users import Principal
 from sqlalchemy import select
 
@@ -84,7 +85,7 @@ class TicketFilters:
                    channel=pick("channel", CHANNELS), sort=sort)
 
 
-def list_tickets(container: Any, principal: Principal, f: TicketFilters) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def list_tickets(container: WebContext, principal: Principal, f: TicketFilters) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     now = container.clock.now()
     scope = department_ids(principal)
     kw: dict[str, Any] = {"department_ids": scope, "status": f.status, "severity": f.severity, "topic": f.topic,
@@ -103,7 +104,7 @@ def list_tickets(container: Any, principal: Principal, f: TicketFilters) -> tupl
     return rows, counters
 
 
-def get_ticket(container: Any, principal: Principal, ticket_id: int) -> dict[str, Any]:
+def get_ticket(container: WebContext, principal: Principal, ticket_id: int) -> dict[str, Any]:
     """Everything the ticket page shows, plus each document's media (video + transcript) and analysis."""
     with container.session() as s:
         try:
@@ -162,7 +163,7 @@ def ticket_json(detail: dict[str, Any]) -> dict[str, Any]:
     return conv(detail)  # type: ignore[no-any-return]
 
 
-def media_path(container: Any, principal: Principal, ticket_id: int, document_id: str) -> str:
+def media_path(container: WebContext, principal: Principal, ticket_id: int, document_id: str) -> str:
     """The stored video of a document of a ticket in scope (else NotFound).
 
     Two checks: the ticket is in the principal's scope, and the video area's
@@ -184,7 +185,7 @@ def media_path(container: Any, principal: Principal, ticket_id: int, document_id
 
 
 # -- actions -------------------------------------------------------------------
-def act(container: Any, principal: Principal, ticket_id: int, action: str, **kw: Any) -> dict[str, Any]:
+def act(container: WebContext, principal: Principal, ticket_id: int, action: str, **kw: Any) -> dict[str, Any]:
     """Run one ticket action (take, assign, status, note, reply, contact, close, reopen) for the principal."""
     now = container.clock.now()
     actor = principal.username
@@ -221,13 +222,13 @@ def contact_choices() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 # -- alerts --------------------------------------------------------------------
-def list_alerts(container: Any, principal: Principal, state: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+def list_alerts(container: WebContext, principal: Principal, state: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
     with container.session() as s:
         rows, _total = alerts.list_alerts(s, department_ids(principal), state, limit=limit)
     return [ticket_json(r) for r in rows]
 
 
-def alert_action(container: Any, principal: Principal, alert_id: int, action: str) -> None:
+def alert_action(container: WebContext, principal: Principal, alert_id: int, action: str) -> None:
     fn = {"acknowledge": alerts.acknowledge_alert, "resolve": alerts.resolve_alert}.get(action)
     if fn is None:
         raise ActionRefused(f"unknown action {action}")
@@ -239,7 +240,7 @@ def alert_action(container: Any, principal: Principal, alert_id: int, action: st
 
 
 # -- KPIs ----------------------------------------------------------------------------
-def kpis(container: Any, principal: Principal, days: int = 30) -> dict[str, Any]:
+def kpis(container: WebContext, principal: Principal, days: int = 30) -> dict[str, Any]:
     """KPIs of the last ``days`` days: the own department, or every department for press/admin."""
     end = container.clock.now()
     start = end - timedelta(days=days)
@@ -263,7 +264,7 @@ def survey_for_appeal(session: Any, appeal_row: AppealRow) -> dict[str, Any] | N
     return {"available": True, "answered": False, "score": None}
 
 
-def submit_survey_for_code(container: Any, code: str, score: int, comment: str | None) -> None:
+def submit_survey_for_code(container: WebContext, code: str, score: int, comment: str | None) -> None:
     """Answer the CSAT survey of a closed appeal's ticket from the tracking page.
 
     The tracking code proves the citizen (as the e-mailed token does); the
