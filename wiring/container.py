@@ -19,8 +19,7 @@ from typing import Any
 import healthpulse.alerts.jobs
 import healthpulse.ingest.jobs
 import healthpulse.video_intake.jobs  # noqa: F401 - importing a jobs module registers its handlers
-from healthpulse.alerts.engine import AlertEngine
-from healthpulse.alerts.tickets.appeal_stage import AppealTicketStage
+from healthpulse.alerts.stages import post_ingest_stages as alerts_stages
 from healthpulse.core.clock import Clock, SystemClock
 from healthpulse.core.db import make_engine, migrate, session_factory, transaction
 from healthpulse.core.departments import DepartmentsFile, load_departments
@@ -86,8 +85,8 @@ class Container:
 
     @cached_property
     def hooks(self) -> list[PostIngestStage]:
-        """The post-ingest stages, in order: an appeal's ticket first, then the alert rules (which may join it)."""
-        return [AppealTicketStage(self), AlertEngine(self)]
+        """The post-ingest stages each area registers, in pipeline order (today only alerts has some)."""
+        return [*alerts_stages(self)]
 
     def close(self) -> None:
         idx = self._index if self._index != AUTO else None
