@@ -52,8 +52,9 @@ def list_alerts(session: Session, department_ids: list[str] | None = None, state
         for aid, did in session.execute(select(AlertDocumentRow.alert_id, AlertDocumentRow.document_id)
                                         .where(AlertDocumentRow.alert_id.in_(ids)).order_by(AlertDocumentRow.id)):
             docs[aid].append(did)
-        for aid, tid in session.execute(select(TicketRow.alert_id, TicketRow.id).where(TicketRow.alert_id.in_(ids))):
-            tickets.setdefault(aid, tid)
+        for ticket_alert, tid in session.execute(select(TicketRow.alert_id, TicketRow.id).where(TicketRow.alert_id.in_(ids))):
+            if ticket_alert is not None:
+                tickets.setdefault(ticket_alert, tid)
     return [alert_summary(a, docs[a.id], tickets.get(a.id)) for a in rows], total
 
 

@@ -8,8 +8,10 @@ appeal by document id and opens its ticket.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Unpack
 
 from healthpulse.appeals.lifecycle import (
+    AppealDetails,
     AppealError,
     appeal_document_id,
     create_appeal,
@@ -30,13 +32,8 @@ def submit_text_appeal(
     consent: bool,
     channel: Channel | str = Channel.TEXT_APPEAL,
     title: str | None = None,
-    language: str | None = None,
-    department_id: str | None = None,
-    topic: str | None = None,
-    contact_name: str | None = None,
-    contact_phone: str | None = None,
-    contact_email: str | None = None,
     submitted_at: datetime | None = None,
+    **details: Unpack[AppealDetails],
 ) -> str:
     """Store, analyse and route a text appeal; returns its tracking code."""
     text = (text or "").strip()
@@ -44,21 +41,20 @@ def submit_text_appeal(
         raise AppealError("the appeal text is empty")
     if len(text) > MAX_APPEAL_CHARS:
         raise AppealError(f"the appeal text is longer than {MAX_APPEAL_CHARS} characters")
+    department_id = details.get("department_id")
     if department_id is not None and container.departments.get(department_id) is None:
         raise AppealError(f"unknown region '{department_id}'")
     now = submitted_at or container.clock.now()
     with container.session() as s:
-        appeal = create_appeal(s, channel=channel, now=now, language=language, department_id=department_id, topic=topic,
-                               contact_name=contact_name, contact_phone=contact_phone, contact_email=contact_email,
-                               consent=consent)
+        appeal = create_appeal(s, channel=channel, now=now, consent=consent, **details)
         doc_id = appeal_document_id(appeal)
         link_document(appeal, doc_id)
         code = appeal.tracking_code
     doc = Document(id=doc_id, channel=Channel(str(channel)), source=str(channel), title=title, text=text,
-                   language_hint=language, department_hint=department_id, published_at=now, fetched_at=now)
+                   language_hint=details.get("language"), department_hint=department_id, published_at=now, fetched_at=now)
     result = container.pipeline.ingest(doc)
     with container.session() as s:
-        appeal = get_by_code(s, code)
-        if appeal is not None and appeal.status == AppealStatus.RECEIVED and result.analysis is not None:
-            set_status(s, appeal, AppealStatus.ANALYSED, container.clock.now())
+        stored = get_by_code(s, code)
+        if stored is not None and stored.status == AppealStatus.RECEIVED and result.analysis is not None:
+            set_status(s, stored, AppealStatus.ANALYSED, container.clock.now())
     return code

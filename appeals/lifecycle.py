@@ -10,7 +10,7 @@ import logging
 import secrets
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from healthpulse.core.domain import AppealStatus, Channel, stable_id
 from healthpulse.core.errors import HealthpulseError
@@ -48,19 +48,25 @@ def normalise_code(code: str) -> str:
     return f"HP-{c[:4]}-{c[4:]}" if len(c) == 8 else code.strip().upper()
 
 
+class AppealDetails(TypedDict, total=False):
+    """What a citizen may tell about an appeal besides its text; every intake passes these through."""
+
+    language: str | None
+    department_id: str | None
+    topic: str | None
+    contact_name: str | None
+    contact_phone: str | None
+    contact_email: str | None
+
+
 def create_appeal(
     session: Session,
     *,
     channel: Channel | str,
     now: datetime,
-    language: str | None = None,
-    department_id: str | None = None,
-    topic: str | None = None,
-    contact_name: str | None = None,
-    contact_phone: str | None = None,
-    contact_email: str | None = None,
     consent: bool,
     status: AppealStatus = AppealStatus.RECEIVED,
+    **details: Unpack[AppealDetails],
 ) -> AppealRow:
     """Register an appeal and give it a unique tracking code. Consent is required."""
     if not consent:
@@ -74,9 +80,7 @@ def create_appeal(
     else:  # pragma: no cover - 31^8 codes
         raise AppealError("could not allocate a tracking code")
     row = AppealRow(
-        id=uuid.uuid4().hex, tracking_code=code, channel=str(channel), language=language,
-        department_id=department_id, topic=topic, contact_name=contact_name, contact_phone=contact_phone,
-        contact_email=contact_email, consent=True, status=str(status),
+        id=uuid.uuid4().hex, tracking_code=code, channel=str(channel), consent=True, status=str(status), **details,
         status_history=[{"status": str(status), "at": now.isoformat(), "note": None}],
         created_at=now, updated_at=now,
     )

@@ -9,10 +9,11 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, ClassVar, TypeVar
 
 from healthpulse.core.errors import ErrorCode, HealthpulseError
 from healthpulse.core.settings import Settings, load_settings
+from healthpulse.indexes.base import SearchIndex
 from healthpulse.wiring.container import Container, build_container
 from tqdm import tqdm
 
@@ -28,7 +29,7 @@ T = TypeVar("T")
 class CliError(HealthpulseError):
     """An error in how the command was called (a missing file, a bad argument); printed without a traceback."""
 
-    error_code = "invalid"
+    error_code: ClassVar[ErrorCode] = "invalid"
 
 
 class CliUnavailable(CliError):
@@ -74,6 +75,13 @@ def open_container(args: argparse.Namespace, **kwargs: Any) -> Container:
     container = build_container(settings, **kwargs)
     container.departments  # noqa: B018 - validate the departments file up front, with its error message
     return container
+
+
+def require_index(container: Container) -> SearchIndex:
+    """The container's search index (the CLI always builds one; None only where a caller asked for none)."""
+    if container.index is None:
+        raise CliError("no search index in this configuration")
+    return container.index
 
 
 def progress(iterable: Iterable[T], total: int | None = None, desc: str = "", unit: str = "doc") -> Iterator[T]:

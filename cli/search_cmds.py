@@ -14,6 +14,7 @@ from healthpulse.cli.common import (
     add_config_args,
     open_container,
     progress,
+    require_index,
 )
 from healthpulse.indexes.base import IndexUnavailable
 from healthpulse.indexes.common import BadCursor
@@ -144,7 +145,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     container = open_container(args)
     try:
         try:
-            result = container.index.search(query)
+            result = require_index(container).search(query)
         except BadCursor as exc:
             raise CliError(str(exc)) from None
         except IndexUnavailable as exc:
@@ -161,15 +162,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_reindex(args: argparse.Namespace) -> int:
     container = open_container(args)
     try:
-        index = container.index
-        rebuild, total = index.rebuild, container.pipeline.count_documents()
-        # Progress bar over the documents the pipeline streams from the database into the new index.
-        index.rebuild = lambda docs: rebuild(progress(docs, total=total, desc="reindex"))
+        total = container.pipeline.count_documents()
         try:
-            count = container.pipeline.reindex()
+            # Progress bar over the documents the pipeline streams from the database into the new index.
+            count = container.pipeline.reindex(watch=lambda docs: progress(docs, total=total, desc="reindex"))
         except IndexUnavailable as exc:
             raise CliUnavailable(f"search index unavailable, nothing changed: {exc}") from None
     finally:
         container.close()
-    print(f"reindexed {count} documents into {container.index.name}", file=sys.stderr)
+    print(f"reindexed {count} documents into {require_index(container).name}", file=sys.stderr)
     return EXIT_OK

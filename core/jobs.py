@@ -123,7 +123,7 @@ class JobQueue:
                     .values(state="running", attempts=found.attempts + 1, locked_by=worker_id,
                             locked_until=now + timedelta(seconds=lease_seconds), updated_at=now)
                 )
-                if res.rowcount == 1:
+                if res.rowcount == 1:  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult; Session.execute is typed as Result
                     return s.get(JobRow, found.id)
             # Another worker won the race for that row: try the next one.
         return None
@@ -168,4 +168,4 @@ class JobQueue:
             q = update(JobRow).where(JobRow.state == "dead")
             if kind:
                 q = q.where(JobRow.kind == kind)
-            return s.execute(q.values(state="queued", attempts=0, run_after=now, updated_at=now)).rowcount
+            return s.execute(q.values(state="queued", attempts=0, run_after=now, updated_at=now)).rowcount  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult; Session.execute is typed as Result

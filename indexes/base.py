@@ -29,7 +29,8 @@ class BulkResult:
 
 @runtime_checkable
 class SearchIndex(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def ensure_ready(self) -> None:
         """Create tables / templates / alias if missing. Raises IndexUnavailable."""

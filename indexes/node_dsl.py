@@ -152,7 +152,7 @@ def parse_search(response: dict[str, Any], query: SearchQuery, terms: dict[str, 
     ]
     next_cursor = encode_cursor(query.effective_sort, raw_hits[-1]["sort"]) if more and raw_hits else None
     aggs = response.get("aggregations", {})
-    facets = {
+    facets: dict[str, list[FacetBucket]] = {
         f: [FacetBucket(key=_bucket_key(b), count=b["doc_count"]) for b in aggs[f"facet_{f}"]["buckets"]]
         for f in query.facets
     }

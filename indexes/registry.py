@@ -107,7 +107,7 @@ class NodeIndexProxy:
         self._lock = threading.Lock()
 
     @property
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         return self._index.name if self._index else "search-node"
 
     def backend(self) -> SearchIndex:

@@ -229,7 +229,7 @@ class SqliteFtsIndex:
             values = [rank, ms, doc_id] if sort == "relevance" else [ms, doc_id]
             next_cursor = encode_cursor(sort, values)
 
-        facets = {f: self._facet(m, p, f, query.facet_size) for f in query.facets}
+        facets: dict[str, list[FacetBucket]] = {f: self._facet(m, p, f, query.facet_size) for f in query.facets}
         histogram = self._histogram(m, p, query) if query.histogram else []
         conn.execute("DROP TABLE IF EXISTS temp.hp_matched")
         return SearchResult(total=total, hits=hits, facets=facets, histogram=histogram, next_cursor=next_cursor)

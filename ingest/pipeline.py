@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from typing import Protocol
 
@@ -21,6 +21,7 @@ from healthpulse.core.domain import Document
 from healthpulse.core.models.documents import DocumentRow, IndexOutboxRow
 from healthpulse.core.stages import DocumentAnalyzer, IngestResult, PostIngestStage, StoredDocument
 from healthpulse.indexes.base import IndexUnavailable, SearchIndex
+from healthpulse.indexes.query import IndexDoc
 from healthpulse.ingest.store import get_documents, iter_index_docs, row_to_document, to_index_doc, upsert_document
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -183,14 +184,17 @@ class Pipeline:
             rejected = s.scalar(select(func.count()).select_from(IndexOutboxRow).where(IndexOutboxRow.rejected.is_(True)))
         return {"pending": pending or 0, "rejected": rejected or 0}
 
-    def reindex(self) -> int:
-        """Rebuild the search index from the database (the index is derived data)."""
+    def reindex(self, watch: Callable[[Iterable[IndexDoc]], Iterable[IndexDoc]] | None = None) -> int:
+        """Rebuild the search index from the database (the index is derived data).
+
+        ``watch`` wraps the stream of documents (the CLI's progress bar)."""
         started = self.clock.now()
         index = self.c.index
         if index is None:
             return 0
         with transaction(self.factory) as s:
-            n = index.rebuild(iter_index_docs(s))
+            docs = iter_index_docs(s)
+            n = index.rebuild(watch(docs) if watch else docs)
             # Writes queued before the rebuild began are in the new index; later ones still drain.
             s.execute(delete(IndexOutboxRow).where(IndexOutboxRow.rejected.is_(False), IndexOutboxRow.created_at <= started))
         return n

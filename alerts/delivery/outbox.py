@@ -83,7 +83,7 @@ def _claim(factory: sessionmaker[Session], now: datetime, lease: float) -> Notif
                        NotificationRow.attempts == found.attempts)
                 .values(state="sending", attempts=found.attempts + 1, locked_until=now + timedelta(seconds=lease))
             )
-            if res.rowcount == 1:
+            if res.rowcount == 1:  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult; Session.execute is typed as Result
                 return s.get(NotificationRow, found.id)
     return None
 

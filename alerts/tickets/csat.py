@@ -10,15 +10,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import ClassVar
 
-from healthpulse.core.errors import HealthpulseError
+from healthpulse.core.errors import ErrorCode, HealthpulseError
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 
 class SurveyError(HealthpulseError, LookupError):
-    error_code = "not_found"
+    error_code: ClassVar[ErrorCode] = "not_found"
 
 
 class SurveyNotFound(SurveyError):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from healthpulse.core.models.alerts import AlertRow
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
@@ -86,7 +86,7 @@ def kpis(session: Session, department_id: str | None, start: datetime, end: date
         "sla_breached": sum(1 for t in decided if t.breached),
         "first_contact_resolution_pct": _pct(len(fcr), len(with_citizen)),
         "reopen_rate_pct": _pct(len(reopened), len(closed)),
-        "csat_average": round(statistics.fmean(scores), 2) if scores else None,
+        "csat_average": round(statistics.fmean(cast("list[int]", scores)), 2) if scores else None,
         "csat_responses": len(scores),
         "csat_surveys_issued": issued,
         "csat_response_rate_pct": _pct(issued_answered, issued),

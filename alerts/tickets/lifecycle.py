@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from healthpulse.appeals.lifecycle import follow_ticket
 from healthpulse.core.domain import SEVERITY_ORDER, AppealStatus, TicketStatus
-from healthpulse.core.errors import HealthpulseError
+from healthpulse.core.errors import ErrorCode, HealthpulseError
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.tickets import CitizenContactRow, TicketDocumentRow, TicketEventRow, TicketRow
 from sqlalchemy import select
@@ -41,7 +41,7 @@ RESPONSE_STATUSES = (S.IN_PROGRESS, S.AWAITING_CITIZEN, S.CLOSED)
 
 class TicketError(HealthpulseError, ValueError):
     """A request about a ticket that cannot be honoured; the message says why."""
-    error_code = "invalid"
+    error_code: ClassVar[ErrorCode] = "invalid"
 
 
 class TicketNotFound(HealthpulseError, LookupError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from healthpulse.alerts import service as alerts
 from healthpulse.alerts.runtime import AlertsRuntime
@@ -32,6 +32,13 @@ SORTS = {"due": "due_at", "-due": "-due_at", "created": "created_at", "-created"
          "severity": "severity", "-severity": "-severity"}
 DUE_SOON = timedelta(hours=24)
 KPI_WINDOW = timedelta(days=30)
+
+
+class Scope(TypedDict):
+    """Who acts and when: passed to every ticket action of the alerts service."""
+
+    department_ids: list[str] | None
+    now: datetime
 
 
 class NotFound(HealthpulseError, LookupError):
@@ -189,7 +196,7 @@ def act(container: WebContext, principal: Principal, ticket_id: int, action: str
     """Run one ticket action (take, assign, status, note, reply, contact, close, reopen) for the principal."""
     now = container.clock.now()
     actor = principal.username
-    scope = {"department_ids": department_ids(principal), "now": now}
+    scope = Scope(department_ids=department_ids(principal), now=now)
     with container.session() as s:
         try:
             if action == "take":
