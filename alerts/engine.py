@@ -6,8 +6,9 @@ and the pipeline retries the hook).  Grouping: a firing joins an open alert
 of the same rule with the same ``story_id``, or the same department + topic
 seen within the rule's ``group_window_hours``; a joined alert is announced
 again only when its severity rises, at most once per ``realert_minutes``.
-Every citizen appeal and every alert of severity ≥ ``tickets.min_alert_severity``
-opens a ticket with its SLA deadline.
+Every alert of severity ≥ ``tickets.min_alert_severity`` opens a ticket with its
+SLA deadline; an alert about a citizen's appeal joins the appeal's own ticket
+(opened just before by ``tickets.appeal_stage.AppealTicketStage``).
 """
 
 from __future__ import annotations
@@ -15,34 +16,31 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from healthpulse.alerts import notify
-from healthpulse.alerts.routing import route_department
+from healthpulse.alerts.delivery import notify
+from healthpulse.alerts.delivery.routing import route_department
 from healthpulse.alerts.rules.base import (
     Firing,
     RuleConfig,
     RuleContext,
-    document_department,
-    primary_topic,
     severity_at_least,
-    short_title,
 )
 from healthpulse.alerts.runtime import AlertsRuntime
-from healthpulse.alerts.sla import sla_hours
-from healthpulse.alerts.tickets import attach_documents, audit, open_ticket, raise_severity
-from healthpulse.core.appeals import get_by_document
-from healthpulse.core.domain import SEVERITY_ORDER, AlertState, Channel, Document
+from healthpulse.alerts.scheduling import schedule_delivery, schedule_sweep
+from healthpulse.alerts.tickets.lifecycle import attach_documents, audit, open_ticket, raise_severity
+from healthpulse.alerts.tickets.sla import sla_hours
+from healthpulse.appeals.lifecycle import get_by_document
+from healthpulse.core.context import CoreContext
+from healthpulse.core.domain import SEVERITY_ORDER, AlertState, Document
 from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
+from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import TicketRow
+from healthpulse.core.stages import StoredDocument
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-if TYPE_CHECKING:
-    from healthpulse.core.pipeline import StoredDocument
-
 log = logging.getLogger(__name__)
-APPEAL_CHANNELS = (Channel.VIDEO_APPEAL, Channel.TEXT_APPEAL, Channel.HOTLINE, Channel.EMAIL)
 
 
 @dataclass
@@ -63,7 +61,7 @@ class AlertProcessor:
         self.now = now
         self.result = EngineResult()
         self._sla: dict[str, float] | None = None
-        self.appeal_tickets: dict[str, TicketRow] = {}
+        self._appeal_tickets: dict[str, TicketRow | None] = {}
         # Alerts opened in this batch are announced once, at the end, with their final severity.
         self._unannounced: dict[int, TicketRow | None] = {}
         self._alert_docs: dict[int, set[str]] = {}  # per-batch caches
@@ -76,31 +74,13 @@ class AlertProcessor:
         return self._sla
 
     # -- appeals ------------------------------------------------------
-    def open_appeal_tickets(self, docs: list[Document]) -> None:
-        for doc in docs:
-            if doc.channel not in APPEAL_CHANNELS:
-                continue
-            appeal = get_by_document(self.s, doc.id)
-            if appeal is None:
-                log.warning("document %s came in on %s but no appeal refers to it; no ticket", doc.id, doc.channel)
-                continue
-            existing = self.s.scalar(select(TicketRow).where(TicketRow.appeal_id == appeal.id))
-            if existing is not None:
-                attach_documents(self.s, existing, [doc.id], self.now)
-                self.appeal_tickets[doc.id] = existing
-                continue
-            a = doc.analysis
-            severity = (a.severity if a is not None and a.severity else None) or self.rt.rules.appeals.default_severity
-            dep = route_department(self.rt, appeal.department_id or document_department(doc))
-            t = open_ticket(
-                self.s, origin="appeal", severity=severity, title=short_title(doc), now=self.now,
-                sla_hours=self.sla[severity], department_id=dep, appeal_id=appeal.id, channel=str(doc.channel),
-                topic=appeal.topic or primary_topic(doc), has_citizen=True,
-                citizen_language=appeal.language or (a.language if a else None), document_ids=[doc.id],
-            )
-            self.appeal_tickets[doc.id] = t
-            self.result.tickets_opened.append(t.id)
-            self.result.notifications += notify.announce_appeal(self.s, self.rt, t, appeal, [doc.id], self.now)
+    def _appeal_ticket(self, doc_id: str) -> TicketRow | None:
+        """The ticket of the appeal ``doc_id`` carries (opened by ``AppealTicketStage`` before the rules run)."""
+        if doc_id not in self._appeal_tickets:
+            appeal = get_by_document(self.s, doc_id)
+            self._appeal_tickets[doc_id] = (
+                None if appeal is None else self.s.scalar(select(TicketRow).where(TicketRow.appeal_id == appeal.id)))
+        return self._appeal_tickets[doc_id]
 
     # -- rules --------------------------------------------------------
     def _already_alerted(self, rule_id: str, doc_ids: list[str]) -> set[str]:
@@ -235,7 +215,7 @@ class AlertProcessor:
     def _ticket_for(self, alert: AlertRow, f: Firing) -> TicketRow | None:
         """The alert's ticket: an appeal's own ticket when the alert is about it, else a new one if severe enough."""
         for doc_id in f.document_ids:
-            t = self.appeal_tickets.get(doc_id)
+            t = self._appeal_ticket(doc_id)
             if t is not None:
                 if t.alert_id is None:
                     t.alert_id = alert.id
@@ -253,8 +233,6 @@ class AlertProcessor:
         return t
 
     def _channel_of(self, doc_id: str) -> str | None:
-        from healthpulse.core.models.documents import DocumentRow
-
         return self.s.scalar(select(DocumentRow.channel).where(DocumentRow.id == doc_id))
 
     def _recover(self, f: Firing) -> AlertRow | None:
@@ -276,18 +254,17 @@ class AlertProcessor:
 
 
 def process_documents(session: Session, rt: AlertsRuntime, docs: list[Document], now: datetime) -> EngineResult:
-    """Appeal tickets, then every rule over ``docs``; the whole effect stays in ``session``."""
+    """Every rule over ``docs`` (appeals' tickets already opened); the whole effect stays in ``session``."""
     p = AlertProcessor(session, rt, now)
-    p.open_appeal_tickets(docs)
     p.evaluate(docs)
     session.flush()
     return p.result
 
 
 class AlertEngine:
-    """The core ``PostIngestHook`` that raises alerts and opens tickets for stored documents."""
+    """The post-ingest stage that runs the alert rules over stored documents: alerts, their tickets, notifications."""
 
-    def __init__(self, container: Any):
+    def __init__(self, container: CoreContext):
         self.container = container
 
     @property
@@ -295,8 +272,6 @@ class AlertEngine:
         return AlertsRuntime.of(self.container)
 
     def on_ingested(self, session: Session, stored: list[StoredDocument]) -> None:
-        from healthpulse.alerts.jobs import schedule_delivery, schedule_sweep
-
         rt = self.runtime
         now = rt.clock.now()
         result = process_documents(session, rt, [sd.document for sd in stored], now)

@@ -11,43 +11,27 @@
 from __future__ import annotations
 
 import logging
-import math
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from healthpulse.alerts import notify
-from healthpulse.alerts.notifiers.registry import build_notifiers
-from healthpulse.alerts.outbox import deliver_due
+from healthpulse.alerts.delivery import notify
+from healthpulse.alerts.delivery.notifiers.registry import build_notifiers
+from healthpulse.alerts.delivery.outbox import deliver_due
+from healthpulse.alerts.engine import AlertProcessor
 from healthpulse.alerts.runtime import AlertsRuntime
-from healthpulse.alerts.sla import sweep_breaches
+from healthpulse.alerts.scheduling import schedule_delivery, schedule_sweep
+from healthpulse.alerts.tickets.sla import sweep_breaches
+from healthpulse.core.context import CoreContext
 from healthpulse.core.jobs import job_handler
 from healthpulse.core.models.alerts import NotificationRow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
-EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-def schedule_delivery(session: Session | None, jobs: Any, now: datetime, run_after: datetime | None = None) -> None:
-    """Make sure a deliver job runs at ``run_after`` (default now); one job per due time."""
-    when = run_after or now
-    jobs.enqueue("alerts.deliver", {}, idempotency_key=f"alerts.deliver@{when.isoformat()}", run_after=when,
-                 max_attempts=10, session=session)
-
-
-def _next_slot(now: datetime, minutes: float) -> datetime:
-    size = minutes * 60
-    return EPOCH + timedelta(seconds=(math.floor((now - EPOCH).total_seconds() / size) + 1) * size)
-
-
-def schedule_sweep(session: Session | None, jobs: Any, rt: AlertsRuntime, now: datetime) -> None:
-    when = _next_slot(now, rt.rules.tickets.sweep_minutes)
-    jobs.enqueue("alerts.sweep", {}, idempotency_key=f"alerts.sweep@{when.isoformat()}", run_after=when, session=session)
 
 
 @job_handler("alerts.deliver")
-def deliver_job(container: Any, payload: dict[str, Any]) -> None:
+def deliver_job(container: CoreContext, payload: dict[str, Any]) -> None:
     rt = AlertsRuntime.of(container)
     now = rt.clock.now()
     report = deliver_due(container.session_factory, build_notifiers(container.settings, rt.rules.delivery.timeout_seconds),
@@ -60,8 +44,6 @@ def deliver_job(container: Any, payload: dict[str, Any]) -> None:
 
 def run_sweep(session: Session, rt: AlertsRuntime, now: datetime) -> dict[str, Any]:
     """One sweep in ``session``: breaches, spike ticks, digest (if it is digest time)."""
-    from healthpulse.alerts.engine import AlertProcessor
-
     breached = sweep_breaches(session, rt, now)
     proc = AlertProcessor(session, rt, now)
     proc.tick()
@@ -75,7 +57,7 @@ def run_sweep(session: Session, rt: AlertsRuntime, now: datetime) -> dict[str, A
 
 
 @job_handler("alerts.sweep")
-def sweep_job(container: Any, payload: dict[str, Any]) -> None:
+def sweep_job(container: CoreContext, payload: dict[str, Any]) -> None:
     rt = AlertsRuntime.of(container)
     now = rt.clock.now()
     with container.session() as s:

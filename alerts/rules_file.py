@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, cast
 
+from healthpulse.alerts.rules import incident, spike, watchlist  # noqa: F401 - importing a rule module registers its type
 from healthpulse.alerts.rules.base import Rule, RuleConfig
-from healthpulse.alerts.rules.registry import RULE_TYPES, build_rule, load_rule_modules, rule_config_union
+from healthpulse.alerts.rules.registry import RULE_TYPES, build_rule, rule_config_union
 from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.core.domain import Severity
@@ -86,7 +87,7 @@ _MODELS: dict[tuple[str, ...], type[BaseModel]] = {}
 
 def rules_file_model() -> type[BaseModel]:
     """The rules-file model for the rule types registered now (a type registered later is picked up)."""
-    key = tuple(sorted(load_rule_modules()))
+    key = tuple(sorted(RULE_TYPES))
     if key not in _MODELS:
         _MODELS[key] = _rules_file_model()
     return _MODELS[key]

@@ -11,6 +11,7 @@ from typing import Any
 from healthpulse.alerts.rules_file import RuleSet, load_rules
 from healthpulse.core.clock import Clock, SystemClock
 from healthpulse.core.config_files import ConfigError
+from healthpulse.core.context import CoreContext
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.core.settings import Settings
 
@@ -41,7 +42,7 @@ class AlertsRuntime:
         return cls(settings, departments, load_rules(settings.rules_file, departments), clock or SystemClock())
 
     @classmethod
-    def of(cls, container: Any) -> AlertsRuntime:
+    def of(cls, container: CoreContext) -> AlertsRuntime:
         """The runtime of a core Container (built once per container; rules reload when their file changes)."""
         rt = _BY_CONTAINER.get(container)
         if rt is None:

@@ -22,16 +22,25 @@ Conventions (stable names; the web helper builds on them):
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from healthpulse.alerts import csat, notify
-from healthpulse.alerts import kpis as kpis_mod
-from healthpulse.alerts import tickets as T
-from healthpulse.alerts.csat import SurveyExpired, SurveyNotFound, SurveyUsed
+from healthpulse.alerts.alert_service import (
+    AlertNotFound,
+    acknowledge_alert,
+    get_alert,
+    list_alerts,
+    resolve_alert,
+)
+from healthpulse.alerts.delivery import notify
 from healthpulse.alerts.runtime import AlertsRuntime
-from healthpulse.alerts.sla import set_sla_hours, sla_hours
-from healthpulse.alerts.tickets import (
+from healthpulse.alerts.scheduling import schedule_delivery
+from healthpulse.alerts.scope import as_list, in_scope, now_or_system
+from healthpulse.alerts.tickets import csat
+from healthpulse.alerts.tickets import kpis as kpis_mod
+from healthpulse.alerts.tickets import lifecycle as T
+from healthpulse.alerts.tickets.csat import SurveyExpired, SurveyNotFound, SurveyUsed
+from healthpulse.alerts.tickets.lifecycle import (
     CONTACT_CHANNELS,
     CONTACT_OUTCOMES,
     TRANSITIONS,
@@ -40,12 +49,14 @@ from healthpulse.alerts.tickets import (
     TicketError,
     TicketNotFound,
 )
-from healthpulse.core.domain import SEVERITY_ORDER, AlertState, TicketStatus
-from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
+from healthpulse.alerts.tickets.sla import set_sla_hours, sla_hours
+from healthpulse.core.departments import load_departments
+from healthpulse.core.domain import SEVERITY_ORDER, TicketStatus
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import CitizenContactRow, SurveyRow, TicketDocumentRow, TicketEventRow, TicketRow
-from healthpulse.core.settings import Settings
+from healthpulse.core.resources import bundled_departments_path
+from healthpulse.core.settings import Settings, load_settings
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
@@ -61,40 +72,19 @@ OPEN_STATUSES = [s.value for s in TicketStatus if s != TicketStatus.CLOSED]
 SORTS = {"due_at", "created_at", "updated_at", "severity", "status", "id"}
 
 
-class AlertNotFound(LookupError):
-    pass
-
-
-def _now(now: datetime | None) -> datetime:
-    return now or datetime.now(UTC)
-
-
 def _runtime(runtime: AlertsRuntime | None) -> AlertsRuntime:
     if runtime is not None:
         return runtime
-    from healthpulse.core.departments import load_departments
-    from healthpulse.core.resources import bundled_departments_path
-    from healthpulse.core.settings import load_settings
 
     settings = load_settings()
     return AlertsRuntime.build(settings, load_departments(settings.departments_file or bundled_departments_path()))
 
 
-def _in_scope(department_id: str | None, department_ids: list[str] | None) -> bool:
-    return department_ids is None or (department_id is not None and department_id in department_ids)
-
-
 def _load(session: Session, ticket_id: int, department_ids: list[str] | None) -> TicketRow:
     t = session.get(TicketRow, int(ticket_id))
-    if t is None or not _in_scope(t.department_id, department_ids):
+    if t is None or not in_scope(t.department_id, department_ids):
         raise TicketNotFound(f"ticket #{ticket_id} does not exist")
     return t
-
-
-def _as_list(v: Any) -> list[Any] | None:
-    if v is None:
-        return None
-    return list(v) if isinstance(v, (list, tuple, set)) else [v]
 
 
 # -- reading tickets ---------------------------------------------------------
@@ -113,7 +103,7 @@ def ticket_summary(t: TicketRow, document_ids: list[str], now: datetime | None =
         "id": t.id, "origin": t.origin, "department": t.department_id, "severity": t.severity, "status": t.status,
         "title": t.title, "channel": t.channel, "topic": t.topic, "assignee": t.assignee,
         "created_at": t.created_at, "updated_at": t.updated_at, "due_at": t.due_at, "breached": t.breached,
-        "overdue": t.status != TicketStatus.CLOSED.value and _now(now) > t.due_at,
+        "overdue": t.status != TicketStatus.CLOSED.value and now_or_system(now) > t.due_at,
         "has_citizen": t.has_citizen, "alert_id": t.alert_id, "appeal_id": t.appeal_id,
         "first_response_at": t.first_response_at, "closed_at": t.closed_at, "reopen_count": t.reopen_count,
         "document_ids": document_ids,
@@ -137,13 +127,13 @@ def list_tickets(session: Session, *, department_ids: list[str] | None = None, s
         q = q.where(TicketRow.department_id.in_(department_ids))
     if triage is True:
         q = q.where(TicketRow.department_id.is_(None))
-    statuses = _as_list(status)
+    statuses = as_list(status)
     if statuses == ["open"]:
         statuses = OPEN_STATUSES
     if statuses:
         q = q.where(TicketRow.status.in_(statuses))
     if severity:
-        q = q.where(TicketRow.severity.in_(_as_list(severity) or []))
+        q = q.where(TicketRow.severity.in_(as_list(severity) or []))
     if breached is not None:
         q = q.where(TicketRow.breached.is_(bool(breached)))
     if due_before is not None:
@@ -174,7 +164,7 @@ def ticket_counters(session: Session, department_ids: list[str] | None = None, n
     base = select(TicketRow.status, TicketRow.severity, TicketRow.breached, TicketRow.due_at)
     if department_ids is not None:
         base = base.where(TicketRow.department_id.in_(department_ids))
-    now = _now(now)
+    now = now_or_system(now)
     by_status: dict[str, int] = {}
     by_severity: dict[str, int] = {}
     open_n = breached = due_soon = 0
@@ -254,7 +244,7 @@ def assign_ticket(session: Session, ticket_id: int, assignee: str, actor: str, *
     if not assignee or not assignee.strip():
         raise TicketError("assignee is required")
     t = _load(session, ticket_id, department_ids)
-    T.assign(session, t, assignee.strip(), actor, _now(now))
+    T.assign(session, t, assignee.strip(), actor, now_or_system(now))
     return _full(session, t)
 
 
@@ -262,7 +252,7 @@ def set_status(session: Session, ticket_id: int, status: str, actor: str, *, not
                now: datetime | None = None, department_ids: list[str] | None = None) -> dict[str, Any]:
     """Move to assigned / in_progress / awaiting_citizen (use close_ticket / reopen_ticket for those)."""
     t = _load(session, ticket_id, department_ids)
-    T.set_status(session, t, status, actor, _now(now), note)
+    T.set_status(session, t, status, actor, now_or_system(now), note)
     return _full(session, t)
 
 
@@ -270,7 +260,7 @@ def add_note(session: Session, ticket_id: int, text: str, actor: str, *, now: da
              department_ids: list[str] | None = None) -> dict[str, Any]:
     """An internal note (never shown to the citizen)."""
     t = _load(session, ticket_id, department_ids)
-    T.add_note(session, t, text, actor, _now(now))
+    T.add_note(session, t, text, actor, now_or_system(now))
     return _full(session, t)
 
 
@@ -278,7 +268,7 @@ def reply_to_citizen(session: Session, ticket_id: int, text: str, actor: str, *,
                      department_ids: list[str] | None = None) -> dict[str, Any]:
     """A public reply, shown on the citizen's tracking page (``ticket_for_appeal``)."""
     t = _load(session, ticket_id, department_ids)
-    T.reply_to_citizen(session, t, text, actor, _now(now))
+    T.reply_to_citizen(session, t, text, actor, now_or_system(now))
     return _full(session, t)
 
 
@@ -288,7 +278,7 @@ def record_contact(session: Session, ticket_id: int, channel: str, outcome: str,
     """Record a call-back/message to the citizen: ``channel`` in CONTACT_CHANNELS, ``outcome`` in
     CONTACT_OUTCOMES, ``at`` when it happened (default now), by ``actor``."""
     t = _load(session, ticket_id, department_ids)
-    T.record_contact(session, t, channel, outcome, actor, _now(now), at=at, note=note)
+    T.record_contact(session, t, channel, outcome, actor, now_or_system(now), at=at, note=note)
     return _full(session, t)
 
 
@@ -297,7 +287,7 @@ def close_ticket(session: Session, ticket_id: int, actor: str, resolution: str, 
     """Close with a resolution; raises ``ClosureRefused`` (message for the user) when the ticket has a
     citizen and no contact was recorded. A citizen gets a one-use CSAT survey (e-mailed when the
     appeal has an e-mail; the link is also in ``result["survey_url"]`` for the tracking page)."""
-    now = _now(now)
+    now = now_or_system(now)
     rt = _runtime(runtime)
     t = _load(session, ticket_id, department_ids)
     T.close(session, t, actor, resolution, now)
@@ -309,8 +299,6 @@ def close_ticket(session: Session, ticket_id: int, actor: str, resolution: str, 
         url = rt.link(f"/survey/{token}")
         T.audit(session, t, "system", "survey", now, text=f"survey sent, expires {survey.expires_at.isoformat()}")
         if notify.send_survey(session, rt, t, appeal, url, survey.expires_at, now, survey.id):
-            from healthpulse.alerts.jobs import schedule_delivery
-
             _schedule_if_possible(session, rt, now, schedule_delivery)
     out = _full(session, t)
     out["survey_url"] = url
@@ -330,83 +318,14 @@ def reopen_ticket(session: Session, ticket_id: int, actor: str, reason: str, *, 
     if not reason or not reason.strip():
         raise TicketError("a reason is required to reopen a ticket")
     t = _load(session, ticket_id, department_ids)
-    T.reopen(session, t, actor, reason.strip(), _now(now))
+    T.reopen(session, t, actor, reason.strip(), now_or_system(now))
     return _full(session, t)
-
-
-# -- alerts ------------------------------------------------------------------
-def alert_summary(a: AlertRow, document_ids: list[str], ticket_id: int | None) -> dict[str, Any]:
-    return {"id": a.id, "rule": a.rule_id, "rule_type": a.rule_type, "kind": a.kind, "department": a.department_id,
-            "topic": a.topic, "story_id": a.story_id, "severity": a.severity, "state": a.state, "title": a.title,
-            "reason": a.reason, "fired_at": a.fired_at, "last_seen_at": a.last_seen_at,
-            "notifications_sent": a.notifications_sent, "acknowledged_by": a.acknowledged_by,
-            "acknowledged_at": a.acknowledged_at, "resolved_by": a.resolved_by, "resolved_at": a.resolved_at,
-            "document_count": a.document_count, "document_ids": document_ids, "ticket_id": ticket_id}
-
-
-def list_alerts(session: Session, department_ids: list[str] | None = None, state: str | list[str] | None = None, *,
-                triage: bool | None = None, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
-    """Alerts, newest first → ``(items, total)``; ``state`` open/acknowledged/resolved (or a list)."""
-    q = select(AlertRow)
-    if department_ids is not None:
-        q = q.where(AlertRow.department_id.in_(department_ids))
-    if triage is True:
-        q = q.where(AlertRow.department_id.is_(None))
-    states = _as_list(state)
-    if states:
-        q = q.where(AlertRow.state.in_(states))
-    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
-    rows = session.scalars(q.order_by(AlertRow.fired_at.desc(), AlertRow.id.desc())
-                           .limit(max(1, min(int(limit), 1000))).offset(max(0, int(offset)))).all()
-    ids = [a.id for a in rows]
-    docs: dict[int, list[str]] = {i: [] for i in ids}
-    tickets: dict[int, int] = {}
-    if ids:
-        for aid, did in session.execute(select(AlertDocumentRow.alert_id, AlertDocumentRow.document_id)
-                                        .where(AlertDocumentRow.alert_id.in_(ids)).order_by(AlertDocumentRow.id)):
-            docs[aid].append(did)
-        for aid, tid in session.execute(select(TicketRow.alert_id, TicketRow.id).where(TicketRow.alert_id.in_(ids))):
-            tickets.setdefault(aid, tid)
-    return [alert_summary(a, docs[a.id], tickets.get(a.id)) for a in rows], total
-
-
-def _load_alert(session: Session, alert_id: int, department_ids: list[str] | None) -> AlertRow:
-    a = session.get(AlertRow, int(alert_id))
-    if a is None or not _in_scope(a.department_id, department_ids):
-        raise AlertNotFound(f"alert #{alert_id} does not exist")
-    return a
-
-
-def get_alert(session: Session, alert_id: int, *, department_ids: list[str] | None = None) -> dict[str, Any]:
-    a = _load_alert(session, alert_id, department_ids)
-    doc_ids = notify.alert_document_ids(session, a.id)
-    tid = session.scalar(select(TicketRow.id).where(TicketRow.alert_id == a.id))
-    return alert_summary(a, doc_ids, tid)
-
-
-def acknowledge_alert(session: Session, alert_id: int, actor: str, *, now: datetime | None = None,
-                      department_ids: list[str] | None = None) -> dict[str, Any]:
-    a = _load_alert(session, alert_id, department_ids)
-    if a.state == AlertState.OPEN.value:
-        a.state = AlertState.ACKNOWLEDGED.value
-        a.acknowledged_at, a.acknowledged_by = _now(now), actor
-    return get_alert(session, a.id)
-
-
-def resolve_alert(session: Session, alert_id: int, actor: str, *, now: datetime | None = None,
-                  department_ids: list[str] | None = None) -> dict[str, Any]:
-    """Resolve: later documents of the same story open a new alert. The ticket is not closed by this."""
-    a = _load_alert(session, alert_id, department_ids)
-    if a.state != AlertState.RESOLVED.value:
-        a.state = AlertState.RESOLVED.value
-        a.resolved_at, a.resolved_by = _now(now), actor
-    return get_alert(session, a.id)
 
 
 # -- surveys -------------------------------------------------------------------
 def get_survey(session: Session, token: str, *, now: datetime | None = None) -> dict[str, Any]:
     """The survey behind a link (for the form page); raises SurveyNotFound / SurveyUsed / SurveyExpired."""
-    s = csat.find_survey(session, token, _now(now))
+    s = csat.find_survey(session, token, now_or_system(now))
     t = session.get(TicketRow, s.ticket_id)
     return {"ticket_id": s.ticket_id, "title": t.title if t else "", "language": s.language,
             "expires_at": s.expires_at}
@@ -415,10 +334,10 @@ def get_survey(session: Session, token: str, *, now: datetime | None = None) -> 
 def submit_survey(session: Session, token: str, score: int, comment: str | None = None, *,
                   now: datetime | None = None) -> dict[str, Any]:
     """Answer once (score 1–5, optional comment); a second use raises SurveyUsed."""
-    s = csat.submit_survey(session, token, score, comment, _now(now))
+    s = csat.submit_survey(session, token, score, comment, now_or_system(now))
     t = session.get(TicketRow, s.ticket_id)
     if t is not None:
-        T.audit(session, t, "citizen", "csat", _now(now), field="csat", new=score, text=s.comment)
+        T.audit(session, t, "citizen", "csat", now_or_system(now), field="csat", new=score, text=s.comment)
     return {"ticket_id": s.ticket_id, "score": s.score, "answered_at": s.used_at}
 
 
@@ -436,5 +355,5 @@ def get_sla_settings(session: Session, settings: Settings) -> dict[str, float]:
 def set_sla_settings(session: Session, hours: dict[str, float], actor: str, *, now: datetime | None = None,
                      settings: Settings | None = None) -> dict[str, float]:
     """Set SLA hours for some severities (applies to tickets opened afterwards); returns the effective table."""
-    set_sla_hours(session, hours, actor, _now(now))
+    set_sla_hours(session, hours, actor, now_or_system(now))
     return sla_hours(session, settings) if settings is not None else {k: float(v) for k, v in hours.items()}

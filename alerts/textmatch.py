@@ -1,7 +1,7 @@
 """Inflection-aware phrase matching for watchlists, the same way the gazetteer matches places.
 
-Reuses ``healthpulse.nlp.normalize.token_spans`` (folding: case, diacritics,
-Arabic/Persian letter variants, ZWNJ) and ``healthpulse.nlp.morphology``
+Reuses ``healthpulse.text.normalize.token_spans`` (folding: case, diacritics,
+Arabic/Persian letter variants, ZWNJ) and ``healthpulse.text.morphology``
 (Russian case endings, Arabic proclitics, Persian suffixes): a phrase matches
 when each of its tokens is realised by consecutive text tokens.  Persian
 suffixes written after a ZWNJ («بیمارستان‌های») become tokens of their own
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from healthpulse.nlp.morphology import lookup_keys, name_key, script_of, token_matches
-from healthpulse.nlp.normalize import token_spans
+from healthpulse.text.morphology import lookup_keys, name_key, script_of, token_matches
+from healthpulse.text.normalize import token_spans
 
 _DETACHED_SUFFIXES = frozenset({"ها", "هاي", "اي", "ي", "تر", "ترين"})
 

@@ -30,12 +30,16 @@ from healthpulse.alerts.engine import process_documents
 from healthpulse.alerts.rules.base import RuleContext
 from healthpulse.alerts.rules_file import load_rules
 from healthpulse.alerts.runtime import AlertsRuntime
-from healthpulse.alerts.testing import analysed_document
 from healthpulse.core.clock import SystemClock
 from healthpulse.core.domain import Document
 from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
-from healthpulse.core.testing import make_container
 from sqlalchemy import select
+
+# Run as a script: put the checkout on sys.path so the test helpers (tests/support/, not shipped) import.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.alerts import analysed_document
+from tests.support.containers import make_container
 
 TOPICS = ["drug_supply", "waiting_times", "staff_conduct", "facility_conditions", "emergency_care", "medical_error",
           "infectious_disease", "payment_insurance", "digital_services", "maternal_child"]
@@ -130,7 +134,7 @@ def throughput(n: int, tmp: Path) -> dict[str, float]:
             out[f"rule {rule.type} docs/s"] = n / (time.perf_counter() - t0)
             s.rollback()
     rt = AlertsRuntime.of(c)
-    from healthpulse.core.store import upsert_document
+    from healthpulse.ingest.store import upsert_document
 
     with c.session() as s:
         for d in docs:

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from healthpulse.core.clock import SystemClock
-from healthpulse.core.demo import load_items
 from healthpulse.core.domain import Channel, Document, utcnow
-from healthpulse.core.testing import make_container
+from healthpulse.wiring.demo import load_items
+
+# Run as a script: put the checkout on sys.path so the test helpers (tests/support/, not shipped) import.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.containers import make_container
 
 
 def sample_documents(repeat: int) -> list[Document]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,9 +23,13 @@ from pathlib import Path
 from healthpulse.core.settings import Settings
 from healthpulse.video_intake.media import extract_audio
 from healthpulse.video_intake.model_cache import resolve_model_path
-from healthpulse.video_intake.synth import TEST_UTTERANCES, concat_speech, make_video, speech_wav
 from healthpulse.video_intake.transcriber import WhisperTranscriber, load_whisper
-from healthpulse.video_intake.wer import cer, wer
+
+# Run as a script: put the checkout on sys.path so the test helpers (tests/support/, not shipped) import.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.synth import TEST_UTTERANCES, concat_speech, make_video, speech_wav
+from tests.support.wer import cer, wer
 
 APPEAL_EN = [
     "Hello. My name is Anna and I live in Surgut.",

@@ -24,9 +24,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from healthpulse.core.clock import FakeClock
-from healthpulse.core.testing import make_container
 from healthpulse.indexes.query import IndexDoc
-from healthpulse.web.testing import TOPIC_IDS, add_user, login, make_web_app, seed_news
+
+# Run as a script: put the checkout on sys.path so the test helpers (tests/support/, not shipped) import.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.containers import make_container
+from tests.support.web import TOPIC_IDS, add_user, login, make_web_app, seed_news
 
 WORDS = {
     "en": "patients waiting hospital clinic insulin ambulance doctor nurse queue pharmacy shortage ward".split(),

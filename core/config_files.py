@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
+from healthpulse.core.errors import HealthpulseError
 from pydantic import BaseModel, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 
 
-class ConfigError(ValueError):
+class ConfigError(HealthpulseError, ValueError):
     """A config file is missing, unparsable or invalid; the message says where."""
+    error_code = "config"
 
     def __init__(self, path: str | Path, problems: list[str]):
         self.path = str(path)

@@ -14,29 +14,22 @@ in the same transaction as the data it concerns is never lost.
 
 from __future__ import annotations
 
-import logging
-import os
-import socket
-import time
-import traceback
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from healthpulse.core.clock import Clock
 from healthpulse.core.db import transaction
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.documents import JobRow
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-if TYPE_CHECKING:
-    from healthpulse.core.container import Container
-
-log = logging.getLogger(__name__)
-
-JobHandler = Callable[["Container", dict[str, Any]], None]
-DeadLetterHandler = Callable[["Container", dict[str, Any], str], None]
+# A handler gets the context it declares (a Protocol of healthpulse.core.context, or its own area's) and the
+# job's payload; the worker (healthpulse.wiring.worker) passes the container, which satisfies every one.
+JobHandler = Callable[[Any, dict[str, Any]], None]
+DeadLetterHandler = Callable[[Any, dict[str, Any], str], None]
 JOB_HANDLERS: dict[str, JobHandler] = {}
 DEAD_LETTER_HANDLERS: dict[str, DeadLetterHandler] = {}
 
@@ -61,8 +54,9 @@ def dead_letter_handler(kind: str) -> Callable[[DeadLetterHandler], DeadLetterHa
     return deco
 
 
-class PermanentJobError(Exception):
+class PermanentJobError(HealthpulseError):
     """Raised by a handler when retrying cannot help (bad payload): the job goes dead at once."""
+    error_code = "invalid"
 
 
 class JobQueue:
@@ -129,7 +123,7 @@ class JobQueue:
                     .values(state="running", attempts=found.attempts + 1, locked_by=worker_id,
                             locked_until=now + timedelta(seconds=lease_seconds), updated_at=now)
                 )
-                if res.rowcount == 1:
+                if res.rowcount == 1:  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult; Session.execute is typed as Result
                     return s.get(JobRow, found.id)
             # Another worker won the race for that row: try the next one.
         return None
@@ -174,67 +168,4 @@ class JobQueue:
             q = update(JobRow).where(JobRow.state == "dead")
             if kind:
                 q = q.where(JobRow.kind == kind)
-            return s.execute(q.values(state="queued", attempts=0, run_after=now, updated_at=now)).rowcount
-
-
-class Worker:
-    """Runs due jobs in this process: ``run_until_idle`` for tests and the demo, ``run_forever`` for `healthpulse worker`."""
-
-    def __init__(self, container: Container, queue: JobQueue, *, lease_seconds: float = 300.0, worker_id: str | None = None):
-        self.container = container
-        self.queue = queue
-        self.lease_seconds = lease_seconds
-        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}"
-
-    def run_one(self, kinds: list[str] | None = None) -> bool:
-        job = self.queue.claim(self.worker_id, self.lease_seconds, kinds)
-        if job is None:
-            return False
-        handler = JOB_HANDLERS.get(job.kind)
-        started = time.perf_counter()
-        if handler is None:
-            self.queue.fail(job.id, f"no handler registered for job kind '{job.kind}'", permanent=True)
-            log.error("job %s kind=%s has no handler", job.id, job.kind)
-            return True
-        try:
-            handler(self.container, dict(job.payload))
-        except PermanentJobError as exc:
-            state = self.queue.fail(job.id, f"{type(exc).__name__}: {exc}", permanent=True)
-            log.warning("job %s kind=%s failed permanently: %s", job.id, job.kind, exc)
-            self._dead_letter(job, state, str(exc))
-        except Exception as exc:  # noqa: BLE001 - a job's failure must never kill the worker
-            state = self.queue.fail(job.id, f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
-            log.warning("job %s kind=%s attempt=%s failed → %s: %s", job.id, job.kind, job.attempts, state, exc)
-            self._dead_letter(job, state, f"{type(exc).__name__}: {exc}")
-        else:
-            self.queue.complete(job.id, time.perf_counter() - started)
-            log.info("job %s kind=%s done in %.3fs", job.id, job.kind, time.perf_counter() - started)
-        return True
-
-    def _dead_letter(self, job: JobRow, state: str, error: str) -> None:
-        handler = DEAD_LETTER_HANDLERS.get(job.kind)
-        if state != "dead" or handler is None:
-            return
-        try:
-            handler(self.container, dict(job.payload), error)
-        except Exception:  # noqa: BLE001 - the job stays dead with its error either way
-            log.exception("dead-letter handler of job %s kind=%s failed", job.id, job.kind)
-
-    def run_until_idle(self, max_jobs: int = 10_000, kinds: list[str] | None = None) -> int:
-        """Run every job that is due now (jobs enqueued by jobs included); returns how many ran."""
-        n = 0
-        while n < max_jobs and self.run_one(kinds):
-            n += 1
-        return n
-
-    def run_forever(self, poll_seconds: float = 1.0, stop: Callable[[], bool] | None = None) -> None:
-        """Run jobs until ``stop()``; a failing round (database busy, index down) is logged and retried."""
-        while not (stop and stop()):
-            try:
-                self.container.pipeline.drain_outbox()
-                busy = self.run_one()
-            except Exception:  # noqa: BLE001 - the worker outlives any single failure
-                log.exception("worker round failed; retrying in %.1fs", poll_seconds)
-                busy = False
-            if not busy:
-                time.sleep(poll_seconds)
+            return s.execute(q.values(state="queued", attempts=0, run_after=now, updated_at=now)).rowcount  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult; Session.execute is typed as Result

@@ -16,7 +16,7 @@ from email.utils import parsedate_to_datetime
 import dateparser
 from dateparser.search import search_dates
 from healthpulse.core.domain import LANGUAGES
-from healthpulse.nlp.normalize import to_ascii_digits
+from healthpulse.text.normalize import to_ascii_digits
 from persiantools.jdatetime import JalaliDateTime
 
 PERSIAN_MONTHS = {

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
-from healthpulse.nlp.normalize import fold
+from healthpulse.text.normalize import fold
 
 NUM_PERM = 128
 SCHEME = "affine32"

@@ -19,7 +19,7 @@ import trafilatura
 from healthpulse.core.domain import LANGUAGES
 from healthpulse.crawlers.dates import parse_date
 from healthpulse.crawlers.urls import canonicalize_url
-from healthpulse.nlp.normalize import normalize_display
+from healthpulse.text.normalize import normalize_display
 from lxml.etree import ParserError
 
 MIN_TEXT_CHARS = 80

@@ -34,6 +34,7 @@ def decode_and_extract(
 
 def _warm_worker() -> None:
     """Pay the import cost once per worker, before the first page arrives."""
+    # Deferred on purpose: run in each pool process to load trafilatura/lxml there before the first page.
     import healthpulse.crawlers.extract  # noqa: F401
 
 
@@ -57,6 +58,7 @@ class ExtractionPool:
         """A Deferred firing with ``(ExtractedArticle | None, encoding)``; call on the reactor thread."""
         if self.workers == 0:
             return defer.maybeDeferred(decode_and_extract, body, header_charset, url, language_hint)
+        # Deferred: importing twisted.internet.reactor installs the default reactor; crawlers/reactor.py picks it first.
         from twisted.internet import reactor
 
         result: defer.Deferred[Any] = defer.Deferred()

@@ -5,7 +5,7 @@
   content hash, in this run or any earlier one) and assigns the story of
   near-duplicates (MinHash LSH, see ``crawlers.dedup``).
 - ``HandoffPipeline`` builds the ``core.domain.Document`` and passes it to the
-  runner's main thread, which ingests it through ``core.pipeline`` and then
+  runner's main thread, which ingests it through ``ingest.pipeline`` and then
   records the crawl state.
 """
 
@@ -20,7 +20,7 @@ from healthpulse.crawlers.extract import MIN_TEXT_CHARS
 from healthpulse.crawlers.items import ArticleItem
 from healthpulse.crawlers.state import Validators
 from healthpulse.crawlers.urls import canonicalize_url, url_hash
-from healthpulse.nlp.normalize import normalize_display
+from healthpulse.text.normalize import normalize_display
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem

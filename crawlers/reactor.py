@@ -25,6 +25,7 @@ def reactor() -> Any:
     """Install (if needed) and start the process-wide reactor thread; return the reactor."""
     global _thread
     with _lock:
+        # Deferred: importing the reactor installs it, which must happen here, once, on demand.
         from twisted.internet import reactor as _reactor
 
         if _thread is None or not _thread.is_alive():

@@ -129,6 +129,7 @@ class CrawlRunner:
 
     def _start(self, ctx: RunContext, sources: Sequence[SourceConfig]) -> None:
         """Runs on the reactor thread."""
+        # Deferred: scrapy.crawler imports the reactor; only the reactor thread may do that (crawlers/reactor.py).
         from scrapy.crawler import CrawlerRunner as ScrapyRunner
 
         try:

@@ -6,11 +6,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.indexes.query import FacetField, IndexDoc, Interval, SearchQuery, SearchResult, TrendItem
 
 
-class IndexUnavailable(RuntimeError):
+class IndexUnavailable(HealthpulseError, RuntimeError):
     """The search backend cannot be reached; the outbox keeps the write for later."""
+    error_code = "unavailable"
 
 
 @dataclass
@@ -27,7 +29,8 @@ class BulkResult:
 
 @runtime_checkable
 class SearchIndex(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def ensure_ready(self) -> None:
         """Create tables / templates / alias if missing. Raises IndexUnavailable."""

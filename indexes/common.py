@@ -8,13 +8,15 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.indexes.highlight import make_snippet
 from healthpulse.indexes.query import HistogramBucket, Hit, IndexDoc, Interval, SearchQuery
 from healthpulse.indexes.text_analysis import field_for
 
 
-class BadCursor(ValueError):
+class BadCursor(HealthpulseError, ValueError):
     """A ``cursor`` that no backend produced (tampered or from another sort)."""
+    error_code = "invalid"
 
 
 def as_utc(value: datetime) -> datetime:
@@ -23,10 +25,6 @@ def as_utc(value: datetime) -> datetime:
 
 def to_ms(value: datetime) -> int:
     return int(as_utc(value).timestamp() * 1000)
-
-
-def from_ms(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
 
 
 def encode_cursor(sort: str, values: list[Any]) -> str:

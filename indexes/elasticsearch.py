@@ -11,6 +11,7 @@ from typing import Any
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout, TransportError
 from elasticsearch import ApiError, Elasticsearch
+from healthpulse.indexes.connection import NodeConnection
 from healthpulse.indexes.node_index import ErrorKind, NodeIndexBase
 
 _JSON = {"accept": "application/json", "content-type": "application/json"}
@@ -19,20 +20,9 @@ _JSON = {"accept": "application/json", "content-type": "application/json"}
 class ElasticsearchIndex(NodeIndexBase):
     name = "elasticsearch"
 
-    def _make_client(self, url: str, *, username: str | None, password: str | None, api_key: str | None,
-                     verify_certs: bool, ca_certs: str | None, timeout: float) -> Elasticsearch:
-        tls: dict[str, Any] = {"ca_certs": ca_certs} if ca_certs else {}
-        return Elasticsearch(
-            url,
-            basic_auth=(username, password or "") if username else None,
-            api_key=api_key,
-            verify_certs=verify_certs,
-            ssl_show_warn=verify_certs,
-            request_timeout=timeout,
-            max_retries=0,
-            retry_on_timeout=False,
-            **tls,
-        )
+    def _make_client(self, conn: NodeConnection) -> Elasticsearch:
+        return Elasticsearch(conn.url, basic_auth=conn.basic_auth, api_key=conn.api_key, request_timeout=conn.timeout,
+                             **conn.client_options())
 
     def _request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> dict:
         headers = _JSON if body is not None else {"accept": "application/json"}

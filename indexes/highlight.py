@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START
 from healthpulse.indexes.text_analysis import analyze_token
-from healthpulse.nlp.normalize import token_spans
+from healthpulse.text.normalize import token_spans
 
 SNIPPET_CHARS = 240
+
+
+def strip_highlight(snippet: str | None) -> str:
+    """The snippet without its highlight markers (plain-text output: CSV, JSON, page titles)."""
+    return (snippet or "").replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
 
 
 def make_snippet(text: str, field: str, terms: list[str] | None, *, highlight: bool, size: int = SNIPPET_CHARS) -> str:

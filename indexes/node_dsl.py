@@ -23,20 +23,12 @@ from healthpulse.indexes.common import (
     merge_day_counts,
     to_ms,
 )
-from healthpulse.indexes.query import FacetBucket, IndexDoc, SearchQuery, SearchResult
+from healthpulse.indexes.query import KEYWORD_FILTERS, FacetBucket, IndexDoc, SearchQuery, SearchResult
 from healthpulse.indexes.text_analysis import analyzed_string, field_for, query_terms, text_tokens
 
 AnalysisMode = Literal["engine", "client"]
 SCHEMA_VERSION = 1
-_TERMS_FILTERS = {
-    "languages": "language",
-    "channels": "channel",
-    "departments": "department",
-    "sentiments": "sentiment",
-    "severities": "severity",
-    "sources": "source",
-    "topics": "topics",
-}
+_TERMS_FILTERS = {**KEYWORD_FILTERS, "topics": "topics"}
 _SPLIT_SIZE = 1000
 
 
@@ -160,7 +152,7 @@ def parse_search(response: dict[str, Any], query: SearchQuery, terms: dict[str, 
     ]
     next_cursor = encode_cursor(query.effective_sort, raw_hits[-1]["sort"]) if more and raw_hits else None
     aggs = response.get("aggregations", {})
-    facets = {
+    facets: dict[str, list[FacetBucket]] = {
         f: [FacetBucket(key=_bucket_key(b), count=b["doc_count"]) for b in aggs[f"facet_{f}"]["buckets"]]
         for f in query.facets
     }

@@ -25,7 +25,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.indexes.base import BulkResult, IndexUnavailable
+from healthpulse.indexes.connection import NodeConnection
 from healthpulse.indexes.node_dsl import (
     SCHEMA_VERSION,
     AnalysisMode,
@@ -54,8 +56,9 @@ def _error_type(outcome: dict[str, Any]) -> str | None:
     return error.get("type") if isinstance(error, dict) else None
 
 
-class NodeRequestError(RuntimeError):
+class NodeRequestError(HealthpulseError, RuntimeError):
     """The node answered with a non-retryable error (bad request, mapping conflict…)."""
+    error_code = "unavailable"
 
     def __init__(self, status: int | None, message: str) -> None:
         super().__init__(f"{status}: {message}")
@@ -96,14 +99,10 @@ class NodeIndexBase:
         self.refresh_writes = refresh_writes
         self._building: str | None = None  # index a rebuild in this process is filling
         self.url = url
-        self.client = self._make_client(
-            url, username=username, password=password, api_key=api_key, verify_certs=verify_certs,
-            ca_certs=ca_certs, timeout=timeout,
-        )
+        self.client = self._make_client(NodeConnection(url, username, password, api_key, verify_certs, ca_certs, timeout))
 
     # ---------------------------------------------------- client primitives
-    def _make_client(self, url: str, *, username: str | None, password: str | None, api_key: str | None,
-                     verify_certs: bool, ca_certs: str | None, timeout: float) -> Any:
+    def _make_client(self, conn: NodeConnection) -> Any:
         """The client library's object; it must not retry by itself (``_call`` does, with backoff)."""
         raise NotImplementedError
 

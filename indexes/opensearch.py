@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from healthpulse.indexes.connection import NodeConnection
 from healthpulse.indexes.node_index import ErrorKind, NodeIndexBase
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
@@ -19,19 +20,9 @@ from opensearchpy.exceptions import TransportError
 class OpenSearchIndex(NodeIndexBase):
     name = "opensearch"
 
-    def _make_client(self, url: str, *, username: str | None, password: str | None, api_key: str | None,
-                     verify_certs: bool, ca_certs: str | None, timeout: float) -> OpenSearch:
-        return OpenSearch(
-            hosts=[url],
-            http_auth=(username, password or "") if username else None,
-            headers={"Authorization": f"ApiKey {api_key}"} if api_key else None,
-            verify_certs=verify_certs,
-            ca_certs=ca_certs,
-            ssl_show_warn=verify_certs,
-            timeout=timeout,
-            max_retries=0,
-            retry_on_timeout=False,
-        )
+    def _make_client(self, conn: NodeConnection) -> OpenSearch:
+        return OpenSearch(hosts=[conn.url], http_auth=conn.basic_auth, headers=conn.api_key_headers or None,
+                          timeout=conn.timeout, **conn.client_options())
 
     def _request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> dict:
         return self.client.transport.perform_request(method, path, params=params, body=body)

@@ -60,7 +60,20 @@ class IndexDoc(_Model):
     places: list[str] = Field(default_factory=list)
 
 
-class SearchQuery(_Model):
+# SearchFilters' list fields that each match one single-valued field of the IndexDoc, by backend-neutral name.
+KEYWORD_FILTERS: dict[str, str] = {
+    "languages": "language",
+    "channels": "channel",
+    "departments": "department",
+    "sentiments": "sentiment",
+    "severities": "severity",
+    "sources": "source",
+}
+
+
+class SearchFilters(_Model):
+    """Which documents: the criteria a search, a facet count, a trend chart and a dashboard share."""
+
     text: str | None = None
     languages: list[str] = Field(default_factory=list)
     channels: list[str] = Field(default_factory=list)
@@ -74,6 +87,11 @@ class SearchQuery(_Model):
     story_id: str | None = None
     date_from: datetime | None = None
     date_to: datetime | None = None
+
+
+class SearchQuery(SearchFilters):
+    """Filters plus what to return: order, page, facets, histogram, highlighting."""
+
     sort: SortOrder | None = None  # None → relevance with text, date_desc without
     size: int = Field(default=20, ge=0, le=1000)
     cursor: str | None = None

@@ -20,7 +20,9 @@ from typing import Any
 import requests
 from healthpulse.core.settings import Settings
 from healthpulse.indexes.base import BulkResult, IndexUnavailable, SearchIndex
+from healthpulse.indexes.connection import NodeConnection
 from healthpulse.indexes.query import FacetField, IndexDoc, Interval, SearchQuery, SearchResult, TrendItem
+from healthpulse.indexes.sqlite_fts import SqliteFtsIndex
 from sqlalchemy.engine import make_url
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ def register_engine(name: str) -> Callable:
 
 @register_engine("elasticsearch")
 def _elasticsearch(url: str, **options: Any) -> SearchIndex:
+    # Deferred: a deployment talks to one engine; the other's client library need not load.
     from healthpulse.indexes.elasticsearch import ElasticsearchIndex
 
     return ElasticsearchIndex(url, **options)
@@ -45,6 +48,7 @@ def _elasticsearch(url: str, **options: Any) -> SearchIndex:
 
 @register_engine("opensearch")
 def _opensearch(url: str, **options: Any) -> SearchIndex:
+    # Deferred: a deployment talks to one engine; the other's client library need not load.
     from healthpulse.indexes.opensearch import OpenSearchIndex
 
     return OpenSearchIndex(url, **options)
@@ -55,24 +59,24 @@ def _secret(value: Any) -> str | None:
 
 
 def node_options(settings: Settings) -> dict[str, Any]:
+    search = settings.search
     return {
-        "username": settings.search_username,
-        "password": _secret(settings.search_password),
-        "api_key": _secret(settings.search_api_key),
-        "verify_certs": settings.search_verify_certs,
-        "ca_certs": settings.search_ca_certs,
-        "prefix": settings.search_index_prefix,
+        "username": search.username,
+        "password": _secret(search.password),
+        "api_key": _secret(search.api_key),
+        "verify_certs": search.verify_certs,
+        "ca_certs": search.ca_certs,
+        "prefix": search.index_prefix,
     }
 
 
 def detect_engine(url: str, *, username: str | None = None, password: str | None = None, api_key: str | None = None,
                   verify_certs: bool = True, ca_certs: str | None = None, timeout: float = 10.0) -> str:
     """"opensearch" or "elasticsearch" from the node's root reply. Raises IndexUnavailable when unreachable."""
-    headers = {"Authorization": f"ApiKey {api_key}"} if api_key else {}
-    auth = (username, password or "") if username else None
-    verify: bool | str = ca_certs if (verify_certs and ca_certs) else verify_certs
+    conn = NodeConnection(url, username, password, api_key, verify_certs, ca_certs, timeout)
     try:
-        reply = requests.get(url.rstrip("/") + "/", auth=auth, headers=headers, verify=verify, timeout=timeout)
+        reply = requests.get(url.rstrip("/") + "/", auth=conn.basic_auth, headers=conn.api_key_headers,
+                             verify=conn.requests_verify, timeout=timeout)
     except requests.RequestException as exc:
         raise IndexUnavailable(f"search node {url} unreachable: {exc}") from exc
     if reply.headers.get("X-Elastic-Product") == "Elasticsearch":
@@ -103,7 +107,7 @@ class NodeIndexProxy:
         self._lock = threading.Lock()
 
     @property
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         return self._index.name if self._index else "search-node"
 
     def backend(self) -> SearchIndex:
@@ -150,7 +154,7 @@ class NodeIndexProxy:
 
 def sqlite_search_path(settings: Settings) -> Path | str:
     """The store's SQLite file when the store is a SQLite file, else data_dir/search.db."""
-    url = make_url(settings.database_url)
+    url = make_url(settings.database.url)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         return Path(url.database)
     return Path(settings.data_dir) / "search.db"
@@ -158,8 +162,7 @@ def sqlite_search_path(settings: Settings) -> Path | str:
 
 def create_index(settings: Settings) -> SearchIndex:
     """The SearchIndex the settings ask for (never contacts a node here)."""
-    if not settings.search_url:
-        from healthpulse.indexes.sqlite_fts import SqliteFtsIndex
-
+    url = settings.search.url
+    if not url:
         return SqliteFtsIndex(sqlite_search_path(settings))
-    return NodeIndexProxy(settings.search_url, node_options(settings))
+    return NodeIndexProxy(url, node_options(settings))

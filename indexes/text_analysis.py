@@ -21,7 +21,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 import snowballstemmer
-from healthpulse.nlp.normalize import tokens
+from healthpulse.text.normalize import tokens
 
 FIELDS: tuple[str, ...] = ("ru", "ar", "fa", "en", "std")
 _STEMMED_LANGUAGES = {"ru": "russian", "ar": "arabic", "en": "english"}
@@ -60,7 +60,7 @@ def _chunk_tokens(chunk: str) -> tuple[str, ...]:
 
 
 def text_tokens(text: str) -> list[str]:
-    """``nlp.normalize.tokens(text)``, computed per whitespace-separated chunk with a cache.
+    """``text.normalize.tokens(text)``, computed per whitespace-separated chunk with a cache.
 
     Same result (folding never joins or splits across whitespace) at a fraction
     of the cost on real text, where the same words keep coming back.

@@ -23,9 +23,9 @@ from healthpulse.core.departments import DepartmentsFile
 from healthpulse.core.domain import Analysis, Document, Evidence, Sentiment, TopicScore
 from healthpulse.nlp.encoder import FULL_LAYERS
 from healthpulse.nlp.heads import DEFAULT_MODELS_DIR, load_bundle
-from healthpulse.nlp.normalize import normalize_display
 from healthpulse.nlp.state import DocState
 from healthpulse.nlp.taxonomy import load_taxonomy
+from healthpulse.text.normalize import normalize_display
 from spacy.language import Language
 
 log = logging.getLogger("healthpulse.nlp")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 from healthpulse.core.config_files import load_yaml_model
-from healthpulse.nlp.normalize import tokens
+from healthpulse.text.normalize import tokens
 from pydantic import BaseModel, ConfigDict
 
 DEFAULT_CUES = Path(__file__).resolve().parent / "data" / "cues.yaml"

@@ -27,7 +27,7 @@ import scipy.sparse as sp
 from healthpulse.nlp.chunking import ReadingPlan, plan_reading
 from healthpulse.nlp.cues import CueLexicon, load_cues
 from healthpulse.nlp.encoder import FULL_LAYERS, encoder_lock, get_encoder
-from healthpulse.nlp.normalize import fold
+from healthpulse.text.normalize import fold
 from sklearn.feature_extraction.text import HashingVectorizer
 
 E5_DIM = 384

@@ -22,8 +22,8 @@ from pathlib import Path
 from healthpulse.core.config_files import load_yaml_model
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.core.domain import PlaceMatch
-from healthpulse.nlp.morphology import lookup_keys, name_key, script_of, token_matches
-from healthpulse.nlp.normalize import token_spans, tokens
+from healthpulse.text.morphology import lookup_keys, name_key, script_of, token_matches
+from healthpulse.text.normalize import token_spans, tokens
 from pydantic import BaseModel, ConfigDict
 
 DEFAULT_ALIASES = Path(__file__).resolve().parent / "data" / "place_aliases.yaml"

@@ -10,7 +10,7 @@ match), one list per language; they are short on purpose and listed here so they
 
 from __future__ import annotations
 
-from healthpulse.nlp.normalize import tokens
+from healthpulse.text.normalize import tokens
 
 # Stems of words that mean death / coma / mass casualties, per language (folded, prefix-matched).
 CRITICAL_CUES: dict[str, tuple[str, ...]] = {

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from healthpulse.core.clock import FakeClock
-from healthpulse.core.testing import make_container
+
+from tests.support.containers import make_container
 
 REPO = Path(__file__).resolve().parent.parent
 

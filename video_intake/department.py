@@ -8,17 +8,15 @@ with contacts masked.  The original video URL is offered only to those
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from healthpulse.core.context import CoreContext
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.uploads import VideoMediaRow
 from healthpulse.video_intake.privacy import can_see_contacts, can_view_video, mask_contacts
 
-if TYPE_CHECKING:
-    from healthpulse.core.container import Container
 
-
-def video_appeal_view(container: Container, appeal_id: str, principal: Any) -> dict[str, Any] | None:
+def video_appeal_view(container: CoreContext, appeal_id: str, principal: Any) -> dict[str, Any] | None:
     """Transcript segments, duration, language and (if allowed) player URLs for one video appeal."""
     with container.session() as s:
         appeal = s.get(AppealRow, appeal_id)

@@ -7,13 +7,17 @@ English text for logs, the CLI and the appeal's stored rejection reason.
 
 from __future__ import annotations
 
+from healthpulse.core.errors import HealthpulseError
+
 
 def N_(message: str) -> str:
     """Marks a message for translation (pybabel extracts ``N_``); the web layer translates it."""
     return message
 
 
-class CitizenFacingError(Exception):
+class CitizenFacingError(HealthpulseError):
+    error_code = "invalid"
+
     def __init__(self, code: str, template: str, **params: object):
         self.code = code
         self.template = template

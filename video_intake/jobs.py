@@ -11,22 +11,23 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
-from healthpulse.core.appeals import link_document, set_status
+from healthpulse.appeals.lifecycle import link_document, set_status
+from healthpulse.core.context import IngestingContext
 from healthpulse.core.domain import Analysis, AppealStatus, Channel, Document, Media, stable_id
 from healthpulse.core.jobs import PermanentJobError, dead_letter_handler, job_handler
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.uploads import VideoMediaRow
+from healthpulse.core.settings import Settings
 from healthpulse.video_intake.media import extract_audio, poster_frame
+from healthpulse.video_intake.model_cache import resolve_model_path
 from healthpulse.video_intake.privacy import mask_contacts
 from healthpulse.video_intake.storage import VideoStorage, file_sha256
 from healthpulse.video_intake.submission import TRANSCRIBE_JOB
 from healthpulse.video_intake.transcriber import WhisperTranscriber
 from healthpulse.video_intake.validation import VideoRejected, validate_video
-
-if TYPE_CHECKING:
-    from healthpulse.core.container import Container
 
 log = logging.getLogger(__name__)
 
@@ -36,22 +37,19 @@ DONE = {AppealStatus.ANALYSED, AppealStatus.TICKET_OPENED, AppealStatus.CLOSED, 
 @lru_cache(maxsize=4)
 def _transcriber(model: str | None, cache_dir: str | None, threads: int, languages: tuple[str, ...],
                  beam_size: int = 5) -> WhisperTranscriber:
-    from pathlib import Path
-
-    from healthpulse.video_intake.model_cache import resolve_model_path
 
     path = resolve_model_path(model, Path(cache_dir) if cache_dir else None)
     return WhisperTranscriber(path, threads=threads, languages=languages, beam_size=beam_size)
 
 
-def transcriber_for(settings: Any) -> WhisperTranscriber:
+def transcriber_for(settings: Settings) -> WhisperTranscriber:
     """One transcriber (and so one loaded model) per process and configuration."""
     cache = str(settings.model_cache_dir) if settings.model_cache_dir else None
     return _transcriber(settings.whisper_model, cache, settings.whisper_threads, tuple(settings.languages),
                         settings.whisper_beam_size)
 
 
-def _move(container: Container, appeal_id: str, status: AppealStatus, note: str | None = None,
+def _move(container: IngestingContext, appeal_id: str, status: AppealStatus, note: str | None = None,
           reason: str | None = None) -> None:
     with container.session() as s:
         appeal = s.get(AppealRow, appeal_id)
@@ -60,7 +58,7 @@ def _move(container: Container, appeal_id: str, status: AppealStatus, note: str 
 
 
 @job_handler(TRANSCRIBE_JOB)
-def transcribe_appeal(container: Container, payload: dict[str, Any]) -> None:
+def transcribe_appeal(container: IngestingContext, payload: dict[str, Any]) -> None:
     appeal_id = payload.get("appeal_id")
     if not isinstance(appeal_id, str):
         raise PermanentJobError(f"bad payload {payload!r}")
@@ -80,7 +78,6 @@ def transcribe_appeal(container: Container, payload: dict[str, Any]) -> None:
         status = AppealStatus(appeal.status)
     if status == AppealStatus.RECEIVED:
         _move(container, appeal_id, AppealStatus.VALIDATING)
-    from pathlib import Path
 
     settings = container.settings
     storage = VideoStorage.from_settings(settings)
@@ -148,7 +145,7 @@ def appeal_document_id_for(appeal_id: str) -> str:
 
 
 @dead_letter_handler(TRANSCRIBE_JOB)
-def transcription_gave_up(container: Container, payload: dict[str, Any], error: str) -> None:
+def transcription_gave_up(container: IngestingContext, payload: dict[str, Any], error: str) -> None:
     """Every retry failed (e.g. a broken model): the department still gets the appeal and watches the video.
 
     A rejected video never gets here (rejection is a normal outcome, not a failure).

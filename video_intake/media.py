@@ -11,12 +11,14 @@ import os
 from pathlib import Path
 
 import ffmpeg
+from healthpulse.core.errors import HealthpulseError
 
 SAMPLE_RATE = 16_000
 
 
-class MediaError(RuntimeError):
+class MediaError(HealthpulseError, RuntimeError):
     """ffmpeg failed on a file that had passed validation."""
+    error_code = "invalid"
 
 
 def _run(stream: ffmpeg.nodes.OutputStream, target: Path) -> Path:

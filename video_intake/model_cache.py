@@ -20,6 +20,7 @@ import shutil
 from pathlib import Path
 
 from filelock import FileLock
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.video_intake.storage import file_sha256
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,9 @@ REQUIRED_FILES = ("model.bin", "config.json", "vocabulary.json")
 MARKER = "healthpulse-model.json"
 
 
-class ModelUnavailable(RuntimeError):
+class ModelUnavailable(HealthpulseError, RuntimeError):
     """The configured or bundled model cannot be found or is corrupt."""
+    error_code = "unavailable"
 
 
 def default_cache_dir() -> Path:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+
+from healthpulse.core.settings import Settings
 
 EXTENSIONS = {"mp4": "mp4", "matroska": "mkv", "webm": "webm"}
 
@@ -19,7 +20,7 @@ class VideoStorage:
         self.root = Path(data_dir).expanduser().resolve() / "video"
 
     @classmethod
-    def from_settings(cls, settings: Any) -> VideoStorage:
+    def from_settings(cls, settings: Settings) -> VideoStorage:
         return cls(settings.data_dir)
 
     @property

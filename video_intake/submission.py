@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from healthpulse.core.appeals import create_appeal, get_by_code
+from healthpulse.appeals.lifecycle import create_appeal, get_by_code
+from healthpulse.core.context import CoreContext
 from healthpulse.core.domain import Channel
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.uploads import VideoMediaRow, VideoUploadRow
@@ -22,9 +22,6 @@ from healthpulse.video_intake.errors import N_
 from healthpulse.video_intake.storage import VideoStorage
 from healthpulse.video_intake.uploads import UploadError
 from healthpulse.video_intake.validation import VideoRejected, validate_video
-
-if TYPE_CHECKING:
-    from healthpulse.core.container import Container
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +39,7 @@ def transcribe_job_key(appeal_id: str) -> str:
     return f"{TRANSCRIBE_JOB}:{appeal_id}"
 
 
-def submit_upload(container: Container, upload_id: str) -> Submitted:
+def submit_upload(container: CoreContext, upload_id: str) -> Submitted:
     """Turn a complete upload into an appeal; idempotent (a second call returns the same code).
 
     Raises ``UploadError`` (not found / incomplete) or ``VideoRejected`` (the file is not acceptable).
@@ -98,7 +95,7 @@ def submit_upload(container: Container, upload_id: str) -> Submitted:
         return Submitted(appeal.id, appeal.tracking_code, created=True)
 
 
-def appeal_status(container: Container, code: str) -> dict[str, object] | None:
+def appeal_status(container: CoreContext, code: str) -> dict[str, object] | None:
     """What the citizen's status page shows: status, history, rejection reason, public reply — no contacts."""
     with container.session() as s:
         appeal = get_by_code(s, code)

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from healthpulse.core.domain import UNKNOWN_LANGUAGE, Segment
+from healthpulse.core.settings import Settings
 from healthpulse.video_intake.model_cache import resolve_model_path
 from pydantic import BaseModel, Field
 
@@ -72,6 +73,7 @@ def load_whisper(model_path: Path, threads: int) -> Any:
     with _models_lock:
         model = _models.get(key)
         if model is None:
+            # Deferred: faster-whisper loads CTranslate2 and onnxruntime (heavy); only transcription needs it.
             from faster_whisper import WhisperModel
 
             started = time.perf_counter()
@@ -83,6 +85,7 @@ def load_whisper(model_path: Path, threads: int) -> Any:
 
 def load_audio(path: str | Path) -> np.ndarray:
     """16 kHz mono float32 samples of any audio/video file (PyAV, bundled with faster-whisper)."""
+    # Deferred: faster-whisper loads CTranslate2 and onnxruntime (heavy); only transcription needs it.
     from faster_whisper.audio import decode_audio
 
     return decode_audio(str(path), sampling_rate=SAMPLE_RATE)
@@ -116,7 +119,7 @@ class WhisperTranscriber:
         self.beam_size = beam_size
 
     @classmethod
-    def from_settings(cls, settings: Any) -> WhisperTranscriber:
+    def from_settings(cls, settings: Settings) -> WhisperTranscriber:
         path = resolve_model_path(settings.whisper_model, settings.model_cache_dir)
         return cls(path, threads=settings.whisper_threads, languages=settings.languages)
 
@@ -128,6 +131,7 @@ class WhisperTranscriber:
         return self.transcribe(load_audio(path), language=language)
 
     def transcribe(self, audio: np.ndarray, language: str | None = None) -> Transcript:
+        # Deferred: faster-whisper loads CTranslate2 and onnxruntime (heavy); only transcription needs it.
         from faster_whisper.vad import VadOptions, collect_chunks, get_speech_timestamps
 
         duration = len(audio) / SAMPLE_RATE

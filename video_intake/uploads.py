@@ -18,16 +18,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from filelock import FileLock, Timeout
+from healthpulse.core.context import CoreContext
 from healthpulse.core.models.uploads import VideoUploadRow
 from healthpulse.video_intake.errors import N_, CitizenFacingError
 from healthpulse.video_intake.storage import VideoStorage, file_sha256
 from sqlalchemy import func, select
-
-if TYPE_CHECKING:
-    from healthpulse.core.container import Container
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +99,7 @@ def _truthy(value: str | None) -> bool:
 
 
 class UploadService:
-    def __init__(self, container: Container):
+    def __init__(self, container: CoreContext):
         self.container = container
         self.settings = container.settings
         self.storage = VideoStorage.from_settings(container.settings)

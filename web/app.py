@@ -1,46 +1,39 @@
 """Flask app factory: one app per settings object, blueprints per area.
 
-``create_app`` builds (or receives) the core Container and keeps it in
-``app.extensions["healthpulse"]``; views reach services through it and never
-touch SQL or the search engine directly.
+``create_app`` receives the container (``healthpulse.wiring`` builds it) and
+keeps it in ``app.extensions["healthpulse"]``; views reach services through it
+and never touch SQL or the search engine directly.  Errors become HTTP answers
+in ``web/errors.py``.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from healthpulse.core.errors import HealthpulseError
+from healthpulse.core.settings import Settings
+from healthpulse.web.blueprints import admin, api, auth, citizen, department, press, video
+from healthpulse.web.errors import register_error_handlers
 from healthpulse.web.i18n import init_i18n
 from healthpulse.web.security import RateLimiter, init_security
+from healthpulse.web.services.context import WebContext
 from healthpulse.web.templating import init_templating
 
 log = logging.getLogger(__name__)
 
 csrf = CSRFProtect()
 
-# Blueprints of other areas, registered when their module exists.
-EXTERNAL_BLUEPRINTS: tuple[str, ...] = ("healthpulse.video_intake.blueprint",)
 
-
-class MissingSecretKey(RuntimeError):
+class MissingSecretKey(HealthpulseError, RuntimeError):
     """The app refuses to start without HEALTHPULSE_SECRET_KEY (outside tests and the demo)."""
+    error_code = "config"
 
 
-def _build_container(settings: Any) -> Any:
-    try:
-        from healthpulse.core.container import build_container
-    except ImportError:  # pragma: no cover - only while the core container is not merged yet
-        log.warning("healthpulse.core.container not available; app runs without a container")
-        return None
-    return build_container(settings)
-
-
-def _secret_key(settings: Any, demo: bool) -> str:
+def _secret_key(settings: Settings, demo: bool) -> str:
     key = settings.secret_key.get_secret_value() if settings.secret_key is not None else ""
     if key:
         return key
@@ -52,15 +45,17 @@ def _secret_key(settings: Any, demo: bool) -> str:
     )
 
 
-def create_app(settings: Any = None, container: Any = None, *, demo: bool = False) -> Flask:
+def create_app(settings: Settings | None = None, container: WebContext | None = None, *, demo: bool = False) -> Flask:
     """Build the Flask app.
 
     ``demo=True`` (used by ``healthpulse demo``) allows a random per-process
     secret key like ``settings.testing`` does; everywhere else a missing key is
     an error, so sessions survive restarts and are never signed with a default.
     """
+    if container is None:
+        raise TypeError("create_app needs a container: healthpulse.wiring.container.build_container(settings) builds one")
     if settings is None:
-        settings = container.settings if container is not None else _load_settings()
+        settings = container.settings
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.config.update(
         SECRET_KEY=_secret_key(settings, demo),
@@ -81,8 +76,6 @@ def create_app(settings: Any = None, container: Any = None, *, demo: bool = Fals
         JSON_SORT_KEYS=False,
         HEALTHPULSE_DEMO=demo,
     )
-    if container is None:
-        container = _build_container(settings)
     app.extensions["healthpulse"] = container
     app.extensions["healthpulse.settings"] = settings
     app.extensions["healthpulse.limiter"] = RateLimiter()
@@ -92,64 +85,15 @@ def create_app(settings: Any = None, container: Any = None, *, demo: bool = Fals
     init_security(app)
     init_templating(app)
     _register_blueprints(app)
-    _register_error_pages(app)
+    register_error_handlers(app)
     return app
 
 
-def _register_error_pages(app: Flask) -> None:
-    from flask import render_template, request
-    from healthpulse.web.blueprints.api import api_http_error
-    from werkzeug.exceptions import HTTPException
-
-    @app.errorhandler(HTTPException)
-    def _http_error(err: HTTPException) -> Any:
-        if request.path.startswith("/api/"):
-            return api_http_error(err)
-        if err.code is None or err.code < 400:
-            return err
-        return render_template("error.html", code=err.code, name=err.name), err.code
-
-
-def _load_settings() -> Any:
-    from healthpulse.core.settings import load_settings
-
-    return load_settings()
-
-
 def _register_blueprints(app: Flask) -> None:
-    from healthpulse.web.blueprints import admin, api, auth, citizen, department, press
-
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(citizen.bp)
-    app.register_blueprint(department.bp)
-    app.register_blueprint(press.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(api.bp)
+    for module in (auth, citizen, department, press, admin, api, video):
+        app.register_blueprint(module.bp)
     # The machine API authenticates with bearer tokens (no cookies), so CSRF does not apply.
     csrf.exempt(api.bp)
-    for module_name in EXTERNAL_BLUEPRINTS:
-        _register_external(app, module_name)
-
-
-def _register_external(app: Flask, module_name: str) -> None:
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as err:
-        if err.name and module_name.startswith(err.name):
-            log.info("optional blueprint %s not available yet", module_name)
-            return
-        raise
-    bp = module.bp
-    app.register_blueprint(bp)
-    # tus upload endpoints are API endpoints (PATCH/HEAD from a JS client): exempt them explicitly.
-    for endpoint, view in list(app.view_functions.items()):
-        if endpoint.startswith(f"{bp.name}.") and _is_tus_endpoint(module, endpoint):
-            csrf.exempt(view)
-
-
-def _is_tus_endpoint(module: Any, endpoint: str) -> bool:
-    listed = getattr(module, "CSRF_EXEMPT_ENDPOINTS", None)
-    short = endpoint.split(".", 1)[1]
-    if listed is not None:
-        return short in listed or endpoint in listed
-    return "tus" in short
+    # tus upload endpoints are API endpoints (PATCH/HEAD from a JS client; the upload id is the capability).
+    for short in video.CSRF_EXEMPT_ENDPOINTS:
+        csrf.exempt(app.view_functions[f"{video.bp.name}.{short}"])

@@ -8,12 +8,13 @@ from functools import wraps
 from typing import Any
 
 from flask import abort, current_app, g, redirect, request, session, url_for
+from healthpulse.web.services.context import WebContext
 from healthpulse.web.services.users import Principal, get_user, to_principal
 from sqlalchemy.orm import Session
 
 
-def container() -> Any:
-    c = current_app.extensions.get("healthpulse")
+def container() -> WebContext:
+    c: WebContext | None = current_app.extensions.get("healthpulse")
     if c is None:
         abort(503)
     return c

@@ -12,6 +12,7 @@ from typing import Any
 from healthpulse.core.models.users import User
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import users as user_svc
+from healthpulse.web.services.context import WebContext
 from sqlalchemy import select
 
 DEMO_FAQ = [
@@ -45,7 +46,7 @@ def _upsert(session: Any, username: str, role: str, department: str | None, know
     return password
 
 
-def create_demo_accounts(container: Any) -> list[tuple[str, str, str, str | None]]:
+def create_demo_accounts(container: WebContext) -> list[tuple[str, str, str, str | None]]:
     """An admin, a press officer and one officer per department; returns (username, password, role, department)."""
     known = container.departments.ids
     out: list[tuple[str, str, str, str | None]] = []

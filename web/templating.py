@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime, format_decimal
+from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START
 from healthpulse.web.context import container
 from healthpulse.web.i18n import local_digits
@@ -28,10 +29,6 @@ def highlight(snippet: str | None) -> Markup:
     if opened > 0:
         escaped += "</mark>" * opened
     return Markup(escaped)  # noqa: S704 - built from escaped text plus our own tags only
-
-
-def strip_highlight(snippet: str | None) -> str:
-    return (snippet or "").replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
 
 
 def datetime_local(value: Any, fmt: str = "medium") -> str:

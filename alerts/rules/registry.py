@@ -1,13 +1,11 @@
 """Rule types registered by name, and the rules-file model built from their config models.
 
-Every module in ``healthpulse.alerts.rules`` is imported, so adding a rule
-type is a new module with a ``@register_rule`` class and its config model.
+A rule type is a module with a ``@register_rule`` class and its config model;
+``alerts/rules_file.py`` imports the built-in ones (add a new module there).
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from typing import Annotated, Any, Union
 
 from healthpulse.alerts.rules.base import Rule, RuleConfig
@@ -24,18 +22,9 @@ def register_rule(cls: type[Rule]) -> type[Rule]:
     return cls
 
 
-def load_rule_modules() -> dict[str, type[Rule]]:
-    import healthpulse.alerts.rules as pkg
-
-    for mod in pkgutil.iter_modules(pkg.__path__):
-        if mod.name not in ("base", "registry"):
-            importlib.import_module(f"{pkg.__name__}.{mod.name}")
-    return RULE_TYPES
-
-
 def rule_config_union() -> Any:
     """``Annotated[Union[<each type's config>], Field(discriminator="type")]``."""
-    models = tuple(cls.config_model for cls in load_rule_modules().values())
+    models = tuple(cls.config_model for cls in RULE_TYPES.values())
     if len(models) == 1:
         return models[0]
     return Annotated[Union[models], Field(discriminator="type")]  # noqa: UP007

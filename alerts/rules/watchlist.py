@@ -1,7 +1,7 @@
 """``watchlist``: terms or phrases (any language) per department, e.g. a hospital's name.
 
 Matching is inflection-aware in the same way as the gazetteer (it reuses
-``nlp.normalize`` and ``nlp.morphology``, see ``alerts.textmatch``), so
+``text.normalize`` and ``text.morphology``, see ``alerts.textmatch``), so
 «Сургутской больнице» matches the term «Сургутская больница», «بالقاهرة»
 matches «القاهرة» and «benh vien» matches «bệnh viện».
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from urllib.parse import urljoin
 
 from healthpulse.crawlers.spiders.base import ArticleLink, NewsSpider
 from lxml import etree
@@ -38,8 +39,6 @@ def _child_text(el: etree._Element, *names: str) -> str | None:
 
 
 def feed_links(root: etree._Element, base_url: str) -> Iterator[ArticleLink]:
-    from urllib.parse import urljoin
-
     for el in root.iter():
         name = _local(el.tag)
         if name == "item":  # RSS 2.0 and RSS 1.0

@@ -33,11 +33,12 @@ def live(tmp_path_factory):
     """A seeded instance served over HTTP: departments' officers, press, admin, news over 20 days, FAQ."""
     from argon2 import PasswordHasher
     from healthpulse.core.clock import FakeClock
-    from healthpulse.core.testing import make_container
     from healthpulse.web.demo import seed_demo_faq
     from healthpulse.web.services import users as user_svc
-    from healthpulse.web.testing import add_user, make_web_app, seed_news
     from waitress.server import create_server
+
+    from tests.support.containers import make_container
+    from tests.support.web import add_user, make_web_app, seed_news
 
     original_hasher = user_svc._hasher
     user_svc.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))  # same argon2id, cheaper

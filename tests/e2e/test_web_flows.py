@@ -5,7 +5,8 @@ import io
 import re
 
 import pytest
-from healthpulse.web.testing import PASSWORD, submit_appeal
+
+from tests.support.web import PASSWORD, submit_appeal
 
 from .conftest import shot
 
@@ -159,7 +160,7 @@ def _video_appeal(container, tmp_path):
     """A video appeal as the video pipeline leaves it: appeal + document with media and transcript segments."""
     import subprocess
 
-    from healthpulse.core.appeals import appeal_document_id, create_appeal, link_document
+    from healthpulse.appeals.lifecycle import appeal_document_id, create_appeal, link_document
     from healthpulse.core.domain import Channel, Document, Media, Segment
 
     video = tmp_path / "appeal.webm"

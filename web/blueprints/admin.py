@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from healthpulse.alerts.tickets import sla as sla_mod
 from healthpulse.core.models.users import ROLES
 from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, db, require_role
@@ -229,8 +230,6 @@ class SlaForm(FlaskForm):
 
 @bp.route("/sla", methods=["GET", "POST"])
 def sla() -> Any:
-    from healthpulse.alerts import sla as sla_mod
-
     c = container()
     form = SlaForm()
     if form.validate_on_submit():

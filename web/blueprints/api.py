@@ -13,9 +13,13 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, g, jsonify, render_template, request, url_for
-from healthpulse.core.appeals import AppealError
+from healthpulse.appeals.lifecycle import AppealError
+from healthpulse.core.errors import HealthpulseError
+from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.web import labels
+from healthpulse.web.blueprints.press import build_view
 from healthpulse.web.context import container, db
+from healthpulse.web.errors import error_response
 from healthpulse.web.i18n import UI_LANGUAGES
 from healthpulse.web.openapi import openapi_document
 from healthpulse.web.security import client_key, limiter
@@ -23,40 +27,23 @@ from healthpulse.web.services import appeals as appeal_svc
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import tickets as ticket_svc
 from healthpulse.web.services.users import Principal, principal_for_token
-from healthpulse.web.templating import highlight, strip_highlight
-from werkzeug.exceptions import HTTPException
+from healthpulse.web.templating import highlight
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-ERROR_NAMES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-               409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "unprocessable", 429: "rate_limited"}
+class ApiError(HealthpulseError):
+    """A request the API refuses, with the HTTP status it answers (checked by the views themselves)."""
 
+    error_code = "invalid"
 
-class ApiError(Exception):
     def __init__(self, status: int, message: str, field: str | None = None):
         super().__init__(message)
         self.status, self.message, self.field = status, message, field
 
 
-def error_response(status: int, message: str, field: str | None = None) -> Any:
-    body: dict[str, Any] = {"error": ERROR_NAMES.get(status, "error"), "message": message}
-    if field:
-        body["field"] = field
-    resp = jsonify(body)
-    resp.status_code = status
-    if status == 401:
-        resp.headers["WWW-Authenticate"] = 'Bearer realm="healthpulse"'
-    return resp
-
-
 @bp.errorhandler(ApiError)
 def _api_error(err: ApiError) -> Any:
     return error_response(err.status, err.message, err.field)
-
-
-def api_http_error(err: HTTPException) -> Any:
-    """Registered app-wide for /api/ paths so unknown routes and 405s answer JSON too."""
-    return error_response(err.code or 500, err.description or err.name)
 
 
 def _rate(bucket: str, limit: int, window: float) -> None:
@@ -203,7 +190,6 @@ DASHBOARD_VIEWS = ("volume", "negative_stories", "rising_topics", "regions")
 def dashboard_view(name: str) -> Any:
     if name not in DASHBOARD_VIEWS:
         raise ApiError(404, f"unknown view; one of {', '.join(DASHBOARD_VIEWS)}")
-    from healthpulse.web.blueprints.press import build_view
 
     return jsonify(build_view(name, _filters(), request.args.get("split", "sentiment")).to_json())
 

@@ -70,7 +70,8 @@ def video_appeal_url() -> str | None:
     for rule in current_app.url_map.iter_rules():
         if rule.endpoint.startswith("video") and "GET" in (rule.methods or ()) and not rule.arguments - {"lang_code"}:
             if rule.rule.rstrip("/").endswith(("appeal", "record", "video", "upload")):
-                return url_for(rule.endpoint, **({"lang_code": current_language()} if "lang_code" in rule.arguments else {}))
+                values: dict[str, Any] = {"lang_code": current_language()} if "lang_code" in rule.arguments else {}
+                return url_for(rule.endpoint, **values)
     return None
 
 
@@ -163,7 +164,7 @@ def faq() -> Any:
         topic = None
     with db() as s:
         entries = faq_svc.list_faq(s, language=current_language(), topic=topic)
-        items = [{"id": e.id, "topic": e.topic, "question": e.question, "answer": e.answer,
+        items: list[dict[str, Any]] = [{"id": e.id, "topic": e.topic, "question": e.question, "answer": e.answer,
                   "usefulness": faq_svc.usefulness(e), "votes": e.useful_yes + e.useful_no} for e in entries]
     by_topic: dict[str, list[dict[str, Any]]] = {}
     for item in items:

@@ -128,7 +128,7 @@ def export(name: str) -> Any:
     split = request.args.get("split", "sentiment")
     view = build_view(name, f, split)
     suffix = f"_{split}" if name == "volume" else ""
-    return csv_response(f"healthpulse_{name}{suffix}_{f.date_from}_{f.date_to}.csv", view.columns, view.rows)
+    return csv_response(f"healthpulse_{name}{suffix}_{f.day_from}_{f.day_to}.csv", view.columns, view.rows)
 
 
 @bp.route("/search")

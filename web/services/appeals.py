@@ -12,9 +12,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from healthpulse.core import appeal_intake
-from healthpulse.core import appeals as core_appeals
+from healthpulse.appeals import intake as appeal_intake
+from healthpulse.appeals import lifecycle as core_appeals
 from healthpulse.core.domain import Channel
+from healthpulse.core.errors import HealthpulseError
+from healthpulse.web.services import tickets
+from healthpulse.web.services.context import WebContext
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +25,9 @@ MIN_DESCRIPTION = 10
 MAX_DESCRIPTION = 5000
 
 
-class AppealInputError(ValueError):
+class AppealInputError(HealthpulseError, ValueError):
     """The appeal cannot be accepted; ``field`` names the offending input."""
+    error_code = "invalid"
 
     def __init__(self, field_name: str, message: str):
         super().__init__(message)
@@ -84,7 +88,7 @@ def validate(appeal: TextAppeal, topics: list[str], departments: list[str], lang
         raise AppealInputError("contact_phone", "not a phone number")
 
 
-def submit_text_appeal(container: Any, appeal: TextAppeal) -> str:
+def submit_text_appeal(container: WebContext, appeal: TextAppeal) -> str:
     """Register, ingest and route a text appeal (core intake); returns its tracking code."""
     return appeal_intake.submit_text_appeal(
         container, text=appeal.description, consent=appeal.consent, channel=Channel.TEXT_APPEAL,
@@ -99,7 +103,7 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def public_view(container: Any, code: str) -> PublicAppeal | None:
+def public_view(container: WebContext, code: str) -> PublicAppeal | None:
     with container.session() as s:
         row = core_appeals.get_by_code(s, code)
         if row is None:
@@ -116,6 +120,4 @@ def public_view(container: Any, code: str) -> PublicAppeal | None:
 
 
 def _survey_state(session: Any, row: Any) -> dict[str, Any] | None:
-    from healthpulse.web.services import tickets
-
     return tickets.survey_for_appeal(session, row)

@@ -8,13 +8,17 @@ fetch, the CSV export and the API, so every view can be exported.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 from urllib.parse import urlsplit
 
 from healthpulse.core.domain import LANGUAGES
-from healthpulse.indexes.query import SearchQuery, SearchResult
+from healthpulse.indexes.highlight import strip_highlight
+from healthpulse.indexes.query import SearchFilters, SearchQuery, SearchResult
+from healthpulse.video_intake.privacy import mask_contacts
 
 CHANNELS = ("news", "video_appeal", "text_appeal", "hotline", "email")
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -24,18 +28,15 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
 
 
-@dataclass
-class Filters:
-    date_from: date
-    date_to: date  # inclusive in the UI; the query uses the next midnight as exclusive end
-    text: str | None = None
-    languages: list[str] = field(default_factory=list)
-    channels: list[str] = field(default_factory=list)
-    topics: list[str] = field(default_factory=list)
-    departments: list[str] = field(default_factory=list)
-    sentiments: list[str] = field(default_factory=list)
-    severities: list[str] = field(default_factory=list)
-    incident: bool | None = None
+class Filters(SearchFilters):
+    """The dashboard's filters: the index's ``SearchFilters`` over whole calendar days.
+
+    ``day_from``..``day_to`` is what the UI shows (inclusive); ``date_from``/``date_to`` are their
+    midnights (UTC, end exclusive), so a ``Filters`` is itself a filter the index understands.
+    """
+
+    day_from: date
+    day_to: date
 
     @classmethod
     def from_args(cls, args: Any, today: date, topics: list[str], departments: list[str]) -> Filters:
@@ -49,7 +50,8 @@ class Filters:
         text = (args.get("q") or "").strip()[:200] or None
         incident = {"1": True, "true": True, "0": False, "false": False}.get((args.get("incident") or "").lower())
         return cls(
-            date_from=date_from, date_to=date_to, text=text,
+            day_from=date_from, day_to=date_to, date_from=_midnight(date_from), date_to=_midnight(date_to + timedelta(days=1)),
+            text=text,
             languages=_pick(args, "language", LANGUAGES), channels=_pick(args, "channel", CHANNELS),
             topics=_pick(args, "topic", topics), departments=_pick(args, "department", departments),
             sentiments=_pick(args, "sentiment", SENTIMENTS), severities=_pick(args, "severity", SEVERITIES),
@@ -60,32 +62,28 @@ class Filters:
         """Department users only ever query their own department."""
         if department is None:
             return self
-        return Filters(**{**self.__dict__, "departments": [department]})
+        return self.model_copy(update={"departments": [department]})
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.date_from, time.min, tzinfo=UTC)
+        return _midnight(self.day_from)
 
     @property
     def end(self) -> datetime:
-        return datetime.combine(self.date_to + timedelta(days=1), time.min, tzinfo=UTC)
+        return _midnight(self.day_to + timedelta(days=1))
 
     @property
     def interval(self) -> str:
-        days = (self.date_to - self.date_from).days + 1
+        days = (self.day_to - self.day_from).days + 1
         return "day" if days <= 62 else "week" if days <= 366 else "month"
 
     def query(self, **overrides: Any) -> SearchQuery:
-        base: dict[str, Any] = dict(
-            text=self.text, languages=self.languages, channels=self.channels, topics=self.topics,
-            departments=self.departments, sentiments=self.sentiments, severities=self.severities,
-            incident=self.incident, date_from=self.start, date_to=self.end, size=0,
-        )
+        base: dict[str, Any] = {**self.model_dump(include=set(SearchFilters.model_fields)), "size": 0}
         base.update(overrides)
         return SearchQuery(**base)
 
     def to_args(self) -> list[tuple[str, str]]:
-        out = [("from", self.date_from.isoformat()), ("to", self.date_to.isoformat())]
+        out = [("from", self.day_from.isoformat()), ("to", self.day_to.isoformat())]
         if self.text:
             out.append(("q", self.text))
         for key, values in (("language", self.languages), ("channel", self.channels), ("topic", self.topics),
@@ -95,6 +93,10 @@ class Filters:
         if self.incident is not None:
             out.append(("incident", "1" if self.incident else "0"))
         return out
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -178,8 +180,6 @@ def top_negative_stories(index: Any, f: Filters, limit: int = 10, sample: int = 
 
 
 def _first_words(snippet: str, n: int = 12) -> str:
-    from healthpulse.web.templating import strip_highlight
-
     words = strip_highlight(snippet).split()
     return " ".join(words[:n]) + ("…" if len(words) > n else "")
 
@@ -228,8 +228,6 @@ def search(index: Any, f: Filters, cursor: str | None = None, size: int = 20) ->
     """Full-text search across all languages, with facets and highlighted snippets."""
     res = index.search(f.query(size=size, cursor=cursor, facets=SEARCH_FACETS, facet_size=15, highlight=True))
     res = mask_appeal_hits(res)
-    from healthpulse.web.templating import strip_highlight
-
     rows = [[h.id, h.published_at.isoformat(), h.language, h.channel, h.department, ";".join(h.topics),
              h.sentiment, h.title, strip_highlight(h.snippet), h.url] for h in res.hits]
     view = View("search", ["id", "published_at", "language", "channel", "department", "topics", "sentiment",
@@ -242,10 +240,6 @@ APPEAL_CHANNELS = ("text_appeal", "video_appeal", "hotline", "email")
 
 def mask_appeal_hits(res: SearchResult) -> SearchResult:
     """Citizens' phone numbers and e-mails never reach the press office through search snippets."""
-    try:
-        from healthpulse.video_intake.privacy import mask_contacts
-    except ImportError:  # pragma: no cover - video area not installed
-        return res
     hits = [h.model_copy(update={"snippet": mask_contacts(h.snippet), "title": mask_contacts(h.title) or h.title})
             if h.channel in APPEAL_CHANNELS else h for h in res.hits]
     return res.model_copy(update={"hits": hits})
@@ -271,11 +265,8 @@ class ViewCache:
     within ``ttl`` seconds reuse one computation (dashboards tolerate that much staleness)."""
 
     def __init__(self, ttl: float = 30.0, size: int = 256, clock: Any = None):
-        import threading
-        import time
-
         self.ttl, self.size = ttl, size
-        self._clock = clock or time.monotonic
+        self._clock = clock or monotonic
         self._data: dict[Any, tuple[float, View]] = {}
         self._lock = threading.Lock()
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from healthpulse.core.domain import utcnow
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.faq import FaqEntry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 
-class FaqError(ValueError):
-    pass
+class FaqError(HealthpulseError, ValueError):
+    error_code = "invalid"
 
 
 def usefulness(entry: FaqEntry) -> float | None:
@@ -93,7 +94,7 @@ def coverage_gaps(session: Session, languages: list[str]) -> list[CoverageGap]:
     for topic, lang in session.execute(
         select(AppealRow.topic, AppealRow.language).where(AppealRow.topic.is_not(None)).distinct()
     ):
-        appeal_langs.setdefault(topic, set()).add(lang or "")
+        appeal_langs.setdefault(topic or "", set()).add(lang or "")
     faq: dict[str, set[str]] = {}
     faq_counts: dict[str, int] = {}
     for topic, lang in session.execute(select(FaqEntry.topic, FaqEntry.language).where(FaqEntry.published.is_(True))):

@@ -7,25 +7,26 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from healthpulse.alerts.rules_file import DEFAULT_RULES_FILE, load_rules
 from healthpulse.core.config_files import ConfigError
+from healthpulse.core.settings import Settings
 
 MAX_RULES_BYTES = 256 * 1024
 
 
-def rules_path(settings: Any) -> Path:
+def rules_path(settings: Settings) -> Path:
     if settings.rules_file:
         return Path(settings.rules_file)
-    from healthpulse.alerts.rules_file import DEFAULT_RULES_FILE
 
     return Path(DEFAULT_RULES_FILE)
 
 
-def editable(settings: Any) -> bool:
+def editable(settings: Settings) -> bool:
     """Only a deployment's own rules file is saved from the web, never the bundled default."""
     return bool(settings.rules_file)
 
 
-def read_rules(settings: Any) -> str:
+def read_rules(settings: Settings) -> str:
     try:
         return rules_path(settings).read_text(encoding="utf-8")
     except OSError:
@@ -34,7 +35,6 @@ def read_rules(settings: Any) -> str:
 
 def validate_rules(text: str, departments: Any) -> tuple[list[str], int]:
     """(problems, rule count) for YAML ``text``; problems name the line, rule id and field."""
-    from healthpulse.alerts.rules_file import load_rules
 
     if len(text.encode("utf-8")) > MAX_RULES_BYTES:
         return [f"the rules file is larger than {MAX_RULES_BYTES // 1024} KiB"], 0
@@ -52,7 +52,7 @@ def validate_rules(text: str, departments: Any) -> tuple[list[str], int]:
         os.unlink(tmp)
 
 
-def save_rules(settings: Any, text: str) -> None:
+def save_rules(settings: Settings, text: str) -> None:
     path = rules_path(settings)
     tmp = path.with_suffix(path.suffix + ".tmp")
     tmp.write_text(text, encoding="utf-8")

@@ -11,13 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from healthpulse.alerts import service as alerts
-from healthpulse.alerts import tickets as alert_tickets
+from healthpulse.alerts.runtime import AlertsRuntime
+from healthpulse.alerts.tickets import csat
+from healthpulse.alerts.tickets import lifecycle as alert_tickets
+from healthpulse.appeals.lifecycle import get_by_code
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
+from healthpulse.video_intake.privacy import can_view_video, transcript_for
+from healthpulse.web.labels import CHANNELS, SEVERITIES, TICKET_STATUSES, TOPICS
+from healthpulse.web.services.context import WebContext
 from healthpulse.web.services.users import Principal
 from sqlalchemy import select
 
@@ -27,16 +34,26 @@ DUE_SOON = timedelta(hours=24)
 KPI_WINDOW = timedelta(days=30)
 
 
-class NotFound(LookupError):
+class Scope(TypedDict):
+    """Who acts and when: passed to every ticket action of the alerts service."""
+
+    department_ids: list[str] | None
+    now: datetime
+
+
+class NotFound(HealthpulseError, LookupError):
     """Missing, or outside the caller's scope (indistinguishable on purpose)."""
+    error_code = "not_found"
 
 
-class ActionRefused(ValueError):
+class ActionRefused(HealthpulseError, ValueError):
     """The alerts area refused the change (closing without citizen contact, bad transition...)."""
+    error_code = "conflict"
 
 
-class SurveyRefused(ValueError):
+class SurveyRefused(HealthpulseError, ValueError):
     """The survey cannot be answered (not offered, already answered, expired)."""
+    error_code = "conflict"
 
 
 def scope_of(principal: Principal) -> str | None:
@@ -61,8 +78,6 @@ class TicketFilters:
 
     @classmethod
     def from_args(cls, args: Any) -> TicketFilters:
-        from healthpulse.web.labels import CHANNELS, SEVERITIES, TICKET_STATUSES, TOPICS
-
         def pick(name: str, allowed: Any) -> str | None:
             value = args.get(name) or None
             if value is not None and value not in allowed:
@@ -77,7 +92,7 @@ class TicketFilters:
                    channel=pick("channel", CHANNELS), sort=sort)
 
 
-def list_tickets(container: Any, principal: Principal, f: TicketFilters) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def list_tickets(container: WebContext, principal: Principal, f: TicketFilters) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     now = container.clock.now()
     scope = department_ids(principal)
     kw: dict[str, Any] = {"department_ids": scope, "status": f.status, "severity": f.severity, "topic": f.topic,
@@ -96,7 +111,7 @@ def list_tickets(container: Any, principal: Principal, f: TicketFilters) -> tupl
     return rows, counters
 
 
-def get_ticket(container: Any, principal: Principal, ticket_id: int) -> dict[str, Any]:
+def get_ticket(container: WebContext, principal: Principal, ticket_id: int) -> dict[str, Any]:
     """Everything the ticket page shows, plus each document's media (video + transcript) and analysis."""
     with container.session() as s:
         try:
@@ -137,20 +152,8 @@ def document_view(r: DocumentRow) -> dict[str, Any]:
     }
 
 
-def _can_view_video(principal: Principal, appeal: Any) -> bool:
-    try:
-        from healthpulse.video_intake.privacy import can_view_video
-    except ImportError:  # pragma: no cover - video area not installed
-        return True
-    return bool(can_view_video(principal, appeal))
-
-
 def visible_text(principal: Principal, appeal: Any, text: str | None) -> str:
     """Appeal text as this viewer may see it: contacts masked except for the assigned department."""
-    try:
-        from healthpulse.video_intake.privacy import transcript_for
-    except ImportError:  # pragma: no cover - video area not installed
-        return text or ""
     return transcript_for(principal, appeal, text)
 
 
@@ -167,7 +170,7 @@ def ticket_json(detail: dict[str, Any]) -> dict[str, Any]:
     return conv(detail)  # type: ignore[no-any-return]
 
 
-def media_path(container: Any, principal: Principal, ticket_id: int, document_id: str) -> str:
+def media_path(container: WebContext, principal: Principal, ticket_id: int, document_id: str) -> str:
     """The stored video of a document of a ticket in scope (else NotFound).
 
     Two checks: the ticket is in the principal's scope, and the video area's
@@ -176,7 +179,7 @@ def media_path(container: Any, principal: Principal, ticket_id: int, document_id
     """
     detail = get_ticket(container, principal, ticket_id)
     appeal = detail.get("appeal")
-    if appeal is not None and not _can_view_video(principal, {"department_id": detail.get("department")}):
+    if appeal is not None and not can_view_video(principal, {"department_id": detail.get("department")}):
         raise NotFound(document_id)
     for d in detail["documents"]:
         if d["id"] == document_id and d["has_video"]:
@@ -189,11 +192,11 @@ def media_path(container: Any, principal: Principal, ticket_id: int, document_id
 
 
 # -- actions -------------------------------------------------------------------
-def act(container: Any, principal: Principal, ticket_id: int, action: str, **kw: Any) -> dict[str, Any]:
+def act(container: WebContext, principal: Principal, ticket_id: int, action: str, **kw: Any) -> dict[str, Any]:
     """Run one ticket action (take, assign, status, note, reply, contact, close, reopen) for the principal."""
     now = container.clock.now()
     actor = principal.username
-    scope = {"department_ids": department_ids(principal), "now": now}
+    scope = Scope(department_ids=department_ids(principal), now=now)
     with container.session() as s:
         try:
             if action == "take":
@@ -210,8 +213,6 @@ def act(container: Any, principal: Principal, ticket_id: int, action: str, **kw:
                 return alerts.record_contact(s, ticket_id, kw["channel"], kw["outcome"], actor, kw.get("at"),
                                              note=kw.get("note"), **scope)
             if action == "close":
-                from healthpulse.alerts.runtime import AlertsRuntime
-
                 return alerts.close_ticket(s, ticket_id, actor, kw["resolution"], runtime=AlertsRuntime.of(container),
                                            **scope)
             if action == "reopen":
@@ -228,13 +229,13 @@ def contact_choices() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 # -- alerts --------------------------------------------------------------------
-def list_alerts(container: Any, principal: Principal, state: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+def list_alerts(container: WebContext, principal: Principal, state: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
     with container.session() as s:
         rows, _total = alerts.list_alerts(s, department_ids(principal), state, limit=limit)
     return [ticket_json(r) for r in rows]
 
 
-def alert_action(container: Any, principal: Principal, alert_id: int, action: str) -> None:
+def alert_action(container: WebContext, principal: Principal, alert_id: int, action: str) -> None:
     fn = {"acknowledge": alerts.acknowledge_alert, "resolve": alerts.resolve_alert}.get(action)
     if fn is None:
         raise ActionRefused(f"unknown action {action}")
@@ -246,7 +247,7 @@ def alert_action(container: Any, principal: Principal, alert_id: int, action: st
 
 
 # -- KPIs ----------------------------------------------------------------------------
-def kpis(container: Any, principal: Principal, days: int = 30) -> dict[str, Any]:
+def kpis(container: WebContext, principal: Principal, days: int = 30) -> dict[str, Any]:
     """KPIs of the last ``days`` days: the own department, or every department for press/admin."""
     end = container.clock.now()
     start = end - timedelta(days=days)
@@ -270,16 +271,13 @@ def survey_for_appeal(session: Any, appeal_row: AppealRow) -> dict[str, Any] | N
     return {"available": True, "answered": False, "score": None}
 
 
-def submit_survey_for_code(container: Any, code: str, score: int, comment: str | None) -> None:
+def submit_survey_for_code(container: WebContext, code: str, score: int, comment: str | None) -> None:
     """Answer the CSAT survey of a closed appeal's ticket from the tracking page.
 
     The tracking code proves the citizen (as the e-mailed token does); the
     answer goes into the ticket's open survey (one is issued if the e-mail
     link was never sent), once, with the same audit event as the link.
     """
-    from healthpulse.alerts import csat
-    from healthpulse.core.appeals import get_by_code
-
     if not 1 <= score <= 5:
         raise SurveyRefused("score must be 1-5")
     now = container.clock.now()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from healthpulse.core.domain import utcnow
+from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.users import ROLES, ApiToken, User
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,8 +28,9 @@ MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "hp_"  # noqa: S105 - a public marker, not a secret
 
 
-class UserError(ValueError):
+class UserError(HealthpulseError, ValueError):
     """A user could not be created or changed; the message says why."""
+    error_code = "invalid"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ CHROMIUM = os.environ.get("HEALTHPULSE_CHROMIUM", "/usr/bin/chromium")
 
 @pytest.fixture(scope="module")
 def spoken_wav(tmp_path_factory):
-    from healthpulse.video_intake.synth import TEST_UTTERANCES, pytest_media_dir, speech_wav
+    from tests.support.synth import TEST_UTTERANCES, pytest_media_dir, speech_wav
 
     return speech_wav(TEST_UTTERANCES["en"][0], "en", pytest_media_dir(tmp_path_factory))
 
@@ -40,8 +40,9 @@ def camera_browser(spoken_wav):
 @pytest.fixture(scope="module")
 def video_site(tmp_path_factory):
     from healthpulse.core.clock import FakeClock
-    from healthpulse.core.testing import make_container
     from healthpulse.web.app import create_app
+
+    from tests.support.containers import make_container
 
     container = make_container(tmp_path_factory.mktemp("video-e2e"), clock=FakeClock())
     server = make_server("127.0.0.1", 0, create_app(container=container), threaded=True)

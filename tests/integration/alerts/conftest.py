@@ -11,7 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 from healthpulse.core.clock import FakeClock
-from healthpulse.core.testing import make_container
+
+from tests.support.containers import make_container
 
 WEBHOOK_SECRET = "test-webhook-secret"
 

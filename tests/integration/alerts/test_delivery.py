@@ -4,13 +4,14 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from healthpulse.alerts.delivery.notifiers.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
+from healthpulse.alerts.delivery.outbox import LEASE_SECONDS, _claim
 from healthpulse.alerts.jobs import deliver_job
-from healthpulse.alerts.notifiers.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_signature
-from healthpulse.alerts.outbox import LEASE_SECONDS, _claim
-from healthpulse.alerts.testing import analysed_document as make_doc
 from healthpulse.core.models.alerts import NotificationRow
 from healthpulse.core.models.documents import JobRow
 from sqlalchemy import select
+
+from tests.support.alerts import analysed_document as make_doc
 
 from .conftest import WEBHOOK_SECRET
 
@@ -94,7 +95,7 @@ def test_worker_crash_after_claim_delivers_once_after_lease(wired, smtp_server, 
     wired.worker.run_until_idle()
     assert smtp_server.messages == [] and receiver.accepted == []   # still leased by the dead worker
     fclock.advance(timedelta(seconds=LEASE_SECONDS + 1))
-    from healthpulse.alerts.jobs import schedule_delivery
+    from healthpulse.alerts.scheduling import schedule_delivery
 
     schedule_delivery(None, wired.jobs, fclock.now())
     wired.worker.run_until_idle()
@@ -115,7 +116,7 @@ def test_worker_crash_after_delivery_does_not_deliver_twice(wired, smtp_server, 
 
 
 def test_same_event_announced_twice_is_one_message(wired, smtp_server, receiver):
-    from healthpulse.alerts import notify
+    from healthpulse.alerts.delivery import notify
     from healthpulse.alerts.runtime import AlertsRuntime
     from healthpulse.core.models.alerts import AlertRow
 
@@ -131,7 +132,8 @@ def test_same_event_announced_twice_is_one_message(wired, smtp_server, receiver)
 def test_daily_digest_bundles_held_mail(tmp_path, wired, smtp_server, receiver, fclock):
     from healthpulse.alerts.jobs import run_sweep
     from healthpulse.alerts.runtime import AlertsRuntime
-    from healthpulse.core.testing import make_container
+
+    from tests.support.containers import make_container
 
     rules = tmp_path / "digest-rules.yaml"
     rules.write_text("rules:\n  - {id: incidents, type: incident}\ndigest:\n  departments: [surgut]\n  hour_utc: 7\n")
@@ -146,7 +148,7 @@ def test_daily_digest_bundles_held_mail(tmp_path, wired, smtp_server, receiver, 
         fclock.set(fclock.now().replace(hour=7, minute=1) + timedelta(days=1))
         with c.session() as s:
             assert run_sweep(s, AlertsRuntime.of(c), fclock.now())["digests"] == 1
-        from healthpulse.alerts.jobs import schedule_delivery
+        from healthpulse.alerts.scheduling import schedule_delivery
 
         schedule_delivery(None, c.jobs, fclock.now())
         c.worker.run_until_idle()
@@ -160,7 +162,7 @@ def test_daily_digest_bundles_held_mail(tmp_path, wired, smtp_server, receiver, 
 
 
 def test_permanent_refusal_is_dead_and_can_be_requeued(wired, smtp_server, receiver, fclock, capsys, monkeypatch):
-    from healthpulse.core.cli import main
+    from healthpulse.cli import main
 
     receiver.status = 410  # the receiver says this hook is gone: retrying cannot help
     wired.pipeline.ingest(make_doc("a", "surgut", "high"))

@@ -6,13 +6,13 @@ import pytest
 from healthpulse.alerts import service
 from healthpulse.alerts.jobs import run_sweep
 from healthpulse.alerts.runtime import AlertsRuntime
-from healthpulse.alerts.testing import analysed_document as make_doc
-from healthpulse.core.appeal_intake import submit_text_appeal
-from healthpulse.core.testing import make_container
+from healthpulse.appeals.intake import submit_text_appeal
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import service_url
+from tests.support.alerts import analysed_document as make_doc
+from tests.support.containers import make_container
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from healthpulse.alerts import service
 from healthpulse.core.domain import Document
-from healthpulse.core.testing import make_container
+
+from tests.support.containers import make_container
 
 pytestmark = pytest.mark.slow
 DATA = Path(__file__).parent / "data"

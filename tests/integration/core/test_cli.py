@@ -16,7 +16,7 @@ def run(args, tmp_path, stdin: bytes | None = None, timeout=600):
     env = dict(os.environ)
     env.update({"HEALTHPULSE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "HEALTHPULSE_DATA_DIR": str(tmp_path / "data")})
     env.pop("HEALTHPULSE_SEARCH_URL", None)
-    return subprocess.run([sys.executable, "-m", "healthpulse.core.cli", *args], input=stdin, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "healthpulse.cli", *args], input=stdin, capture_output=True,
                           env=env, timeout=timeout, cwd=tmp_path)
 
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 import json
 
 import pytest
-from healthpulse.core.cli import main
-from healthpulse.core.testing import make_container
+from healthpulse.cli import main
+
+from tests.support.containers import make_container
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def cli_container(tmp_path, monkeypatch):
-    import healthpulse.core.cli.crawl_cmds as crawl_cmds
+    import healthpulse.cli.crawl_cmds as crawl_cmds
 
     containers = []
 
@@ -93,7 +94,7 @@ def test_bad_input_exits_2_with_a_clear_message(tmp_path, site, cli_container, c
 
 
 def test_unloadable_analyser_stops_before_crawling(tmp_path, site, cli_container, capsys, monkeypatch):
-    from healthpulse.core.container import Container
+    from healthpulse.wiring.container import Container
 
     def broken(self):
         raise FileNotFoundError("no trained NLP heads")

@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 
 import pytest
 from healthpulse.core.models.crawl import CrawlRun, CrawlStoryFingerprint, CrawlUrl
-from healthpulse.core.store import get_documents
-from healthpulse.core.testing import make_container
 from healthpulse.crawlers.settings import DEFAULT_USER_AGENT
+from healthpulse.ingest.store import get_documents
 from sqlalchemy import func, select
+
+from tests.support.containers import make_container
 
 from .conftest import load_fixture_sources, make_runner
 

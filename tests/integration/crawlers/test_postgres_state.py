@@ -6,11 +6,11 @@ import uuid
 
 import pytest
 from healthpulse.core.models.crawl import CrawlStoryFingerprint, CrawlUrl
-from healthpulse.core.testing import make_container
 from healthpulse.crawlers.sources import SourceConfig
 from sqlalchemy import create_engine, func, make_url, select, text
 
 from tests.conftest import service_url
+from tests.support.containers import make_container
 
 from .conftest import make_runner
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from healthpulse.core.clock import FakeClock
 from healthpulse.core.domain import Analysis, Document, TopicScore
-from healthpulse.core.testing import make_container
 from healthpulse.indexes.base import IndexUnavailable
 from healthpulse.indexes.query import IndexDoc, SearchQuery
 from healthpulse.indexes.registry import detect_engine
+
+from tests.support.containers import make_container
 
 pytestmark = pytest.mark.integration
 ENGINES = ["opensearch", "elasticsearch"]

@@ -6,9 +6,10 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from healthpulse.core.cli import main
+from healthpulse.cli import main
 from healthpulse.core.domain import Analysis, Channel, Document, Sentiment, TopicScore
-from healthpulse.core.testing import make_container
+
+from tests.support.containers import make_container
 
 
 def _document(i: int, text: str, lang: str, day: int, topic: str, department: str) -> Document:

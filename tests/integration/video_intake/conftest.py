@@ -7,7 +7,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def media_dir(tmp_path_factory):
-    from healthpulse.video_intake.synth import pytest_media_dir
+    from tests.support.synth import pytest_media_dir
 
     return pytest_media_dir(tmp_path_factory)
 
@@ -24,7 +24,7 @@ def transcriber():
 @pytest.fixture(scope="session")
 def speech_video(media_dir):
     """``speech_video(lang, fmt)`` → a test-pattern video speaking ``TEST_UTTERANCES[lang]``."""
-    from healthpulse.video_intake.synth import TEST_UTTERANCES, make_video, speech_wav
+    from tests.support.synth import TEST_UTTERANCES, make_video, speech_wav
 
     def make(language: str, fmt: str = "mp4"):
         text, _ = TEST_UTTERANCES[language]

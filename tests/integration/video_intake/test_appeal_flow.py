@@ -16,9 +16,10 @@ import requests
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.uploads import VideoMediaRow, VideoUploadRow
-from healthpulse.core.testing import make_container
 from healthpulse.video_intake import jobs as video_jobs
 from werkzeug.serving import make_server
+
+from tests.support.containers import make_container
 
 pytestmark = pytest.mark.slow
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -207,7 +208,7 @@ def _submit_file(container, path, **meta):
 
 
 def test_silent_appeal_still_reaches_the_department(tmp_path, clock, media_dir):
-    from healthpulse.video_intake.synth import make_video
+    from tests.support.synth import make_video
 
     container = make_container(tmp_path, clock=clock)
     region = container.departments.departments[0].id

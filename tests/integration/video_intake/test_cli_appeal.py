@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from healthpulse.core.cli import main
+from healthpulse.cli import main
 from sqlalchemy import create_engine, text
 
 

@@ -8,9 +8,10 @@ import sys
 
 import pytest
 from healthpulse.video_intake.media import extract_audio
-from healthpulse.video_intake.synth import TEST_UTTERANCES, make_video
 from healthpulse.video_intake.transcriber import load_audio, restrict_language
-from healthpulse.video_intake.wer import normalise, wer
+
+from tests.support.synth import TEST_UTTERANCES, make_video
+from tests.support.wer import normalise, wer
 
 pytestmark = pytest.mark.slow
 
@@ -80,7 +81,7 @@ def test_no_speech_gives_empty_transcript(transcriber, media_dir, tmp_path, soun
 
 
 def test_cli_transcribe_contract(speech_video, capsys):
-    from healthpulse.core.cli import main
+    from healthpulse.cli import main
 
     # In-process, so the model loaded by the other tests is reused (one load per process, as in a worker).
     assert main(["transcribe", "--language", "en", str(speech_video("en"))]) == 0
@@ -94,7 +95,7 @@ def test_cli_transcribe_contract(speech_video, capsys):
 def test_cli_transcribe_bad_file_exit_2(tmp_path):
     bad = tmp_path / "appeal.mp4"
     bad.write_bytes(b"PK\x03\x04" + b"\x00" * 500)
-    run = subprocess.run([sys.executable, "-m", "healthpulse.core.cli", "transcribe", str(bad)],
+    run = subprocess.run([sys.executable, "-m", "healthpulse.cli", "transcribe", str(bad)],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 2
     assert "archive" in run.stderr and run.stdout == ""

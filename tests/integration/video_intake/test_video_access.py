@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from healthpulse.core.testing import make_container
 from healthpulse.video_intake.submission import submit_upload
 from healthpulse.video_intake.uploads import UploadService
+
+from tests.support.containers import make_container
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,8 @@
 import pytest
 from argon2 import PasswordHasher
 from healthpulse.web.services import users as user_svc
-from healthpulse.web.testing import add_user, make_web_app
+
+from tests.support.web import add_user, make_web_app
 
 
 @pytest.fixture(autouse=True, scope="session")

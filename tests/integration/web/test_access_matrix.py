@@ -9,8 +9,9 @@ from datetime import timedelta
 
 import pytest
 from healthpulse.core.models.alerts import AlertRow
-from healthpulse.web.testing import add_user, api_token, csrf_from, login, news_document, submit_appeal, ticket_id_for
 from sqlalchemy import select
+
+from tests.support.web import add_user, api_token, csrf_from, login, news_document, submit_appeal, ticket_id_for
 
 ROLES = ("anon", "own", "other", "press", "admin")
 PUBLIC = {r: 200 for r in ROLES}
@@ -65,7 +66,8 @@ API = {"api.create_appeal", "api.appeal_status", "api.search_documents", "api.da
 def container(tmp_path_factory):
     """One instance for the whole matrix (read-mostly; the POST tests check they change nothing)."""
     from healthpulse.core.clock import FakeClock
-    from healthpulse.core.testing import make_container
+
+    from tests.support.containers import make_container
 
     c = make_container(tmp_path_factory.mktemp("matrix"), clock=FakeClock())
     yield c
@@ -74,7 +76,7 @@ def container(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def app(container):
-    from healthpulse.web.testing import make_web_app
+    from tests.support.web import make_web_app
 
     return make_web_app(container)
 
@@ -100,7 +102,7 @@ def world(app, container):
         clients[role] = app.test_client()
         assert login(clients[role], user).status_code == 302
     own_tid, other_tid = ticket_id_for(container, own_code), ticket_id_for(container, other_code)
-    from healthpulse.core.appeals import get_by_code
+    from healthpulse.appeals.lifecycle import get_by_code
 
     with container.session() as s:
         own_doc = get_by_code(s, own_code).document_id

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from healthpulse.web.testing import csrf_from, login, submit_appeal, ticket_id_for
+from tests.support.web import csrf_from, login, submit_appeal, ticket_id_for
 
 
 def _admin(app):

@@ -2,14 +2,16 @@
 
 import pytest
 import schemathesis
-from healthpulse.web.testing import add_user, api_token, make_web_app, submit_appeal
 from hypothesis import HealthCheck, settings
+
+from tests.support.web import add_user, api_token, make_web_app, submit_appeal
 
 
 @pytest.fixture(scope="module")
 def api_world(tmp_path_factory):
     from healthpulse.core.clock import FakeClock
-    from healthpulse.core.testing import make_container
+
+    from tests.support.containers import make_container
 
     c = make_container(tmp_path_factory.mktemp("api"), clock=FakeClock())
     add_user(c, "admin", "admin")

@@ -1,6 +1,6 @@
 """Citizen portal against the real pipeline: submit → ticket opened → tracking page → survey."""
 
-from healthpulse.web.testing import csrf_from, login, ticket_id_for
+from tests.support.web import csrf_from, login, ticket_id_for
 
 
 def _submit(client, lang="ar", **overrides):

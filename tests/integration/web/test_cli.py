@@ -7,7 +7,7 @@ import sys
 import time
 import urllib.request
 
-from healthpulse.core.cli import main
+from healthpulse.cli import main
 
 
 def _env(tmp_path, **extra):
@@ -29,13 +29,13 @@ def test_users_add_validates_and_creates(tmp_path, monkeypatch, capsys):
 
 
 def test_serve_refuses_without_secret_and_serves_with_one(tmp_path):
-    cmd = [sys.executable, "-m", "healthpulse.core.cli", "serve", "--port", "0"]
+    cmd = [sys.executable, "-m", "healthpulse.cli", "serve", "--port", "0"]
     r = subprocess.run(cmd, env=_env(tmp_path), capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "HEALTHPULSE_SECRET_KEY" in r.stderr
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "healthpulse.core.cli", "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "healthpulse.cli", "serve", "--port", str(port)],
                             env=_env(tmp_path, HEALTHPULSE_SECRET_KEY="s" * 40), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     try:

@@ -4,9 +4,9 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from healthpulse.web.testing import add_user, login, make_web_app, seed_news
 
 from tests.conftest import service_url
+from tests.support.web import add_user, login, make_web_app, seed_news
 
 pytestmark = pytest.mark.integration
 NODE_ENV = {"opensearch": "HEALTHPULSE_TEST_OPENSEARCH_URL", "elasticsearch": "HEALTHPULSE_TEST_ELASTICSEARCH_URL"}
@@ -26,7 +26,8 @@ def _node_index(engine):
 
 def _views(tmp_path, index):
     from healthpulse.core.clock import FakeClock
-    from healthpulse.core.testing import make_container
+
+    from tests.support.containers import make_container
 
     clock = FakeClock()
     c = make_container(tmp_path, clock=clock, index=index)

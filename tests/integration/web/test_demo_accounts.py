@@ -1,7 +1,8 @@
 """Demo accounts for `healthpulse demo`: one per department plus press and admin, usable at once."""
 
 from healthpulse.web.demo import create_demo_accounts
-from healthpulse.web.testing import login, make_web_app
+
+from tests.support.web import login, make_web_app
 
 
 def test_demo_accounts_log_in_and_are_recreated(container):

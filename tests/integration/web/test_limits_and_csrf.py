@@ -1,6 +1,6 @@
 """Login throttling, public rate limits, and CSRF exemptions limited to the tus upload endpoints."""
 
-from healthpulse.web.testing import csrf_from
+from tests.support.web import csrf_from
 
 
 def test_login_is_throttled_after_failures(app, accounts):

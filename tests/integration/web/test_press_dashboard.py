@@ -5,7 +5,8 @@ import io
 from datetime import timedelta
 
 import pytest
-from healthpulse.web.testing import login, seed_news
+
+from tests.support.web import login, seed_news
 
 
 @pytest.fixture
@@ -85,7 +86,7 @@ def test_csv_export_of_views(press):
 
 
 def test_search_highlights_and_escapes(press, container, clock):
-    from healthpulse.web.testing import news_document
+    from tests.support.web import news_document
 
     evil = news_document(999, department="cairo", published=clock.now() - timedelta(days=1), language="en",
                          text="Insulin shortage <script>alert(1)</script> at the hospital pharmacy")
@@ -107,7 +108,8 @@ def test_csv_cells_cannot_inject_formulas():
 
 def test_faq_gaps_list_topics_with_appeals_but_no_answers(press, container):
     from healthpulse.web.services import faq as faq_svc
-    from healthpulse.web.testing import submit_appeal
+
+    from tests.support.web import submit_appeal
 
     submit_appeal(container, "cairo", topic="drug_supply", language="ar")
     submit_appeal(container, "surgut", topic="waiting_times", language="ru")
@@ -119,7 +121,7 @@ def test_faq_gaps_list_topics_with_appeals_but_no_answers(press, container):
 
 
 def test_press_search_masks_citizen_contacts(press, container):
-    from healthpulse.web.testing import submit_appeal
+    from tests.support.web import submit_appeal
 
     submit_appeal(container, "cairo", text="No insulin in the pharmacy, call me on +20 100 555 1234 or mona@example.org")
     html = press.get("/press/search?q=insulin&channel=text_appeal").get_data(as_text=True)

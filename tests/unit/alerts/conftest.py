@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 from healthpulse.alerts.runtime import AlertsRuntime
-from healthpulse.alerts.testing import analysed_document
 from healthpulse.core.clock import FakeClock
-from healthpulse.core.testing import make_container
+
+from tests.support.alerts import analysed_document
+from tests.support.containers import make_container
 
 
 @pytest.fixture

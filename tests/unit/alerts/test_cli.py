@@ -4,8 +4,9 @@ import json
 
 import pytest
 from healthpulse.alerts import service
-from healthpulse.core.cli import main
-from healthpulse.core.testing import make_container
+from healthpulse.cli import main
+
+from tests.support.containers import make_container
 
 from .conftest import make_doc
 

@@ -1,8 +1,8 @@
 """Ingest → alerts → tickets, through the real pipeline (documents come analysed)."""
 
 from healthpulse.alerts import service
-from healthpulse.core.appeal_intake import submit_text_appeal
-from healthpulse.core.appeals import get_by_code
+from healthpulse.appeals.intake import submit_text_appeal
+from healthpulse.appeals.lifecycle import get_by_code
 from healthpulse.core.domain import Channel
 from healthpulse.core.models.alerts import AlertRow, NotificationRow
 from sqlalchemy import select
@@ -118,7 +118,7 @@ def test_every_appeal_channel_opens_a_ticket_even_without_nlp(hp):
 
 
 def test_incident_in_an_appeal_joins_the_appeal_ticket(hp, fclock):
-    from healthpulse.core.appeals import appeal_document_id, create_appeal, link_document
+    from healthpulse.appeals.lifecycle import appeal_document_id, create_appeal, link_document
 
     with hp.session() as s:
         appeal = create_appeal(s, channel=Channel.VIDEO_APPEAL, now=fclock.now(), language="ru",

@@ -2,7 +2,7 @@
 
 import pytest
 from healthpulse.alerts import service
-from healthpulse.core.appeal_intake import submit_text_appeal
+from healthpulse.appeals.intake import submit_text_appeal
 from healthpulse.core.domain import Channel
 
 from .conftest import hours, make_doc

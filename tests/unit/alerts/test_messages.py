@@ -1,5 +1,5 @@
 import pytest
-from healthpulse.alerts.messages import EVENTS, LANGS, render_email
+from healthpulse.alerts.delivery.messages import EVENTS, LANGS, render_email
 
 
 @pytest.mark.parametrize("lang", LANGS)

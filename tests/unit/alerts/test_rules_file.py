@@ -73,7 +73,8 @@ def test_runtime_reloads_an_edited_rules_file_and_keeps_rules_when_broken(tmp_pa
     import os
 
     from healthpulse.alerts.runtime import AlertsRuntime
-    from healthpulse.core.testing import make_container
+
+    from tests.support.containers import make_container
 
     p = _write(tmp_path, "rules:\n  - {id: a, type: incident}\n")
     c = make_container(tmp_path, clock=fclock, index=None, rules_file=p)

@@ -3,8 +3,9 @@
 import pytest
 from healthpulse.alerts import service
 from healthpulse.core.models.alerts import NotificationRow
-from healthpulse.core.testing import make_container
 from sqlalchemy import select
+
+from tests.support.containers import make_container
 
 from .conftest import hours, make_doc
 

@@ -7,8 +7,9 @@ from healthpulse.alerts.jobs import run_sweep
 from healthpulse.alerts.rules.spike import poisson_sf
 from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.core.models.alerts import AlertRow, NotificationRow
-from healthpulse.core.testing import make_container
 from sqlalchemy import select
+
+from tests.support.containers import make_container
 
 from .conftest import hours, make_doc
 

@@ -3,8 +3,8 @@
 import pytest
 from healthpulse.alerts import service
 from healthpulse.alerts.jobs import run_sweep
-from healthpulse.core.appeal_intake import submit_text_appeal
-from healthpulse.core.appeals import get_by_code
+from healthpulse.appeals.intake import submit_text_appeal
+from healthpulse.appeals.lifecycle import get_by_code
 from healthpulse.core.models.alerts import NotificationRow
 from sqlalchemy import select
 

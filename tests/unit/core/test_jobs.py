@@ -139,9 +139,10 @@ def test_dead_letter_handler_runs_once_when_a_job_gives_up(container, clock):
 def test_background_worker_runs_jobs_beside_the_caller(tmp_path):
     import time
 
-    from healthpulse.core.background import BackgroundWorker
     from healthpulse.core.clock import SystemClock
-    from healthpulse.core.testing import make_container
+    from healthpulse.wiring.background import BackgroundWorker
+
+    from tests.support.containers import make_container
 
     c = make_container(tmp_path, clock=SystemClock())
     worker = BackgroundWorker(c, poll_seconds=0.05).start()

@@ -11,7 +11,8 @@ from healthpulse.indexes.base import IndexUnavailable, SearchIndex
 from healthpulse.indexes.common import BadCursor
 from healthpulse.indexes.query import IndexDoc, SearchQuery
 from healthpulse.indexes.registry import NodeIndexProxy, create_index, sqlite_search_path
-from healthpulse.indexes.sqlite_fts import SqliteFtsIndex, match_expression
+from healthpulse.indexes.sqlite_fts import SqliteFtsIndex
+from healthpulse.indexes.sqlite_sql import match_expression
 
 
 def doc(i: int, text: str = "Больница", lang: str = "ru", **kw) -> IndexDoc:

@@ -82,6 +82,6 @@ def test_node_template_mirrors_the_python_analysis():
 )
 def test_cached_tokenizer_equals_the_shared_one(text):
     from healthpulse.indexes.text_analysis import text_tokens
-    from healthpulse.nlp.normalize import tokens
+    from healthpulse.text.normalize import tokens
 
     assert text_tokens(text) == tokens(text)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from healthpulse.nlp.morphology import arabic_candidates, ru_stem, token_matches
-from healthpulse.nlp.normalize import fold, normalize_display, tokens
+from healthpulse.text.morphology import arabic_candidates, ru_stem, token_matches
+from healthpulse.text.normalize import fold, normalize_display, tokens
 
 
 def test_fold_unifies_variants():

@@ -6,7 +6,8 @@ import hashlib
 import wave
 
 from healthpulse.video_intake.media import extract_audio, poster_frame
-from healthpulse.video_intake.synth import make_video
+
+from tests.support.synth import make_video
 
 
 def test_extracts_16k_mono_wav_and_keeps_original(media_dir, speech_en, tmp_path):

@@ -30,8 +30,9 @@ def test_catalogue_complete_and_compiled(lang):
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     from healthpulse.core.clock import FakeClock
-    from healthpulse.core.testing import make_container
     from healthpulse.web.app import create_app
+
+    from tests.support.containers import make_container
 
     container = make_container(tmp_path_factory.mktemp("i18n"), clock=FakeClock())
     yield create_app(container=container).test_client()

@@ -8,8 +8,9 @@ import io
 from datetime import timedelta
 
 import pytest
-from healthpulse.core.testing import make_container
 from healthpulse.video_intake.uploads import UploadError, UploadService, parse_checksum, parse_metadata
+
+from tests.support.containers import make_container
 
 PAYLOAD = bytes(range(256)) * 1000  # 256 000 bytes
 

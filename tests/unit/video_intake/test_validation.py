@@ -6,8 +6,9 @@ import subprocess
 import zipfile
 
 import pytest
-from healthpulse.video_intake.synth import make_video
 from healthpulse.video_intake.validation import VideoRejected, validate_video
+
+from tests.support.synth import make_video
 
 LIMITS = {"min_seconds": 0.5, "max_seconds": 600}
 

@@ -1,4 +1,4 @@
-from healthpulse.video_intake.wer import cer, wer
+from tests.support.wer import cer, wer
 
 
 def test_wer_counts_substitutions_insertions_deletions():

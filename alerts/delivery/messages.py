@@ -1,0 +1,68 @@
+"""E-mail text and HTML in the recipient's language (ru, ar, fa, vi, en; RTL for ar/fa).
+
+Strings live in ``templates/i18n/<lang>.yaml``; layout in two Jinja
+templates (HTML autoescaped, text not).  Unknown languages fall back to English.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES = Path(__file__).parent.parent / "templates"  # alerts/templates
+LANGS = ("ru", "ar", "fa", "vi", "en")
+EVENTS = ("alert", "escalation", "recovery", "appeal", "breach", "survey", "digest")
+
+
+@cache
+def strings(language: str) -> dict[str, Any]:
+    lang = language if language in LANGS else "en"
+    data: dict[str, Any] = yaml.safe_load((TEMPLATES / "i18n" / f"{lang}.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+@lru_cache(maxsize=2)
+def _env(html: bool) -> Environment:
+    # Autoescape for HTML; the text/plain part must not get HTML entities.
+    return Environment(  # noqa: S701
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["j2"]) if html else False,  # noqa: S701
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+class _SafeDict(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render_email(event: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """``(subject, text, html)`` for ``event`` in ``language``."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown notification event {event!r}")
+    lang = language if language in LANGS else "en"
+    t = strings(lang)
+    severity = context.get("severity")
+    fmt = _SafeDict(context)
+    fmt["severity"] = t["severity"].get(severity, severity or "")
+    subject = t["subject"][event].format_map(fmt).strip()
+    base: dict[str, Any] = {
+        "department": None, "severity": None, "topic": None, "rule": None, "reason": None, "ticket_id": None,
+        "due_at": None, "survey_url": None, "documents": [], "items": [], "link": None,
+    }
+    base.update(context)
+    base.update(
+        t={**t, "heading": t["heading"][event]},
+        language=lang,
+        subject=subject,
+        severity_label=t["severity"].get(severity or "", severity or ""),
+        survey_expiry=t["survey_expiry"].format(expires=context.get("expires_at", "")),
+    )
+    text = _env(False).get_template("email.txt.j2").render(**base)
+    html = _env(True).get_template("email.html.j2").render(**base)
+    return subject, text, html

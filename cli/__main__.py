@@ -1,0 +1,5 @@
+import sys
+
+from healthpulse.cli import main
+
+sys.exit(main())

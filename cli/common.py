@@ -1,0 +1,134 @@
+"""Shared CLI plumbing: settings from --config, containers, progress bars, logging, JSONL input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, ClassVar, TypeVar
+
+from healthpulse.core.errors import ErrorCode, HealthpulseError
+from healthpulse.core.settings import Settings, load_settings
+from healthpulse.indexes.base import SearchIndex
+from healthpulse.wiring.container import Container, build_container
+from tqdm import tqdm
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+# The one translation of error codes into exit statuses: 2 for what the user can fix, 1 for the rest.
+EXIT_CODES: dict[ErrorCode, int] = {
+    "invalid": EXIT_USAGE, "not_found": EXIT_USAGE, "forbidden": EXIT_USAGE, "conflict": EXIT_USAGE,
+    "config": EXIT_USAGE, "unavailable": EXIT_INTERNAL, "internal": EXIT_INTERNAL,
+}
+T = TypeVar("T")
+
+
+class CliError(HealthpulseError):
+    """An error in how the command was called (a missing file, a bad argument); printed without a traceback."""
+
+    error_code: ClassVar[ErrorCode] = "invalid"
+
+
+class CliUnavailable(CliError):
+    """Something the command needs is down (a search node, the models); exit 1, try again later."""
+
+    error_code = "unavailable"
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        out = {"ts": self.formatTime(record), "level": record.levelname, "logger": record.name, "msg": record.getMessage()}
+        if record.exc_info:
+            out["exc"] = self.formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False)
+
+
+def setup_logging(verbose: int = 0, as_json: bool = False) -> None:
+    level = logging.WARNING - 10 * min(verbose, 2)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_JsonFormatter() if as_json else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+def add_config_args(p: argparse.ArgumentParser, departments: bool = True) -> None:
+    p.add_argument("--config", metavar="FILE", help="YAML settings file (else HEALTHPULSE_* environment only)")
+    if departments:
+        p.add_argument("--departments", metavar="FILE", help="departments YAML (default: the bundled one)")
+
+
+def load_cli_settings(args: argparse.Namespace, **overrides: Any) -> Settings:
+    if getattr(args, "departments", None):
+        path = Path(args.departments)
+        if not path.is_file():
+            raise CliError(f"departments file not found: {path}")
+        overrides["departments_file"] = path
+    return load_settings(getattr(args, "config", None), **overrides)
+
+
+def open_container(args: argparse.Namespace, **kwargs: Any) -> Container:
+    settings = kwargs.pop("settings", None) or load_cli_settings(args)
+    container = build_container(settings, **kwargs)
+    container.departments  # noqa: B018 - validate the departments file up front, with its error message
+    return container
+
+
+def require_index(container: Container) -> SearchIndex:
+    """The container's search index (the CLI always builds one; None only where a caller asked for none)."""
+    if container.index is None:
+        raise CliError("no search index in this configuration")
+    return container.index
+
+
+def progress(iterable: Iterable[T], total: int | None = None, desc: str = "", unit: str = "doc") -> Iterator[T]:
+    """A progress bar on stderr when it is a terminal; silent otherwise."""
+
+    yield from tqdm(iterable, total=total, desc=desc, unit=unit, disable=not sys.stderr.isatty(), file=sys.stderr)
+
+
+@dataclass
+class JsonlLine:
+    lineno: int
+    obj: dict[str, Any] | None
+    error: str | None
+    raw_id: str | None = None
+
+
+def read_jsonl(stream: IO[bytes]) -> Iterator[JsonlLine]:
+    """Each non-blank line parsed alone: a bad line yields an error naming its number, never stops the run."""
+    for lineno, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            text = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield JsonlLine(lineno, None, f"line {lineno}: invalid UTF-8 at byte {exc.start}")
+            continue
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield JsonlLine(lineno, None, f"line {lineno}: malformed JSON: {exc.msg} (column {exc.colno})")
+            continue
+        if not isinstance(obj, dict):
+            yield JsonlLine(lineno, None, f"line {lineno}: expected a JSON object, got {type(obj).__name__}")
+            continue
+        rid = obj.get("id")
+        yield JsonlLine(lineno, obj, None, str(rid) if isinstance(rid, (str, int)) else None)
+
+
+def open_input(path: str | None) -> IO[bytes]:
+    if path in (None, "-"):
+        return sys.stdin.buffer
+    p = Path(path)
+    if not p.is_file():
+        raise CliError(f"input file not found: {p}")
+    return p.open("rb")
+
+
+def write_json_line(obj: dict[str, Any], out: IO[str] | None = None) -> None:
+    out = out or sys.stdout
+    out.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")

@@ -1,5 +1,0 @@
-import sys
-
-from healthpulse.core.cli import main
-
-sys.exit(main())

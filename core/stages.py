@@ -1,0 +1,53 @@
+"""What the areas exchange without knowing each other: the stage protocols and their records.
+
+``ingest/`` runs the pipeline, ``alerts/`` (and anyone else) plugs post-ingest
+stages into it, and ``appeals/``, ``video_intake/`` and ``crawlers/`` hand it
+documents through ``Ingestor`` -- each against these types, never against the
+concrete pipeline or the container (``wiring/`` connects them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from healthpulse.core.domain import Analysis, Document
+from sqlalchemy.orm import Session
+
+
+@dataclass
+class StoredDocument:
+    """A document as it was just stored, with its analysis; handed to post-ingest stages."""
+
+    document: Document
+    created: bool
+    changed: bool
+
+
+@dataclass
+class IngestResult:
+    document_id: str
+    created: bool
+    changed: bool
+    analysis: Analysis | None
+
+
+class PostIngestStage(Protocol):
+    """Runs after documents are stored, in its own transaction (appeal tickets and the alert engine are two)."""
+
+    def on_ingested(self, session: Session, stored: list[StoredDocument]) -> None: ...
+
+
+class Ingestor(Protocol):
+    """Analyse → store → index → post-ingest stages (``healthpulse.ingest.pipeline.Pipeline``)."""
+
+    def ingest(self, doc: Document) -> IngestResult: ...
+
+    def ingest_many(self, docs: Iterable[Document], batch_size: int = 64) -> list[IngestResult]: ...
+
+
+class DocumentAnalyzer(Protocol):
+    """The NLP analyzer as the pipeline sees it (``healthpulse.nlp.analyzer.Analyzer``)."""
+
+    def analyze_many(self, docs: Sequence[Document]) -> list[Analysis]: ...

@@ -1,0 +1,204 @@
+"""``ingest``: analyse → store (+ index outbox, one transaction) → index → post-ingest stages.
+
+Why an outbox: the database is the source of truth and the search index is
+derived.  The outbox row is committed with the document, so a search node
+that is down delays indexing but never loses a document; the drain retries
+with backoff and reports permanent rejections.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
+from typing import Protocol
+
+from healthpulse.core.clock import Clock
+from healthpulse.core.context import StoreContext
+from healthpulse.core.db import transaction
+from healthpulse.core.domain import Document
+from healthpulse.core.models.documents import DocumentRow, IndexOutboxRow
+from healthpulse.core.stages import DocumentAnalyzer, IngestResult, PostIngestStage, StoredDocument
+from healthpulse.indexes.base import IndexUnavailable, SearchIndex
+from healthpulse.indexes.query import IndexDoc
+from healthpulse.ingest.store import get_documents, iter_index_docs, row_to_document, to_index_doc, upsert_document
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+
+class PipelineContext(StoreContext, Protocol):
+    """What the pipeline needs; ``wiring.container.Container`` provides it (analyzer and index load lazily)."""
+
+    @property
+    def analyzer(self) -> DocumentAnalyzer | None: ...
+
+    @property
+    def index(self) -> SearchIndex | None: ...
+
+    @property
+    def hooks(self) -> Sequence[PostIngestStage]: ...
+
+
+class Pipeline:
+    def __init__(self, context: PipelineContext, *, outbox_batch: int = 500, max_outbox_backoff: float = 300.0):
+        self.c = context
+        self.outbox_batch = outbox_batch
+        self.max_outbox_backoff = max_outbox_backoff
+        # The web server's threads and the in-process worker share one analyzer; its models are not thread-safe.
+        self._analyzer_lock = threading.Lock()
+
+    @property
+    def factory(self) -> sessionmaker[Session]:
+        return self.c.session_factory
+
+    @property
+    def clock(self) -> Clock:
+        return self.c.clock
+
+    # -- ingest ---------------------------------------------------------------
+    def ingest(self, doc: Document) -> IngestResult:
+        return self.ingest_many([doc])[0]
+
+    def ingest_many(self, docs: Iterable[Document], batch_size: int = 64) -> list[IngestResult]:
+        results: list[IngestResult] = []
+        batch: list[Document] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                results.extend(self._ingest_batch(batch))
+                batch = []
+        if batch:
+            results.extend(self._ingest_batch(batch))
+        return results
+
+    def analyse(self, docs: Sequence[Document]) -> list[Document]:
+        """Documents with ``analysis`` filled (those that already have one are kept as given)."""
+        analyzer = self.c.analyzer
+        todo = [i for i, d in enumerate(docs) if d.analysis is None]
+        if analyzer is None or not todo:
+            return list(docs)
+        limit = self.c.settings.max_text_chars
+        inputs = []
+        for i in todo:
+            d = docs[i]
+            inputs.append(d.model_copy(update={"text": d.text[:limit]}) if len(d.text) > limit else d)
+        with self._analyzer_lock:
+            analyses = analyzer.analyze_many(inputs)
+        out = list(docs)
+        for i, a in zip(todo, analyses, strict=True):
+            if len(docs[i].text) > limit:
+                a = a.model_copy(update={"warnings": [*a.warnings, f"text truncated to {limit} characters for analysis"]})
+            out[i] = docs[i].model_copy(update={"analysis": a})
+        return out
+
+    def _ingest_batch(self, docs: list[Document]) -> list[IngestResult]:
+        docs = self.analyse(docs)
+        now = self.clock.now()
+        stored: list[StoredDocument] = []
+        with transaction(self.factory) as s:
+            for doc in docs:
+                row, created, changed = upsert_document(s, doc, now)
+                if changed:
+                    s.add(IndexOutboxRow(document_id=row.id, op="upsert", attempts=0, next_attempt_at=now,
+                                         rejected=False, created_at=now))
+                stored.append(StoredDocument(row_to_document(row), created, changed))
+        self.drain_outbox()
+        self.run_hooks([sd for sd in stored if sd.changed])
+        return [IngestResult(sd.document.id, sd.created, sd.changed, sd.document.analysis) for sd in stored]
+
+    # -- hooks ----------------------------------------------------------------
+    def run_hooks(self, stored: list[StoredDocument]) -> None:
+        """Post-ingest hooks in their own transaction; a failing hook is retried as a job, not lost."""
+        if not stored:
+            return
+        for hook in self.c.hooks:
+            try:
+                with transaction(self.factory) as s:
+                    hook.on_ingested(s, stored)
+            except Exception as exc:  # noqa: BLE001 - the documents are stored; retry the hook later
+                log.exception("post-ingest hook %s failed; queued for retry", type(hook).__name__)
+                self.c.jobs.enqueue("pipeline.post_ingest", {"hook": type(hook).__name__,
+                                                             "document_ids": [sd.document.id for sd in stored],
+                                                             "error": str(exc)[:500]})
+
+    def rerun_hook(self, hook_name: str, document_ids: list[str]) -> None:
+        with transaction(self.factory) as s:
+            docs = [StoredDocument(row_to_document(r), False, True) for r in get_documents(s, document_ids)]
+            for hook in self.c.hooks:
+                if type(hook).__name__ == hook_name:
+                    hook.on_ingested(s, docs)
+
+    # -- outbox ---------------------------------------------------------------
+    def drain_outbox(self, limit: int | None = None) -> int:
+        """Push due outbox rows to the index; returns how many documents were indexed."""
+        index = self.c.index
+        if index is None:
+            return 0
+        done = 0
+        limit = limit or self.outbox_batch
+        while True:
+            now = self.clock.now()
+            with transaction(self.factory) as s:
+                rows = s.scalars(
+                    select(IndexOutboxRow)
+                    .where(IndexOutboxRow.rejected.is_(False), IndexOutboxRow.next_attempt_at <= now)
+                    .order_by(IndexOutboxRow.id).limit(limit)
+                ).all()
+                if not rows:
+                    return done
+                upsert_ids = list(dict.fromkeys(r.document_id for r in rows if r.op == "upsert"))
+                delete_ids = list(dict.fromkeys(r.document_id for r in rows if r.op == "delete"))
+                docs = [to_index_doc(r) for r in get_documents(s, upsert_ids)]
+                try:
+                    result = index.upsert(docs) if docs else None
+                    if delete_ids:
+                        index.delete(delete_ids)
+                except (IndexUnavailable, ConnectionError, OSError) as exc:
+                    self._backoff(rows, str(exc), now)
+                    log.warning("search index unavailable, %d outbox rows kept for retry: %s", len(rows), exc)
+                    return done
+                failed = result.failed if result else {}
+                for r in rows:
+                    if r.document_id in failed:
+                        r.rejected = True
+                        r.last_error = failed[r.document_id][:2000]
+                        r.attempts += 1
+                        log.error("index rejected document %s: %s", r.document_id, r.last_error)
+                ok_ids = [r.id for r in rows if r.document_id not in failed]
+                if ok_ids:
+                    s.execute(delete(IndexOutboxRow).where(IndexOutboxRow.id.in_(ok_ids)))
+                done += len(docs) - len(failed)
+
+    def _backoff(self, rows: Sequence[IndexOutboxRow], error: str, now) -> None:  # type: ignore[no-untyped-def]
+        for r in rows:
+            r.attempts += 1
+            r.last_error = error[:2000]
+            r.next_attempt_at = now + timedelta(seconds=min(self.max_outbox_backoff, 2 ** min(r.attempts, 16)))
+
+    def outbox_pending(self) -> dict[str, int]:
+        with transaction(self.factory) as s:
+            pending = s.scalar(select(func.count()).select_from(IndexOutboxRow).where(IndexOutboxRow.rejected.is_(False)))
+            rejected = s.scalar(select(func.count()).select_from(IndexOutboxRow).where(IndexOutboxRow.rejected.is_(True)))
+        return {"pending": pending or 0, "rejected": rejected or 0}
+
+    def reindex(self, watch: Callable[[Iterable[IndexDoc]], Iterable[IndexDoc]] | None = None) -> int:
+        """Rebuild the search index from the database (the index is derived data).
+
+        ``watch`` wraps the stream of documents (the CLI's progress bar)."""
+        started = self.clock.now()
+        index = self.c.index
+        if index is None:
+            return 0
+        with transaction(self.factory) as s:
+            docs = iter_index_docs(s)
+            n = index.rebuild(watch(docs) if watch else docs)
+            # Writes queued before the rebuild began are in the new index; later ones still drain.
+            s.execute(delete(IndexOutboxRow).where(IndexOutboxRow.rejected.is_(False), IndexOutboxRow.created_at <= started))
+        return n
+
+    def count_documents(self) -> int:
+        with transaction(self.factory) as s:
+            return s.scalar(select(func.count()).select_from(DocumentRow)) or 0

@@ -1,0 +1,91 @@
+"""Documents in the database: mapping rows ↔ domain objects ↔ index records."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from healthpulse.core.domain import Analysis, Channel, Document, Media
+from healthpulse.core.models.documents import DocumentRow
+from healthpulse.indexes.query import IndexDoc
+from healthpulse.text.normalize import fold
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+
+def content_hash(doc: Document) -> str:
+    """Hash of the folded title + text: equal for copies that differ only in spacing/diacritics."""
+    return hashlib.sha256(" ".join(fold(doc.full_text).split()).encode("utf-8")).hexdigest()
+
+
+def upsert_document(session: Session, doc: Document, now: datetime) -> tuple[DocumentRow, bool, bool]:
+    """Insert or update by id. Returns (row, created, changed)."""
+    row = session.get(DocumentRow, doc.id)
+    created = row is None
+    chash = content_hash(doc)
+    if row is None:
+        row = DocumentRow(id=doc.id, created_at=now)
+        session.add(row)
+    analysis = doc.analysis
+    new_values = dict(
+        channel=str(doc.channel), source=doc.source, url=doc.url, canonical_url=doc.canonical_url,
+        title=doc.title, text=doc.text, content_hash=chash, language_hint=doc.language_hint,
+        department_hint=doc.department_hint, author=doc.author, published_at=doc.published_at,
+        fetched_at=doc.fetched_at, story_id=doc.story_id or (row.story_id if not created else None),
+        media=doc.media.model_dump(mode="json") if doc.media else None,
+        analysis=analysis.model_dump(mode="json") if analysis else None,
+        language=analysis.language if analysis else None,
+        department=analysis.department if analysis else None,
+        sentiment=analysis.sentiment.label if analysis and analysis.sentiment else None,
+        health_related=analysis.health_related if analysis else None,
+        incident=analysis.incident if analysis else None,
+        severity=analysis.severity if analysis else None,
+    )
+    changed = created or any(getattr(row, k) != v for k, v in new_values.items() if k != "fetched_at")
+    for k, v in new_values.items():
+        setattr(row, k, v)
+    if changed:
+        row.updated_at = now
+    return row, created, changed
+
+
+def row_to_document(row: DocumentRow) -> Document:
+    return Document(
+        id=row.id, channel=Channel(row.channel), source=row.source, url=row.url, canonical_url=row.canonical_url,
+        title=row.title, text=row.text, language_hint=row.language_hint, department_hint=row.department_hint,
+        published_at=row.published_at, fetched_at=row.fetched_at, story_id=row.story_id, author=row.author,
+        media=Media.model_validate(row.media) if row.media else None,
+        analysis=Analysis.model_validate(row.analysis) if row.analysis else None,
+    )
+
+
+def to_index_doc(row: DocumentRow) -> IndexDoc:
+    a = Analysis.model_validate(row.analysis) if row.analysis else Analysis()
+    return IndexDoc(
+        id=row.id, channel=row.channel, source=row.source, url=row.url, title=row.title, text=row.text,
+        language=a.language, published_at=row.published_at or row.fetched_at,
+        department=a.department, topics=a.topic_ids, topic_scores={t.id: t.score for t in a.topics},
+        sentiment=a.sentiment.label if a.sentiment else None, sentiment_score=a.sentiment.score if a.sentiment else None,
+        incident=a.incident, severity=a.severity, health_related=a.health_related, story_id=row.story_id,
+        places=list(a.places),
+    )
+
+
+def get_documents(session: Session, ids: Sequence[str]) -> list[DocumentRow]:
+    if not ids:
+        return []
+    rows = {r.id: r for r in session.scalars(select(DocumentRow).where(DocumentRow.id.in_(list(ids))))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def iter_index_docs(session: Session, batch_size: int = 500) -> Iterator[IndexDoc]:
+    """Every stored document as an index record, in id order (``healthpulse reindex``)."""
+    last = ""
+    while True:
+        rows = session.scalars(select(DocumentRow).where(DocumentRow.id > last).order_by(DocumentRow.id).limit(batch_size)).all()
+        if not rows:
+            return
+        for r in rows:
+            yield to_index_doc(r)
+        last = rows[-1].id

@@ -1,0 +1,15 @@
+"""What the web layer may ask of the container it was given (``wiring.container.Container`` satisfies it)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from healthpulse.core.context import IngestingContext
+from healthpulse.indexes.base import SearchIndex
+
+
+class WebContext(IngestingContext, Protocol):
+    """Settings, clock, sessions, jobs, departments, the pipeline, and the search index (None: none configured)."""
+
+    @property
+    def index(self) -> SearchIndex | None: ...

@@ -1,0 +1,126 @@
+"""The bundled demo: a fresh embedded instance loaded with sample data.
+
+Sample items carry ``days_ago`` instead of a date so that the dashboards of
+a demo started any day show the last 60 days.  News items are ingested as
+documents; appeal items (text_appeal / hotline / email) go through the same
+intake as a citizen's appeal, so they get tracking codes and tickets.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from healthpulse.appeals.intake import submit_text_appeal
+from healthpulse.core.domain import Channel, Document, stable_id
+from healthpulse.core.models.alerts import AlertRow
+from healthpulse.core.models.documents import DocumentRow
+from healthpulse.core.models.tickets import TicketRow
+from healthpulse.core.resources import demo_data_path
+from sqlalchemy import func, select
+
+if TYPE_CHECKING:
+    from healthpulse.wiring.container import Container
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DemoSummary:
+    documents: int = 0
+    appeals: int = 0
+    by_language: Counter[str] = field(default_factory=Counter)
+    by_channel: Counter[str] = field(default_factory=Counter)
+    by_topic: Counter[str] = field(default_factory=Counter)
+    by_department: Counter[str] = field(default_factory=Counter)
+    incidents: int = 0
+    by_severity: Counter[str] = field(default_factory=Counter)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        def fmt(c: Counter[str]) -> str:
+            return ", ".join(f"{k}={v}" for k, v in c.most_common()) or "-"
+
+        out = [
+            f"documents: {self.documents} (appeals with tracking codes: {self.appeals})",
+            f"by language: {fmt(self.by_language)}",
+            f"by channel: {fmt(self.by_channel)}",
+            f"by topic: {fmt(self.by_topic)}",
+            f"by department: {fmt(self.by_department)}",
+            f"incidents: {self.incidents} ({fmt(self.by_severity)})",
+        ]
+        out += [f"{k}: {v}" for k, v in self.extra.items()]
+        return out
+
+
+def load_items(path: Path | None = None) -> list[dict[str, Any]]:
+    path = path or demo_data_path()
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _when(item: dict[str, Any], now: datetime) -> datetime:
+    # Spread items over the day deterministically (so a demo is reproducible).
+    minutes = int(stable_id(item["id"])[:6], 16) % (14 * 60)
+    return (now - timedelta(days=int(item.get("days_ago", 0)))).replace(hour=6, minute=0, second=0, microsecond=0) \
+        + timedelta(minutes=minutes)
+
+
+def load_demo(container: Container, items: Iterable[dict[str, Any]] | None = None,
+              on_progress: Callable[[int], None] | None = None) -> DemoSummary:
+    now = container.clock.now()
+    items = list(items if items is not None else load_items())
+    news: list[Document] = []
+    appeals = 0
+    for item in items:
+        when = min(_when(item, now), now)
+        channel = Channel(item.get("channel", "news"))
+        if channel == Channel.NEWS:
+            news.append(Document(
+                id=item["id"], channel=channel, source=item.get("source"), url=item.get("url"),
+                canonical_url=item.get("url"), title=item.get("title"), text=item["text"],
+                language_hint=item.get("lang"), published_at=when, fetched_at=when,
+            ))
+        else:
+            submit_text_appeal(container, text=item["text"], title=item.get("title"), consent=True, channel=channel,
+                               language=item.get("lang"), department_id=item.get("region"), submitted_at=when)
+            appeals += 1
+            if on_progress:
+                on_progress(1)
+    for i in range(0, len(news), 32):
+        container.pipeline.ingest_many(news[i:i + 32])
+        if on_progress:
+            on_progress(len(news[i:i + 32]))
+    container.worker.run_until_idle()
+    return summarize(container, appeals)
+
+
+def summarize(container: Container, appeals: int = 0) -> DemoSummary:
+    s = DemoSummary(appeals=appeals)
+    with container.session() as session:
+        for row in session.scalars(select(DocumentRow)):
+            s.documents += 1
+            s.by_language[row.language or "?"] += 1
+            s.by_channel[row.channel] += 1
+            s.by_department[row.department or "(none)"] += 1
+            for t in (row.analysis or {}).get("topics", []):
+                s.by_topic[t["id"]] += 1
+            if row.incident:
+                s.incidents += 1
+                s.by_severity[row.severity or "?"] += 1
+        s.extra.update(_alert_counts(session))
+    return s
+
+
+def _alert_counts(session: Any) -> dict[str, Any]:
+    """Alert and ticket counts as stored (never made up)."""
+    alerts = session.scalar(select(func.count()).select_from(AlertRow)) or 0
+    tickets = dict(session.execute(select(TicketRow.status, func.count()).group_by(TicketRow.status)).all())
+    return {"alerts": alerts, "tickets": sum(tickets.values()),
+            "tickets by status": ", ".join(f"{k}={v}" for k, v in tickets.items()) or "-"}
