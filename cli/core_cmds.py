@@ -58,6 +58,11 @@ def analysis_output(doc_id: str, a: Analysis) -> dict[str, Any]:
         "incident": a.incident,
         "severity": a.severity,
         "places": a.places,
+        # Additions (issue 14): calibrated scores, the evidence behind an incident, low-confidence flag.
+        "health_score": a.health_score,
+        "incident_score": a.incident_score,
+        "evidence": a.evidence.model_dump() if a.evidence else None,
+        "needs_review": a.needs_review,
     }
     if a.warnings:
         out["warnings"] = a.warnings

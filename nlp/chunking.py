@@ -20,10 +20,15 @@ _WS = re.compile(r"\s+")
 
 @dataclass(frozen=True)
 class ReadingPlan:
-    """The pieces of one text the encoder reads: ``pieces[0]`` is the lead."""
+    """The pieces of one text the encoder reads: ``pieces[0]`` is the lead.
+
+    ``spans[i]`` is where piece i's sentences stand in the body (start, end), so evidence can be
+    quoted verbatim; the pieces themselves have their whitespace folded for the encoder.
+    """
 
     pieces: tuple[str, ...]
     truncated: bool  # True when the text had more than the budget
+    spans: tuple[tuple[int, int], ...] = ()
 
     @property
     def lead(self) -> str:
@@ -34,24 +39,36 @@ class ReadingPlan:
         return self.pieces[1:]
 
 
-def sentences(text: str) -> list[str]:
-    """Sentences (or lines) of ``text``, whitespace folded; very long ones are cut at word boundaries."""
-    out: list[str] = []
-    for part in _SENTENCE_END.split(text):
-        s = _WS.sub(" ", part).strip()
-        if s:
-            out.extend(_cut(s, 600))
+def sentence_spans(text: str, limit: int = 600) -> list[tuple[int, int]]:
+    """(start, end) of each sentence (or line) of ``text``; one longer than ``limit`` is cut at words."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in [*_SENTENCE_END.finditer(text), None]:
+        end = m.start() if m else len(text)
+        out.extend(_cut(text, pos, end, limit))
+        pos = m.end() if m else len(text)
     return out
 
 
-def _cut(s: str, limit: int) -> list[str]:
-    pieces = []
-    while len(s) > limit:
-        k = s.rfind(" ", 0, limit)
-        k = k if k > limit // 2 else limit
-        pieces.append(s[:k].strip())
-        s = s[k:].strip()
-    return pieces + ([s] if s else [])
+def _cut(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    spans = []
+    while end - start > limit:
+        k = text.rfind(" ", start, start + limit)
+        k = k if k > start + limit // 2 else start + limit
+        spans.append((start, k))
+        start = k
+        while start < end and text[start].isspace():
+            start += 1
+    return spans + ([(start, end)] if end > start else [])
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences (or lines) of ``text``, whitespace folded; very long ones are cut at word boundaries."""
+    return [_WS.sub(" ", text[a:b]).strip() for a, b in sentence_spans(text)]
 
 
 def plan_reading(title: str | None, body: str, lead_chars: int = 300, chunk_chars: int = 350,
@@ -61,28 +78,28 @@ def plan_reading(title: str | None, body: str, lead_chars: int = 300, chunk_char
     Sentences are packed greedily into chunks of at most ``chunk_chars`` characters (a longer
     sentence is a chunk of its own); at most ``max_chunks`` chunks after the lead are read.
     """
-    sents = sentences(body)
-    lead_parts = [title.strip()] if title and title.strip() else []
+    spans = sentence_spans(body)
+    sents = [_WS.sub(" ", body[a:b]).strip() for a, b in spans]
+    lead_parts = [_WS.sub(" ", title).strip()] if title and title.strip() else []
     size = 0
     i = 0
     while i < len(sents) and (size == 0 or size + len(sents[i]) <= lead_chars):
         lead_parts.append(sents[i])
         size += len(sents[i]) + 1
         i += 1
-    lead = " ".join(lead_parts) or "."
-    chunks: list[str] = []
-    current: list[str] = []
-    size = 0
-    while i < len(sents) and len(chunks) < max_chunks:
-        s = sents[i]
-        if current and size + len(s) > chunk_chars:
-            chunks.append(" ".join(current))
-            current, size = [], 0
+    pieces = [" ".join(lead_parts) or "."]
+    where = [(spans[0][0], spans[i - 1][1]) if i else (0, 0)]
+    first, size = i, 0
+    while i < len(sents) and len(pieces) <= max_chunks:
+        if i > first and size + len(sents[i]) > chunk_chars:
+            pieces.append(" ".join(sents[first:i]))
+            where.append((spans[first][0], spans[i - 1][1]))
+            first, size = i, 0
             continue
-        current.append(s)
-        size += len(s) + 1
+        size += len(sents[i]) + 1
         i += 1
-    if current and len(chunks) < max_chunks:
-        chunks.append(" ".join(current))
-        current = []
-    return ReadingPlan((lead, *chunks), truncated=i < len(sents) or bool(current))
+    if i > first and len(pieces) <= max_chunks:
+        pieces.append(" ".join(sents[first:i]))
+        where.append((spans[first][0], spans[i - 1][1]))
+        first = i
+    return ReadingPlan(tuple(pieces), truncated=first < len(sents), spans=tuple(where))

@@ -1,8 +1,8 @@
 """Why an analysis says what it says, and when a person should check it.
 
 - Incident evidence: every piece the encoder read (lead, chunks; nlp.chunking) is scored by the
-  incident head as if it were a text of its own; the highest-scoring piece is the evidence the
-  inbox highlights. Its own score is kept beside it.
+  incident head as if it were a text of its own; the highest-scoring piece, quoted from the body as
+  written, is the evidence the inbox highlights. Its own score is kept beside it.
 - Review: an analysis whose calibrated confidence in its health or incident label, or in its
   sentiment, is below ``review.min_confidence`` of the heads' metadata is marked "needs review".
 """
@@ -26,7 +26,9 @@ def incident_evidence(st: Any, builder: FeatureBuilder, head: LinearHead) -> tup
     X = builder.build_pieces_alone(st.plan, st.pieces)
     scores = head.scores(X)[:, 0]
     k = int(np.argmax(scores))
-    return st.plan.pieces[k], round(float(scores[k]), 4)
+    a, b = st.plan.spans[k] if k < len(st.plan.spans) else (0, 0)
+    # Quoted from the body as written (the inbox highlights it verbatim); the folded piece otherwise.
+    return (st.body[a:b] if b > a else st.plan.pieces[k]), round(float(scores[k]), 4)
 
 
 class Reviewer:

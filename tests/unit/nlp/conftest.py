@@ -38,3 +38,14 @@ def test_results(analyzer, test_split):
 
     analyses = analyzer.analyze_many([to_document(it) for it in test_split], batch_size=64)
     return test_split, analyses, evaluate(test_split, analyses)
+
+
+@pytest.fixture(scope="session")
+def final_results(analyzer):
+    """(items, analyses, metrics) for the final independent evaluation set (README's figures), computed once."""
+    from healthpulse.nlp.evaluation import evaluate, to_document
+    from healthpulse.nlp.training.dataset import load_split
+
+    items = load_split("final")
+    analyses = analyzer.analyze_many([to_document(it) for it in items], batch_size=64)
+    return items, analyses, evaluate(items, analyses)

@@ -19,7 +19,7 @@ def _shingles(text: str, n: int = 5) -> set[str]:
 def test_labels_are_valid():
     deps = set(load_departments(DEPARTMENTS).ids)
     topics = set(load_taxonomy().ids)
-    for split in ("train", "test"):
+    for split in ("train", "test", "dev", "final"):
         for it in load_split(split):
             assert it.lang in ("ru", "ar", "fa", "vi", "en")
             assert it.text.strip()
@@ -31,6 +31,8 @@ def test_labels_are_valid():
                 assert it.health_related and it.sentiment == "negative", it.id
             if not it.health_related:
                 assert it.topics == [], it.id
+            if it.incident and "evidence" in it.extra:
+                assert it.extra["evidence"] in it.text or it.extra["evidence"] in (it.title or ""), it.id
 
 
 def test_train_is_bigger_and_covers_every_language():
@@ -39,21 +41,70 @@ def test_train_is_bigger_and_covers_every_language():
         assert sum(1 for it in train if it.lang == lang) >= 150
 
 
-def test_no_scenario_or_near_duplicate_crosses_the_split():
-    train, test = load_split("train"), load_split("test")
-    assert not {it.scenario for it in train} & {it.scenario for it in test}
-    assert not {it.id for it in train} & {it.id for it in test}
-    # Near duplicates: a test text sharing most of its 5-word shingles with some train text.
+def _nearest(texts: list[str], others: list[str]) -> list[float]:
+    """For each text, the highest Jaccard similarity of its 5-word shingles to any of ``others``."""
     index: dict[str, set[int]] = {}
-    train_sh = [_shingles(it.text) for it in train]
-    for i, sh in enumerate(train_sh):
+    other_sh = [_shingles(t) for t in others]
+    for i, sh in enumerate(other_sh):
         for s in sh:
             index.setdefault(s, set()).add(i)
-    for it in test:
-        sh = _shingles(it.text)
+    out = []
+    for t in texts:
+        sh = _shingles(t)
         hits: dict[int, int] = {}
         for s in sh:
             for i in index.get(s, ()):
                 hits[i] = hits.get(i, 0) + 1
-        best = max((n / len(sh | train_sh[i]) for i, n in hits.items()), default=0.0)
+        out.append(max((n / len(sh | other_sh[i]) for i, n in hits.items()), default=0.0))
+    return out
+
+
+def test_no_scenario_or_near_duplicate_crosses_the_split():
+    train, test = load_split("train"), load_split("test")
+    assert not {it.scenario for it in train if it.scenario is not None} & {it.scenario for it in test}
+    assert not {it.id for it in train} & {it.id for it in test}
+    for it, best in zip(test, _nearest([it.text for it in test], [it.text for it in train]), strict=True):
         assert best < 0.5, (it.id, it.text)
+
+
+def test_independent_sets_share_nothing_with_train_or_each_other():
+    train = [it.text for it in load_split("train")]
+    dev, final = load_split("dev"), load_split("final")
+    for items, others in ((dev, train), (final, train), (final, [it.text for it in dev])):
+        for it, best in zip(items, _nearest([it.text for it in items], others), strict=True):
+            assert best < 0.5, (it.id, it.text[:80])
+
+
+def test_training_data_teaches_the_task_not_one_author():
+    """At least 1,500 distinct situations, most written natively by several independent authors."""
+    train = load_split("train")
+    authored = [it for it in train if it.scenario is None]
+    first_author_situations = {it.scenario for it in train if it.scenario is not None}
+    # Near-duplicates inside the authored data count once (a situation retold is one situation).
+    dup = sum(1 for b in _pairwise_max([it.text for it in authored]) if b >= 0.5)
+    situations = len(first_author_situations) + len(authored) - dup
+    assert situations >= 1500, situations
+    assert (len(authored) - dup) / situations >= 0.6
+    authors = {it.id.split("-")[0] for it in authored}
+    assert len(authors) >= 5, authors
+    for lang in ("ru", "ar", "fa", "vi", "en"):
+        assert sum(1 for it in authored if it.lang == lang) >= 400, lang
+    assert sum(1 for it in authored if len(it.text) >= 800) >= 400  # long articles and transcripts
+
+
+def _pairwise_max(texts: list[str]) -> list[float]:
+    """For each text, its highest shingle similarity to an *earlier* text of the list."""
+    out: list[float] = []
+    index: dict[str, set[int]] = {}
+    shs: list[set[str]] = []
+    for t in texts:
+        sh = _shingles(t)
+        hits: dict[int, int] = {}
+        for s in sh:
+            for i in index.get(s, ()):
+                hits[i] = hits.get(i, 0) + 1
+        out.append(max((n / len(sh | shs[i]) for i, n in hits.items()), default=0.0))
+        for s in sh:
+            index.setdefault(s, set()).add(len(shs))
+        shs.append(sh)
+    return out

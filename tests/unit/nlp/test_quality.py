@@ -1,51 +1,75 @@
-"""Measured quality on the held-out test split (thresholds from issue 4)."""
+"""Measured quality: issue 14's bar on the final independent set, and the first author's test split.
+
+The final set (tests/data/nlp/independent/final_*.jsonl) is written by two authors who never saw
+the training data; it was opened only to report these figures (README "Measured quality").
+"""
 
 from __future__ import annotations
 
 import pytest
+from healthpulse.nlp.evaluation import CALIBRATION_TARGETS, PER_LANGUAGE_TARGETS, TARGETS
 
 LANGS = ("ru", "ar", "fa", "vi", "en")
 
 
-def test_split_is_big_enough(test_split):
-    assert len(test_split) >= 500
+def test_final_set_is_big_enough_and_independent(final_results):
+    items, _, _ = final_results
+    assert len(items) >= 250
     for lang in LANGS:
-        assert sum(1 for it in test_split if it.lang == lang) >= 100
-
-
-# Issue 4 targets, held on the test split (the heads are trained on the train split only).
-TARGETS = {"language_acc": 0.99, "incident_f1": 0.90, "sentiment_acc": 0.85, "topic_f1": 0.80, "department_acc": 0.90}
+        assert sum(1 for it in items if it.lang == lang) >= 50
+    assert sum(1 for it in items if len(it.text) >= 800) >= 50  # long articles and transcripts
+    assert {it.id.split("-")[0] for it in items} == {"fa", "fb"}  # two authors
 
 
 @pytest.mark.parametrize("metric", sorted(TARGETS))
-def test_overall_quality_target(test_results, metric):
-    _, _, metrics = test_results
+def test_quality_on_independent_text(final_results, metric):
+    _, _, metrics = final_results
     assert metrics["overall"][metric] >= TARGETS[metric], metrics["overall"]
 
 
-def test_every_language_is_usable(test_results):
-    """No language is left behind by the overall average."""
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_language_is_left_behind(final_results, lang):
+    _, _, metrics = final_results
+    for metric, bar in PER_LANGUAGE_TARGETS.items():
+        assert metrics[lang][metric] >= bar, (lang, metric, metrics[lang])
+
+
+@pytest.mark.parametrize("metric", sorted(CALIBRATION_TARGETS))
+def test_scores_mean_what_they_say(final_results, metric):
+    _, _, metrics = final_results
+    assert metrics["overall"][metric] <= CALIBRATION_TARGETS[metric], metrics["overall"]
+
+
+def test_incidents_carry_their_evidence(final_results):
+    items, analyses, _ = final_results
+    flagged = [(it, a) for it, a in zip(items, analyses, strict=True) if a.incident]
+    assert flagged
+    for it, a in flagged:
+        assert a.evidence is not None and a.evidence.incident_text
+        # The evidence is quoted from the document as written, never made up.
+        assert a.evidence.incident_text in it.text or a.evidence.incident_text in (it.title or ""), (it.id, a.evidence)
+
+
+def test_first_author_split_still_holds(test_results):
+    """The first author's held-out situations (same hand as train.jsonl): the older, easier bar."""
     _, _, metrics = test_results
-    for lang in LANGS:
-        m = metrics[lang]
-        assert m["language_acc"] >= 0.98, (lang, m)
-        assert m["incident_f1"] >= 0.80, (lang, m)
-        assert m["sentiment_acc"] >= 0.75, (lang, m)
-        assert m["topic_f1"] >= 0.65, (lang, m)
-        assert m["department_acc"] >= 0.85, (lang, m)
+    for metric, bar in {"language_acc": 0.99, "incident_f1": 0.90, "sentiment_acc": 0.85, "topic_f1": 0.80,
+                        "department_acc": 0.90}.items():
+        assert metrics["overall"][metric] >= bar, (metric, metrics["overall"])
 
 
-def test_analysis_fields_are_consistent(test_results):
-    items, analyses, _ = test_results
-    for it, a in zip(items, analyses, strict=True):
-        assert a.language in LANGS
-        assert a.sentiment is not None and 0.0 <= a.sentiment.score <= 1.0
-        assert [t.score for t in a.topics] == sorted((t.score for t in a.topics), reverse=True)
-        if not a.incident:
-            assert a.severity is None
-        else:
-            assert a.severity in ("low", "medium", "high", "critical")
-        if not a.health_related:
-            assert a.incident is False and a.topics == []
-        assert {m.department for m in a.place_matches} >= ({a.department} - {None})
-        assert "classifier" in a.components
+def test_analysis_fields_are_consistent(final_results, test_results):
+    for items, analyses, _ in (final_results, test_results):
+        for it, a in zip(items, analyses, strict=True):
+            assert a.language in LANGS
+            assert a.sentiment is not None and 0.0 <= a.sentiment.score <= 1.0
+            assert [t.score for t in a.topics] == sorted((t.score for t in a.topics), reverse=True)
+            if not a.incident:
+                assert a.severity is None
+            else:
+                assert a.severity in ("low", "medium", "high", "critical")
+            if not a.health_related:
+                assert a.incident is False and a.topics == []
+            assert {m.department for m in a.place_matches} >= ({a.department} - {None})
+            assert "classifier" in a.components or "screen" in a.components
+            assert a.needs_review == bool(a.review_reasons)
