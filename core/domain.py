@@ -64,6 +64,14 @@ class PlaceMatch(_Model):
     end: int = 0
 
 
+class Evidence(_Model):
+    """Why the analysis says what it says: the piece of text that drove the incident decision, the places."""
+
+    incident_text: str | None = None  # the sentence or chunk with the highest incident score
+    incident_score: float | None = None  # that piece's own (calibrated) incident score
+    places: list[str] = Field(default_factory=list)  # the place text as written in the document
+
+
 class Analysis(_Model):
     """What nlp.Analyzer says about one text.
 
@@ -86,6 +94,10 @@ class Analysis(_Model):
     severity: Severity | None = None
     components: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    evidence: Evidence | None = None
+    # Low-confidence analyses are marked for a person to check (the inbox shows "needs review").
+    needs_review: bool = False
+    review_reasons: list[str] = Field(default_factory=list)
 
     @property
     def topic_ids(self) -> list[str]:
