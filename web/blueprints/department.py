@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, require_role
-from healthpulse.web.correction_form import body_of, make_form
+from healthpulse.web.correction_form import CorrectionForm, body_of, make_form
 from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services import tickets as svc
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
@@ -94,8 +94,8 @@ def ticket(ticket_id: int) -> Any:
     return _render_ticket(ticket_id)
 
 
-def _render_ticket(ticket_id: int, bound: int | None = None, status: int = 200) -> Any:
-    """The ticket page; ``bound``: the position of a correction form to refill from the request (after a refusal)."""
+def _render_ticket(ticket_id: int, bound: tuple[int, CorrectionForm] | None = None, status: int = 200) -> Any:
+    """The ticket page; ``bound``: (position, the submitted correction form) to show again after a refusal."""
     try:
         detail = svc.get_ticket(container(), _principal(), ticket_id)
     except svc.NotFound:
@@ -103,7 +103,7 @@ def _render_ticket(ticket_id: int, bound: int | None = None, status: int = 200) 
     _prepare_media(detail)
     corr_svc.decorate_documents(container(), _principal(), detail["documents"])
     for i, d in enumerate(detail["documents"]):
-        d["correct_form"] = make_form(d, i, container().departments.ids, bound=i == bound)
+        d["correct_form"] = bound[1] if bound and bound[0] == i else make_form(d, i, container().departments.ids)
         d["evidence_view"] = corr_svc.evidence_view(d["extract"], d["evidence"].get("incident_text"))
     return render_template("department/ticket.html", t=detail, text_form=TextForm(), assign_form=AssignForm(),
                            status_form=StatusForm(), contact_form=_contact_form(), close_form=CloseForm(),
@@ -124,12 +124,14 @@ def correct(ticket_id: int, position: int) -> Any:
     form = make_form(docs[position], position, container().departments.ids, bound=True)
     if not form.validate_on_submit() or form.document_id.data != docs[position]["id"]:
         flash(_("Please fill in the form correctly."), "error")
-        return _render_ticket(ticket_id, bound=position, status=422)
+        return _render_ticket(ticket_id, bound=(position, form), status=422)
     try:
         result = corr_svc.correct(container(), _principal(), docs[position]["id"], body_of(form))
     except corr_svc.CorrectionInvalid as err:
         flash(str(err), "error")
-        return _render_ticket(ticket_id, bound=position, status=422)
+        if err.field in form:
+            form[err.field].errors = [*form[err.field].errors, str(err)]
+        return _render_ticket(ticket_id, bound=(position, form), status=422)
     except svc.NotFound:
         abort(404)
     flash(_("Correction saved.") if result["changed"] else _("Nothing changed."), "ok")
