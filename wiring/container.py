@@ -52,6 +52,8 @@ class Container:
         self.session_factory = session_factory(self.engine)
         self._analyzer = analyzer
         self._index = index
+        # A container that does not migrate touches no database (``analyze``): it reads no aliases either.
+        self._aliases_from_db = run_migrations
         self._places_stamp: tuple[int, int] | None = None
         self._places_checked = 0.0
         self.jobs = JobQueue(self.session_factory, self.clock)
@@ -82,6 +84,8 @@ class Container:
 
     def analysis_departments(self) -> DepartmentsFile:
         """The departments file plus the place aliases an admin confirmed from staff corrections."""
+        if not self._aliases_from_db:
+            return self.departments
         with self.session() as s:
             extra = place_aliases.aliases_by_department(s)
             self._places_stamp = place_aliases.stamp(s)
@@ -96,6 +100,8 @@ class Container:
         """
         self._places_checked = time.monotonic()
         loaded = self._analyzer not in (AUTO, None)
+        if not self._aliases_from_db:
+            return False
         with self.session() as s:
             if self._places_stamp == place_aliases.stamp(s) or not loaded:
                 return False

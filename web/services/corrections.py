@@ -19,6 +19,7 @@ from healthpulse.core.models.documents import DocumentRow
 from healthpulse.ingest import corrections as corr
 from healthpulse.ingest import place_aliases
 from healthpulse.web.labels import TOPICS
+from healthpulse.web.services.context import WebContext
 from healthpulse.web.services.tickets import NotFound
 from healthpulse.web.services.users import Principal
 from sqlalchemy.orm import Session
@@ -42,12 +43,12 @@ def _document(session: Session, principal: Principal, document_id: str, *, for_u
     return row
 
 
-def topic_ids(container: Any) -> list[str]:
+def topic_ids(container: WebContext) -> list[str]:
     """The taxonomy's ids the UI knows (labels.TOPICS holds the default taxonomy's translated labels)."""
     return list(TOPICS)
 
 
-def correct(container: Any, principal: Principal, document_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+def correct(container: WebContext, principal: Principal, document_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
     """Apply a correction (any subset of the correctable fields + note); returns the new values and the rows made."""
     changes, note = corr.parse_changes(body)
     now = container.clock.now()
@@ -58,19 +59,17 @@ def correct(container: Any, principal: Principal, document_id: str, body: Mappin
         audit_corrections(s, row.id, [(c.field, c.old_value, c.new_value) for c in made], principal.username, now, note)
         result = {"document_id": row.id, "changed": [c.field for c in made], "current": corr.current_values(row),
                   "corrections": [corr.correction_json(c) for c in made]}
-    if made:
-        container.pipeline.drain_outbox()  # the index sees it now; the outbox row keeps it if the node is down
-    return result
+    return result  # the index follows through the outbox (the worker drains it), like any stored change
 
 
-def history(container: Any, principal: Principal, document_id: str) -> dict[str, Any]:
+def history(container: WebContext, principal: Principal, document_id: str) -> dict[str, Any]:
     with container.session() as s:
         row = _document(s, principal, document_id)
         return {"document_id": row.id, "current": corr.current_values(row),
                 "corrections": [corr.correction_json(c) for c in corr.list_corrections(s, row.id)]}
 
 
-def may_correct(container: Any, principal: Principal, document_id: str) -> bool:
+def may_correct(container: WebContext, principal: Principal, document_id: str) -> bool:
     try:
         with container.session() as s:
             _document(s, principal, document_id)
@@ -80,14 +79,14 @@ def may_correct(container: Any, principal: Principal, document_id: str) -> bool:
 
 
 # -- place aliases (admins) ----------------------------------------------------------
-def alias_page(container: Any) -> dict[str, Any]:
+def alias_page(container: WebContext) -> dict[str, Any]:
     with container.session() as s:
         return {"candidates": place_aliases.candidates(s),
                 "aliases": [{"id": a.id, "department": a.department_id, "place": a.place, "by": a.confirmed_by,
                              "at": a.confirmed_at} for a in place_aliases.confirmed(s)]}
 
 
-def confirm_alias(container: Any, principal: Principal, department_id: str, place: str,
+def confirm_alias(container: WebContext, principal: Principal, department_id: str, place: str,
                   document_id: str | None = None) -> None:
     if not principal.is_admin:
         raise NotFound("aliases")
@@ -98,7 +97,7 @@ def confirm_alias(container: Any, principal: Principal, department_id: str, plac
     container.refresh_places()
 
 
-def remove_alias(container: Any, principal: Principal, alias_id: int) -> None:
+def remove_alias(container: WebContext, principal: Principal, alias_id: int) -> None:
     if not principal.is_admin:
         raise NotFound("aliases")
     with container.session() as s:
@@ -108,7 +107,7 @@ def remove_alias(container: Any, principal: Principal, alias_id: int) -> None:
 
 
 # -- the inbox's document panel ------------------------------------------------------
-def decorate_documents(container: Any, principal: Principal, documents: list[dict[str, Any]]) -> None:
+def decorate_documents(container: WebContext, principal: Principal, documents: list[dict[str, Any]]) -> None:
     """Add each document's correction history, current values and whether this user may correct it."""
     with container.session() as s:
         for d in documents:

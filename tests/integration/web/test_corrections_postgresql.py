@@ -1,6 +1,5 @@
 """Corrections, their ticket audit, KPI share, export and place aliases on PostgreSQL (JSON columns, row lock)."""
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -9,11 +8,9 @@ from healthpulse.ingest.correction_kpis import correction_share
 from healthpulse.ingest.labels_export import export_labels
 from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services.users import Principal
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
-from tests.conftest import service_url
-from tests.support.containers import make_container
+from tests.support.containers import postgres_container
 from tests.support.web import news_document
 
 pytestmark = pytest.mark.integration
@@ -23,19 +20,8 @@ ADMIN = Principal(1, "admin", "admin", None)
 
 @pytest.fixture
 def pg(tmp_path, clock):
-    url = make_url(service_url("HEALTHPULSE_TEST_POSTGRES_URL", "PostgreSQL"))
-    name = f"hp_corr_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    c = make_container(tmp_path, clock=clock, index=None, database_url=url.set(database=name).render_as_string(False))
-    try:
+    with postgres_container(tmp_path, clock, "hp_corr", index=None) as c:
         yield c
-    finally:
-        c.close()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_corrections_on_postgresql(pg, clock):
