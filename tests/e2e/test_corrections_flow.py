@@ -12,18 +12,9 @@ import sys
 
 import pytest
 
-from tests.support.web import PASSWORD
-
-from .conftest import REPO, shot
+from .conftest import REPO, login, shot
 
 pytestmark = pytest.mark.e2e
-
-
-def login(page, base, user):
-    page.goto(f"{base}/auth/login?lang=en")
-    page.fill("#username", user)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
 
 
 def _cli_env(container):

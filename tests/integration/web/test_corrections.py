@@ -43,6 +43,13 @@ def _client(app, user):
     return c
 
 
+def _post_correction(c, url, html, doc_id, **fields):
+    """Submit the first document's correction form with the page's CSRF token; ``fields`` without the prefix."""
+    data = {"csrf_token": csrf_from(html), "c0-document_id": doc_id}
+    data.update({f"c0-{k}": v for k, v in fields.items()})
+    return c.post(f"{url}/documents/0/correct", data=data)
+
+
 def test_inbox_shows_evidence_needs_review_and_current_values(app, world):
     c = _client(app, "surgut-officer")
     html = c.get(f"/department/tickets/{world['tid']}").get_data(as_text=True)
@@ -66,11 +73,10 @@ def test_evidence_not_in_text_is_a_quoted_why_block_escaped(app, world):
 def test_department_user_corrects_through_the_form_and_sees_it_in_the_audit_log(app, world, container):
     c = _client(app, "surgut-officer")
     url = f"/department/tickets/{world['tid']}"
-    token = csrf_from(c.get(url).get_data(as_text=True))
-    r = c.post(f"{url}/documents/0/correct", data={
-        "csrf_token": token, "c0-document_id": world["doc"].id, "c0-incident": "yes", "c0-severity": "critical",
-        "c0-sentiment": "negative", "c0-topics": ["emergency_care", "medical_error"], "c0-department": "surgut",
-        "c0-note": "death confirmed by the hospital"})
+    fields = {"incident": "yes", "severity": "critical", "sentiment": "negative",
+              "topics": ["emergency_care", "medical_error"], "department": "surgut"}
+    r = _post_correction(c, url, c.get(url).get_data(as_text=True), world["doc"].id, **fields,
+                         note="death confirmed by the hospital")
     assert r.status_code == 303 and r.location.endswith("#correct-0")
     html = c.get(url).get_data(as_text=True)
     assert "Correction saved." in html
@@ -89,10 +95,7 @@ def test_department_user_corrects_through_the_form_and_sees_it_in_the_audit_log(
     history = html.split('id="ticket-history"')[1]
     assert "correction" in history and "&#34;critical&#34;" in history
     # the same form again: nothing new
-    token = csrf_from(html)
-    c.post(f"{url}/documents/0/correct", data={
-        "csrf_token": token, "c0-document_id": world["doc"].id, "c0-incident": "yes", "c0-severity": "critical",
-        "c0-sentiment": "negative", "c0-topics": ["emergency_care", "medical_error"], "c0-department": "surgut"})
+    _post_correction(c, url, html, world["doc"].id, **fields)
     assert "Nothing changed." in c.get(url).get_data(as_text=True)
     with container.session() as s:
         assert len(s.scalars(select(CorrectionRow)).all()) == 2
@@ -101,10 +104,8 @@ def test_department_user_corrects_through_the_form_and_sees_it_in_the_audit_log(
 def test_invalid_form_is_refused_with_422_and_keeps_what_was_typed(app, world, container):
     c = _client(app, "surgut-officer")
     url = f"/department/tickets/{world['tid']}"
-    token = csrf_from(c.get(url).get_data(as_text=True))
-    r = c.post(f"{url}/documents/0/correct", data={
-        "csrf_token": token, "c0-document_id": world["doc"].id, "c0-incident": "yes", "c0-severity": "high",
-        "c0-topics": ["emergency_care", "made_up"], "c0-note": "my careful note"})
+    r = _post_correction(c, url, c.get(url).get_data(as_text=True), world["doc"].id, incident="yes", severity="high",
+                         topics=["emergency_care", "made_up"], note="my careful note")
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     assert "my careful note</textarea>" in html and "<details class=\"correct\" open>" in html
