@@ -130,3 +130,18 @@ def test_export_severity_is_null_unless_incident(container, doc):
     with container.session() as s:
         (line,) = export_labels(s)
     assert line["incident"] is False and line["severity"] is None
+
+
+def test_stored_analysis_keeps_evidence_and_review_flags(container):
+    from healthpulse.core.domain import Evidence
+    from healthpulse.ingest.store import row_to_document
+
+    d = news_document(9, department="cairo", published=container.clock.now(), incident=True)
+    d.analysis.evidence = Evidence(incident_text="the clinic", incident_score=0.91, places=["Cairo"])
+    d.analysis.needs_review, d.analysis.review_reasons = True, ["incident score 0.55 near the threshold"]
+    container.pipeline.ingest(d)
+    apply(container, d.id, {"severity": "low"})  # a correction rewrites the analysis JSON: the new fields stay
+    with container.session() as s:
+        back = row_to_document(s.get(DocumentRow, d.id)).analysis
+    assert back.evidence == d.analysis.evidence and back.needs_review is True
+    assert back.review_reasons == ["incident score 0.55 near the threshold"] and back.severity == "low"
