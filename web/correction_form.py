@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from healthpulse.core.departments import DepartmentsFile
 from healthpulse.web import labels
 from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -32,7 +33,8 @@ class CorrectionForm(FlaskForm):
     note = TextAreaField(validators=[Optional(), Length(max=2000)])
 
 
-def make_form(document: dict[str, Any], position: int, department_ids: list[str], bound: bool = False) -> CorrectionForm:
+def make_form(document: dict[str, Any], position: int, departments: DepartmentsFile,
+              bound: bool = False) -> CorrectionForm:
     """The form of the document at ``position`` on the page (its own prefix, so several never clash)."""
     cur = document.get("current") or {}
     incident = "" if cur.get("incident") is None else "yes" if cur["incident"] else "no"
@@ -41,7 +43,7 @@ def make_form(document: dict[str, Any], position: int, department_ids: list[str]
             "department": cur.get("department") or ""}
     kw: dict[str, Any] = {} if bound else {"formdata": None}
     form = CorrectionForm(prefix=f"c{position}-", data=data, **kw)
-    form.department.choices = [("", "—"), *((d, d) for d in department_ids)]
+    form.department.choices = [("", "—"), *((d.id, f"{d.id} — {d.name}") for d in departments.departments)]
     return form
 
 

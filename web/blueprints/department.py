@@ -103,7 +103,7 @@ def _render_ticket(ticket_id: int, bound: tuple[int, CorrectionForm] | None = No
     _prepare_media(detail)
     corr_svc.decorate_documents(container(), _principal(), detail["documents"])
     for i, d in enumerate(detail["documents"]):
-        d["correct_form"] = bound[1] if bound and bound[0] == i else make_form(d, i, container().departments.ids)
+        d["correct_form"] = bound[1] if bound and bound[0] == i else make_form(d, i, container().departments)
         d["evidence_view"] = corr_svc.evidence_view(d["extract"], d["evidence"].get("incident_text"))
     return render_template("department/ticket.html", t=detail, text_form=TextForm(), assign_form=AssignForm(),
                            status_form=StatusForm(), contact_form=_contact_form(), close_form=CloseForm(),
@@ -121,7 +121,7 @@ def correct(ticket_id: int, position: int) -> Any:
     docs = detail["documents"]
     if position >= len(docs):
         abort(404)
-    form = make_form(docs[position], position, container().departments.ids, bound=True)
+    form = make_form(docs[position], position, container().departments, bound=True)
     if not form.validate_on_submit() or form.document_id.data != docs[position]["id"]:
         flash(_("Please fill in the form correctly."), "error")
         return _render_ticket(ticket_id, bound=(position, form), status=422)
