@@ -57,6 +57,14 @@ class DepartmentsFile(BaseModel):
     def ids(self) -> list[str]:
         return [d.id for d in self.departments]
 
+    def with_places(self, extra: dict[str, list[str]]) -> DepartmentsFile:
+        """A copy with more place names per department (confirmed aliases); unknown ids are ignored."""
+        deps = []
+        for d in self.departments:
+            more = [p for p in extra.get(d.id, []) if p not in d.places]
+            deps.append(d.model_copy(update={"places": [*d.places, *more]}) if more else d)
+        return self.model_copy(update={"departments": deps})
+
 
 def load_departments(path: str | Path | None) -> DepartmentsFile:
     """The departments file, or an empty one when none is configured."""

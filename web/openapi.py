@@ -80,6 +80,25 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                     "view": {"type": "string"}, "columns": {"type": "array", "items": {"type": "string"}},
                     "rows": {"type": "array", "items": {"type": "array", "items": {}}},
                     "chart": {"type": "object", "nullable": True}}},
+                "CorrectionIn": {"type": "object", "additionalProperties": False, "minProperties": 1,
+                                 "description": "any subset of the correctable fields; unchanged values are no-ops",
+                                 "properties": {
+                                     "incident": {"type": "boolean"},
+                                     "severity": {"type": "string", "enum": list(SEVERITIES), "nullable": True,
+                                                  "description": "only with an incident"},
+                                     "sentiment": {"type": "string", "enum": list(SENTIMENTS)},
+                                     "topics": {"type": "array", "items": {"type": "string", "enum": list(TOPICS)}},
+                                     "department": {"type": "string", "maxLength": 64, "nullable": True},
+                                     "note": {"type": "string", "maxLength": 2000}}},
+                "Correction": {"type": "object", "required": ["id", "field", "user", "at"], "properties": {
+                    "id": {"type": "integer"}, "document_id": {"type": "string"},
+                    "field": {"type": "string", "enum": ["incident", "severity", "sentiment", "topics", "department"]},
+                    "old": {"nullable": True}, "new": {"nullable": True}, "user": {"type": "string"},
+                    "at": {"type": "string", "format": "date-time"}, "note": {"type": "string", "nullable": True}}},
+                "Corrections": {"type": "object", "required": ["document_id", "current", "corrections"], "properties": {
+                    "document_id": {"type": "string"}, "current": {"type": "object"},
+                    "changed": {"type": "array", "items": {"type": "string"}},
+                    "corrections": {"type": "array", "items": {"$ref": "#/components/schemas/Correction"}}}},
                 "Ticket": {"type": "object", "required": ["id", "status", "severity"], "properties": {
                     "id": {"type": "integer"}, "status": {"type": "string", "enum": list(TICKET_STATUSES)},
                     "severity": {"type": "string"}, "department": {"type": "string", "nullable": True},
@@ -156,6 +175,26 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                 "responses": {"200": {"description": "ticket", "content": {"application/json": {"schema": {
                     "$ref": "#/components/schemas/Ticket"}}}}, "401": _ERROR, "403": _ERROR, "404": _ERROR,
                     "429": _ERROR}}},
+            "/api/v1/documents/{document_id}/corrections": {
+                "post": {
+                    "summary": "Correct a document's analysis (department tokens: own department; admins any)",
+                    "operationId": "correctDocument", "security": secured,
+                    "parameters": [{"name": "document_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                        "$ref": "#/components/schemas/CorrectionIn"}}}},
+                    "responses": {"201": {"description": "corrected", "content": {"application/json": {"schema": {
+                        "$ref": "#/components/schemas/Corrections"}}}},
+                        "200": {"description": "nothing changed (same values)", "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Corrections"}}}},
+                        "400": _ERROR, "401": _ERROR, "403": _ERROR, "404": _ERROR, "415": _ERROR, "422": _ERROR,
+                        "429": _ERROR}},
+                "get": {
+                    "summary": "Corrections of a document's analysis, oldest first (scoped)",
+                    "operationId": "listCorrections", "security": secured,
+                    "parameters": [{"name": "document_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "corrections", "content": {"application/json": {"schema": {
+                        "$ref": "#/components/schemas/Corrections"}}}},
+                        "401": _ERROR, "403": _ERROR, "404": _ERROR, "429": _ERROR}}},
             "/api/v1/kpis": {"get": {
                 "summary": "Ticket KPIs (department tokens: own department)", "operationId": "kpis", "security": secured,
                 "responses": {"200": {"description": "KPIs", "content": {"application/json": {"schema": {

@@ -11,6 +11,7 @@ which this class satisfies, never the container itself.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -29,6 +30,7 @@ from healthpulse.core.settings import Settings
 from healthpulse.core.stages import DocumentAnalyzer, PostIngestStage
 from healthpulse.indexes.base import SearchIndex
 from healthpulse.indexes.registry import create_index
+from healthpulse.ingest import place_aliases
 from healthpulse.ingest.pipeline import Pipeline
 from healthpulse.wiring.worker import Worker
 from sqlalchemy.orm import Session
@@ -36,6 +38,7 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 AUTO = "auto"
+PLACES_RECHECK_S = 60.0  # how often a long-running process looks for newly confirmed place aliases
 
 
 class Container:
@@ -49,6 +52,10 @@ class Container:
         self.session_factory = session_factory(self.engine)
         self._analyzer = analyzer
         self._index = index
+        # A container that does not migrate touches no database (``analyze``): it reads no aliases either.
+        self._aliases_from_db = run_migrations
+        self._places_stamp: tuple[int, int] | None = None
+        self._places_checked = 0.0
         self.jobs = JobQueue(self.session_factory, self.clock)
         self.pipeline = Pipeline(self)
         self.worker = Worker(self, self.jobs, before_round=self.pipeline.drain_outbox,
@@ -70,8 +77,41 @@ class Container:
             # Deferred: the analyzer loads spaCy, lingua and the encoder (seconds, hundreds of MB).
             from healthpulse.nlp.analyzer import Analyzer
 
-            self._analyzer = Analyzer.from_settings(self.settings, self.departments)
+            self._analyzer = Analyzer.from_settings(self.settings, self.analysis_departments())
+        elif self._analyzer is not None and time.monotonic() - self._places_checked > PLACES_RECHECK_S:
+            self.refresh_places()
         return self._analyzer  # type: ignore[no-any-return]
+
+    def analysis_departments(self) -> DepartmentsFile:
+        """The departments file plus the place aliases an admin confirmed from staff corrections."""
+        if not self._aliases_from_db:
+            return self.departments
+        with self.session() as s:
+            extra = place_aliases.aliases_by_department(s)
+            self._places_stamp = place_aliases.stamp(s)
+        self._places_checked = time.monotonic()
+        return self.departments.with_places(extra) if extra else self.departments
+
+    def refresh_places(self) -> bool:
+        """Give a loaded analyzer's gazetteer the confirmed aliases when they changed; True if it did.
+
+        Called after an admin confirms an alias (this process) and, at most every
+        ``PLACES_RECHECK_S``, when a worker asks for the analyzer (other processes).
+        """
+        self._places_checked = time.monotonic()
+        loaded = self._analyzer not in (AUTO, None)
+        if not self._aliases_from_db:
+            return False
+        with self.session() as s:
+            if self._places_stamp == place_aliases.stamp(s) or not loaded:
+                return False
+        departments = self.analysis_departments()
+        stages = dict(getattr(getattr(self._analyzer, "nlp", None), "pipeline", []))
+        if "hp_gazetteer" in stages:  # swap only the gazetteer: the models stay loaded
+            stages["hp_gazetteer"].configure(departments)
+        else:  # an analyzer of another shape: rebuild it on next use
+            self._analyzer = AUTO
+        return True
 
     @property
     def index(self) -> SearchIndex | None:

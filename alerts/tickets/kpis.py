@@ -12,7 +12,10 @@ Definitions (tickets are counted by ``created_at`` in the period unless noted):
   closed after exactly one recorded contact and never reopened;
 - reopen rate %: of tickets first closed in the period, the share reopened;
 - CSAT: average score of surveys answered in the period, and response rate =
-  answered / issued for surveys issued in the period.
+  answered / issued for surveys issued in the period;
+- analyses corrected %: of the documents stored in the period that the NLP
+  routed to the department, the share staff corrected
+  (``ingest.correction_kpis``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any, cast
 
 from healthpulse.core.models.alerts import AlertRow
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
+from healthpulse.ingest.correction_kpis import correction_share
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -90,4 +94,5 @@ def kpis(session: Session, department_id: str | None, start: datetime, end: date
         "csat_responses": len(scores),
         "csat_surveys_issued": issued,
         "csat_response_rate_pct": _pct(issued_answered, issued),
+        **correction_share(session, department_id, start, end),
     }

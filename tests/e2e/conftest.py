@@ -76,6 +76,16 @@ def page(browser):
     assert not csp, f"CSP violations: {csp}"
 
 
+def login(page, base, user):
+    """Log in through the real form, in English."""
+    from tests.support.web import PASSWORD
+
+    page.goto(f"{base}/auth/login?lang=en")
+    page.fill("#username", user)
+    page.fill("#password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+
+
 def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -6,18 +6,11 @@ import re
 
 import pytest
 
-from tests.support.web import PASSWORD, submit_appeal
+from tests.support.web import submit_appeal
 
-from .conftest import shot
+from .conftest import login, shot
 
 pytestmark = pytest.mark.e2e
-
-
-def login(page, base, user):
-    page.goto(f"{base}/auth/login?lang=en")
-    page.fill("#username", user)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
 
 
 def test_citizen_submits_arabic_appeal_and_tracks_it(page, live):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,3 +29,26 @@ def make_container(tmp_path: Path, *, clock: FakeClock | None = None, analyzer: 
     overrides.update(settings_overrides)
     settings = load_settings(None, **overrides)
     return build_container(settings, clock=clock or FakeClock(), analyzer=analyzer, index=index)
+
+
+@contextmanager
+def postgres_container(tmp_path: Path, clock: FakeClock, prefix: str, **kwargs: Any) -> Iterator[Container]:
+    """A container on a fresh PostgreSQL database (dropped afterwards) of the test server (.ci/run starts it)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import service_url
+
+    url = make_url(service_url("HEALTHPULSE_TEST_POSTGRES_URL", "PostgreSQL"))
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    c = make_container(tmp_path, clock=clock, database_url=url.set(database=name).render_as_string(False), **kwargs)
+    try:
+        yield c
+    finally:
+        c.close()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -24,6 +24,7 @@ from healthpulse.web.i18n import UI_LANGUAGES
 from healthpulse.web.openapi import openapi_document
 from healthpulse.web.security import client_key, limiter
 from healthpulse.web.services import appeals as appeal_svc
+from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import tickets as ticket_svc
 from healthpulse.web.services.users import Principal, principal_for_token
@@ -231,6 +232,31 @@ def ticket(ticket_id: int) -> Any:
 @api_auth("department", "press")
 def kpis() -> Any:
     return jsonify(ticket_svc.kpis(container(), g.api_principal))
+
+
+# -- staff corrections of a document's analysis (scoped) ---------------------------
+@bp.route("/documents/<string:document_id>/corrections", methods=["POST"])
+@api_auth("department")
+def correct_document(document_id: str) -> Any:
+    body = _json_body()
+    try:
+        result = corr_svc.correct(container(), g.api_principal, document_id, body)
+    except corr_svc.CorrectionInvalid as err:
+        raise ApiError(422, str(err), err.field) from None
+    except ticket_svc.NotFound:
+        raise ApiError(404, "no such document") from None
+    resp = jsonify(result)
+    resp.status_code = 201 if result["changed"] else 200
+    return resp
+
+
+@bp.route("/documents/<string:document_id>/corrections", methods=["GET"])
+@api_auth("department")
+def document_corrections(document_id: str) -> Any:
+    try:
+        return jsonify(corr_svc.history(container(), g.api_principal, document_id))
+    except ticket_svc.NotFound:
+        raise ApiError(404, "no such document") from None
 
 
 # -- documentation ---------------------------------------------------------------

@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, require_role
+from healthpulse.web.correction_form import CorrectionForm, body_of, make_form
+from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services import tickets as svc
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -89,14 +91,51 @@ def _contact_label(key: str) -> str:
 @bp.route("/tickets/<int:ticket_id>")
 @require_role("department")
 def ticket(ticket_id: int) -> Any:
+    return _render_ticket(ticket_id)
+
+
+def _render_ticket(ticket_id: int, bound: tuple[int, CorrectionForm] | None = None, status: int = 200) -> Any:
+    """The ticket page; ``bound``: (position, the submitted correction form) to show again after a refusal."""
     try:
         detail = svc.get_ticket(container(), _principal(), ticket_id)
     except svc.NotFound:
         abort(404)
     _prepare_media(detail)
+    corr_svc.decorate_documents(container(), _principal(), detail["documents"])
+    for i, d in enumerate(detail["documents"]):
+        d["correct_form"] = bound[1] if bound and bound[0] == i else make_form(d, i, container().departments)
+        d["evidence_view"] = corr_svc.evidence_view(d["extract"], d["evidence"].get("incident_text"))
     return render_template("department/ticket.html", t=detail, text_form=TextForm(), assign_form=AssignForm(),
                            status_form=StatusForm(), contact_form=_contact_form(), close_form=CloseForm(),
-                           empty_form=EmptyForm(), contact_label=_contact_label)
+                           empty_form=EmptyForm(), contact_label=_contact_label), status
+
+
+@bp.route("/tickets/<int:ticket_id>/documents/<int:position>/correct", methods=["POST"])
+@require_role("department")
+def correct(ticket_id: int, position: int) -> Any:
+    """Correct the analysis of the ticket's document at ``position``; a refusal re-renders the form (422)."""
+    try:
+        detail = svc.get_ticket(container(), _principal(), ticket_id)
+    except svc.NotFound:
+        abort(404)
+    docs = detail["documents"]
+    if position >= len(docs):
+        abort(404)
+    form = make_form(docs[position], position, container().departments, bound=True)
+    if not form.validate_on_submit() or form.document_id.data != docs[position]["id"]:
+        flash(_("Please fill in the form correctly."), "error")
+        return _render_ticket(ticket_id, bound=(position, form), status=422)
+    try:
+        result = corr_svc.correct(container(), _principal(), docs[position]["id"], body_of(form))
+    except corr_svc.CorrectionInvalid as err:
+        flash(str(err), "error")
+        if err.field in form:
+            form[err.field].errors = [*form[err.field].errors, str(err)]
+        return _render_ticket(ticket_id, bound=(position, form), status=422)
+    except svc.NotFound:
+        abort(404)
+    flash(_("Correction saved.") if result["changed"] else _("Nothing changed."), "ok")
+    return redirect(url_for("department.ticket", ticket_id=ticket_id) + f"#correct-{position}"), 303
 
 
 def _prepare_media(detail: dict[str, Any]) -> None:
@@ -109,6 +148,9 @@ def _prepare_media(detail: dict[str, Any]) -> None:
         if d["channel"] in ("video_appeal", "text_appeal") and appeal:
             scope = {"department_id": detail.get("department")}
             d["extract"] = svc.visible_text(_principal(), scope, d["extract"])
+            if d["evidence"].get("incident_text"):
+                d["evidence"] = {**d["evidence"],
+                                 "incident_text": svc.visible_text(_principal(), scope, d["evidence"]["incident_text"])}
             for seg in d["segments"]:
                 seg["text"] = svc.visible_text(_principal(), scope, seg.get("text"))
 

@@ -13,3 +13,7 @@ class WebContext(IngestingContext, Protocol):
 
     @property
     def index(self) -> SearchIndex | None: ...
+
+    def refresh_places(self) -> bool:
+        """Hand newly confirmed place aliases to the loaded NLP analyzer (admin page); True if anything changed."""
+        ...

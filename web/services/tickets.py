@@ -149,6 +149,8 @@ def document_view(r: DocumentRow) -> dict[str, Any]:
         "department": r.department, "health_related": r.health_related,
         "has_video": bool(media.get("path")), "duration": media.get("duration"),
         "segments": media.get("segments") or [],
+        "needs_review": bool(analysis.get("needs_review")), "review_reasons": analysis.get("review_reasons") or [],
+        "evidence": analysis.get("evidence") or {},
     }
 
 

@@ -1,37 +1,22 @@
 """The alert engine, tickets and KPIs on PostgreSQL (the scale-out store)."""
 
-import uuid
 
 import pytest
 from healthpulse.alerts import service
 from healthpulse.alerts.jobs import run_sweep
 from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.appeals.intake import submit_text_appeal
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tests.conftest import service_url
 from tests.support.alerts import analysed_document as make_doc
-from tests.support.containers import make_container
+from tests.support.containers import postgres_container
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def pg(tmp_path, fclock):
-    url = make_url(service_url("HEALTHPULSE_TEST_POSTGRES_URL", "PostgreSQL"))
-    name = f"hp_alerts_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    c = make_container(tmp_path, clock=fclock, index=None, database_url=url.set(database=name).render_as_string(False))
-    try:
+    with postgres_container(tmp_path, fclock, "hp_alerts", index=None) as c:
         yield c
-    finally:
-        c.close()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_engine_tickets_and_kpis_on_postgresql(pg, fclock):

@@ -50,16 +50,18 @@ GET_MATRIX = {
     "admin.edit_faq": ("/admin/faq/999", {**ADMIN, "admin": 404}),
     "admin.rules": ("/admin/rules", ADMIN),
     "admin.sla": ("/admin/sla", ADMIN),
+    "aliases.index": ("/admin/aliases/", ADMIN),
     "api.openapi": ("/api/v1/openapi.json", PUBLIC),
     "api.docs": ("/api/v1/docs", PUBLIC),
     "static": ("/static/css/app.css", PUBLIC),
 }
 # POST-only endpoints: checked separately below (CSRF, role, scope).
 POST_ONLY = {"citizen.survey", "citizen.faq_vote", "auth.logout", "department.ticket_action",
-             "department.alert_action", "admin.create_token", "admin.revoke_token", "admin.delete_faq"}
+             "department.alert_action", "admin.create_token", "admin.revoke_token", "admin.delete_faq",
+             "department.correct", "aliases.confirm", "aliases.delete"}
 # API endpoints: token matrix below.
 API = {"api.create_appeal", "api.appeal_status", "api.search_documents", "api.dashboard_view", "api.alerts",
-       "api.tickets", "api.ticket", "api.kpis"}
+       "api.tickets", "api.ticket", "api.kpis", "api.correct_document", "api.document_corrections"}
 
 
 @pytest.fixture(scope="module")
@@ -164,6 +166,35 @@ def test_post_actions_on_other_departments_ticket_are_404_and_change_nothing(wor
     assert r.status_code == 403
 
 
+def test_corrections_on_other_departments_ticket_are_404_and_change_nothing(world, container):
+    from healthpulse.core.models.corrections import CorrectionRow
+    from healthpulse.core.models.documents import DocumentRow
+
+    own, press = world["clients"]["own"], world["clients"]["press"]
+    token = csrf_from(own.get(f"/department/tickets/{world['own_tid']}").get_data(as_text=True))
+    with container.session() as s:
+        before = len(list(s.scalars(select(CorrectionRow))))
+        other_doc = s.scalar(select(DocumentRow.id).where(DocumentRow.department == "cairo"))
+    data = {"csrf_token": token, "c0-document_id": other_doc, "c0-incident": "yes", "c0-severity": "critical"}
+    assert own.post(f"/department/tickets/{world['other_tid']}/documents/0/correct", data=data).status_code == 404
+    press_token = csrf_from(press.get("/press/").get_data(as_text=True))
+    assert press.post(f"/department/tickets/{world['own_tid']}/documents/0/correct",
+                      data={**data, "csrf_token": press_token}).status_code == 403
+    no_csrf = {k: v for k, v in data.items() if k != "csrf_token"}
+    assert own.post(f"/department/tickets/{world['own_tid']}/documents/0/correct", data=no_csrf).status_code == 400
+    # through the API: another department's document is 404, a press token 403
+    tokens = {role: api_token(container, user) for role, user in (("own", "surgut-officer"), ("press", "press-office"))}
+    c = world["clients"]["anon"]
+    r = c.post(f"/api/v1/documents/{other_doc}/corrections", json={"incident": True},
+               headers={"Authorization": f"Bearer {tokens['own']}"})
+    assert r.status_code == 404
+    r = c.post(f"/api/v1/documents/{world['own_doc']}/corrections", json={"incident": True},
+               headers={"Authorization": f"Bearer {tokens['press']}"})
+    assert r.status_code == 403
+    with container.session() as s:
+        assert len(list(s.scalars(select(CorrectionRow)))) == before
+
+
 def test_post_without_csrf_token_is_rejected(world):
     own = world["clients"]["own"]
     r = own.post(f"/department/tickets/{world['own_tid']}/note", data={"text": "no token"})
@@ -188,7 +219,8 @@ def test_alert_actions_scoped(world):
 def test_admin_post_routes_need_admin(world):
     press = world["clients"]["press"]
     token = csrf_from(press.get("/press/").get_data(as_text=True))
-    for url in ("/admin/users/1/tokens", "/admin/tokens/1/revoke", "/admin/faq/1/delete", "/admin/users", "/admin/sla"):
+    for url in ("/admin/users/1/tokens", "/admin/tokens/1/revoke", "/admin/faq/1/delete", "/admin/users", "/admin/sla",
+                "/admin/aliases/", "/admin/aliases/1/delete"):
         assert press.post(url, data={"csrf_token": token}).status_code == 403, url
     assert world["clients"]["anon"].post("/admin/users", data={}).status_code in (302, 400)
 
@@ -210,6 +242,8 @@ def test_api_token_matrix(world, container):
         "/api/v1/kpis": {None: 401, "own": 200, "other": 200, "press": 200, "admin": 200},
         "/api/v1/documents/search?q=insulin": {None: 401, "own": 200, "other": 200, "press": 200, "admin": 200},
         "/api/v1/dashboard/regions": {None: 401, "own": 403, "other": 403, "press": 200, "admin": 200},
+        f"/api/v1/documents/{world['own_doc']}/corrections": {None: 401, "own": 200, "other": 404, "press": 403,
+                                                               "admin": 200},
     }
     for url, exp in expectations.items():
         for role, status in exp.items():
