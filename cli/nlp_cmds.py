@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, load_cli_settings
+from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, load_cli_settings, progress
+from healthpulse.core.departments import load_departments
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--batch-size", type=int, default=64)
     p.set_defaults(func=cmd_evaluate)
 
-    p = sub.add_parser("train", help="train the NLP heads on the train split only (seeded, reproducible)")
+    p = sub.add_parser("train", help="train the NLP heads on the train data only (seeded, reproducible)")
+    # deferred: scikit-learn is slow to import, and every other command would pay for it
     from healthpulse.nlp.training.train import add_arguments
 
     add_arguments(p)
@@ -32,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from healthpulse.core.departments import load_departments
+    # deferred: the analyzer loads spaCy, scikit-learn and the encoder, which other commands do not need
     from healthpulse.nlp.analyzer import Analyzer
     from healthpulse.nlp.evaluation import errors, evaluate, format_table, to_document
     from healthpulse.nlp.training.dataset import DATA_DIR, LabelledDataError, load_file, load_split, split_files
@@ -46,8 +48,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             raise CliError(f"labelled data file not found: {path}")
         try:
             items = load_file(path)
-        except (LabelledDataError, UnicodeDecodeError) as e:
-            raise CliError(str(e)) from None
+        except (LabelledDataError, UnicodeDecodeError) as exc:
+            raise CliError(str(exc)) from None
     else:
         if not any(f.is_file() for f in split_files(args.split)):
             raise CliError(f"no labelled split '{args.split}' in {DATA_DIR}")
@@ -61,8 +63,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     analyzer = Analyzer.from_settings(settings, departments)
     docs = [to_document(it) for it in items]
     analyses = []
-    from healthpulse.cli.common import progress
-
     for start in progress(range(0, len(docs), args.batch_size), total=(len(docs) + args.batch_size - 1) // args.batch_size,
                           desc="evaluate", unit="batch"):
         analyses.extend(analyzer.analyze_many(docs[start:start + args.batch_size], batch_size=args.batch_size))
@@ -73,13 +73,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(format_table(results, markdown=args.format == "markdown"))
     if args.errors:
         with open(args.errors, "w", encoding="utf-8") as fh:
-            for e in errors(items, analyses):
-                fh.write(json.dumps(e, ensure_ascii=False, default=str) + "\n")
+            for diff in errors(items, analyses):
+                fh.write(json.dumps(diff, ensure_ascii=False, default=str) + "\n")
         print(f"disagreements written to {args.errors}", file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from healthpulse.nlp.training.train import run
+    from healthpulse.nlp.training.train import run  # deferred: scikit-learn (see register)
 
     return run(args)

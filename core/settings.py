@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
-
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 

@@ -87,9 +87,17 @@ class Analyzer:
                    max_text_chars=settings.max_text_chars, model_cache_dir=settings.model_cache_dir,
                    profile=settings.nlp_profile)
 
+    def set_departments(self, departments: DepartmentsFile) -> None:
+        """Swap the departments (e.g. with confirmed place aliases); the models stay loaded."""
+        stages: dict[str, Any] = dict(self.nlp.pipeline)
+        gazetteer = stages.get("hp_gazetteer")
+        if gazetteer is not None:
+            gazetteer.configure(departments)
+
     def clear_cache(self) -> None:
         """Forget cached embeddings (benchmarks measure cold reads)."""
-        features = dict(self.nlp.pipeline).get("hp_features")
+        stages: dict[str, Any] = dict(self.nlp.pipeline)
+        features = stages.get("hp_features")
         if features is not None and features.e5 is not None:
             features.e5.clear_cache()
 

@@ -74,7 +74,7 @@ class E5Features:
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), E5_DIM), dtype=np.float32)
-        keys = [hashlib.sha1(t.encode("utf-8")).digest() for t in texts]
+        keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
         todo: dict[bytes, list[int]] = {}
         for i, k in enumerate(keys):
             v = self._cache.get(k)

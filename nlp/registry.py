@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from healthpulse.nlp.encoder import FULL_LAYERS
 from healthpulse.nlp.features import ReadingBudget
-from healthpulse.nlp.stages import ClassifierStage, FeatureStage, GazetteerStage, LanguageStage, ScreenStage, \
-    SeverityStage
+from healthpulse.nlp.stages import (
+    ClassifierStage,
+    FeatureStage,
+    GazetteerStage,
+    LanguageStage,
+    ScreenStage,
+    SeverityStage,
+)
 from spacy.language import Language
 
 STAGES = ("hp_language", "hp_gazetteer", "hp_screen", "hp_features", "hp_classifier", "hp_severity")

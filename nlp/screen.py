@@ -43,7 +43,7 @@ class Screen:
             return
         sent = self.sentiment.scores(X[stopped])
         for k, i in enumerate(stopped):
-            s = states[i]
+            s = states[int(i)]
             s.screened_out = True
             # P(incident) ≤ P(health): the screen's health score bounds the incident score from above.
             s.health_score = s.incident_score = float(p[i])
