@@ -20,9 +20,12 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 
 # L2 strength of the logistic regression (SGD): about 1 / (C · n) of the liblinear heads before.
-C_GRID = (3e-6, 1e-5, 3e-5, 1e-4)
-TOPIC_C_GRID = (3e-6, 1e-5, 3e-5)
+C_GRID = (3e-6, 1e-5, 3e-5)
+TOPIC_C_GRID = (1e-5, 3e-5)
 EPOCHS = 30
+# Every head is the average of this many SGD fits with different seeds (a linear model again): one SGD
+# fit's dev-set F1 moved by ±0.02 with the seed alone; the average is steadier and no slower to apply.
+SEEDS = 3
 THRESHOLD_GRID = np.arange(0.15, 0.86, 0.025)
 FALLBACKS = (DEFAULT_FALLBACK, 0.25, 0.0)
 
@@ -35,13 +38,14 @@ def _lr(alpha: float, seed: int) -> SGDClassifier:
 
 
 def fit_ovr(X, Y: np.ndarray, C: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """One binary logistic regression per column of the 0/1 matrix Y → (W d×k, b k)."""
+    """One binary logistic regression per column of the 0/1 matrix Y → (W d×k, b k), seed-averaged."""
     W = np.zeros((X.shape[1], Y.shape[1]), dtype=np.float32)
     b = np.full(Y.shape[1], -30.0, dtype=np.float32)
     for j in range(Y.shape[1]):
         if 0 < Y[:, j].sum() < len(Y):
-            m = _lr(C, seed).fit(X, Y[:, j].astype(int))
-            W[:, j], b[j] = m.coef_[0], m.intercept_[0]
+            fits = [_lr(C, seed + k).fit(X, Y[:, j].astype(int)) for k in range(SEEDS)]
+            W[:, j] = np.mean([m.coef_[0] for m in fits], axis=0)
+            b[j] = float(np.mean([m.intercept_[0] for m in fits]))
     return W, b
 
 
