@@ -44,7 +44,8 @@ def test_officer_corrects_in_inbox_then_export_and_train_use_it(page, live, tmp_
     form.locator("button[type=submit]").click()
     assert page.locator(".flash-ok").first.inner_text().strip() == "Correction saved."
     corrections = page.locator("#corrections-0").inner_text()
-    assert "surgut-officer" in corrections and "critical" in corrections and "medical_error" in corrections
+    # values are shown as the UI's labels (translated), not as raw ids
+    assert "surgut-officer" in corrections and "Critical" in corrections and "Medical error" in corrections
     history = page.locator("#ticket-history").inner_text()
     assert "correction" in history and '"critical"' in history
     # the form now shows the corrected values

@@ -82,3 +82,20 @@ def test_full_cycle_reply_close_and_survey(app, client, container, accounts):
     assert "4/5" in officer.get(f"/department/tickets/{tid}").get_data(as_text=True)
     r = client.post("/en/track/survey", data={"csrf_token": csrf_from(html), "score": "1"}, follow_redirects=True)
     assert "no open survey" in r.get_data(as_text=True)
+
+
+def test_appeal_with_an_email_is_stored_and_a_bad_email_is_explained(client, container):
+    """A newcomer review found every appeal with an e-mail answering 500 (and lost): no test had typed one."""
+    from healthpulse.core.models.appeals import AppealRow
+    from sqlalchemy import func, select
+
+    bad = _submit(client, lang="fa", contact_email="not-an-address")
+    assert bad.status_code == 400
+    page = bad.get_data(as_text=True)
+    assert "not-an-address" in page  # what the citizen typed is kept
+    with container.session() as s:
+        assert s.scalar(select(func.count()).select_from(AppealRow)) == 0
+    ok = _submit(client, lang="en", contact_email="amira.hassan@example.org")
+    assert ok.status_code == 302 and ok.location.endswith("/en/appeal/submitted")
+    with container.session() as s:
+        assert s.scalar(select(func.count()).select_from(AppealRow)) == 1
