@@ -2,7 +2,7 @@
 
     python benchmarks/analyze.py [--profiles fast,default,full] [--docs 300] [--batch-size 64]
 
-Mixes (texts from the bundled labelled training data, all distinct, five languages):
+Mixes (texts of the independent authors' training data, all distinct, five languages):
 - ``crawl``: what a news crawler brings in — 85 % not about health, 15 % health texts;
 - ``health``: only health texts (appeals, hotline summaries, health news), lengths as they come;
 - ``long``: health texts of 800 characters or more (multi-paragraph articles, long transcripts);
@@ -29,9 +29,11 @@ MIXES = ("crawl", "health", "long", "syndicated")
 
 
 def build_mixes(n: int, seed: int = 7) -> dict[str, list[tuple[str | None, str]]]:
-    from healthpulse.nlp.training.dataset import load_split
+    from healthpulse.nlp.training.dataset import load_file, split_files
 
-    items = load_split("train")
+    # The independent authors' items: real lengths (news articles, transcripts, posts), not the short
+    # translated situations of train.jsonl.
+    items = [it for f in split_files("train") if f.name != "train.jsonl" for it in load_file(f)]
     rnd = random.Random(seed)
     rnd.shuffle(items)
     seen: set[str] = set()
