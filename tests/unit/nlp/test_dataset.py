@@ -41,22 +41,32 @@ def test_train_is_bigger_and_covers_every_language():
         assert sum(1 for it in train if it.lang == lang) >= 150
 
 
-def _nearest(texts: list[str], others: list[str]) -> list[float]:
-    """For each text, the highest Jaccard similarity of its 5-word shingles to any of ``others``."""
-    index: dict[str, set[int]] = {}
-    other_sh = [_shingles(t) for t in others]
-    for i, sh in enumerate(other_sh):
+class _ShingleIndex:
+    """Texts by their 5-word shingles, to find a new text's most similar (Jaccard) indexed text."""
+
+    def __init__(self, texts: tuple[str, ...] | list[str] = ()):
+        self.index: dict[str, set[int]] = {}
+        self.shingles: list[set[str]] = []
+        for t in texts:
+            self.add(_shingles(t))
+
+    def add(self, sh: set[str]) -> None:
         for s in sh:
-            index.setdefault(s, set()).add(i)
-    out = []
-    for t in texts:
-        sh = _shingles(t)
+            self.index.setdefault(s, set()).add(len(self.shingles))
+        self.shingles.append(sh)
+
+    def best(self, sh: set[str]) -> float:
         hits: dict[int, int] = {}
         for s in sh:
-            for i in index.get(s, ()):
+            for i in self.index.get(s, ()):
                 hits[i] = hits.get(i, 0) + 1
-        out.append(max((n / len(sh | other_sh[i]) for i, n in hits.items()), default=0.0))
-    return out
+        return max((n / len(sh | self.shingles[i]) for i, n in hits.items()), default=0.0)
+
+
+def _nearest(texts: list[str], others: list[str]) -> list[float]:
+    """For each text, the highest Jaccard similarity of its 5-word shingles to any of ``others``."""
+    index = _ShingleIndex(others)
+    return [index.best(_shingles(t)) for t in texts]
 
 
 def test_no_scenario_or_near_duplicate_crosses_the_split():
@@ -94,17 +104,9 @@ def test_training_data_teaches_the_task_not_one_author():
 
 def _pairwise_max(texts: list[str]) -> list[float]:
     """For each text, its highest shingle similarity to an *earlier* text of the list."""
-    out: list[float] = []
-    index: dict[str, set[int]] = {}
-    shs: list[set[str]] = []
+    index, out = _ShingleIndex(), []
     for t in texts:
         sh = _shingles(t)
-        hits: dict[int, int] = {}
-        for s in sh:
-            for i in index.get(s, ()):
-                hits[i] = hits.get(i, 0) + 1
-        out.append(max((n / len(sh | shs[i]) for i, n in hits.items()), default=0.0))
-        for s in sh:
-            index.setdefault(s, set()).add(len(shs))
-        shs.append(sh)
+        out.append(index.best(sh))
+        index.add(sh)
     return out
