@@ -30,4 +30,16 @@ def test_seed_announcement_is_health_news_not_an_incident(analyzer, path):
     assert a.incident is False and a.severity is None, a
     assert a.incident_score < 0.5
     assert a.sentiment.label != "negative", a.sentiment
+
+
+# 004 (Yugra's pilot of video appeals and a unified hotline) comes out as staff_conduct: topic F1 is the
+# analyzer's weakest figure (README "Measured quality", issue 14). Strict: this fails once it is fixed.
+_DIGITAL = [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="topic ranking misses digital_services"))
+            if p.name.startswith("004") else p for p in _seed_files()]
+
+
+@pytest.mark.parametrize("path", _DIGITAL, ids=lambda p: p.name[:3])
+def test_seed_is_about_digital_services(analyzer, path):
+    """Hotlines, e-platforms, a single window, video appeals: all digital services of the health system."""
+    a = analyzer.analyze(Document(id=path.stem, text=path.read_text(encoding="utf-8")))
     assert "digital_services" in a.topic_ids, a.topics
