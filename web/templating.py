@@ -6,16 +6,16 @@ that was escaped first (search highlights).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_decimal
 from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START
 from healthpulse.web.context import container
-from healthpulse.web.i18n import local_digits
+from healthpulse.web.datetimes import Style, format_day, format_local
+from healthpulse.web.i18n import current_language, local_digits
 from healthpulse.web.labels import label
 from markupsafe import Markup, escape
 
@@ -31,15 +31,19 @@ def highlight(snippet: str | None) -> Markup:
     return Markup(escaped)  # noqa: S704 - built from escaped text plus our own tags only
 
 
-def datetime_local(value: Any, fmt: str = "medium") -> str:
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return local_digits(str(format_datetime(value, fmt)))
+def datetime_local(value: Any, fmt: Style = "medium") -> str:
+    """Every date and time on a page goes through here (see web/datetimes.py)."""
+    return format_local(value, current_language(), instance_timezone(), fmt)
+
+
+def date_local(value: Any, fmt: Style = "medium") -> str:
+    """A calendar day (charts' periods, "last seen") in the reader's calendar and digits."""
+    return format_day(value, current_language(), fmt)
+
+
+def instance_timezone() -> str:
+    settings = current_app.extensions.get("healthpulse.settings")
+    return str(getattr(settings, "timezone", None) or "UTC")
 
 
 def number(value: Any) -> str:
@@ -77,5 +81,5 @@ def lang_switch_url(code: str) -> str:
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(label=label, department_name=department_name, url_with_query=url_with_query,
                                  lang_switch_url=lang_switch_url)
-    app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, number=number,
+    app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, date_local=date_local, number=number,
                                  strip_highlight=strip_highlight)

@@ -75,3 +75,13 @@ def test_bundled_departments_load():
 
     deps = load_departments(bundled_departments_path())
     assert {"surgut", "cairo", "riyadh", "tehran", "hcmc", "manchester"} <= set(deps.ids)
+
+
+def test_timezone_is_an_iana_name(tmp_path: Path):
+    cfg = tmp_path / "hp.yaml"
+    cfg.write_text("timezone: Asia/Tehran\n", encoding="utf-8")
+    assert load_settings(cfg).web.timezone == "Asia/Tehran"
+    assert load_settings(None).timezone == "UTC"
+    cfg.write_text("max_upload_mb: 5\ntimezone: Mars/Olympus\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"hp.yaml:2: timezone.*unknown time zone 'Mars/Olympus'"):
+        load_settings(cfg)
