@@ -3,16 +3,59 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from healthpulse.core.config_files import load_yaml_model
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator, model_validator
+from pydantic_core import core_schema
+
+
+class LocalizedName(str):
+    """A name that is also a plain string (its English form, else the first given) and knows its other languages.
+
+    The departments file may say ``name: Cairo health directorate`` or
+    ``name: {ar: …, ru: …, en: …}``; code that only wants a string keeps
+    using the value as one, pages call ``in_language(lang)``.
+    """
+
+    _by_language: dict[str, str]
+
+    def __new__(cls, value: str | dict[str, str]) -> LocalizedName:
+        by_language = dict(value) if isinstance(value, dict) else {}
+        default = (by_language.get("en") or next(iter(by_language.values()))) if by_language else str(value)
+        obj = super().__new__(cls, default)
+        obj._by_language = by_language
+        return obj
+
+    def in_language(self, lang: str | None) -> str:
+        """The name in ``lang``, or the default one when the file gives none for it."""
+        return self._by_language.get(lang or "", "") or str(self)
+
+    @property
+    def by_language(self) -> dict[str, str]:
+        return dict(self._by_language)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LocalizedName, (self._by_language or str(self),))
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        text = core_schema.str_schema(min_length=1, strip_whitespace=True)
+        per_language = core_schema.dict_schema(
+            keys_schema=core_schema.str_schema(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$"), values_schema=text, min_length=1)
+        return core_schema.no_info_after_validator_function(
+            cls, core_schema.union_schema([text, per_language], custom_error_type="localized_name",
+                                          custom_error_message="expected a name, or a mapping of language codes "
+                                                               "(ru, ar, fa, vi, en) to non-empty names"),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda v: v.by_language or str(v), when_used="always"))
 
 
 class Department(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=64)
-    name: str
+    name: LocalizedName
     places: list[str] = Field(min_length=1)
     facilities: list[str] = Field(default_factory=list)
     email: str | None = None

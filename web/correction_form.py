@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.web import labels
+from healthpulse.web.i18n import current_language
 from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -43,7 +44,8 @@ def make_form(document: dict[str, Any], position: int, departments: DepartmentsF
             "department": cur.get("department") or ""}
     kw: dict[str, Any] = {} if bound else {"formdata": None}
     form = CorrectionForm(prefix=f"c{position}-", data=data, **kw)
-    form.department.choices = [("", "—"), *((d.id, f"{d.id} — {d.name}") for d in departments.departments)]
+    lang = current_language()
+    form.department.choices = [("", "—"), *((d.id, f"{d.id} — {d.name.in_language(lang)}") for d in departments.departments)]
     return form
 
 

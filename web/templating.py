@@ -17,6 +17,7 @@ from healthpulse.web.context import container
 from healthpulse.web.datetimes import Style, format_day, format_local
 from healthpulse.web.i18n import current_language, local_digits
 from healthpulse.web.labels import label
+from healthpulse.web.server_messages import server_message
 from markupsafe import Markup, escape
 
 
@@ -55,10 +56,17 @@ def number(value: Any) -> str:
 
 
 def department_name(dep_id: str | None) -> str:
+    """The department's name in the reader's language (the departments file's ``name: {ar: …}``)."""
     if not dep_id:
         return "—"
     dep = container().departments.get(dep_id)
-    return dep.name if dep is not None else dep_id
+    return dep.name.in_language(current_language()) if dep is not None else dep_id
+
+
+def department_names() -> dict[str, str]:
+    """Every department id → its name in the reader's language, in the file's order (for choices and charts)."""
+    lang = current_language()
+    return {d.id: d.name.in_language(lang) for d in container().departments.departments}
 
 
 def url_with_query(endpoint: str, args: Any, **values: Any) -> str:
@@ -79,7 +87,9 @@ def lang_switch_url(code: str) -> str:
 
 
 def init_templating(app: Flask) -> None:
-    app.jinja_env.globals.update(label=label, department_name=department_name, url_with_query=url_with_query,
+    app.jinja_env.globals.update(label=label, department_name=department_name, department_names=department_names,
+                                 server_message=server_message,
+                                 url_with_query=url_with_query,
                                  lang_switch_url=lang_switch_url)
     app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, date_local=date_local, number=number,
                                  strip_highlight=strip_highlight)

@@ -15,6 +15,7 @@ from healthpulse.web.i18n import UI_LANGUAGES
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import rules as rules_svc
 from healthpulse.web.services import users as user_svc
+from healthpulse.web.templating import department_names
 from wtforms import BooleanField, DecimalField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -57,7 +58,7 @@ class RulesForm(FlaskForm):
 
 
 def _department_choices() -> list[tuple[str, str]]:
-    return [("", "—")] + [(d.id, f"{d.id} — {d.name}") for d in container().departments.departments]
+    return [("", "—")] + [(dep_id, f"{dep_id} — {name}") for dep_id, name in department_names().items()]
 
 
 @bp.route("/")

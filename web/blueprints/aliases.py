@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from healthpulse.web.context import container, current_principal, require_role
 from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services.tickets import NotFound
+from healthpulse.web.templating import department_names
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -40,7 +41,7 @@ class EmptyForm(FlaskForm):
 
 def _form(**data: Any) -> AliasForm:
     form = AliasForm(**data)
-    form.department.choices = [(d.id, f"{d.id} — {d.name}") for d in container().departments.departments]
+    form.department.choices = [(dep_id, f"{dep_id} — {name}") for dep_id, name in department_names().items()]
     return form
 
 

@@ -19,6 +19,7 @@ from healthpulse.web.security import rate_limited
 from healthpulse.web.services import appeals as appeal_svc
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import tickets as ticket_svc
+from healthpulse.web.templating import department_names
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -39,7 +40,7 @@ def _add_lang(endpoint: str, values: dict[str, Any]) -> None:
 
 
 def _departments() -> list[tuple[str, str]]:
-    return [(d.id, d.name) for d in container().departments.departments]
+    return list(department_names().items())
 
 
 class TextAppealForm(FlaskForm):

@@ -11,6 +11,7 @@ from healthpulse.web.csv_export import csv_response
 from healthpulse.web.i18n import UI_LANGUAGES
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import faq as faq_svc
+from healthpulse.web.templating import department_names
 from werkzeug.datastructures import MultiDict
 
 bp = Blueprint("press", __name__, url_prefix="/press")
@@ -64,7 +65,7 @@ def _with_labels(view: dash.View) -> dict[str, Any]:
         kind = {"sentiment": "sentiment", "topics": "topic", "channel": "channel"}.get(chart.get("split", ""), "")
         if view.name == "rising_topics":
             chart["label_names"] = {k: labels.label("topic", k) for k in chart["labels"]}
-        names = {d.id: d.name for d in container().departments.departments} if chart.get("split") == "department" else {}
+        names = department_names() if chart.get("split") == "department" else {}
         chart["series_names"] = {k: labels.label(kind, k) if kind else names.get(k, k) for k in chart["series"]}
     return out
 
@@ -103,10 +104,9 @@ def part(name: str) -> Any:
 
 
 def _filter_choices() -> dict[str, Any]:
-    c = container()
     return {"topic_choices": labels.TOPICS, "channel_choices": labels.CHANNELS,
             "sentiment_choices": labels.SENTIMENTS, "severity_choices": labels.SEVERITIES,
-            "department_choices": {d.id: d.name for d in c.departments.departments},
+            "department_choices": department_names(),
             "language_choices": {code: code for code in UI_LANGUAGES}}
 
 

@@ -45,7 +45,9 @@ from healthpulse.video_intake.uploads import (
 )
 from healthpulse.video_intake.validation import VideoRejected
 from healthpulse.web.context import current_principal
+from healthpulse.web.services.appeals import public_view
 from healthpulse.web.services.context import WebContext
+from healthpulse.web.templating import department_names
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +196,7 @@ def submit(upload_id: str) -> Response:
 @bp.get("/appeal", endpoint="record")
 def record_page() -> str:
     c = _container()
-    regions = [(d.id, d.name) for d in getattr(c.departments, "departments", [])]
+    regions = list(department_names().items())
     return render_template(
         "video_intake/record.html",
         regions=regions,
@@ -215,10 +217,11 @@ def status_lookup() -> Any:
 
 @bp.get("/status/<code>", endpoint="status_page")
 def status_page(code: str) -> Any:
-    info = appeal_status(_container(), code)
-    if info is None:
+    """The citizen's view of the appeal, the same one the text appeal's tracking page shows."""
+    view = public_view(_container(), code)
+    if view is None:
         return render_template("video_intake/status.html", status=None, code=code, not_found=True), 404
-    return render_template("video_intake/status.html", status=info, code=info["tracking_code"])
+    return render_template("video_intake/status.html", status=view, code=view.tracking_code)
 
 
 @bp.get("/api/status/<code>", endpoint="status_json")

@@ -96,7 +96,7 @@ def test_record_upload_resume_and_track(camera_browser, video_site):
     page.click("#status-link")
     page.wait_for_selector("#appeal-status")
     assert code in page.inner_text("#appeal-status")
-    assert "Passed to the health department" in page.inner_text("#status-now")
+    assert "Passed to the department" in page.inner_text("#status-now")  # the tracking page's wording (issue 15.5)
 
     from healthpulse.core.models.appeals import AppealRow
     from healthpulse.core.models.documents import DocumentRow

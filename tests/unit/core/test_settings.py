@@ -85,3 +85,48 @@ def test_timezone_is_an_iana_name(tmp_path: Path):
     cfg.write_text("max_upload_mb: 5\ntimezone: Mars/Olympus\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"hp.yaml:2: timezone.*unknown time zone 'Mars/Olympus'"):
         load_settings(cfg)
+
+
+def test_department_names_per_language_and_plain_names_still_load(tmp_path: Path):
+    f = tmp_path / "deps.yaml"
+    f.write_text(
+        "departments:\n"
+        "  - id: old\n    name: Old style department\n    places: [x]\n"
+        "  - id: cairo\n    name:\n      ar: مديرية الشؤون الصحية بالقاهرة\n      ru: Управление здравоохранения Каира\n"
+        "      en: Cairo health directorate\n    places: [القاهرة]\n"
+        "  - id: noen\n    name: {fa: اداره بهداشت, vi: Sở Y tế}\n    places: [y]\n",
+        encoding="utf-8",
+    )
+    deps = load_departments(f)
+    old, cairo, noen = (deps.get(i) for i in ("old", "cairo", "noen"))
+    assert old.name == "Old style department" and old.name.in_language("ar") == "Old style department"
+    assert cairo.name == "Cairo health directorate"  # the plain value stays the English name
+    assert cairo.name.in_language("ar") == "مديرية الشؤون الصحية بالقاهرة"
+    assert cairo.name.in_language("ru") == "Управление здравоохранения Каира"
+    assert cairo.name.in_language("vi") == "Cairo health directorate" and cairo.name.in_language(None) == cairo.name
+    assert noen.name.in_language("en") == "اداره بهداشت" and noen.name.in_language("vi") == "Sở Y tế"
+    # aliases confirmed later keep the names
+    assert deps.with_places({"cairo": ["Le Caire"]}).get("cairo").name.in_language("ar") == cairo.name.in_language("ar")
+
+
+@pytest.mark.parametrize("bad", ["{ar: ''}", "{}", "{arabic: x}", "[a, b]"])
+def test_bad_department_name_names_file_line_and_key(tmp_path: Path, bad):
+    f = tmp_path / "deps.yaml"
+    f.write_text(f"departments:\n  - id: a\n    places: [x]\n    name: {bad}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_departments(f)
+    assert f"{f}:4" in str(err.value) and "departments[0].name" in str(err.value)
+
+
+def test_bundled_departments_are_named_in_every_ui_language():
+    import re
+
+    from healthpulse.core.resources import bundled_departments_path
+
+    script = {"ru": "[А-Яа-я]", "ar": "[\u0600-\u06ff]", "fa": "[\u0600-\u06ff]", "vi": "[A-Za-zÀ-ỹ]", "en": "[A-Za-z]"}
+    for dep in load_departments(bundled_departments_path()).departments:
+        for lang, letters in script.items():
+            local = dep.name.in_language(lang)
+            assert re.search(letters, local), (dep.id, lang, local)
+            if lang in ("ru", "ar", "fa"):
+                assert local != dep.name, (dep.id, lang)

@@ -96,6 +96,7 @@
     if (fileInput.files && fileInput.files[0]) {
       var f = fileInput.files[0];
       if (maxBytes && f.size > maxBytes) { showError(msg("too-large")); return; }
+      $("file-name").textContent = f.name;
       setChosen(f);
     }
   });
@@ -129,13 +130,24 @@
       uploadState.textContent = msg("done");
       $("tracking-code").textContent = r.body.tracking_code;
       $("status-link").href = r.body.status_url;
-      $("receipt").hidden = false;
       progress.value = 100;
       resumeBtn.hidden = true;
+      showReceipt();
     }).catch(function () {
       showError(msg("failed"));
       resumeBtn.hidden = false;
     });
+  }
+
+  /* The appeal is in: the form steps go away and the code stands at the top, on a phone's first screen. */
+  function showReceipt() {
+    stopStream();
+    Array.prototype.forEach.call(root.querySelectorAll("section.capture, section.privacy, section.details, section.send"),
+      function (s) { s.hidden = true; });
+    if ($("video-lead")) { $("video-lead").hidden = true; }
+    $("receipt").hidden = false;
+    window.scrollTo(0, 0);
+    $("receipt-title").focus({ preventScroll: true });
   }
 
   function start() {

@@ -1,0 +1,99 @@
+"""Pages in the reader's language all the way down: server messages, alert reasons, department names, dates.
+
+Real app, real container (SQLite + FTS5 + alerts engine); the messages are
+produced by the real ticket rules and alert engine, not typed in here.
+"""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.support.containers import make_container
+from tests.support.web import add_user, csrf_from, login, make_web_app, news_document, submit_appeal, ticket_id_for
+
+ARABIC_INDIC = "[٠-٩]"
+PERSIAN_DIGITS = "[۰-۹]"
+
+
+@pytest.fixture
+def tehran_clock():
+    from healthpulse.core.clock import FakeClock
+
+    return FakeClock(datetime(2026, 3, 21, 6, 30, tzinfo=UTC))  # 10:00 on 1 Farvardin 1405 in Tehran
+
+
+@pytest.fixture
+def site(tmp_path, tehran_clock):
+    container = make_container(tmp_path, clock=tehran_clock, timezone="Asia/Tehran")
+    app = make_web_app(container)
+    add_user(container, "cairo-officer", "department", "cairo")
+    yield container, app
+    container.close()
+
+
+def _officer(app, lang):
+    client = app.test_client()
+    assert login(client, "cairo-officer").status_code == 302
+    client.get(f"/department/tickets?lang={lang}")  # the language choice is remembered in a cookie
+    return client
+
+
+def test_closing_refusal_is_shown_in_the_officers_language(site):
+    container, app = site
+    code = submit_appeal(container, "cairo", contact_phone="+20 100 555 1234")
+    tid = ticket_id_for(container, code)
+    officer = _officer(app, "ar")
+    token = csrf_from(officer.get(f"/department/tickets/{tid}").get_data(as_text=True))
+    html = officer.post(f"/department/tickets/{tid}/close", data={"csrf_token": token, "resolution": "done"},
+                        follow_redirects=True).get_data(as_text=True)
+    flash = re.search(r'<p class="flash flash-error"[^>]*>(.*?)</p>', html, re.S).group(1)
+    assert "cannot be closed" not in flash
+    assert "لا يمكن إغلاق التذكرة" in flash
+    number = str(tid).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert f"#{number}" in flash and re.search(ARABIC_INDIC, flash)
+
+
+def test_alert_reason_and_severity_are_translated(site, tehran_clock):
+    container, app = site
+    container.pipeline.ingest_many([news_document(1, department="cairo", published=tehran_clock.now(),
+                                                  incident=True, language="ar")])
+    html = _officer(app, "fa").get("/department/alerts").get_data(as_text=True)
+    assert "incident reported" not in html
+    assert "حادثه گزارش شد (شدت: زیاد)" in html
+
+
+def test_department_names_in_the_readers_language(site):
+    container, app = site
+    client = app.test_client()
+    ar_form = client.get("/ar/appeal").get_data(as_text=True)
+    assert '<option value="cairo">مديرية الشؤون الصحية بالقاهرة</option>' in ar_form
+    ru_form = client.get("/ru/appeal").get_data(as_text=True)
+    assert '<option value="surgut">Управление здравоохранения Сургута</option>' in ru_form
+    video_form = client.get("/video/appeal?lang=fa").get_data(as_text=True)
+    assert '<option value="tehran">معاونت بهداشت دانشگاه علوم پزشکی تهران</option>' in video_form
+    code = submit_appeal(container, "cairo")
+    page = client.get("/ar/track")
+    token = csrf_from(page.get_data(as_text=True))
+    html = client.post("/ar/track", data={"csrf_token": token, "code": code}, follow_redirects=True).get_data(
+        as_text=True)
+    assert "مديرية الشؤون الصحية بالقاهرة" in html and "Cairo health directorate" not in html
+
+
+def test_dates_follow_the_readers_calendar_and_digits_in_the_instances_zone(site):
+    container, app = site
+    code = submit_appeal(container, "tehran")
+    client = app.test_client()
+
+    def track(lang):
+        token = csrf_from(client.get(f"/{lang}/track").get_data(as_text=True))
+        return client.post(f"/{lang}/track", data={"csrf_token": token, "code": code},
+                           follow_redirects=True).get_data(as_text=True)
+
+    fa = track("fa")
+    assert "۱ فروردین ۱۴۰۵، ۱۰:۰۰ (تهران)" in fa
+    assert "2026" not in fa and "مارس" not in fa
+    ar = track("ar")
+    assert "٢١‏/٠٣‏/٢٠٢٦، ١٠:٠٠ ص (طهران)" in ar
+    ru = track("ru")
+    assert "21 мар. 2026\u202fг., 10:00 (Тегеран)" in ru
