@@ -11,7 +11,7 @@ from healthpulse.web.csv_export import csv_response
 from healthpulse.web.i18n import UI_LANGUAGES
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import faq as faq_svc
-from healthpulse.web.templating import department_names
+from healthpulse.web.templating import date_local, department_names
 from werkzeug.datastructures import MultiDict
 
 bp = Blueprint("press", __name__, url_prefix="/press")
@@ -62,9 +62,12 @@ def _with_labels(view: dash.View) -> dict[str, Any]:
     out = view.to_json()
     chart = out.get("chart")
     if chart:
+        chart = out["chart"] = dict(chart)  # the view is cached and shared by readers of every language
         kind = {"sentiment": "sentiment", "topics": "topic", "channel": "channel"}.get(chart.get("split", ""), "")
         if view.name == "rising_topics":
             chart["label_names"] = {k: labels.label("topic", k) for k in chart["labels"]}
+        elif view.name.startswith("volume"):  # periods: the reader's calendar and digits (Jalali on fa pages)
+            chart["label_names"] = {k: date_local(k) for k in chart["labels"]}
         names = department_names() if chart.get("split") == "department" else {}
         chart["series_names"] = {k: labels.label(kind, k) if kind else names.get(k, k) for k in chart["series"]}
     return out

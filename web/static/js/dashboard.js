@@ -30,6 +30,40 @@
       }
     });
     canvas.classList.add("drawn");
+    fillTable(document.getElementById(canvas.dataset.table), chart, labels, keys.map(function (k) { return names[k] || k; }));
+  }
+
+  /* The chart's numbers as a table (text alternative to the canvas); text nodes only, no HTML from data. */
+  function fillTable(table, chart, labels, seriesNames) {
+    if (!table) { return; }
+    var fmt = function (n) { return Number(n).toLocaleString(lang); };
+    var head = document.createElement("tr");
+    [table.dataset.period].concat(seriesNames, chart.totals ? [table.dataset.total] : []).forEach(function (text, i) {
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = text;
+      if (i > 0) { th.className = "num"; }
+      head.appendChild(th);
+    });
+    var body = document.createElement("tbody");
+    labels.forEach(function (label, row) {
+      var tr = document.createElement("tr");
+      var th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = label;
+      tr.appendChild(th);
+      Object.keys(chart.series).map(function (k) { return chart.series[k][row]; })
+        .concat(chart.totals ? [chart.totals[row]] : []).forEach(function (value) {
+          var td = document.createElement("td");
+          td.className = "num";
+          td.textContent = fmt(value || 0);
+          tr.appendChild(td);
+        });
+      body.appendChild(tr);
+    });
+    table.tHead.replaceChildren(head);
+    table.tBodies[0].replaceWith(body);
+    table.classList.add("filled");
   }
 
   function load(canvas) {
