@@ -36,7 +36,10 @@
   /* The chart's numbers as a table (text alternative to the canvas); text nodes only, no HTML from data. */
   function fillTable(table, chart, labels, seriesNames) {
     if (!table) { return; }
-    var fmt = function (n) { return Number(n).toLocaleString(lang); };
+    // the page's digits, as the server writes them: Arabic-Indic for ar, Persian for fa
+    var digits = { ar: "arab", fa: "arabext" }[lang];
+    var number = new Intl.NumberFormat(lang, digits ? { numberingSystem: digits } : {});
+    var fmt = function (n) { return number.format(Number(n)); };
     var head = document.createElement("tr");
     [table.dataset.period].concat(seriesNames, chart.totals ? [table.dataset.total] : []).forEach(function (text, i) {
       var th = document.createElement("th");
