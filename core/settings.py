@@ -11,9 +11,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SLA_HOURS: dict[str, float] = {"critical": 4, "high": 24, "medium": 72, "low": 168}
@@ -71,6 +72,7 @@ class WebSettings:
     max_video_seconds: int
     min_video_seconds: float
     upload_rate_per_hour: int
+    timezone: str
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ class Settings(BaseSettings):
     max_video_seconds: int = 600
     min_video_seconds: float = 0.5
     upload_rate_per_hour: int = 20
+    # The instance's time zone (IANA name): staff pages show and take times in it; stored times stay UTC.
+    timezone: str = "UTC"
     # -- jobs
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     job_lease_seconds: float = Field(default=300.0, gt=0)
@@ -133,6 +137,15 @@ class Settings(BaseSettings):
     departments_file: Path | None = None
     rules_file: Path | None = None
     sources_file: Path | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/Moscow or Asia/Tehran") from None
+        return value
 
     @property
     def embedded_search(self) -> bool:
@@ -160,7 +173,7 @@ class Settings(BaseSettings):
     @property
     def web(self) -> WebSettings:
         return WebSettings(self.secret_key, self.testing, self.base_url, self.max_upload_mb, self.max_video_seconds,
-                           self.min_video_seconds, self.upload_rate_per_hour)
+                           self.min_video_seconds, self.upload_rate_per_hour, self.timezone)
 
     @property
     def jobs(self) -> JobSettings:

@@ -74,6 +74,8 @@ def create_app(settings: Settings | None = None, container: WebContext | None = 
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         WTF_CSRF_SSL_STRICT=False,
         JSON_SORT_KEYS=False,
+        # Dates on the pages (and times staff type) are in the instance's zone; the database keeps UTC.
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
         HEALTHPULSE_DEMO=demo,
     )
     app.extensions["healthpulse"] = container

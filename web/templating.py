@@ -17,6 +17,7 @@ from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START
 from healthpulse.web.context import container
 from healthpulse.web.i18n import local_digits
 from healthpulse.web.labels import label
+from healthpulse.web.links import http_url, tel_uri
 from markupsafe import Markup, escape
 
 
@@ -78,4 +79,4 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(label=label, department_name=department_name, url_with_query=url_with_query,
                                  lang_switch_url=lang_switch_url)
     app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, number=number,
-                                 strip_highlight=strip_highlight)
+                                 strip_highlight=strip_highlight, tel_uri=tel_uri, http_url=http_url)
