@@ -99,6 +99,8 @@ def _render_ticket(ticket_id: int, bound: tuple[int, CorrectionForm] | None = No
                              "close_form": CloseForm(formdata=None), "empty_form": EmptyForm(formdata=None),
                              **(forms or {})}
     shown["assign_form"].set_people(people)
+    if not (forms and "assign_form" in forms):
+        shown["assign_form"].assignee.data = detail.get("assignee") or ""
     zone, now = instance_zone(), c.clock.now()
     return render_template("department/ticket.html", t=detail, contact_label=_contact_label,
                            zone_label=zone_label(zone, now), contact_max=local_input_value(now, zone),
