@@ -10,6 +10,8 @@ Conventions (stable names; the web helper builds on them):
 - ``department_ids`` scopes access: ``None`` = all departments, including
   the triage queue (admins); a list = only tickets/alerts of those
   departments (a by-id call outside the scope raises ``TicketNotFound``).
+  The triage desk lists with ``triage=True`` and routes with ``route_ticket``
+  (``alerts/triage_service.py``), which reaches only tickets still unrouted.
 - Errors: ``TicketNotFound``/``AlertNotFound`` (→ 404), ``TicketError`` and
   its subclasses ``InvalidTransition`` and ``ClosureRefused`` (→ 409/422,
   ``str(exc)`` is a message for the user), ``SurveyNotFound``/``SurveyUsed``/
@@ -49,7 +51,9 @@ from healthpulse.alerts.tickets.lifecycle import (
     TicketError,
     TicketNotFound,
 )
+from healthpulse.alerts.tickets.search import ticket_search_condition
 from healthpulse.alerts.tickets.sla import set_sla_hours, sla_hours
+from healthpulse.alerts.triage_service import route_ticket
 from healthpulse.core.departments import load_departments
 from healthpulse.core.domain import SEVERITY_ORDER, TicketStatus
 from healthpulse.core.models.appeals import AppealRow
@@ -64,7 +68,7 @@ __all__ = [
     "CONTACT_CHANNELS", "CONTACT_OUTCOMES", "AlertNotFound", "ClosureRefused", "InvalidTransition", "SurveyExpired",
     "SurveyNotFound", "SurveyUsed", "TicketError", "TicketNotFound", "acknowledge_alert", "add_note",
     "assign_ticket", "close_ticket", "get_alert", "get_sla_settings", "get_survey", "get_ticket", "kpis",
-    "list_alerts", "list_tickets", "record_contact", "reopen_ticket", "reply_to_citizen", "resolve_alert",
+    "list_alerts", "list_tickets", "record_contact", "reopen_ticket", "reply_to_citizen", "resolve_alert", "route_ticket",
     "set_sla_settings", "set_status", "submit_survey", "ticket_counters", "ticket_for_appeal",
 ]
 
@@ -114,11 +118,13 @@ def list_tickets(session: Session, *, department_ids: list[str] | None = None, s
                  severity: str | list[str] | None = None, breached: bool | None = None,
                  due_before: datetime | None = None, topic: str | None = None, channel: str | None = None,
                  origin: str | None = None, assignee: str | None = None, triage: bool | None = None,
-                 sort: str = "due_at", limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+                 search: str | None = None, sort: str = "due_at", limit: int = 50,
+                 offset: int = 0) -> tuple[list[dict[str, Any]], int]:
     """Tickets matching the filters → ``(items, total)``.
 
     ``status`` may be a status, a list, or ``"open"`` (every status but closed).
-    ``triage=True`` → only tickets without a department.  ``sort``: one of
+    ``triage=True`` → only tickets without a department.  ``search``: text in the
+    title, the documents or the tracking code, or ``#<number>``.  ``sort``: one of
     due_at, created_at, updated_at, severity, status, id; prefix ``-`` for
     descending (severity sorts by rank: ``-severity`` = critical first).
     """
@@ -146,6 +152,8 @@ def list_tickets(session: Session, *, department_ids: list[str] | None = None, s
         q = q.where(TicketRow.origin == origin)
     if assignee:
         q = q.where(TicketRow.assignee == assignee)
+    if search and search.strip():
+        q = q.where(ticket_search_condition(search))
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     desc = sort.startswith("-")
     key = sort.lstrip("-")

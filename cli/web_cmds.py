@@ -8,7 +8,7 @@ import os
 import sys
 
 from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, open_container
-from healthpulse.core.models.users import User
+from healthpulse.core.models.users import ROLES, User
 from healthpulse.web.app import MissingSecretKey, create_app
 from healthpulse.web.services.users import UserError, create_api_token, create_user, list_users
 from healthpulse.wiring.background import BackgroundWorker
@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add = usub.add_parser("add", help="create a user (password from --password-env or prompted)")
     add_config_args(add)
     add.add_argument("username")
-    add.add_argument("--role", required=True, choices=["department", "press", "admin"])
+    add.add_argument("--role", required=True, choices=list(ROLES))
     add.add_argument("--department", help="department id (required for role department)")
     add.add_argument("--password-env", metavar="VAR", help="read the password from this environment variable")
     add.set_defaults(func=cmd_users_add)

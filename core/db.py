@@ -35,8 +35,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+            # SQLite's own lower() folds ASCII only; PostgreSQL's folds every script, so searches agree.
+            dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     return engine
+
+
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
 def alembic_config(engine: Engine) -> Config:

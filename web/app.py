@@ -16,7 +16,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.settings import Settings
-from healthpulse.web.blueprints import admin, aliases, api, auth, citizen, department, press, video
+from healthpulse.web.blueprints import admin, aliases, api, auth, citizen, department, press, triage, video
 from healthpulse.web.errors import register_error_handlers
 from healthpulse.web.i18n import init_i18n
 from healthpulse.web.security import RateLimiter, init_security
@@ -74,6 +74,8 @@ def create_app(settings: Settings | None = None, container: WebContext | None = 
         WTF_CSRF_TIME_LIMIT=8 * 3600,
         WTF_CSRF_SSL_STRICT=False,
         JSON_SORT_KEYS=False,
+        # Dates on the pages (and times staff type) are in the instance's zone; the database keeps UTC.
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
         HEALTHPULSE_DEMO=demo,
     )
     app.extensions["healthpulse"] = container
@@ -90,7 +92,7 @@ def create_app(settings: Settings | None = None, container: WebContext | None = 
 
 
 def _register_blueprints(app: Flask) -> None:
-    for module in (auth, citizen, department, press, admin, aliases, api, video):
+    for module in (auth, citizen, department, press, triage, admin, aliases, api, video):
         app.register_blueprint(module.bp)
     # The machine API authenticates with bearer tokens (no cookies), so CSRF does not apply.
     csrf.exempt(api.bp)

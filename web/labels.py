@@ -48,9 +48,13 @@ SENTIMENTS = {"negative": _l("Negative"), "neutral": _l("Neutral"), "positive": 
 SEVERITIES = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High"), "critical": _l("Critical")}
 ALERT_STATES = {"open": _l("Open"), "acknowledged": _l("Acknowledged"), "resolved": _l("Resolved")}
 
+ROLES = {"department": _l("Department staff"), "press": _l("Press office"), "triage": _l("Triage desk"),
+         "admin": _l("Administrator")}
+
 ALL = {
     "topic": TOPICS, "topics": TOPICS, "appeal_status": APPEAL_STATUSES, "ticket_status": TICKET_STATUSES,
     "channel": CHANNELS, "sentiment": SENTIMENTS, "severity": SEVERITIES, "alert_state": ALERT_STATES,
+    "role": ROLES,
 }
 
 

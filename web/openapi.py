@@ -162,11 +162,19 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                      "schema": {"type": "string", "enum": list(CHANNELS)}},
                     {"name": "sort", "in": "query", "required": False,
                      "schema": {"type": "string", "enum": ["due", "-due", "created", "-created", "severity", "-severity"]}},
+                    {"name": "q", "in": "query", "required": False, "description":
+                     "text in the title, the documents or the tracking code, or #<ticket number>",
+                     "schema": {"type": "string", "maxLength": 200}},
+                    {"name": "mine", "in": "query", "required": False, "description": "only tickets assigned to the caller",
+                     "schema": {"type": "string", "enum": ["1"]}},
+                    {"name": "page", "in": "query", "required": False,
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
                     {"name": "limit", "in": "query", "required": False,
                      "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
                 "responses": {"200": {"description": "tickets", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"tickets": {"type": "array", "items": {
-                        "$ref": "#/components/schemas/Ticket"}}, "counters": {"type": "object"}}}}}},
+                        "$ref": "#/components/schemas/Ticket"}}, "counters": {"type": "object"},
+                        "total": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"}}}}}},
                     "400": _ERROR, "401": _ERROR, "403": _ERROR, "429": _ERROR}}},
             "/api/v1/tickets/{ticket_id}": {"get": {
                 "summary": "One ticket with documents and history (scoped)", "operationId": "getTicket",

@@ -18,6 +18,7 @@ from healthpulse.web.datetimes import Style, format_day, format_local
 from healthpulse.web.i18n import current_language, local_digits
 from healthpulse.web.labels import label
 from healthpulse.web.server_messages import server_message
+from healthpulse.web.links import http_url, tel_uri
 from markupsafe import Markup, escape
 
 
@@ -92,4 +93,4 @@ def init_templating(app: Flask) -> None:
                                  url_with_query=url_with_query,
                                  lang_switch_url=lang_switch_url)
     app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, date_local=date_local, number=number,
-                                 strip_highlight=strip_highlight)
+                                 strip_highlight=strip_highlight, tel_uri=tel_uri, http_url=http_url)

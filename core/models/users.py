@@ -9,11 +9,12 @@ from healthpulse.core.models.base import Base
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-ROLES: tuple[str, ...] = ("department", "press", "admin")
+# triage: routes tickets and appeals that no department was found for (sees nothing else).
+ROLES: tuple[str, ...] = ("department", "press", "admin", "triage")
 
 
 class User(Base):
-    """A person who logs in: a department officer (scoped to one department), press office or admin."""
+    """A person who logs in: a department officer (scoped to one department), press office, triage desk or admin."""
 
     __tablename__ = "web_users"
 

@@ -29,8 +29,11 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    """A seeded instance served over HTTP: departments' officers, press, admin, news over 20 days, FAQ."""
+def live(request, tmp_path_factory):
+    """A seeded instance served over HTTP: departments' officers, press, admin, news over 20 days, FAQ.
+
+    A test module may set ``LIVE_SETTINGS`` (e.g. ``{"timezone": "Asia/Tehran"}``) for its instance.
+    """
     from argon2 import PasswordHasher
     from healthpulse.core.clock import FakeClock
     from healthpulse.web.demo import seed_demo_faq
@@ -43,7 +46,8 @@ def live(tmp_path_factory):
     original_hasher = user_svc._hasher
     user_svc.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))  # same argon2id, cheaper
     clock = FakeClock()
-    container = make_container(tmp_path_factory.mktemp("e2e"), clock=clock)
+    container = make_container(tmp_path_factory.mktemp("e2e"), clock=clock,
+                               **getattr(request.module, "LIVE_SETTINGS", {}))
     for user, role, dep in (("cairo-officer", "department", "cairo"), ("surgut-officer", "department", "surgut"),
                             ("press-office", "press", None), ("admin", "admin", None)):
         add_user(container, user, role, dep)

@@ -31,7 +31,7 @@ def _admins_only() -> None:
 class UserForm(FlaskForm):
     username = StringField(validators=[DataRequired(), Length(max=64)])
     password = PasswordField(validators=[Optional(), Length(min=user_svc.MIN_PASSWORD_LENGTH, max=256)])
-    role = SelectField(choices=[(r, r) for r in ROLES])
+    role = SelectField(choices=[(r, labels.ROLES.get(r, r)) for r in ROLES])
     department = SelectField(validators=[Optional()])
     active = BooleanField(default=True)
 

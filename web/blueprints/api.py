@@ -23,6 +23,7 @@ from healthpulse.web.errors import error_response
 from healthpulse.web.i18n import UI_LANGUAGES
 from healthpulse.web.openapi import openapi_document
 from healthpulse.web.security import client_key, limiter
+from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import appeals as appeal_svc
 from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services import dashboard as dash
@@ -203,7 +204,7 @@ def alerts() -> Any:
     if state is not None and state not in labels.ALERT_STATES:
         raise ApiError(400, "unknown state", "state")
     limit = _int_arg("limit", 50, 1, 500)
-    return jsonify({"alerts": ticket_svc.list_alerts(container(), g.api_principal, state=state, limit=limit)})
+    return jsonify({"alerts": alert_svc.list_alerts(container(), g.api_principal, state=state, limit=limit)})
 
 
 @bp.route("/tickets", methods=["GET"])
@@ -214,8 +215,9 @@ def tickets() -> Any:
     except ValueError as err:
         raise ApiError(400, str(err)) from None
     flt.limit = _int_arg("limit", 50, 1, 500)
-    rows, counters = ticket_svc.list_tickets(container(), g.api_principal, flt)
-    return jsonify({"tickets": rows, "counters": counters})
+    found = ticket_svc.list_tickets(container(), g.api_principal, flt)
+    return jsonify({"tickets": found.rows, "counters": found.counters, "total": found.total, "page": flt.page,
+                    "pages": found.pages})
 
 
 @bp.route("/tickets/<int:ticket_id>", methods=["GET"])

@@ -1,4 +1,4 @@
-"""Login and logout for department, press and admin users."""
+"""Login and logout for department, press, triage and admin users."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 LOGIN_LIMIT = 10  # failed attempts per client and per username
 LOGIN_WINDOW = 15 * 60
-HOME_BY_ROLE = {"department": "department.tickets", "press": "press.dashboard", "admin": "admin.index"}
+HOME_BY_ROLE = {"department": "department.tickets", "press": "press.dashboard", "admin": "admin.index",
+                "triage": "triage.queue"}
 
 
 class LoginForm(FlaskForm):

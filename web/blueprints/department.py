@@ -1,49 +1,34 @@
-"""Department inbox: tickets (filters, counters, actions) and alerts of the user's own department."""
+"""Department inbox: tickets (search, filters, counters, pages, actions) and alerts of the user's own department."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from healthpulse.alerts.tickets.lifecycle import MIN_FAILED_ATTEMPTS
 from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, require_role
 from healthpulse.web.correction_form import CorrectionForm, body_of, make_form
+from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services import tickets as svc
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from healthpulse.web.ticket_forms import (
+    AssignForm,
+    CloseForm,
+    ContactForm,
+    EmptyForm,
+    StatusForm,
+    TextForm,
+    instance_zone,
+    local_input_value,
+    local_to_utc,
+    zone_label,
+)
 
 bp = Blueprint("department", __name__, url_prefix="/department")
-
-
-class TextForm(FlaskForm):
-    text = TextAreaField(validators=[DataRequired(), Length(max=5000)])
-
-
-class AssignForm(FlaskForm):
-    assignee = StringField(validators=[DataRequired(), Length(max=200)])
-
-
-class StatusForm(FlaskForm):
-    status = SelectField(choices=[(s, s) for s in ("in_progress", "awaiting_citizen", "assigned")])
-
-
-class ContactForm(FlaskForm):
-    channel = SelectField()
-    outcome = SelectField()
-    at = DateTimeLocalField(format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    note = TextAreaField(validators=[Optional(), Length(max=2000)])
-
-
-class CloseForm(FlaskForm):
-    resolution = TextAreaField(validators=[DataRequired(), Length(max=5000)])
-
-
-class EmptyForm(FlaskForm):
-    pass
 
 
 def _principal() -> Any:
@@ -65,14 +50,14 @@ def tickets() -> Any:
         f = svc.TicketFilters.from_args(request.args)
     except ValueError:
         abort(400)
-    rows, counters = svc.list_tickets(container(), _principal(), f)
-    return render_template("department/tickets.html", rows=rows, counters=counters, f=f,
+    found = svc.list_tickets(container(), _principal(), f)
+    return render_template("department/tickets.html", rows=found.rows, counters=found.counters, found=found, f=f,
                            statuses=labels.TICKET_STATUSES, severities=labels.SEVERITIES, topics=labels.TOPICS,
                            channels=labels.CHANNELS)
 
 
-def _contact_form() -> ContactForm:
-    form = ContactForm()
+def _contact_form(**kwargs: Any) -> ContactForm:
+    form = ContactForm(**kwargs)
     channels, outcomes = svc.contact_choices()
     form.channel.choices = [(c, _contact_label(c)) for c in channels]
     form.outcome.choices = [(o, _contact_label(o)) for o in outcomes]
@@ -94,20 +79,32 @@ def ticket(ticket_id: int) -> Any:
     return _render_ticket(ticket_id)
 
 
-def _render_ticket(ticket_id: int, bound: tuple[int, CorrectionForm] | None = None, status: int = 200) -> Any:
-    """The ticket page; ``bound``: (position, the submitted correction form) to show again after a refusal."""
+def _render_ticket(ticket_id: int, bound: tuple[int, CorrectionForm] | None = None, status: int = 200,
+                   forms: dict[str, FlaskForm] | None = None) -> Any:
+    """The ticket page; ``bound``: (position, the submitted correction form) to show again after a refusal;
+    ``forms``: submitted action forms to show again with their errors and what was typed."""
+    c = container()
     try:
-        detail = svc.get_ticket(container(), _principal(), ticket_id)
+        detail = svc.get_ticket(c, _principal(), ticket_id)
+        people = svc.assignees(c, _principal(), ticket_id)
     except svc.NotFound:
         abort(404)
     _prepare_media(detail)
-    corr_svc.decorate_documents(container(), _principal(), detail["documents"])
+    corr_svc.decorate_documents(c, _principal(), detail["documents"])
     for i, d in enumerate(detail["documents"]):
-        d["correct_form"] = bound[1] if bound and bound[0] == i else make_form(d, i, container().departments)
+        d["correct_form"] = bound[1] if bound and bound[0] == i else make_form(d, i, c.departments)
         d["evidence_view"] = corr_svc.evidence_view(d["extract"], d["evidence"].get("incident_text"))
-    return render_template("department/ticket.html", t=detail, text_form=TextForm(), assign_form=AssignForm(),
-                           status_form=StatusForm(), contact_form=_contact_form(), close_form=CloseForm(),
-                           empty_form=EmptyForm(), contact_label=_contact_label), status
+    shown: dict[str, Any] = {"text_form": TextForm(formdata=None), "assign_form": AssignForm(formdata=None),
+                             "status_form": StatusForm(formdata=None), "contact_form": _contact_form(formdata=None),
+                             "close_form": CloseForm(formdata=None), "empty_form": EmptyForm(formdata=None),
+                             **(forms or {})}
+    shown["assign_form"].set_people(people)
+    if not (forms and "assign_form" in forms):
+        shown["assign_form"].assignee.data = detail.get("assignee") or ""
+    zone, now = instance_zone(), c.clock.now()
+    return render_template("department/ticket.html", t=detail, contact_label=_contact_label,
+                           zone_label=zone_label(zone, now), contact_max=local_input_value(now, zone),
+                           min_failed_attempts=MIN_FAILED_ATTEMPTS, **shown), status
 
 
 @bp.route("/tickets/<int:ticket_id>/documents/<int:position>/correct", methods=["POST"])
@@ -158,46 +155,95 @@ def _prepare_media(detail: dict[str, Any]) -> None:
 @bp.route("/tickets/<int:ticket_id>/<any(take,assign,status,note,reply,contact,close,reopen):action>", methods=["POST"])
 @require_role("department")
 def ticket_action(ticket_id: int, action: str) -> Any:
-    kw: dict[str, Any] = {}
-    form: FlaskForm
-    if action in ("note", "reply", "reopen"):
-        form = TextForm()
-    elif action == "assign":
-        form = AssignForm()
-    elif action == "status":
-        form = StatusForm()
-    elif action == "contact":
-        form = _contact_form()
-    elif action == "close":
-        form = CloseForm()
-    else:
-        form = EmptyForm()
-    if not form.validate_on_submit():
+    """One action on a ticket.  The assign, contact and close forms come back with their errors and what was
+    typed (422) when refused; the others answer with a message on the ticket page."""
+    form = _action_form(ticket_id, action)
+    if not form.validate_on_submit() or not _checks_pass(ticket_id, form):
+        if action in REDISPLAYED:
+            flash(_("Please fill in the form correctly."), "error")
+            return _render_ticket(ticket_id, status=422, forms={REDISPLAYED[action]: form})
         flash(_("Please fill in the form correctly."), "error")
         return redirect(url_for("department.ticket", ticket_id=ticket_id)), 303
-    if action in ("note", "reply"):
-        kw["text"] = form.text.data
-    elif action == "reopen":
-        kw["reason"] = form.text.data
-    elif action == "assign":
-        kw["assignee"] = form.assignee.data
-    elif action == "status":
-        kw["status"] = form.status.data
-    elif action == "contact":
-        at = form.at.data
-        kw.update(channel=form.channel.data, outcome=form.outcome.data, note=form.note.data or None,
-                  at=at.replace(tzinfo=UTC) if isinstance(at, datetime) else None)
-    elif action == "close":
-        kw["resolution"] = form.resolution.data
     try:
-        svc.act(container(), _principal(), ticket_id, action, **kw)
+        svc.act(container(), _principal(), ticket_id, action, **_action_args(action, form))
     except svc.NotFound:
         abort(404)
     except svc.ActionRefused as err:
-        flash(str(err), "error")
-    else:
-        flash(_("Saved."), "ok")
+        if action not in REDISPLAYED:
+            flash(str(err), "error")
+            return redirect(url_for("department.ticket", ticket_id=ticket_id)), 303
+        field = {"assign": "assignee", "contact": "at", "close": "resolution"}[action]
+        form[field].errors = [*form[field].errors, _refusal_text(ticket_id, action, err)]
+        flash(_("Not saved: see the message at the form."), "error")
+        return _render_ticket(ticket_id, status=422, forms={REDISPLAYED[action]: form})
+    flash(_("Saved."), "ok")
     return redirect(url_for("department.ticket", ticket_id=ticket_id)), 303
+
+
+REDISPLAYED = {"assign": "assign_form", "contact": "contact_form", "close": "close_form"}
+CONTACT_CLOCK_SLACK = timedelta(minutes=5)  # as the alerts service allows for a clock a little behind
+
+
+def _action_form(ticket_id: int, action: str) -> FlaskForm:
+    if action in ("note", "reply", "reopen"):
+        return TextForm()
+    if action == "assign":
+        return AssignForm()
+    if action == "status":
+        return StatusForm()
+    if action == "contact":
+        return _contact_form()
+    if action == "close":
+        return CloseForm()
+    return EmptyForm()
+
+
+def _checks_pass(ticket_id: int, form: FlaskForm) -> bool:
+    """What the fields alone cannot check: the assignee is one of the people offered (the service checks
+    again), a contact's local time is not in the future."""
+    if isinstance(form, AssignForm):
+        try:
+            return form.check_choice(svc.assignees(container(), _principal(), ticket_id))
+        except svc.NotFound:
+            abort(404)
+    if isinstance(form, ContactForm) and form.at.data is not None:
+        if local_to_utc(form.at.data, instance_zone()) > container().clock.now() + CONTACT_CLOCK_SLACK:
+            form.at.errors = [_("A contact cannot be recorded in the future; check the date and time.")]
+            return False
+    return True
+
+
+def _action_args(action: str, form: Any) -> dict[str, Any]:
+    if action in ("note", "reply"):
+        return {"text": form.text.data}
+    if action == "reopen":
+        return {"reason": form.text.data}
+    if action == "assign":
+        return {"assignee": form.assignee.data}
+    if action == "status":
+        return {"status": form.status.data}
+    if action == "contact":
+        at = form.at.data
+        return {"channel": form.channel.data, "outcome": form.outcome.data, "note": form.note.data or None,
+                "at": local_to_utc(at, instance_zone()) if at is not None else None}
+    if action == "close":
+        return {"resolution": form.resolution.data, "internal_note": (form.internal_note.data or "").strip() or None}
+    return {}
+
+
+def _refusal_text(ticket_id: int, action: str, err: Exception) -> str:
+    """The refusal in the user's language where it is a known rule, else the service's own words."""
+    if action == "assign":
+        return _("Choose a person who works on this ticket's department.")
+    if action == "close":
+        try:
+            blocked = svc.get_ticket(container(), _principal(), ticket_id).get("closure_blocked")
+        except svc.NotFound:
+            abort(404)
+        if blocked:
+            return _("This ticket cannot be closed yet: record a contact with the citizen first "
+                     "(a call that reached them, or %(n)s unsuccessful attempts).", n=MIN_FAILED_ATTEMPTS)
+    return str(err)
 
 
 @bp.route("/tickets/<int:ticket_id>/media/<string:document_id>")
@@ -220,9 +266,20 @@ def alerts() -> Any:
     state = request.args.get("state") or None
     if state is not None and state not in labels.ALERT_STATES:
         abort(400)
-    rows = svc.list_alerts(container(), _principal(), state=state)
+    rows = alert_svc.list_alerts(container(), _principal(), state=state)
     return render_template("department/alerts.html", rows=rows, state=state, form=EmptyForm(),
                            states=labels.ALERT_STATES)
+
+
+@bp.route("/alerts/<int:alert_id>")
+@require_role("department")
+def alert(alert_id: int) -> Any:
+    """One alert: why it fired, its documents (source and place in the ticket), its ticket; 404 outside scope."""
+    try:
+        detail = alert_svc.alert_detail(container(), _principal(), alert_id)
+    except svc.NotFound:
+        abort(404)
+    return render_template("department/alert.html", a=detail, form=EmptyForm())
 
 
 @bp.route("/alerts/<int:alert_id>/<any(acknowledge,resolve):action>", methods=["POST"])
@@ -231,9 +288,11 @@ def alert_action(alert_id: int, action: str) -> Any:
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        svc.alert_action(container(), _principal(), alert_id, action)
+        alert_svc.alert_action(container(), _principal(), alert_id, action)
     except svc.NotFound:
         abort(404)
     except svc.ActionRefused as err:
         flash(str(err), "error")
+    if request.args.get("back") == "alert":
+        return redirect(url_for("department.alert", alert_id=alert_id)), 303
     return redirect(url_for("department.alerts", state=request.args.get("state") or None)), 303

@@ -15,8 +15,10 @@ from typing import Any, TypedDict
 
 from healthpulse.alerts import service as alerts
 from healthpulse.alerts.runtime import AlertsRuntime
+from healthpulse.alerts.scope import in_scope
 from healthpulse.alerts.tickets import csat
 from healthpulse.alerts.tickets import lifecycle as alert_tickets
+from healthpulse.alerts.tickets.search import MAX_QUERY_CHARS
 from healthpulse.appeals.lifecycle import get_by_code
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.appeals import AppealRow
@@ -25,9 +27,12 @@ from healthpulse.core.models.tickets import SurveyRow, TicketRow
 from healthpulse.video_intake.privacy import can_view_video, transcript_for
 from healthpulse.web.labels import CHANNELS, SEVERITIES, TICKET_STATUSES, TOPICS
 from healthpulse.web.services.context import WebContext
-from healthpulse.web.services.users import Principal
+from healthpulse.web.services.users import Principal, assignable_usernames
 from sqlalchemy import select
 
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE = 100_000
 SORTS = {"due": "due_at", "-due": "-due_at", "created": "created_at", "-created": "-created_at",
          "severity": "severity", "-severity": "-severity"}
 DUE_SOON = timedelta(hours=24)
@@ -51,14 +56,28 @@ class ActionRefused(HealthpulseError, ValueError):
     error_code = "conflict"
 
 
+class AssigneeRefused(ActionRefused):
+    """The chosen person may not work on the ticket (unknown, inactive, another department, not staff)."""
+
+
 class SurveyRefused(HealthpulseError, ValueError):
     """The survey cannot be answered (not offered, already answered, expired)."""
     error_code = "conflict"
 
 
+ALL_DEPARTMENTS_ROLES = ("admin", "press")
+NO_DEPARTMENT = "(none)"  # matches no department: the scope of a role that may see no department's data
+
+
 def scope_of(principal: Principal) -> str | None:
-    """The department a principal is limited to; None means all departments (press, admin)."""
-    return principal.department_id if principal.role == "department" else None
+    """The department a principal is limited to; None means all departments (press, admin).
+
+    Fails closed: any other role (the triage desk, or one added later) is
+    limited to a department that does not exist, so it sees nothing here.
+    """
+    if principal.role == "department":
+        return principal.department_id or NO_DEPARTMENT
+    return None if principal.role in ALL_DEPARTMENTS_ROLES else NO_DEPARTMENT
 
 
 def department_ids(principal: Principal) -> list[str] | None:
@@ -68,16 +87,22 @@ def department_ids(principal: Principal) -> list[str] | None:
 
 @dataclass
 class TicketFilters:
+    """The inbox's filters, all from the query string (so a filtered page can be bookmarked and shared)."""
+
     status: str | None = None
     severity: str | None = None
     sla: str | None = None  # due | breached
     topic: str | None = None
     channel: str | None = None
+    q: str | None = None  # text in the title, the documents, the tracking code; or #<number>
+    mine: bool = False  # only tickets assigned to the caller
     sort: str = "due"
-    limit: int = 100
+    page: int = 1
+    limit: int = 50  # tickets per page
 
     @classmethod
     def from_args(cls, args: Any) -> TicketFilters:
+        """Parse and check every argument; a bad one raises ``ValueError`` naming it (the views answer 400)."""
         def pick(name: str, allowed: Any) -> str | None:
             value = args.get(name) or None
             if value is not None and value not in allowed:
@@ -87,28 +112,60 @@ class TicketFilters:
         sort = args.get("sort") or "due"
         if sort not in SORTS:
             raise ValueError(f"unknown sort '{sort}'")
+        q = (args.get("q") or "").strip() or None
+        if q is not None and len(q) > MAX_QUERY_CHARS:
+            raise ValueError(f"'q' is longer than {MAX_QUERY_CHARS} characters")
+        mine = pick("mine", ("1",)) == "1"
+        per_page = int(pick("per_page", [str(n) for n in PAGE_SIZES]) or DEFAULT_PAGE_SIZE)
+        page_arg = args.get("page") or "1"
+        if not (page_arg.isascii() and page_arg.isdigit()) or not 1 <= int(page_arg) <= MAX_PAGE:
+            raise ValueError(f"'page' must be a number from 1 to {MAX_PAGE}")
         return cls(status=pick("status", (*TICKET_STATUSES, "open")), severity=pick("severity", SEVERITIES),
                    sla=pick("sla", ("due", "breached")), topic=pick("topic", TOPICS),
-                   channel=pick("channel", CHANNELS), sort=sort)
+                   channel=pick("channel", CHANNELS), q=q, mine=mine, sort=sort, page=int(page_arg), limit=per_page)
+
+    def query(self, **changes: Any) -> dict[str, Any]:
+        """These filters as query arguments (defaults left out), with ``changes`` applied: for links."""
+        args: dict[str, Any] = {"status": self.status, "severity": self.severity, "sla": self.sla, "topic": self.topic,
+                                "channel": self.channel, "q": self.q, "mine": "1" if self.mine else None,
+                                "sort": None if self.sort == "due" else self.sort,
+                                "per_page": None if self.limit == DEFAULT_PAGE_SIZE else self.limit,
+                                "page": None if self.page == 1 else self.page}
+        args.update(changes)
+        if args.get("page") == 1:
+            args["page"] = None
+        return {k: v for k, v in args.items() if v is not None and v != ""}
 
 
-def list_tickets(container: WebContext, principal: Principal, f: TicketFilters) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+@dataclass
+class TicketPage:
+    rows: list[dict[str, Any]]
+    counters: dict[str, Any]
+    total: int  # tickets matching the filters, on every page
+    pages: int
+
+
+def list_tickets(container: WebContext, principal: Principal, f: TicketFilters) -> TicketPage:
+    """One page of the caller's tickets matching ``f``, with the inbox counters."""
     now = container.clock.now()
     scope = department_ids(principal)
     kw: dict[str, Any] = {"department_ids": scope, "status": f.status, "severity": f.severity, "topic": f.topic,
-                          "channel": f.channel, "sort": SORTS[f.sort], "limit": f.limit}
+                          "channel": f.channel, "search": f.q, "assignee": principal.username if f.mine else None,
+                          "sort": SORTS[f.sort], "limit": f.limit, "offset": (f.page - 1) * f.limit}
     if f.sla == "breached":  # past the deadline, whether or not the breach sweep has flagged it yet
         kw.update(status="open", due_before=now)
     elif f.sla == "due":
         kw.update(status="open", breached=False, due_before=now + DUE_SOON)
     with container.session() as s:
-        rows, _total = alerts.list_tickets(s, **kw)
+        rows, total = alerts.list_tickets(s, **kw)
         counters = alerts.ticket_counters(s, scope, now=now)
         counters["closed"] = counters.get("by_status", {}).get("closed", 0)
         counters["overdue"] = alerts.list_tickets(s, department_ids=scope, status="open", due_before=now, limit=1)[1]
+        counters["mine"] = alerts.list_tickets(s, department_ids=scope, status="open", assignee=principal.username,
+                                               limit=1)[1]
     for r in rows:
         r["late"] = _late(r, now)
-    return rows, counters
+    return TicketPage(rows, counters, total, max(1, -(-total // f.limit)))
 
 
 def get_ticket(container: WebContext, principal: Principal, ticket_id: int) -> dict[str, Any]:
@@ -204,6 +261,8 @@ def act(container: WebContext, principal: Principal, ticket_id: int, action: str
             if action == "take":
                 return alerts.assign_ticket(s, ticket_id, actor, actor, **scope)
             if action == "assign":
+                if kw["assignee"] not in _assignable(s, ticket_id, scope["department_ids"]):
+                    raise AssigneeRefused(f"{kw['assignee']!r} may not work on ticket #{ticket_id}")
                 return alerts.assign_ticket(s, ticket_id, kw["assignee"], actor, **scope)
             if action == "status":
                 return alerts.set_status(s, ticket_id, kw["status"], actor, note=kw.get("note"), **scope)
@@ -215,6 +274,8 @@ def act(container: WebContext, principal: Principal, ticket_id: int, action: str
                 return alerts.record_contact(s, ticket_id, kw["channel"], kw["outcome"], actor, kw.get("at"),
                                              note=kw.get("note"), **scope)
             if action == "close":
+                if kw.get("internal_note"):  # kept only if the ticket closes (one transaction)
+                    alerts.add_note(s, ticket_id, kw["internal_note"], actor, **scope)
                 return alerts.close_ticket(s, ticket_id, actor, kw["resolution"], runtime=AlertsRuntime.of(container),
                                            **scope)
             if action == "reopen":
@@ -226,26 +287,24 @@ def act(container: WebContext, principal: Principal, ticket_id: int, action: str
     raise ActionRefused(f"unknown action {action}")
 
 
-def contact_choices() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return tuple(alerts.CONTACT_CHANNELS), tuple(alerts.CONTACT_OUTCOMES)
+def _assignable(session: Any, ticket_id: int, scope: list[str] | None) -> list[str]:
+    t = session.get(TicketRow, int(ticket_id))
+    if t is None or not in_scope(t.department_id, scope):
+        raise alerts.TicketNotFound(f"ticket {ticket_id}")
+    return assignable_usernames(session, t.department_id)
 
 
-# -- alerts --------------------------------------------------------------------
-def list_alerts(container: WebContext, principal: Principal, state: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-    with container.session() as s:
-        rows, _total = alerts.list_alerts(s, department_ids(principal), state, limit=limit)
-    return [ticket_json(r) for r in rows]
-
-
-def alert_action(container: WebContext, principal: Principal, alert_id: int, action: str) -> None:
-    fn = {"acknowledge": alerts.acknowledge_alert, "resolve": alerts.resolve_alert}.get(action)
-    if fn is None:
-        raise ActionRefused(f"unknown action {action}")
+def assignees(container: WebContext, principal: Principal, ticket_id: int) -> list[str]:
+    """Who the caller may hand this ticket to: the ticket department's active officers and the admins."""
     with container.session() as s:
         try:
-            fn(s, alert_id, principal.username, now=container.clock.now(), department_ids=department_ids(principal))
-        except alerts.AlertNotFound:
-            raise NotFound(f"alert {alert_id}") from None
+            return _assignable(s, ticket_id, department_ids(principal))
+        except alerts.TicketNotFound:
+            raise NotFound(f"ticket {ticket_id}") from None
+
+
+def contact_choices() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(alerts.CONTACT_CHANNELS), tuple(alerts.CONTACT_OUTCOMES)
 
 
 # -- KPIs ----------------------------------------------------------------------------

@@ -119,6 +119,21 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.role, User.username)))
 
 
+def assignable_usernames(session: Session, department_id: str | None) -> list[str]:
+    """Who may be handed a ticket of ``department_id``: its active officers, then the active admins.
+
+    A ticket without a department (the triage queue) can only go to an admin.
+    """
+    officers: list[str] = []
+    if department_id:
+        officers = list(session.scalars(select(User.username).where(
+            User.role == "department", User.department_id == department_id, User.active.is_(True))
+            .order_by(User.username)))
+    admins = list(session.scalars(select(User.username).where(User.role == "admin", User.active.is_(True))
+                                  .order_by(User.username)))
+    return officers + admins
+
+
 def set_password(session: Session, user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")

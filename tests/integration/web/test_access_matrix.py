@@ -2,23 +2,26 @@
 
 The test enumerates the app's URL map, so a new route without a decision
 here fails the suite.  Departments never see each other's tickets, alerts,
-appeal documents or videos — through pages, POST actions and the API.
+appeal documents or videos — through pages, POST actions and the API.  The
+triage desk sees only the triage queue (tickets without a department).
 """
 
 from datetime import timedelta
 
 import pytest
 from healthpulse.core.models.alerts import AlertRow
+from healthpulse.core.models.tickets import TicketRow
 from sqlalchemy import select
 
 from tests.support.web import add_user, api_token, csrf_from, login, news_document, submit_appeal, ticket_id_for
 
-ROLES = ("anon", "own", "other", "press", "admin")
+ROLES = ("anon", "own", "other", "press", "triage", "admin")
 PUBLIC = {r: 200 for r in ROLES}
-STAFF_DEPT = {"anon": 302, "own": 200, "other": 200, "press": 403, "admin": 200}
-SCOPED = {"anon": 302, "own": 200, "other": 404, "press": 403, "admin": 200}
-PRESS = {"anon": 302, "own": 403, "other": 403, "press": 200, "admin": 200}
-ADMIN = {"anon": 302, "own": 403, "other": 403, "press": 403, "admin": 200}
+STAFF_DEPT = {"anon": 302, "own": 200, "other": 200, "press": 403, "triage": 403, "admin": 200}
+SCOPED = {"anon": 302, "own": 200, "other": 404, "press": 403, "triage": 403, "admin": 200}
+PRESS = {"anon": 302, "own": 403, "other": 403, "press": 200, "triage": 403, "admin": 200}
+ADMIN = {"anon": 302, "own": 403, "other": 403, "press": 403, "triage": 403, "admin": 200}
+TRIAGE = {"anon": 302, "own": 403, "other": 403, "press": 403, "triage": 200, "admin": 200}
 
 # endpoint → (url template, expectations); {tid} is a ticket of the "own" department (surgut).
 GET_MATRIX = {
@@ -35,6 +38,9 @@ GET_MATRIX = {
     "department.ticket": ("/department/tickets/{tid}", SCOPED),
     "department.media": ("/department/tickets/{tid}/media/{doc}", {**SCOPED, "own": 404, "admin": 404}),
     "department.alerts": ("/department/alerts", STAFF_DEPT),
+    "department.alert": ("/department/alerts/{aid}", SCOPED),
+    "triage.queue": ("/triage/", TRIAGE),
+    "triage.ticket": ("/triage/tickets/{triage_tid}", TRIAGE),
     "press.dashboard": ("/press/", PRESS),
     "press.tables": ("/press/tables", PRESS),
     "press.part": ("/press/part/regions.html", PRESS),
@@ -58,7 +64,7 @@ GET_MATRIX = {
 # POST-only endpoints: checked separately below (CSRF, role, scope).
 POST_ONLY = {"citizen.survey", "citizen.faq_vote", "auth.logout", "department.ticket_action",
              "department.alert_action", "admin.create_token", "admin.revoke_token", "admin.delete_faq",
-             "department.correct", "aliases.confirm", "aliases.delete"}
+             "department.correct", "aliases.confirm", "aliases.delete", "triage.route"}
 # API endpoints: token matrix below.
 API = {"api.create_appeal", "api.appeal_status", "api.search_documents", "api.dashboard_view", "api.alerts",
        "api.tickets", "api.ticket", "api.kpis", "api.correct_document", "api.document_corrections"}
@@ -85,9 +91,9 @@ def app(container):
 
 @pytest.fixture(scope="module")
 def world(app, container):
-    """Two departments, each with an appeal ticket and an incident alert."""
+    """Two departments, each with an appeal ticket and an incident alert; an incident no department serves."""
     for user, role, dep in (("surgut-officer", "department", "surgut"), ("cairo-officer", "department", "cairo"),
-                            ("press-office", "press", None), ("admin", "admin", None)):
+                            ("press-office", "press", None), ("triage-desk", "triage", None), ("admin", "admin", None)):
         add_user(container, user, role, dep)
     clock = container.clock
     own_code = submit_appeal(container, "surgut", text="В Сургутской больнице нет инсулина две недели", language="ru")
@@ -96,11 +102,15 @@ def world(app, container):
         container.pipeline.ingest(news_document(
             100 + i, department=dep, published=clock.now() - timedelta(hours=2), incident=True,
             text=f"Patient died after ambulance delay in {dep}; the emergency department had no doctors."))
+    container.pipeline.ingest(news_document(
+        199, department="atlantis", published=clock.now() - timedelta(hours=2), incident=True,
+        text="Patient died after ambulance delay in a town no department serves; no doctors on duty."))
     with container.session() as s:
         alerts = {a.department_id: a.id for a in s.scalars(select(AlertRow))}
+        triage_tid = s.scalar(select(TicketRow.id).where(TicketRow.department_id.is_(None)))
     clients = {"anon": app.test_client()}
     for role, user in (("own", "surgut-officer"), ("other", "cairo-officer"), ("press", "press-office"),
-                       ("admin", "admin")):
+                       ("triage", "triage-desk"), ("admin", "admin")):
         clients[role] = app.test_client()
         assert login(clients[role], user).status_code == 302
     own_tid, other_tid = ticket_id_for(container, own_code), ticket_id_for(container, other_code)
@@ -108,7 +118,8 @@ def world(app, container):
 
     with container.session() as s:
         own_doc = get_by_code(s, own_code).document_id
-    return {"clients": clients, "own_tid": own_tid, "other_tid": other_tid, "alerts": alerts, "own_doc": own_doc}
+    return {"clients": clients, "own_tid": own_tid, "other_tid": other_tid, "alerts": alerts, "own_doc": own_doc,
+            "triage_tid": triage_tid}
 
 
 def test_every_route_has_an_access_decision(app, world):
@@ -120,7 +131,8 @@ def test_every_route_has_an_access_decision(app, world):
 @pytest.mark.parametrize("endpoint", sorted(GET_MATRIX))
 def test_get_matrix(world, endpoint):
     url, expected = GET_MATRIX[endpoint]
-    url = url.format(tid=world["own_tid"], doc=world["own_doc"])
+    url = url.format(tid=world["own_tid"], doc=world["own_doc"], aid=world["alerts"]["surgut"],
+                     triage_tid=world["triage_tid"])
     for role in ROLES:
         r = world["clients"][role].get(url)
         assert r.status_code == expected[role], f"{endpoint} as {role}: {r.status_code} (expected {expected[role]})"
@@ -164,6 +176,11 @@ def test_post_actions_on_other_departments_ticket_are_404_and_change_nothing(wor
     press_token = csrf_from(press.get("/press/").get_data(as_text=True))
     r = press.post(f"/department/tickets/{world['own_tid']}/{action}", data={"csrf_token": press_token, **data})
     assert r.status_code == 403
+    triage = world["clients"]["triage"]
+    triage_token = csrf_from(triage.get("/triage/").get_data(as_text=True))
+    for tid in (world["own_tid"], world["triage_tid"]):
+        r = triage.post(f"/department/tickets/{tid}/{action}", data={"csrf_token": triage_token, **data})
+        assert r.status_code == 403
 
 
 def test_corrections_on_other_departments_ticket_are_404_and_change_nothing(world, container):
@@ -217,17 +234,19 @@ def test_alert_actions_scoped(world):
 
 
 def test_admin_post_routes_need_admin(world):
-    press = world["clients"]["press"]
-    token = csrf_from(press.get("/press/").get_data(as_text=True))
-    for url in ("/admin/users/1/tokens", "/admin/tokens/1/revoke", "/admin/faq/1/delete", "/admin/users", "/admin/sla",
-                "/admin/aliases/", "/admin/aliases/1/delete"):
-        assert press.post(url, data={"csrf_token": token}).status_code == 403, url
+    for role, home in (("press", "/press/"), ("triage", "/triage/")):
+        client = world["clients"][role]
+        token = csrf_from(client.get(home).get_data(as_text=True))
+        for url in ("/admin/users/1/tokens", "/admin/tokens/1/revoke", "/admin/faq/1/delete", "/admin/users",
+                    "/admin/sla", "/admin/aliases/", "/admin/aliases/1/delete"):
+            assert client.post(url, data={"csrf_token": token}).status_code == 403, (role, url)
     assert world["clients"]["anon"].post("/admin/users", data={}).status_code in (302, 400)
 
 
 def test_api_token_matrix(world, container):
     tokens = {role: api_token(container, user) for role, user in
-              (("own", "surgut-officer"), ("other", "cairo-officer"), ("press", "press-office"), ("admin", "admin"))}
+              (("own", "surgut-officer"), ("other", "cairo-officer"), ("press", "press-office"),
+               ("triage", "triage-desk"), ("admin", "admin"))}
     c = world["clients"]["anon"]
 
     def get(url, role=None):
@@ -246,7 +265,7 @@ def test_api_token_matrix(world, container):
                                                                "admin": 200},
     }
     for url, exp in expectations.items():
-        for role, status in exp.items():
+        for role, status in {**exp, "triage": 403}.items():
             r = get(url, role)
             assert r.status_code == status, f"{url} as {role}: {r.status_code}"
             assert r.is_json
@@ -258,3 +277,21 @@ def test_api_token_matrix(world, container):
     assert {h["department"] for h in docs["hits"]} <= {"surgut"}
     assert get("/api/v1/tickets", None).headers["WWW-Authenticate"].startswith("Bearer")
     assert c.get("/api/v1/tickets", headers={"Authorization": "Bearer hp_forged"}).status_code == 401
+
+
+def test_triage_route_posts(world, container):
+    """Only the triage desk and admins may route; an unknown department is a form error that changes nothing."""
+    url = f"/triage/tickets/{world['triage_tid']}/route"
+    for role in ROLES:
+        client = world["clients"][role]
+        token = csrf_from(client.get("/auth/login").get_data(as_text=True))
+        r = client.post(url, data={"csrf_token": token, "department": "atlantis"})
+        expected = {"anon": 302, "triage": 422, "admin": 422}.get(role, 403)
+        assert r.status_code == expected, (role, r.status_code)
+    own = world["clients"]["own"]
+    token = csrf_from(own.get("/department/tickets").get_data(as_text=True))
+    assert own.get(f"/triage/tickets/{world['own_tid']}").status_code == 403
+    assert own.post(f"/triage/tickets/{world['own_tid']}/route", data={"csrf_token": token,
+                                                                        "department": "surgut"}).status_code == 403
+    with container.session() as s:
+        assert s.get(TicketRow, world["triage_tid"]).department_id is None

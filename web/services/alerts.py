@@ -1,0 +1,71 @@
+"""Alerts for the web: the list, acknowledge/resolve, and one alert with its documents and ticket.
+
+Scoped like tickets (``tickets.department_ids``): an alert of another
+department reads as missing (``NotFound``), and the alert's ticket is linked
+only when the caller may open it.  Appeal documents show contacts masked
+except to the assigned department, as on the ticket page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from healthpulse.alerts import service as alerts
+from healthpulse.alerts.scope import in_scope
+from healthpulse.core.models.documents import DocumentRow
+from healthpulse.core.models.tickets import TicketDocumentRow, TicketRow
+from healthpulse.web.services.context import WebContext
+from healthpulse.web.services.tickets import (
+    ActionRefused,
+    NotFound,
+    department_ids,
+    document_view,
+    ticket_json,
+    visible_text,
+)
+from healthpulse.web.services.users import Principal
+from sqlalchemy import select
+
+APPEAL_CHANNELS = ("video_appeal", "text_appeal", "hotline", "email")
+
+
+def list_alerts(container: WebContext, principal: Principal, state: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    with container.session() as s:
+        rows, _total = alerts.list_alerts(s, department_ids(principal), state, limit=limit)
+    return [ticket_json(r) for r in rows]
+
+
+def alert_action(container: WebContext, principal: Principal, alert_id: int, action: str) -> None:
+    fn = {"acknowledge": alerts.acknowledge_alert, "resolve": alerts.resolve_alert}.get(action)
+    if fn is None:
+        raise ActionRefused(f"unknown action {action}")
+    with container.session() as s:
+        try:
+            fn(s, alert_id, principal.username, now=container.clock.now(), department_ids=department_ids(principal))
+        except alerts.AlertNotFound:
+            raise NotFound(f"alert {alert_id}") from None
+
+
+def alert_detail(container: WebContext, principal: Principal, alert_id: int) -> dict[str, Any]:
+    """One alert in the caller's scope: its facts, its documents (``in_ticket``: shown on the ticket page)
+    and ``ticket_id`` (None when there is none or the caller may not open it)."""
+    scope = department_ids(principal)
+    with container.session() as s:
+        try:
+            alert = alerts.get_alert(s, alert_id, department_ids=scope)
+        except alerts.AlertNotFound:
+            raise NotFound(f"alert {alert_id}") from None
+        doc_ids = alert["document_ids"]
+        rows = {r.id: r for r in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(doc_ids)))} if doc_ids else {}
+        ticket = s.get(TicketRow, alert["ticket_id"]) if alert["ticket_id"] else None
+        if ticket is not None and not in_scope(ticket.department_id, scope):
+            ticket = None
+        in_ticket = set(s.scalars(select(TicketDocumentRow.document_id).where(
+            TicketDocumentRow.ticket_id == ticket.id))) if ticket is not None else set()
+        documents = [document_view(rows[i]) for i in doc_ids if i in rows]
+    appeal_scope = {"department_id": alert["department"]}
+    for d in documents:
+        d["in_ticket"] = d["id"] in in_ticket
+        if d["channel"] in APPEAL_CHANNELS:
+            d["extract"] = visible_text(principal, appeal_scope, d["extract"])
+    return {**alert, "ticket_id": ticket.id if ticket is not None else None, "documents": documents}

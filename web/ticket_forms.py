@@ -1,0 +1,80 @@
+"""The ticket page's forms (Flask-WTF, CSRF) and the instance's time zone for the times staff type.
+
+Staff type a contact's time as local wall-clock time in the instance's zone
+(``settings.timezone``, named next to the field); ``local_to_utc`` turns it
+into the UTC instant the database keeps.  The assignee is a choice among
+the people who may work on the ticket, set per ticket by the view and
+checked again by the service.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class TextForm(FlaskForm):
+    text = TextAreaField(validators=[DataRequired(), Length(max=5000)])
+
+
+class AssignForm(FlaskForm):
+    # validate_choice off: the view checks the choice itself, with a message in the user's language.
+    assignee = SelectField(validators=[DataRequired()], validate_choice=False)
+
+    def set_people(self, usernames: list[str]) -> None:
+        self.assignee.choices = [("", "—")] + [(u, u) for u in usernames]
+
+    def check_choice(self, usernames: list[str]) -> bool:
+        if self.assignee.data in usernames:
+            return True
+        self.assignee.errors = [*self.assignee.errors, _("Choose a person who works on this ticket's department.")]
+        return False
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(choices=[(s, s) for s in ("in_progress", "awaiting_citizen", "assigned")])
+
+
+class ContactForm(FlaskForm):
+    channel = SelectField()
+    outcome = SelectField()
+    at = DateTimeLocalField(format=[LOCAL_INPUT_FORMAT, "%Y-%m-%dT%H:%M:%S"], validators=[Optional()])
+    note = TextAreaField(validators=[Optional(), Length(max=2000)])
+
+
+class CloseForm(FlaskForm):
+    resolution = TextAreaField(validators=[DataRequired(), Length(max=5000)])
+    internal_note = TextAreaField(validators=[Optional(), Length(max=5000)])
+
+
+class EmptyForm(FlaskForm):
+    pass
+
+
+def instance_zone() -> ZoneInfo:
+    """The instance's time zone (``HEALTHPULSE_TIMEZONE``; validated when the settings load)."""
+    return ZoneInfo(current_app.extensions["healthpulse.settings"].timezone)
+
+
+def local_to_utc(wall_clock: datetime, zone: ZoneInfo) -> datetime:
+    """A wall-clock time typed in ``zone`` as a UTC instant (an hour skipped or repeated by DST: the first)."""
+    return wall_clock.replace(tzinfo=zone).astimezone(UTC)
+
+
+def zone_label(zone: ZoneInfo, now: datetime) -> str:
+    """``Asia/Tehran, UTC+03:30``: the zone's name and its offset now."""
+    offset = now.astimezone(zone).strftime("%z")
+    return f"{zone.key}, UTC{offset[:3]}:{offset[3:]}"
+
+
+def local_input_value(now: datetime, zone: ZoneInfo) -> str:
+    """``now`` as a datetime-local value in ``zone`` (the field's ``max``: contacts are not in the future)."""
+    return now.astimezone(zone).strftime(LOCAL_INPUT_FORMAT)
