@@ -17,8 +17,8 @@ from healthpulse.web.context import container
 from healthpulse.web.datetimes import Style, format_day, format_local
 from healthpulse.web.i18n import current_language, local_digits
 from healthpulse.web.labels import label
-from healthpulse.web.server_messages import server_message
 from healthpulse.web.links import http_url, tel_uri
+from healthpulse.web.server_messages import server_message
 from markupsafe import Markup, escape
 
 

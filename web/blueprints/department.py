@@ -12,6 +12,7 @@ from healthpulse.alerts.tickets.lifecycle import MIN_FAILED_ATTEMPTS
 from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, require_role
 from healthpulse.web.correction_form import CorrectionForm, body_of, make_form
+from healthpulse.web.server_messages import server_message
 from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services import tickets as svc
@@ -170,7 +171,7 @@ def ticket_action(ticket_id: int, action: str) -> Any:
         abort(404)
     except svc.ActionRefused as err:
         if action not in REDISPLAYED:
-            flash(str(err), "error")
+            flash(server_message(str(err)), "error")
             return redirect(url_for("department.ticket", ticket_id=ticket_id)), 303
         field = {"assign": "assignee", "contact": "at", "close": "resolution"}[action]
         form[field].errors = [*form[field].errors, _refusal_text(ticket_id, action, err)]
@@ -243,7 +244,7 @@ def _refusal_text(ticket_id: int, action: str, err: Exception) -> str:
         if blocked:
             return _("This ticket cannot be closed yet: record a contact with the citizen first "
                      "(a call that reached them, or %(n)s unsuccessful attempts).", n=MIN_FAILED_ATTEMPTS)
-    return str(err)
+    return server_message(str(err))
 
 
 @bp.route("/tickets/<int:ticket_id>/media/<string:document_id>")
