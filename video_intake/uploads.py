@@ -176,22 +176,29 @@ class UploadService:
         checksum: tuple[str, bytes] | None = None,
         on_block: Callable[[int], None] | None = None,
     ) -> UploadState:
-        """Write the body at ``offset``; returns the new state (offset moved by what was stored)."""
-        state = self.get(upload_id)
-        if state.state != "uploading":
-            raise UploadError(403, N_("This upload is already complete."), "complete")
-        if offset != state.offset:
-            raise UploadError(409, f"Upload-Offset {offset} does not match the stored offset {state.offset}", "offset")
-        remaining = state.length - state.offset
-        if content_length is not None and content_length > remaining:
-            raise UploadError(413, N_("The chunk goes past the announced Upload-Length."), "too_long")
+        """Write the body at ``offset``; returns the new state (offset moved by what was stored).
+
+        The offset check, the write and the offset update are one step under the upload's file lock
+        (held across processes): of two requests at the same offset, e.g. a client retrying after a
+        timeout while its first request still runs, one is stored and the other gets 409 Conflict.
+        """
+        self.get(upload_id)  # 404 / 410 before touching the lock
         path = self.storage.upload_path(upload_id)
         try:
             lock = FileLock(str(self.storage.upload_lock(upload_id)), timeout=0)
             lock.acquire()
         except Timeout:
-            raise UploadError(423, N_("Another request is writing this upload."), "locked") from None
+            raise UploadError(409, N_("Another request is writing this upload."), "locked") from None
         try:
+            state = self.get(upload_id)  # read again under the lock: only now is the offset final
+            if offset != state.offset:
+                raise UploadError(409, f"Upload-Offset {offset} does not match the stored offset {state.offset}",
+                                  "offset")
+            if state.state != "uploading":
+                raise UploadError(403, N_("This upload is already complete."), "complete")
+            remaining = state.length - state.offset
+            if content_length is not None and content_length > remaining:
+                raise UploadError(413, N_("The chunk goes past the announced Upload-Length."), "too_long")
             return self._write(state, path, stream, content_length, checksum, on_block)
         finally:
             lock.release()
@@ -238,7 +245,8 @@ class UploadService:
         now = self.container.clock.now()
         with self.container.session() as s:
             row = s.get(VideoUploadRow, upload_id)
-            assert row is not None
+            if row is None or row.state != "uploading":  # terminated or purged while the bytes arrived
+                raise UploadError(404, N_("No such upload."), "not_found")
             row.offset += written
             row.updated_at = now
             if row.offset >= row.length:
