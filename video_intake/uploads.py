@@ -9,7 +9,6 @@ with ``Upload-Checksum`` is kept only if it arrived whole and matches.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import logging
 import os
@@ -61,37 +60,6 @@ def _state(row: VideoUploadRow) -> UploadState:
 def client_key(ip: str | None, secret: str = "") -> str:
     """The rate-limit key: a salted hash, so the database holds no raw IP addresses."""
     return hashlib.sha256(f"{secret}|{ip or 'unknown'}".encode()).hexdigest()
-
-
-def parse_metadata(header: str | None) -> dict[str, str]:
-    """``Upload-Metadata: key base64,key2 base64`` → dict (tus core)."""
-    out: dict[str, str] = {}
-    if not header:
-        return out
-    for pair in header.split(","):
-        pair = pair.strip()
-        if not pair:
-            continue
-        key, _, value = pair.partition(" ")
-        try:
-            out[key] = base64.b64decode(value.strip(), validate=True).decode("utf-8") if value else ""
-        except (ValueError, UnicodeDecodeError):
-            raise UploadError(400, f"Upload-Metadata value for '{key}' is not valid base64 UTF-8") from None
-    return out
-
-
-def parse_checksum(header: str | None) -> tuple[str, bytes] | None:
-    """``Upload-Checksum: sha1 <base64 digest>`` (tus checksum extension)."""
-    if not header:
-        return None
-    algo, _, value = header.strip().partition(" ")
-    algo = algo.lower()
-    if algo not in CHECKSUM_ALGORITHMS:
-        raise UploadError(400, f"unsupported checksum algorithm '{algo}'", "checksum_algorithm")
-    try:
-        return algo, base64.b64decode(value.strip(), validate=True)
-    except ValueError:
-        raise UploadError(400, "Upload-Checksum digest is not valid base64", "checksum_format") from None
 
 
 def _truthy(value: str | None) -> bool:
@@ -158,7 +126,7 @@ class UploadService:
     # -- state ------------------------------------------------------------
     def get(self, upload_id: str) -> UploadState:
         with self.container.session() as s:
-            row = s.get(VideoUploadRow, upload_id) if _valid_id(upload_id) else None
+            row = s.get(VideoUploadRow, upload_id) if valid_upload_id(upload_id) else None
             if row is None or row.state == "terminated":
                 raise UploadError(404, N_("No such upload."), "not_found")
             if row.state == "uploading" and row.expires_at <= self.container.clock.now():
@@ -288,7 +256,8 @@ class UploadService:
             return len(rows)
 
 
-def _valid_id(upload_id: str) -> bool:
+def valid_upload_id(upload_id: str) -> bool:
+    """Upload ids are 32 lowercase hex digits (``uuid4().hex``); anything else names no upload."""
     return bool(re.fullmatch(r"[0-9a-f]{32}", upload_id or ""))
 
 
