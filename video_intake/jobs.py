@@ -26,7 +26,7 @@ from healthpulse.video_intake.model_cache import resolve_model_path
 from healthpulse.video_intake.privacy import mask_contacts
 from healthpulse.video_intake.storage import VideoStorage, file_sha256
 from healthpulse.video_intake.submission import TRANSCRIBE_JOB
-from healthpulse.video_intake.transcriber import WhisperTranscriber
+from healthpulse.video_intake.transcriber import Transcript, WhisperTranscriber
 from healthpulse.video_intake.validation import VideoRejected, validate_video
 
 log = logging.getLogger(__name__)
@@ -71,8 +71,6 @@ def transcribe_appeal(container: IngestingContext, payload: dict[str, Any]) -> N
             log.info("video appeal %s already %s; nothing to do", appeal_id, appeal.status)
             return
         language = appeal.language
-        department = appeal.department_id
-        created_at = appeal.created_at
         original = media.original_path
         expected_sha = media.sha256
         status = AppealStatus(appeal.status)
@@ -98,14 +96,22 @@ def transcribe_appeal(container: IngestingContext, payload: dict[str, Any]) -> N
     audio = extract_audio(original_path, storage.audio_path(appeal_id))
     poster = poster_frame(original_path, storage.poster_path(appeal_id), info.duration)
     transcript = transcriber_for(settings).transcribe_file(audio, language=language)
+    finish_transcription(container, appeal_id, transcript, audio=audio, poster=poster, video_duration=info.duration)
+
+
+def finish_transcription(container: IngestingContext, appeal_id: str, transcript: Transcript, *, audio: Path,
+                         poster: Path, video_duration: float) -> None:
+    """Store the transcript, hand the appeal's Document to the pipeline and mark the appeal analysed."""
     doc_id = appeal_document_id_for(appeal_id)
     with container.session() as s:
         media = s.get(VideoMediaRow, appeal_id)
         appeal = s.get(AppealRow, appeal_id)
         assert media is not None and appeal is not None
+        language, department, created_at = appeal.language, appeal.department_id, appeal.created_at
+        original_path = media.original_path
         media.audio_path = str(audio)
         media.poster_path = str(poster)
-        media.duration = transcript.duration or info.duration
+        media.duration = transcript.duration or video_duration
         media.transcript_language = transcript.language
         media.segments = [seg.model_dump() for seg in transcript.segments]
         media.updated_at = container.clock.now()
@@ -124,7 +130,7 @@ def transcribe_appeal(container: IngestingContext, payload: dict[str, Any]) -> N
         department_hint=department,
         published_at=created_at,
         fetched_at=container.clock.now(),
-        media=Media(path=str(original_path), duration=transcript.duration or info.duration,
+        media=Media(path=original_path, duration=transcript.duration or video_duration,
                     poster_path=str(poster), segments=masked_segments),
         # Nothing was said (silence, music, sign language): no text to analyse, but the department
         # still gets the appeal and watches the video.  An empty Analysis says no component ran.
