@@ -22,8 +22,9 @@ from typing import IO, Any
 from filelock import FileLock, Timeout
 from healthpulse.core.context import CoreContext
 from healthpulse.core.models.uploads import VideoUploadRow
-from healthpulse.video_intake.errors import N_, CitizenFacingError
+from healthpulse.video_intake.errors import N_, UploadError
 from healthpulse.video_intake.storage import VideoStorage, file_sha256
+from healthpulse.video_intake.upload_quota import check_reservation
 from sqlalchemy import func, select
 
 log = logging.getLogger(__name__)
@@ -33,14 +34,6 @@ UPLOAD_TTL = timedelta(hours=24)
 CHECKSUM_ALGORITHMS = ("sha1", "sha256", "md5")
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{5,20}[0-9]$")
-
-
-class UploadError(CitizenFacingError):
-    """A refused upload request; ``status`` is the HTTP status the tus endpoints answer with."""
-
-    def __init__(self, status: int, template: str, code: str = "invalid", **params: object):
-        super().__init__(code, template, **params)
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -95,6 +88,7 @@ class UploadService:
         if region is not None and self.container.departments.get(region) is None:
             raise UploadError(400, N_("Unknown region '%(region)s'."), "region", region=region)
         phone, email = split_contact(metadata)
+        self.purge_expired()  # abandoned uploads give their bytes and their reservation back first
         now = self.container.clock.now()
         key = client_key(client_ip, self._salt())
         with self.container.session() as s:
@@ -105,6 +99,8 @@ class UploadService:
             )
             if (recent or 0) >= self.settings.upload_rate_per_hour:
                 raise UploadError(429, N_("Too many uploads from this address; please try again later."), "rate_limited")
+            check_reservation(s, self.settings.web, client_key=key, length=length, now=now,
+                              uploads_dir=self.storage.uploads_dir)
             row = VideoUploadRow(
                 id=uuid.uuid4().hex, state="uploading", length=length, offset=0,
                 filename=(metadata.get("filename") or "")[:255] or None,
