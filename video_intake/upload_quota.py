@@ -20,6 +20,7 @@ from healthpulse.video_intake.errors import N_, UploadError
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.expression import ColumnExpressionArgument
 
 MB = 1024 * 1024
 OPEN_STATES = ("uploading", "complete")
@@ -30,7 +31,7 @@ def _open(now: datetime) -> ColumnElement[bool]:
     return and_(VideoUploadRow.state.in_(OPEN_STATES), VideoUploadRow.expires_at > now)
 
 
-def _sum(session: Session, column: ColumnElement[int], *where: ColumnElement[bool]) -> int:
+def _sum(session: Session, column: ColumnExpressionArgument[int], *where: ColumnElement[bool]) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(column), 0)).where(*where)) or 0)
 
 
