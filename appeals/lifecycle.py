@@ -41,6 +41,9 @@ def new_tracking_code() -> str:
     return f"HP-{raw[:4]}-{raw[4:]}"
 
 
+MAX_CODE_CHARS = 64  # a code is 12 characters; room for spaces and a pasted prefix
+
+
 def normalise_code(code: str) -> str:
     c = "".join(ch for ch in code.upper() if ch.isalnum())
     if c.startswith("HP"):
@@ -90,6 +93,10 @@ def create_appeal(
 
 
 def get_by_code(session: Session, code: str) -> AppealRow | None:
+    """The appeal with this tracking code; None for anything that cannot be one (so a NUL byte or a
+    megabyte of text from a URL never reaches the database)."""
+    if len(code) > MAX_CODE_CHARS or not code.isascii() or not code.isprintable():
+        return None
     return session.scalar(select(AppealRow).where(AppealRow.tracking_code == normalise_code(code)))
 
 

@@ -21,6 +21,7 @@ from healthpulse.cli.common import (
 )
 from healthpulse.core.domain import Analysis, Document, utcnow
 from healthpulse.ingest.jsonl_input import InputError, document_from_json
+from healthpulse.wiring.worker import WorkerStopping, stop_on_signals
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -140,13 +141,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     container = open_container(args)
-    if args.once:
-        container.pipeline.drain_outbox()
-        n = container.worker.run_until_idle()
-        print(f"ran {n} job(s)", file=sys.stderr)
-        return EXIT_OK
-    print("healthpulse worker: running jobs (Ctrl-C to stop)", file=sys.stderr)
-    container.worker.run_forever(container.settings.jobs.poll_seconds)
+    worker = container.worker
+    try:
+        with stop_on_signals(worker):  # SIGTERM/Ctrl-C: the running job is released for another worker at once
+            if args.once:
+                container.pipeline.drain_outbox()
+                n = worker.run_until_idle()
+                print(f"ran {n} job(s)", file=sys.stderr)
+                return EXIT_OK
+            print("healthpulse worker: running jobs (Ctrl-C to stop)", file=sys.stderr)
+            worker.run_forever(container.settings.jobs.poll_seconds)
+    except WorkerStopping:
+        pass
+    print("healthpulse worker: stopped", file=sys.stderr)
+    container.close()
     return EXIT_OK
 
 

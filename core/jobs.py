@@ -7,7 +7,9 @@ in the same transaction as the data it concerns is never lost.
 - ``claim`` takes one due job with a compare-and-set UPDATE (safe with several
   workers on SQLite and PostgreSQL) and leases it for ``lease_seconds``; a
   worker that dies leaves the lease to expire, and the job is claimed again
-  (visibility timeout).
+  (visibility timeout).  A live worker renews the lease while it works
+  (``renew``, its heartbeat), and one that is stopped gives the job back
+  (``release``: due at once, the attempt not counted).
 - a failure is retried with exponential backoff (``base_backoff * 2**(n-1)``,
   capped); after ``max_attempts`` the job is ``dead`` with its last error.
 """
@@ -128,19 +130,43 @@ class JobQueue:
             # Another worker won the race for that row: try the next one.
         return None
 
-    def complete(self, job_id: int, duration_s: float | None = None) -> None:
+    def renew(self, job_id: int, worker_id: str, lease_seconds: float) -> bool:
+        """Extend the lease of a job this worker still holds (its heartbeat); False when it lost the job."""
         now = self.clock.now()
         with transaction(self.factory) as s:
-            s.execute(update(JobRow).where(JobRow.id == job_id).values(
+            res = s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.state == "running",
+                                                 JobRow.locked_by == worker_id)
+                            .values(locked_until=now + timedelta(seconds=lease_seconds), updated_at=now))
+            return res.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult; Session.execute is typed as Result
+
+    def release(self, job_id: int, worker_id: str) -> bool:
+        """Give a held job back unfinished (its worker is stopping): due at once, the attempt not counted."""
+        now = self.clock.now()
+        with transaction(self.factory) as s:
+            res = s.execute(update(JobRow).where(JobRow.id == job_id, JobRow.state == "running",
+                                                 JobRow.locked_by == worker_id)
+                            .values(state="queued", attempts=JobRow.attempts - 1, run_after=now, locked_by=None,
+                                    locked_until=None, updated_at=now))
+            return res.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult; Session.execute is typed as Result
+
+    def complete(self, job_id: int, duration_s: float | None = None, *, worker_id: str | None = None) -> None:
+        """Mark a job done; with ``worker_id`` only while that worker still holds it."""
+        now = self.clock.now()
+        held = [JobRow.locked_by == worker_id, JobRow.state == "running"] if worker_id else []
+        with transaction(self.factory) as s:
+            s.execute(update(JobRow).where(JobRow.id == job_id, *held).values(
                 state="done", finished_at=now, updated_at=now, locked_until=None, duration_s=duration_s, last_error=None))
 
-    def fail(self, job_id: int, error: str, *, permanent: bool = False) -> str:
-        """Record a failure; returns the new state (``queued`` for a retry or ``dead``)."""
+    def fail(self, job_id: int, error: str, *, permanent: bool = False, worker_id: str | None = None) -> str:
+        """Record a failure; returns the new state (``queued`` for a retry or ``dead``; ``lost`` when
+        ``worker_id`` no longer holds the job)."""
         now = self.clock.now()
         with transaction(self.factory) as s:
             job = s.get(JobRow, job_id)
             if job is None:
                 return "missing"
+            if worker_id and (job.locked_by != worker_id or job.state != "running"):
+                return "lost"
             if permanent or job.attempts >= job.max_attempts:
                 job.state = "dead"
                 job.finished_at = now

@@ -73,6 +73,9 @@ class WebSettings:
     min_video_seconds: float
     upload_rate_per_hour: int
     timezone: str
+    upload_open_mb_per_address: int
+    upload_open_mb_total: int
+    upload_disk_reserve_mb: int
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,11 @@ class Settings(BaseSettings):
     upload_rate_per_hour: int = 20
     # The instance's local time zone (IANA name): every date and time on the pages is shown in it, with its name.
     timezone: str = "UTC"
+    # Bytes announced by unfinished (unexpired, unsubmitted) uploads: per address, for the whole instance,
+    # and the disk space to keep free once every open upload has arrived.
+    upload_open_mb_per_address: int = Field(default=2048, gt=0)
+    upload_open_mb_total: int = Field(default=20480, gt=0)
+    upload_disk_reserve_mb: int = Field(default=1024, ge=0)
     # -- jobs
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     job_lease_seconds: float = Field(default=300.0, gt=0)
@@ -173,7 +181,8 @@ class Settings(BaseSettings):
     @property
     def web(self) -> WebSettings:
         return WebSettings(self.secret_key, self.testing, self.base_url, self.max_upload_mb, self.max_video_seconds,
-                           self.min_video_seconds, self.upload_rate_per_hour, self.timezone)
+                           self.min_video_seconds, self.upload_rate_per_hour, self.timezone,
+                           self.upload_open_mb_per_address, self.upload_open_mb_total, self.upload_disk_reserve_mb)
 
     @property
     def jobs(self) -> JobSettings:

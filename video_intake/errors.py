@@ -24,3 +24,11 @@ class CitizenFacingError(HealthpulseError):
         self.params = params
         self.reason = template % params if params else template
         super().__init__(self.reason)
+
+
+class UploadError(CitizenFacingError):
+    """A refused upload request; ``status`` is the HTTP status the tus endpoints answer with."""
+
+    def __init__(self, status: int, template: str, code: str = "invalid", **params: object):
+        super().__init__(code, template, **params)
+        self.status = status

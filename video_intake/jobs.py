@@ -16,7 +16,7 @@ from typing import Any
 
 from healthpulse.appeals.lifecycle import link_document, set_status
 from healthpulse.core.context import IngestingContext
-from healthpulse.core.domain import Analysis, AppealStatus, Channel, Document, Media, stable_id
+from healthpulse.core.domain import Analysis, AppealStatus, Channel, Document, Media, Segment, stable_id
 from healthpulse.core.jobs import PermanentJobError, dead_letter_handler, job_handler
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.uploads import VideoMediaRow
@@ -26,8 +26,9 @@ from healthpulse.video_intake.model_cache import resolve_model_path
 from healthpulse.video_intake.privacy import mask_contacts
 from healthpulse.video_intake.storage import VideoStorage, file_sha256
 from healthpulse.video_intake.submission import TRANSCRIBE_JOB
-from healthpulse.video_intake.transcriber import WhisperTranscriber
+from healthpulse.video_intake.transcriber import Transcript, WhisperTranscriber
 from healthpulse.video_intake.validation import VideoRejected, validate_video
+from sqlalchemy import update
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +51,15 @@ def transcriber_for(settings: Settings) -> WhisperTranscriber:
 
 
 def _move(container: IngestingContext, appeal_id: str, status: AppealStatus, note: str | None = None,
-          reason: str | None = None) -> None:
+          reason: str | None = None) -> bool:
+    """Move the appeal on; False (and no move) when another run of the job already finished it."""
     with container.session() as s:
         appeal = s.get(AppealRow, appeal_id)
-        if appeal is not None and appeal.status != status:
+        if appeal is None or AppealStatus(appeal.status) in DONE:
+            return False
+        if appeal.status != status:
             set_status(s, appeal, status, container.clock.now(), note, reason=reason)
+        return True
 
 
 @job_handler(TRANSCRIBE_JOB)
@@ -71,8 +76,6 @@ def transcribe_appeal(container: IngestingContext, payload: dict[str, Any]) -> N
             log.info("video appeal %s already %s; nothing to do", appeal_id, appeal.status)
             return
         language = appeal.language
-        department = appeal.department_id
-        created_at = appeal.created_at
         original = media.original_path
         expected_sha = media.sha256
         status = AppealStatus(appeal.status)
@@ -94,49 +97,70 @@ def transcribe_appeal(container: IngestingContext, payload: dict[str, Any]) -> N
         _move(container, appeal_id, AppealStatus.REJECTED, rejected.code, reason=rejected.reason)
         original_path.unlink(missing_ok=True)
         return
-    _move(container, appeal_id, AppealStatus.TRANSCRIBING)
+    if not _move(container, appeal_id, AppealStatus.TRANSCRIBING):
+        log.info("video appeal %s finished by another run of the job meanwhile", appeal_id)
+        return
     audio = extract_audio(original_path, storage.audio_path(appeal_id))
     poster = poster_frame(original_path, storage.poster_path(appeal_id), info.duration)
     transcript = transcriber_for(settings).transcribe_file(audio, language=language)
+    finish_transcription(container, appeal_id, transcript, audio=audio, poster=poster, video_duration=info.duration)
+
+
+def finish_transcription(container: IngestingContext, appeal_id: str, transcript: Transcript, *, audio: Path,
+                         poster: Path | str, video_duration: float) -> None:
+    """Store the transcript, hand the appeal's Document to the pipeline and mark the appeal analysed.
+
+    Once only: the transcript is stored by the first run to get here (a compare-and-set on the media row);
+    a second run of the same job (its first worker outlived the lease, or crashed after storing) goes on
+    from what is stored, and writes nothing at all when the appeal is already past transcription.
+    """
     doc_id = appeal_document_id_for(appeal_id)
+    now = container.clock.now()
     with container.session() as s:
-        media = s.get(VideoMediaRow, appeal_id)
+        stored = s.execute(
+            update(VideoMediaRow)
+            .where(VideoMediaRow.appeal_id == appeal_id, VideoMediaRow.transcript_language.is_(None))
+            .values(audio_path=str(audio), poster_path=str(poster), duration=transcript.duration or video_duration,
+                    transcript_language=transcript.language,
+                    segments=[seg.model_dump() for seg in transcript.segments], updated_at=now)
+        ).rowcount == 1  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult; Session.execute is typed as Result
+        media = s.get(VideoMediaRow, appeal_id, populate_existing=True)
         appeal = s.get(AppealRow, appeal_id)
-        assert media is not None and appeal is not None
-        media.audio_path = str(audio)
-        media.poster_path = str(poster)
-        media.duration = transcript.duration or info.duration
-        media.transcript_language = transcript.language
-        media.segments = [seg.model_dump() for seg in transcript.segments]
-        media.updated_at = container.clock.now()
-        if appeal.language is None and transcript.segments:
-            appeal.language = transcript.language
+        assert media is not None and appeal is not None and media.transcript_language is not None
+        if not stored:
+            log.warning("video appeal %s: transcript already stored by another run of the job; keeping it", appeal_id)
+        if AppealStatus(appeal.status) in DONE:
+            return
+        kept = Transcript(language=media.transcript_language, duration=media.duration or video_duration,
+                          segments=[Segment.model_validate(seg) for seg in media.segments or []])
+        language, department, created_at = appeal.language, appeal.department_id, appeal.created_at
+        original_path, poster_path = media.original_path, media.poster_path
+        if appeal.language is None and kept.segments:
+            appeal.language = kept.language
         link_document(appeal, doc_id)  # before ingest: the alerts hook finds the appeal by document id
     # The Document is indexed and shown to the press office and in search: contacts are masked there.
     # The raw transcript stays in video_media for the assigned department (see department.py).
-    masked_segments = [seg.model_copy(update={"text": mask_contacts(seg.text)}) for seg in transcript.segments]
+    masked_segments = [seg.model_copy(update={"text": mask_contacts(seg.text)}) for seg in kept.segments]
     doc = Document(
         id=doc_id,
         channel=Channel.VIDEO_APPEAL,
         source=str(Channel.VIDEO_APPEAL),
-        text=mask_contacts(transcript.text),
-        language_hint=language or (transcript.language if transcript.segments else None),
+        text=mask_contacts(kept.text),
+        language_hint=language or (kept.language if kept.segments else None),
         department_hint=department,
         published_at=created_at,
-        fetched_at=container.clock.now(),
-        media=Media(path=str(original_path), duration=transcript.duration or info.duration,
-                    poster_path=str(poster), segments=masked_segments),
+        fetched_at=now,
+        media=Media(path=original_path, duration=kept.duration, poster_path=poster_path, segments=masked_segments),
         # Nothing was said (silence, music, sign language): no text to analyse, but the department
         # still gets the appeal and watches the video.  An empty Analysis says no component ran.
-        analysis=None if transcript.segments else Analysis(warnings=["no speech in the video"]),
+        analysis=None if kept.segments else Analysis(warnings=["no speech in the video"]),
     )
     container.pipeline.ingest(doc)
     with container.session() as s:
         appeal = s.get(AppealRow, appeal_id)
         if appeal is not None and appeal.status == AppealStatus.TRANSCRIBING:
             set_status(s, appeal, AppealStatus.ANALYSED, container.clock.now())
-    log.info("video appeal %s transcribed language=%s segments=%d", appeal_id, transcript.language,
-             len(transcript.segments))
+    log.info("video appeal %s transcribed language=%s segments=%d", appeal_id, kept.language, len(kept.segments))
 
 
 def appeal_document_id_for(appeal_id: str) -> str:

@@ -20,7 +20,7 @@ from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.uploads import VideoMediaRow, VideoUploadRow
 from healthpulse.video_intake.errors import N_
 from healthpulse.video_intake.storage import VideoStorage
-from healthpulse.video_intake.uploads import UploadError
+from healthpulse.video_intake.uploads import UploadError, valid_upload_id
 from healthpulse.video_intake.validation import VideoRejected, validate_video
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def submit_upload(container: CoreContext, upload_id: str) -> Submitted:
     storage = VideoStorage.from_settings(container.settings)
     settings = container.settings
     with container.session() as s:
-        upload = s.get(VideoUploadRow, upload_id)
+        upload = s.get(VideoUploadRow, upload_id) if valid_upload_id(upload_id) else None
         if upload is None or upload.state == "terminated":
             raise UploadError(404, N_("No such upload."), "not_found")
         if upload.state == "submitted" and upload.appeal_id:

@@ -9,7 +9,6 @@ with ``Upload-Checksum`` is kept only if it arrived whole and matches.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import logging
 import os
@@ -23,8 +22,9 @@ from typing import IO, Any
 from filelock import FileLock, Timeout
 from healthpulse.core.context import CoreContext
 from healthpulse.core.models.uploads import VideoUploadRow
-from healthpulse.video_intake.errors import N_, CitizenFacingError
+from healthpulse.video_intake.errors import N_, UploadError
 from healthpulse.video_intake.storage import VideoStorage, file_sha256
+from healthpulse.video_intake.upload_quota import check_reservation
 from sqlalchemy import func, select
 
 log = logging.getLogger(__name__)
@@ -34,14 +34,6 @@ UPLOAD_TTL = timedelta(hours=24)
 CHECKSUM_ALGORITHMS = ("sha1", "sha256", "md5")
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{5,20}[0-9]$")
-
-
-class UploadError(CitizenFacingError):
-    """A refused upload request; ``status`` is the HTTP status the tus endpoints answer with."""
-
-    def __init__(self, status: int, template: str, code: str = "invalid", **params: object):
-        super().__init__(code, template, **params)
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -61,37 +53,6 @@ def _state(row: VideoUploadRow) -> UploadState:
 def client_key(ip: str | None, secret: str = "") -> str:
     """The rate-limit key: a salted hash, so the database holds no raw IP addresses."""
     return hashlib.sha256(f"{secret}|{ip or 'unknown'}".encode()).hexdigest()
-
-
-def parse_metadata(header: str | None) -> dict[str, str]:
-    """``Upload-Metadata: key base64,key2 base64`` → dict (tus core)."""
-    out: dict[str, str] = {}
-    if not header:
-        return out
-    for pair in header.split(","):
-        pair = pair.strip()
-        if not pair:
-            continue
-        key, _, value = pair.partition(" ")
-        try:
-            out[key] = base64.b64decode(value.strip(), validate=True).decode("utf-8") if value else ""
-        except (ValueError, UnicodeDecodeError):
-            raise UploadError(400, f"Upload-Metadata value for '{key}' is not valid base64 UTF-8") from None
-    return out
-
-
-def parse_checksum(header: str | None) -> tuple[str, bytes] | None:
-    """``Upload-Checksum: sha1 <base64 digest>`` (tus checksum extension)."""
-    if not header:
-        return None
-    algo, _, value = header.strip().partition(" ")
-    algo = algo.lower()
-    if algo not in CHECKSUM_ALGORITHMS:
-        raise UploadError(400, f"unsupported checksum algorithm '{algo}'", "checksum_algorithm")
-    try:
-        return algo, base64.b64decode(value.strip(), validate=True)
-    except ValueError:
-        raise UploadError(400, "Upload-Checksum digest is not valid base64", "checksum_format") from None
 
 
 def _truthy(value: str | None) -> bool:
@@ -127,6 +88,7 @@ class UploadService:
         if region is not None and self.container.departments.get(region) is None:
             raise UploadError(400, N_("Unknown region '%(region)s'."), "region", region=region)
         phone, email = split_contact(metadata)
+        self.purge_expired()  # abandoned uploads give their bytes and their reservation back first
         now = self.container.clock.now()
         key = client_key(client_ip, self._salt())
         with self.container.session() as s:
@@ -137,6 +99,8 @@ class UploadService:
             )
             if (recent or 0) >= self.settings.upload_rate_per_hour:
                 raise UploadError(429, N_("Too many uploads from this address; please try again later."), "rate_limited")
+            check_reservation(s, self.settings.web, client_key=key, length=length, now=now,
+                              uploads_dir=self.storage.uploads_dir)
             row = VideoUploadRow(
                 id=uuid.uuid4().hex, state="uploading", length=length, offset=0,
                 filename=(metadata.get("filename") or "")[:255] or None,
@@ -158,7 +122,7 @@ class UploadService:
     # -- state ------------------------------------------------------------
     def get(self, upload_id: str) -> UploadState:
         with self.container.session() as s:
-            row = s.get(VideoUploadRow, upload_id) if _valid_id(upload_id) else None
+            row = s.get(VideoUploadRow, upload_id) if valid_upload_id(upload_id) else None
             if row is None or row.state == "terminated":
                 raise UploadError(404, N_("No such upload."), "not_found")
             if row.state == "uploading" and row.expires_at <= self.container.clock.now():
@@ -176,22 +140,29 @@ class UploadService:
         checksum: tuple[str, bytes] | None = None,
         on_block: Callable[[int], None] | None = None,
     ) -> UploadState:
-        """Write the body at ``offset``; returns the new state (offset moved by what was stored)."""
-        state = self.get(upload_id)
-        if state.state != "uploading":
-            raise UploadError(403, N_("This upload is already complete."), "complete")
-        if offset != state.offset:
-            raise UploadError(409, f"Upload-Offset {offset} does not match the stored offset {state.offset}", "offset")
-        remaining = state.length - state.offset
-        if content_length is not None and content_length > remaining:
-            raise UploadError(413, N_("The chunk goes past the announced Upload-Length."), "too_long")
+        """Write the body at ``offset``; returns the new state (offset moved by what was stored).
+
+        The offset check, the write and the offset update are one step under the upload's file lock
+        (held across processes): of two requests at the same offset, e.g. a client retrying after a
+        timeout while its first request still runs, one is stored and the other gets 409 Conflict.
+        """
+        self.get(upload_id)  # 404 / 410 before touching the lock
         path = self.storage.upload_path(upload_id)
         try:
             lock = FileLock(str(self.storage.upload_lock(upload_id)), timeout=0)
             lock.acquire()
         except Timeout:
-            raise UploadError(423, N_("Another request is writing this upload."), "locked") from None
+            raise UploadError(409, N_("Another request is writing this upload."), "locked") from None
         try:
+            state = self.get(upload_id)  # read again under the lock: only now is the offset final
+            if offset != state.offset:
+                raise UploadError(409, f"Upload-Offset {offset} does not match the stored offset {state.offset}",
+                                  "offset")
+            if state.state != "uploading":
+                raise UploadError(403, N_("This upload is already complete."), "complete")
+            remaining = state.length - state.offset
+            if content_length is not None and content_length > remaining:
+                raise UploadError(413, N_("The chunk goes past the announced Upload-Length."), "too_long")
             return self._write(state, path, stream, content_length, checksum, on_block)
         finally:
             lock.release()
@@ -238,7 +209,8 @@ class UploadService:
         now = self.container.clock.now()
         with self.container.session() as s:
             row = s.get(VideoUploadRow, upload_id)
-            assert row is not None
+            if row is None or row.state != "uploading":  # terminated or purged while the bytes arrived
+                raise UploadError(404, N_("No such upload."), "not_found")
             row.offset += written
             row.updated_at = now
             if row.offset >= row.length:
@@ -280,7 +252,8 @@ class UploadService:
             return len(rows)
 
 
-def _valid_id(upload_id: str) -> bool:
+def valid_upload_id(upload_id: str) -> bool:
+    """Upload ids are 32 lowercase hex digits (``uuid4().hex``); anything else names no upload."""
     return bool(re.fullmatch(r"[0-9a-f]{32}", upload_id or ""))
 
 

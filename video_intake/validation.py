@@ -117,23 +117,49 @@ def _duration(probe: dict[str, Any], streams: list[dict[str, Any]]) -> float | N
     return None
 
 
-def _decode_audio(path: Path) -> float:
-    """Decode the whole audio track; returns how long it played.
+def _stream_duration(stream: dict[str, Any]) -> float | None:
+    """What a stream's own header says it lasts: ``duration`` (MP4) or the ``DURATION`` tag (Matroska/WebM)."""
+    value = stream.get("duration")
+    tags = {str(k).upper(): v for k, v in (stream.get("tags") or {}).items()}
+    try:
+        if value not in (None, "N/A") and float(value) > 0:
+            return float(value)
+        if tags.get("DURATION"):
+            seconds = _clock_seconds(str(tags["DURATION"]))
+            return seconds if seconds > 0 else None
+    except ValueError:
+        return None
+    return None
 
-    Catches files whose header is fine but whose data is cut off, and gives
-    the duration of streams whose header has none (MediaRecorder WebM).
+
+def _clock_seconds(stamp: str) -> float:
+    """``HH:MM:SS.fraction`` → seconds (raises ValueError when it is not one)."""
+    h, m, s = stamp.strip().split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def _play(path: Path, stream: str) -> float:
+    """Read one stream to its end; returns how far it played.
+
+    The audio (``"a"``) is decoded: catches data cut off or corrupt, and gives
+    the duration of streams whose header has none (MediaRecorder WebM).  The
+    picture (``"v"``) is only demuxed (``-c copy``, cheap even for a long
+    video): catches a file cut after its audio ended.
     """
     damaged = VideoRejected("damaged", DAMAGED)
+    options: dict[str, Any] = {"format": "null", "map": f"0:{stream}:0"}
+    if stream == "v":
+        options["c"] = "copy"
     try:
         _, err = (
             ffmpeg.input(str(path))
-            .output("-", format="null", map="0:a:0")
+            .output("-", **options)
             .global_args("-v", "error", "-stats", "-xerror")
             .run(capture_stdout=True, capture_stderr=True)
         )
     except ffmpeg.Error as exc:
         detail = (exc.stderr or b"").decode("utf-8", "replace").strip()
-        log.info("decode failed path=%s detail=%s", path, detail[-200:])
+        log.info("reading stream %s failed path=%s detail=%s", stream, path, detail[-200:])
         raise damaged from None
     text = (err or b"").decode("utf-8", "replace")
     if "Invalid data" in text or "partial file" in text or "Truncat" in text:
@@ -141,13 +167,16 @@ def _decode_audio(path: Path) -> float:
     played = 0.0
     for line in text.splitlines():
         if "time=" in line:
-            stamp = line.split("time=")[1].split()[0]
             try:
-                h, m, s = stamp.split(":")
-                played = int(h) * 3600 + int(m) * 60 + float(s)
+                played = _clock_seconds(line.split("time=")[1].split()[0])
             except ValueError:
                 continue
     return played
+
+
+def _cut_short(declared: float | None, played: float) -> bool:
+    """The header promises more than the data holds (a cut-off upload), beyond encoder rounding."""
+    return declared is not None and played < declared - max(1.0, 0.1 * declared)
 
 
 def validate_video(path: str | Path, *, min_seconds: float, max_seconds: float) -> VideoInfo:
@@ -191,13 +220,20 @@ def validate_video(path: str | Path, *, min_seconds: float, max_seconds: float) 
     header_duration = _duration(probe, [video, audio])
     if header_duration is not None and header_duration > max_seconds:
         raise VideoRejected("too_long", TOO_LONG, seconds=round(header_duration), limit=round(max_seconds))
-    played = _decode_audio(path)
-    # MediaRecorder WebM has no duration in its header: then what decoding played counts.
-    duration = header_duration or played
-    if header_duration and played < header_duration - max(1.0, 0.1 * header_duration):
-        # The header promises more than the data holds: a cut-off upload.
-        log.info("truncated path=%s header=%.2f played=%.2f", path, header_duration, played)
-        raise VideoRejected("damaged", DAMAGED)
+    audio_played = _play(path, "a")
+    video_played = _play(path, "v")
+    # Each stream against its own declared duration: a phone's audio often ends before its picture, and the
+    # container's duration is the longest stream's.  Only a file whose streams declare nothing is held to it.
+    audio_declared, video_declared = _stream_duration(audio), _stream_duration(video)
+    checks = [(audio_declared, audio_played), (video_declared, video_played)]
+    if audio_declared is None and video_declared is None:
+        checks = [(header_duration, max(audio_played, video_played))]
+    for declared, played in checks:
+        if _cut_short(declared, played):
+            log.info("truncated path=%s declared=%.2f played=%.2f", path, declared, played)
+            raise VideoRejected("damaged", DAMAGED)
+    # MediaRecorder WebM has no duration in its header: then what was played counts.
+    duration = header_duration or max(audio_played, video_played)
     if duration < min_seconds:
         raise VideoRejected("too_short", N_("The video is too short (%(seconds)s s; at least %(limit)s s)."),
                             seconds=round(duration, 1), limit=min_seconds)

@@ -1,9 +1,11 @@
-"""The OpenAPI 3.0 document for /api/v1 (served at /api/v1/openapi.json, rendered at /api/v1/docs)."""
+"""The OpenAPI 3.0 document for /api/v1 and the video upload endpoints (served at /api/v1/openapi.json,
+rendered at /api/v1/docs); the video part is in ``openapi_video.py``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from healthpulse.web import openapi_video
 from healthpulse.web.i18n import UI_LANGUAGES
 from healthpulse.web.labels import ALERT_STATES, CHANNELS, SENTIMENTS, SEVERITIES, TICKET_STATUSES, TOPICS
 
@@ -47,7 +49,7 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
             "responses": {"Error": {"description": "error", "content": {"application/json": {"schema": {
-                "$ref": "#/components/schemas/Error"}}}}},
+                "$ref": "#/components/schemas/Error"}}}}, **openapi_video.RESPONSES},
             "schemas": {
                 "Error": {"type": "object", "required": ["error", "message"], "properties": {
                     "error": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}},
@@ -103,6 +105,7 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                     "id": {"type": "integer"}, "status": {"type": "string", "enum": list(TICKET_STATUSES)},
                     "severity": {"type": "string"}, "department": {"type": "string", "nullable": True},
                     "title": {"type": "string"}, "due_at": {"type": "string", "nullable": True}}},
+                **openapi_video.SCHEMAS,
             },
         },
         "paths": {
@@ -207,5 +210,6 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                 "summary": "Ticket KPIs (department tokens: own department)", "operationId": "kpis", "security": secured,
                 "responses": {"200": {"description": "KPIs", "content": {"application/json": {"schema": {
                     "type": "object"}}}}, "401": _ERROR, "403": _ERROR, "429": _ERROR}}},
+            **openapi_video.PATHS,
         },
     }

@@ -27,13 +27,16 @@ VOICES = {
     "ar": ("ar", 140, 50),
     "fa": ("fa", 140, 50),
 }
-# The recordings the tests and the WER benchmark use: text, and words the transcript must contain.
-# Key words are those Whisper base reliably gets from espeak-ng's voice (see /work/notes/video-results.md).
+# The recordings the tests and the WER benchmark use: text, and its key words.
+# Key words are those Whisper base usually gets from the synthetic voice; tests require only some of them
+# (tests/support/wer.py ``check_transcript``), since another machine may mishear one.
 TEST_UTTERANCES: dict[str, tuple[str, list[str]]] = {
     "en": ("Hello. The hospital in Surgut has no insulin. The doctors do not answer the phone.",
-           ["hospital", "insulin", "doctors", "phone"]),
-    "ru": ("Здравствуйте. В больнице нет инсулина. Врачи не отвечают на звонки.", ["больнице", "врачи", "звонки"]),
-    "vi": ("Xin chào. Bệnh viện không có thuốc. Bác sĩ không trả lời điện thoại.", ["xin chào"]),
+           ["hospital", "insulin", "doctors", "answer", "phone"]),
+    "ru": ("Здравствуйте. В больнице нет инсулина. Врачи не отвечают на звонки.",
+           ["больнице", "инсулина", "врачи", "отвечают", "звонки"]),
+    "vi": ("Xin chào. Bệnh viện không có thuốc. Bác sĩ không trả lời điện thoại.",
+           ["xin chào", "không có", "bác sĩ", "điện thoại"]),
     "ar": ("مرحبا. المستشفى ليس فيه دواء منذ أسبوعين.", []),
     "fa": ("سلام. بیمارستان دارو ندارد. پزشک جواب نمی دهد.", []),
 }

@@ -36,13 +36,8 @@ from healthpulse.core.models.uploads import VideoMediaRow
 from healthpulse.video_intake import ASSETS
 from healthpulse.video_intake.privacy import can_view_video
 from healthpulse.video_intake.submission import appeal_status, submit_upload
-from healthpulse.video_intake.uploads import (
-    CHECKSUM_ALGORITHMS,
-    UploadError,
-    UploadService,
-    parse_checksum,
-    parse_metadata,
-)
+from healthpulse.video_intake.tus_headers import parse_checksum, parse_count, parse_metadata
+from healthpulse.video_intake.uploads import CHECKSUM_ALGORITHMS, UploadError, UploadService
 from healthpulse.video_intake.validation import VideoRejected
 from healthpulse.web.context import current_principal
 from healthpulse.web.services.appeals import public_view
@@ -101,13 +96,8 @@ def _check_version() -> Response | None:
     return None
 
 
-def _int_header(name: str) -> int | None:
-    value = request.headers.get(name)
-    if value is None:
-        return None
-    if not value.isdigit():
-        raise UploadError(400, f"{name} must be a non-negative integer", "header")
-    return int(value)
+def _count_header(name: str) -> int | None:
+    return parse_count(name, request.headers.get(name))
 
 
 @bp.route("/uploads", methods=["OPTIONS", "POST"], endpoint="tus_collection", provide_automatic_options=False)
@@ -126,7 +116,7 @@ def tus_collection() -> Response:
     try:
         if request.headers.get("Upload-Defer-Length"):
             raise UploadError(400, "Upload-Defer-Length is not supported; send Upload-Length", "defer_length")
-        state = service.create(length=_int_header("Upload-Length"),
+        state = service.create(length=_count_header("Upload-Length"),
                                metadata=parse_metadata(request.headers.get("Upload-Metadata")),
                                client_ip=request.remote_addr)
     except UploadError as err:
@@ -159,9 +149,10 @@ def tus_resource(upload_id: str) -> Response:
             return _tus_headers(Response(status=204))
         if request.mimetype != "application/offset+octet-stream":
             return _tus_headers(Response("Content-Type must be application/offset+octet-stream", status=415))
-        offset = _int_header("Upload-Offset")
+        offset = _count_header("Upload-Offset")
         if offset is None:
             raise UploadError(400, "Upload-Offset is required", "offset_required")
+        _count_header("Content-Length")  # werkzeug reads a malformed one as 0: refuse it instead
         # Chunks may be larger than the app's form limit; the upload's own Upload-Length bounds them.
         request.max_content_length = service.max_bytes
         state = service.append(upload_id, offset=offset, stream=request.stream, content_length=request.content_length,
@@ -235,10 +226,11 @@ def status_json(code: str) -> Response:
 
 
 def _media_for_viewer(appeal_id: str) -> VideoMediaRow:
-
     principal = current_principal()
     if principal is None:
         abort(401)
+    if not (appeal_id.isascii() and appeal_id.isalnum() and len(appeal_id) <= 64):
+        abort(404)  # no appeal has such an id; a NUL byte would not even reach PostgreSQL
     with _container().session() as s:
         appeal = s.get(AppealRow, appeal_id)
         media = s.get(VideoMediaRow, appeal_id)

@@ -10,14 +10,12 @@ import pytest
 from healthpulse.video_intake.media import extract_audio
 from healthpulse.video_intake.transcriber import load_audio, restrict_language
 
-from tests.support.synth import TEST_UTTERANCES, make_video
-from tests.support.wer import normalise, wer
+from tests.support.synth import make_video
+from tests.support.wer import check_transcript
 
 pytestmark = pytest.mark.slow
 
 _cache: dict = {}
-# Regression ceilings on the test recordings (measured: en 0.13, ru 0.20, vi 0.50 — see video-results.md).
-MAX_WER = {"en": 0.3, "ru": 0.4, "vi": 0.85}
 
 
 def _transcribe(transcriber, speech_video, tmp_path_factory, language, hint):
@@ -42,11 +40,8 @@ def test_transcript_has_key_words_language_and_monotonic_timestamps(transcriber,
                                                                     language, hint):
     # en and ru: no hint, detection restricted to the configured languages; vi: the UI language as hint.
     transcript = _transcribe(transcriber, speech_video, tmp_path_factory, language, hint)
-    assert transcript.language == language
-    text = normalise(transcript.text)
-    for word in TEST_UTTERANCES[language][1]:
-        assert normalise(word) in text, (word, transcript.text)
-    assert wer(TEST_UTTERANCES[language][0], transcript.text) <= MAX_WER[language], transcript.text
+    # Language, enough key words across word boundaries, bounded CER: stable across machines (issue 15.14).
+    check_transcript(language, transcript.language, transcript.text)
     _check_timestamps(transcript)
 
 

@@ -155,3 +155,42 @@ def test_background_worker_runs_jobs_beside_the_caller(tmp_path):
     finally:
         worker.stop()
         c.close()
+
+
+def test_job_outliving_its_lease_is_renewed_not_claimed_by_a_second_worker(container, clock):
+    """Issue 16.8: while the handler works, its worker renews the lease (a heartbeat every third of it)."""
+    import time
+
+    from healthpulse.wiring.worker import Worker
+
+    jid = container.jobs.enqueue("test.long", {})
+    second: list = []
+
+    @job_handler("test.long")
+    def long(c, payload):
+        clock.advance(seconds=90)  # the work has taken longer than the 60 s lease
+        deadline = time.monotonic() + 30
+        while container.jobs.get(jid).locked_until <= clock.now() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        second.append(container.jobs.claim("second-worker", lease_seconds=60))
+        CALLS.append(payload)
+
+    try:
+        # The lease is counted on the (fake) clock; the heartbeat's period on the real one, shortened here.
+        first = Worker(container, container.jobs, lease_seconds=60, worker_id="first-worker", heartbeat_seconds=0.02)
+        assert first.run_one()
+    finally:
+        JOB_HANDLERS.pop("test.long", None)
+    assert second == [None]  # the job was still leased to the first worker
+    job = container.jobs.get(jid)
+    assert job.state == "done" and job.attempts == 1 and job.locked_by == "first-worker" and CALLS == [{}]
+
+
+def test_released_job_is_claimable_at_once_and_not_counted_as_an_attempt(container):
+    jid = container.jobs.enqueue("test.ok", {"n": 3})
+    job = container.jobs.claim("stopping-worker", lease_seconds=300)
+    assert container.jobs.release(job.id, "someone-else") is False  # only the holder may release it
+    assert container.jobs.release(job.id, "stopping-worker") is True
+    job = container.jobs.get(jid)
+    assert job.state == "queued" and job.attempts == 0 and job.locked_until is None and job.locked_by is None
+    assert container.jobs.claim("next-worker").id == jid

@@ -8,7 +8,8 @@ import io
 from datetime import timedelta
 
 import pytest
-from healthpulse.video_intake.uploads import UploadError, UploadService, parse_checksum, parse_metadata
+from healthpulse.video_intake.tus_headers import parse_checksum, parse_metadata
+from healthpulse.video_intake.uploads import UploadError, UploadService
 
 from tests.support.containers import make_container
 

@@ -92,6 +92,34 @@ def test_refuses_truncated_file(media_dir, speech_en, tmp_path, fmt):
     assert _refusal(cut) == "damaged"
 
 
+def short_audio_video(target, audio, *, seconds=8, fmt="mp4", faststart=False):
+    """A picture of ``seconds`` with ``audio`` that ends earlier (a phone recording, ffmpeg ``-shortest``)."""
+    codecs = {"mp4": ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"],
+              "mov": ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac"],
+              "mkv": ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "libopus"],
+              "webm": ["-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-c:a", "libopus"]}[fmt]
+    _ffmpeg("-f", "lavfi", "-i", f"testsrc=size=320x240:rate=15:duration={seconds}", "-i", audio, *codecs,
+            *(["-movflags", "+faststart"] if faststart else []), target)
+    return target
+
+
+@pytest.mark.parametrize("fmt", ["mp4", "mov", "mkv", "webm"])
+def test_accepts_audio_shorter_than_the_picture(speech_en, tmp_path, fmt):
+    """Issue 15.4: the audio is checked against its own duration, not the container's longest stream."""
+    info = validate_video(short_audio_video(tmp_path / f"short-audio.{fmt}", speech_en, fmt=fmt), **LIMITS)
+    assert 7.5 < info.duration < 8.5
+
+
+@pytest.mark.parametrize(("fmt", "faststart"), [("mp4", True), ("webm", False), ("mkv", False)])
+def test_refuses_truncated_file_whose_audio_ended_before_the_cut(speech_en, tmp_path, fmt, faststart):
+    # Cut well after the audio ended: only the picture shows that data is missing.
+    whole = short_audio_video(tmp_path / f"whole.{fmt}", speech_en, seconds=12, fmt=fmt, faststart=faststart)
+    cut = tmp_path / f"cut.{fmt}"
+    data = whole.read_bytes()
+    cut.write_bytes(data[: len(data) * 3 // 4])
+    assert _refusal(cut) == "damaged"
+
+
 def test_refuses_video_without_audio(media_dir):
     assert _refusal(make_video(media_dir, seconds=2)) == "no_audio"
 
