@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from healthpulse.core.config_files import load_yaml_model
+from healthpulse.core.config_files import duplicate_id, load_yaml_model
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
@@ -28,6 +29,15 @@ class Department(BaseModel):
             raise ValueError("not an e-mail address")
         return v
 
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{v}' (an IANA name such as Europe/Moscow or Asia/Tehran)") from None
+        return v
+
     @field_validator("webhook")
     @classmethod
     def _url(cls, v: str | None) -> str | None:
@@ -43,11 +53,11 @@ class DepartmentsFile(BaseModel):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> DepartmentsFile:
-        seen: set[str] = set()
-        for d in self.departments:
+        seen: dict[str, int] = {}
+        for i, d in enumerate(self.departments):
             if d.id in seen:
-                raise ValueError(f"duplicate department id '{d.id}'")
-            seen.add(d.id)
+                raise duplicate_id("department", d.id, "departments", i, seen[d.id])
+            seen[d.id] = i
         return self
 
     def get(self, dep_id: str | None) -> Department | None:
