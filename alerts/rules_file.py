@@ -61,7 +61,8 @@ class DigestOptions(_Strict):
 
 
 class TicketOptions(_Strict):
-    min_alert_severity: Severity = "medium"
+    # Spike and watchlist alerts below this open no ticket; an incident alert always opens one.
+    min_alert_severity: Severity = "low"
     survey_days: float = Field(default=14.0, gt=0)
     sweep_minutes: float = Field(default=5.0, gt=0)
 
