@@ -10,7 +10,8 @@ Every incident alert opens a ticket with its SLA deadline, whatever its
 severity (low means the longest deadline, not silence); a spike or watchlist
 alert does when its severity is ≥ ``tickets.min_alert_severity``.  An alert
 about a citizen's appeal joins the appeal's own ticket (opened just before by
-``tickets.appeal_stage.AppealTicketStage``).
+``tickets.appeal_stage.AppealTicketStage``).  A citizen's praise (``alerts.praise``)
+raises no alert.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from healthpulse.alerts.delivery import notify
 from healthpulse.alerts.delivery.routing import route_department
+from healthpulse.alerts.praise import is_praise
 from healthpulse.alerts.rules.base import (
     Firing,
     RuleConfig,
@@ -96,7 +98,7 @@ class AlertProcessor:
         ctx = RuleContext(self.s, self.now, self.rt.departments)
         for rule in self.rt.rules.rules:
             seen = self._already_alerted(rule.id, [d.id for d in docs])
-            fresh = [d for d in docs if d.id not in seen and d.analysis is not None]
+            fresh = [d for d in docs if d.id not in seen and d.analysis is not None and not is_praise(d)]
             if not fresh:
                 continue
             for firing in rule.evaluate(ctx, fresh):

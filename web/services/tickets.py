@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
+from healthpulse.alerts import praise
 from healthpulse.alerts import service as alerts
 from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.tickets import csat
@@ -246,6 +247,16 @@ def alert_action(container: WebContext, principal: Principal, alert_id: int, act
             fn(s, alert_id, principal.username, now=container.clock.now(), department_ids=department_ids(principal))
         except alerts.AlertNotFound:
             raise NotFound(f"alert {alert_id}") from None
+
+
+# -- praise ----------------------------------------------------------------------------
+def list_praise(container: WebContext, principal: Principal, limit: int = 100) -> tuple[list[dict[str, Any]], int]:
+    """Citizens' thanks to the principal's department (all departments for admins), contacts masked as on tickets."""
+    with container.session() as s:
+        items, total = praise.list_praise(s, department_ids=department_ids(principal), limit=limit)
+    for item in items:
+        item["text"] = visible_text(principal, {"department_id": item["department"]}, item["text"])
+    return items, total
 
 
 # -- KPIs ----------------------------------------------------------------------------

@@ -69,3 +69,24 @@ def test_low_severity_incident_gets_a_ticket_with_the_low_deadline(tmp_path, fcl
     assert [(t["department"], t["severity"], t["document_ids"]) for t in tickets] == [
         ("surgut", "low", ["rude-doctor"])]
     assert tickets[0]["due_at"] == tickets[0]["created_at"] + timedelta(hours=120)
+
+
+def test_thank_you_appeal_opens_no_ticket_and_is_praise(tmp_path, fclock):
+    """A citizen's thanks, analysed for real: positive, no incident → the praise list, not the incident queue."""
+    from healthpulse.alerts.praise import list_praise
+    from healthpulse.appeals.intake import submit_text_appeal
+    from healthpulse.appeals.lifecycle import get_by_code
+
+    c = make_container(tmp_path, clock=fclock, index=None, analyzer="auto")
+    try:
+        code = submit_text_appeal(c, text="Thank you to the nurses of Manchester Royal Infirmary for the wonderful "
+                                          "care my mother received.", consent=True, language="en",
+                                  department_id="manchester")
+        with c.session() as s:
+            tickets, _ = service.list_tickets(s)
+            praise, _ = list_praise(s, department_ids=["manchester"])
+            status = get_by_code(s, code).status
+    finally:
+        c.close()
+    assert tickets == [] and status == "closed"
+    assert [p["department"] for p in praise] == ["manchester"] and "wonderful care" in praise[0]["text"]

@@ -35,6 +35,7 @@ GET_MATRIX = {
     "department.ticket": ("/department/tickets/{tid}", SCOPED),
     "department.media": ("/department/tickets/{tid}/media/{doc}", {**SCOPED, "own": 404, "admin": 404}),
     "department.alerts": ("/department/alerts", STAFF_DEPT),
+    "department.praise": ("/department/praise", STAFF_DEPT),
     "press.dashboard": ("/press/", PRESS),
     "press.tables": ("/press/tables", PRESS),
     "press.part": ("/press/part/regions.html", PRESS),
