@@ -7,6 +7,7 @@ the rule (its ``id``) and the field, e.g.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any, cast
 
@@ -25,9 +26,23 @@ from healthpulse.core.config_files import (
 )
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.core.domain import Severity
+from healthpulse.core.settings import Settings
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 DEFAULT_RULES_FILE = Path(__file__).parent / "default_rules.yaml"
+SAVED_RULES_NAME = "rules.yaml"  # where the admin pages save the rules when settings name no rules file
+
+
+def editable_rules_path(settings: Settings) -> Path:
+    """The file an admin's edit is saved to: the deployment's own rules file, else one in the data folder
+    (the bundled default is never written)."""
+    return Path(settings.rules_file) if settings.rules_file else Path(settings.data_dir) / SAVED_RULES_NAME
+
+
+def effective_rules_path(settings: Settings) -> Path:
+    """The rules in force: the deployment's file, else the admin's saved copy, else the bundled default."""
+    path = editable_rules_path(settings)
+    return path if settings.rules_file or path.is_file() else DEFAULT_RULES_FILE
 
 
 class _Strict(BaseModel):
@@ -156,7 +171,11 @@ class _TaglessErrors:
         for e in self.err.errors():
             loc = list(e["loc"])
             if len(loc) >= 3 and loc[0] == "rules" and isinstance(loc[1], int) and loc[2] in RULE_TYPES:
-                del loc[2]
+                rule_type = RULE_TYPES[str(loc.pop(2))]
+                if e["type"] == "extra_forbidden" and len(loc) == 3:  # a misspelt field: name the rule type's nearest
+                    close = difflib.get_close_matches(str(loc[2]), list(rule_type.config_model.model_fields), n=1)
+                    if close:
+                        e = {**e, "ctx": {**(e.get("ctx") or {}), "suggestion": close[0]}}
             out.append({**e, "loc": tuple(loc)})
         return out
 

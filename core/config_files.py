@@ -13,6 +13,8 @@ can translate it and show it next to its line.
 from __future__ import annotations
 
 import difflib
+import os
+import tempfile
 import types
 import typing
 from collections.abc import Sequence
@@ -142,19 +144,23 @@ def allowed_keys(model: type[BaseModel] | None, loc: Sequence[Any]) -> list[str]
     return list(cur.model_fields) if isinstance(cur, type) and issubclass(cur, BaseModel) else []
 
 
-def _message(e: Any, loc: tuple[Any, ...], model: type[BaseModel] | None) -> tuple[tuple[Any, ...], str]:
-    """(location, English message) with pydantic's jargon replaced where a plainer phrase says more."""
+def _message(e: Any, loc: tuple[Any, ...], model: type[BaseModel] | None
+             ) -> tuple[tuple[Any, ...], str, str, dict[str, Any]]:
+    """(location, English message, kind, extra context) with pydantic's jargon replaced where plainer words say more."""
     kind, msg, ctx = e["type"], e["msg"], e.get("ctx") or {}
     if loc and loc[-1] == "[key]":  # a dict key that is not allowed, e.g. sla_hours.hgih
-        loc = loc[:-1]
         expected = ctx.get("expected")
-        return loc, f"unknown key; one of {expected}" if expected else f"invalid key: {msg}"
+        return (loc[:-1], f"unknown key; one of {expected}" if expected else f"invalid key: {msg}", "unknown_key",
+                {"expected": expected} if expected else {})
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(loc[-1]), allowed_keys(model, loc[:-1]), n=1) if loc else []
-        return loc, f"unknown key; did you mean {close[0]}?" if close else "unknown key"
+        given = [ctx["suggestion"]] if ctx.get("suggestion") else []  # a loader that knows better (a union's member)
+        close = given or (difflib.get_close_matches(str(loc[-1]), allowed_keys(model, loc[:-1]), n=1) if loc else [])
+        if close:
+            return loc, f"unknown key; did you mean {close[0]}?", kind, {"suggestion": close[0]}
+        return loc, "unknown key", kind, {}
     if kind == "value_error":
-        return loc, msg.removeprefix("Value error, ")
-    return loc, msg
+        return loc, msg.removeprefix("Value error, "), kind, {}
+    return loc, msg, kind, {}
 
 
 def format_validation_error(path: str | Path, err: ValidationError, data: Any, root: yaml.Node | None,
@@ -168,13 +174,14 @@ def format_validation_error(path: str | Path, err: ValidationError, data: Any, r
         if e["type"] == "duplicate_id":
             first_at = loc + tuple(ctx["first_at"])
             loc = loc + tuple(ctx["at"])
-        loc, message = _message(e, loc, model)
+        loc, message, kind, extra = _message(e, loc, model)
+        ctx.update(extra)
         line = line_of(root, loc)
         if first_at is not None:
             first_line = line_of(root, first_at)
             ctx["first_line"] = first_line
             message += f" (first on line {first_line})" if first_line else f" (first as entry {first_at[-2]})"
-        problems.append(ConfigIssue(str(path), line, loc_to_str(loc), message, e["type"], _entry_name(data, loc),
+        problems.append(ConfigIssue(str(path), line, loc_to_str(loc), message, kind, _entry_name(data, loc),
                                     {k: v for k, v in ctx.items() if k not in ("at", "first_at", "error")}))
     return problems
 
@@ -243,3 +250,19 @@ def validate_data(path: str | Path, model: type[M], data: Any, root: yaml.Node |
 def load_yaml_model(path: str | Path, model: type[M]) -> M:
     data, root = read_yaml(path)
     return validate_data(path, model, data, root)
+
+
+def write_text_atomically(path: str | Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step: a reader sees the old file or the new one, never half of it."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
