@@ -28,7 +28,7 @@ VOICES = {
     "fa": ("fa", 140, 50),
 }
 # The recordings the tests and the WER benchmark use: text, and words the transcript must contain.
-# Key words are those Whisper base reliably gets from espeak-ng's voice (see /work/notes/video-results.md).
+# Key words are those Whisper base reliably gets from espeak-ng's voice (checked with benchmarks/transcribe.py --wer).
 TEST_UTTERANCES: dict[str, tuple[str, list[str]]] = {
     "en": ("Hello. The hospital in Surgut has no insulin. The doctors do not answer the phone.",
            ["hospital", "insulin", "doctors", "phone"]),
