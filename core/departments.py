@@ -6,6 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from healthpulse.core.config_files import duplicate_id, load_yaml_model
+from healthpulse.core.domain import LANGUAGES
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
@@ -27,6 +28,13 @@ class Department(BaseModel):
     def _email(cls, v: str | None) -> str | None:
         if v is not None and ("@" not in v or v.startswith("@") or v.endswith("@")):
             raise ValueError("not an e-mail address")
+        return v
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, v: str) -> str:
+        if v not in LANGUAGES:
+            raise ValueError(f"notifications are written in {', '.join(LANGUAGES[:-1])} or {LANGUAGES[-1]}, not '{v}'")
         return v
 
     @field_validator("timezone")

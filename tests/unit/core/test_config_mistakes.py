@@ -157,3 +157,10 @@ def test_sources_duplicate_id_and_key_given_twice(tmp_path):
 def test_taxonomy_key_given_twice(tmp_path):
     f = _write(tmp_path, "taxonomy.yaml", "topics:\n  - id: a\n    labels: {en: A, en: B}\n")
     assert f"{f}:3: topics[0].labels.en: key given twice (first on line 3)" in _error(load_taxonomy, f)
+
+
+def test_department_language_must_be_one_the_product_speaks(tmp_path):
+    f = _write(tmp_path, "deps.yaml", "departments:\n  - id: berlin\n    name: Berlin\n    places: [Berlin]\n"
+                                      "    language: de\n")
+    msg = _error(load_departments, f)
+    assert f"{f}:5: departments[0].language (entry 'berlin'): notifications are written in ru, ar, fa, vi or en" in msg
