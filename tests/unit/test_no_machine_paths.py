@@ -1,7 +1,7 @@
 """Help texts and docs name paths relative to the repo or describe the default, never one machine's folders.
 
-A developer's ``/work/...`` or ``/root/...`` or a ``/tmp/...`` example in a usage line means nothing on
-another machine (issue 15.15).  Checked: the Markdown docs, Python docstrings and comments (where usage
+A developer's own folders (their work or home directory, a temporary folder) in a usage line mean nothing
+on another machine (issue 15.15).  Checked: the Markdown docs, Python docstrings and comments (where usage
 lines live), and the ``--help`` output of every benchmark and every ``healthpulse`` command.
 """
 
