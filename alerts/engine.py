@@ -6,9 +6,12 @@ and the pipeline retries the hook).  Grouping: a firing joins an open alert
 of the same rule with the same ``story_id``, or the same department + topic
 seen within the rule's ``group_window_hours``; a joined alert is announced
 again only when its severity rises, at most once per ``realert_minutes``.
-Every alert of severity ≥ ``tickets.min_alert_severity`` opens a ticket with its
-SLA deadline; an alert about a citizen's appeal joins the appeal's own ticket
-(opened just before by ``tickets.appeal_stage.AppealTicketStage``).
+Every incident alert opens a ticket with its SLA deadline, whatever its
+severity (low means the longest deadline, not silence); a spike or watchlist
+alert does when its severity is ≥ ``tickets.min_alert_severity``.  An alert
+about a citizen's appeal joins the appeal's own ticket (opened just before by
+``tickets.appeal_stage.AppealTicketStage``).  A citizen's praise (``alerts.praise``)
+raises no alert.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 
 from healthpulse.alerts.delivery import notify
 from healthpulse.alerts.delivery.routing import route_department
+from healthpulse.alerts.praise import is_praise
 from healthpulse.alerts.rules.base import (
     Firing,
     RuleConfig,
@@ -94,7 +98,7 @@ class AlertProcessor:
         ctx = RuleContext(self.s, self.now, self.rt.departments)
         for rule in self.rt.rules.rules:
             seen = self._already_alerted(rule.id, [d.id for d in docs])
-            fresh = [d for d in docs if d.id not in seen and d.analysis is not None]
+            fresh = [d for d in docs if d.id not in seen and d.analysis is not None and not is_praise(d)]
             if not fresh:
                 continue
             for firing in rule.evaluate(ctx, fresh):
@@ -222,7 +226,7 @@ class AlertProcessor:
                     self._alert_ticket[alert.id] = t
                 raise_severity(self.s, t, alert.severity, self.sla[alert.severity], self.now)
                 return t
-        if not severity_at_least(alert.severity, self.rt.rules.tickets.min_alert_severity):
+        if not self._opens_ticket(alert):
             return None
         channels = [self._channel_of(d) for d in f.document_ids]
         t = open_ticket(self.s, origin="alert", severity=alert.severity, title=alert.title, now=self.now,
@@ -231,6 +235,11 @@ class AlertProcessor:
         self._alert_ticket[alert.id] = t
         self.result.tickets_opened.append(t.id)
         return t
+
+    def _opens_ticket(self, alert: AlertRow) -> bool:
+        """An incident always does; the threshold only filters what the other rule types raise."""
+        return alert.rule_type == "incident" or severity_at_least(alert.severity,
+                                                                   self.rt.rules.tickets.min_alert_severity)
 
     def _channel_of(self, doc_id: str) -> str | None:
         return self.s.scalar(select(DocumentRow.channel).where(DocumentRow.id == doc_id))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from healthpulse.alerts.rules_file import RuleSet, load_rules
+from healthpulse.alerts.rules_file import RuleSet, effective_rules_path, load_rules
 from healthpulse.core.clock import Clock, SystemClock
 from healthpulse.core.config_files import ConfigError
 from healthpulse.core.context import CoreContext
@@ -18,11 +18,13 @@ from healthpulse.core.settings import Settings
 log = logging.getLogger(__name__)
 
 
-def _mtime(path: Path) -> float | None:
+def _stamp(path: Path) -> tuple[str, int, int, int] | None:
+    """What changes when the file is replaced or edited (an atomic save gives a new inode)."""
     try:
-        return path.stat().st_mtime
+        st = path.stat()
     except OSError:
         return None
+    return str(path), st.st_ino, st.st_mtime_ns, st.st_size
 
 
 _BY_CONTAINER: weakref.WeakKeyDictionary[Any, AlertsRuntime] = weakref.WeakKeyDictionary()
@@ -35,20 +37,21 @@ class AlertsRuntime:
     rules: RuleSet
     clock: Clock
     jobs: Any = None  # the core JobQueue, when running inside a container
-    rules_mtime: float | None = None
+    rules_stamp: tuple[str, int, int, int] | None = None
 
     @classmethod
     def build(cls, settings: Settings, departments: DepartmentsFile, clock: Clock | None = None) -> AlertsRuntime:
-        return cls(settings, departments, load_rules(settings.rules_file, departments), clock or SystemClock())
+        return cls(settings, departments, load_rules(effective_rules_path(settings), departments), clock or SystemClock())
 
     @classmethod
     def of(cls, container: CoreContext) -> AlertsRuntime:
-        """The runtime of a core Container (built once per container; rules reload when their file changes)."""
+        """The runtime of a core Container (built once per container; rules reload when their file changes,
+        or when an admin's saved copy takes over from the bundled default)."""
         rt = _BY_CONTAINER.get(container)
         if rt is None:
             rt = cls.build(container.settings, container.departments, container.clock)
             rt.jobs = container.jobs
-            rt.rules_mtime = _mtime(rt.rules.path)
+            rt.rules_stamp = _stamp(rt.rules.path)
             _BY_CONTAINER[container] = rt
         else:
             rt.reload_if_changed()
@@ -56,15 +59,16 @@ class AlertsRuntime:
 
     def reload_if_changed(self) -> None:
         """Pick up an edited rules file (e.g. saved by an admin); a broken file keeps the rules in force."""
-        mtime = _mtime(self.rules.path)
-        if mtime == self.rules_mtime:
+        path = effective_rules_path(self.settings)
+        stamp = _stamp(path)
+        if stamp == self.rules_stamp:
             return
-        self.rules_mtime = mtime
+        self.rules_stamp = stamp
         try:
-            self.rules = load_rules(self.rules.path, self.departments)
-            log.info("alert rules reloaded from %s (%d rules)", self.rules.path, len(self.rules.rules))
+            self.rules = load_rules(path, self.departments)
+            log.info("alert rules reloaded from %s (%d rules)", path, len(self.rules.rules))
         except ConfigError as exc:
-            log.error("alert rules file %s is invalid, keeping the previous rules:\n%s", self.rules.path, exc)
+            log.error("alert rules file %s is invalid, keeping the previous rules:\n%s", path, exc)
 
     def link(self, path: str) -> str:
         return self.settings.base_url.rstrip("/") + path

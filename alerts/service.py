@@ -363,5 +363,5 @@ def get_sla_settings(session: Session, settings: Settings) -> dict[str, float]:
 def set_sla_settings(session: Session, hours: dict[str, float], actor: str, *, now: datetime | None = None,
                      settings: Settings | None = None) -> dict[str, float]:
     """Set SLA hours for some severities (applies to tickets opened afterwards); returns the effective table."""
-    set_sla_hours(session, hours, actor, now_or_system(now))
+    set_sla_hours(session, hours, actor, now_or_system(now), settings)
     return sla_hours(session, settings) if settings is not None else {k: float(v) for k, v in hours.items()}

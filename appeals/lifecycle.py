@@ -131,6 +131,19 @@ def appeal_document_id(appeal: AppealRow) -> str:
     return stable_id("appeal", appeal.id)
 
 
+def close_as_praise(session: Session, appeal_id: str, now: datetime) -> None:
+    """A thank-you needs no ticket: the appeal is analysed and closed at once (it is on the praise list)."""
+    appeal = session.get(AppealRow, appeal_id)
+    if appeal is None or appeal.status in (AppealStatus.CLOSED, AppealStatus.REJECTED):
+        return
+    try:
+        if appeal.status != AppealStatus.ANALYSED:
+            set_status(session, appeal, AppealStatus.ANALYSED, now)
+        set_status(session, appeal, AppealStatus.CLOSED, now)
+    except AppealError as exc:
+        log.warning("appeal %s not closed as praise: %s", appeal.id, exc)
+
+
 def follow_ticket(session: Session, appeal_id: str, status: AppealStatus, now: datetime, note: str) -> None:
     """The appeal's ticket reached a milestone (opened, closed, reopened): show it in the appeal's history.
 

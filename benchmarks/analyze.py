@@ -1,4 +1,4 @@
-"""Throughput and memory of the NLP Analyzer per profile, on three realistic mixes.
+"""Throughput and memory of the NLP Analyzer per profile, on four realistic mixes.
 
     python benchmarks/analyze.py [--profiles fast,default,full] [--docs 300] [--batch-size 64]
 
@@ -79,9 +79,9 @@ def run_profile(profile: str, n: int, batch_size: int) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    ap.add_argument("--profiles", default="fast,default,full")
+    ap.add_argument("--profiles", default="fast,default,full", help="comma-separated NLP profiles to measure")
     ap.add_argument("--docs", type=int, default=300, help="documents per mix (the long mix takes half)")
-    ap.add_argument("--batch-size", type=int, default=64)
+    ap.add_argument("--batch-size", type=int, default=64, help="documents per analyzer call")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:

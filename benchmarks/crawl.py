@@ -13,7 +13,7 @@ so the figures measure the crawler's own cost, not the configured waiting.
   handing documents to a sink that only collects them (NLP and the store are
   measured by benchmarks/analyze.py and the core pipeline, not here).
 
-Usage: python benchmarks/crawl.py [--articles 300] [--write /work/notes/crawl-results.md]
+Usage: python benchmarks/crawl.py [--articles 300] [--write crawl-results.md]
 """
 
 from __future__ import annotations

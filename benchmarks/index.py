@@ -11,7 +11,7 @@ URL is given) on N synthetic documents in five languages:
 
     python benchmarks/index.py --docs 100000 \
         --opensearch-url http://127.0.0.1:9200 --elasticsearch-url http://127.0.0.1:9201 \
-        --markdown /tmp/search-results.md
+        --markdown search-results.md
 """
 
 from __future__ import annotations

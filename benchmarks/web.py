@@ -5,7 +5,7 @@ year, five languages and the bundled departments, then requests every
 dashboard endpoint through the real Flask app (logged in as press) with
 varied filters, so no two requests repeat a query.
 
-    python benchmarks/web.py [--docs 100000] [--rounds 20] [--dir /tmp/hp-bench]
+    python benchmarks/web.py [--docs 100000] [--rounds 20] [--dir hp-bench]
 
 Documents go straight into the search index (``index.upsert``), which is
 what the dashboard reads; ``--via-pipeline`` sends them through
@@ -72,7 +72,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--rounds", type=int, default=20)
-    ap.add_argument("--dir", type=Path, default=None)
+    ap.add_argument("--dir", type=Path, default=None,
+                    help="folder for the instance, relative to the current one (default: a new temporary folder)")
     ap.add_argument("--via-pipeline", action="store_true")
     ap.add_argument("--window", choices=("default", "mixed"), default="mixed",
                     help="date ranges: the dashboard's default 30 days, or mixed 7/30/90/365 days (default)")

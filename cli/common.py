@@ -73,7 +73,11 @@ def load_cli_settings(args: argparse.Namespace, **overrides: Any) -> Settings:
 def open_container(args: argparse.Namespace, **kwargs: Any) -> Container:
     settings = kwargs.pop("settings", None) or load_cli_settings(args)
     container = build_container(settings, **kwargs)
-    container.departments  # noqa: B018 - validate the departments file up front, with its error message
+    try:
+        container.check_config()  # every config file up front, each mistake with its file, line and key
+    except HealthpulseError:
+        container.close()
+        raise
     return container
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from healthpulse.core.config_files import load_yaml_model
+from healthpulse.core.config_files import duplicate_id, load_yaml_model
+from healthpulse.core.domain import LANGUAGES
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator, model_validator
 from pydantic_core import core_schema
 
@@ -71,6 +73,22 @@ class Department(BaseModel):
             raise ValueError("not an e-mail address")
         return v
 
+    @field_validator("language")
+    @classmethod
+    def _language(cls, v: str) -> str:
+        if v not in LANGUAGES:
+            raise ValueError(f"notifications are written in {', '.join(LANGUAGES[:-1])} or {LANGUAGES[-1]}, not '{v}'")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{v}' (an IANA name such as Europe/Moscow or Asia/Tehran)") from None
+        return v
+
     @field_validator("webhook")
     @classmethod
     def _url(cls, v: str | None) -> str | None:
@@ -86,11 +104,11 @@ class DepartmentsFile(BaseModel):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> DepartmentsFile:
-        seen: set[str] = set()
-        for d in self.departments:
+        seen: dict[str, int] = {}
+        for i, d in enumerate(self.departments):
             if d.id in seen:
-                raise ValueError(f"duplicate department id '{d.id}'")
-            seen.add(d.id)
+                raise duplicate_id("department", d.id, "departments", i, seen[d.id])
+            seen[d.id] = i
         return self
 
     def get(self, dep_id: str | None) -> Department | None:

@@ -7,17 +7,39 @@ the store and FTS5 (in the same file) for search.
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from healthpulse.core.config_files import ConfigError, ConfigIssue, format_validation_error, read_yaml
+from healthpulse.core.domain import Severity
+from pydantic import AfterValidator, Field, SecretStr, TypeAdapter, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+ENV_PREFIX = "HEALTHPULSE_"
 DEFAULT_SLA_HOURS: dict[str, float] = {"critical": 4, "high": 24, "medium": 72, "low": 168}
+MAX_SLA_HOURS = 24 * 365
+
+
+def _complete_sla(hours: dict[str, float]) -> dict[str, float]:
+    """A severity the config leaves out keeps its default deadline."""
+    return {**DEFAULT_SLA_HOURS, **hours}
+
+
+# Hours to the deadline per severity: the settings' ``sla_hours`` and the admin's SLA page validate with this.
+if TYPE_CHECKING:
+    SlaHours = dict[str, float]
+else:
+    SlaHours = Annotated[dict[Severity, Annotated[float, Field(gt=0, le=MAX_SLA_HOURS)]], AfterValidator(_complete_sla)]
+SLA_HOURS = TypeAdapter(SlaHours)
+# HEALTHPULSE_* variables that are not settings: the settings file's path, the crawler's hand-over to its
+# subprocess, the NLP training cache, and the scripts' and tests' own.  Anything else unknown is a typo.
+OTHER_VARIABLES = frozenset({"CONFIG", "RUN_CONTEXT", "SOURCE", "NLP_CACHE", "CHROMIUM", "SEARCH_USER",
+                             "SEARCH_NODES_DIR", "PG_DIR", "PG_PORT"})
+OTHER_PREFIXES = ("TEST_",)
 
 
 @dataclass(frozen=True)
@@ -89,7 +111,7 @@ class Settings(BaseSettings):
     """The input schema is flat, so every ``HEALTHPULSE_<FIELD>`` variable and YAML key keeps its name;
     code reads the groups (``settings.database``, ``.search``, ``.mail``, ``.models``, ``.web``, ``.jobs``)."""
 
-    model_config = SettingsConfigDict(env_prefix="HEALTHPULSE_", extra="forbid", env_nested_delimiter="__")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", env_nested_delimiter="__")
 
     # -- database
     database_url: str = "sqlite:///healthpulse.db"
@@ -103,7 +125,7 @@ class Settings(BaseSettings):
     search_index_prefix: str = "healthpulse"
     # -- mail (and signed webhooks)
     smtp_host: str = "127.0.0.1"
-    smtp_port: int = 25
+    smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
@@ -111,24 +133,24 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     # -- models
     whisper_model: str | None = None
-    whisper_threads: int = 2
+    whisper_threads: int = Field(default=2, ge=1)
     # Beam 5 by default: greedy (1) is ~25 % faster on 2 cores but loses words on short appeals (vi WER 0.50 → 0.86).
     whisper_beam_size: int = Field(default=5, ge=1, le=10)
     # Where joined model weights are cached; None → ~/.cache/healthpulse.
     model_cache_dir: Path | None = None
     taxonomy_file: Path | None = None
     languages: list[str] = Field(default_factory=lambda: ["ru", "ar", "fa", "vi", "en"])
-    max_text_chars: int = 200_000
+    max_text_chars: int = Field(default=200_000, gt=0)
     # NLP profile (README "Speed and quality"): fast / default / full over the same trained heads.
     nlp_profile: Literal["fast", "default", "full"] = "default"
     # -- web
     secret_key: SecretStr | None = None
     testing: bool = False
     base_url: str = "http://127.0.0.1:8000"
-    max_upload_mb: int = 512
-    max_video_seconds: int = 600
-    min_video_seconds: float = 0.5
-    upload_rate_per_hour: int = 20
+    max_upload_mb: int = Field(default=512, gt=0)
+    max_video_seconds: int = Field(default=600, gt=0)
+    min_video_seconds: float = Field(default=0.5, ge=0)
+    upload_rate_per_hour: int = Field(default=20, ge=0)
     # The instance's local time zone (IANA name): every date and time on the pages is shown in it, with its name.
     timezone: str = "UTC"
     # Bytes announced by unfinished (unexpired, unsubmitted) uploads: per address, for the whole instance,
@@ -139,7 +161,7 @@ class Settings(BaseSettings):
     # -- jobs
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     job_lease_seconds: float = Field(default=300.0, gt=0)
-    sla_hours: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
+    sla_hours: SlaHours = Field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
     # -- deployment files and folders
     data_dir: Path = Path("healthpulse-data")
     departments_file: Path | None = None
@@ -189,25 +211,61 @@ class Settings(BaseSettings):
         return JobSettings(self.worker_poll_seconds, self.job_lease_seconds, dict(self.sla_hours))
 
 
+def _env_name(key: str) -> str:
+    return ENV_PREFIX + key.upper()
+
+
+def unknown_variables(environ: dict[str, str] | os._Environ[str]) -> list[ConfigIssue]:
+    """``HEALTHPULSE_*`` variables that name no setting (a typo would otherwise be ignored), with the nearest name."""
+    issues = []
+    for var in sorted(environ):
+        name = var.upper()
+        if not name.startswith(ENV_PREFIX):
+            continue
+        rest = name[len(ENV_PREFIX):]
+        field = rest.split("__", 1)[0].lower()  # HEALTHPULSE_SLA_HOURS__LOW sets one key of sla_hours
+        if field in Settings.model_fields or rest in OTHER_VARIABLES or rest.startswith(OTHER_PREFIXES):
+            continue
+        close = [_env_name(c) for c in difflib.get_close_matches(rest.lower(), list(Settings.model_fields), n=1)]
+        hint = f"; did you mean {close[0]}?" if close else ""
+        issues.append(ConfigIssue("environment", None, "", f"unknown setting {var}{hint}", "unknown_variable",
+                                  None, {"variable": var, "suggestion": close[0] if close else None}))
+    return issues
+
+
+def _from_environment(issue: ConfigIssue, env_keys: set[str]) -> ConfigIssue:
+    """An error in a value that came from a variable names the variable, not the YAML file."""
+    top = issue.key.split(".", 1)[0].split("[", 1)[0]
+    if top not in env_keys:
+        return issue
+    return ConfigIssue("environment", None, _env_name(top) + issue.key[len(top):], issue.message, issue.kind,
+                       None, issue.ctx)
+
+
 def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
     """Settings from env, then the YAML file (if any), then explicit overrides.
 
     Precedence: overrides > environment > YAML file > defaults.  Errors name
     the file, the line and the key.
     """
-    config_file = config_file or os.environ.get("HEALTHPULSE_CONFIG")
+    config_file = config_file or os.environ.get(ENV_PREFIX + "CONFIG")
     file_values: dict[str, Any] = {}
     root = None
     if config_file:
         data, root = read_yaml(config_file)
         if data is not None and not isinstance(data, dict):
-            raise ConfigError(config_file, [f"{config_file}: top level must be a mapping of settings"])
+            raise ConfigError(config_file, [ConfigIssue(str(config_file), 1, "", "top level must be a mapping of settings",
+                                                        "not_a_mapping")])
         file_values = data or {}
-    env_keys = {k[len("HEALTHPULSE_"):].lower() for k in os.environ if k.startswith("HEALTHPULSE_")}
+    unknown = unknown_variables(os.environ)
+    if unknown:
+        raise ConfigError("environment", unknown)
+    env_keys = {k[len(ENV_PREFIX):].lower().split("__", 1)[0] for k in os.environ if k.upper().startswith(ENV_PREFIX)}
     init = {k: v for k, v in file_values.items() if k not in env_keys}
     init.update(overrides)
     try:
         return Settings(**init)
     except ValidationError as err:
-        origin = config_file or "environment (HEALTHPULSE_*)"
-        raise ConfigError(origin, format_validation_error(origin, err, file_values, root)) from None
+        origin = config_file or "environment"
+        issues = format_validation_error(origin, err, file_values, root, Settings)
+        raise ConfigError(origin, [_from_environment(i, env_keys - set(overrides)) for i in issues]) from None

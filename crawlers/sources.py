@@ -12,7 +12,7 @@ sources:
     concurrency: 2            # per-source overrides (Scrapy custom_settings)
     download_delay: 0.5
 ```
-Validated with ``core.config_files.load_yaml_model`` so an error names the
+Validated with ``core.config_files`` (``read_yaml`` + ``validate_data``) so an error names the
 file, the line, the entry id and the key.
 """
 
@@ -22,7 +22,15 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from healthpulse.core.config_files import ConfigError, load_yaml_model, read_yaml
+from healthpulse.core.config_files import (
+    ConfigError,
+    ConfigIssue,
+    duplicate_id,
+    line_of,
+    loc_to_str,
+    read_yaml,
+    validate_data,
+)
 from healthpulse.core.domain import LANGUAGES
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -130,41 +138,27 @@ class SourcesFile(BaseModel):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> SourcesFile:
-        seen: set[str] = set()
-        for src in self.sources:
+        seen: dict[str, int] = {}
+        for i, src in enumerate(self.sources):
             if src.id in seen:
-                raise ValueError(f"duplicate source id {src.id!r}")
-            seen.add(src.id)
+                raise duplicate_id("source", src.id, "sources", i, seen[src.id])
+            seen[src.id] = i
         return self
-
-
-def _line_of_entry(path: str | Path, index: int, key: str) -> int | None:
-    _, root = read_yaml(path)
-    try:
-        entries = next(v for k, v in root.value if k.value == "sources")  # type: ignore[union-attr]
-        node = entries.value[index]
-        for k, _v in node.value:
-            if k.value == key:
-                return int(k.start_mark.line) + 1
-        return int(node.start_mark.line) + 1
-    except (AttributeError, StopIteration, IndexError, TypeError):
-        return None
 
 
 def load_sources(path: str | Path, department_ids: set[str] | None = None) -> SourcesFile:
     """Load and validate a sources file; with ``department_ids`` also check each ``department``."""
-    model = load_yaml_model(path, SourcesFile)
+    data, root = read_yaml(path)
+    model = validate_data(path, SourcesFile, data, root)
     if department_ids is not None:
         problems = []
+        known = ", ".join(sorted(department_ids)) or "none"
         for i, src in enumerate(model.sources):
             if src.department is not None and src.department not in department_ids:
-                line = _line_of_entry(path, i, "department")
-                where = f"{path}:{line}" if line else str(path)
-                known = ", ".join(sorted(department_ids)) or "none"
-                problems.append(
-                    f"{where}: sources[{i}].department (entry '{src.id}'): unknown department "
-                    f"{src.department!r} (known: {known})"
-                )
+                loc = ("sources", i, "department")
+                problems.append(ConfigIssue(str(path), line_of(root, loc), loc_to_str(loc),
+                                            f"unknown department {src.department!r} (known: {known})",
+                                            "unknown_department", src.id, {"value": src.department}))
         if problems:
             raise ConfigError(path, problems)
     return model

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from healthpulse.core.config_files import load_yaml_model
+from healthpulse.core.config_files import duplicate_id, load_yaml_model
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 DEFAULT_TAXONOMY = Path(__file__).resolve().parent / "data" / "taxonomy.yaml"
@@ -34,11 +34,11 @@ class TaxonomyFile(BaseModel):
 
     @model_validator(mode="after")
     def _unique(self) -> TaxonomyFile:
-        seen: set[str] = set()
-        for t in self.topics:
+        seen: dict[str, int] = {}
+        for i, t in enumerate(self.topics):
             if t.id in seen:
-                raise ValueError(f"duplicate topic id '{t.id}'")
-            seen.add(t.id)
+                raise duplicate_id("topic", t.id, "topics", i, seen[t.id])
+            seen[t.id] = i
         return self
 
     @property

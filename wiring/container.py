@@ -20,6 +20,7 @@ from typing import Any
 import healthpulse.alerts.jobs
 import healthpulse.ingest.jobs
 import healthpulse.video_intake.jobs  # noqa: F401 - importing a jobs module registers its handlers
+from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.stages import post_ingest_stages as alerts_stages
 from healthpulse.core.clock import Clock, SystemClock
 from healthpulse.core.db import make_engine, migrate, session_factory, transaction
@@ -28,10 +29,12 @@ from healthpulse.core.jobs import JobQueue
 from healthpulse.core.resources import bundled_departments_path
 from healthpulse.core.settings import Settings
 from healthpulse.core.stages import DocumentAnalyzer, PostIngestStage
+from healthpulse.crawlers.sources import load_sources
 from healthpulse.indexes.base import SearchIndex
 from healthpulse.indexes.registry import create_index
 from healthpulse.ingest import place_aliases
 from healthpulse.ingest.pipeline import Pipeline
+from healthpulse.nlp.taxonomy import load_taxonomy
 from healthpulse.wiring.worker import Worker
 from sqlalchemy.orm import Session
 
@@ -69,6 +72,16 @@ class Container:
     @cached_property
     def departments(self) -> DepartmentsFile:
         return load_departments(self.settings.departments_file or bundled_departments_path())
+
+    def check_config(self) -> None:
+        """Load every config file the settings name, so that a mistake stops start-up with its file, line and key
+        (the rules file would otherwise first be read at the first alert, the sources file at the first crawl)."""
+        departments = self.departments
+        AlertsRuntime.of(self)
+        if self.settings.sources_file:
+            load_sources(self.settings.sources_file, set(departments.ids))
+        if self.settings.taxonomy_file:
+            load_taxonomy(self.settings.taxonomy_file)
 
     @property
     def analyzer(self) -> DocumentAnalyzer | None:

@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from healthpulse.core.config_files import read_yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 TEMPLATES = Path(__file__).parent.parent / "templates"  # alerts/templates
@@ -21,8 +21,8 @@ EVENTS = ("alert", "escalation", "recovery", "appeal", "breach", "survey", "dige
 @cache
 def strings(language: str) -> dict[str, Any]:
     lang = language if language in LANGS else "en"
-    data: dict[str, Any] = yaml.safe_load((TEMPLATES / "i18n" / f"{lang}.yaml").read_text(encoding="utf-8"))
-    return data
+    data, _ = read_yaml(TEMPLATES / "i18n" / f"{lang}.yaml")  # a string given twice is an error, not a silent pick
+    return dict(data)
 
 
 @lru_cache(maxsize=2)

@@ -1,5 +1,8 @@
 """The post-ingest stage that gives every citizen appeal its own ticket (SLA, routing, announcement).
 
+Except praise (``alerts.praise``): a thank-you opens no ticket; its appeal is
+closed and the department finds it on its praise list.
+
 Runs before the alert engine: an alert about the same document then joins
 this ticket instead of opening another.  Re-ingesting an appeal's document
 (an edited transcript, a retried stage) attaches it to the existing ticket.
@@ -12,21 +15,21 @@ from datetime import datetime
 
 from healthpulse.alerts.delivery import notify
 from healthpulse.alerts.delivery.routing import route_department
+from healthpulse.alerts.praise import APPEAL_CHANNELS, is_praise
 from healthpulse.alerts.rules.base import document_department, primary_topic, short_title
 from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.scheduling import schedule_delivery, schedule_sweep
 from healthpulse.alerts.tickets.lifecycle import attach_documents, open_ticket
 from healthpulse.alerts.tickets.sla import sla_hours
-from healthpulse.appeals.lifecycle import get_by_document
+from healthpulse.appeals.lifecycle import close_as_praise, get_by_document
 from healthpulse.core.context import CoreContext
-from healthpulse.core.domain import Channel, Document
+from healthpulse.core.domain import Document
 from healthpulse.core.models.tickets import TicketRow
 from healthpulse.core.stages import StoredDocument
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
-APPEAL_CHANNELS = (Channel.VIDEO_APPEAL, Channel.TEXT_APPEAL, Channel.HOTLINE, Channel.EMAIL)
 
 
 def open_appeal_tickets(session: Session, rt: AlertsRuntime, docs: list[Document], now: datetime) -> tuple[list[int], int]:
@@ -44,6 +47,9 @@ def open_appeal_tickets(session: Session, rt: AlertsRuntime, docs: list[Document
         existing = session.scalar(select(TicketRow).where(TicketRow.appeal_id == appeal.id))
         if existing is not None:
             attach_documents(session, existing, [doc.id], now)
+            continue
+        if is_praise(doc):
+            close_as_praise(session, appeal.id, now)
             continue
         a = doc.analysis
         severity = (a.severity if a is not None and a.severity else None) or rt.rules.appeals.default_severity

@@ -15,7 +15,10 @@ Definitions (tickets are counted by ``created_at`` in the period unless noted):
   answered / issued for surveys issued in the period;
 - analyses corrected %: of the documents stored in the period that the NLP
   routed to the department, the share staff corrected
-  (``ingest.correction_kpis``).
+  (``ingest.correction_kpis``);
+- praise: citizens' thanks received in the period (``alerts.praise``: no
+  ticket), and their share of all citizen appeals = praise / (praise +
+  appeal tickets created in the period).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any, cast
 
+from healthpulse.alerts.praise import count_praise
 from healthpulse.core.models.alerts import AlertRow
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
 from healthpulse.ingest.correction_kpis import correction_share
@@ -72,6 +76,8 @@ def kpis(session: Session, department_id: str | None, start: datetime, end: date
     scores = list(session.scalars(select(SurveyRow.score).where(
         SurveyRow.ticket_id.in_(ticket_ids), SurveyRow.used_at >= start, SurveyRow.used_at < end)))
     alert_dep = AlertRow.department_id.is_(None) if department_id is None else AlertRow.department_id == department_id
+    praise = count_praise(session, department_id, start, end)
+    appeal_tickets = sum(1 for t in created if t.origin == "appeal")
     alerts = session.scalar(select(func.count()).select_from(AlertRow).where(
         alert_dep, AlertRow.kind == "fire", AlertRow.fired_at >= start, AlertRow.fired_at < end)) or 0
     return {
@@ -94,5 +100,7 @@ def kpis(session: Session, department_id: str | None, start: datetime, end: date
         "csat_responses": len(scores),
         "csat_surveys_issued": issued,
         "csat_response_rate_pct": _pct(issued_answered, issued),
+        "praise_count": praise,
+        "praise_share_pct": _pct(praise, praise + appeal_tickets),
         **correction_share(session, department_id, start, end),
     }

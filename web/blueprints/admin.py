@@ -1,4 +1,4 @@
-"""Administration: users and roles, API tokens, departments, FAQ, rules (validated), SLA hours."""
+"""Administration: users and roles, API tokens, departments, FAQ, alert rules and SLA hours (validated, audited)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,25 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from healthpulse.alerts.tickets import sla as sla_mod
+from healthpulse.core import config_audit
 from healthpulse.core.models.users import ROLES
 from healthpulse.web import labels
+from healthpulse.web.config_errors import describe, problem_view
 from healthpulse.web.context import container, current_principal, db, require_role
 from healthpulse.web.i18n import UI_LANGUAGES
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import rules as rules_svc
 from healthpulse.web.services import users as user_svc
 from healthpulse.web.templating import department_names
-from wtforms import BooleanField, DecimalField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -55,6 +65,7 @@ class FaqForm(FlaskForm):
 
 class RulesForm(FlaskForm):
     text = TextAreaField(validators=[DataRequired(), Length(max=rules_svc.MAX_RULES_BYTES)])
+    base = HiddenField()  # fingerprint of the rules the page showed: a save over someone else's edit is refused
 
 
 def _department_choices() -> list[tuple[str, str]]:
@@ -205,44 +216,73 @@ def delete_faq(entry_id: int) -> Any:
 
 @bp.route("/rules", methods=["GET", "POST"])
 def rules() -> Any:
-    settings = container().settings
+    """The alert rules as YAML: validate, or validate and save (in force for the next alert, audited)."""
+    c = container()
     form = RulesForm()
-    problems: list[str] | None = None
-    count = 0
+    problems: list[dict[str, Any]] | None = None
+    count, status = 0, 200
     if form.validate_on_submit():
-        problems, count = rules_svc.validate_rules(form.text.data, container().departments)
-        if not problems and request.form.get("save") and rules_svc.editable(settings):
-            rules_svc.save_rules(settings, form.text.data)
-            flash(_("Rules saved; they apply when the alerts engine reloads its rules."), "ok")
-            return redirect(url_for("admin.rules")), 303
+        text = form.text.data.replace("\r\n", "\n")
+        issues, count = rules_svc.validate_rules(text, c.departments)
+        problems = [problem_view(i, text.splitlines()) for i in issues]
+        status = 422 if issues else 200
+        if not issues and request.form.get("save"):
+            p = current_principal()
+            try:
+                with db() as s:
+                    changed = rules_svc.save_rules(s, c.settings, text, form.base.data or "",
+                                                   p.username if p else "admin", c.clock.now())
+            except rules_svc.RulesChanged:
+                flash(_("The rules were changed since you opened them; your text is below, the saved rules are "
+                        "on a fresh page."), "error")
+                status = 409
+            else:
+                flash(_("Rules saved; the next alert follows them.") if changed else _("Nothing changed."), "ok")
+                return redirect(url_for("admin.rules")), 303
     elif request.method == "GET":
-        form.text.data = rules_svc.read_rules(settings)
-    status = 422 if problems else 200
-    return render_template("admin/rules.html", form=form, problems=problems, count=count,
-                           path=str(rules_svc.rules_path(settings)), editable=rules_svc.editable(settings)), status
+        form.text.data = rules_svc.read_rules(c.settings)
+        form.base.data = rules_svc.fingerprint(form.text.data)
+    with db() as s:
+        history = config_audit.recent_changes(s, "rules")
+    return render_template("admin/rules.html", form=form, problems=problems, count=count, history=history), status
 
 
 class SlaForm(FlaskForm):
-    critical = DecimalField(validators=[DataRequired(), NumberRange(min=0.1, max=8760)])
-    high = DecimalField(validators=[DataRequired(), NumberRange(min=0.1, max=8760)])
-    medium = DecimalField(validators=[DataRequired(), NumberRange(min=0.1, max=8760)])
-    low = DecimalField(validators=[DataRequired(), NumberRange(min=0.1, max=8760)])
+    """Hours per severity; validated by the settings' own ``SlaHours`` model (``sla.check_sla_hours``)."""
+
+    critical = StringField()
+    high = StringField()
+    medium = StringField()
+    low = StringField()
+
+
+SEVERITIES = ("critical", "high", "medium", "low")
 
 
 @bp.route("/sla", methods=["GET", "POST"])
 def sla() -> Any:
     c = container()
     form = SlaForm()
+    status = 200
     if form.validate_on_submit():
-        hours = {k: float(getattr(form, k).data) for k in ("critical", "high", "medium", "low")}
         p = current_principal()
-        with db() as s:
-            sla_mod.set_sla_hours(s, hours, p.username if p else "admin", c.clock.now())
-        flash(_("SLA hours saved; they apply to tickets opened from now on."), "ok")
-        return redirect(url_for("admin.sla")), 303
+        try:
+            with db() as s:
+                sla_mod.set_sla_hours(s, {k: (getattr(form, k).data or "").strip() for k in SEVERITIES},
+                                      p.username if p else "admin", c.clock.now(), c.settings)
+        except sla_mod.SlaInvalid as err:
+            for issue in err.issues:
+                field = getattr(form, issue.key, None)
+                if field is not None:
+                    field.errors = [*field.errors, describe(issue)]
+            status = 422
+        else:
+            flash(_("SLA hours saved; they apply to tickets opened from now on."), "ok")
+            return redirect(url_for("admin.sla")), 303
     with db() as s:
         current = sla_mod.sla_hours(s, c.settings)
+        history = config_audit.recent_changes(s, "sla")
     if request.method == "GET":
-        for k in ("critical", "high", "medium", "low"):
-            getattr(form, k).data = current.get(k)
-    return render_template("admin/sla.html", form=form, current=current)
+        for k in SEVERITIES:
+            getattr(form, k).data = f"{current[k]:g}" if k in current else ""
+    return render_template("admin/sla.html", form=form, current=current, history=history), status

@@ -261,6 +261,14 @@ def media(ticket_id: int, document_id: str) -> Any:
         abort(404)
 
 
+@bp.route("/praise")
+@require_role("department")
+def praise() -> Any:
+    """Citizens' thanks: no ticket, read here (and counted in the KPIs)."""
+    rows, total = svc.list_praise(container(), _principal())
+    return render_template("department/praise.html", rows=rows, total=total)
+
+
 @bp.route("/alerts")
 @require_role("department")
 def alerts() -> Any:

@@ -151,13 +151,15 @@ def volume(index: Any, f: Filters, split: str = "sentiment") -> View:
 
 
 def top_negative_stories(index: Any, f: Filters, limit: int = 10, sample: int = 500) -> View:
-    """The negative stories with the widest coverage: documents grouped by story_id (a lone article is its own story).
+    """The negative health stories with the widest coverage: documents grouped by story_id (a lone article is its own
+    story).  Only documents the analysis found health-related: a traffic jam or a storm warning is negative news,
+    not a health story.
 
-    One query: the latest ``sample`` negative documents matching the filters,
+    One query: the latest ``sample`` negative health documents matching the filters,
     grouped here.  Coverage and sources are counted within that sample (a
     per-story count query would scan the index once per story).
     """
-    res = index.search(f.query(sentiments=["negative"], size=sample, sort="date_desc"))
+    res = index.search(f.query(sentiments=["negative"], health_related=True, size=sample, sort="date_desc"))
     groups: dict[str, dict[str, Any]] = {}
     for h in res.hits:
         key = h.story_id or h.id

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
+from healthpulse.alerts import praise
 from healthpulse.alerts import service as alerts
 from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.scope import in_scope
@@ -305,6 +306,16 @@ def assignees(container: WebContext, principal: Principal, ticket_id: int) -> li
 
 def contact_choices() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(alerts.CONTACT_CHANNELS), tuple(alerts.CONTACT_OUTCOMES)
+
+
+# -- praise ----------------------------------------------------------------------------
+def list_praise(container: WebContext, principal: Principal, limit: int = 100) -> tuple[list[dict[str, Any]], int]:
+    """Citizens' thanks to the principal's department (all departments for admins), contacts masked as on tickets."""
+    with container.session() as s:
+        items, total = praise.list_praise(s, department_ids=department_ids(principal), limit=limit)
+    for item in items:
+        item["text"] = visible_text(principal, {"department_id": item["department"]}, item["text"])
+    return items, total
 
 
 # -- KPIs ----------------------------------------------------------------------------

@@ -52,3 +52,41 @@ def test_incidents_open_tickets_non_incidents_do_not(tmp_path, fclock):
     for doc_id, t in by_doc.items():
         assert t["origin"] == "alert" and t["severity"] == results[doc_id].severity
         assert t["due_at"] == t["created_at"] + timedelta(hours=sla[t["severity"]])
+
+
+def test_low_severity_incident_gets_a_ticket_with_the_low_deadline(tmp_path, fclock):
+    """A doctor shouting at a patient and refusing a referral: the analyzer says incident, severity low."""
+    c = make_container(tmp_path, clock=fclock, index=None, analyzer="auto", sla_hours={"low": 120})
+    try:
+        text = "Здравствуйте. Вчера в поликлинике Сургута врач накричал на меня и отказал в направлении к неврологу. " \
+               "Прошу разобраться."
+        [result] = c.pipeline.ingest_many([Document(id="rude-doctor", text=text)])
+        with c.session() as s:
+            tickets, _ = service.list_tickets(s, sort="id")
+    finally:
+        c.close()
+    assert result.analysis.incident and result.analysis.severity == "low"
+    assert [(t["department"], t["severity"], t["document_ids"]) for t in tickets] == [
+        ("surgut", "low", ["rude-doctor"])]
+    assert tickets[0]["due_at"] == tickets[0]["created_at"] + timedelta(hours=120)
+
+
+def test_thank_you_appeal_opens_no_ticket_and_is_praise(tmp_path, fclock):
+    """A citizen's thanks, analysed for real: positive, no incident → the praise list, not the incident queue."""
+    from healthpulse.alerts.praise import list_praise
+    from healthpulse.appeals.intake import submit_text_appeal
+    from healthpulse.appeals.lifecycle import get_by_code
+
+    c = make_container(tmp_path, clock=fclock, index=None, analyzer="auto")
+    try:
+        code = submit_text_appeal(c, text="Thank you to the nurses of Manchester Royal Infirmary for the wonderful "
+                                          "care my mother received.", consent=True, language="en",
+                                  department_id="manchester")
+        with c.session() as s:
+            tickets, _ = service.list_tickets(s)
+            praise, _ = list_praise(s, department_ids=["manchester"])
+            status = get_by_code(s, code).status
+    finally:
+        c.close()
+    assert tickets == [] and status == "closed"
+    assert [p["department"] for p in praise] == ["manchester"] and "wonderful care" in praise[0]["text"]

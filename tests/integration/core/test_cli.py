@@ -12,9 +12,10 @@ import pytest
 CONTRACT_KEYS = {"id", "language", "health_related", "sentiment", "topics", "department", "incident", "severity", "places"}
 
 
-def run(args, tmp_path, stdin: bytes | None = None, timeout=600):
+def run(args, tmp_path, stdin: bytes | None = None, timeout=600, extra_env: dict[str, str] | None = None):
     env = dict(os.environ)
     env.update({"HEALTHPULSE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "HEALTHPULSE_DATA_DIR": str(tmp_path / "data")})
+    env.update(extra_env or {})
     env.pop("HEALTHPULSE_SEARCH_URL", None)
     return subprocess.run([sys.executable, "-m", "healthpulse.cli", *args], input=stdin, capture_output=True,
                           env=env, timeout=timeout, cwd=tmp_path)
@@ -128,6 +129,41 @@ def test_bad_config_file_is_exit_2_with_location(tmp_path):
     proc = run(["migrate", "--config", str(cfg)], tmp_path)
     assert proc.returncode == 2
     assert f"{cfg}:2" in proc.stderr.decode() and "max_upload_mb" in proc.stderr.decode()
+
+
+def test_env_typo_is_exit_2_with_the_nearest_setting(tmp_path):
+    proc = run(["migrate"], tmp_path, extra_env={"HEALTHPULSE_SMTP_PROT": "2525"})
+    assert proc.returncode == 2
+    assert "unknown setting HEALTHPULSE_SMTP_PROT; did you mean HEALTHPULSE_SMTP_PORT?" in proc.stderr.decode()
+
+
+def test_serve_refuses_to_start_with_a_broken_rules_file(tmp_path):
+    """The rules file is checked at start-up (not at the first alert): exit 2 with its file, line and key."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - id: a\n    type: incident\n    min_severity: low\n    min_severity: high\n",
+                     encoding="utf-8")
+    cfg = tmp_path / "hp.yaml"
+    cfg.write_text(f"rules_file: {rules}\nsecret_key: test-secret\n", encoding="utf-8")
+    try:
+        proc = run(["serve", "--config", str(cfg), "--port", "0", "--no-worker"], tmp_path, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("serve started with a broken rules file")
+    assert proc.returncode == 2
+    err = proc.stderr.decode()
+    assert "configuration error" in err and f"{rules}:5: rules[0].min_severity: key given twice (first on line 4)" in err
+
+
+def test_serve_refuses_a_department_in_an_unknown_time_zone(tmp_path):
+    deps = tmp_path / "deps.yaml"
+    deps.write_text("departments:\n  - id: olympus\n    name: Olympus\n    places: [Olympus]\n"
+                    "    timezone: Mars/Olympus\n", encoding="utf-8")
+    try:
+        proc = run(["serve", "--departments", str(deps), "--port", "0", "--no-worker"], tmp_path, timeout=60,
+                   extra_env={"HEALTHPULSE_SECRET_KEY": "test-secret"})
+    except subprocess.TimeoutExpired:
+        pytest.fail("serve started with an unknown time zone")
+    assert proc.returncode == 2
+    assert f"{deps}:5: departments[0].timezone (entry 'olympus'): unknown time zone 'Mars/Olympus'" in proc.stderr.decode()
 
 
 def test_demo_loads_and_summarises(tmp_path):

@@ -41,6 +41,7 @@ GET_MATRIX = {
     "department.alert": ("/department/alerts/{aid}", SCOPED),
     "triage.queue": ("/triage/", TRIAGE),
     "triage.ticket": ("/triage/tickets/{triage_tid}", TRIAGE),
+    "department.praise": ("/department/praise", STAFF_DEPT),
     "press.dashboard": ("/press/", PRESS),
     "press.tables": ("/press/tables", PRESS),
     "press.part": ("/press/part/regions.html", PRESS),

@@ -88,8 +88,8 @@ def test_rules_are_validated_with_line_and_field(app, accounts):
     bad = "rules:\n  - id: broken\n    type: incident\n    severity: apocalyptic\n"
     r = admin.post("/admin/rules", data={"csrf_token": csrf_from(page), "text": bad, "validate": "1"})
     html = r.get_data(as_text=True)
-    assert r.status_code == 422 and 'id="rule-problems"' in html and "rules.yaml:" in html
-    assert "Validate and save" not in html  # bundled default is read-only
+    assert r.status_code == 422 and 'id="rule-problems"' in html
+    assert 'data-line="4"' in html and "rules[0].severity" in html and "unknown key; did you mean min_severity?" in html
 
 
 def test_sla_hours_saved(app, accounts, container):

@@ -22,7 +22,7 @@ def test_mixed_batch_opens_one_ticket_per_incident_group(hp, fclock):
         make_doc("s1-b", "surgut", "high", story="story-1"),                      # same story
         make_doc("c-1", "cairo", "critical", topic="medical_error", language="ar"),
         make_doc("c-2", "cairo", "medium", topic="medical_error", language="ar"),  # same department + topic
-        make_doc("g-1", "giza", "low", topic="waiting_times"),                    # low: alert, no ticket
+        make_doc("g-1", "giza", "low", topic="waiting_times"),                    # low: a ticket, longest SLA
         make_doc("n-1", "surgut", None, incident=False),                          # not an incident
         make_doc("n-2", None, None, incident=False, sentiment="positive"),
     ])
@@ -30,9 +30,11 @@ def test_mixed_batch_opens_one_ticket_per_incident_group(hp, fclock):
     assert [(t["department"], t["severity"], sorted(t["document_ids"])) for t in tickets] == [
         ("surgut", "high", ["s1-a", "s1-b"]),
         ("cairo", "critical", ["c-1", "c-2"]),
+        ("giza", "low", ["g-1"]),
     ]
     assert tickets[0]["due_at"] == t0 + hours(24)
     assert tickets[1]["due_at"] == t0 + hours(4)
+    assert tickets[2]["due_at"] == t0 + hours(168)
     assert all(t["origin"] == "alert" and t["status"] == "new" for t in tickets)
     with hp.session() as s:
         alerts, total = service.list_alerts(s)

@@ -41,7 +41,7 @@ def test_errors_name_file_line_rule_and_field(tmp_path):
     assert f"{p}:4: rules[0].min_severity (entry 'big-incidents')" in msg
     assert f"{p}:7: rules[1].min_count (entry 'flu-spike')" in msg
     assert f"{p}:10: rules[2].terms (entry 'hospitals')" in msg
-    assert f"{p}:11: rules[2].colour (entry 'hospitals'): Extra inputs are not permitted" in msg
+    assert f"{p}:11: rules[2].colour (entry 'hospitals'): unknown key" in msg
 
 
 def test_unknown_type_lists_the_known_ones(tmp_path):
