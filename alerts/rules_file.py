@@ -14,9 +14,10 @@ from healthpulse.alerts.rules import incident, spike, watchlist  # noqa: F401 - 
 from healthpulse.alerts.rules.base import Rule, RuleConfig
 from healthpulse.alerts.rules.registry import RULE_TYPES, build_rule, rule_config_union
 from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
+from healthpulse.core.contacts import validate_email
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.core.domain import Severity
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DEFAULT_RULES_FILE = Path(__file__).parent / "default_rules.yaml"
 
@@ -35,6 +36,11 @@ class TriageOptions(_Strict):
     email: str | None = None
     webhook: str | None = None
     language: str = "en"
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: str | None) -> str | None:
+        return None if v is None else validate_email(v)  # the shared strict validator: one plain address
 
 
 class DeliveryOptions(_Strict):

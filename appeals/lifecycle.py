@@ -12,9 +12,11 @@ import uuid
 from datetime import datetime
 from typing import Any, TypedDict, Unpack
 
+from healthpulse.core.contacts import InvalidContact, validate_email, validate_phone
 from healthpulse.core.domain import AppealStatus, Channel, stable_id
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.appeals import AppealRow
+from healthpulse.text.normalize import to_ascii_digits
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,7 +44,7 @@ def new_tracking_code() -> str:
 
 
 def normalise_code(code: str) -> str:
-    c = "".join(ch for ch in code.upper() if ch.isalnum())
+    c = "".join(ch for ch in to_ascii_digits(code).upper() if ch.isalnum())  # a code typed with ۰-۹ / ٠-٩
     if c.startswith("HP"):
         c = c[2:]
     return f"HP-{c[:4]}-{c[4:]}" if len(c) == 8 else code.strip().upper()
@@ -73,6 +75,7 @@ def create_appeal(
         raise AppealError("consent to process the appeal is required")
     if str(channel) == Channel.NEWS:
         raise AppealError("news is not an appeal channel")
+    details = _checked_contacts(details)
     for _ in range(10):
         code = new_tracking_code()
         if session.scalar(select(AppealRow.id).where(AppealRow.tracking_code == code)) is None:
@@ -87,6 +90,20 @@ def create_appeal(
     session.add(row)
     session.flush()
     return row
+
+
+def _checked_contacts(details: AppealDetails) -> AppealDetails:
+    """Every intake's contacts through the one validator (core/contacts.py), normalised; a bad one is refused."""
+    out = AppealDetails(**details)
+    for key, check in (("contact_email", validate_email), ("contact_phone", validate_phone)):
+        value = (out.get(key) or "").strip()  # type: ignore[misc]
+        if not value:
+            continue
+        try:
+            out[key] = check(value)  # type: ignore[literal-required]
+        except InvalidContact as err:
+            raise AppealError(f"{key}: {err}") from None
+    return out
 
 
 def get_by_code(session: Session, code: str) -> AppealRow | None:

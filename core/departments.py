@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from healthpulse.core.config_files import load_yaml_model
+from healthpulse.core.contacts import validate_email
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
@@ -24,9 +25,7 @@ class Department(BaseModel):
     @field_validator("email", "escalation_email")
     @classmethod
     def _email(cls, v: str | None) -> str | None:
-        if v is not None and ("@" not in v or v.startswith("@") or v.endswith("@")):
-            raise ValueError("not an e-mail address")
-        return v
+        return None if v is None else validate_email(v)  # the shared strict validator: one plain address
 
     @field_validator("webhook")
     @classmethod

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from healthpulse.core.config_files import ConfigError, format_validation_error, read_yaml
-from pydantic import Field, SecretStr, ValidationError
+from healthpulse.core.contacts import validate_email
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SLA_HOURS: dict[str, float] = {"critical": 4, "high": 24, "medium": 72, "low": 168}
@@ -133,6 +134,12 @@ class Settings(BaseSettings):
     departments_file: Path | None = None
     rules_file: Path | None = None
     sources_file: Path | None = None
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, v: str) -> str:
+        # One plain address (the shared validator); a single-label domain like @localhost is fine for a sender.
+        return validate_email(v, require_dot=False)
 
     @property
     def embedded_search(self) -> bool:
