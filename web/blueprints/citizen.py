@@ -10,9 +10,9 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from healthpulse.web import labels
+from healthpulse.web.contact_fields import FIELD_MESSAGES, EmailAddress, PhoneNumber, ascii_digits
 from healthpulse.web.context import container, db
 from healthpulse.web.i18n import UI_LANGUAGES, current_language, select_language
 from healthpulse.web.security import rate_limited
@@ -20,7 +20,7 @@ from healthpulse.web.services import appeals as appeal_svc
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import tickets as ticket_svc
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional
 
 bp = Blueprint("citizen", __name__)
 LANG_RULE = "/<any(" + ",".join(UI_LANGUAGES) + "):lang_code>"
@@ -48,17 +48,15 @@ class TextAppealForm(FlaskForm):
     description = TextAreaField(validators=[DataRequired(), Length(min=appeal_svc.MIN_DESCRIPTION,
                                                                     max=appeal_svc.MAX_DESCRIPTION)])
     contact_name = StringField(validators=[Optional(), Length(max=200)])
-    contact_phone = StringField(validators=[Optional(), Length(max=64), Regexp(
-        r"^[0-9+()\- ]+$", message=_l("Enter a phone number with digits only, such as +7 912 345-67-89."))])
-    # A plain pattern, not wtforms' Email(): that one needs the optional email_validator
-    # package and answered 500 without it.
-    contact_email = EmailField(validators=[Optional(), Length(max=200), Regexp(
-        r"^[^@\s]+@[^@\s]+\.[^@\s.]+$", message=_l("Enter a valid e-mail address, such as name@example.org."))])
+    # The shared validators (core/contacts.py), not wtforms' Email(): that one needs the optional
+    # email_validator package and answered 500 without it.
+    contact_phone = StringField(validators=[Optional(), Length(max=64), PhoneNumber()])
+    contact_email = EmailField(validators=[Optional(), Length(max=200), EmailAddress()])
     consent = BooleanField(validators=[DataRequired()])
 
 
 class TrackForm(FlaskForm):
-    code = StringField(validators=[DataRequired(), Length(max=32)])
+    code = StringField(validators=[DataRequired(), Length(max=32)], filters=[ascii_digits])
 
 
 class SurveyForm(FlaskForm):
@@ -110,7 +108,7 @@ def appeal() -> Any:
             # The service speaks English; the citizen gets the field's message in the page's language.
             message = _("Describe what happened in %(min)d to %(max)d characters.",
                         min=appeal_svc.MIN_DESCRIPTION, max=appeal_svc.MAX_DESCRIPTION) \
-                if err.field == "description" else str(err)
+                if err.field == "description" else str(FIELD_MESSAGES.get(err.field, err))
             getattr(form, err.field, form.description).errors = [message]
         else:
             code = appeal_svc.submit_text_appeal(c, data)
