@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from healthpulse.web.context import current_principal, db
+from healthpulse.web.redirects import safe_next
 from healthpulse.web.security import client_key, limiter
 from healthpulse.web.services.users import authenticate
 from wtforms import PasswordField, StringField
@@ -23,12 +24,6 @@ HOME_BY_ROLE = {"department": "department.tickets", "press": "press.dashboard", 
 class LoginForm(FlaskForm):
     username = StringField("username", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("password", validators=[DataRequired(), Length(max=256)])
-
-
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -49,7 +44,7 @@ def login() -> Any:
                 session.permanent = True
                 session["user_id"] = user.id
                 session["auth_epoch"] = user.password_hash[-16:]
-                target = _safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role])
+                target = safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role])
                 return redirect(target)
         lim.hit("login-ip", client_key(), LOGIN_LIMIT, LOGIN_WINDOW)
         lim.hit("login-user", username.lower(), LOGIN_LIMIT, LOGIN_WINDOW)
