@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime, format_decimal
+from healthpulse.core.links import http_link
 from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START
 from healthpulse.web.context import container
@@ -78,4 +79,4 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(label=label, department_name=department_name, url_with_query=url_with_query,
                                  lang_switch_url=lang_switch_url)
     app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, number=number,
-                                 strip_highlight=strip_highlight)
+                                 strip_highlight=strip_highlight, http_link=http_link)
