@@ -61,6 +61,8 @@ def register_error_handlers(app: Flask) -> None:
         if status >= 500:
             log.error("%s on %s %s: %s", type(err).__name__, request.method, request.path, err)
         message = str(err) if status < 500 else "the server could not complete the request"
+        field = getattr(err, "field", None) if status < 500 else None  # the parameter or field at fault
         if request.path.startswith("/api/"):
-            return error_response(status, message)
-        return render_template("error.html", code=status, name=ERROR_NAMES.get(status, "error")), status
+            return error_response(status, message, field)
+        return render_template("error.html", code=status, name=ERROR_NAMES.get(status, "error"),
+                               field=field), status

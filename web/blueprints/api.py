@@ -22,6 +22,7 @@ from healthpulse.web.context import container, db
 from healthpulse.web.errors import error_response
 from healthpulse.web.i18n import UI_LANGUAGES
 from healthpulse.web.openapi import openapi_document
+from healthpulse.web.query_params import AlertParams, SearchParams, TicketParams, parse_query
 from healthpulse.web.security import client_key, limiter
 from healthpulse.web.services import appeals as appeal_svc
 from healthpulse.web.services import corrections as corr_svc
@@ -105,19 +106,6 @@ def _str(body: dict[str, Any], key: str, required: bool = False, max_len: int = 
     return value
 
 
-def _int_arg(name: str, default: int, lo: int, hi: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"'{name}' must be an integer", name) from None
-    if not lo <= value <= hi:
-        raise ApiError(400, f"'{name}' must be between {lo} and {hi}", name)
-    return value
-
-
 # -- appeals (public) ---------------------------------------------------------
 @bp.route("/appeals", methods=["POST"])
 def create_appeal() -> Any:
@@ -157,9 +145,13 @@ def appeal_status(code: str) -> Any:
 
 
 # -- documents and dashboard --------------------------------------------------
-def _filters() -> dash.Filters:
-    c = container()
-    f = dash.Filters.from_args(request.args, c.clock.now().date(), list(labels.TOPICS), c.departments.ids)
+def _params() -> SearchParams:
+    """Every query parameter of the search and dashboard endpoints, validated (400 naming a bad one)."""
+    return parse_query(SearchParams, request.args, topics=list(labels.TOPICS), departments=container().departments.ids)
+
+
+def _filters(params: SearchParams) -> dash.Filters:
+    f = dash.Filters.from_params(params, container().clock.now().date())
     p: Principal = g.api_principal
     return f.restrict_to(ticket_svc.scope_of(p))
 
@@ -167,14 +159,8 @@ def _filters() -> dash.Filters:
 @bp.route("/documents/search", methods=["GET"])
 @api_auth("press", "department")
 def search_documents() -> Any:
-    size = _int_arg("size", 20, 1, 100)
-    cursor = request.args.get("cursor") or None
-    if cursor is not None and len(cursor) > 500:
-        raise ApiError(400, "invalid cursor", "cursor")
-    try:
-        res, _view = dash.search(container().index, _filters(), cursor=cursor, size=size)
-    except ValueError as err:
-        raise ApiError(400, f"invalid query: {err}") from None
+    params = _params()
+    res, _view = dash.search(container().index, _filters(params), cursor=params.cursor, size=params.size)
     out = res.to_json()
     for hit in out["hits"]:
         raw = hit["snippet"]
@@ -192,28 +178,23 @@ def dashboard_view(name: str) -> Any:
     if name not in DASHBOARD_VIEWS:
         raise ApiError(404, f"unknown view; one of {', '.join(DASHBOARD_VIEWS)}")
 
-    return jsonify(build_view(name, _filters(), request.args.get("split", "sentiment")).to_json())
+    params = _params()
+    return jsonify(build_view(name, _filters(params), params.split).to_json())
 
 
 # -- alerts, tickets, KPIs (scoped) -----------------------------------------------
 @bp.route("/alerts", methods=["GET"])
 @api_auth("department", "press")
 def alerts() -> Any:
-    state = request.args.get("state") or None
-    if state is not None and state not in labels.ALERT_STATES:
-        raise ApiError(400, "unknown state", "state")
-    limit = _int_arg("limit", 50, 1, 500)
-    return jsonify({"alerts": ticket_svc.list_alerts(container(), g.api_principal, state=state, limit=limit)})
+    p = parse_query(AlertParams, request.args)
+    return jsonify({"alerts": ticket_svc.list_alerts(container(), g.api_principal, state=p.state, limit=p.limit)})
 
 
 @bp.route("/tickets", methods=["GET"])
 @api_auth("department")
 def tickets() -> Any:
-    try:
-        flt = ticket_svc.TicketFilters.from_args(request.args)
-    except ValueError as err:
-        raise ApiError(400, str(err)) from None
-    flt.limit = _int_arg("limit", 50, 1, 500)
+    flt = ticket_svc.TicketFilters.from_params(parse_query(TicketParams, request.args, topics=list(labels.TOPICS)),
+                                               default_limit=50)
     rows, counters = ticket_svc.list_tickets(container(), g.api_principal, flt)
     return jsonify({"tickets": rows, "counters": counters})
 

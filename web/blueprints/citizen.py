@@ -15,6 +15,7 @@ from healthpulse.web import labels
 from healthpulse.web.contact_fields import FIELD_MESSAGES, EmailAddress, PhoneNumber, ascii_digits
 from healthpulse.web.context import container, db
 from healthpulse.web.i18n import UI_LANGUAGES, current_language, select_language
+from healthpulse.web.query_params import FaqParams, parse_query
 from healthpulse.web.security import rate_limited
 from healthpulse.web.services import appeals as appeal_svc
 from healthpulse.web.services import faq as faq_svc
@@ -166,9 +167,7 @@ def survey() -> Any:
 
 @bp.route(LANG_RULE + "/faq")
 def faq() -> Any:
-    topic = request.args.get("topic") or None
-    if topic is not None and topic not in labels.TOPICS:
-        topic = None
+    topic = parse_query(FaqParams, request.args, topics=list(labels.TOPICS)).topic
     with db() as s:
         entries = faq_svc.list_faq(s, language=current_language(), topic=topic)
         items: list[dict[str, Any]] = [{"id": e.id, "topic": e.topic, "question": e.question, "answer": e.answer,

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, require_role
 from healthpulse.web.correction_form import CorrectionForm, body_of, make_form
+from healthpulse.web.query_params import AlertParams, TicketParams, parse_query
 from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services import tickets as svc
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
@@ -61,10 +62,7 @@ def index() -> Any:
 @bp.route("/tickets")
 @require_role("department")
 def tickets() -> Any:
-    try:
-        f = svc.TicketFilters.from_args(request.args)
-    except ValueError:
-        abort(400)
+    f = svc.TicketFilters.from_params(parse_query(TicketParams, request.args, topics=list(labels.TOPICS)))
     rows, counters = svc.list_tickets(container(), _principal(), f)
     return render_template("department/tickets.html", rows=rows, counters=counters, f=f,
                            statuses=labels.TICKET_STATUSES, severities=labels.SEVERITIES, topics=labels.TOPICS,
@@ -217,9 +215,7 @@ def media(ticket_id: int, document_id: str) -> Any:
 @bp.route("/alerts")
 @require_role("department")
 def alerts() -> Any:
-    state = request.args.get("state") or None
-    if state is not None and state not in labels.ALERT_STATES:
-        abort(400)
+    state = parse_query(AlertParams, request.args).state
     rows = svc.list_alerts(container(), _principal(), state=state)
     return render_template("department/alerts.html", rows=rows, state=state, form=EmptyForm(),
                            states=labels.ALERT_STATES)

@@ -23,7 +23,7 @@ from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
 from healthpulse.video_intake.privacy import can_view_video, transcript_for
-from healthpulse.web.labels import CHANNELS, SEVERITIES, TICKET_STATUSES, TOPICS
+from healthpulse.web.query_params import TicketParams
 from healthpulse.web.services.context import WebContext
 from healthpulse.web.services.users import Principal
 from sqlalchemy import select
@@ -77,19 +77,10 @@ class TicketFilters:
     limit: int = 100
 
     @classmethod
-    def from_args(cls, args: Any) -> TicketFilters:
-        def pick(name: str, allowed: Any) -> str | None:
-            value = args.get(name) or None
-            if value is not None and value not in allowed:
-                raise ValueError(f"unknown {name} '{value}'")
-            return value
-
-        sort = args.get("sort") or "due"
-        if sort not in SORTS:
-            raise ValueError(f"unknown sort '{sort}'")
-        return cls(status=pick("status", (*TICKET_STATUSES, "open")), severity=pick("severity", SEVERITIES),
-                   sla=pick("sla", ("due", "breached")), topic=pick("topic", TOPICS),
-                   channel=pick("channel", CHANNELS), sort=sort)
+    def from_params(cls, p: TicketParams, default_limit: int = 100) -> TicketFilters:
+        """From the validated query (``web/query_params.py``)."""
+        return cls(status=p.status, severity=p.severity, sla=p.sla, topic=p.topic, channel=p.channel, sort=p.sort,
+                   limit=p.limit or default_limit)
 
 
 def list_tickets(container: WebContext, principal: Principal, f: TicketFilters) -> tuple[list[dict[str, Any]], dict[str, Any]]:
