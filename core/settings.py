@@ -72,6 +72,8 @@ class WebSettings:
     max_video_seconds: int
     min_video_seconds: float
     upload_rate_per_hour: int
+    trusted_proxies: int
+    appeal_rate_per_hour: int
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,11 @@ class Settings(BaseSettings):
     max_video_seconds: int = 600
     min_video_seconds: float = 0.5
     upload_rate_per_hour: int = 20
+    # How many reverse proxies stand in front of the app: X-Forwarded-For/-Proto are believed from
+    # that many hops only (0: the headers are ignored, the connecting address is the client).
+    trusted_proxies: int = Field(default=0, ge=0, le=10)
+    # Accepted text appeals per client address and hour (refused or invalid submissions do not count).
+    appeal_rate_per_hour: int = Field(default=30, ge=1)
     # -- jobs
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     job_lease_seconds: float = Field(default=300.0, gt=0)
@@ -167,7 +174,8 @@ class Settings(BaseSettings):
     @property
     def web(self) -> WebSettings:
         return WebSettings(self.secret_key, self.testing, self.base_url, self.max_upload_mb, self.max_video_seconds,
-                           self.min_video_seconds, self.upload_rate_per_hour)
+                           self.min_video_seconds, self.upload_rate_per_hour, self.trusted_proxies,
+                           self.appeal_rate_per_hour)
 
     @property
     def jobs(self) -> JobSettings:

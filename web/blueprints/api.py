@@ -109,7 +109,9 @@ def _str(body: dict[str, Any], key: str, required: bool = False, max_len: int = 
 # -- appeals (public) ---------------------------------------------------------
 @bp.route("/appeals", methods=["POST"])
 def create_appeal() -> Any:
-    _rate("appeal", 10, 3600)
+    # Only accepted appeals count (the same budget as the form): a client fixing a refused request is not blocked.
+    if limiter().blocked("appeal", client_key(), int(container().settings.appeal_rate_per_hour), 3600):
+        raise ApiError(429, "too many appeals from this address, try again later")
     body = _json_body()
     consent = body.get("consent")
     if not isinstance(consent, bool):
@@ -128,6 +130,7 @@ def create_appeal() -> Any:
         raise ApiError(422, str(err), err.field) from None
     except AppealError as err:
         raise ApiError(422, str(err)) from None
+    limiter().add("appeal", client_key())
     resp = jsonify({"tracking_code": code, "status_url": url_for("api.appeal_status", code=code)})
     resp.status_code = 201
     return resp

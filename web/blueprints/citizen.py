@@ -14,9 +14,10 @@ from flask_wtf import FlaskForm
 from healthpulse.web import labels
 from healthpulse.web.contact_fields import FIELD_MESSAGES, EmailAddress, PhoneNumber, ascii_digits
 from healthpulse.web.context import container, db
+from healthpulse.web.csrf_failure import recovers_csrf
 from healthpulse.web.i18n import UI_LANGUAGES, current_language, select_language
 from healthpulse.web.query_params import FaqParams, parse_query
-from healthpulse.web.security import rate_limited
+from healthpulse.web.security import client_key, limiter, rate_limited
 from healthpulse.web.services import appeals as appeal_svc
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import tickets as ticket_svc
@@ -89,12 +90,16 @@ def home() -> Any:
     return render_template("citizen/home.html", video_url=video_appeal_url(), topics=labels.TOPICS)
 
 
+APPEAL_WINDOW = 3600
+
+
 @bp.route(LANG_RULE + "/appeal", methods=["GET", "POST"])
-@rate_limited("appeal", limit=10, window=3600)
 def appeal() -> Any:
-    form = TextAppealForm()
-    form.topic.choices = [("", _("Choose a category"))] + [(k, str(v)) for k, v in labels.TOPICS.items()]
-    form.department.choices = [("", _("Choose a region"))] + _departments()
+    """The text appeal form; only accepted appeals count against the address's hourly limit (a family or an
+    office behind one address must not be blocked by typos and refused forms)."""
+    if request.method == "POST" and limiter().blocked("appeal", client_key(), _appeal_limit(), APPEAL_WINDOW):
+        abort(429)
+    form = _appeal_form()
     if form.validate_on_submit():
         data = appeal_svc.TextAppeal(
             language=current_language(), topic=form.topic.data, department_id=form.department.data,
@@ -113,11 +118,31 @@ def appeal() -> Any:
             getattr(form, err.field, form.description).errors = [message]
         else:
             code = appeal_svc.submit_text_appeal(c, data)
+            limiter().add("appeal", client_key())
             session["track_code"] = code
             session["new_code"] = code
             return redirect(url_for("citizen.submitted"))
     status = 400 if request.method == "POST" else 200
     return render_template("citizen/appeal.html", form=form, video_url=video_appeal_url()), status
+
+
+def _appeal_form() -> TextAppealForm:
+    """The form, bound to what was posted (if anything), with its choices."""
+    form = TextAppealForm()
+    form.topic.choices = [("", _("Choose a category"))] + [(k, str(v)) for k, v in labels.TOPICS.items()]
+    form.department.choices = [("", _("Choose a region"))] + _departments()
+    return form
+
+
+@recovers_csrf("citizen.appeal")
+def _appeal_again(explanation: str) -> Any:
+    """A failed CSRF check (an expired page, a lost cookie): the form again with the text typed, a new token."""
+    return render_template("citizen/appeal.html", form=_appeal_form(), video_url=video_appeal_url(),
+                           notice=explanation), 400
+
+
+def _appeal_limit() -> int:
+    return int(container().settings.appeal_rate_per_hour)
 
 
 @bp.route(LANG_RULE + "/appeal/submitted")
