@@ -95,14 +95,16 @@ def create_appeal(
 def _checked_contacts(details: AppealDetails) -> AppealDetails:
     """Every intake's contacts through the one validator (core/contacts.py), normalised; a bad one is refused."""
     out = AppealDetails(**details)
-    for key, check in (("contact_email", validate_email), ("contact_phone", validate_phone)):
-        value = (out.get(key) or "").strip()  # type: ignore[misc]
-        if not value:
-            continue
-        try:
-            out[key] = check(value)  # type: ignore[literal-required]
-        except InvalidContact as err:
-            raise AppealError(f"{key}: {err}") from None
+    try:
+        if (email := (details.get("contact_email") or "").strip()):
+            out["contact_email"] = validate_email(email)
+    except InvalidContact as err:
+        raise AppealError(f"contact_email: {err}") from None
+    try:
+        if (phone := (details.get("contact_phone") or "").strip()):
+            out["contact_phone"] = validate_phone(phone)
+    except InvalidContact as err:
+        raise AppealError(f"contact_phone: {err}") from None
     return out
 
 
