@@ -10,7 +10,7 @@ import sys
 from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, open_container
 from healthpulse.core.models.users import User
 from healthpulse.web.app import MissingSecretKey, create_app
-from healthpulse.web.security import plain_http_warning
+from healthpulse.web.security import plain_http_warning, server_options
 from healthpulse.web.services.users import UserError, create_api_token, create_user, list_users
 from healthpulse.wiring.background import BackgroundWorker
 from sqlalchemy import select
@@ -59,7 +59,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"healthpulse: {warning}", file=sys.stderr)
     worker = None if args.no_worker else BackgroundWorker(container).start()
     try:
-        serve(app, host=args.host, port=args.port, threads=args.threads, ident="healthpulse")
+        serve(app, host=args.host, port=args.port, threads=args.threads, ident="healthpulse",
+              **server_options(container.settings.trusted_proxies))
     finally:
         if worker is not None:
             worker.stop()

@@ -121,6 +121,12 @@ class SchemeAwareSessions(SecureCookieSessionInterface):
         return bool(request.is_secure) if has_request_context() else bool(app.config["SESSION_COOKIE_SECURE"])
 
 
+def server_options(trusted_proxies: int) -> dict[str, Any]:
+    """waitress options to go with the app: waitress drops X-Forwarded-* headers by default (its own
+    ``clear_untrusted_proxy_headers``); with trusted proxies the app's ProxyFix must see them, so they stay."""
+    return {"clear_untrusted_proxy_headers": False} if trusted_proxies > 0 else {}
+
+
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 

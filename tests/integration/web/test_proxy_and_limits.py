@@ -118,3 +118,27 @@ def test_forwarded_proto_from_a_trusted_proxy_makes_the_cookie_secure(make):
     assert "Secure" not in r.headers["Set-Cookie"]  # the header is not believed without trusted proxies
     r = untrusting.test_client().get("/auth/login", base_url="https://hp.example")
     assert "Secure" in r.headers["Set-Cookie"]
+
+
+def test_forwarded_clients_are_told_apart_through_the_real_server(make):
+    """Under waitress (as `healthpulse serve` runs it), which by itself drops X-Forwarded-* headers."""
+    import http.client
+    import json
+    import threading
+
+    from healthpulse.web.security import server_options
+    from waitress.server import create_server
+
+    c, app = make(trusted_proxies=1, appeal_rate_per_hour=1)
+    server = create_server(app, host="127.0.0.1", port=0, threads=2, **server_options(c.settings.trusted_proxies))
+    threading.Thread(target=server.run, daemon=True).start()
+    try:
+        def post(client_ip):
+            conn = http.client.HTTPConnection("127.0.0.1", server.effective_port, timeout=60)
+            conn.request("POST", "/api/v1/appeals", body=json.dumps(APPEAL),
+                         headers={"Content-Type": "application/json", "X-Forwarded-For": client_ip})
+            return conn.getresponse().status
+
+        assert [post("198.51.100.30"), post("198.51.100.30"), post("198.51.100.31")] == [201, 429, 201]
+    finally:
+        server.close()
