@@ -24,10 +24,11 @@ from healthpulse.core.config_files import (
     parse_yaml_text,
     read_yaml,
 )
+from healthpulse.core.contacts import validate_email
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.core.domain import Severity
 from healthpulse.core.settings import Settings
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DEFAULT_RULES_FILE = Path(__file__).parent / "default_rules.yaml"
 SAVED_RULES_NAME = "rules.yaml"  # where the admin pages save the rules when settings name no rules file
@@ -59,6 +60,11 @@ class TriageOptions(_Strict):
     email: str | None = None
     webhook: str | None = None
     language: str = "en"
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: str | None) -> str | None:
+        return None if v is None else validate_email(v)  # the shared strict validator: one plain address
 
 
 class DeliveryOptions(_Strict):

@@ -12,9 +12,11 @@ import uuid
 from datetime import datetime
 from typing import Any, TypedDict, Unpack
 
+from healthpulse.core.contacts import InvalidContact, validate_email, validate_phone
 from healthpulse.core.domain import AppealStatus, Channel, stable_id
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.appeals import AppealRow
+from healthpulse.text.normalize import to_ascii_digits
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -45,7 +47,7 @@ MAX_CODE_CHARS = 64  # a code is 12 characters; room for spaces and a pasted pre
 
 
 def normalise_code(code: str) -> str:
-    c = "".join(ch for ch in code.upper() if ch.isalnum())
+    c = "".join(ch for ch in to_ascii_digits(code).upper() if ch.isalnum())  # a code typed with ۰-۹ / ٠-٩
     if c.startswith("HP"):
         c = c[2:]
     return f"HP-{c[:4]}-{c[4:]}" if len(c) == 8 else code.strip().upper()
@@ -76,6 +78,7 @@ def create_appeal(
         raise AppealError("consent to process the appeal is required")
     if str(channel) == Channel.NEWS:
         raise AppealError("news is not an appeal channel")
+    details = _checked_contacts(details)
     for _ in range(10):
         code = new_tracking_code()
         if session.scalar(select(AppealRow.id).where(AppealRow.tracking_code == code)) is None:
@@ -90,6 +93,22 @@ def create_appeal(
     session.add(row)
     session.flush()
     return row
+
+
+def _checked_contacts(details: AppealDetails) -> AppealDetails:
+    """Every intake's contacts through the one validator (core/contacts.py), normalised; a bad one is refused."""
+    out = AppealDetails(**details)
+    try:
+        if (email := (details.get("contact_email") or "").strip()):
+            out["contact_email"] = validate_email(email)
+    except InvalidContact as err:
+        raise AppealError(f"contact_email: {err}") from None
+    try:
+        if (phone := (details.get("contact_phone") or "").strip()):
+            out["contact_phone"] = validate_phone(phone)
+    except InvalidContact as err:
+        raise AppealError(f"contact_phone: {err}") from None
+    return out
 
 
 def get_by_code(session: Session, code: str) -> AppealRow | None:

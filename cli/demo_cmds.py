@@ -13,6 +13,7 @@ from healthpulse.cli.common import EXIT_OK, CliError, open_container
 from healthpulse.core.settings import load_settings
 from healthpulse.web.app import create_app
 from healthpulse.web.demo import create_demo_accounts
+from healthpulse.web.security import plain_http_warning, server_options
 from healthpulse.wiring.background import BackgroundWorker
 from healthpulse.wiring.container import Container
 from healthpulse.wiring.demo import load_demo, load_items
@@ -78,6 +79,9 @@ def _serve(container: Container, host: str, port: int) -> int:
     for user, password, role, dep in create_demo_accounts(container):
         print(f"  {user} / {password} / {role} / {dep or '-'}")
     print(f"serving on http://{host}:{port}/  (Ctrl-C to stop)")
+    warning = plain_http_warning(host, container.settings.trusted_proxies)
+    if warning:
+        print(f"healthpulse: {warning}", file=sys.stderr)
     sys.stdout.flush()
-    serve(app, host=host, port=port, threads=8)
+    serve(app, host=host, port=port, threads=8, **server_options(container.settings.trusted_proxies))
     return EXIT_OK

@@ -10,6 +10,7 @@ import sys
 from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, open_container
 from healthpulse.core.models.users import ROLES, User
 from healthpulse.web.app import MissingSecretKey, create_app
+from healthpulse.web.security import plain_http_warning, server_options
 from healthpulse.web.services.users import UserError, create_api_token, create_user, list_users
 from healthpulse.wiring.background import BackgroundWorker
 from sqlalchemy import select
@@ -53,9 +54,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except MissingSecretKey as exc:
         raise CliError(str(exc)) from None
     print(f"healthpulse: serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)", file=sys.stderr)
+    warning = plain_http_warning(args.host, container.settings.trusted_proxies)
+    if warning:
+        print(f"healthpulse: {warning}", file=sys.stderr)
     worker = None if args.no_worker else BackgroundWorker(container).start()
     try:
-        serve(app, host=args.host, port=args.port, threads=args.threads, ident="healthpulse")
+        serve(app, host=args.host, port=args.port, threads=args.threads, ident="healthpulse",
+              **server_options(container.settings.trusted_proxies))
     finally:
         if worker is not None:
             worker.stop()

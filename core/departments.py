@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from healthpulse.core.config_files import duplicate_id, load_yaml_model
+from healthpulse.core.contacts import validate_email
 from healthpulse.core.domain import LANGUAGES
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator, model_validator
 from pydantic_core import core_schema
@@ -69,9 +70,7 @@ class Department(BaseModel):
     @field_validator("email", "escalation_email")
     @classmethod
     def _email(cls, v: str | None) -> str | None:
-        if v is not None and ("@" not in v or v.startswith("@") or v.endswith("@")):
-            raise ValueError("not an e-mail address")
-        return v
+        return None if v is None else validate_email(v)  # the shared strict validator: one plain address
 
     @field_validator("language")
     @classmethod

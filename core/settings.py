@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from healthpulse.core.config_files import ConfigError, ConfigIssue, format_validation_error, read_yaml
+from healthpulse.core.contacts import validate_email
 from healthpulse.core.domain import Severity
 from pydantic import AfterValidator, Field, SecretStr, TypeAdapter, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -98,6 +99,8 @@ class WebSettings:
     upload_open_mb_per_address: int
     upload_open_mb_total: int
     upload_disk_reserve_mb: int
+    trusted_proxies: int
+    appeal_rate_per_hour: int
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,11 @@ class Settings(BaseSettings):
     upload_open_mb_per_address: int = Field(default=2048, gt=0)
     upload_open_mb_total: int = Field(default=20480, gt=0)
     upload_disk_reserve_mb: int = Field(default=1024, ge=0)
+    # How many reverse proxies stand in front of the app: X-Forwarded-For/-Proto are believed from
+    # that many hops only (0: the headers are ignored, the connecting address is the client).
+    trusted_proxies: int = Field(default=0, ge=0, le=10)
+    # Accepted text appeals per client address and hour (refused or invalid submissions do not count).
+    appeal_rate_per_hour: int = Field(default=30, ge=1)
     # -- jobs
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     job_lease_seconds: float = Field(default=300.0, gt=0)
@@ -176,6 +184,11 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}: use an IANA name such as Europe/Moscow or Asia/Tehran") from None
         return value
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, v: str) -> str:
+        # One plain address (the shared validator); a single-label domain like @localhost is fine for a sender.
+        return validate_email(v, require_dot=False)
 
     @property
     def embedded_search(self) -> bool:
@@ -204,7 +217,8 @@ class Settings(BaseSettings):
     def web(self) -> WebSettings:
         return WebSettings(self.secret_key, self.testing, self.base_url, self.max_upload_mb, self.max_video_seconds,
                            self.min_video_seconds, self.upload_rate_per_hour, self.timezone,
-                           self.upload_open_mb_per_address, self.upload_open_mb_total, self.upload_disk_reserve_mb)
+                           self.upload_open_mb_per_address, self.upload_open_mb_total, self.upload_disk_reserve_mb,
+                           self.trusted_proxies, self.appeal_rate_per_hour)
 
     @property
     def jobs(self) -> JobSettings:

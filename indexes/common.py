@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -17,6 +18,7 @@ from healthpulse.indexes.text_analysis import field_for
 class BadCursor(HealthpulseError, ValueError):
     """A ``cursor`` that no backend produced (tampered or from another sort)."""
     error_code = "invalid"
+    field = "cursor"  # the request parameter at fault, for the web layer's error answer
 
 
 def as_utc(value: datetime) -> datetime:
@@ -40,7 +42,17 @@ def decode_cursor(cursor: str, sort: str) -> list[Any]:
         raise BadCursor(f"invalid cursor: {cursor!r}") from exc
     if kind != sort or not isinstance(values, list):
         raise BadCursor("cursor belongs to another sort order")
+    if len(values) != (3 if sort == "relevance" else 2) or not all(map(_cursor_value_ok, values[:-1])) \
+            or not isinstance(values[-1], str) or len(values[-1]) > 300:
+        raise BadCursor("invalid cursor: not one this index produced")
     return values
+
+
+def _cursor_value_ok(value: Any) -> bool:
+    """A score or a timestamp in milliseconds: a finite number a database parameter can hold."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value) and abs(value) < 2**53
 
 
 def bucket_start(day: date, interval: Interval) -> date:

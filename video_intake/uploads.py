@@ -20,6 +20,7 @@ from datetime import timedelta
 from typing import IO, Any
 
 from filelock import FileLock, Timeout
+from healthpulse.core.contacts import InvalidContact, validate_email, validate_phone
 from healthpulse.core.context import CoreContext
 from healthpulse.core.models.uploads import VideoUploadRow
 from healthpulse.video_intake.errors import N_, UploadError
@@ -32,8 +33,6 @@ log = logging.getLogger(__name__)
 BLOCK = 64 * 1024
 UPLOAD_TTL = timedelta(hours=24)
 CHECKSUM_ALGORITHMS = ("sha1", "sha256", "md5")
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
-PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{5,20}[0-9]$")
 
 
 @dataclass(frozen=True)
@@ -267,8 +266,13 @@ def split_contact(metadata: dict[str, str]) -> tuple[str | None, str | None]:
             email = email or contact
         else:
             phone = phone or contact
-    if email is not None and not EMAIL_RE.match(email):
-        raise UploadError(400, N_("The e-mail address does not look valid."), "contact")
-    if phone is not None and not PHONE_RE.match(phone):
-        raise UploadError(400, N_("The phone number does not look valid."), "contact")
+    # The shared validators (core/contacts.py): one plain address; digits in any script, normalised.
+    try:
+        email = validate_email(email) if email is not None else None
+    except InvalidContact:
+        raise UploadError(400, N_("Enter one e-mail address, such as name@example.org."), "contact") from None
+    try:
+        phone = validate_phone(phone) if phone is not None else None
+    except InvalidContact:
+        raise UploadError(400, N_("Enter a phone number with digits only, such as +7 912 345-67-89."), "contact") from None
     return phone, email

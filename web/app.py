@@ -17,11 +17,13 @@ from flask_wtf.csrf import CSRFProtect
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.settings import Settings
 from healthpulse.web.blueprints import admin, aliases, api, auth, citizen, department, press, triage, video
+from healthpulse.web.csrf_failure import register_csrf_failure
 from healthpulse.web.errors import register_error_handlers
 from healthpulse.web.i18n import init_i18n
-from healthpulse.web.security import RateLimiter, init_security
+from healthpulse.web.security import SchemeAwareSessions, init_security
 from healthpulse.web.services.context import WebContext
 from healthpulse.web.templating import init_templating
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +65,9 @@ def create_app(settings: Settings | None = None, container: WebContext | None = 
         SESSION_COOKIE_NAME="healthpulse_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        # Secure everywhere but tests and the local demo (browsers treat http://127.0.0.1 as secure anyway);
-        # a production deployment serves over TLS (directly or behind a proxy).
-        SESSION_COOKIE_SECURE=not (settings.testing or demo),
+        # Secure is decided per request from its scheme (SchemeAwareSessions): https → Secure; plain http
+        # (`healthpulse serve` on a LAN) → not, or the browser would never send it back and every form would
+        # fail its CSRF check.  Behind a TLS proxy the scheme comes from X-Forwarded-Proto (trusted_proxies).
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         # Forms are small; video uploads go through the tus endpoints, which stream in chunks.
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
@@ -80,7 +82,11 @@ def create_app(settings: Settings | None = None, container: WebContext | None = 
     )
     app.extensions["healthpulse"] = container
     app.extensions["healthpulse.settings"] = settings
-    app.extensions["healthpulse.limiter"] = RateLimiter()
+    app.session_interface = SchemeAwareSessions()
+    if settings.trusted_proxies:
+        # Believe X-Forwarded-For/-Proto from exactly that many hops; without it the headers are ignored.
+        n = int(settings.trusted_proxies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
 
     csrf.init_app(app)
     init_i18n(app)
@@ -88,6 +94,7 @@ def create_app(settings: Settings | None = None, container: WebContext | None = 
     init_templating(app)
     _register_blueprints(app)
     register_error_handlers(app)
+    register_csrf_failure(app)
     return app
 
 

@@ -79,11 +79,11 @@ def _use_language_of_address() -> None:
         refresh()  # the locale may have been chosen already (from the cookie) for this request
 
 
-def error_page(status: int, csrf: bool = False) -> Any:
+def error_page(status: int, csrf: bool = False, field: str | None = None) -> Any:
     """The HTML error page: translated title and explanation, right-to-left on ar/fa pages."""
     _use_language_of_address()
     title, message = CSRF_TEXT if csrf else ERROR_TEXTS.get(status, ERROR_TEXTS[500 if status >= 500 else 400])
-    return render_template("error.html", code=status, title=title, message=message), status
+    return render_template("error.html", code=status, title=title, message=message, field=field), status
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -101,6 +101,7 @@ def register_error_handlers(app: Flask) -> None:
         if status >= 500:
             log.error("%s on %s %s: %s", type(err).__name__, request.method, request.path, err)
         message = str(err) if status < 500 else "the server could not complete the request"
+        field = getattr(err, "field", None) if status < 500 else None  # the parameter or field at fault
         if request.path.startswith("/api/"):
-            return error_response(status, message)
-        return error_page(status)
+            return error_response(status, message, field)
+        return error_page(status, field=field)

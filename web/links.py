@@ -1,4 +1,4 @@
-"""Links built from stored data: ``tel:`` for a citizen's phone, and only http(s) URLs as hrefs.
+"""``tel:`` links for a citizen's phone (http(s)-only document links are core.links.http_link).
 
 A phone becomes a link only when it is a phone number (digits, an optional
 leading +, the usual separators; Arabic-Indic and Persian digits read as
@@ -9,7 +9,6 @@ is a link only when it is http(s): ``javascript:`` and friends never are.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 _LOCAL_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _SEPARATORS = re.compile(r"[\s().\-\u00a0\u200e\u200f]")
@@ -24,12 +23,3 @@ def tel_uri(phone: str | None) -> str | None:
     return f"tel:{compact}" if _PHONE.fullmatch(compact) else None
 
 
-def http_url(url: str | None) -> str | None:
-    """The URL when it is an absolute http(s) URL (safe as an href), else None."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(str(url).strip())
-    except ValueError:
-        return None
-    return str(url).strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None

@@ -21,10 +21,14 @@ def _filters(departments: bool = True) -> list[dict[str, Any]]:
     params = [
         {"name": "q", "in": "query", "required": False, "description": "full-text query (all languages)",
          "schema": {"type": "string", "maxLength": 200}},
-        {"name": "from", "in": "query", "required": False, "description": "first day (UTC), inclusive",
+        {"name": "from", "in": "query", "required": False,
+         "description": "first day (UTC), inclusive, YYYY-MM-DD between 1900-01-01 and 2199-12-31",
          "schema": {"type": "string", "format": "date"}},
-        {"name": "to", "in": "query", "required": False, "description": "last day (UTC), inclusive",
+        {"name": "to", "in": "query", "required": False,
+         "description": "last day (UTC), inclusive, YYYY-MM-DD between 1900-01-01 and 2199-12-31",
          "schema": {"type": "string", "format": "date"}},
+        {"name": "incident", "in": "query", "required": False, "description": "only incidents (1) or non-incidents (0)",
+         "schema": {"type": "string", "enum": ["1", "0", "true", "false"]}},
         _arr("language", UI_LANGUAGES, "document language"),
         _arr("channel", CHANNELS, "channel"),
         _arr("topic", TOPICS, "topic id"),
@@ -138,8 +142,8 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                     {"name": "split", "in": "query", "required": False, "schema": {
                         "type": "string", "enum": ["sentiment", "topics", "department", "channel"]}}, *_filters()],
                 "responses": {"200": {"description": "view", "content": {"application/json": {"schema": {
-                    "$ref": "#/components/schemas/View"}}}}, "401": _ERROR, "403": _ERROR, "404": _ERROR,
-                    "429": _ERROR}}},
+                    "$ref": "#/components/schemas/View"}}}}, "400": _ERROR, "401": _ERROR, "403": _ERROR,
+                    "404": _ERROR, "429": _ERROR}}},
             "/api/v1/alerts": {"get": {
                 "summary": "Alerts (department tokens: own department only)", "operationId": "listAlerts",
                 "security": secured,

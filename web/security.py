@@ -1,20 +1,27 @@
-"""Security plumbing shared by every blueprint: headers, CSP, rate limits.
+"""Security plumbing shared by every blueprint: headers, CSP, rate limits, the client's address.
 
-The rate limiter is an in-memory sliding window per (bucket, client); waitress
-serves one process with threads, so a lock-protected dict is enough and keeps
-the embedded mode free of extra services.
+Rate limits count in the database (``web_rate_hits``), so a restart does not
+reset them and several processes share them.  The client is the connecting
+address, or — only when ``trusted_proxies`` says how many reverse proxies
+stand in front (werkzeug's ``ProxyFix`` in ``web/app.py``) — the address
+those proxies report in ``X-Forwarded-For``; otherwise that header is ignored.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
+from healthpulse.core.clock import Clock
+from healthpulse.core.db import transaction
+from healthpulse.core.models.ratelimits import RateLimitHit
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 CSP = "; ".join(
     [
@@ -43,53 +50,105 @@ SECURITY_HEADERS = {
 
 
 class RateLimiter:
-    """Sliding-window limiter: at most ``limit`` hits per ``window`` seconds per key."""
+    """Sliding window: at most ``limit`` counted hits per ``window`` seconds per (bucket, key), in the database."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic):
-        self._clock = clock
-        self._hits: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
+    PURGE_EVERY = 500  # hits between deletions of rows older than any window
+    MAX_WINDOW = timedelta(days=1)
 
-    def hit(self, bucket: str, key: str, limit: int, window: float) -> bool:
-        """Record one hit; False when the key is over its limit (the hit is not counted then)."""
-        now = self._clock()
-        with self._lock:
-            q = self._hits.setdefault((bucket, key), deque())
-            while q and q[0] <= now - window:
-                q.popleft()
-            if len(q) >= limit:
-                return False
-            q.append(now)
-            if len(self._hits) > 50_000:  # bound memory under a flood of distinct clients
-                self._evict(now - window)
-            return True
+    def __init__(self, factory: sessionmaker[Session], clock: Clock, salt: str = ""):
+        self._factory, self._clock, self._salt = factory, clock, salt
+        self._since_purge = 0
+
+    def _hash(self, key: str) -> str:
+        """Keys (addresses, usernames) are stored salted and hashed, never raw."""
+        return hashlib.sha256(f"{self._salt}|{key}".encode()).hexdigest()
+
+    def _count(self, s: Session, bucket: str, key_hash: str, window: float) -> int:
+        since = self._clock.now() - timedelta(seconds=window)
+        return int(s.scalar(select(func.count(RateLimitHit.id)).where(
+            RateLimitHit.bucket == bucket, RateLimitHit.key_hash == key_hash, RateLimitHit.at > since)) or 0)
+
+    def count(self, bucket: str, key: str, window: float) -> int:
+        with transaction(self._factory) as s:
+            return self._count(s, bucket, self._hash(key), window)
 
     def blocked(self, bucket: str, key: str, limit: int, window: float) -> bool:
         """True when ``key`` already used up its budget (does not count a hit)."""
-        now = self._clock()
-        with self._lock:
-            q = self._hits.get((bucket, key))
-            if not q:
+        return self.count(bucket, key, window) >= limit
+
+    def hit(self, bucket: str, key: str, limit: int, window: float) -> bool:
+        """Count one hit; False when the key is over its limit (the hit is not counted then)."""
+        key_hash = self._hash(key)
+        with transaction(self._factory) as s:
+            if self._count(s, bucket, key_hash, window) >= limit:
                 return False
-            while q and q[0] <= now - window:
-                q.popleft()
-            return len(q) >= limit
+            s.add(RateLimitHit(bucket=bucket, key_hash=key_hash, at=self._clock.now()))
+        self._maybe_purge()
+        return True
+
+    def add(self, bucket: str, key: str) -> None:
+        """Count one hit without checking (an action that is counted only once it succeeded)."""
+        with transaction(self._factory) as s:
+            s.add(RateLimitHit(bucket=bucket, key_hash=self._hash(key), at=self._clock.now()))
+        self._maybe_purge()
 
     def reset(self, bucket: str, key: str) -> None:
-        with self._lock:
-            self._hits.pop((bucket, key), None)
+        with transaction(self._factory) as s:
+            s.execute(delete(RateLimitHit).where(RateLimitHit.bucket == bucket, RateLimitHit.key_hash == self._hash(key)))
 
-    def _evict(self, cutoff: float) -> None:
-        for k in [k for k, q in self._hits.items() if not q or q[-1] <= cutoff]:
-            del self._hits[k]
+    def _maybe_purge(self) -> None:
+        self._since_purge += 1
+        if self._since_purge >= self.PURGE_EVERY:
+            self._since_purge = 0
+            with transaction(self._factory) as s:
+                s.execute(delete(RateLimitHit).where(RateLimitHit.at < self._clock.now() - self.MAX_WINDOW))
 
 
 def client_key() -> str:
+    """The client's address: the connecting one, or the one trusted proxies reported (ProxyFix)."""
     return request.remote_addr or "unknown"
 
 
+class SchemeAwareSessions(SecureCookieSessionInterface):
+    """The session cookie is ``Secure`` exactly when the request came over https.
+
+    Over plain http a ``Secure`` cookie is never sent back, so the CSRF token in
+    the session is lost and every form fails; over https it must be ``Secure``.
+    The scheme is the request's own, or X-Forwarded-Proto from trusted proxies.
+    """
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(request.is_secure) if has_request_context() else bool(app.config["SESSION_COOKIE_SECURE"])
+
+
+def server_options(trusted_proxies: int) -> dict[str, Any]:
+    """waitress options to go with the app: waitress drops X-Forwarded-* headers by default (its own
+    ``clear_untrusted_proxy_headers``); with trusted proxies the app's ProxyFix must see them, so they stay."""
+    return {"clear_untrusted_proxy_headers": False} if trusted_proxies > 0 else {}
+
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+def plain_http_warning(host: str, trusted_proxies: int) -> str | None:
+    """The start-up warning for serving plain http beyond this machine (None when there is nothing to say)."""
+    if trusted_proxies > 0 or host in LOOPBACK_HOSTS or host.startswith("127."):
+        return None
+    return (f"warning: serving plain http on {host}: passwords and session cookies cross the network unencrypted "
+            "(cookies are not marked Secure over http). Serve HTTPS through a TLS reverse proxy and set "
+            "HEALTHPULSE_TRUSTED_PROXIES to the number of proxies in front.")
+
+
 def limiter() -> RateLimiter:
-    return current_app.extensions["healthpulse.limiter"]  # type: ignore[no-any-return]
+    """The app's limiter over the container's database (built on first use)."""
+    lim: RateLimiter | None = current_app.extensions.get("healthpulse.limiter")
+    if lim is None:
+        c = current_app.extensions["healthpulse"]
+        # Salted with the secret key when one is configured, so counters survive restarts but hashes of
+        # addresses cannot be precomputed; tests and the demo (random per-process key) use no salt.
+        salt = current_app.config["SECRET_KEY"] if c.settings.secret_key is not None else ""
+        lim = current_app.extensions["healthpulse.limiter"] = RateLimiter(c.session_factory, c.clock, salt=salt)
+    return lim
 
 
 def rate_limited(bucket: str, limit: int, window: float, methods: tuple[str, ...] = ("POST",)) -> Callable[..., Any]:

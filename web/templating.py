@@ -11,13 +11,14 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_decimal
+from healthpulse.core.links import http_link
 from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START
 from healthpulse.web.context import container
 from healthpulse.web.datetimes import Style, format_day, format_local
 from healthpulse.web.i18n import current_language, local_digits
 from healthpulse.web.labels import label
-from healthpulse.web.links import http_url, tel_uri
+from healthpulse.web.links import tel_uri
 from healthpulse.web.server_messages import server_message
 from markupsafe import Markup, escape
 
@@ -93,4 +94,4 @@ def init_templating(app: Flask) -> None:
                                  url_with_query=url_with_query,
                                  lang_switch_url=lang_switch_url)
     app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, date_local=date_local, number=number,
-                                 strip_highlight=strip_highlight, tel_uri=tel_uri, http_url=http_url)
+                                 strip_highlight=strip_highlight, tel_uri=tel_uri, http_link=http_link)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from healthpulse.core.config_files import read_yaml
+from healthpulse.core.links import http_link
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 TEMPLATES = Path(__file__).parent.parent / "templates"  # alerts/templates
@@ -28,12 +29,14 @@ def strings(language: str) -> dict[str, Any]:
 @lru_cache(maxsize=2)
 def _env(html: bool) -> Environment:
     # Autoescape for HTML; the text/plain part must not get HTML entities.
-    return Environment(  # noqa: S701
+    env = Environment(  # noqa: S701
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(["j2"]) if html else False,  # noqa: S701
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["http_link"] = http_link  # document URLs are links only when http(s) (core/links.py)
+    return env
 
 
 class _SafeDict(dict[str, Any]):

@@ -7,7 +7,11 @@
   then records ``sent`` or backs off (``base * 2**(attempts-1)``, capped);
   after ``max_attempts`` (or a permanent error) the row is ``dead``.
 - A worker that dies while holding a row leaves the lease to expire and the
-  row is claimed again; a row already ``sent`` is never sent again.  The only
+  row is claimed again (a row in ``sending`` without a lease too); one that
+  has used up ``max_attempts`` that way is ``dead``.  A row already ``sent``
+  is never sent again.
+- Any exception while sending one row is recorded on that row (retry with
+  backoff, then ``dead``): the run goes on with the other rows.  The only
   window for a repeat (the receiver accepted, we died before recording it)
   is covered by the idempotency key travelling with the message.
 """
@@ -62,9 +66,11 @@ def queue_notification(
 
 
 def _due(now: datetime) -> Any:
+    """Pending rows whose time has come, and rows left in ``sending`` past their lease (or with none)."""
     return or_(
         and_(NotificationRow.state == "pending", NotificationRow.next_attempt_at <= now),
-        and_(NotificationRow.state == "sending", NotificationRow.locked_until < now),
+        and_(NotificationRow.state == "sending",
+             or_(NotificationRow.locked_until.is_(None), NotificationRow.locked_until < now)),
     )
 
 
@@ -109,48 +115,70 @@ class DeliveryReport:
 
 def deliver_due(factory: sessionmaker[Session], notifiers: dict[str, Any], now: datetime,
                 options: DeliveryOptions, limit: int = 1000) -> DeliveryReport:
-    """Send every notification due at ``now``; returns counts and when the next retry is due."""
+    """Send every notification due at ``now``; returns counts and when the next retry is due.
+
+    One row never stops the run: whatever a row raises (a ``DeliveryError``,
+    or anything else, e.g. a header the mail library refuses) is recorded on
+    that row (retry with backoff, then ``dead``) and the run goes on.
+    """
     report = DeliveryReport()
     unreachable: set[tuple[str, str]] = set()
     for _ in range(limit):
         row = _claim(factory, now, LEASE_SECONDS)
         if row is None:
             break
-        error: DeliveryError | None = None
-        target = (row.channel, row.recipient if row.channel == "webhook" else "smtp")
-        if target in unreachable:
-            error = DeliveryError("receiver unreachable earlier in this run")
-        else:
-            notifier = notifiers.get(row.channel)
-            try:
-                if notifier is None:
-                    raise DeliveryError(f"no notifier for channel {row.channel!r}", permanent=True)
-                notifier.send(to_message(row, now))
-            except DeliveryError as exc:
-                error = exc
-                if not exc.permanent:
-                    unreachable.add(target)
-        with transaction(factory) as s:
-            r = s.get(NotificationRow, row.id)
-            assert r is not None
-            r.locked_until = None
-            if error is None:
-                r.state, r.sent_at, r.last_error = "sent", now, None
-                report.sent += 1
-                log.info("notification %s %s → %s sent", r.id, r.event, r.channel)
-            elif error.permanent or r.attempts >= options.max_attempts:
-                r.state, r.last_error = "dead", str(error)[:2000]
-                report.dead += 1
-                log.error("notification %s %s → %s dead: %s", r.id, r.event, r.recipient, error)
-            else:
-                r.state, r.last_error = "pending", str(error)[:2000]
-                r.next_attempt_at = now + timedelta(seconds=backoff_seconds(r.attempts, options))
-                report.retry += 1
-                log.warning("notification %s → %s failed (attempt %s), retry at %s: %s",
-                            r.id, r.channel, r.attempts, r.next_attempt_at.isoformat(), error)
+        if row.attempts > options.max_attempts:  # reclaimed after its lease ran out too often: give up on it
+            _record(factory, row.id, DeliveryError("stuck in 'sending' past its lease too many times", permanent=True),
+                    now, options, report)
+            continue
+        _record(factory, row.id, _send(row, notifiers, now, unreachable), now, options, report)
     with transaction(factory) as s:
         report.next_due = s.scalar(select(func.min(NotificationRow.next_attempt_at)).where(NotificationRow.state == "pending"))
     return report
+
+
+def _send(row: NotificationRow, notifiers: dict[str, Any], now: datetime,
+          unreachable: set[tuple[str, str]]) -> DeliveryError | None:
+    """Deliver one claimed row; every failure comes back as a ``DeliveryError`` (never raised)."""
+    target = (row.channel, row.recipient if row.channel == "webhook" else "smtp")
+    if target in unreachable:
+        return DeliveryError("receiver unreachable earlier in this run")
+    notifier = notifiers.get(row.channel)
+    if notifier is None:
+        return DeliveryError(f"no notifier for channel {row.channel!r}", permanent=True)
+    try:
+        notifier.send(to_message(row, now))
+    except DeliveryError as exc:
+        if not exc.permanent:
+            unreachable.add(target)
+        return exc
+    except Exception as exc:  # noqa: BLE001 - a bug or bad data in one row must not stop the others
+        log.exception("notification %s: unexpected error while sending", row.id)
+        return DeliveryError(f"unexpected {type(exc).__name__}: {exc}")
+    return None
+
+
+def _record(factory: sessionmaker[Session], row_id: int, error: DeliveryError | None, now: datetime,
+            options: DeliveryOptions, report: DeliveryReport) -> None:
+    """Write the outcome of one attempt: sent, pending again after a backoff, or dead."""
+    with transaction(factory) as s:
+        r = s.get(NotificationRow, row_id)
+        assert r is not None
+        r.locked_until = None
+        if error is None:
+            r.state, r.sent_at, r.last_error = "sent", now, None
+            report.sent += 1
+            log.info("notification %s %s → %s sent", r.id, r.event, r.channel)
+        elif error.permanent or r.attempts >= options.max_attempts:
+            r.state, r.last_error = "dead", str(error)[:2000]
+            report.dead += 1
+            log.error("notification %s %s → %r dead: %s", r.id, r.event, r.recipient, error)
+        else:
+            r.state, r.last_error = "pending", str(error)[:2000]
+            r.next_attempt_at = now + timedelta(seconds=backoff_seconds(r.attempts, options))
+            report.retry += 1
+            log.warning("notification %s → %s failed (attempt %s), retry at %s: %s",
+                        r.id, r.channel, r.attempts, r.next_attempt_at.isoformat(), error)
 
 
 def outbox_counts(session: Session) -> dict[str, int]:

@@ -22,6 +22,7 @@ from healthpulse.web.context import container, db
 from healthpulse.web.errors import error_response
 from healthpulse.web.i18n import UI_LANGUAGES
 from healthpulse.web.openapi import openapi_document
+from healthpulse.web.query_params import AlertParams, SearchParams, parse_query
 from healthpulse.web.security import client_key, limiter
 from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import appeals as appeal_svc
@@ -106,23 +107,12 @@ def _str(body: dict[str, Any], key: str, required: bool = False, max_len: int = 
     return value
 
 
-def _int_arg(name: str, default: int, lo: int, hi: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, f"'{name}' must be an integer", name) from None
-    if not lo <= value <= hi:
-        raise ApiError(400, f"'{name}' must be between {lo} and {hi}", name)
-    return value
-
-
 # -- appeals (public) ---------------------------------------------------------
 @bp.route("/appeals", methods=["POST"])
 def create_appeal() -> Any:
-    _rate("appeal", 10, 3600)
+    # Only accepted appeals count (the same budget as the form): a client fixing a refused request is not blocked.
+    if limiter().blocked("appeal", client_key(), int(container().settings.appeal_rate_per_hour), 3600):
+        raise ApiError(429, "too many appeals from this address, try again later")
     body = _json_body()
     consent = body.get("consent")
     if not isinstance(consent, bool):
@@ -141,6 +131,7 @@ def create_appeal() -> Any:
         raise ApiError(422, str(err), err.field) from None
     except AppealError as err:
         raise ApiError(422, str(err)) from None
+    limiter().add("appeal", client_key())
     resp = jsonify({"tracking_code": code, "status_url": url_for("api.appeal_status", code=code)})
     resp.status_code = 201
     return resp
@@ -158,9 +149,13 @@ def appeal_status(code: str) -> Any:
 
 
 # -- documents and dashboard --------------------------------------------------
-def _filters() -> dash.Filters:
-    c = container()
-    f = dash.Filters.from_args(request.args, c.clock.now().date(), list(labels.TOPICS), c.departments.ids)
+def _params() -> SearchParams:
+    """Every query parameter of the search and dashboard endpoints, validated (400 naming a bad one)."""
+    return parse_query(SearchParams, request.args, topics=list(labels.TOPICS), departments=container().departments.ids)
+
+
+def _filters(params: SearchParams) -> dash.Filters:
+    f = dash.Filters.from_params(params, container().clock.now().date())
     p: Principal = g.api_principal
     return f.restrict_to(ticket_svc.scope_of(p))
 
@@ -168,14 +163,8 @@ def _filters() -> dash.Filters:
 @bp.route("/documents/search", methods=["GET"])
 @api_auth("press", "department")
 def search_documents() -> Any:
-    size = _int_arg("size", 20, 1, 100)
-    cursor = request.args.get("cursor") or None
-    if cursor is not None and len(cursor) > 500:
-        raise ApiError(400, "invalid cursor", "cursor")
-    try:
-        res, _view = dash.search(container().index, _filters(), cursor=cursor, size=size)
-    except ValueError as err:
-        raise ApiError(400, f"invalid query: {err}") from None
+    params = _params()
+    res, _view = dash.search(container().index, _filters(params), cursor=params.cursor, size=params.size)
     out = res.to_json()
     for hit in out["hits"]:
         raw = hit["snippet"]
@@ -193,18 +182,16 @@ def dashboard_view(name: str) -> Any:
     if name not in DASHBOARD_VIEWS:
         raise ApiError(404, f"unknown view; one of {', '.join(DASHBOARD_VIEWS)}")
 
-    return jsonify(build_view(name, _filters(), request.args.get("split", "sentiment")).to_json())
+    params = _params()
+    return jsonify(build_view(name, _filters(params), params.split).to_json())
 
 
 # -- alerts, tickets, KPIs (scoped) -----------------------------------------------
 @bp.route("/alerts", methods=["GET"])
 @api_auth("department", "press")
 def alerts() -> Any:
-    state = request.args.get("state") or None
-    if state is not None and state not in labels.ALERT_STATES:
-        raise ApiError(400, "unknown state", "state")
-    limit = _int_arg("limit", 50, 1, 500)
-    return jsonify({"alerts": alert_svc.list_alerts(container(), g.api_principal, state=state, limit=limit)})
+    p = parse_query(AlertParams, request.args)
+    return jsonify({"alerts": alert_svc.list_alerts(container(), g.api_principal, state=p.state, limit=p.limit)})
 
 
 @bp.route("/tickets", methods=["GET"])
@@ -214,7 +201,10 @@ def tickets() -> Any:
         flt = ticket_svc.TicketFilters.from_args(request.args)
     except ValueError as err:
         raise ApiError(400, str(err)) from None
-    flt.limit = _int_arg("limit", 50, 1, 500)
+    limit = request.args.get("limit") or "50"
+    if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= 500):
+        raise ApiError(400, "'limit' must be a number from 1 to 500", "limit")
+    flt.limit = int(limit)
     found = ticket_svc.list_tickets(container(), g.api_principal, flt)
     return jsonify({"tickets": found.rows, "counters": found.counters, "total": found.total, "page": flt.page,
                     "pages": found.pages})

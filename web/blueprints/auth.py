@@ -8,6 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from healthpulse.web.context import current_principal, db
+from healthpulse.web.csrf_failure import recovers_csrf
+from healthpulse.web.redirects import safe_next
 from healthpulse.web.security import client_key, limiter
 from healthpulse.web.services.users import authenticate
 from wtforms import PasswordField, StringField
@@ -15,7 +17,7 @@ from wtforms.validators import DataRequired, Length
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-LOGIN_LIMIT = 10  # failed attempts per client and per username
+LOGIN_LIMIT = 10  # failed attempts per (account, client address)
 LOGIN_WINDOW = 15 * 60
 HOME_BY_ROLE = {"department": "department.tickets", "press": "press.dashboard", "admin": "admin.index",
                 "triage": "triage.queue"}
@@ -26,10 +28,8 @@ class LoginForm(FlaskForm):
     password = PasswordField("password", validators=[DataRequired(), Length(max=256)])
 
 
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+def _failure_key(username: str) -> str:
+    return f"{username.lower()}\x00{client_key()}"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -39,9 +39,10 @@ def login() -> Any:
     if form.validate_on_submit():
         username = form.username.data.strip()
         lim = limiter()
-        if lim.blocked("login-ip", client_key(), LOGIN_LIMIT, LOGIN_WINDOW) or lim.blocked(
-            "login-user", username.lower(), LOGIN_LIMIT, LOGIN_WINDOW
-        ):
+        # Failures lock one account from one address: everyone else behind that address (an office, a
+        # proxy) and the account's owner elsewhere still log in with their correct passwords.
+        key = _failure_key(username)
+        if lim.blocked("login", key, LOGIN_LIMIT, LOGIN_WINDOW):
             return render_template("auth/login.html", form=form, error=_("Too many attempts. Try again later.")), 429
         with db() as s:
             user = authenticate(s, username, form.password.data)
@@ -50,15 +51,22 @@ def login() -> Any:
                 session.permanent = True
                 session["user_id"] = user.id
                 session["auth_epoch"] = user.password_hash[-16:]
-                target = _safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role])
+                target = safe_next(request.args.get("next")) or url_for(HOME_BY_ROLE[user.role])
                 return redirect(target)
-        lim.hit("login-ip", client_key(), LOGIN_LIMIT, LOGIN_WINDOW)
-        lim.hit("login-user", username.lower(), LOGIN_LIMIT, LOGIN_WINDOW)
+        lim.hit("login", key, LOGIN_LIMIT, LOGIN_WINDOW)
         flash(_("Wrong username or password."), "error")
         status = 401
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form, error=None), status
+
+
+@recovers_csrf("auth.login")
+def _login_again(explanation: str) -> Any:
+    """A failed CSRF check on the login form: the form again (username kept, never the password), a new token."""
+    form = LoginForm()
+    form.password.data = None
+    return render_template("auth/login.html", form=form, error=explanation), 400
 
 
 @bp.route("/logout", methods=["POST"])

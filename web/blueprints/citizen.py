@@ -10,18 +10,20 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from healthpulse.web import labels
+from healthpulse.web.contact_fields import FIELD_MESSAGES, EmailAddress, PhoneNumber, ascii_digits
 from healthpulse.web.context import container, db
+from healthpulse.web.csrf_failure import recovers_csrf
 from healthpulse.web.i18n import UI_LANGUAGES, current_language, select_language
-from healthpulse.web.security import rate_limited
+from healthpulse.web.query_params import FaqParams, parse_query
+from healthpulse.web.security import client_key, limiter, rate_limited
 from healthpulse.web.services import appeals as appeal_svc
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import tickets as ticket_svc
 from healthpulse.web.templating import department_names
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional
 
 bp = Blueprint("citizen", __name__)
 LANG_RULE = "/<any(" + ",".join(UI_LANGUAGES) + "):lang_code>"
@@ -49,17 +51,15 @@ class TextAppealForm(FlaskForm):
     description = TextAreaField(validators=[DataRequired(), Length(min=appeal_svc.MIN_DESCRIPTION,
                                                                     max=appeal_svc.MAX_DESCRIPTION)])
     contact_name = StringField(validators=[Optional(), Length(max=200)])
-    contact_phone = StringField(validators=[Optional(), Length(max=64), Regexp(
-        r"^[0-9+()\- ]+$", message=_l("Enter a phone number with digits only, such as +7 912 345-67-89."))])
-    # A plain pattern, not wtforms' Email(): that one needs the optional email_validator
-    # package and answered 500 without it.
-    contact_email = EmailField(validators=[Optional(), Length(max=200), Regexp(
-        r"^[^@\s]+@[^@\s]+\.[^@\s.]+$", message=_l("Enter a valid e-mail address, such as name@example.org."))])
+    # The shared validators (core/contacts.py), not wtforms' Email(): that one needs the optional
+    # email_validator package and answered 500 without it.
+    contact_phone = StringField(validators=[Optional(), Length(max=64), PhoneNumber()])
+    contact_email = EmailField(validators=[Optional(), Length(max=200), EmailAddress()])
     consent = BooleanField(validators=[DataRequired()])
 
 
 class TrackForm(FlaskForm):
-    code = StringField(validators=[DataRequired(), Length(max=32)])
+    code = StringField(validators=[DataRequired(), Length(max=32)], filters=[ascii_digits])
 
 
 class SurveyForm(FlaskForm):
@@ -91,12 +91,16 @@ def home() -> Any:
     return render_template("citizen/home.html", video_url=video_appeal_url(), topics=labels.TOPICS)
 
 
+APPEAL_WINDOW = 3600
+
+
 @bp.route(LANG_RULE + "/appeal", methods=["GET", "POST"])
-@rate_limited("appeal", limit=10, window=3600)
 def appeal() -> Any:
-    form = TextAppealForm()
-    form.topic.choices = [("", _("Choose a category"))] + [(k, str(v)) for k, v in labels.TOPICS.items()]
-    form.department.choices = [("", _("Choose a region"))] + _departments()
+    """The text appeal form; only accepted appeals count against the address's hourly limit (a family or an
+    office behind one address must not be blocked by typos and refused forms)."""
+    if request.method == "POST" and limiter().blocked("appeal", client_key(), _appeal_limit(), APPEAL_WINDOW):
+        abort(429)
+    form = _appeal_form()
     if form.validate_on_submit():
         data = appeal_svc.TextAppeal(
             language=current_language(), topic=form.topic.data, department_id=form.department.data,
@@ -111,15 +115,35 @@ def appeal() -> Any:
             # The service speaks English; the citizen gets the field's message in the page's language.
             message = _("Describe what happened in %(min)d to %(max)d characters.",
                         min=appeal_svc.MIN_DESCRIPTION, max=appeal_svc.MAX_DESCRIPTION) \
-                if err.field == "description" else str(err)
+                if err.field == "description" else str(FIELD_MESSAGES.get(err.field, err))
             getattr(form, err.field, form.description).errors = [message]
         else:
             code = appeal_svc.submit_text_appeal(c, data)
+            limiter().add("appeal", client_key())
             session["track_code"] = code
             session["new_code"] = code
             return redirect(url_for("citizen.submitted"))
     status = 400 if request.method == "POST" else 200
     return render_template("citizen/appeal.html", form=form, video_url=video_appeal_url()), status
+
+
+def _appeal_form() -> TextAppealForm:
+    """The form, bound to what was posted (if anything), with its choices."""
+    form = TextAppealForm()
+    form.topic.choices = [("", _("Choose a category"))] + [(k, str(v)) for k, v in labels.TOPICS.items()]
+    form.department.choices = [("", _("Choose a region"))] + _departments()
+    return form
+
+
+@recovers_csrf("citizen.appeal")
+def _appeal_again(explanation: str) -> Any:
+    """A failed CSRF check (an expired page, a lost cookie): the form again with the text typed, a new token."""
+    return render_template("citizen/appeal.html", form=_appeal_form(), video_url=video_appeal_url(),
+                           notice=explanation), 400
+
+
+def _appeal_limit() -> int:
+    return int(container().settings.appeal_rate_per_hour)
 
 
 @bp.route(LANG_RULE + "/appeal/submitted")
@@ -169,9 +193,7 @@ def survey() -> Any:
 
 @bp.route(LANG_RULE + "/faq")
 def faq() -> Any:
-    topic = request.args.get("topic") or None
-    if topic is not None and topic not in labels.TOPICS:
-        topic = None
+    topic = parse_query(FaqParams, request.args, topics=list(labels.TOPICS)).topic
     with db() as s:
         entries = faq_svc.list_faq(s, language=current_language(), topic=topic)
         items: list[dict[str, Any]] = [{"id": e.id, "topic": e.topic, "question": e.question, "answer": e.answer,

@@ -12,6 +12,7 @@ from healthpulse.alerts.tickets.lifecycle import MIN_FAILED_ATTEMPTS
 from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, require_role
 from healthpulse.web.correction_form import CorrectionForm, body_of, make_form
+from healthpulse.web.query_params import AlertParams, parse_query
 from healthpulse.web.server_messages import server_message
 from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import corrections as corr_svc
@@ -272,9 +273,7 @@ def praise() -> Any:
 @bp.route("/alerts")
 @require_role("department")
 def alerts() -> Any:
-    state = request.args.get("state") or None
-    if state is not None and state not in labels.ALERT_STATES:
-        abort(400)
+    state = parse_query(AlertParams, request.args).state
     rows = alert_svc.list_alerts(container(), _principal(), state=state)
     return render_template("department/alerts.html", rows=rows, state=state, form=EmptyForm(),
                            states=labels.ALERT_STATES)

@@ -9,6 +9,7 @@ from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, db, require_role
 from healthpulse.web.csv_export import csv_response
 from healthpulse.web.i18n import UI_LANGUAGES
+from healthpulse.web.query_params import SearchParams, parse_query
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.templating import date_local, department_names
@@ -19,10 +20,14 @@ bp = Blueprint("press", __name__, url_prefix="/press")
 VIEWS = ("volume", "negative_stories", "rising_topics", "regions", "search", "faq_gaps")
 
 
+def current_params(args: Any = None) -> SearchParams:
+    """Every query parameter of the dashboard pages, validated (a bad one → 400 naming it)."""
+    return parse_query(SearchParams, args if args is not None else request.args, topics=list(labels.TOPICS),
+                       departments=container().departments.ids)
+
+
 def current_filters(args: Any = None) -> dash.Filters:
-    c = container()
-    f = dash.Filters.from_args(args if args is not None else request.args, c.clock.now().date(),
-                               list(labels.TOPICS), c.departments.ids)
+    f = dash.Filters.from_params(current_params(args), container().clock.now().date())
     p = current_principal()
     return f.restrict_to(p.department_id if p and p.role == "department" else None)
 
@@ -118,7 +123,7 @@ def _filter_choices() -> dict[str, Any]:
 def data(name: str) -> Any:
     if name not in VIEWS or name == "search":
         abort(404)
-    view = build_view(name, current_filters(), request.args.get("split", "sentiment"))
+    view = build_view(name, current_filters(), current_params().split)
     return jsonify(_with_labels(view))
 
 
@@ -128,7 +133,7 @@ def export(name: str) -> Any:
     if name not in VIEWS:
         abort(404)
     f = current_filters()
-    split = request.args.get("split", "sentiment")
+    split = current_params().split
     view = build_view(name, f, split)
     suffix = f"_{split}" if name == "volume" else ""
     return csv_response(f"healthpulse_{name}{suffix}_{f.day_from}_{f.day_to}.csv", view.columns, view.rows)
@@ -138,8 +143,7 @@ def export(name: str) -> Any:
 @require_role("press")
 def search() -> Any:
     f = current_filters()
-    cursor = request.args.get("cursor") or None
-    res, _view = dash.search(container().index, f, cursor=cursor if cursor and len(cursor) < 500 else None)
+    res, _view = dash.search(container().index, f, cursor=current_params().cursor)
     next_args = MultiDict(f.to_args())
     if res.next_cursor:
         next_args.add("cursor", res.next_cursor)

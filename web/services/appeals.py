@@ -14,6 +14,7 @@ from typing import Any
 
 from healthpulse.appeals import intake as appeal_intake
 from healthpulse.appeals import lifecycle as core_appeals
+from healthpulse.core.contacts import InvalidContact, validate_email, validate_phone
 from healthpulse.core.domain import Channel
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.web.services import tickets
@@ -70,6 +71,7 @@ class PublicAppeal:
 
 
 def validate(appeal: TextAppeal, topics: list[str], departments: list[str], languages: list[str]) -> None:
+    """Refuse what cannot be accepted (``AppealInputError`` naming the field); contacts are normalised in place."""
     if appeal.language not in languages:
         raise AppealInputError("language", f"language must be one of {', '.join(languages)}")
     if appeal.topic not in topics:
@@ -81,11 +83,17 @@ def validate(appeal: TextAppeal, topics: list[str], departments: list[str], lang
         raise AppealInputError("description", f"description must be {MIN_DESCRIPTION}-{MAX_DESCRIPTION} characters")
     if not appeal.consent:
         raise AppealInputError("consent", "consent to process the appeal is required")
-    if appeal.contact_email and ("@" not in appeal.contact_email or len(appeal.contact_email) > 200):
-        raise AppealInputError("contact_email", "not an e-mail address")
-    if appeal.contact_phone and (len(appeal.contact_phone) > 64
-                                 or not all(c.isdigit() or c in "+-() " for c in appeal.contact_phone)):
-        raise AppealInputError("contact_phone", "not a phone number")
+    # The shared validator (core/contacts.py); the appeal keeps the normalised values.
+    try:
+        if _clean(appeal.contact_email):
+            appeal.contact_email = validate_email(appeal.contact_email or "")
+    except InvalidContact as err:
+        raise AppealInputError("contact_email", str(err)) from None
+    try:
+        if _clean(appeal.contact_phone):
+            appeal.contact_phone = validate_phone(appeal.contact_phone or "")
+    except InvalidContact as err:
+        raise AppealInputError("contact_phone", str(err)) from None
 
 
 def submit_text_appeal(container: WebContext, appeal: TextAppeal) -> str:

@@ -15,10 +15,10 @@ from time import monotonic
 from typing import Any
 from urllib.parse import urlsplit
 
-from healthpulse.core.domain import LANGUAGES
 from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import SearchFilters, SearchQuery, SearchResult
 from healthpulse.video_intake.privacy import mask_contacts
+from healthpulse.web.query_params import SearchParams, parse_query
 
 CHANNELS = ("news", "video_appeal", "text_appeal", "hotline", "email")
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -40,22 +40,22 @@ class Filters(SearchFilters):
 
     @classmethod
     def from_args(cls, args: Any, today: date, topics: list[str], departments: list[str]) -> Filters:
-        """Parse request args; unknown values are dropped rather than passed to the index."""
-        date_to = _parse_date(args.get("to")) or today
-        date_from = _parse_date(args.get("from")) or (date_to - timedelta(days=DEFAULT_DAYS - 1))
+        """Parse request args through ``SearchParams`` (a bad value raises ``QueryParamError`` naming it)."""
+        return cls.from_params(parse_query(SearchParams, args, topics=topics, departments=departments), today)
+
+    @classmethod
+    def from_params(cls, p: SearchParams, today: date) -> Filters:
+        """Whole days from validated parameters: default the last 30 days, at most ``MAX_DAYS``."""
+        date_to = p.date_to or today
+        date_from = p.date_from or (date_to - timedelta(days=DEFAULT_DAYS - 1))
         if date_from > date_to:
             date_from, date_to = date_to, date_from
         if (date_to - date_from).days > MAX_DAYS:
             date_from = date_to - timedelta(days=MAX_DAYS)
-        text = (args.get("q") or "").strip()[:200] or None
-        incident = {"1": True, "true": True, "0": False, "false": False}.get((args.get("incident") or "").lower())
         return cls(
             day_from=date_from, day_to=date_to, date_from=_midnight(date_from), date_to=_midnight(date_to + timedelta(days=1)),
-            text=text,
-            languages=_pick(args, "language", LANGUAGES), channels=_pick(args, "channel", CHANNELS),
-            topics=_pick(args, "topic", topics), departments=_pick(args, "department", departments),
-            sentiments=_pick(args, "sentiment", SENTIMENTS), severities=_pick(args, "severity", SEVERITIES),
-            incident=incident,
+            text=p.q, languages=p.language, channels=p.channel, topics=p.topic, departments=p.department,
+            sentiments=p.sentiment, severities=p.severity, incident=p.incident,
         )
 
     def restrict_to(self, department: str | None) -> Filters:
@@ -97,21 +97,6 @@ class Filters(SearchFilters):
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def _parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _pick(args: Any, key: str, allowed: Any) -> list[str]:
-    values = args.getlist(key) if hasattr(args, "getlist") else list(args.get(key) or [])
-    allowed_set = set(allowed)
-    return sorted({v for v in values if v in allowed_set})[:50]
 
 
 @dataclass

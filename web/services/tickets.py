@@ -138,6 +138,7 @@ class TicketFilters:
         return {k: v for k, v in args.items() if v is not None and v != ""}
 
 
+
 @dataclass
 class TicketPage:
     rows: list[dict[str, Any]]

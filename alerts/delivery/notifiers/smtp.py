@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 from healthpulse.alerts.delivery.notifiers.base import DeliveryError, OutgoingMessage
+from healthpulse.core.contacts import InvalidContact, validate_email
 from healthpulse.core.settings import Settings
 
 IDEMPOTENCY_HEADER = "X-HealthPulse-Idempotency-Key"
@@ -48,7 +49,13 @@ class SmtpNotifier:
 
     def send(self, message: OutgoingMessage) -> None:
         s = self.settings.mail
-        msg = self.build(message)
+        try:  # an address that is not exactly one plain address can never be sent: dead at once, with the reason
+            validate_email(message.recipient)
+            msg = self.build(message)
+        except InvalidContact as exc:
+            raise DeliveryError(f"recipient {message.recipient!r}: {exc}", permanent=True) from exc
+        except ValueError as exc:  # the mail library refuses a header (CR/LF in a subject...)
+            raise DeliveryError(f"message cannot be built: {exc}", permanent=True) from exc
         try:
             with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=self.timeout) as smtp:
                 if s.smtp_starttls:

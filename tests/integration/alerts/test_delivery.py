@@ -185,3 +185,58 @@ def test_permanent_refusal_is_dead_and_can_be_requeued(wired, smtp_server, recei
     assert [json.loads(r["body"])["event"] for r in receiver.accepted].count("alert") == 1
     with wired.session() as s:
         assert s.get(NotificationRow, 2).state == "sent"
+
+
+def _insert_row(c, key, *, recipient, now, state="pending", attempts=0, locked_until=None, payload=None,
+                channel="email", event="survey"):
+    """A notification written straight into the outbox table (as old or foreign data would be)."""
+    with c.session() as s:
+        row = NotificationRow(idempotency_key=key, channel=channel, event=event, recipient=recipient,
+                              subject="How did we do?", payload=payload or {"text": "Please answer the survey."},
+                              language="en", state=state, attempts=attempts, locked_until=locked_until,
+                              next_attempt_at=now - timedelta(minutes=5), created_at=now - timedelta(minutes=5))
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def test_poisoned_rows_do_not_stop_delivery_to_anyone_else(wired, smtp_server, receiver, fclock):
+    """Issue 16.2: a CR/LF recipient (header injection) once crashed every delivery run before any other row."""
+    now = fclock.now()
+    injected = _insert_row(wired, "survey:poison", recipient="a@x.com\r\nBcc: v@y", now=now)
+    broken = _insert_row(wired, "survey:broken-html", recipient="citizen@example.org", now=now,
+                         payload={"text": "t", "html": {"not": "a string"}})  # the mail library raises KeyError
+    orphan = _insert_row(wired, "survey:orphan", recipient="orphan@example.org", now=now, state="sending",
+                         attempts=1, locked_until=None)  # a worker died between claim and lease
+    worn_out = _insert_row(wired, "survey:worn-out", recipient="worn@example.org", now=now, state="sending",
+                           attempts=30, locked_until=now - timedelta(minutes=1))  # reclaimed max_attempts times
+    wired.pipeline.ingest(make_doc("a", "surgut", "high"))
+    wired.worker.run_until_idle()
+
+    recipients = sorted(r for rcpt, _m in smtp_server.messages for r in rcpt)
+    assert recipients == ["orphan@example.org", "surgut@health.example"]  # everybody else got their mail
+    assert all("Bcc" not in m for _r, m in smtp_server.messages) and len(receiver.accepted) == 1
+    with wired.session() as s:
+        rows = {r.id: r for r in s.scalars(select(NotificationRow))}
+        assert rows[injected].state == "dead" and "control characters" in rows[injected].last_error
+        assert rows[broken].state == "pending" and rows[broken].attempts == 1
+        assert "KeyError" in rows[broken].last_error and rows[broken].next_attempt_at > fclock.now()
+        assert rows[orphan].state == "sent"
+        assert rows[worn_out].state == "dead" and "stuck" in rows[worn_out].last_error
+        assert not [r for r in rows.values() if r.state == "sending"]
+    # The broken row keeps backing off and ends dead after max_attempts, still without blocking anyone.
+    for _ in range(40):
+        fclock.advance(timedelta(hours=2))
+        wired.worker.run_until_idle()
+    with wired.session() as s:
+        row = s.get(NotificationRow, broken)
+        assert row.state == "dead" and row.attempts == 30 and "KeyError" in row.last_error
+
+
+def test_crlf_contact_email_is_refused_at_the_appeal_intake(wired):
+    from healthpulse.appeals.intake import submit_text_appeal
+    from healthpulse.appeals.lifecycle import AppealError
+
+    with pytest.raises(AppealError, match="contact_email"):
+        submit_text_appeal(wired, text="No insulin at the pharmacy for two weeks.", consent=True, channel="email",
+                           department_id="surgut", contact_email="a@x.com\r\nBcc: v@y")

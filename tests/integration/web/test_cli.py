@@ -53,3 +53,29 @@ def test_serve_refuses_without_secret_and_serves_with_one(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_serve_warns_when_serving_plain_http_beyond_this_machine(tmp_path):
+    """Issue 15.3: `serve --host 0.0.0.0` over http says what it means (and works: cookies follow the scheme)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "healthpulse.cli", "serve", "--host", "0.0.0.0", "--port", str(port),
+                             "--no-worker"], env=_env(tmp_path, HEALTHPULSE_SECRET_KEY="s" * 40),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        import threading
+
+        lines: list[str] = []
+        threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True).start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any("plain http" in line for line in lines):
+            if proc.poll() is not None or any("serving on" in line for line in lines):
+                time.sleep(2)  # the warning, if any, follows the "serving on" line at once
+                break
+            time.sleep(0.2)
+        assert any("warning: serving plain http on 0.0.0.0" in line and "HEALTHPULSE_TRUSTED_PROXIES" in line
+                   for line in lines), lines
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

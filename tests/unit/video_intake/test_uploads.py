@@ -110,6 +110,22 @@ def test_size_limit_consent_contacts_region(service):
     assert _create(service, contact="+7 912 345-67-89", region=region, ip="10.0.0.3").state == "uploading"
 
 
+def test_video_contacts_use_the_shared_validator(service):
+    """Issues 16.2 / 15.2: one plain address only; a number typed in Persian or Arabic-Indic digits is accepted."""
+    from healthpulse.core.models.uploads import VideoUploadRow
+
+    for bad in ("a@x.com\r\nBcc: v@y", "Ops <a@x.com>", "a@x.com, b@y.com"):
+        with pytest.raises(UploadError) as caught:
+            _create(service, email=bad, ip="10.0.1.1")
+        assert caught.value.code == "contact" and "name@example.org" in caught.value.template
+    with pytest.raises(UploadError) as caught:
+        _create(service, contact="12", ip="10.0.1.1")
+    assert "+7 912 345-67-89" in caught.value.template  # says what is expected
+    state = _create(service, contact="+۹۸ ۹۱۲ ۳۴۵ ۶۷۸۹", ip="10.0.1.2")
+    with service.container.session() as s:
+        assert s.get(VideoUploadRow, state.id).contact_phone == "+98 912 345 6789"
+
+
 def test_rate_limit_per_ip_and_hour(service, clock):
     for _ in range(3):
         _create(service, ip="10.9.9.9")

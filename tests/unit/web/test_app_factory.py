@@ -43,9 +43,22 @@ def test_home_redirects_by_accept_language_and_renders_rtl():
     assert b'dir="ltr"' in r.data
 
 
-def test_session_cookie_secure_outside_tests():
-    assert create_app(Settings(secret_key="k" * 40), container=object()).config["SESSION_COOKIE_SECURE"] is True
-    assert create_app(Settings(testing=True), container=object()).config["SESSION_COOKIE_SECURE"] is False
+def test_session_cookie_secure_follows_the_request_scheme():
+    """Issue 15.3: Secure over https; over plain http (a LAN) it would never come back and CSRF would fail."""
+    app = create_app(Settings(secret_key="k" * 40), container=object())
+    https = app.test_client().get("/auth/login", base_url="https://hp.example")
+    assert "Secure" in https.headers["Set-Cookie"] and "HttpOnly" in https.headers["Set-Cookie"]
+    http = app.test_client().get("/auth/login", base_url="http://192.168.1.20:8000")
+    assert "Secure" not in http.headers["Set-Cookie"] and "HttpOnly" in http.headers["Set-Cookie"]
+
+
+def test_plain_http_warning_only_beyond_loopback_without_a_proxy():
+    from healthpulse.web.security import plain_http_warning
+
+    assert "plain http on 0.0.0.0" in plain_http_warning("0.0.0.0", 0)
+    assert plain_http_warning("192.168.1.20", 0) is not None
+    assert plain_http_warning("127.0.0.1", 0) is None and plain_http_warning("localhost", 0) is None
+    assert plain_http_warning("::1", 0) is None and plain_http_warning("0.0.0.0", 1) is None
 
 
 def test_oversized_body_is_refused():

@@ -1,7 +1,8 @@
 """tel: links only for phone numbers, hrefs only for http(s) URLs."""
 
 import pytest
-from healthpulse.web.links import http_url, tel_uri
+from healthpulse.core.links import http_link as http_url
+from healthpulse.web.links import tel_uri
 
 
 @pytest.mark.parametrize("phone,uri", [

@@ -16,17 +16,56 @@ class Clock:
         return self.t
 
 
-def test_rate_limiter_sliding_window():
-    clock = Clock()
-    lim = RateLimiter(clock)
+def _limiter(tmp_path, clock, salt="s"):
+    from healthpulse.core.db import make_engine, migrate, session_factory
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'limits.db'}")
+    migrate(engine)
+    return RateLimiter(session_factory(engine), clock, salt=salt), engine
+
+
+def test_rate_limiter_sliding_window(tmp_path):
+    from datetime import timedelta
+
+    from healthpulse.core.clock import FakeClock
+
+    clock = FakeClock()
+    lim, engine = _limiter(tmp_path, clock)
     assert all(lim.hit("b", "ip", 3, 60) for _ in range(3))
     assert not lim.hit("b", "ip", 3, 60)
     assert lim.blocked("b", "ip", 3, 60)
     assert lim.hit("b", "other-ip", 3, 60)  # per client
     assert lim.hit("other-bucket", "ip", 3, 60)  # per bucket
-    clock.t += 61
+    clock.advance(timedelta(seconds=61))
     assert not lim.blocked("b", "ip", 3, 60)
     assert lim.hit("b", "ip", 3, 60)
+    lim.add("b", "ip")
+    assert lim.count("b", "ip", 60) == 2
+    lim.reset("b", "ip")
+    assert lim.count("b", "ip", 60) == 0
+    engine.dispose()
+
+
+def test_rate_limiter_stores_no_raw_keys_and_purges_old_rows(tmp_path):
+    from datetime import timedelta
+
+    from healthpulse.core.clock import FakeClock
+    from healthpulse.core.models.ratelimits import RateLimitHit
+    from sqlalchemy import select
+
+    clock = FakeClock()
+    lim, engine = _limiter(tmp_path, clock)
+    lim.PURGE_EVERY = 3
+    lim.add("login", "alice\x00203.0.113.7")
+    clock.advance(timedelta(days=2))
+    lim.add("login", "bob\x00203.0.113.8")
+    with Session(engine) as s:
+        keys = list(s.scalars(select(RateLimitHit.key_hash)))
+    assert len(keys) == 2 and not any("203.0.113" in k or "alice" in k for k in keys)
+    lim.add("login", "carol\x00203.0.113.9")  # third hit: rows older than a day go
+    with Session(engine) as s:
+        assert len(list(s.scalars(select(RateLimitHit)))) == 2
+    engine.dispose()
 
 
 @pytest.fixture
