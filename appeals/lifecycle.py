@@ -114,6 +114,7 @@ def _checked_contacts(details: AppealDetails) -> AppealDetails:
 def get_by_code(session: Session, code: str) -> AppealRow | None:
     """The appeal with this tracking code; None for anything that cannot be one (so a NUL byte or a
     megabyte of text from a URL never reaches the database)."""
+    code = to_ascii_digits(code) if len(code) <= MAX_CODE_CHARS else code  # ۰-۹ / ٠-٩ typed by the citizen
     if len(code) > MAX_CODE_CHARS or not code.isascii() or not code.isprintable():
         return None
     return session.scalar(select(AppealRow).where(AppealRow.tracking_code == normalise_code(code)))

@@ -70,7 +70,9 @@ def test_api_accepts_arabic_indic_digits_and_explains_a_wrong_number(client, con
 def test_tracking_code_typed_with_persian_digits_is_found(client, container):
     code = ""
     while not any(ch.isdigit() for ch in code):  # a code without digits would prove nothing
-        code = client.post("/api/v1/appeals", json=APPEAL).get_json()["tracking_code"]
+        r = client.post("/api/v1/appeals", json=APPEAL)
+        assert r.status_code == 201, r.get_json()
+        code = r.get_json()["tracking_code"]
     persian = code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
     assert client.get(f"/api/v1/appeals/{persian}").get_json()["tracking_code"] == code
     page = client.get("/fa/track")
