@@ -27,6 +27,7 @@ from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
 from healthpulse.video_intake.privacy import can_view_video, transcript_for
 from healthpulse.web.labels import CHANNELS, SEVERITIES, TICKET_STATUSES, TOPICS
+from healthpulse.web.query_params import QueryParamError
 from healthpulse.web.services.context import WebContext
 from healthpulse.web.services.users import Principal, assignable_usernames
 from sqlalchemy import select
@@ -103,24 +104,24 @@ class TicketFilters:
 
     @classmethod
     def from_args(cls, args: Any) -> TicketFilters:
-        """Parse and check every argument; a bad one raises ``ValueError`` naming it (the views answer 400)."""
+        """Parse and check every argument; a bad one raises ``QueryParamError`` naming it (the views answer 400)."""
         def pick(name: str, allowed: Any) -> str | None:
             value = args.get(name) or None
             if value is not None and value not in allowed:
-                raise ValueError(f"unknown {name} '{value}'")
+                raise QueryParamError(name, f"unknown {name} '{value}'")
             return value
 
         sort = args.get("sort") or "due"
         if sort not in SORTS:
-            raise ValueError(f"unknown sort '{sort}'")
+            raise QueryParamError("sort", f"unknown sort '{sort}'")
         q = (args.get("q") or "").strip() or None
         if q is not None and len(q) > MAX_QUERY_CHARS:
-            raise ValueError(f"'q' is longer than {MAX_QUERY_CHARS} characters")
+            raise QueryParamError("q", f"'q' is longer than {MAX_QUERY_CHARS} characters")
         mine = pick("mine", ("1",)) == "1"
         per_page = int(pick("per_page", [str(n) for n in PAGE_SIZES]) or DEFAULT_PAGE_SIZE)
         page_arg = args.get("page") or "1"
         if not (page_arg.isascii() and page_arg.isdigit()) or not 1 <= int(page_arg) <= MAX_PAGE:
-            raise ValueError(f"'page' must be a number from 1 to {MAX_PAGE}")
+            raise QueryParamError("page", f"'page' must be a number from 1 to {MAX_PAGE}")
         return cls(status=pick("status", (*TICKET_STATUSES, "open")), severity=pick("severity", SEVERITIES),
                    sla=pick("sla", ("due", "breached")), topic=pick("topic", TOPICS),
                    channel=pick("channel", CHANNELS), q=q, mine=mine, sort=sort, page=int(page_arg), limit=per_page)
