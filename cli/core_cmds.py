@@ -101,7 +101,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         batch.clear()
 
-    for line, doc, err in progress(_parsed(read_jsonl(stream)), desc="analyze"):
+    for line, doc, err in progress(_parsed(read_jsonl(stream, blank_lines=True)), desc="analyze"):
         if doc is not None and len(doc.text) > limit:
             print(f"healthpulse: line {line.lineno}: text of {len(doc.text)} characters truncated to {limit} for analysis",
                   file=sys.stderr)
@@ -112,7 +112,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if len(batch) >= args.batch_size:
             flush()
     flush()
-    return EXIT_OK
+    return EXIT_USAGE if bad else EXIT_OK
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -53,13 +53,13 @@ def analyze_output(tmp_path_factory):
 
 def test_analyze_one_line_per_input_in_order(analyze_output):
     proc, out = analyze_output
-    assert proc.returncode == 0, proc.stderr.decode()
-    assert [o.get("id") for o in out] == ["ru1", "ar1", None, "empty", "7", "big", "emoji", "en1", None]
+    assert proc.returncode == 2, proc.stderr.decode()  # some lines failed
+    assert [o.get("id") for o in out] == ["ru1", "ar1", None, "empty", "7", "big", "emoji", None, "en1", None]
 
 
 def test_analyze_contract_fields(analyze_output):
     _, out = analyze_output
-    ru, ar, en = out[0], out[1], out[7]
+    ru, ar, en = out[0], out[1], out[8]
     for o in (ru, ar, en):
         assert CONTRACT_KEYS <= set(o)
         assert o["sentiment"]["label"] in {"negative", "neutral", "positive"}
@@ -76,7 +76,8 @@ def test_analyze_bad_lines_become_error_lines(analyze_output):
     assert "line 3" in out[2]["error"] and "malformed JSON" in out[2]["error"]
     assert "empty" in out[3]["error"]
     assert "text" in out[4]["error"]
-    assert "invalid UTF-8" in out[8]["error"]
+    assert "line 8" in out[7]["error"] and "blank" in out[7]["error"]
+    assert "invalid UTF-8" in out[9]["error"]
     assert "line 3" in proc.stderr.decode()
 
 
