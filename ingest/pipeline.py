@@ -17,7 +17,7 @@ from typing import Protocol
 from healthpulse.core.clock import Clock
 from healthpulse.core.context import StoreContext
 from healthpulse.core.db import transaction
-from healthpulse.core.domain import Document
+from healthpulse.core.domain import Analysis, Document
 from healthpulse.core.models.documents import DocumentRow, IndexOutboxRow
 from healthpulse.core.stages import DocumentAnalyzer, IngestResult, PostIngestStage, StoredDocument
 from healthpulse.indexes.base import IndexUnavailable, SearchIndex
@@ -94,20 +94,41 @@ class Pipeline:
             out[i] = docs[i].model_copy(update={"analysis": a})
         return out
 
-    def _ingest_batch(self, docs: list[Document]) -> list[IngestResult]:
+    def _ingest_batch(self, docs: list[Document], *, finishing: bool = False) -> list[IngestResult]:
+        """Analyse, store (+ outbox), index, stage.  ``finishing``: documents stored pending (``store_pending``)
+        are indexed and staged even when nothing changed, so a retried job completes what a crash interrupted."""
         docs = self.analyse(docs)
         now = self.clock.now()
         stored: list[StoredDocument] = []
         with transaction(self.factory) as s:
             for doc in docs:
                 row, created, changed = upsert_document(s, doc, now)
-                if changed:
+                if changed or finishing:
                     s.add(IndexOutboxRow(document_id=row.id, op="upsert", attempts=0, next_attempt_at=now,
                                          rejected=False, created_at=now))
-                stored.append(StoredDocument(row_to_document(row), created, changed))
+                stored.append(StoredDocument(row_to_document(row), created, changed or finishing))
         self.drain_outbox()
         self.run_hooks([sd for sd in stored if sd.changed])
         return [IngestResult(sd.document.id, sd.created, sd.changed, sd.document.analysis) for sd in stored]
+
+    # -- documents accepted now, finished by a job ------------------------------
+    def store_pending(self, session: Session, doc: Document) -> None:
+        """Store ``doc`` as it is, in the caller's transaction: no analysis, no index, no stages yet.
+
+        Why: a citizen's appeal is answered with its tracking code at once, and the appeal, its text
+        and the job that will analyse it commit together (or not at all); ``finish_pending`` does the rest.
+        """
+        upsert_document(session, doc, self.clock.now())
+        session.flush()
+
+    def finish_pending(self, document_ids: Sequence[str], *, fallback: Analysis | None = None) -> list[IngestResult]:
+        """Analyse the stored documents that have no analysis yet (or give them ``fallback``), then store,
+        index and run every post-ingest stage for all of them.  Safe to repeat: the stages are idempotent."""
+        with transaction(self.factory) as s:
+            docs = [row_to_document(r) for r in get_documents(s, list(document_ids))]
+        if fallback is not None:
+            docs = [d if d.analysis is not None else d.model_copy(update={"analysis": fallback}) for d in docs]
+        return self._ingest_batch(docs, finishing=True) if docs else []
 
     # -- hooks ----------------------------------------------------------------
     def run_hooks(self, stored: list[StoredDocument]) -> None:

@@ -139,3 +139,19 @@ def test_demo_loads_and_summarises(tmp_path):
     for lang in ("ru=", "ar=", "fa=", "vi=", "en="):
         assert lang in out
     assert "incidents:" in out and "tickets:" in out
+
+
+def test_ingest_a_lone_surrogate_loses_only_its_line(tmp_path):
+    """Issue 16: one JSON-escaped lone surrogate made `ingest` exit 1 with none of the good lines stored."""
+    good = [{"id": f"g{i}", "text": f"В аптеках Сургута нет льготного инсулина, сообщение {i}."} for i in range(3)]
+    lines = [json.dumps(good[0], ensure_ascii=False), '{"id": "bad", "text": "Нет инсулина \\ud800 в аптеке"}',
+             *(json.dumps(d, ensure_ascii=False) for d in good[1:])]
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = run(["ingest", str(f)], tmp_path)
+    assert proc.returncode == 2, proc.stderr.decode()[-2000:]
+    summary = json.loads(proc.stdout.decode().strip().splitlines()[-1])
+    assert summary["created"] == 3 and summary["errors"] == 1
+    assert "line 2: 'text' is not valid Unicode: a lone surrogate \\ud800" in proc.stderr.decode()
+    found = run(["search", "инсулин", "--format", "json"], tmp_path)
+    assert sorted(h["id"] for h in json.loads(found.stdout)["hits"]) == ["g0", "g1", "g2"]

@@ -29,3 +29,13 @@ def test_analyze_blank_line_keeps_alignment_and_exits_2(tmp_path, monkeypatch, c
     assert out[3]["id"] == "e" and "empty" in out[3]["error"]
     assert code == 2  # some lines failed, as `ingest` reports them
     assert "line 2" in err
+
+
+def test_analyze_a_lone_surrogate_is_an_error_line_naming_line_and_field(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    data = b'{"id": "s1", "text": "\\ud800 no insulin"}\n{"id": "s2", "text": "ok", "title": "a\\u0000b"}\n'
+    code, out, err = _run(monkeypatch, capsys, ["analyze", "-"], data)
+    assert [o["id"] for o in out] == ["s1", "s2"]
+    assert out[0]["error"] == "line 1: 'text' is not valid Unicode: a lone surrogate \\ud800 at character 1"
+    assert out[1]["error"] == "line 2: 'title' contains a NUL character at character 2"
+    assert code == 2 and "line 1" in err
