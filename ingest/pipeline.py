@@ -24,9 +24,11 @@ from healthpulse.indexes.base import IndexUnavailable, SearchIndex
 from healthpulse.indexes.query import IndexDoc
 from healthpulse.ingest.store import get_documents, iter_index_docs, row_to_document, to_index_doc, upsert_document
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
+CONFLICT_RETRIES = 3  # a post-ingest stage that lost a race to a concurrent ingest runs again this often
 
 
 class PipelineContext(StoreContext, Protocol):
@@ -132,18 +134,34 @@ class Pipeline:
 
     # -- hooks ----------------------------------------------------------------
     def run_hooks(self, stored: list[StoredDocument]) -> None:
-        """Post-ingest hooks in their own transaction; a failing hook is retried as a job, not lost."""
+        """Post-ingest hooks in their own transaction; a failing hook is retried as a job, not lost.
+
+        A unique key violated by a concurrent ingest of the same documents (its alert or ticket
+        committed first) is not a failure: the hook runs again at once and now sees that work.
+        """
         if not stored:
             return
         for hook in self.c.hooks:
-            try:
-                with transaction(self.factory) as s:
-                    hook.on_ingested(s, stored)
-            except Exception as exc:  # noqa: BLE001 - the documents are stored; retry the hook later
-                log.exception("post-ingest hook %s failed; queued for retry", type(hook).__name__)
-                self.c.jobs.enqueue("pipeline.post_ingest", {"hook": type(hook).__name__,
-                                                             "document_ids": [sd.document.id for sd in stored],
-                                                             "error": str(exc)[:500]})
+            for attempt in range(1, CONFLICT_RETRIES + 1):
+                try:
+                    with transaction(self.factory) as s:
+                        hook.on_ingested(s, stored)
+                    break
+                except IntegrityError as exc:
+                    if attempt < CONFLICT_RETRIES:
+                        log.info("post-ingest hook %s met a concurrent writer (%s); running it again",
+                                 type(hook).__name__, str(exc.orig)[:200])
+                        continue
+                    self._queue_hook_retry(hook, stored, exc)
+                except Exception as exc:  # noqa: BLE001 - the documents are stored; retry the hook later
+                    self._queue_hook_retry(hook, stored, exc)
+                    break
+
+    def _queue_hook_retry(self, hook: PostIngestStage, stored: list[StoredDocument], exc: Exception) -> None:
+        log.error("post-ingest hook %s failed; queued for retry", type(hook).__name__, exc_info=exc)
+        self.c.jobs.enqueue("pipeline.post_ingest", {"hook": type(hook).__name__,
+                                                     "document_ids": [sd.document.id for sd in stored],
+                                                     "error": str(exc)[:500]})
 
     def rerun_hook(self, hook_name: str, document_ids: list[str]) -> None:
         with transaction(self.factory) as s:

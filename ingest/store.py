@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
+from healthpulse.core.db import insert_if_absent
 from healthpulse.core.domain import Analysis, Channel, Document, Media
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.indexes.query import IndexDoc
@@ -20,19 +22,17 @@ def content_hash(doc: Document) -> str:
 
 
 def upsert_document(session: Session, doc: Document, now: datetime) -> tuple[DocumentRow, bool, bool]:
-    """Insert or update by id. Returns (row, created, changed)."""
-    row = session.get(DocumentRow, doc.id)
-    created = row is None
-    chash = content_hash(doc)
-    if row is None:
-        row = DocumentRow(id=doc.id, created_at=now)
-        session.add(row)
+    """Insert or update by id. Returns (row, created, changed).
+
+    Idempotent under concurrency: the insert is ``ON CONFLICT DO NOTHING``, so when another process
+    stored the same id first, this one updates that row instead of failing its whole batch.
+    """
     analysis = doc.analysis
-    new_values = dict(
+    new_values: dict[str, Any] = dict(
         channel=str(doc.channel), source=doc.source, url=doc.url, canonical_url=doc.canonical_url,
-        title=doc.title, text=doc.text, content_hash=chash, language_hint=doc.language_hint,
+        title=doc.title, text=doc.text, content_hash=content_hash(doc), language_hint=doc.language_hint,
         department_hint=doc.department_hint, author=doc.author, published_at=doc.published_at,
-        fetched_at=doc.fetched_at, story_id=doc.story_id or (row.story_id if not created else None),
+        fetched_at=doc.fetched_at, story_id=doc.story_id,
         media=doc.media.model_dump(mode="json") if doc.media else None,
         analysis=analysis.model_dump(mode="json") if analysis else None,
         language=analysis.language if analysis else None,
@@ -42,12 +42,21 @@ def upsert_document(session: Session, doc: Document, now: datetime) -> tuple[Doc
         incident=analysis.incident if analysis else None,
         severity=analysis.severity if analysis else None,
     )
-    changed = created or any(getattr(row, k) != v for k, v in new_values.items() if k != "fetched_at")
+    pending = session.get(DocumentRow, doc.id)  # this session's own row (the same id twice in a batch)
+    created = pending is None and insert_if_absent(
+        session, DocumentRow, {"id": doc.id, "created_at": now, "updated_at": now, **new_values}, ["id"])
+    row = pending or session.get(DocumentRow, doc.id, populate_existing=True)
+    assert row is not None  # inserted now, or by whoever won the race
+    if created:
+        return row, True, True
+    if not doc.story_id:
+        new_values["story_id"] = row.story_id  # a re-fetched copy keeps the story it was grouped into
+    changed = any(getattr(row, k) != v for k, v in new_values.items() if k != "fetched_at")
     for k, v in new_values.items():
         setattr(row, k, v)
     if changed:
         row.updated_at = now
-    return row, created, changed
+    return row, False, changed
 
 
 def row_to_document(row: DocumentRow) -> Document:

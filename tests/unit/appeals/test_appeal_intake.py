@@ -8,33 +8,16 @@ from datetime import timedelta
 import pytest
 from healthpulse.appeals.intake import submit_text_appeal
 from healthpulse.appeals.lifecycle import AppealError, get_by_code
-from healthpulse.core.domain import Analysis, AppealStatus, Channel, Document, TopicScore
+from healthpulse.core.domain import AppealStatus, Channel
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.documents import DocumentRow, JobRow
 from healthpulse.core.models.tickets import TicketRow
 from sqlalchemy import func, select, text
 
+from tests.support.analyzers import StandInAnalyzer
 from tests.support.containers import make_container
 
 LONE = json.loads('"Нет инсулина \\ud800 в аптеке"')
-
-
-class StandInAnalyzer:
-    """Answers like the NLP analyzer (incident in the hinted department); fails its first ``failures`` calls."""
-
-    def __init__(self, failures: int = 0):
-        self.failures = failures
-        self.calls = 0
-
-    def set_departments(self, departments) -> None:
-        """Confirmed place aliases would reach the gazetteer here; a stand-in has none."""
-
-    def analyze_many(self, docs: list[Document]) -> list[Analysis]:
-        self.calls += 1
-        if self.calls <= self.failures:
-            raise RuntimeError("the model crashed")
-        return [Analysis(language="ru", department=d.department_hint, health_related=True, incident=True,
-                         severity="high", topics=[TopicScore(id="drug_supply", score=0.9)]) for d in docs]
 
 
 @pytest.fixture
