@@ -33,6 +33,7 @@ class SearchSettings:
     verify_certs: bool
     ca_certs: str | None
     index_prefix: str
+    max_index_chars: int
 
     @property
     def embedded(self) -> bool:
@@ -96,6 +97,8 @@ class Settings(BaseSettings):
     search_verify_certs: bool = True
     search_ca_certs: str | None = None
     search_index_prefix: str = "healthpulse"
+    # A document's text beyond this is kept in the database but not indexed (a 5 MB page slowed every search).
+    max_index_chars: int = Field(default=200_000, ge=1_000)
     # -- mail (and signed webhooks)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
@@ -145,7 +148,8 @@ class Settings(BaseSettings):
     @property
     def search(self) -> SearchSettings:
         return SearchSettings(self.search_url, self.search_username, self.search_password, self.search_api_key,
-                              self.search_verify_certs, self.search_ca_certs, self.search_index_prefix)
+                              self.search_verify_certs, self.search_ca_certs, self.search_index_prefix,
+                              self.max_index_chars)
 
     @property
     def mail(self) -> MailSettings:

@@ -22,7 +22,15 @@ from healthpulse.core.models.documents import DocumentRow, IndexOutboxRow
 from healthpulse.core.stages import DocumentAnalyzer, IngestResult, PostIngestStage, StoredDocument
 from healthpulse.indexes.base import IndexUnavailable, SearchIndex
 from healthpulse.indexes.query import IndexDoc
-from healthpulse.ingest.store import get_documents, iter_index_docs, row_to_document, to_index_doc, upsert_document
+from healthpulse.ingest.store import (
+    INDEX_CUT_MARK,
+    get_documents,
+    index_cut_warning,
+    iter_index_docs,
+    row_to_document,
+    to_index_doc,
+    upsert_document,
+)
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -96,10 +104,26 @@ class Pipeline:
             out[i] = docs[i].model_copy(update={"analysis": a})
         return out
 
+    @property
+    def max_index_chars(self) -> int:
+        return self.c.settings.search.max_index_chars
+
+    def _with_index_warning(self, doc: Document) -> Document:
+        """A document longer than the index takes says so in its warnings (once, with the current lengths)."""
+        a = doc.analysis
+        if a is None:
+            return doc
+        warning = index_cut_warning(doc.text, self.max_index_chars)
+        kept = [w for w in a.warnings if INDEX_CUT_MARK not in w]
+        warnings = [*kept, warning] if warning else kept
+        if warnings == a.warnings:
+            return doc
+        return doc.model_copy(update={"analysis": a.model_copy(update={"warnings": warnings})})
+
     def _ingest_batch(self, docs: list[Document], *, finishing: bool = False) -> list[IngestResult]:
         """Analyse, store (+ outbox), index, stage.  ``finishing``: documents stored pending (``store_pending``)
         are indexed and staged even when nothing changed, so a retried job completes what a crash interrupted."""
-        docs = self.analyse(docs)
+        docs = [self._with_index_warning(d) for d in self.analyse(docs)]
         now = self.clock.now()
         stored: list[StoredDocument] = []
         with transaction(self.factory) as s:
@@ -190,7 +214,7 @@ class Pipeline:
                     return done
                 upsert_ids = list(dict.fromkeys(r.document_id for r in rows if r.op == "upsert"))
                 delete_ids = list(dict.fromkeys(r.document_id for r in rows if r.op == "delete"))
-                docs = [to_index_doc(r) for r in get_documents(s, upsert_ids)]
+                docs = [to_index_doc(r, self.max_index_chars) for r in get_documents(s, upsert_ids)]
                 try:
                     result = index.upsert(docs) if docs else None
                     if delete_ids:
@@ -232,7 +256,7 @@ class Pipeline:
         if index is None:
             return 0
         with transaction(self.factory) as s:
-            docs = iter_index_docs(s)
+            docs = iter_index_docs(s, max_chars=self.max_index_chars)
             n = index.rebuild(watch(docs) if watch else docs)
             # Writes queued before the rebuild began are in the new index; later ones still drain.
             s.execute(delete(IndexOutboxRow).where(IndexOutboxRow.rejected.is_(False), IndexOutboxRow.created_at <= started))

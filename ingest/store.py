@@ -69,10 +69,31 @@ def row_to_document(row: DocumentRow) -> Document:
     )
 
 
-def to_index_doc(row: DocumentRow) -> IndexDoc:
+INDEX_CUT_MARK = "for the search index"
+
+
+def cut_for_index(text: str, max_chars: int | None) -> str:
+    """At most ``max_chars`` of ``text``, ending at a word boundary when one is near."""
+    if max_chars is None or len(text) <= max_chars:
+        return text
+    cut = text[:max_chars]
+    space = cut.rfind(" ", max_chars - 200)
+    return cut[:space] if space > 0 else cut
+
+
+def index_cut_warning(text: str, max_chars: int) -> str | None:
+    """The warning a document gets when the search index holds only the start of its text."""
+    if len(text) <= max_chars:
+        return None
+    return f"text cut to {max_chars:,} characters {INDEX_CUT_MARK} (of {len(text):,})"
+
+
+def to_index_doc(row: DocumentRow, max_chars: int | None = None) -> IndexDoc:
+    """The index record of a stored document; its text cut to ``max_chars`` (the stored original stays whole)."""
     a = Analysis.model_validate(row.analysis) if row.analysis else Analysis()
     return IndexDoc(
-        id=row.id, channel=row.channel, source=row.source, url=row.url, title=row.title, text=row.text,
+        id=row.id, channel=row.channel, source=row.source, url=row.url, title=row.title,
+        text=cut_for_index(row.text, max_chars),
         language=a.language, published_at=row.published_at or row.fetched_at,
         department=a.department, topics=a.topic_ids, topic_scores={t.id: t.score for t in a.topics},
         sentiment=a.sentiment.label if a.sentiment else None, sentiment_score=a.sentiment.score if a.sentiment else None,
@@ -88,7 +109,7 @@ def get_documents(session: Session, ids: Sequence[str]) -> list[DocumentRow]:
     return [rows[i] for i in ids if i in rows]
 
 
-def iter_index_docs(session: Session, batch_size: int = 500) -> Iterator[IndexDoc]:
+def iter_index_docs(session: Session, batch_size: int = 500, *, max_chars: int | None = None) -> Iterator[IndexDoc]:
     """Every stored document as an index record, in id order (``healthpulse reindex``)."""
     last = ""
     while True:
@@ -96,5 +117,5 @@ def iter_index_docs(session: Session, batch_size: int = 500) -> Iterator[IndexDo
         if not rows:
             return
         for r in rows:
-            yield to_index_doc(r)
+            yield to_index_doc(r, max_chars)
         last = rows[-1].id
