@@ -16,7 +16,7 @@ from typing import Protocol
 
 from healthpulse.core.clock import Clock
 from healthpulse.core.context import StoreContext
-from healthpulse.core.db import transaction
+from healthpulse.core.db import is_write_conflict, transaction
 from healthpulse.core.domain import Analysis, Document
 from healthpulse.core.models.documents import DocumentRow, IndexOutboxRow
 from healthpulse.core.stages import DocumentAnalyzer, IngestResult, PostIngestStage, StoredDocument
@@ -32,7 +32,7 @@ from healthpulse.ingest.store import (
     upsert_document,
 )
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -124,18 +124,33 @@ class Pipeline:
         """Analyse, store (+ outbox), index, stage.  ``finishing``: documents stored pending (``store_pending``)
         are indexed and staged even when nothing changed, so a retried job completes what a crash interrupted."""
         docs = [self._with_index_warning(d) for d in self.analyse(docs)]
-        now = self.clock.now()
-        stored: list[StoredDocument] = []
-        with transaction(self.factory) as s:
-            for doc in docs:
-                row, created, changed = upsert_document(s, doc, now)
-                if changed or finishing:
-                    s.add(IndexOutboxRow(document_id=row.id, op="upsert", attempts=0, next_attempt_at=now,
-                                         rejected=False, created_at=now))
-                stored.append(StoredDocument(row_to_document(row), created, changed or finishing))
+        stored = self._store(docs, finishing=finishing)
         self.drain_outbox()
         self.run_hooks([sd for sd in stored if sd.changed])
         return [IngestResult(sd.document.id, sd.created, sd.changed, sd.document.analysis) for sd in stored]
+
+    def _store(self, docs: list[Document], *, finishing: bool) -> list[StoredDocument]:
+        """The batch and its outbox rows in one transaction, rows written in id order (two concurrent
+        batches then take row locks in the same order), tried again when a concurrent writer still got
+        in the way (a deadlock, SQLite busy)."""
+        order = sorted(range(len(docs)), key=lambda i: docs[i].id)
+        for attempt in range(1, CONFLICT_RETRIES + 1):
+            try:
+                now = self.clock.now()
+                stored: dict[int, StoredDocument] = {}
+                with transaction(self.factory) as s:
+                    for i in order:
+                        row, created, changed = upsert_document(s, docs[i], now)
+                        if changed or finishing:
+                            s.add(IndexOutboxRow(document_id=row.id, op="upsert", attempts=0, next_attempt_at=now,
+                                                 rejected=False, created_at=now))
+                        stored[i] = StoredDocument(row_to_document(row), created, changed or finishing)
+                return [stored[i] for i in range(len(docs))]
+            except OperationalError as exc:
+                if attempt == CONFLICT_RETRIES or not is_write_conflict(exc):
+                    raise
+                log.info("storing a batch met a concurrent writer (%s); trying again", str(exc.orig)[:200])
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # -- documents accepted now, finished by a job ------------------------------
     def store_pending(self, session: Session, doc: Document) -> None:
@@ -161,7 +176,8 @@ class Pipeline:
         """Post-ingest hooks in their own transaction; a failing hook is retried as a job, not lost.
 
         A unique key violated by a concurrent ingest of the same documents (its alert or ticket
-        committed first) is not a failure: the hook runs again at once and now sees that work.
+        committed first), or a deadlock with it, is not a failure: the hook runs again at once and
+        now sees that work.
         """
         if not stored:
             return
@@ -171,12 +187,13 @@ class Pipeline:
                     with transaction(self.factory) as s:
                         hook.on_ingested(s, stored)
                     break
-                except IntegrityError as exc:
-                    if attempt < CONFLICT_RETRIES:
+                except (IntegrityError, OperationalError) as exc:
+                    if attempt < CONFLICT_RETRIES and (isinstance(exc, IntegrityError) or is_write_conflict(exc)):
                         log.info("post-ingest hook %s met a concurrent writer (%s); running it again",
                                  type(hook).__name__, str(exc.orig)[:200])
                         continue
                     self._queue_hook_retry(hook, stored, exc)
+                    break
                 except Exception as exc:  # noqa: BLE001 - the documents are stored; retry the hook later
                     self._queue_hook_retry(hook, stored, exc)
                     break
