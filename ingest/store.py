@@ -42,7 +42,7 @@ def upsert_document(session: Session, doc: Document, now: datetime) -> tuple[Doc
         incident=analysis.incident if analysis else None,
         severity=analysis.severity if analysis else None,
     )
-    pending = session.get(DocumentRow, doc.id)  # this session's own row (the same id twice in a batch)
+    pending = session.get(DocumentRow, doc.id)  # stored before, or earlier in this batch (the same id twice)
     created = pending is None and insert_if_absent(
         session, DocumentRow, {"id": doc.id, "created_at": now, "updated_at": now, **new_values}, ["id"])
     row = pending or session.get(DocumentRow, doc.id, populate_existing=True)
