@@ -143,14 +143,16 @@ class AlertProcessor:
                                   .order_by(AlertRow.last_seen_at.desc())).first()
         return None
 
-    def _add_docs(self, alert: AlertRow, doc_ids: list[str]) -> list[str]:
+    def _add_docs(self, alert: AlertRow, f: Firing) -> list[str]:
+        """Link the firing's documents to ``alert``, keyed by rule + topic + document (unique: see AlertDocumentRow)."""
         have = self._alert_docs.get(alert.id)
         if have is None:
             have = set(self.s.scalars(select(AlertDocumentRow.document_id).where(AlertDocumentRow.alert_id == alert.id)))
             self._alert_docs[alert.id] = have
-        new = [d for d in dict.fromkeys(doc_ids) if d not in have]
+        new = [d for d in dict.fromkeys(f.document_ids) if d not in have]
         for d in new:
-            self.s.add(AlertDocumentRow(alert_id=alert.id, document_id=d, added_at=self.now))
+            self.s.add(AlertDocumentRow(alert_id=alert.id, document_id=d, rule_id=f.rule_id, topic_key=f.topic or "",
+                                        added_at=self.now))
         have.update(new)
         alert.document_count = len(have)
         return new
@@ -168,7 +170,7 @@ class AlertProcessor:
         self.s.add(alert)
         self.s.flush()
         self._alert_docs[alert.id] = set()
-        self._add_docs(alert, f.document_ids)
+        self._add_docs(alert, f)
         if f.on_alert is not None:
             f.on_alert(alert.id)
         ticket = self._ticket_for(alert, f)
@@ -185,7 +187,7 @@ class AlertProcessor:
         self._unannounced.clear()
 
     def _join(self, alert: AlertRow, f: Firing) -> None:
-        new_docs = self._add_docs(alert, f.document_ids)
+        new_docs = self._add_docs(alert, f)
         alert.last_seen_at = self.now
         if not alert.story_id and f.story_id:
             alert.story_id = f.story_id

@@ -102,10 +102,16 @@ class JsonlLine:
     raw_id: str | None = None
 
 
-def read_jsonl(stream: IO[bytes]) -> Iterator[JsonlLine]:
-    """Each non-blank line parsed alone: a bad line yields an error naming its number, never stops the run."""
+def read_jsonl(stream: IO[bytes], *, blank_lines: bool = False) -> Iterator[JsonlLine]:
+    """Each line parsed alone: a bad line yields an error naming its number, never stops the run.
+
+    Blank lines are skipped, unless ``blank_lines``: then each is an error line too, so that output
+    line N answers input line N (``analyze``).
+    """
     for lineno, raw in enumerate(stream, start=1):
         if not raw.strip():
+            if blank_lines:
+                yield JsonlLine(lineno, None, f"line {lineno}: blank line (expected a JSON object)")
             continue
         try:
             text = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")

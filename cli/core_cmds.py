@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
 
 from healthpulse.cli.common import (
     EXIT_OK,
@@ -21,6 +21,7 @@ from healthpulse.cli.common import (
 )
 from healthpulse.core.domain import Analysis, Document, utcnow
 from healthpulse.ingest.jsonl_input import InputError, document_from_json
+from healthpulse.wiring.container import Container
 from healthpulse.wiring.worker import WorkerStopping, stop_on_signals
 
 
@@ -102,7 +103,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         batch.clear()
 
-    for line, doc, err in progress(_parsed(read_jsonl(stream)), desc="analyze"):
+    for line, doc, err in progress(_parsed(read_jsonl(stream, blank_lines=True)), desc="analyze"):
         if doc is not None and len(doc.text) > limit:
             print(f"healthpulse: line {line.lineno}: text of {len(doc.text)} characters truncated to {limit} for analysis",
                   file=sys.stderr)
@@ -113,12 +114,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if len(batch) >= args.batch_size:
             flush()
     flush()
-    return EXIT_OK
+    return EXIT_USAGE if bad else EXIT_OK
 
 
-def cmd_ingest(args: argparse.Namespace) -> int:
-    container = open_container(args)
-    stream = open_input(args.input)
+def ingest_jsonl(container: Container, stream: IO[bytes], batch_size: int = 64) -> dict[str, int]:
+    """What ``healthpulse ingest`` does with its input: bad lines reported on stderr, the good ones ingested,
+    then the jobs they queued run; returns the summary counts."""
     counts = {"ingested": 0, "created": 0, "updated": 0, "unchanged": 0, "errors": 0}
     docs: list[Document] = []
     for _line, doc, err in _parsed(read_jsonl(stream)):
@@ -127,13 +128,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"healthpulse: {err}", file=sys.stderr)
         elif doc is not None:
             docs.append(doc)
-    batches = [docs[i:i + args.batch_size] for i in range(0, len(docs), args.batch_size)]
+    batches = [docs[i:i + batch_size] for i in range(0, len(docs), batch_size)]
     for batch in progress(batches, total=len(batches), desc="ingest", unit="batch"):
-        for r in container.pipeline.ingest_many(batch, batch_size=args.batch_size):
+        for r in container.pipeline.ingest_many(batch, batch_size=batch_size):
             counts["ingested"] += 1
             counts["created" if r.created else "updated" if r.changed else "unchanged"] += 1
     container.worker.run_until_idle()
     counts.update({f"index_{k}": v for k, v in container.pipeline.outbox_pending().items()})
+    return counts
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    container = open_container(args)
+    counts = ingest_jsonl(container, open_input(args.input), args.batch_size)
     write_json_line(counts)
     container.close()
     return EXIT_USAGE if counts["errors"] else EXIT_OK

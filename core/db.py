@@ -10,7 +10,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from filelock import FileLock
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -54,9 +58,54 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+# Any fixed number: the PostgreSQL advisory lock every healthpulse process takes to migrate.
+MIGRATION_LOCK_KEY = 0x6870_6D69  # "hpmi"
+MIGRATION_LOCK_WAIT_S = 600
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision of every branch (``upgrade heads``)."""
-    command.upgrade(alembic_config(engine), "heads")
+    """Bring the schema to the newest revision of every branch (``upgrade heads``), one process at a time.
+
+    Why the lock: two first runs at once (two crawlers, a crawler and an import) would both find no
+    ``alembic_version`` and both create the tables; the second one waits instead and finds nothing to do.
+    """
+    with _migration_lock(engine):
+        command.upgrade(alembic_config(engine), "heads")
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """PostgreSQL: an advisory lock held by a connection of its own; SQLite: a lock file beside the database."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        return
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield  # a private in-memory database: nobody to race with
+        return
+    with FileLock(f"{database}.migrate.lock", timeout=MIGRATION_LOCK_WAIT_S):
+        yield
+
+
+def insert_if_absent(session: Session, model: type[Any], values: dict[str, Any], key: list[str]) -> bool:
+    """``INSERT … ON CONFLICT (key) DO NOTHING`` on SQLite and PostgreSQL; True when this call inserted the row.
+
+    Why: "look, then insert" lets two writers both insert the same key and one of them fail (losing its
+    whole batch); the database decides instead, and the loser simply updates the winner's row.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt: Any = postgresql_insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
+    elif dialect == "sqlite":
+        stmt = sqlite_insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(f"no upsert for {dialect}")
+    return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]  # an INSERT returns a CursorResult; Session.execute is typed as Result
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -75,3 +124,13 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def is_write_conflict(exc: BaseException) -> bool:
+    """A concurrent writer got in the way (PostgreSQL deadlock or serialization failure, SQLite still busy):
+    the same transaction, tried again, can succeed."""
+    if not isinstance(exc, OperationalError):
+        return False
+    if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
+        return True
+    return "database is locked" in str(exc.orig)

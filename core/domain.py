@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from healthpulse.text.unstorable import unstorable_problem
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SentimentLabel = Literal["negative", "neutral", "positive"]
 Severity = Literal["low", "medium", "high", "critical"]
@@ -147,9 +148,22 @@ class Document(_Model):
     media: Media | None = None
     analysis: Analysis | None = None
 
+    @model_validator(mode="after")
+    def _storable(self) -> Document:
+        """The last line of defence: text a database cannot store never reaches a batch (and fails it whole)."""
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, str) and (problem := unstorable_problem(value)):
+                raise ValueError(f"'{name}' {problem}")
+        return self
+
     @property
     def full_text(self) -> str:
         return f"{self.title}\n{self.text}" if self.title else self.text
+
+
+_TEXT_FIELDS = ("id", "source", "url", "canonical_url", "title", "text", "language_hint", "department_hint",
+                "story_id", "author")
 
 
 class AppealStatus(StrEnum):

@@ -57,6 +57,7 @@ class SearchSettings:
     verify_certs: bool
     ca_certs: str | None
     index_prefix: str
+    max_index_chars: int
 
     @property
     def embedded(self) -> bool:
@@ -126,6 +127,8 @@ class Settings(BaseSettings):
     search_verify_certs: bool = True
     search_ca_certs: str | None = None
     search_index_prefix: str = "healthpulse"
+    # A document's text beyond this is kept in the database but not indexed (a 5 MB page slowed every search).
+    max_index_chars: int = Field(default=200_000, ge=1_000)
     # -- mail (and signed webhooks)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=25, ge=1, le=65535)
@@ -201,7 +204,8 @@ class Settings(BaseSettings):
     @property
     def search(self) -> SearchSettings:
         return SearchSettings(self.search_url, self.search_username, self.search_password, self.search_api_key,
-                              self.search_verify_certs, self.search_ca_certs, self.search_index_prefix)
+                              self.search_verify_certs, self.search_ca_certs, self.search_index_prefix,
+                              self.max_index_chars)
 
     @property
     def mail(self) -> MailSettings:

@@ -46,6 +46,14 @@ class Ingestor(Protocol):
 
     def ingest_many(self, docs: Iterable[Document], batch_size: int = 64) -> list[IngestResult]: ...
 
+    def store_pending(self, session: Session, doc: Document) -> None:
+        """Store ``doc`` in the caller's transaction, not yet analysed, indexed or staged (``finish_pending`` does)."""
+        ...
+
+    def finish_pending(self, document_ids: Sequence[str], *, fallback: Analysis | None = None) -> list[IngestResult]:
+        """Analyse (``fallback`` instead, when given), store, index and stage stored documents; safe to repeat."""
+        ...
+
 
 class DocumentAnalyzer(Protocol):
     """The NLP analyzer as the pipeline sees it (``healthpulse.nlp.analyzer.Analyzer``)."""

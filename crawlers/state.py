@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from healthpulse.core.db import insert_if_absent
 from healthpulse.core.models.crawl import CrawlRun, CrawlStoryFingerprint, CrawlUrl
 from healthpulse.crawlers.urls import canonicalize_url, url_hash
 from sqlalchemy import Engine, func, select
@@ -86,15 +87,15 @@ class CrawlStateStore:
     # -- writes (main thread) ---------------------------------------------------
     def _upsert_url(self, s: Session, url: str, now: datetime, **values: Any) -> None:
         key = url_hash(url)
-        row = s.get(CrawlUrl, key)
-        if row is None:
-            row = CrawlUrl(url_hash=key, url=canonicalize_url(url), first_seen_at=now, last_fetched_at=now, **values)
-            s.add(row)
-            s.flush()  # two raw URLs of one batch may share a key
-        else:
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.last_fetched_at = now
+        row = s.get(CrawlUrl, key)  # two raw URLs of one batch may share a key
+        if row is None and insert_if_absent(s, CrawlUrl, dict(url_hash=key, url=canonicalize_url(url), first_seen_at=now,
+                                                               last_fetched_at=now, **values), ["url_hash"]):
+            return
+        row = row or s.get(CrawlUrl, key, populate_existing=True)  # another crawler recorded it meanwhile
+        assert row is not None
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.last_fetched_at = now
 
     def record_listing(self, url: str, source_id: str, validators: Validators, now: datetime) -> None:
         with self._session() as s, s.begin():
@@ -129,15 +130,11 @@ class CrawlStateStore:
                         etag=r.validators.etag if r.validators else None,
                         last_modified=r.validators.last_modified if r.validators else None,
                     )
-                if r.fingerprint is not None and r.document_id is not None and s.get(CrawlStoryFingerprint, r.document_id) is None:
+                if r.fingerprint is not None and r.document_id is not None:
                     story_id, data, num_perm = r.fingerprint
-                    s.add(
-                        CrawlStoryFingerprint(
-                            document_id=r.document_id, story_id=story_id, source_id=r.source_id,
-                            num_perm=num_perm, minhash=data, created_at=now,
-                        )
-                    )
-                    s.flush()
+                    insert_if_absent(s, CrawlStoryFingerprint, dict(
+                        document_id=r.document_id, story_id=story_id, source_id=r.source_id, num_perm=num_perm,
+                        minhash=data, created_at=now), ["document_id"])
 
     def record_run(self, run_id: str, source_id: str, started: datetime, finished: datetime, stats: dict[str, Any]) -> None:
         counters = {k: int(stats.get(k, 0)) for k in ("fetched", "new", "duplicates", "not_modified", "errors")}

@@ -12,6 +12,8 @@ from healthpulse.indexes.text_analysis import analyze_token
 from healthpulse.text.normalize import token_spans
 
 SNIPPET_CHARS = 240
+# Terms are looked for in this much of a text only: a hit in a 5 MB document costs what a short one does.
+SNIPPET_SCAN_CHARS = 20_000
 
 
 def strip_highlight(snippet: str | None) -> str:
@@ -20,8 +22,12 @@ def strip_highlight(snippet: str | None) -> str:
 
 
 def make_snippet(text: str, field: str, terms: list[str] | None, *, highlight: bool, size: int = SNIPPET_CHARS) -> str:
-    """A window of ``text`` around the first matching term; matches wrapped in \\x02…\\x03 when ``highlight``."""
-    text = " ".join(text.split())
+    """A window of ``text`` around the first matching term; matches wrapped in \\x02…\\x03 when ``highlight``.
+
+    Only the first ``SNIPPET_SCAN_CHARS`` characters are read: past them the snippet is the text's start.
+    """
+    cut = len(text) > SNIPPET_SCAN_CHARS
+    text = " ".join(text[:SNIPPET_SCAN_CHARS].split())
     wanted = set(terms or ())
     spans: list[tuple[int, int]] = []
     if wanted:
@@ -51,4 +57,4 @@ def make_snippet(text: str, field: str, terms: list[str] | None, *, highlight: b
         pos = stop
     out.append(text[pos:end])
     snippet = "".join(out)
-    return ("…" if begin > 0 else "") + snippet + ("…" if end < len(text) else "")
+    return ("…" if begin > 0 else "") + snippet + ("…" if end < len(text) or cut else "")

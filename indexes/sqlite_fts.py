@@ -11,6 +11,7 @@ tokenised by ``unicode61 remove_diacritics 2``.
 from __future__ import annotations
 
 import logging
+import queue
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -59,17 +60,57 @@ class SqliteFtsIndex:
 
     def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
         self.path = str(path)
+        self.timeout = timeout
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the writer: one write transaction at a time
+        self._conn = self._connect()
         try:
-            self._conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA cache_size=-65536")  # 64 MB page cache for dashboard scans
-            self._conn.execute("PRAGMA temp_store=MEMORY")
+            self._conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer, nor for each other
         except sqlite3.Error as exc:
             raise IndexUnavailable(f"cannot open search database {self.path}: {exc}") from exc
+        self._idle_readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._closed = False
         self._ready = False
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, timeout=self.timeout, check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA cache_size=-65536")  # 64 MB page cache for dashboard scans
+            conn.execute("PRAGMA temp_store=MEMORY")
+        except sqlite3.Error as exc:
+            raise IndexUnavailable(f"cannot open search database {self.path}: {exc}") from exc
+        return conn
+
+    @contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        """A connection of its own for one search, in one read transaction (one snapshot, even across a rebuild).
+
+        Why: one shared connection behind a lock made every search wait for the slowest one in progress.
+        Connections are pooled (as many as searches ran at once); an in-memory index has only the one.
+        """
+        if self.path == ":memory:":
+            with self._lock:
+                yield self._conn
+            return
+        try:
+            conn = self._idle_readers.get_nowait()
+        except queue.Empty:
+            conn = self._connect()
+        try:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")  # read-only: nothing to keep
+        except BaseException:
+            conn.close()  # a connection that failed mid-search is not reused
+            raise
+        if self._closed:
+            conn.close()
+        else:
+            self._idle_readers.put(conn)
 
     # ------------------------------------------------------------ lifecycle
     @contextmanager
@@ -104,13 +145,19 @@ class SqliteFtsIndex:
                 log.warning("search index layout changed: empty index created, run `healthpulse reindex`")
         self._ready = True
 
-    def _prefix(self) -> str:
-        row = self._conn.execute("SELECT value FROM search_meta WHERE key = 'active'").fetchone()
+    def _prefix(self, conn: sqlite3.Connection | None = None) -> str:
+        row = (conn or self._conn).execute("SELECT value FROM search_meta WHERE key = 'active'").fetchone()
         return row[0]
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             self._conn.close()
+        while True:
+            try:
+                self._idle_readers.get_nowait().close()
+            except queue.Empty:
+                return
 
     def refresh(self) -> None:
         """Writes are visible once committed; nothing to do."""
@@ -144,7 +191,8 @@ class SqliteFtsIndex:
     def rebuild(self, docs: Iterable[IndexDoc]) -> int:
         """Fill a new generation, then switch to it; writes made meanwhile go to both generations."""
         self.ensure_ready()
-        old = self._prefix()
+        with self._lock:
+            old = self._prefix()
         new = f"search_g{int(old[len('search_g') : -1]) + 1}_"
         with self._tx() as conn:
             drop_tables(conn, new)  # leftovers of an interrupted rebuild
@@ -182,8 +230,8 @@ class SqliteFtsIndex:
     # ---------------------------------------------------------------- reads
     def count(self) -> int:
         self.ensure_ready()
-        with self._lock:
-            return self._conn.execute(f"SELECT count(*) FROM {self._prefix()}docs").fetchone()[0]
+        with self._reader() as conn:
+            return conn.execute(f"SELECT count(*) FROM {self._prefix(conn)}docs").fetchone()[0]
 
     def trends(
         self, query: SearchQuery, field: FacetField = "topics", interval: Interval = "day", size: int = 10
@@ -192,19 +240,18 @@ class SqliteFtsIndex:
 
     def search(self, query: SearchQuery) -> SearchResult:
         self.ensure_ready()
-        with self._lock:
-            try:
-                return self._search(query)
-            except sqlite3.OperationalError as exc:
-                raise IndexUnavailable(f"search database unavailable: {exc}") from exc
-
-    def _search(self, query: SearchQuery) -> SearchResult:
-        p = self._prefix()
         terms = query_terms(query.text)
-        conn = self._conn
-        select, params = matched_select(p, query, terms, date_index=self._date_index_pays(p, query))
-        # Filter once into a temp table (connection-private; the lock serialises searches), then
-        # count, page, facet and bucket over that compact table instead of re-running the match.
+        try:
+            with self._reader() as conn:
+                return self._search(conn, query, terms)
+        except sqlite3.OperationalError as exc:
+            raise IndexUnavailable(f"search database unavailable: {exc}") from exc
+
+    def _search(self, conn: sqlite3.Connection, query: SearchQuery, terms: dict[str, list[str]]) -> SearchResult:
+        p = self._prefix(conn)
+        select, params = matched_select(p, query, terms, date_index=self._date_index_pays(conn, p, query))
+        # Filter once into a temp table (private to this search's connection), then count, page,
+        # facet and bucket over that compact table instead of re-running the match.
         conn.execute("DROP TABLE IF EXISTS temp.hp_matched")
         conn.execute(f"CREATE TEMP TABLE hp_matched AS {select}", params)
         m = "temp.hp_matched d"
@@ -229,39 +276,39 @@ class SqliteFtsIndex:
             values = [rank, ms, doc_id] if sort == "relevance" else [ms, doc_id]
             next_cursor = encode_cursor(sort, values)
 
-        facets: dict[str, list[FacetBucket]] = {f: self._facet(m, p, f, query.facet_size) for f in query.facets}
-        histogram = self._histogram(m, p, query) if query.histogram else []
+        facets: dict[str, list[FacetBucket]] = {f: self._facet(conn, m, p, f, query.facet_size) for f in query.facets}
+        histogram = self._histogram(conn, m, p, query) if query.histogram else []
         conn.execute("DROP TABLE IF EXISTS temp.hp_matched")
         return SearchResult(total=total, hits=hits, facets=facets, histogram=histogram, next_cursor=next_cursor)
 
-    def _date_index_pays(self, p: str, query: SearchQuery) -> bool:
+    def _date_index_pays(self, conn: sqlite3.Connection, p: str, query: SearchQuery) -> bool:
         """Use the date index only for a narrow range: for a wide one a plain scan is faster."""
         if not (query.date_from or query.date_to):
             return False
-        low, high = self._conn.execute(f"SELECT min(published_ms), max(published_ms) FROM {p}docs").fetchone()
+        low, high = conn.execute(f"SELECT min(published_ms), max(published_ms) FROM {p}docs").fetchone()
         if low is None or high <= low:
             return True
         start = max(low, to_ms(query.date_from)) if query.date_from else low
         end = min(high, to_ms(query.date_to)) if query.date_to else high
         return (end - start) < 0.2 * (high - low)
 
-    def _facet(self, m: str, p: str, field: str, size: int) -> list[FacetBucket]:
+    def _facet(self, conn: sqlite3.Connection, m: str, p: str, field: str, size: int) -> list[FacetBucket]:
         key_sql, join = facet_key(p, field)
-        rows = self._conn.execute(
+        rows = conn.execute(
             f"SELECT {key_sql} AS k, count(*) AS n FROM {m} {join}"
             f" WHERE {key_sql} IS NOT NULL GROUP BY k ORDER BY n DESC, k ASC LIMIT ?",
             [size],
         ).fetchall()
         return [FacetBucket(key=str(k), count=n) for k, n in rows]
 
-    def _histogram(self, m: str, p: str, query: SearchQuery) -> list:
+    def _histogram(self, conn: sqlite3.Connection, m: str, p: str, query: SearchQuery) -> list:
         interval = query.histogram
         assert interval is not None
-        totals = self._conn.execute(f"SELECT d.day, NULL, count(*) FROM {m} GROUP BY d.day")
+        totals = conn.execute(f"SELECT d.day, NULL, count(*) FROM {m} GROUP BY d.day")
         counts = merge_day_counts(((date.fromisoformat(d), k, n) for d, k, n in totals), interval)
         if query.histogram_split:
             key_sql, key_join = facet_key(p, query.histogram_split)
-            rows = self._conn.execute(
+            rows = conn.execute(
                 f"SELECT d.day, {key_sql} AS k, count(*) FROM {m} {key_join} WHERE {key_sql} IS NOT NULL"
                 " GROUP BY d.day, k"
             )

@@ -7,6 +7,7 @@ from typing import Any
 
 from healthpulse.core.domain import Channel, Document
 from healthpulse.core.errors import HealthpulseError
+from healthpulse.text.unstorable import find_unstorable
 
 MAX_ID = 128
 
@@ -38,6 +39,9 @@ def _opt_str(obj: dict[str, Any], key: str) -> str | None:
 
 def document_from_json(obj: dict[str, Any], *, now: datetime) -> Document:
     """Validate one input object; the message says which field is wrong."""
+    bad = find_unstorable(obj)
+    if bad is not None:  # a lone surrogate would fail the whole batch's transaction: refuse this line only
+        raise InputError(f"'{bad[0]}' {bad[1]}")
     rid = obj.get("id")
     if isinstance(rid, int) and not isinstance(rid, bool):
         rid = str(rid)

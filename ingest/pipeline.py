@@ -16,17 +16,27 @@ from typing import Protocol
 
 from healthpulse.core.clock import Clock
 from healthpulse.core.context import StoreContext
-from healthpulse.core.db import transaction
-from healthpulse.core.domain import Document
+from healthpulse.core.db import is_write_conflict, transaction
+from healthpulse.core.domain import Analysis, Document
 from healthpulse.core.models.documents import DocumentRow, IndexOutboxRow
 from healthpulse.core.stages import DocumentAnalyzer, IngestResult, PostIngestStage, StoredDocument
 from healthpulse.indexes.base import IndexUnavailable, SearchIndex
 from healthpulse.indexes.query import IndexDoc
-from healthpulse.ingest.store import get_documents, iter_index_docs, row_to_document, to_index_doc, upsert_document
+from healthpulse.ingest.store import (
+    INDEX_CUT_MARK,
+    get_documents,
+    index_cut_warning,
+    iter_index_docs,
+    row_to_document,
+    to_index_doc,
+    upsert_document,
+)
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
+CONFLICT_RETRIES = 3  # a post-ingest stage that lost a race to a concurrent ingest runs again this often
 
 
 class PipelineContext(StoreContext, Protocol):
@@ -94,35 +104,105 @@ class Pipeline:
             out[i] = docs[i].model_copy(update={"analysis": a})
         return out
 
-    def _ingest_batch(self, docs: list[Document]) -> list[IngestResult]:
-        docs = self.analyse(docs)
-        now = self.clock.now()
-        stored: list[StoredDocument] = []
-        with transaction(self.factory) as s:
-            for doc in docs:
-                row, created, changed = upsert_document(s, doc, now)
-                if changed:
-                    s.add(IndexOutboxRow(document_id=row.id, op="upsert", attempts=0, next_attempt_at=now,
-                                         rejected=False, created_at=now))
-                stored.append(StoredDocument(row_to_document(row), created, changed))
+    @property
+    def max_index_chars(self) -> int:
+        return self.c.settings.search.max_index_chars
+
+    def _with_index_warning(self, doc: Document) -> Document:
+        """A document longer than the index takes says so in its warnings (once, with the current lengths)."""
+        a = doc.analysis
+        if a is None:
+            return doc
+        warning = index_cut_warning(doc.text, self.max_index_chars)
+        kept = [w for w in a.warnings if INDEX_CUT_MARK not in w]
+        warnings = [*kept, warning] if warning else kept
+        if warnings == a.warnings:
+            return doc
+        return doc.model_copy(update={"analysis": a.model_copy(update={"warnings": warnings})})
+
+    def _ingest_batch(self, docs: list[Document], *, finishing: bool = False) -> list[IngestResult]:
+        """Analyse, store (+ outbox), index, stage.  ``finishing``: documents stored pending (``store_pending``)
+        are indexed and staged even when nothing changed, so a retried job completes what a crash interrupted."""
+        docs = [self._with_index_warning(d) for d in self.analyse(docs)]
+        stored = self._store(docs, finishing=finishing)
         self.drain_outbox()
         self.run_hooks([sd for sd in stored if sd.changed])
         return [IngestResult(sd.document.id, sd.created, sd.changed, sd.document.analysis) for sd in stored]
 
+    def _store(self, docs: list[Document], *, finishing: bool) -> list[StoredDocument]:
+        """The batch and its outbox rows in one transaction, rows written in id order (two concurrent
+        batches then take row locks in the same order), tried again when a concurrent writer still got
+        in the way (a deadlock, SQLite busy)."""
+        order = sorted(range(len(docs)), key=lambda i: docs[i].id)
+        for attempt in range(1, CONFLICT_RETRIES + 1):
+            try:
+                now = self.clock.now()
+                stored: dict[int, StoredDocument] = {}
+                with transaction(self.factory) as s:
+                    for i in order:
+                        row, created, changed = upsert_document(s, docs[i], now)
+                        if changed or finishing:
+                            s.add(IndexOutboxRow(document_id=row.id, op="upsert", attempts=0, next_attempt_at=now,
+                                                 rejected=False, created_at=now))
+                        stored[i] = StoredDocument(row_to_document(row), created, changed or finishing)
+                return [stored[i] for i in range(len(docs))]
+            except OperationalError as exc:
+                if attempt == CONFLICT_RETRIES or not is_write_conflict(exc):
+                    raise
+                log.info("storing a batch met a concurrent writer (%s); trying again", str(exc.orig)[:200])
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- documents accepted now, finished by a job ------------------------------
+    def store_pending(self, session: Session, doc: Document) -> None:
+        """Store ``doc`` as it is, in the caller's transaction: no analysis, no index, no stages yet.
+
+        Why: a citizen's appeal is answered with its tracking code at once, and the appeal, its text
+        and the job that will analyse it commit together (or not at all); ``finish_pending`` does the rest.
+        """
+        upsert_document(session, doc, self.clock.now())
+        session.flush()
+
+    def finish_pending(self, document_ids: Sequence[str], *, fallback: Analysis | None = None) -> list[IngestResult]:
+        """Analyse the stored documents that have no analysis yet (or give them ``fallback``), then store,
+        index and run every post-ingest stage for all of them.  Safe to repeat: the stages are idempotent."""
+        with transaction(self.factory) as s:
+            docs = [row_to_document(r) for r in get_documents(s, list(document_ids))]
+        if fallback is not None:
+            docs = [d if d.analysis is not None else d.model_copy(update={"analysis": fallback}) for d in docs]
+        return self._ingest_batch(docs, finishing=True) if docs else []
+
     # -- hooks ----------------------------------------------------------------
     def run_hooks(self, stored: list[StoredDocument]) -> None:
-        """Post-ingest hooks in their own transaction; a failing hook is retried as a job, not lost."""
+        """Post-ingest hooks in their own transaction; a failing hook is retried as a job, not lost.
+
+        A unique key violated by a concurrent ingest of the same documents (its alert or ticket
+        committed first), or a deadlock with it, is not a failure: the hook runs again at once and
+        now sees that work.
+        """
         if not stored:
             return
         for hook in self.c.hooks:
-            try:
-                with transaction(self.factory) as s:
-                    hook.on_ingested(s, stored)
-            except Exception as exc:  # noqa: BLE001 - the documents are stored; retry the hook later
-                log.exception("post-ingest hook %s failed; queued for retry", type(hook).__name__)
-                self.c.jobs.enqueue("pipeline.post_ingest", {"hook": type(hook).__name__,
-                                                             "document_ids": [sd.document.id for sd in stored],
-                                                             "error": str(exc)[:500]})
+            for attempt in range(1, CONFLICT_RETRIES + 1):
+                try:
+                    with transaction(self.factory) as s:
+                        hook.on_ingested(s, stored)
+                    break
+                except (IntegrityError, OperationalError) as exc:
+                    if attempt < CONFLICT_RETRIES and (isinstance(exc, IntegrityError) or is_write_conflict(exc)):
+                        log.info("post-ingest hook %s met a concurrent writer (%s); running it again",
+                                 type(hook).__name__, str(exc.orig)[:200])
+                        continue
+                    self._queue_hook_retry(hook, stored, exc)
+                    break
+                except Exception as exc:  # noqa: BLE001 - the documents are stored; retry the hook later
+                    self._queue_hook_retry(hook, stored, exc)
+                    break
+
+    def _queue_hook_retry(self, hook: PostIngestStage, stored: list[StoredDocument], exc: Exception) -> None:
+        log.error("post-ingest hook %s failed; queued for retry", type(hook).__name__, exc_info=exc)
+        self.c.jobs.enqueue("pipeline.post_ingest", {"hook": type(hook).__name__,
+                                                     "document_ids": [sd.document.id for sd in stored],
+                                                     "error": str(exc)[:500]})
 
     def rerun_hook(self, hook_name: str, document_ids: list[str]) -> None:
         with transaction(self.factory) as s:
@@ -151,7 +231,7 @@ class Pipeline:
                     return done
                 upsert_ids = list(dict.fromkeys(r.document_id for r in rows if r.op == "upsert"))
                 delete_ids = list(dict.fromkeys(r.document_id for r in rows if r.op == "delete"))
-                docs = [to_index_doc(r) for r in get_documents(s, upsert_ids)]
+                docs = [to_index_doc(r, self.max_index_chars) for r in get_documents(s, upsert_ids)]
                 try:
                     result = index.upsert(docs) if docs else None
                     if delete_ids:
@@ -193,7 +273,7 @@ class Pipeline:
         if index is None:
             return 0
         with transaction(self.factory) as s:
-            docs = iter_index_docs(s)
+            docs = iter_index_docs(s, max_chars=self.max_index_chars)
             n = index.rebuild(watch(docs) if watch else docs)
             # Writes queued before the rebuild began are in the new index; later ones still drain.
             s.execute(delete(IndexOutboxRow).where(IndexOutboxRow.rejected.is_(False), IndexOutboxRow.created_at <= started))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
+from healthpulse.core.db import insert_if_absent
 from healthpulse.core.domain import Analysis, Channel, Document, Media
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.indexes.query import IndexDoc
@@ -20,19 +22,17 @@ def content_hash(doc: Document) -> str:
 
 
 def upsert_document(session: Session, doc: Document, now: datetime) -> tuple[DocumentRow, bool, bool]:
-    """Insert or update by id. Returns (row, created, changed)."""
-    row = session.get(DocumentRow, doc.id)
-    created = row is None
-    chash = content_hash(doc)
-    if row is None:
-        row = DocumentRow(id=doc.id, created_at=now)
-        session.add(row)
+    """Insert or update by id. Returns (row, created, changed).
+
+    Idempotent under concurrency: the insert is ``ON CONFLICT DO NOTHING``, so when another process
+    stored the same id first, this one updates that row instead of failing its whole batch.
+    """
     analysis = doc.analysis
-    new_values = dict(
+    new_values: dict[str, Any] = dict(
         channel=str(doc.channel), source=doc.source, url=doc.url, canonical_url=doc.canonical_url,
-        title=doc.title, text=doc.text, content_hash=chash, language_hint=doc.language_hint,
+        title=doc.title, text=doc.text, content_hash=content_hash(doc), language_hint=doc.language_hint,
         department_hint=doc.department_hint, author=doc.author, published_at=doc.published_at,
-        fetched_at=doc.fetched_at, story_id=doc.story_id or (row.story_id if not created else None),
+        fetched_at=doc.fetched_at, story_id=doc.story_id,
         media=doc.media.model_dump(mode="json") if doc.media else None,
         analysis=analysis.model_dump(mode="json") if analysis else None,
         language=analysis.language if analysis else None,
@@ -42,12 +42,21 @@ def upsert_document(session: Session, doc: Document, now: datetime) -> tuple[Doc
         incident=analysis.incident if analysis else None,
         severity=analysis.severity if analysis else None,
     )
-    changed = created or any(getattr(row, k) != v for k, v in new_values.items() if k != "fetched_at")
+    pending = session.get(DocumentRow, doc.id)  # stored before, or earlier in this batch (the same id twice)
+    created = pending is None and insert_if_absent(
+        session, DocumentRow, {"id": doc.id, "created_at": now, "updated_at": now, **new_values}, ["id"])
+    row = pending or session.get(DocumentRow, doc.id, populate_existing=True)
+    assert row is not None  # inserted now, or by whoever won the race
+    if created:
+        return row, True, True
+    if not doc.story_id:
+        new_values["story_id"] = row.story_id  # a re-fetched copy keeps the story it was grouped into
+    changed = any(getattr(row, k) != v for k, v in new_values.items() if k != "fetched_at")
     for k, v in new_values.items():
         setattr(row, k, v)
     if changed:
         row.updated_at = now
-    return row, created, changed
+    return row, False, changed
 
 
 def row_to_document(row: DocumentRow) -> Document:
@@ -60,10 +69,31 @@ def row_to_document(row: DocumentRow) -> Document:
     )
 
 
-def to_index_doc(row: DocumentRow) -> IndexDoc:
+INDEX_CUT_MARK = "for the search index"
+
+
+def cut_for_index(text: str, max_chars: int | None) -> str:
+    """At most ``max_chars`` of ``text``, ending at a word boundary when one is near."""
+    if max_chars is None or len(text) <= max_chars:
+        return text
+    cut = text[:max_chars]
+    space = cut.rfind(" ", max_chars - 200)
+    return cut[:space] if space > 0 else cut
+
+
+def index_cut_warning(text: str, max_chars: int) -> str | None:
+    """The warning a document gets when the search index holds only the start of its text."""
+    if len(text) <= max_chars:
+        return None
+    return f"text cut to {max_chars:,} characters {INDEX_CUT_MARK} (of {len(text):,})"
+
+
+def to_index_doc(row: DocumentRow, max_chars: int | None = None) -> IndexDoc:
+    """The index record of a stored document; its text cut to ``max_chars`` (the stored original stays whole)."""
     a = Analysis.model_validate(row.analysis) if row.analysis else Analysis()
     return IndexDoc(
-        id=row.id, channel=row.channel, source=row.source, url=row.url, title=row.title, text=row.text,
+        id=row.id, channel=row.channel, source=row.source, url=row.url, title=row.title,
+        text=cut_for_index(row.text, max_chars),
         language=a.language, published_at=row.published_at or row.fetched_at,
         department=a.department, topics=a.topic_ids, topic_scores={t.id: t.score for t in a.topics},
         sentiment=a.sentiment.label if a.sentiment else None, sentiment_score=a.sentiment.score if a.sentiment else None,
@@ -79,7 +109,7 @@ def get_documents(session: Session, ids: Sequence[str]) -> list[DocumentRow]:
     return [rows[i] for i in ids if i in rows]
 
 
-def iter_index_docs(session: Session, batch_size: int = 500) -> Iterator[IndexDoc]:
+def iter_index_docs(session: Session, batch_size: int = 500, *, max_chars: int | None = None) -> Iterator[IndexDoc]:
     """Every stored document as an index record, in id order (``healthpulse reindex``)."""
     last = ""
     while True:
@@ -87,5 +117,5 @@ def iter_index_docs(session: Session, batch_size: int = 500) -> Iterator[IndexDo
         if not rows:
             return
         for r in rows:
-            yield to_index_doc(r)
+            yield to_index_doc(r, max_chars)
         last = rows[-1].id

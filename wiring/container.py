@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any
 
 import healthpulse.alerts.jobs
+import healthpulse.appeals.jobs
 import healthpulse.ingest.jobs
 import healthpulse.video_intake.jobs  # noqa: F401 - importing a jobs module registers its handlers
 from healthpulse.alerts.runtime import AlertsRuntime
@@ -86,13 +87,13 @@ class Container:
     @property
     def analyzer(self) -> DocumentAnalyzer | None:
         """The NLP analyzer, loaded on first use (models load once per process)."""
+        if self._analyzer not in (AUTO, None) and time.monotonic() - self._places_checked > PLACES_RECHECK_S:
+            self.refresh_places()  # may ask for a rebuild (AUTO), done just below
         if self._analyzer == AUTO:
             # Deferred: the analyzer loads spaCy, lingua and the encoder (seconds, hundreds of MB).
             from healthpulse.nlp.analyzer import Analyzer
 
             self._analyzer = Analyzer.from_settings(self.settings, self.analysis_departments())
-        elif self._analyzer is not None and time.monotonic() - self._places_checked > PLACES_RECHECK_S:
-            self.refresh_places()
         return self._analyzer  # type: ignore[no-any-return]
 
     def analysis_departments(self) -> DepartmentsFile:

@@ -45,12 +45,25 @@ class AlertRow(Base):
 
 
 class AlertDocumentRow(Base):
+    """A document in an alert, keyed by what fired: a document fires a rule once per topic.
+
+    ``rule_id`` and ``topic_key`` (the firing's topic, "" for none) make the key unique, so two
+    processes that evaluate the same document at once cannot both alert on it: the second one's
+    insert fails and its stage runs again, now seeing the first one's alert.  Per topic because a
+    spike rule counts one document in each of its topics.
+    """
+
     __tablename__ = "alert_documents"
-    __table_args__ = (UniqueConstraint("alert_id", "document_id", name="uq_alert_documents_alert_doc"),)
+    __table_args__ = (
+        UniqueConstraint("alert_id", "document_id", name="uq_alert_documents_alert_doc"),
+        UniqueConstraint("rule_id", "topic_key", "document_id", name="uq_alert_documents_rule_doc"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     alert_id: Mapped[int] = mapped_column(Integer, ForeignKey("alerts.id"), index=True)
     document_id: Mapped[str] = mapped_column(String(128), ForeignKey("documents.id"), index=True)
+    rule_id: Mapped[str] = mapped_column(String(100))
+    topic_key: Mapped[str] = mapped_column(String(64))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

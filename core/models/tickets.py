@@ -20,7 +20,8 @@ class TicketRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     origin: Mapped[str] = mapped_column(String(16))  # alert | appeal
-    alert_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("alerts.id"), index=True)
+    # One ticket per alert (and per appeal): concurrent stages cannot open a second one.
+    alert_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("alerts.id"), index=True, unique=True)
     appeal_id: Mapped[str | None] = mapped_column(String(64), ForeignKey("appeals.id"), unique=True)
     department_id: Mapped[str | None] = mapped_column(String(64), index=True)
     title: Mapped[str] = mapped_column(Text)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.support.web import submit_appeal
+from tests.support.web import run_appeal_jobs, submit_appeal
 
 from .conftest import login, shot
 
@@ -36,6 +36,9 @@ def test_citizen_submits_arabic_appeal_and_tracks_it(page, live):
     shot(page, "citizen-appeal-submitted-ar")
     page.click("text=متابعة الشكوى")
     assert page.locator("#appeal-status").is_visible()
+    assert page.locator("#appeal-status-label").inner_text() == "تم الاستلام"  # accepted; the analysis is a queued job
+    run_appeal_jobs(live["container"])  # what the worker does next
+    page.reload()
     assert page.locator("#appeal-status-label").inner_text() == "أُحيلت إلى المديرية"
     history = page.locator("#status-history li")
     assert history.count() >= 2

@@ -118,15 +118,24 @@ def submit_appeal(container: Any, department: str, text: str = "The pharmacy at 
                   language: str = "en", topic: str = "drug_supply", **contact: Any) -> str:
     from healthpulse.web.services.appeals import TextAppeal, submit_text_appeal
 
-    return submit_text_appeal(container, TextAppeal(language=language, topic=topic, department_id=department,
+    code = submit_text_appeal(container, TextAppeal(language=language, topic=topic, department_id=department,
                                                     description=text, consent=True, **contact))
+    run_appeal_jobs(container)
+    return code
+
+
+def run_appeal_jobs(container: Any) -> int:
+    """What the worker does after appeals were accepted: analyse, route, open their tickets (issue 16: not in the request)."""
+    return int(container.worker.run_until_idle(kinds=["appeals.analyse"]))
 
 
 def ticket_id_for(container: Any, code: str) -> int:
+    """The ticket of an appeal, once the worker ran its queued analysis."""
     from healthpulse.appeals.lifecycle import get_by_code
     from healthpulse.core.models.tickets import TicketRow
     from sqlalchemy import select
 
+    run_appeal_jobs(container)
     with container.session() as s:
         appeal = get_by_code(s, code)
         assert appeal is not None

@@ -16,6 +16,7 @@ from flask import Blueprint, g, jsonify, render_template, request, url_for
 from healthpulse.appeals.lifecycle import AppealError
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.indexes.highlight import strip_highlight
+from healthpulse.text.unstorable import find_unstorable
 from healthpulse.web import labels
 from healthpulse.web.blueprints.press import build_view
 from healthpulse.web.context import container, db
@@ -91,6 +92,9 @@ def _json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError(400, "the body must be a JSON object")
+    bad = find_unstorable(body)
+    if bad is not None:  # e.g. "\ud800": valid JSON, but no database stores it
+        raise ApiError(400, f"'{bad[0]}' {bad[1]}", bad[0])
     return body
 
 

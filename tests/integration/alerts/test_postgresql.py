@@ -25,6 +25,7 @@ def test_engine_tickets_and_kpis_on_postgresql(pg, fclock):
                              make_doc("c", None, "medium", topic="drug_supply"), make_doc("n", "cairo", None, incident=False)])
     submit_text_appeal(pg, text="нет инсулина", consent=True, language="ru", department_id="surgut",
                        contact_email="c@example.org")
+    pg.worker.run_until_idle(kinds=["appeals.analyse"])  # the worker analyses and routes the appeal
     rt = AlertsRuntime.of(pg)
     with pg.session() as s:
         items, total = service.list_tickets(s, sort="-severity")

@@ -54,13 +54,13 @@ def analyze_output(tmp_path_factory):
 
 def test_analyze_one_line_per_input_in_order(analyze_output):
     proc, out = analyze_output
-    assert proc.returncode == 0, proc.stderr.decode()
-    assert [o.get("id") for o in out] == ["ru1", "ar1", None, "empty", "7", "big", "emoji", "en1", None]
+    assert proc.returncode == 2, proc.stderr.decode()  # some lines failed
+    assert [o.get("id") for o in out] == ["ru1", "ar1", None, "empty", "7", "big", "emoji", None, "en1", None]
 
 
 def test_analyze_contract_fields(analyze_output):
     _, out = analyze_output
-    ru, ar, en = out[0], out[1], out[7]
+    ru, ar, en = out[0], out[1], out[8]
     for o in (ru, ar, en):
         assert CONTRACT_KEYS <= set(o)
         assert o["sentiment"]["label"] in {"negative", "neutral", "positive"}
@@ -77,7 +77,8 @@ def test_analyze_bad_lines_become_error_lines(analyze_output):
     assert "line 3" in out[2]["error"] and "malformed JSON" in out[2]["error"]
     assert "empty" in out[3]["error"]
     assert "text" in out[4]["error"]
-    assert "invalid UTF-8" in out[8]["error"]
+    assert "line 8" in out[7]["error"] and "blank" in out[7]["error"]
+    assert "invalid UTF-8" in out[9]["error"]
     assert "line 3" in proc.stderr.decode()
 
 
@@ -174,3 +175,19 @@ def test_demo_loads_and_summarises(tmp_path):
     for lang in ("ru=", "ar=", "fa=", "vi=", "en="):
         assert lang in out
     assert "incidents:" in out and "tickets:" in out
+
+
+def test_ingest_a_lone_surrogate_loses_only_its_line(tmp_path):
+    """Issue 16: one JSON-escaped lone surrogate made `ingest` exit 1 with none of the good lines stored."""
+    good = [{"id": f"g{i}", "text": f"В аптеках Сургута нет льготного инсулина, сообщение {i}."} for i in range(3)]
+    lines = [json.dumps(good[0], ensure_ascii=False), '{"id": "bad", "text": "Нет инсулина \\ud800 в аптеке"}',
+             *(json.dumps(d, ensure_ascii=False) for d in good[1:])]
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = run(["ingest", str(f)], tmp_path)
+    assert proc.returncode == 2, proc.stderr.decode()[-2000:]
+    summary = json.loads(proc.stdout.decode().strip().splitlines()[-1])
+    assert summary["created"] == 3 and summary["errors"] == 1
+    assert "line 2: 'text' is not valid Unicode: a lone surrogate \\ud800" in proc.stderr.decode()
+    found = run(["search", "инсулин", "--format", "json"], tmp_path)
+    assert sorted(h["id"] for h in json.loads(found.stdout)["hits"]) == ["g0", "g1", "g2"]

@@ -92,8 +92,10 @@ def test_no_department_goes_to_triage(hp):
 
 def _appeal(hp, text="Мне отказали в приёме у терапевта", *, department_id=None, channel=Channel.TEXT_APPEAL,
             language="ru", email="citizen@example.org"):
-    return submit_text_appeal(hp, text=text, consent=True, channel=channel, language=language,
+    code = submit_text_appeal(hp, text=text, consent=True, channel=channel, language=language,
                               department_id=department_id, contact_email=email)
+    hp.worker.run_until_idle(kinds=["appeals.analyse"])  # the worker analyses and routes the appeal
+    return code
 
 
 def test_citizen_appeal_opens_a_ticket_and_citizen_region_wins(hp, fclock):

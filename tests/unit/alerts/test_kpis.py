@@ -11,6 +11,7 @@ from .conftest import hours, make_doc
 def _appeal(hp, text, channel=Channel.TEXT_APPEAL):
     submit_text_appeal(hp, text=text, consent=True, channel=channel, language="ru", department_id="surgut",
                        contact_email="c@example.org")
+    hp.worker.run_until_idle(kinds=["appeals.analyse"])  # the worker analyses and routes the appeal
     with hp.session() as s:
         return service.list_tickets(s, sort="-id", limit=1)[0][0]["id"]
 

@@ -14,6 +14,7 @@ from .conftest import hours, make_doc
 def _appeal_ticket(hp, **kw):
     code = submit_text_appeal(hp, text="Третий день нет инсулина в аптеке поликлиники", consent=True, language="ru",
                               department_id="surgut", contact_email="ivan@example.org", **kw)
+    hp.worker.run_until_idle(kinds=["appeals.analyse"])  # the worker analyses and routes the appeal
     with hp.session() as s:
         items, _ = service.list_tickets(s, origin="appeal")
     return code, items[-1]["id"]
