@@ -14,6 +14,7 @@ from healthpulse.alerts import service
 from healthpulse.core.domain import Document
 
 from tests.support.containers import make_container
+from tests.support.web import run_appeal_jobs
 
 pytestmark = pytest.mark.slow
 DATA = Path(__file__).parent / "data"
@@ -82,6 +83,7 @@ def test_thank_you_appeal_opens_no_ticket_and_is_praise(tmp_path, fclock):
         code = submit_text_appeal(c, text="Thank you to the nurses of Manchester Royal Infirmary for the wonderful "
                                           "care my mother received.", consent=True, language="en",
                                   department_id="manchester")
+        assert run_appeal_jobs(c) == 1  # the analysis runs in the worker's job, not in the request (issue 16)
         with c.session() as s:
             tickets, _ = service.list_tickets(s)
             praise, _ = list_praise(s, department_ids=["manchester"])

@@ -3,6 +3,7 @@
   "use strict";
   var root = document.getElementById("api-docs");
   if (!root) { return; }
+  var METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
   function el(tag, cls, text) { var e = document.createElement(tag); if (cls) { e.className = cls; } if (text !== undefined) { e.textContent = text; } return e; }
   fetch(root.dataset.spec).then(function (r) { return r.json(); }).then(function (spec) {
     root.textContent = "";
@@ -10,6 +11,7 @@
     Object.keys(spec.paths).forEach(function (path) {
       var ops = spec.paths[path];
       Object.keys(ops).forEach(function (method) {
+        if (METHODS.indexOf(method) < 0) { return; }  // path-level "parameters", "summary"...
         var op = ops[method];
         var box = el("section", "api-op");
         var head = el("h3");
@@ -26,11 +28,15 @@
           });
           box.appendChild(ul);
         }
-        if (op.requestBody) {
-          var ref = op.requestBody.content["application/json"].schema.$ref.split("/").pop();
-          box.appendChild(el("pre", "code-block", JSON.stringify(spec.components.schemas[ref], null, 2)));
+        if (op.requestBody && op.requestBody.content) {
+          Object.keys(op.requestBody.content).forEach(function (type) {
+            var schema = op.requestBody.content[type].schema || {};
+            var shown = schema.$ref ? (spec.components.schemas[schema.$ref.split("/").pop()] || schema) : schema;
+            box.appendChild(el("p", "muted", "body: " + type));
+            if (Object.keys(shown).length) { box.appendChild(el("pre", "code-block", JSON.stringify(shown, null, 2))); }
+          });
         }
-        box.appendChild(el("p", "muted", "responses: " + Object.keys(op.responses).join(", ")));
+        box.appendChild(el("p", "muted", "responses: " + Object.keys(op.responses || {}).join(", ")));
         root.appendChild(box);
       });
     });
