@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 
+from flask import current_app
 from flask_babel import gettext
-from healthpulse.web.i18n import local_digits
+from healthpulse.web.datetimes import format_local
+from healthpulse.web.i18n import current_language, local_digits
 from healthpulse.web.labels import label
 
 
@@ -30,6 +32,9 @@ _CLOSE_HINT = (r"Call the citizen back and record the contact \(channel, time, o
                r"(?P<attempts>\d+) unsuccessful attempts \((?P<count>\d+) so far\)\.")
 
 MESSAGES: list[tuple[str, str]] = [
+    # a ticket's first history line (alerts/tickets/lifecycle.open_ticket): the deadline as a local date
+    (r"\w+ ticket, severity (?P<severity>\w+), due (?P<due>\d{4}-\d\d-\d\dT[\d:.]+(?:[+-]\d\d:\d\d|Z)?)",
+     _l("Ticket opened: severity %(severity)s, due %(due)s")),
     # ticket lifecycle (alerts/tickets/lifecycle.py, alerts/service.py)
     (r"ticket #(?P<number>\d+) cannot be closed: no contact with the citizen has been recorded yet\. " + _CLOSE_HINT,
      _l("Ticket #%(number)s cannot be closed: no contact with the citizen has been recorded yet. Call the citizen "
@@ -97,6 +102,9 @@ _PART_SEPARATOR = " — "  # the alerts engine joins the reasons of merged firin
 
 
 def _param(name: str, value: str) -> str:
+    if name == "due":  # a moment: the reader's calendar, digits and the instance's zone, like every date on a page
+        settings = current_app.extensions.get("healthpulse.settings")
+        return format_local(value, current_language(), str(getattr(settings, "timezone", None) or "UTC"), "short")
     kind = _LABELS.get(name)
     if kind:
         return label(kind, value)

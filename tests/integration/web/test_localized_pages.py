@@ -93,3 +93,14 @@ def test_dates_follow_the_readers_calendar_and_digits_in_the_instances_zone(site
     assert "٢١‏/٠٣‏/٢٠٢٦، ١٠:٠٠ ص (طهران)" in ar
     ru = track("ru")
     assert "21 мар. 2026\u202fг., 10:00 (Тегеран)" in ru
+
+
+def test_ticket_history_shows_the_deadline_as_a_local_date_not_iso(site):
+    """The ticket's first history line carries its deadline: in the reader's calendar, digits and zone (issue 15.7)."""
+    container, app = site
+    tid = ticket_id_for(container, submit_appeal(container, "cairo"))
+    for lang, opened, zone in (("ar", "فُتحت التذكرة", "(طهران)"), ("en", "Ticket opened", "(Tehran)")):
+        html = _officer(app, lang).get(f"/department/tickets/{tid}").get_data(as_text=True)
+        history = re.search(r'<ol class="timeline" id="ticket-history">(.*?)</ol>', html, re.S).group(1)
+        assert opened in history and zone in history, history
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", history), history
