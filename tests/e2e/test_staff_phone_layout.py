@@ -33,6 +33,7 @@ PAGES = {
     "department.ticket": "/department/tickets/{tid}",
     "department.alerts": "/department/alerts",
     "department.alert": "/department/alerts/{aid}",
+    "department.praise": "/department/praise",
     "press.dashboard": "/press/",
     "press.tables": "/press/tables",
     "press.search": "/press/search?q=waiting",

@@ -19,9 +19,12 @@ def _appeals(container):
 @pytest.mark.parametrize("email", INJECTIONS)
 def test_api_refuses_an_address_that_is_not_one_plain_address(client, container, email):
     r = client.post("/api/v1/appeals", json={**APPEAL, "contact_email": email})
-    assert r.status_code == 422
     body = r.get_json()
-    assert body["field"] == "contact_email" and "name@example.org" in body["message"]
+    if "\x00" in email:  # a character no database stores is refused before any validation (400, issue 16.4)
+        assert r.status_code == 400 and body["field"] == "contact_email"
+    else:
+        assert r.status_code == 422
+        assert body["field"] == "contact_email" and "name@example.org" in body["message"]
     assert _appeals(container) == []
 
 

@@ -34,7 +34,9 @@ def test_csrf_failure_is_translated_and_rtl(client):
     assert resp.status_code == 400
     lang, direction, html = _page(resp)
     assert (lang, direction) == ("fa", "rtl")
-    assert "نشست" in html and "Bad Request" not in html and "CSRF" not in html
+    # the appeal form comes back with what was typed and a Persian explanation (web/csrf_failure.py)
+    assert "فرم فرستاده نشد" in html and 'id="form-not-sent"' in html
+    assert "Bad Request" not in html and "CSRF" not in html
 
 
 def test_method_not_allowed_and_server_error_are_translated(container):
