@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-_LOCAL_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+from healthpulse.text.normalize import to_ascii_digits
+
 _SEPARATORS = re.compile(r"[\s().\-\u00a0\u200e\u200f]")
 _PHONE = re.compile(r"\+?[0-9]{5,15}")  # E.164 allows at most 15 digits
 
@@ -19,7 +20,7 @@ def tel_uri(phone: str | None) -> str | None:
     """``tel:+201002223333`` for a phone number as typed, or None when it is not one."""
     if not phone:
         return None
-    compact = _SEPARATORS.sub("", str(phone).translate(_LOCAL_DIGITS))
+    compact = _SEPARATORS.sub("", to_ascii_digits(str(phone)))
     return f"tel:{compact}" if _PHONE.fullmatch(compact) else None
 
 
