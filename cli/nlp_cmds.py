@@ -80,6 +80,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from healthpulse.nlp.training.dataset import LabelledDataError, load_file
     from healthpulse.nlp.training.train import run  # deferred: scikit-learn (see register)
 
+    for path in args.extra:  # checked before any embedding work, as a usage error (exit 2), not an internal one
+        if not Path(path).is_file():
+            raise CliError(f"--extra: labelled data file not found: {path}")
+        try:
+            if not load_file(Path(path)):
+                raise CliError(f"--extra: no labelled items in {path}")
+        except (LabelledDataError, UnicodeDecodeError) as exc:
+            raise CliError(f"--extra: {exc}") from None
     return run(args)

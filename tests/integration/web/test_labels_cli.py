@@ -61,3 +61,16 @@ def test_report_has_the_share_of_corrected_analyses(tmp_path, clock, monkeypatch
     assert (k["analyses"], k["analyses_corrected"], k["analyses_corrected_pct"]) == (3, 2, 66.7)
     assert main(["report", "--department", "surgut", "--format", "csv", "--end", end]) == 0
     assert "analyses_corrected_pct,66.7" in capsys.readouterr().out
+
+
+def test_train_with_a_missing_or_broken_extra_file_is_a_usage_error_before_any_work(tmp_path, capsys):
+    """`train --extra` checks its files first: exit 2 naming the file, not an internal error after minutes of embedding."""
+    missing = tmp_path / "nope.jsonl"
+    assert main(["train", "--extra", str(missing), "--out", str(tmp_path / "heads")]) == 2
+    assert f"labelled data file not found: {missing}" in capsys.readouterr().err
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "x", "lang": "ru"\n', encoding="utf-8")
+    assert main(["train", "--extra", str(broken), "--out", str(tmp_path / "heads")]) == 2
+    err = capsys.readouterr().err
+    assert "--extra" in err and "broken.jsonl" in err
+    assert not (tmp_path / "heads").exists()
