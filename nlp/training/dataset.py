@@ -6,6 +6,9 @@ Splits (README "Measured quality" says who wrote what):
   ``--extra FILE`` adds a deployment's own labels (``healthpulse labels export``);
 - ``dev``: ``independent/dev.jsonl`` — independent author, used for choices;
 - ``final``: ``independent/final_*.jsonl`` — two more independent authors, opened only to report;
+- ``second_dev``: ``independent/second_dev/*.jsonl`` — two more independent authors, a bigger dev set;
+- ``posts``: ``independent/posts/*.jsonl`` — social-media posts by two more independent authors,
+  opened only to report (README's posts figures);
 - ``test``: ``test.jsonl`` — held-out situations of the first author (same hand as ``train.jsonl``).
 The cache (``~/.cache/healthpulse/nlp``, or ``HEALTHPULSE_NLP_CACHE``) only saves time between
 training runs; it is keyed by the sha256 of the embedded text and of the encoder settings.
@@ -81,6 +84,8 @@ def split_files(split: str, data_dir: Path = DATA_DIR) -> list[Path]:
         return [data_dir / "independent" / "dev.jsonl"]
     if split == "final":
         return sorted((data_dir / "independent").glob("final_*.jsonl"))
+    if split in ("second_dev", "posts"):
+        return sorted((data_dir / "independent" / split).glob("*.jsonl"))
     return [data_dir / f"{split}.jsonl"]
 
 

@@ -49,3 +49,14 @@ def final_results(analyzer):
     items = load_split("final")
     analyses = analyzer.analyze_many([to_document(it) for it in items], batch_size=64)
     return items, analyses, evaluate(items, analyses)
+
+
+@pytest.fixture(scope="session")
+def posts_results(analyzer):
+    """(items, analyses, metrics) for the independent social-media posts set (README's posts figures)."""
+    from healthpulse.nlp.evaluation import evaluate, to_document
+    from healthpulse.nlp.training.dataset import load_split
+
+    items = load_split("posts")
+    analyses = analyzer.analyze_many([to_document(it) for it in items], batch_size=64)
+    return items, analyses, evaluate(items, analyses)
