@@ -6,6 +6,8 @@ behaviour can be checked without depending on model accuracy.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from healthpulse.core.domain import Analysis, Channel, Document, Sentiment, TopicScore
 
 
@@ -13,10 +15,10 @@ def analysed_document(doc_id: str, department: str | None = "surgut", severity: 
                       incident: bool = True, topic: str | None = "emergency_care", story: str | None = None,
                       channel: Channel = Channel.NEWS, title: str | None = None,
                       text: str = "Пациент ждал скорую помощь три часа.", sentiment: str = "negative",
-                      language: str = "ru") -> Document:
+                      language: str = "ru", published_at: datetime | None = None) -> Document:
     return Document(
         id=doc_id, channel=channel, title=title or f"Incident {doc_id}", text=text, story_id=story,
-        url=f"https://news.example/{doc_id}",
+        url=f"https://news.example/{doc_id}", published_at=published_at,
         analysis=Analysis(language=language, incident=incident, severity=severity if incident else None,
                           department=department, health_related=True,
                           topics=[TopicScore(id=topic, score=0.9)] if topic else [],
