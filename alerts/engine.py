@@ -32,6 +32,7 @@ from healthpulse.alerts.rules.base import (
     Firing,
     RuleConfig,
     RuleContext,
+    event_time,
     severity_at_least,
 )
 from healthpulse.alerts.runtime import AlertsRuntime
@@ -106,6 +107,8 @@ class AlertProcessor:
             fresh = [d for d in docs if d.id not in seen and d.analysis is not None and not is_praise(d)]
             if not fresh:
                 continue
+            # Oldest first, as if fed live: a batch groups the way the news happened, whatever its order.
+            fresh.sort(key=lambda d: event_time(d, self.now))
             for firing in rule.evaluate(ctx, fresh):
                 self.handle(firing)
         self.announce_new()
