@@ -148,3 +148,17 @@ def test_a_late_document_joins_the_bucket_it_belongs_to(make, fclock):
     c.pipeline.ingest_many([late])
     spikes, sdocs = _alerts(c, "spike")
     assert [a.id for a in spikes] == [spike.id] and "series-late" in sdocs[spike.id]
+
+
+@pytest.mark.slow
+def test_done_when_the_series_through_the_real_analyzer_raises_one_fresh_spike(make, fclock):
+    """Issue 21's "done when": the series, analysed by the bundled NLP and ingested in one batch with the
+    default rules, raises exactly one fresh spike alert for Surgut × drug_supply and none for the quiet days."""
+    fclock.set(SERIES_NOW)
+    c = make("nlp", analyzer="auto")
+    results = c.pipeline.ingest_many(shortage_series(analysed=False))
+    assert all(r.analysis.department == "surgut" and "drug_supply" in r.analysis.topic_ids for r in results)
+    spikes, docs = _alerts(c, "spike")
+    assert [(a.department_id, a.topic, a.state) for a in spikes] == [("surgut", "drug_supply", "open")]
+    assert all(d.startswith("series-burst-") for d in docs[spikes[0].id])
+    assert spikes[0].event_start == SERIES_NOW.replace(hour=0)
