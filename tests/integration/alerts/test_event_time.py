@@ -162,3 +162,27 @@ def test_done_when_the_series_through_the_real_analyzer_raises_one_fresh_spike(m
     assert [(a.department_id, a.topic, a.state) for a in spikes] == [("surgut", "drug_supply", "open")]
     assert all(d.startswith("series-burst-") for d in docs[spikes[0].id])
     assert spikes[0].event_start == SERIES_NOW.replace(hour=0)
+
+
+def test_an_episode_spans_anomalous_buckets_and_ends_at_the_first_normal_finished_one(make, fclock):
+    fclock.set(SERIES_NOW)
+    c = make("episode")
+    docs = shortage_series()
+    c.pipeline.ingest_many(docs)
+    [spike], _ = _alerts(c, "spike")
+    day2 = SERIES_NOW + timedelta(hours=14)  # the next day's bucket: the shortage goes on
+    fclock.set(day2 + timedelta(hours=1))
+    c.pipeline.ingest_many([docs[-1].model_copy(update={"id": f"day2-{i}", "published_at": day2 + timedelta(minutes=i)})
+                            for i in range(8)])
+    spikes, sdocs = _alerts(c, "spike")
+    assert [a.id for a in spikes] == [spike.id] and {f"day2-{i}" for i in range(8)} <= sdocs[spike.id]
+    rt = AlertsRuntime.of(c)
+    fclock.set(SERIES_NOW.replace(hour=0) + timedelta(days=2, minutes=30))  # day 2 finished, anomalous: goes on
+    with c.session() as s:
+        assert run_sweep(s, rt, fclock.now())["recovered"] == []
+    fclock.advance(timedelta(days=1))  # day 3 finished with nothing: the episode is over
+    with c.session() as s:
+        assert run_sweep(s, rt, fclock.now())["recovered"] == [spike.id]
+        events = [n.event for n in s.scalars(select(NotificationRow).where(NotificationRow.alert_id == spike.id,
+                                                                            NotificationRow.channel == "email"))]
+    assert events.count("alert") == 1 and events[-1] == "recovery"
