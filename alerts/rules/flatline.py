@@ -69,13 +69,17 @@ class FlatlineRule(Rule):
         """A silent key that publishes again recovers at once."""
         if not self.config.enabled:
             return []
-        seen = {(d.source if self.config.key == "source" else d.channel.value) for d in docs if self.applies_to(d)}
+        seen = {self._value(d) for d in docs if self.applies_to(d)}
         silent = self._open_alerts(ctx)
-        if not seen & silent.keys():
+        back = sorted(v for v in seen if v is not None and v in silent)
+        if not back:
             return []
         volumes = self._volumes(ctx)
-        return [self._recovery(value, silent[value], volumes.get(value, (0, 0))[0]) for value in sorted(seen & silent.keys())
+        return [self._recovery(value, silent[value], volumes.get(value, (0, 0))[0]) for value in back
                 if volumes.get(value, (0, 0))[0] >= self.config.threshold]
+
+    def _value(self, doc: Document) -> str | None:
+        return doc.source if self.config.key == "source" else doc.channel.value
 
     def tick(self, ctx: RuleContext) -> list[Firing]:
         if not self.config.enabled:
