@@ -114,7 +114,9 @@ def test_backfill_older_than_freshness_is_a_past_episode_and_sends_nothing(wired
         assert s.scalar(select(func.count()).select_from(TicketRow)) == 0
         listed, _ = service.list_alerts(s)
         with_past, _ = service.list_alerts(s, include_past=True)
+        raised = service.kpis(s, "surgut", SERIES_NOW - timedelta(days=30), SERIES_NOW + timedelta(days=1))
     assert listed == [] and spikes[0].id in {a["id"] for a in with_past}
+    assert raised["alerts_raised"] == 0 and raised["tickets_created"] == 0
     # The sweep ends the past episode (the next bucket is not anomalous) without telling anyone.
     fclock.advance(timedelta(hours=1))
     with wired.session() as s:
