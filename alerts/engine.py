@@ -27,6 +27,7 @@ from typing import Any
 
 from healthpulse.alerts.delivery import notify
 from healthpulse.alerts.delivery.routing import route_department
+from healthpulse.alerts.freshness import is_past, widen_event_span
 from healthpulse.alerts.praise import is_praise
 from healthpulse.alerts.rules.base import (
     Firing,
@@ -142,9 +143,7 @@ class AlertProcessor:
         return found if found is not None else RuleConfig(id=rule_id)
 
     def _is_past(self, f: Firing) -> bool:
-        """The firing's documents (a spike: its bucket) ended longer ago than the freshness window."""
-        hours = self.rt.settings.jobs.alert_freshness_hours
-        return f.event_end is not None and f.event_end < self.now - timedelta(hours=hours)
+        return is_past(f, self.now, self.rt.settings.jobs.alert_freshness_hours)
 
     def _group(self, f: Firing, dep: str | None) -> AlertRow | None:
         cfg = self._rule_config(f.rule_id)
@@ -219,7 +218,7 @@ class AlertProcessor:
     def _join(self, alert: AlertRow, f: Firing) -> None:
         new_docs = self._add_docs(alert, f)
         alert.last_seen_at = self.now
-        self._widen_event_span(alert, f)
+        widen_event_span(alert, f)
         if alert.state == AlertState.PAST.value:
             self._join_past(alert, f, new_docs)
             return
@@ -251,13 +250,6 @@ class AlertProcessor:
         quiet = alert.last_notified_at is None or self.now - alert.last_notified_at >= timedelta(minutes=cfg.realert_minutes)
         if escalated and quiet:
             self._announce(alert, "escalation", ticket)
-
-    @staticmethod
-    def _widen_event_span(alert: AlertRow, f: Firing) -> None:
-        if f.event_start is not None:
-            alert.event_start = f.event_start if alert.event_start is None else min(alert.event_start, f.event_start)
-        if f.event_end is not None:
-            alert.event_end = f.event_end if alert.event_end is None else max(alert.event_end, f.event_end)
 
     def _join_past(self, alert: AlertRow, f: Firing, new_docs: list[str]) -> None:
         """More documents for a past alert: it stays on record, unless they are fresh — then it is news now."""
