@@ -176,8 +176,9 @@ class SpikeRule(Rule):
         if first is None:
             return []
         dirty = sorted(dirty)
-        counts = self._counts(ctx, key, dirty[0] - lookback(self.params), self._now_index(ctx))
         episodes = self._episodes(ctx, key)
+        oldest = min([dirty[0]] + [self._index(e.last_bucket) + 1 for e in episodes if not e.ended])
+        counts = self._counts(ctx, key, oldest - lookback(self.params), self._now_index(ctx))
         out: list[Firing] = []
         opened: dict[int, Firing] = {}  # id(episode) → its firing, for episodes opened in this batch
         for b in dirty:
