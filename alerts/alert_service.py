@@ -26,14 +26,19 @@ def alert_summary(a: AlertRow, document_ids: list[str], ticket_id: int | None) -
     return {"id": a.id, "rule": a.rule_id, "rule_type": a.rule_type, "kind": a.kind, "department": a.department_id,
             "topic": a.topic, "story_id": a.story_id, "severity": a.severity, "state": a.state, "title": a.title,
             "reason": a.reason, "fired_at": a.fired_at, "last_seen_at": a.last_seen_at,
+            "event_start": a.event_start, "event_end": a.event_end,
             "notifications_sent": a.notifications_sent, "acknowledged_by": a.acknowledged_by,
             "acknowledged_at": a.acknowledged_at, "resolved_by": a.resolved_by, "resolved_at": a.resolved_at,
             "document_count": a.document_count, "document_ids": document_ids, "ticket_id": ticket_id}
 
 
 def list_alerts(session: Session, department_ids: list[str] | None = None, state: str | list[str] | None = None, *,
-                triage: bool | None = None, limit: int = 50, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
-    """Alerts, newest first → ``(items, total)``; ``state`` open/acknowledged/resolved (or a list)."""
+                triage: bool | None = None, limit: int = 50, offset: int = 0,
+                include_past: bool = False) -> tuple[list[dict[str, Any]], int]:
+    """Alerts, newest first → ``(items, total)``; ``state`` open/acknowledged/resolved/past (or a list).
+
+    Past episodes (found in late or backfilled data, never paged) are left out unless ``include_past``
+    or asked for by state."""
     q = select(AlertRow)
     if department_ids is not None:
         q = q.where(AlertRow.department_id.in_(department_ids))
@@ -42,6 +47,8 @@ def list_alerts(session: Session, department_ids: list[str] | None = None, state
     states = as_list(state)
     if states:
         q = q.where(AlertRow.state.in_(states))
+    elif not include_past:
+        q = q.where(AlertRow.state != AlertState.PAST.value)
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     rows = session.scalars(q.order_by(AlertRow.fired_at.desc(), AlertRow.id.desc())
                            .limit(max(1, min(int(limit), 1000))).offset(max(0, int(offset)))).all()

@@ -6,7 +6,11 @@ and the pipeline retries the hook).  Grouping: a firing joins an open alert
 of the same rule with the same ``story_id``, or the same department + topic
 seen within the rule's ``group_window_hours``; a joined alert is announced
 again only when its severity rises, at most once per ``realert_minutes``.
-Every incident alert opens a ticket with its SLA deadline, whatever its
+Windows are on event time (``Firing.event_start``/``event_end``: when the documents were
+published), so a backfill or a crawler catching up groups as the news happened.  A firing whose
+event time ended longer ago than ``alert_freshness_hours`` is a *past* alert (state ``past``):
+recorded and listed, but no ticket and no notification (it pages nobody); a fresh firing that joins
+it makes it an ordinary open alert.  Every incident alert opens a ticket with its SLA deadline, whatever its
 severity (low means the longest deadline, not silence); a spike or watchlist
 alert does when its severity is ≥ ``tickets.min_alert_severity``.  An alert
 about a citizen's appeal joins the appeal's own ticket (opened just before by
@@ -23,11 +27,13 @@ from typing import Any
 
 from healthpulse.alerts.delivery import notify
 from healthpulse.alerts.delivery.routing import route_department
+from healthpulse.alerts.freshness import is_past, widen_event_span
 from healthpulse.alerts.praise import is_praise
 from healthpulse.alerts.rules.base import (
     Firing,
     RuleConfig,
     RuleContext,
+    event_time,
     severity_at_least,
 )
 from healthpulse.alerts.runtime import AlertsRuntime
@@ -41,7 +47,7 @@ from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import TicketRow
 from healthpulse.core.stages import StoredDocument
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -52,6 +58,7 @@ class EngineResult:
     alerts_opened: list[int] = field(default_factory=list)
     alerts_joined: list[int] = field(default_factory=list)
     alerts_recovered: list[int] = field(default_factory=list)
+    alerts_past: list[int] = field(default_factory=list)  # recorded as past episodes (no ticket, no notice)
     tickets_opened: list[int] = field(default_factory=list)
     notifications: int = 0
 
@@ -101,6 +108,8 @@ class AlertProcessor:
             fresh = [d for d in docs if d.id not in seen and d.analysis is not None and not is_praise(d)]
             if not fresh:
                 continue
+            # Oldest first, as if fed live: a batch groups the way the news happened, whatever its order.
+            fresh.sort(key=lambda d: event_time(d, self.now))
             for firing in rule.evaluate(ctx, fresh):
                 self.handle(firing)
         self.announce_new()
@@ -116,6 +125,11 @@ class AlertProcessor:
     def handle(self, f: Firing) -> AlertRow | None:
         if f.kind == "recover":
             return self._recover(f)
+        if f.alert_id is not None:  # a rule that manages its episodes names the alert to join
+            known = self.s.get(AlertRow, f.alert_id)
+            if known is not None:
+                self._join(known, f)
+                return known
         dep = route_department(self.rt, f.department_id)
         alert = self._group(f, dep) if f.group else None
         if alert is None:
@@ -128,6 +142,9 @@ class AlertProcessor:
         found = next((r.config for r in self.rt.rules.rules if r.id == rule_id), None)
         return found if found is not None else RuleConfig(id=rule_id)
 
+    def _is_past(self, f: Firing) -> bool:
+        return is_past(f, self.now, self.rt.settings.jobs.alert_freshness_hours)
+
     def _group(self, f: Firing, dep: str | None) -> AlertRow | None:
         cfg = self._rule_config(f.rule_id)
         base = select(AlertRow).where(AlertRow.rule_id == f.rule_id, AlertRow.kind == "fire",
@@ -138,9 +155,14 @@ class AlertProcessor:
                 return hit
         if f.topic:
             same_dep = AlertRow.department_id.is_(None) if dep is None else AlertRow.department_id == dep
-            since = self.now - timedelta(hours=cfg.group_window_hours)
-            return self.s.scalars(base.where(same_dep, AlertRow.topic == f.topic, AlertRow.last_seen_at >= since)
-                                  .order_by(AlertRow.last_seen_at.desc())).first()
+            window = timedelta(hours=cfg.group_window_hours)
+            start, end = f.event_start or self.now, f.event_end or self.now
+            # Event time: the alert's documents were published within the window of this firing's.
+            alert_end = func.coalesce(AlertRow.event_end, AlertRow.last_seen_at)
+            alert_start = func.coalesce(AlertRow.event_start, AlertRow.fired_at)
+            return self.s.scalars(base.where(same_dep, AlertRow.topic == f.topic, alert_end >= start - window,
+                                             alert_start <= end + window)
+                                  .order_by(alert_end.desc(), AlertRow.id)).first()
         return None
 
     def _add_docs(self, alert: AlertRow, f: Firing) -> list[str]:
@@ -163,16 +185,23 @@ class AlertProcessor:
         return self._alert_ticket[alert_id]
 
     def _open(self, f: Firing, dep: str | None) -> AlertRow:
+        past = self._is_past(f)
         alert = AlertRow(rule_id=f.rule_id, rule_type=f.rule_type, kind="fire", department_id=dep, topic=f.topic,
-                         story_id=f.story_id, severity=f.severity, state=AlertState.OPEN.value, title=f.title[:1000],
+                         story_id=f.story_id, severity=f.severity,
+                         state=AlertState.PAST.value if past else AlertState.OPEN.value, title=f.title[:1000],
                          reason=f.reason, details={k: v for k, v in f.details.items() if not callable(v)},
-                         document_count=0, fired_at=self.now, last_seen_at=self.now, notifications_sent=0)
+                         document_count=0, fired_at=self.now, last_seen_at=self.now, notifications_sent=0,
+                         event_start=f.event_start or self.now, event_end=f.event_end or self.now)
         self.s.add(alert)
         self.s.flush()
         self._alert_docs[alert.id] = set()
         self._add_docs(alert, f)
         if f.on_alert is not None:
             f.on_alert(alert.id)
+        if past:  # recorded, pages nobody: no new ticket (an appeal's own ticket still holds it), no notice
+            self._ticket_for(alert, f, appeal_only=True)
+            self.result.alerts_past.append(alert.id)
+            return alert
         ticket = self._ticket_for(alert, f)
         self.result.alerts_opened.append(alert.id)
         self._unannounced[alert.id] = ticket
@@ -189,6 +218,10 @@ class AlertProcessor:
     def _join(self, alert: AlertRow, f: Firing) -> None:
         new_docs = self._add_docs(alert, f)
         alert.last_seen_at = self.now
+        widen_event_span(alert, f)
+        if alert.state == AlertState.PAST.value:
+            self._join_past(alert, f, new_docs)
+            return
         if not alert.story_id and f.story_id:
             alert.story_id = f.story_id
         self.result.alerts_joined.append(alert.id)
@@ -218,7 +251,22 @@ class AlertProcessor:
         if escalated and quiet:
             self._announce(alert, "escalation", ticket)
 
-    def _ticket_for(self, alert: AlertRow, f: Firing) -> TicketRow | None:
+    def _join_past(self, alert: AlertRow, f: Firing, new_docs: list[str]) -> None:
+        """More documents for a past alert: it stays on record, unless they are fresh — then it is news now."""
+        if SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[alert.severity]:
+            alert.severity = f.severity
+        ticket = self._ticket_of(alert.id)
+        if ticket is not None and new_docs:
+            attach_documents(self.s, ticket, new_docs, self.now)
+        if self._is_past(f):
+            return
+        alert.state = AlertState.OPEN.value
+        if ticket is None:
+            ticket = self._ticket_for(alert, f)
+        self.result.alerts_opened.append(alert.id)
+        self._unannounced[alert.id] = ticket
+
+    def _ticket_for(self, alert: AlertRow, f: Firing, *, appeal_only: bool = False) -> TicketRow | None:
         """The alert's ticket: an appeal's own ticket when the alert is about it, else a new one if severe enough."""
         for doc_id in f.document_ids:
             t = self._appeal_ticket(doc_id)
@@ -228,7 +276,7 @@ class AlertProcessor:
                     self._alert_ticket[alert.id] = t
                 raise_severity(self.s, t, alert.severity, self.sla[alert.severity], self.now)
                 return t
-        if not self._opens_ticket(alert):
+        if appeal_only or not self._opens_ticket(alert):
             return None
         channels = [self._channel_of(d) for d in f.document_ids]
         t = open_ticket(self.s, origin="alert", severity=alert.severity, title=alert.title, now=self.now,
@@ -250,6 +298,10 @@ class AlertProcessor:
         alert = self.s.get(AlertRow, f.alert_id) if f.alert_id else None
         if alert is None or alert.state == AlertState.RESOLVED.value:
             return None
+        if alert.state == AlertState.PAST.value:  # a past episode ended: on record, nobody to tell
+            alert.resolved_at = self.now
+            alert.resolved_by = "system:recovery"
+            return alert
         alert.state = AlertState.RESOLVED.value
         alert.resolved_at = self.now
         alert.resolved_by = "system:recovery"

@@ -11,7 +11,7 @@ import difflib
 from pathlib import Path
 from typing import Any, cast
 
-from healthpulse.alerts.rules import incident, spike, watchlist  # noqa: F401 - importing a rule module registers its type
+from healthpulse.alerts.rules import flatline, incident, spike, watchlist  # noqa: F401 - importing a rule module registers its type
 from healthpulse.alerts.rules.base import Rule, RuleConfig
 from healthpulse.alerts.rules.registry import RULE_TYPES, build_rule, rule_config_union
 from healthpulse.core.config_files import (

@@ -38,7 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a = asub.add_parser("list", help="list alerts, newest first")
     add_config_args(a)
     a.add_argument("--department", metavar="ID", help="only this department ('triage' = no department)")
-    a.add_argument("--state", choices=["open", "acknowledged", "resolved"])
+    a.add_argument("--state", choices=["open", "acknowledged", "resolved", "past"])
+    a.add_argument("--include-past", action="store_true",
+                   help="also past episodes: found in late or backfilled data, recorded but never paged")
     a.add_argument("--limit", type=int, default=100)
     a.add_argument("--format", choices=["json", "table"], default="table")
     a.set_defaults(func=cmd_alerts_list)
@@ -139,8 +141,10 @@ def _list(args: argparse.Namespace, fetch: Any, cols: list[str]) -> int:
 
 
 def cmd_alerts_list(args: argparse.Namespace) -> int:
-    return _list(args, lambda s, deps, triage: service.list_alerts(s, deps, args.state, triage=triage, limit=args.limit),
-                 ["id", "rule", "department", "topic", "severity", "state", "fired_at", "ticket_id", "document_ids"])
+    return _list(args, lambda s, deps, triage: service.list_alerts(s, deps, args.state, triage=triage, limit=args.limit,
+                                                                 include_past=args.include_past),
+                 ["id", "rule", "department", "topic", "severity", "state", "event_start", "fired_at", "ticket_id",
+                  "document_ids"])
 
 
 def cmd_alerts_outbox(args: argparse.Namespace) -> int:

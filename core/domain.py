@@ -180,6 +180,7 @@ class AlertState(StrEnum):
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"
     RESOLVED = "resolved"
+    PAST = "past"  # an episode found in late or backfilled data: recorded, never paged
 
 
 class TicketStatus(StrEnum):

@@ -109,6 +109,7 @@ class JobSettings:
     poll_seconds: float
     lease_seconds: float
     sla_hours: dict[str, float]
+    alert_freshness_hours: float = 48.0
 
 
 class Settings(BaseSettings):
@@ -173,6 +174,9 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     job_lease_seconds: float = Field(default=300.0, gt=0)
     sla_hours: SlaHours = Field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
+    # An alert whose documents (a spike: its bucket) ended longer ago than this, in event time, is a past
+    # episode: recorded, not paged (a backfill or a crawler catching up must not page anyone).
+    alert_freshness_hours: float = Field(default=48.0, gt=0)
     # -- deployment files and folders
     data_dir: Path = Path("healthpulse-data")
     departments_file: Path | None = None
@@ -226,7 +230,8 @@ class Settings(BaseSettings):
 
     @property
     def jobs(self) -> JobSettings:
-        return JobSettings(self.worker_poll_seconds, self.job_lease_seconds, dict(self.sla_hours))
+        return JobSettings(self.worker_poll_seconds, self.job_lease_seconds, dict(self.sla_hours),
+                           self.alert_freshness_hours)
 
 
 def _env_name(key: str) -> str:

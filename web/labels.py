@@ -46,7 +46,8 @@ CHANNELS = {
 
 SENTIMENTS = {"negative": _l("Negative"), "neutral": _l("Neutral"), "positive": _l("Positive")}
 SEVERITIES = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High"), "critical": _l("Critical")}
-ALERT_STATES = {"open": _l("Open"), "acknowledged": _l("Acknowledged"), "resolved": _l("Resolved")}
+ALERT_STATES = {"open": _l("Open"), "acknowledged": _l("Acknowledged"), "resolved": _l("Resolved"),
+                "past": _l("Past episode")}
 
 ROLES = {"department": _l("Department staff"), "press": _l("Press office"), "triage": _l("Triage desk"),
          "admin": _l("Administrator")}

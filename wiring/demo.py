@@ -118,9 +118,21 @@ def summarize(container: Container, appeals: int = 0) -> DemoSummary:
     return s
 
 
+def _counted(rows: Iterable[tuple[str, int]]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in sorted(rows, key=lambda kv: (-kv[1], kv[0]))) or "-"
+
+
 def _alert_counts(session: Any) -> dict[str, Any]:
-    """Alert and ticket counts as stored (never made up)."""
+    """Alert and ticket counts as stored (never made up).  The sample set spans 60 days loaded at once, so
+    what happened more than ``alert_freshness_hours`` ago is recorded as past (never paged)."""
     alerts = session.scalar(select(func.count()).select_from(AlertRow)) or 0
+    by_type = session.execute(select(AlertRow.rule_type, func.count()).group_by(AlertRow.rule_type)).all()
+    by_state = session.execute(select(AlertRow.state, func.count()).group_by(AlertRow.state)).all()
+    spikes = session.execute(select(AlertRow.department_id, AlertRow.topic, AlertRow.state, AlertRow.document_count)
+                             .where(AlertRow.rule_type == "spike").order_by(AlertRow.id)).all()
     tickets = dict(session.execute(select(TicketRow.status, func.count()).group_by(TicketRow.status)).all())
-    return {"alerts": alerts, "tickets": sum(tickets.values()),
+    return {"alerts": alerts, "alerts by type": _counted(by_type), "alerts by state": _counted(by_state),
+            "spike alerts": ", ".join(f"{dep or '(none)'} × {topic}: {n} documents ({state})"
+                                      for dep, topic, state, n in spikes) or "-",
+            "tickets": sum(tickets.values()),
             "tickets by status": ", ".join(f"{k}={v}" for k, v in tickets.items()) or "-"}

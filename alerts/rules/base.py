@@ -9,9 +9,10 @@ owns its schema and there is no second schema beside it.
 from __future__ import annotations
 
 import builtins
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Literal
 
 from healthpulse.core.departments import DepartmentsFile
@@ -20,6 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 ALL_CHANNELS: list[Channel] = list(Channel)
+FUTURE_TOLERANCE = timedelta(minutes=5)  # clock skew between a source and us that is not worth a warning
+
+log = logging.getLogger(__name__)
 
 
 class RuleConfig(BaseModel):
@@ -58,7 +62,10 @@ class Firing:
     reason: str = ""
     kind: Literal["fire", "recover"] = "fire"
     group: bool = True  # False: always a new alert (spike episodes are managed by the rule)
-    alert_id: int | None = None  # a recovery refers to the alert it ends
+    alert_id: int | None = None  # a recovery refers to the alert it ends; a spike's later bucket joins it
+    # Event time (when the documents were published; a spike: its buckets): grouping and freshness use it.
+    event_start: datetime | None = None
+    event_end: datetime | None = None
     details: dict[str, Any] = field(default_factory=dict)
     on_alert: Callable[[int], None] | None = None  # told the id of the alert this firing created
 
@@ -86,6 +93,23 @@ class Rule:
     def tick(self, ctx: RuleContext) -> list[Firing]:
         """Time-driven firings (e.g. a spike's recovery when no document arrives); default none."""
         return []
+
+
+def as_utc(when: datetime) -> datetime:
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def event_time(doc: Document, now: datetime) -> datetime:
+    """When a document happened: ``published_at``, else when it was fetched or received.
+
+    A time in the future (a source's wrong clock or time zone) is clamped to ``now`` with a warning,
+    so it cannot open a bucket that has not begun or keep an alert "fresh" for days.
+    """
+    when = as_utc(doc.published_at or doc.fetched_at)
+    if when > now + FUTURE_TOLERANCE:
+        log.warning("document %s is dated %s, in the future: counted at %s", doc.id, when.isoformat(), now.isoformat())
+        return now
+    return min(when, now)
 
 
 def severity_at_least(severity: str | None, threshold: str) -> bool:

@@ -10,6 +10,7 @@ from healthpulse.alerts.rules.base import (
     RuleConfig,
     RuleContext,
     document_department,
+    event_time,
     primary_topic,
     severity_at_least,
     short_title,
@@ -52,6 +53,8 @@ class IncidentRule(Rule):
                     topic=primary_topic(doc),
                     story_id=doc.story_id,
                     reason=f"incident reported (severity {severity})",
+                    event_start=event_time(doc, ctx.now),
+                    event_end=event_time(doc, ctx.now),
                 )
             )
         return out

@@ -1,31 +1,49 @@
-"""``spike``: volume per topic × department against its own baseline.
+"""``spike``: volume per topic × department against its own baseline, on event time.
 
-Method (EWMA-Poisson): time is cut into fixed buckets (``bucket_hours``).
-For each (department, topic) the rule keeps an exponentially weighted moving
-average λ of past bucket counts (empty buckets count as 0; a spike bucket
-enters the average capped at the firing threshold so one burst does not
-hide the next).  The current bucket fires when its count ``k`` reaches
-``min_count`` and the Poisson upper tail ``P(X ≥ k | λ)`` drops below
-``alpha`` — once there is at least ``min_history`` buckets of baseline.
-It fires once per episode; when a later finished bucket is no longer
-anomalous (tail ≥ alpha) a recovery notice ends the alert.  λ has a floor
-(``min_rate``) so a quiet series does not fire on two documents.
+Method (EWMA-Poisson, ``spike_math``): time is cut into fixed buckets (``bucket_hours``) and every
+document counts in the bucket of its event time (``published_at``, else when it was fetched or
+received; see ``base.event_time``), stored in ``alert_spike_counts``.  A bucket is anomalous when
+its count reaches ``min_count`` and the Poisson upper tail against the EWMA of the buckets before
+it drops below ``alpha`` — once the rule has ``min_history`` buckets of stored history, so a
+backfill of last month can fire on its first day.  A run of anomalous buckets is one episode
+(``alert_spike_episodes``) and one alert; a late document updates the bucket it belongs to (and
+joins that episode's alert); the episode ends, with a recovery notice, when a finished bucket after
+it is no longer anomalous.  Whether an episode pages anyone (fresh) or is only recorded (past) is
+the engine's call, from the episode's event time.
 """
 
 from __future__ import annotations
 
-import math
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Literal
 
-from healthpulse.alerts.rules.base import Firing, Rule, RuleConfig, RuleContext, document_department
+from healthpulse.alerts.rules.base import (
+    Firing,
+    Rule,
+    RuleConfig,
+    RuleContext,
+    as_utc,
+    document_department,
+    event_time,
+)
 from healthpulse.alerts.rules.registry import register_rule
+from healthpulse.alerts.rules.spike_math import (
+    SpikeParams,
+    Verdict,
+    bucket_index,
+    bucket_start,
+    lookback,
+    poisson_sf,
+    verdict,
+)
 from healthpulse.core.domain import Document, Severity
-from healthpulse.core.models.alerts import SpikeStateRow
+from healthpulse.core.models.alerts import SpikeCountRow, SpikeEpisodeRow
 from pydantic import Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-EPOCH = datetime(2000, 1, 3, tzinfo=UTC)  # a Monday: weekly buckets start on Mondays
+__all__ = ["SpikeRule", "SpikeRuleConfig", "poisson_sf"]
+
 MAX_BUCKET_DOCS = 50
 
 
@@ -35,7 +53,7 @@ class SpikeRuleConfig(RuleConfig):
     min_count: int = Field(default=5, ge=1)
     alpha: float = Field(default=0.001, gt=0, lt=0.5, description="Poisson upper-tail probability that counts as a spike")
     ewma_alpha: float = Field(default=0.3, gt=0, le=1)
-    min_history: int = Field(default=7, ge=1, description="buckets of baseline needed before the rule may fire")
+    min_history: int = Field(default=7, ge=1, description="buckets of stored history needed before the rule may fire")
     min_rate: float = Field(default=0.5, gt=0, description="floor of the baseline rate per bucket")
     negative_only: bool = False
     topics: list[str] | None = None
@@ -43,13 +61,7 @@ class SpikeRuleConfig(RuleConfig):
     severity: Severity = "medium"
 
 
-def poisson_sf(k: int, lam: float) -> float:
-    """P(X ≥ k) for X ~ Poisson(lam)."""
-    if k <= 0:
-        return 1.0
-    log_lam = math.log(lam)
-    below = sum(math.exp(-lam + i * log_lam - math.lgamma(i + 1)) for i in range(k))
-    return max(0.0, 1.0 - below)
+Key = tuple[str, str]  # (department key, "" = none; topic)
 
 
 @register_rule
@@ -58,91 +70,17 @@ class SpikeRule(Rule):
     config_model = SpikeRuleConfig
     config: SpikeRuleConfig
 
-    # -- time buckets -------------------------------------------------
+    @property
+    def params(self) -> SpikeParams:
+        c = self.config
+        return SpikeParams(c.bucket_hours, c.min_count, c.alpha, c.ewma_alpha, c.min_history, c.min_rate)
+
     def bucket_of(self, when: datetime) -> datetime:
-        size = self.config.bucket_hours * 3600
-        n = math.floor((when - EPOCH).total_seconds() / size)
-        return EPOCH + timedelta(seconds=n * size)
+        return bucket_start(bucket_index(when, self.config.bucket_hours), self.config.bucket_hours)
 
-    def rate(self, state: SpikeStateRow) -> float:
-        return max(state.baseline, self.config.min_rate)
-
-    def threshold(self, lam: float) -> int:
-        """Smallest count that is a spike at rate ``lam``."""
-        k = self.config.min_count
-        while poisson_sf(k, lam) >= self.config.alpha:
-            k += 1
-        return k
-
-    def is_spike(self, count: int, state: SpikeStateRow) -> bool:
-        return (
-            count >= self.config.min_count
-            and state.buckets_seen >= self.config.min_history
-            and poisson_sf(count, self.rate(state)) < self.config.alpha
-        )
-
-    def _roll(self, state: SpikeStateRow, now: datetime) -> list[Firing]:
-        """Fold finished buckets into the baseline; a recovery if the episode is over."""
-        current = self.bucket_of(now)
-        out: list[Firing] = []
-        if state.bucket_start >= current:
-            return out
-        size = timedelta(hours=self.config.bucket_hours)
-        a = self.config.ewma_alpha
-        finished = state.bucket_count
-        was_spike = self.is_spike(finished, state)
-        capped = min(finished, self.threshold(self.rate(state)))
-        state.baseline = float(finished) if state.buckets_seen == 0 else (1 - a) * state.baseline + a * capped
-        state.buckets_seen += 1
-        empty = int(round((current - state.bucket_start) / size)) - 1
-        if empty > 0:
-            state.baseline *= (1 - a) ** empty
-            state.buckets_seen += empty
-        ended = state.fired_bucket is not None and (
-            empty > 0 or (state.bucket_start != state.fired_bucket and not was_spike)
-        )
-        if state.firing_alert_id is not None and ended:
-            out.append(self._recovery(state))
-        if ended:
-            state.firing_alert_id = None
-            state.fired_bucket = None
-        state.bucket_start = current
-        state.bucket_count = 0
-        state.bucket_documents = []
-        state.updated_at = now
-        return out
-
-    def _recovery(self, state: SpikeStateRow) -> Firing:
-        return Firing(
-            rule_id=self.id,
-            rule_type=self.type,
-            severity="low",
-            title=f"{state.topic}: volume back to normal",
-            document_ids=[],
-            department_id=state.department_key or None,
-            topic=state.topic,
-            kind="recover",
-            group=False,
-            alert_id=state.firing_alert_id,
-            reason=f"volume fell back to the baseline (≈{state.baseline:.1f} per {self.config.bucket_hours:g} h)",
-        )
-
-    def _state(self, ctx: RuleContext, dep: str, topic: str) -> SpikeStateRow:
-        row = ctx.session.scalars(
-            select(SpikeStateRow).where(
-                SpikeStateRow.rule_id == self.id, SpikeStateRow.department_key == dep, SpikeStateRow.topic == topic
-            )
-        ).first()
-        if row is None:
-            row = SpikeStateRow(
-                rule_id=self.id, department_key=dep, topic=topic, bucket_start=self.bucket_of(ctx.now),
-                bucket_count=0, bucket_documents=[], baseline=0.0, buckets_seen=0, updated_at=ctx.now,
-            )
-            ctx.session.add(row)
-        return row
-
-    def _counts(self, docs: list[Document]) -> dict[tuple[str, str], list[str]]:
-        keys: dict[tuple[str, str], list[str]] = {}
+    # -- what a batch adds to the stored history ----------------------
+    def _keys(self, ctx: RuleContext, docs: list[Document]) -> dict[Key, dict[str, datetime]]:
+        keys: dict[Key, dict[str, datetime]] = {}
         for doc in docs:
             a = doc.analysis
             if a is None or not self.applies_to(doc):
@@ -154,48 +92,191 @@ class SpikeRule(Rule):
                 continue
             for topic in a.topic_ids:
                 if self.config.topics is None or topic in self.config.topics:
-                    keys.setdefault((dep, topic), []).append(doc.id)
+                    keys.setdefault((dep, topic), {})[doc.id] = event_time(doc, ctx.now)
         return keys
 
+    def _record(self, ctx: RuleContext, key: Key, items: dict[str, datetime]) -> set[int]:
+        """Count the documents not counted yet; the bucket indices they landed in."""
+        dep, topic = key
+        have = set(ctx.session.scalars(select(SpikeCountRow.document_id).where(
+            SpikeCountRow.rule_id == self.id, SpikeCountRow.department_key == dep, SpikeCountRow.topic == topic,
+            SpikeCountRow.document_id.in_(list(items)))))
+        dirty: set[int] = set()
+        for doc_id, when in items.items():
+            if doc_id in have:
+                continue  # an updated or re-ingested copy is not new volume
+            b = bucket_index(when, self.config.bucket_hours)
+            ctx.session.add(SpikeCountRow(rule_id=self.id, department_key=dep, topic=topic, document_id=doc_id,
+                                          bucket_start=bucket_start(b, self.config.bucket_hours), event_at=when,
+                                          added_at=ctx.now))
+            dirty.add(b)
+        if dirty:
+            ctx.session.flush()
+        return dirty
+
+    # -- reading the stored history -----------------------------------
+    def _first_bucket(self, ctx: RuleContext) -> int | None:
+        first = ctx.session.scalar(select(func.min(SpikeCountRow.bucket_start)).where(SpikeCountRow.rule_id == self.id))
+        return None if first is None else bucket_index(as_utc(first), self.config.bucket_hours)
+
+    def _counts(self, ctx: RuleContext, key: Key, lo: int, hi: int) -> dict[int, int]:
+        h = self.config.bucket_hours
+        rows = ctx.session.execute(
+            select(SpikeCountRow.bucket_start, func.count()).where(
+                SpikeCountRow.rule_id == self.id, SpikeCountRow.department_key == key[0], SpikeCountRow.topic == key[1],
+                SpikeCountRow.bucket_start >= bucket_start(lo, h), SpikeCountRow.bucket_start <= bucket_start(hi, h))
+            .group_by(SpikeCountRow.bucket_start))
+        return {bucket_index(as_utc(start), h): n for start, n in rows}
+
+    def _bucket_documents(self, ctx: RuleContext, key: Key, b: int) -> list[str]:
+        return list(ctx.session.scalars(select(SpikeCountRow.document_id).where(
+            SpikeCountRow.rule_id == self.id, SpikeCountRow.department_key == key[0], SpikeCountRow.topic == key[1],
+            SpikeCountRow.bucket_start == bucket_start(b, self.config.bucket_hours))
+            .order_by(SpikeCountRow.event_at, SpikeCountRow.id).limit(MAX_BUCKET_DOCS)))
+
+    def _episodes(self, ctx: RuleContext, key: Key | None = None, *, open_only: bool = False) -> list[SpikeEpisodeRow]:
+        q = select(SpikeEpisodeRow).where(SpikeEpisodeRow.rule_id == self.id)
+        if key is not None:
+            q = q.where(SpikeEpisodeRow.department_key == key[0], SpikeEpisodeRow.topic == key[1])
+        if open_only:
+            q = q.where(SpikeEpisodeRow.ended.is_(False))
+        return list(ctx.session.scalars(q.order_by(SpikeEpisodeRow.first_bucket)))
+
+    # -- evaluation ---------------------------------------------------
     def evaluate(self, ctx: RuleContext, docs: list[Document]) -> list[Firing]:
         out: list[Firing] = []
-        for (dep, topic), doc_ids in self._counts(docs).items():
-            state = self._state(ctx, dep, topic)
-            out.extend(self._roll(state, ctx.now))
-            doc_ids = [d for d in doc_ids if d not in (state.bucket_documents or [])]  # an updated copy is not new volume
-            if not doc_ids:
-                continue
-            state.bucket_count += len(doc_ids)
-            state.bucket_documents = (list(state.bucket_documents or []) + doc_ids)[-MAX_BUCKET_DOCS:]
-            state.updated_at = ctx.now
-            if state.fired_bucket is None and self.is_spike(state.bucket_count, state):
-                state.fired_bucket = state.bucket_start
-                out.append(self._fire(state))
+        for key, items in self._keys(ctx, docs).items():
+            dirty = self._record(ctx, key, items)
+            if dirty:
+                out.extend(self._reconcile(ctx, key, dirty))
         return out
 
-    def _fire(self, state: SpikeStateRow) -> Firing:
-        lam = self.rate(state)
+    def tick(self, ctx: RuleContext) -> list[Firing]:
+        """Time passing ends episodes whose next bucket finished without being anomalous."""
+        out: list[Firing] = []
+        first = self._first_bucket(ctx)
+        if first is None:
+            return out
+        for ep in self._episodes(ctx, open_only=True):
+            key = (ep.department_key, ep.topic)
+            last = self._index(ep.last_bucket)
+            counts = self._counts(ctx, key, last - lookback(self.params), self._now_index(ctx))
+            out.extend(self._advance(ctx, ep, counts, first))
+        return out
 
-        def remember(alert_id: int, state: SpikeStateRow = state) -> None:
-            state.firing_alert_id = alert_id
+    def _index(self, when: datetime) -> int:
+        return bucket_index(as_utc(when), self.config.bucket_hours)
 
+    def _now_index(self, ctx: RuleContext) -> int:
+        return bucket_index(ctx.now, self.config.bucket_hours)
+
+    def _reconcile(self, ctx: RuleContext, key: Key, dirty: Iterable[int]) -> list[Firing]:
+        """Judge the buckets the batch touched (oldest first): a new episode fires, an adjacent one is joined."""
+        first = self._first_bucket(ctx)
+        if first is None:
+            return []
+        dirty = sorted(dirty)
+        episodes = self._episodes(ctx, key)
+        oldest = min([dirty[0]] + [self._index(e.last_bucket) + 1 for e in episodes if not e.ended])
+        counts = self._counts(ctx, key, oldest - lookback(self.params), self._now_index(ctx))
+        out: list[Firing] = []
+        opened: dict[int, Firing] = {}  # id(episode) → its firing, for episodes opened in this batch
+        for b in dirty:
+            v = verdict(counts, b, first, self.params)
+            if not v.anomalous:
+                continue
+            ep = next((e for e in episodes
+                       if self._index(e.first_bucket) - 1 <= b <= self._index(e.last_bucket) + 1), None)
+            if ep is None:
+                ep = SpikeEpisodeRow(rule_id=self.id, department_key=key[0], topic=key[1], first_bucket=self._start(b),
+                                     last_bucket=self._start(b), ended=False, updated_at=ctx.now)
+                ctx.session.add(ep)
+                episodes.append(ep)
+                opened[id(ep)] = self._fire(ctx, key, b, v, ep)
+                out.append(opened[id(ep)])
+                continue
+            if b > self._index(ep.last_bucket):
+                ep.last_bucket = self._start(b)
+            if b < self._index(ep.first_bucket):
+                ep.first_bucket = self._start(b)
+            ep.updated_at = ctx.now
+            if id(ep) in opened:  # its alert is not open yet: the firing carries this bucket too
+                f = opened[id(ep)]
+                f.document_ids = list(dict.fromkeys(f.document_ids + self._bucket_documents(ctx, key, b)))
+                f.event_start, f.event_end = self._span(ctx, self._index(ep.first_bucket), self._index(ep.last_bucket))
+            elif ep.alert_id is not None:
+                out.append(self._join(ctx, key, b, ep))
+        for ep in episodes:
+            if not ep.ended:
+                out.extend(self._advance(ctx, ep, counts, first))
+        return out
+
+    def _advance(self, ctx: RuleContext, ep: SpikeEpisodeRow, counts: dict[int, int], first: int) -> list[Firing]:
+        """Extend an open episode over the anomalous buckets after it; end it at the first finished bucket that
+        is not anomalous (a recovery notice for its alert).  The bucket still being counted only waits."""
+        now_b = self._now_index(ctx)
+        while True:
+            nb = self._index(ep.last_bucket) + 1
+            if nb > now_b:
+                return []
+            if verdict(counts, nb, first, self.params).anomalous:
+                ep.last_bucket = self._start(nb)
+                continue
+            if nb == now_b or ep.alert_id is None:
+                return []  # still counting; or its alert opens with this batch, and the next sweep ends it
+            ep.ended = True
+            ep.updated_at = ctx.now
+            return [] if ep.alert_id is None else [self._recovery(ep, counts, first)]
+
+    def _start(self, b: int) -> datetime:
+        return bucket_start(b, self.config.bucket_hours)
+
+    def _span(self, ctx: RuleContext, first_b: int, last_b: int) -> tuple[datetime, datetime]:
+        return self._start(first_b), min(self._start(last_b + 1), ctx.now)
+
+    def _fire(self, ctx: RuleContext, key: Key, b: int, v: Verdict, ep: SpikeEpisodeRow) -> Firing:
+        dep, topic = key
+
+        def remember(alert_id: int, ep: SpikeEpisodeRow = ep) -> None:
+            ep.alert_id = alert_id
+
+        start, end = self._span(ctx, b, b)
         return Firing(
             rule_id=self.id,
             rule_type=self.type,
             severity=self.config.severity,
-            title=f"{state.topic}: {state.bucket_count} documents in {self.config.bucket_hours:g} h (baseline ≈{lam:.1f})",
-            document_ids=list(state.bucket_documents),
-            department_id=state.department_key or None,
-            topic=state.topic,
+            title=f"{topic}: {v.count} documents in {self.config.bucket_hours:g} h (baseline ≈{v.rate:.1f})",
+            document_ids=self._bucket_documents(ctx, key, b),
+            department_id=dep or None,
+            topic=topic,
             group=False,
-            reason=f"spike: {state.bucket_count} vs baseline {lam:.2f}, p={poisson_sf(state.bucket_count, lam):.2g}",
-            details={"count": state.bucket_count, "baseline": round(lam, 3), "bucket_start": state.bucket_start.isoformat()},
+            reason=f"spike: {v.count} vs baseline {v.rate:.2f}, p={poisson_sf(v.count, v.rate):.2g}",
+            details={"count": v.count, "baseline": round(v.rate, 3), "bucket_start": start.isoformat()},
             on_alert=remember,
+            event_start=start,
+            event_end=end,
         )
 
-    def tick(self, ctx: RuleContext) -> list[Firing]:
-        out: list[Firing] = []
-        rows = ctx.session.scalars(select(SpikeStateRow).where(SpikeStateRow.rule_id == self.id)).all()
-        for state in rows:
-            out.extend(self._roll(state, ctx.now))
-        return out
+    def _join(self, ctx: RuleContext, key: Key, b: int, ep: SpikeEpisodeRow) -> Firing:
+        """A later (or late) anomalous bucket of an episode: its documents join the episode's alert."""
+        start, end = self._span(ctx, self._index(ep.first_bucket), self._index(ep.last_bucket))
+        return Firing(rule_id=self.id, rule_type=self.type, severity=self.config.severity, title="",
+                      document_ids=self._bucket_documents(ctx, key, b), department_id=key[0] or None, topic=key[1],
+                      group=False, alert_id=ep.alert_id, event_start=start, event_end=end)
+
+    def _recovery(self, ep: SpikeEpisodeRow, counts: dict[int, int], first: int) -> Firing:
+        nb = self._index(ep.last_bucket) + 1
+        rate = verdict(counts, nb, first, self.params).rate
+        return Firing(
+            rule_id=self.id,
+            rule_type=self.type,
+            severity="low",
+            title=f"{ep.topic}: volume back to normal",
+            document_ids=[],
+            department_id=ep.department_key or None,
+            topic=ep.topic,
+            kind="recover",
+            group=False,
+            alert_id=ep.alert_id,
+            reason=f"volume fell back to the baseline (≈{rate:.1f} per {self.config.bucket_hours:g} h)",
+        )

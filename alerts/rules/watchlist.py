@@ -16,6 +16,7 @@ from healthpulse.alerts.rules.base import (
     RuleConfig,
     RuleContext,
     document_department,
+    event_time,
     primary_topic,
     short_title,
 )
@@ -74,6 +75,8 @@ class WatchlistRule(Rule):
                     story_id=doc.story_id,
                     reason="watchlist: " + ", ".join(sorted(set(hits))),
                     details={"terms": sorted(set(hits))},
+                    event_start=event_time(doc, ctx.now),
+                    event_end=event_time(doc, ctx.now),
                 )
             )
         return out

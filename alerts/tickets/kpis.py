@@ -29,6 +29,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from healthpulse.alerts.praise import count_praise
+from healthpulse.core.domain import AlertState
 from healthpulse.core.models.alerts import AlertRow
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
 from healthpulse.ingest.correction_kpis import correction_share
@@ -79,7 +80,8 @@ def kpis(session: Session, department_id: str | None, start: datetime, end: date
     praise = count_praise(session, department_id, start, end)
     appeal_tickets = sum(1 for t in created if t.origin == "appeal")
     alerts = session.scalar(select(func.count()).select_from(AlertRow).where(
-        alert_dep, AlertRow.kind == "fire", AlertRow.fired_at >= start, AlertRow.fired_at < end)) or 0
+        alert_dep, AlertRow.kind == "fire", AlertRow.state != AlertState.PAST.value,  # past episodes paged nobody
+        AlertRow.fired_at >= start, AlertRow.fired_at < end)) or 0
     return {
         "department_id": department_id,
         "start": start.isoformat(),

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from healthpulse.core.models.base import Base, UTCDateTime
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -42,6 +42,10 @@ class AlertRow(Base):
     acknowledged_by: Mapped[str | None] = mapped_column(String(200))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     resolved_by: Mapped[str | None] = mapped_column(String(200))
+    # When its documents were published (event time; a spike: its buckets): grouping windows and
+    # freshness follow these, not the processing clock.  NULL on alerts from before event time.
+    event_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    event_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AlertDocumentRow(Base):
@@ -67,23 +71,47 @@ class AlertDocumentRow(Base):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class SpikeStateRow(Base):
-    """Per (spike rule, department, topic): the EWMA baseline and the bucket being counted."""
+class SpikeCountRow(Base):
+    """A document counted by a spike rule in the event-time bucket it belongs to (the stored history).
 
-    __tablename__ = "alert_spike_state"
-    __table_args__ = (UniqueConstraint("rule_id", "department_key", "topic", name="uq_alert_spike_state_key"),)
+    Unique per rule, department, topic and document: a re-ingested or updated copy is not new volume.
+    """
+
+    __tablename__ = "alert_spike_counts"
+    __table_args__ = (
+        UniqueConstraint("rule_id", "department_key", "topic", "document_id", name="uq_alert_spike_counts_doc"),
+        Index("ix_alert_spike_counts_bucket", "rule_id", "department_key", "topic", "bucket_start"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     rule_id: Mapped[str] = mapped_column(String(100))
     department_key: Mapped[str] = mapped_column(String(64))  # "" = no department
     topic: Mapped[str] = mapped_column(String(64))
+    document_id: Mapped[str] = mapped_column(String(128))
     bucket_start: Mapped[datetime] = mapped_column(UTCDateTime())
-    bucket_count: Mapped[int] = mapped_column(Integer, default=0)
-    bucket_documents: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    baseline: Mapped[float] = mapped_column(Float, default=0.0)
-    buckets_seen: Mapped[int] = mapped_column(Integer, default=0)
-    firing_alert_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("alerts.id"))
-    fired_bucket: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    event_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SpikeEpisodeRow(Base):
+    """A run of anomalous buckets of one spike rule × department × topic, and the alert it raised.
+
+    ``ended`` once a finished bucket after ``last_bucket`` is no longer anomalous.
+    """
+
+    __tablename__ = "alert_spike_episodes"
+    __table_args__ = (
+        UniqueConstraint("rule_id", "department_key", "topic", "first_bucket", name="uq_alert_spike_episodes_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rule_id: Mapped[str] = mapped_column(String(100), index=True)
+    department_key: Mapped[str] = mapped_column(String(64))
+    topic: Mapped[str] = mapped_column(String(64))
+    first_bucket: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_bucket: Mapped[datetime] = mapped_column(UTCDateTime())
+    alert_id: Mapped[int | None] = mapped_column(Integer, ForeignKey("alerts.id"))
+    ended: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

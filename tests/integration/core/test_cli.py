@@ -175,6 +175,11 @@ def test_demo_loads_and_summarises(tmp_path):
     for lang in ("ru=", "ar=", "fa=", "vi=", "en="):
         assert lang in out
     assert "incidents:" in out and "tickets:" in out
+    # Issue 21: the planted insulin spike fires (fresh); the measles cluster of three days ago is on record.
+    assert "spike=" in out.split("alerts by type:")[1].splitlines()[0]
+    spikes = out.split("spike alerts:")[1].splitlines()[0]
+    assert "surgut × drug_supply" in spikes and "(open)" in spikes.split("surgut × drug_supply")[1].split(",")[0]
+    assert "mashhad × infectious_disease" in spikes and "past=" in out
 
 
 def test_ingest_a_lone_surrogate_loses_only_its_line(tmp_path):

@@ -269,3 +269,21 @@ def test_citizen_phone_is_a_tel_link_when_valid(app, accounts, container, phone,
         assert "tel:" not in citizen
     else:
         assert f'href="{href}"' in citizen
+
+
+def test_a_backfilled_incident_is_a_past_episode_on_the_alerts_page(app, accounts, container, clock):
+    """Issue 21: an incident published long before it was ingested is recorded (filter "Past episode"), not
+    listed among the live alerts and not given a ticket; a fresh one is listed as usual."""
+    for n, age in ((700, timedelta(days=9)), (701, timedelta(hours=2))):
+        container.pipeline.ingest(news_document(
+            n, department="surgut", published=clock.now() - age, incident=True,
+            text=f"Patient died after an ambulance delay in Surgut (report {n}); no doctor on duty."))
+    with container.session() as s:
+        states = {a.state: a.id for a in s.scalars(select(AlertRow))}
+        assert s.scalar(select(TicketRow).where(TicketRow.alert_id == states["past"])) is None
+    officer = _client(app, "surgut-officer")
+    live = officer.get("/department/alerts").get_data(as_text=True)
+    assert f'data-alert-id="{states["open"]}"' in live and f'data-alert-id="{states["past"]}"' not in live
+    past = officer.get("/department/alerts?state=past").get_data(as_text=True)
+    assert f'data-alert-id="{states["past"]}"' in past and f'data-alert-id="{states["open"]}"' not in past
+    assert 'href="/department/alerts?state=past"' in live

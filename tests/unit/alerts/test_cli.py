@@ -65,3 +65,23 @@ def test_rules_validate(tmp_path, capsys):
     bad.write_text("rules:\n  - id: w\n    type: watchlist\n    terms: [a]\n    severity: urgent\n")
     assert main(["rules", "validate", str(bad)]) == 2
     assert f"{bad}:5: rules[0].severity (entry 'w')" in capsys.readouterr().err
+
+
+def test_alerts_list_shows_past_episodes_only_when_asked(tmp_path, fclock, monkeypatch, capsys):
+    """Issue 21: a backfilled incident (published 10 days ago) is a past episode: `alerts list --include-past`."""
+    from datetime import timedelta
+
+    c = make_container(tmp_path, clock=fclock, index=None)
+    c.pipeline.ingest_many([make_doc("old", "surgut", "high", published_at=fclock.now() - timedelta(days=10)),
+                            make_doc("new", "cairo", "high", published_at=fclock.now() - timedelta(hours=1))])
+    c.close()
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    assert main(["alerts", "list", "--format", "json"]) == 0
+    assert [(a["document_ids"], a["state"]) for a in json.loads(capsys.readouterr().out)] == [(["new"], "open")]
+    assert main(["alerts", "list", "--include-past", "--format", "json"]) == 0
+    listed = {a["document_ids"][0]: a for a in json.loads(capsys.readouterr().out)}
+    assert listed["old"]["state"] == "past" and listed["old"]["ticket_id"] is None
+    assert listed["old"]["event_start"].startswith((fclock.now() - timedelta(days=10)).date().isoformat())
+    assert main(["alerts", "list", "--state", "past", "--format", "table"]) == 0
+    out = capsys.readouterr().out
+    assert "surgut" in out and "cairo" not in out

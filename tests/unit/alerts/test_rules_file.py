@@ -13,7 +13,8 @@ def test_default_rules_file_loads_every_rule_type():
     assert rs.path == DEFAULT_RULES_FILE
     assert {r.type for r in rs.rules} == {"incident", "spike", "watchlist"}
     assert {type(r).__name__ for r in rs.rules} == {"IncidentRule", "SpikeRule", "WatchlistRule"}
-    assert set(RULE_TYPES) >= {"incident", "spike", "watchlist"}
+    assert set(RULE_TYPES) >= {"incident", "spike", "watchlist", "flatline"}
+    assert [(r.type, r.enabled) for r in rs.config.rules if r.type == "flatline"] == [("flatline", False)]  # optional
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -2,6 +2,7 @@ import pytest
 from healthpulse.alerts.rules.base import RuleContext
 from healthpulse.alerts.rules.watchlist import WatchlistRule, WatchlistRuleConfig
 from healthpulse.alerts.textmatch import PhraseMatcher
+from healthpulse.core.domain import utcnow
 
 from .conftest import make_doc
 
@@ -31,6 +32,6 @@ def test_watchlist_rule_routes_to_its_department():
     rule = WatchlistRule(cfg)
     hit = make_doc("a", department=None, incident=False, text="Жалобы на Сургутскую больницу растут")
     miss = make_doc("b", department=None, incident=False, text="Новости Тюмени")
-    firings = rule.evaluate(RuleContext(None, None, None), [hit, miss])  # type: ignore[arg-type]
+    firings = rule.evaluate(RuleContext(None, utcnow(), None), [hit, miss])  # type: ignore[arg-type]
     assert [(f.document_ids, f.department_id, f.severity) for f in firings] == [(["a"], "surgut", "high")]
     assert "Сургутская больница" in firings[0].reason
