@@ -105,6 +105,14 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class CrawlSettings:
+    """What the social-source spiders need besides the sources file: the VK API root and its service token."""
+
+    vk_api_url: str
+    vk_token: SecretStr | None
+
+
+@dataclass(frozen=True)
 class JobSettings:
     poll_seconds: float
     lease_seconds: float
@@ -178,6 +186,9 @@ class Settings(BaseSettings):
     departments_file: Path | None = None
     rules_file: Path | None = None
     sources_file: Path | None = None
+    # -- crawl (social sources): the VK API root (a test points it at a local server) and its service token.
+    vk_api_url: str = Field(default="https://api.vk.com/method", pattern=r"^https?://[^\s/]+")
+    vk_token: SecretStr | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -223,6 +234,10 @@ class Settings(BaseSettings):
                            self.min_video_seconds, self.upload_rate_per_hour, self.timezone,
                            self.upload_open_mb_per_address, self.upload_open_mb_total, self.upload_disk_reserve_mb,
                            self.trusted_proxies, self.appeal_rate_per_hour)
+
+    @property
+    def crawl(self) -> CrawlSettings:
+        return CrawlSettings(self.vk_api_url.rstrip("/"), self.vk_token)
 
     @property
     def jobs(self) -> JobSettings:

@@ -1,4 +1,4 @@
-"""The item a spider yields for one article page."""
+"""The item a spider yields for one article page or one social post."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ class ArticleItem(scrapy.Item):
     encoding = scrapy.Field()
     etag = scrapy.Field()
     last_modified = scrapy.Field()
+    # social posts (telegram, vk, youtube)
+    channel = scrapy.Field()  # core.domain.Channel; news when absent
+    reach = scrapy.Field()  # core.domain.Reach
+    media = scrapy.Field()  # core.domain.Media (a transcribed video)
     # filled by the item pipelines
     document_id = scrapy.Field()
     content_hash = scrapy.Field()

@@ -43,7 +43,8 @@ class _ContextPipeline:
 class CleanPipeline(_ContextPipeline):
     def process_item(self, item: ArticleItem, spider: Spider | None = None) -> ArticleItem:
         text = normalize_display(item.get("text") or "")
-        if len(text) < MIN_TEXT_CHARS:
+        # a post is short by nature ("Скорая не приехала 😡"); a page under MIN_TEXT_CHARS is a stub
+        if len(text) < (1 if item.get("channel") == Channel.SOCIAL else MIN_TEXT_CHARS):
             self.context.count(self.source_id, "no_text")
             raise DropItem(f"no article text at {item.get('url')}")
         item["text"] = text
@@ -90,7 +91,7 @@ class HandoffPipeline(_ContextPipeline):
     def process_item(self, item: ArticleItem, spider: Spider | None = None) -> ArticleItem:
         doc = Document(
             id=item["document_id"],
-            channel=Channel.NEWS,
+            channel=item.get("channel") or Channel.NEWS,
             source=self.source_id,
             url=item["url"],
             canonical_url=item["canonical_url"],
@@ -102,6 +103,8 @@ class HandoffPipeline(_ContextPipeline):
             fetched_at=self.context.now(),
             story_id=item["story_id"],
             author=item.get("author"),
+            reach=item.get("reach"),
+            media=item.get("media"),
         )
         self.context.send(
             "document",

@@ -72,10 +72,12 @@ def document_json(doc: Document) -> str:
     """The ``--jsonl`` line for a new document."""
     return json.dumps(
         {
-            "id": doc.id, "source": doc.source, "url": doc.url, "canonical_url": doc.canonical_url,
-            "title": doc.title, "text": doc.text,
+            "id": doc.id, "channel": str(doc.channel), "source": doc.source, "url": doc.url,
+            "canonical_url": doc.canonical_url, "title": doc.title, "text": doc.text, "author": doc.author,
             "published_at": doc.published_at.isoformat() if doc.published_at else None,
             "language": doc.language_hint, "story_id": doc.story_id,
+            "reach": doc.reach.model_dump() if doc.reach else None,
+            "transcript": [s.model_dump() for s in doc.media.segments] if doc.media else None,
         },
         ensure_ascii=False,
     )

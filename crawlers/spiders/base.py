@@ -59,7 +59,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.listing_request(self.source.url)
+        yield self.listing_request(self.source.start_url)
 
     # -- listing -----------------------------------------------------------------
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
