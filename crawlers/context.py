@@ -30,7 +30,7 @@ SOURCE_SETTING = "HEALTHPULSE_SOURCE"
 class HandoffMessage:
     """What the reactor thread sends the main thread: a document or a duplicate to remember."""
 
-    kind: str  # "document" | "duplicate" | "listing" | "finished"
+    kind: str  # "document" | "duplicate" | "listing" | "cursor" | "finished"
     source_id: str = ""
     payload: Any = None
 

@@ -167,6 +167,7 @@ class CrawlRunner:
         call_in_reactor(self._start, ctx, sources)
         pending: list[HandoffMessage] = []
         listings: list[tuple[str, str, Validators]] = []
+        cursors: dict[str, str] = {}
         failed_sources: set[str] = set()
         while True:
             try:
@@ -188,6 +189,8 @@ class CrawlRunner:
             elif msg.kind == "listing":
                 url, validators = msg.payload
                 listings.append((msg.source_id, url, validators))
+            elif msg.kind == "cursor":
+                cursors[msg.source_id] = msg.payload
             elif msg.kind == "finished":
                 self._flush(ctx, pending, failed_sources, report)
                 result = msg.payload
@@ -195,6 +198,9 @@ class CrawlRunner:
         for source_id, url, validators in listings:
             if source_id not in failed_sources and (validators.etag or validators.last_modified):
                 self.state.record_listing(url, source_id, validators, self.now())
+        for source_id, cursor in cursors.items():  # the newest post handed off; not after a failed hand-off
+            if source_id not in failed_sources:
+                self.state.record_cursor(source_id, cursor, self.now())
         report.finished_at = self.now()
         report.sources = [self._source_stats(ctx, s.id, result["scrapy"].get(s.id, {})) for s in sources]
         if result["error"]:

@@ -6,12 +6,14 @@ from healthpulse.crawlers.spiders.base import NewsSpider
 from healthpulse.crawlers.spiders.feed import FeedSpider
 from healthpulse.crawlers.spiders.html import HtmlListingSpider
 from healthpulse.crawlers.spiders.sitemap import SitemapSpider
+from healthpulse.crawlers.spiders.telegram import TelegramSpider
 
 SPIDERS: dict[str, type[NewsSpider]] = {
     "rss": FeedSpider,
     "atom": FeedSpider,
     "sitemap": SitemapSpider,
     "html": HtmlListingSpider,
+    "telegram": TelegramSpider,
 }
 
 

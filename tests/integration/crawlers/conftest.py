@@ -78,3 +78,13 @@ def make_runner(container, **kwargs) -> CrawlRunner:
 
 def load_fixture_sources(tmp_path: Path, base: str, departments=("surgut",)):
     return load_sources(write_sources(tmp_path, base), set(departments)).sources
+
+
+@pytest.fixture
+def social():
+    """tests/fixtures/social/server.py: fakes of Telegram's preview, VK's API and a YouTube feed."""
+    from tests.fixtures.social.server import SocialFakes
+
+    s = SocialFakes().start()
+    yield s
+    s.stop()
