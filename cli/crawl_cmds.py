@@ -118,6 +118,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings | None = None) -> int
             scrapy_settings={"USER_AGENT": args.user_agent} if args.user_agent else None,
             on_progress=progress,
             extract_workers=max(0, args.workers),
+            crawl_settings=settings.crawl,
         )
 
         def show(report: Any) -> None:

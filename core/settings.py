@@ -21,6 +21,7 @@ from pydantic import AfterValidator, Field, SecretStr, TypeAdapter, ValidationEr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "HEALTHPULSE_"
+DEFAULT_VK_API_URL = "https://api.vk.com/method"
 DEFAULT_SLA_HOURS: dict[str, float] = {"critical": 4, "high": 24, "medium": 72, "low": 168}
 MAX_SLA_HOURS = 24 * 365
 
@@ -108,8 +109,8 @@ class WebSettings:
 class CrawlSettings:
     """What the social-source spiders need besides the sources file: the VK API root and its service token."""
 
-    vk_api_url: str
-    vk_token: SecretStr | None
+    vk_api_url: str = DEFAULT_VK_API_URL
+    vk_token: SecretStr | None = None
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ class Settings(BaseSettings):
     rules_file: Path | None = None
     sources_file: Path | None = None
     # -- crawl (social sources): the VK API root (a test points it at a local server) and its service token.
-    vk_api_url: str = Field(default="https://api.vk.com/method", pattern=r"^https?://[^\s/]+")
+    vk_api_url: str = Field(default=DEFAULT_VK_API_URL, pattern=r"^https?://[^\s/]+")
     vk_token: SecretStr | None = None
 
     @field_validator("timezone")

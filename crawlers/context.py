@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from healthpulse.core.settings import CrawlSettings
 from healthpulse.crawlers.dedup import StoryIndex
 from healthpulse.crawlers.extract_pool import ExtractionPool
 from healthpulse.crawlers.sources import SourceConfig
@@ -43,6 +44,7 @@ class RunContext:
     now: Callable[[], datetime]
     sources: dict[str, SourceConfig]
     extractor: ExtractionPool = field(default_factory=ExtractionPool)
+    crawl: CrawlSettings = field(default_factory=CrawlSettings)
     outbox: queue.Queue[HandoffMessage] = field(default_factory=queue.Queue)
     run_content_hashes: dict[str, str] = field(default_factory=dict)
     run_url_hashes: set[str] = field(default_factory=set)

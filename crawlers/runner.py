@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from healthpulse.core.domain import Document
+from healthpulse.core.settings import CrawlSettings
 from healthpulse.crawlers.context import CONTEXT_SETTING, SOURCE_SETTING, HandoffMessage, RunContext
 from healthpulse.crawlers.dedup import DEFAULT_THRESHOLD, StoryIndex
 from healthpulse.crawlers.extract_pool import ExtractionPool
@@ -101,6 +102,7 @@ class CrawlRunner:
         on_progress: Callable[[str, dict[str, dict[str, int]]], None] | None = None,
         keep_documents: bool = False,
         extract_workers: int = 0,
+        crawl_settings: CrawlSettings | None = None,
     ):
         self.state = CrawlStateStore(engine)
         self.sink = sink
@@ -112,6 +114,7 @@ class CrawlRunner:
         self.on_progress = on_progress
         self.keep_documents = keep_documents
         self.extractor = ExtractionPool(extract_workers)
+        self.crawl_settings = crawl_settings or CrawlSettings()
 
     def close(self) -> None:
         """Stop the extraction workers (if any)."""
@@ -159,7 +162,8 @@ class CrawlRunner:
         sources = [s for s in sources if s.enabled]
         started = self.now()
         ctx = RunContext(
-            uuid.uuid4().hex, self.state, self._story_index(), self.now, {s.id: s for s in sources}, self.extractor
+            uuid.uuid4().hex, self.state, self._story_index(), self.now, {s.id: s for s in sources}, self.extractor,
+            self.crawl_settings,
         )
         report = RunReport(ctx.run_id, started, started, [])
         if not sources:

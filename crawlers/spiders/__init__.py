@@ -7,6 +7,7 @@ from healthpulse.crawlers.spiders.feed import FeedSpider
 from healthpulse.crawlers.spiders.html import HtmlListingSpider
 from healthpulse.crawlers.spiders.sitemap import SitemapSpider
 from healthpulse.crawlers.spiders.telegram import TelegramSpider
+from healthpulse.crawlers.spiders.vk import VkWallSpider
 
 SPIDERS: dict[str, type[NewsSpider]] = {
     "rss": FeedSpider,
@@ -14,6 +15,7 @@ SPIDERS: dict[str, type[NewsSpider]] = {
     "sitemap": SitemapSpider,
     "html": HtmlListingSpider,
     "telegram": TelegramSpider,
+    "vk": VkWallSpider,
 }
 
 
