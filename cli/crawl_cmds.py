@@ -76,6 +76,14 @@ def format_stats(report: Any) -> str:
     return "\n".join(lines)
 
 
+def _transcriber(settings: Settings) -> Any:
+    """YouTube sources with ``transcribe: true``: their media through the appeals' Whisper path."""
+    # Deferred: faster-whisper and ffmpeg bindings load only when a source asks for transcripts.
+    from healthpulse.video_intake.media_transcript import transcribe_media
+
+    return lambda path, language: transcribe_media(settings, path, language)
+
+
 def _sources_path(args: argparse.Namespace, settings: Settings) -> Path:
     path = Path(args.sources) if args.sources else settings.sources_file
     if path is None:
@@ -119,6 +127,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings | None = None) -> int
             on_progress=progress,
             extract_workers=max(0, args.workers),
             crawl_settings=settings.crawl,
+            transcribe=_transcriber(settings) if any(s.transcribe for s in sources) else None,
         )
 
         def show(report: Any) -> None:

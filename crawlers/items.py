@@ -22,7 +22,7 @@ class ArticleItem(scrapy.Item):
     # social posts (telegram, vk, youtube)
     channel = scrapy.Field()  # core.domain.Channel; news when absent
     reach = scrapy.Field()  # core.domain.Reach
-    media = scrapy.Field()  # core.domain.Media (a transcribed video)
+    media_file = scrapy.Field()  # youtube + transcribe: the fetched media, transcribed by the runner's main thread
     # filled by the item pipelines
     document_id = scrapy.Field()
     content_hash = scrapy.Field()

@@ -70,7 +70,9 @@ class DedupPipeline(_ContextPipeline):
         document_id = stable_id(canonical)
         if key in ctx.run_url_hashes or ctx.state.is_seen_article(canonical):
             raise self._duplicate(item, "url", document_id)
-        digest = content_hash(item["text"])
+        # posts and videos: the title takes part (a TV channel repeats one description under every video)
+        social = item.get("channel") == Channel.SOCIAL
+        digest = content_hash(f"{item.get('title') or ''}\n{item['text']}" if social else item["text"])
         item["content_hash"] = digest
         known = ctx.run_content_hashes.get(digest) or ctx.state.document_with_hash(digest)
         if known is not None:
@@ -104,7 +106,6 @@ class HandoffPipeline(_ContextPipeline):
             story_id=item["story_id"],
             author=item.get("author"),
             reach=item.get("reach"),
-            media=item.get("media"),
         )
         self.context.send(
             "document",
@@ -116,6 +117,7 @@ class HandoffPipeline(_ContextPipeline):
                 "minhash": item["minhash"],
                 "num_perm": self.context.story_index.num_perm,
                 "validators": Validators(item.get("etag"), item.get("last_modified")),
+                "media_file": item.get("media_file"),
             },
         )
         return item

@@ -20,9 +20,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, Any
 
-from healthpulse.core.domain import Document
+from healthpulse.core.domain import Document, Media
 from healthpulse.core.settings import CrawlSettings
 from healthpulse.crawlers.context import CONTEXT_SETTING, SOURCE_SETTING, HandoffMessage, RunContext
 from healthpulse.crawlers.dedup import DEFAULT_THRESHOLD, StoryIndex
@@ -37,6 +38,9 @@ from sqlalchemy import Engine
 log = logging.getLogger(__name__)
 
 Sink = Callable[[list[Document]], Any]
+# A fetched video's media file (and the source's language hint) → its transcript; handed over by the CLI
+# (video_intake's Whisper path), run on the main thread, never on the reactor.
+Transcribe = Callable[[Path, str | None], Media]
 COUNTERS = ("fetched", "new", "duplicates", "not_modified", "errors")
 
 
@@ -103,6 +107,7 @@ class CrawlRunner:
         keep_documents: bool = False,
         extract_workers: int = 0,
         crawl_settings: CrawlSettings | None = None,
+        transcribe: Transcribe | None = None,
     ):
         self.state = CrawlStateStore(engine)
         self.sink = sink
@@ -115,6 +120,7 @@ class CrawlRunner:
         self.keep_documents = keep_documents
         self.extractor = ExtractionPool(extract_workers)
         self.crawl_settings = crawl_settings or CrawlSettings()
+        self.transcribe = transcribe
 
     def close(self) -> None:
         """Stop the extraction workers (if any)."""
@@ -221,6 +227,10 @@ class CrawlRunner:
             return
         batch = list(pending)
         pending.clear()
+        for m in batch:
+            if m.payload.get("media_file") is not None:
+                m.payload["document"] = self._with_transcript(ctx, m.source_id, m.payload["document"],
+                                                              m.payload.pop("media_file"))
         docs = [m.payload["document"] for m in batch]
         try:
             self.sink(docs)
@@ -254,6 +264,24 @@ class CrawlRunner:
             self.jsonl.flush()
         if self.on_progress is not None:
             self.on_progress(ctx.run_id, ctx.snapshot())
+
+    def _with_transcript(self, ctx: RunContext, source_id: str, doc: Document, media_file: Path) -> Document:
+        """The video's document with its transcript (text + timed segments); without one when that fails."""
+        try:
+            if self.transcribe is None:
+                ctx.count(source_id, "transcribe_unavailable")
+                return doc
+            media = self.transcribe(media_file, doc.language_hint)
+        except Exception as exc:  # noqa: BLE001 - a bad media file must not stop the run; the video still counts
+            log.warning("source=%s url=%s transcription failed: %s: %s", source_id, doc.url, type(exc).__name__, exc)
+            ctx.count(source_id, "transcribe_failed")
+            ctx.count(source_id, "errors")
+            return doc
+        finally:
+            media_file.unlink(missing_ok=True)
+        ctx.count(source_id, "transcribed")
+        spoken = " ".join(s.text for s in media.segments).strip()
+        return doc.model_copy(update={"media": media, "text": f"{doc.text}\n\n{spoken}" if spoken else doc.text})
 
     @staticmethod
     def _source_stats(ctx: RunContext, source_id: str, scrapy_stats: dict[str, Any]) -> SourceStats:

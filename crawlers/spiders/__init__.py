@@ -8,6 +8,7 @@ from healthpulse.crawlers.spiders.html import HtmlListingSpider
 from healthpulse.crawlers.spiders.sitemap import SitemapSpider
 from healthpulse.crawlers.spiders.telegram import TelegramSpider
 from healthpulse.crawlers.spiders.vk import VkWallSpider
+from healthpulse.crawlers.spiders.youtube import YoutubeSpider
 
 SPIDERS: dict[str, type[NewsSpider]] = {
     "rss": FeedSpider,
@@ -16,6 +17,7 @@ SPIDERS: dict[str, type[NewsSpider]] = {
     "html": HtmlListingSpider,
     "telegram": TelegramSpider,
     "vk": VkWallSpider,
+    "youtube": YoutubeSpider,
 }
 
 
