@@ -1,4 +1,5 @@
-"""``healthpulse crawl``: run the news sources once or on their schedules and ingest new articles."""
+"""``healthpulse crawl``: run the sources once or on their schedules and ingest new documents;
+``healthpulse sources check``: fetch each source once and say what it holds."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import IO, Any
 
 from healthpulse.cli.common import (
     EXIT_OK,
+    EXIT_INTERNAL,
     CliError,
     CliUnavailable,
     add_config_args,
@@ -35,6 +37,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="extraction worker processes (0 = extract in the crawler thread; default: %(default)s)",
     )
     p.set_defaults(func=cmd_crawl)
+
+    sp = sub.add_parser("sources", help="sources files: check that each source answers")
+    ssub = sp.add_subparsers(dest="sources_cmd", required=True)
+    c = ssub.add_parser("check", help="validate FILE, fetch each source once (nothing stored) and print a table")
+    add_config_args(c)
+    c.add_argument("file", metavar="FILE", help="sources YAML")
+    c.add_argument("--only", action="append", metavar="ID", help="check only this source id (repeatable)")
+    c.set_defaults(func=cmd_sources_check)
 
 
 def default_workers() -> int:
@@ -151,3 +161,46 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings | None = None) -> int
         if out is not None and out is not sys.stdout:
             out.close()
         container.close()
+
+
+def check_table(report: Any, kinds: dict[str, str]) -> tuple[str, bool]:
+    """``source  kind  status  found  problems``: ok when the fetch answered and nothing was counted as an error."""
+    rows, all_ok = [], True
+    for s in report.sources:
+        problems = [f"{k}={v}" for k, v in sorted(s.details.items())
+                    if k not in ("found", "listings", "retry_count") and (k.startswith(("http_", "error_", "vk_"))
+                                                                           or k in PROBLEM_KEYS)]
+        ok = s.errors == 0 and s.fetched > 0
+        all_ok &= ok
+        rows.append((s.source_id, kinds[s.source_id], "ok" if ok else "error", str(s.details.get("found", 0)),
+                     " ".join(problems) or ("-" if ok else f"errors={s.errors}")))
+    header = ("source", "kind", "status", "found", "problems")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4] for r in [header, *rows]]
+    return "\n".join(lines), all_ok
+
+
+PROBLEM_KEYS = ("no_public_preview", "no_posts", "malformed_posts", "not_html", "robots_disallowed",
+                "redirect_loop", "ignored", "start_failed")
+
+
+def cmd_sources_check(args: argparse.Namespace, settings: Settings | None = None) -> int:
+    # Deferred: Scrapy and Twisted load only for crawl commands.
+    from healthpulse.crawlers.runner import CrawlRunner
+
+    settings = settings or load_cli_settings(args)
+    if not Path(args.file).is_file():
+        raise CliError(f"sources file not found: {args.file}")
+    container = open_container(args, settings=settings)
+    try:
+        sources = load_sources(args.file, set(container.departments.ids)).sources
+        if args.only:
+            sources = [s for s in sources if s.id in args.only]
+        with CrawlRunner(container.engine, lambda docs: None, now=container.clock.now,
+                         crawl_settings=settings.crawl) as runner:
+            report = runner.run_once(sources, dry_run=True)
+    finally:
+        container.close()
+    table, ok = check_table(report, {s.id: s.kind for s in sources})
+    print(table)
+    return EXIT_OK if ok else EXIT_INTERNAL  # a source that does not answer: "a service down" (exit 1)

@@ -45,6 +45,7 @@ class RunContext:
     sources: dict[str, SourceConfig]
     extractor: ExtractionPool = field(default_factory=ExtractionPool)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    dry_run: bool = False  # `healthpulse sources check`: one fetch per source, count what it holds, keep nothing
     outbox: queue.Queue[HandoffMessage] = field(default_factory=queue.Queue)
     run_content_hashes: dict[str, str] = field(default_factory=dict)
     run_url_hashes: set[str] = field(default_factory=set)

@@ -164,12 +164,14 @@ class CrawlRunner:
 
         runner.join().addBoth(finished)
 
-    def run_once(self, sources: Sequence[SourceConfig]) -> RunReport:
+    def run_once(self, sources: Sequence[SourceConfig], *, dry_run: bool = False) -> RunReport:
+        """Crawl each source once; ``dry_run``: one fetch per source, counting what it holds (``found``),
+        nothing handed off and no crawl state written."""
         sources = [s for s in sources if s.enabled]
         started = self.now()
         ctx = RunContext(
-            uuid.uuid4().hex, self.state, self._story_index(), self.now, {s.id: s for s in sources}, self.extractor,
-            self.crawl_settings,
+            uuid.uuid4().hex, self.state, StoryIndex() if dry_run else self._story_index(), self.now,
+            {s.id: s for s in sources}, self.extractor, self.crawl_settings, dry_run,
         )
         report = RunReport(ctx.run_id, started, started, [])
         if not sources:
@@ -205,6 +207,8 @@ class CrawlRunner:
                 self._flush(ctx, pending, failed_sources, report)
                 result = msg.payload
                 break
+        if dry_run:
+            listings, cursors = [], {}
         for source_id, url, validators in listings:
             if source_id not in failed_sources and (validators.etag or validators.last_modified):
                 self.state.record_listing(url, source_id, validators, self.now())
@@ -218,6 +222,8 @@ class CrawlRunner:
                 stats.errors += 1
                 stats.details["start_failed"] = 1
         for stats in report.sources:
+            if dry_run:
+                continue
             self.state.record_run(ctx.run_id, stats.source_id, started, report.finished_at, stats.as_dict())
             log.info("crawl run=%s %s", ctx.run_id, " ".join(f"{k}={v}" for k, v in stats.as_dict().items()))
         return report

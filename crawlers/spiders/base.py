@@ -64,6 +64,9 @@ class NewsSpider(scrapy.Spider):
     # -- listing -----------------------------------------------------------------
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         self.count("listings")
+        if self.context.dry_run:
+            self.count("found", len(list(self.article_links(response))))
+            return
         self.context.listing_fetched(self.source.id, response.url, response_validators(response))
         requested = response.request.url if response.request is not None else response.url
         if response.url != requested:  # redirected: remember the validators under both URLs

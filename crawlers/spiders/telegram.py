@@ -86,7 +86,7 @@ def parse_post(node: Selector, base_url: str) -> TelegramPost | None:
         post_id=int(number),
         url=f"{base_url}/{name}/{number}",
         text="\n\n".join(p for p in pieces if p),
-        author=(_text(a) if (a := node.css(".tgme_widget_message_owner_name")) else None) or None,
+        author=(_text(owner[0]) if (owner := node.css(".tgme_widget_message_owner_name")) else None) or None,
         published_at=published,
         views=parse_count(node.css(".tgme_widget_message_views::text").get()),
         reactions=sum(known) if known else None,
@@ -102,7 +102,7 @@ class TelegramSpider(NewsSpider):
     pages: int = 0
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.last_seen = int(self.context.state.cursor(self.source.id) or 0)
+        self.last_seen = 0 if self.context.dry_run else int(self.context.state.cursor(self.source.id) or 0)
         self.newest = self.last_seen
         self.pages = 0
         yield self.page_request(self.source.start_url)
@@ -116,7 +116,7 @@ class TelegramSpider(NewsSpider):
     def parse_page(self, response: Response) -> Iterator[Any]:
         self.pages += 1
         self.count("listings")
-        target = response.headers.get(b"Location", b"").decode("latin-1")
+        target = (response.headers.get(b"Location") or b"").decode("latin-1")
         if response.status in REDIRECTS or "/s/" not in urlsplit(response.url).path:
             self.count("no_public_preview")
             self.count("errors")
@@ -128,7 +128,11 @@ class TelegramSpider(NewsSpider):
             self.count("errors")
             return
         ids: list[int] = []
-        for node in response.css("div.tgme_widget_message[data-post]"):
+        nodes = response.css("div.tgme_widget_message[data-post]")
+        if self.context.dry_run:
+            self.count("found", len(nodes))
+            return
+        for node in nodes:
             post = parse_post(node, self.source.telegram_base)
             if post is None:
                 self.count("malformed_posts")

@@ -58,7 +58,7 @@ class VkWallSpider(NewsSpider):
     newest: int = 0
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.last_seen = int(self.context.state.cursor(self.source.id) or 0)
+        self.last_seen = 0 if self.context.dry_run else int(self.context.state.cursor(self.source.id) or 0)
         self.newest = self.last_seen
         if self.context.crawl.vk_token is None:
             self.count("vk_no_token")
@@ -103,9 +103,12 @@ class VkWallSpider(NewsSpider):
             return
         body = data.get("response") if isinstance(data, dict) else None
         items = body.get("items") if isinstance(body, dict) else None
-        if not isinstance(items, list):
+        if not isinstance(body, dict) or not isinstance(items, list):
             self.count("vk_bad_json")
             self.count("errors")
+            return
+        if self.context.dry_run:
+            self.count("found", len(items))
             return
         names = {-g["id"]: g.get("name") for g in body.get("groups") or [] if isinstance(g, dict) and "id" in g}
         names.update({p["id"]: f"{p.get('first_name', '')} {p.get('last_name', '')}".strip()
@@ -140,7 +143,7 @@ class VkWallSpider(NewsSpider):
         published = datetime.fromtimestamp(post["date"], UTC) if isinstance(post.get("date"), int) else None
         return ArticleItem(
             source_id=self.source.id, url=url, response_url=url, canonical_url=url, title=None, text=text,
-            author=names.get(post.get("from_id") or owner) or self.source.domain or str(owner),
+            author=names.get(int(post.get("from_id") or owner or 0)) or self.source.domain or str(owner),
             published_at=published, language=self.source.language, department=self.source.department,
             encoding="utf-8", etag=None, last_modified=None, channel=Channel.SOCIAL, reach=post_reach(post),
         )

@@ -77,8 +77,11 @@ def parse_feed(xml: str) -> list[Video]:
 class YoutubeSpider(NewsSpider):
     def parse_listing(self, response: Response) -> Iterator[Any]:
         self.count("listings")
-        self.context.listing_fetched(self.source.id, response.url, response_validators(response))
         videos = parse_feed(response.text) if hasattr(response, "text") else []
+        if self.context.dry_run:
+            self.count("found", len(videos))
+            return
+        self.context.listing_fetched(self.source.id, response.url, response_validators(response))
         if not videos:
             self.count("no_posts")
         for video in videos:

@@ -8,6 +8,8 @@ import pytest
 from healthpulse.crawlers.runner import CrawlRunner
 from healthpulse.crawlers.sources import load_sources
 
+from tests.support.containers import make_container
+
 # Short timeouts so the slow page and retries cost seconds, not minutes; everything else is production.
 FAST_SETTINGS = {
     "DOWNLOAD_TIMEOUT": 3,
@@ -88,3 +90,20 @@ def social():
     s = SocialFakes().start()
     yield s
     s.stop()
+
+
+@pytest.fixture
+def cli_container(tmp_path, monkeypatch):
+    """``healthpulse crawl`` / ``sources check`` on the test container (migrated SQLite, no NLP models)."""
+    import healthpulse.cli.crawl_cmds as crawl_cmds
+
+    containers = []
+
+    def open_test_container(args, settings=None):
+        c = make_container(tmp_path, analyzer=None)
+        containers.append(c)
+        return c
+
+    monkeypatch.setattr(crawl_cmds, "open_container", open_test_container)
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    return containers
