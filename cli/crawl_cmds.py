@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from healthpulse.cli.common import (
-    EXIT_OK,
     EXIT_INTERNAL,
+    EXIT_OK,
     CliError,
     CliUnavailable,
     add_config_args,
