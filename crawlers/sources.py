@@ -177,6 +177,8 @@ class SourceConfig(BaseModel):
     def scrapy_overrides(self) -> dict[str, Any]:
         """The per-source overrides as Scrapy settings."""
         out: dict[str, Any] = {}
+        if self.kind in ("telegram", "vk"):  # pages chain one after another; ``depth`` bounds them, not DEPTH_LIMIT
+            out["DEPTH_LIMIT"] = 0
         if self.concurrency is not None:
             out["CONCURRENT_REQUESTS_PER_DOMAIN"] = self.concurrency
         if self.download_delay is not None:

@@ -65,3 +65,12 @@ def test_channel_without_preview_broken_and_huge_pages_are_counted_not_crashed(c
                                              ("", None), ("many", None)])
 def test_counts_as_the_preview_writes_them(text, count):
     assert parse_count(text) == count
+
+
+def test_depth_beyond_scrapys_link_depth_limit(container, social):
+    """Paging is bounded by the source's ``depth``, not by Scrapy's DEPTH_LIMIT (4) for links between pages."""
+    for i in range(160):
+        social.add_tg_post("long_chan", f"Пост номер {i}: очередь в поликлинике {i * 7}", views=str(i))
+    report = make_runner(container).run_once([_tg(social, "long_chan", depth=7)])
+    assert len(social.requests("/s/long_chan")) == 7
+    assert report.by_source()["tg-long-chan"].new == 140
