@@ -22,6 +22,7 @@ class ArticleItem(scrapy.Item):
     # social posts (telegram, vk, youtube)
     channel = scrapy.Field()  # core.domain.Channel; news when absent
     reach = scrapy.Field()  # core.domain.Reach
+    media_page = scrapy.Field()  # youtube + transcribe: the watch page yt-dlp fetches the media from (main thread)
     media_file = scrapy.Field()  # youtube + transcribe: the fetched media, transcribed by the runner's main thread
     # filled by the item pipelines
     document_id = scrapy.Field()

@@ -118,6 +118,7 @@ class HandoffPipeline(_ContextPipeline):
                 "num_perm": self.context.story_index.num_perm,
                 "validators": Validators(item.get("etag"), item.get("last_modified")),
                 "media_file": item.get("media_file"),
+                "media_page": item.get("media_page"),
             },
         )
         return item

@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import logging
 import queue
+import shutil
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -28,6 +30,7 @@ from healthpulse.core.settings import CrawlSettings
 from healthpulse.crawlers.context import CONTEXT_SETTING, SOURCE_SETTING, HandoffMessage, RunContext
 from healthpulse.crawlers.dedup import DEFAULT_THRESHOLD, StoryIndex
 from healthpulse.crawlers.extract_pool import ExtractionPool
+from healthpulse.crawlers.media_fetch import MediaFetchError, download_media
 from healthpulse.crawlers.reactor import call_in_reactor
 from healthpulse.crawlers.settings import build_settings
 from healthpulse.crawlers.sources import SourceConfig
@@ -234,6 +237,8 @@ class CrawlRunner:
         batch = list(pending)
         pending.clear()
         for m in batch:
+            if m.payload.get("media_page") is not None and m.payload.get("media_file") is None:
+                m.payload["media_file"] = self._fetch_media(ctx, m.source_id, m.payload.pop("media_page"))
             if m.payload.get("media_file") is not None:
                 m.payload["document"] = self._with_transcript(ctx, m.source_id, m.payload["document"],
                                                               m.payload.pop("media_file"))
@@ -270,6 +275,24 @@ class CrawlRunner:
             self.jsonl.flush()
         if self.on_progress is not None:
             self.on_progress(ctx.run_id, ctx.snapshot())
+
+    def _fetch_media(self, ctx: RunContext, source_id: str, page_url: str) -> Path | None:
+        """A watch page's media through yt-dlp, into a temporary file (None, counted, when that fails)."""
+        if self.transcribe is None:
+            ctx.count(source_id, "transcribe_unavailable")
+            return None
+        folder = Path(tempfile.mkdtemp(prefix="hp-media-"))
+        try:
+            path = download_media(page_url, folder)
+        except MediaFetchError as exc:
+            log.warning("source=%s url=%s media not fetched: %s", source_id, page_url, exc)
+            ctx.count(source_id, "transcribe_no_media")
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        final = Path(tempfile.mkstemp(prefix="hp-youtube-", suffix=path.suffix)[1])
+        shutil.move(path, final)
+        shutil.rmtree(folder, ignore_errors=True)
+        return final
 
     def _with_transcript(self, ctx: RunContext, source_id: str, doc: Document, media_file: Path) -> Document:
         """The video's document with its transcript (text + timed segments); without one when that fails."""

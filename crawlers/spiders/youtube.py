@@ -2,8 +2,8 @@
 
 Each new video (its watch URL not seen before) becomes a document of channel ``social``: title,
 description, author, published time and views (``media:statistics``).  With ``transcribe: true`` the
-video's media (``media:content`` when the feed gives a downloadable audio/video URL) is fetched into a
-temporary file; the runner's main thread — never the reactor — runs it through Whisper (the transcriber
+video's media is fetched into a temporary file — by Scrapy when the feed's ``media:content`` is an
+audio/video file, else from the watch page with yt-dlp (``crawlers.media_fetch``) — and the runner's main thread — never the reactor — runs it through Whisper (the transcriber
 the CLI hands over) before hand-off, so the document carries the transcript and its timestamps.
 """
 
@@ -91,9 +91,8 @@ class YoutubeSpider(NewsSpider):
             self.count("posts")
             if not self.source.transcribe:
                 yield self.video_item(video, None)
-            elif video.media_url is None:
-                self.count("transcribe_no_media")
-                yield self.video_item(video, None)
+            elif video.media_url is None:  # a YouTube feed: the media comes from the watch page, via yt-dlp
+                yield self.video_item(video, None, media_page=video.url)
             else:
                 yield scrapy.Request(video.media_url, callback=self.parse_media, errback=self.media_failed,
                                      dont_filter=True, meta={"hp_video": video, "download_maxsize": MAX_MEDIA_BYTES})
@@ -112,11 +111,11 @@ class YoutubeSpider(NewsSpider):
         video = failure.request.meta["hp_video"]
         yield self.video_item(video, None)
 
-    def video_item(self, video: Video, media_file: Path | None) -> ArticleItem:
+    def video_item(self, video: Video, media_file: Path | None, media_page: str | None = None) -> ArticleItem:
         return ArticleItem(
             source_id=self.source.id, url=video.url, response_url=video.url, canonical_url=video.url,
             title=video.title or None, text=video.description or video.title, author=video.author,
             published_at=video.published_at, language=self.source.language, department=self.source.department,
             encoding="utf-8", etag=None, last_modified=None, channel=Channel.SOCIAL,
-            reach=Reach(views=video.views, reactions=video.ratings), media_file=media_file,
+            reach=Reach(views=video.views, reactions=video.ratings), media_file=media_file, media_page=media_page,
         )
