@@ -15,7 +15,7 @@ from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import TicketRow
-from sqlalchemy import case, func, select
+from sqlalchemy import ScalarSelect, case, func, select
 from sqlalchemy.orm import Session
 
 
@@ -26,7 +26,7 @@ class AlertNotFound(HealthpulseError, LookupError):
 ALERT_SORTS = ("newest", "priority")
 
 
-def alert_reach():  # type: ignore[no-untyped-def]
+def alert_reach() -> ScalarSelect[Any]:
     """The alert's reach: the largest reach score of its documents (a post seen 50,000 times outranks one seen 40)."""
     return (select(func.max(DocumentRow.reach_score)).join(AlertDocumentRow, AlertDocumentRow.document_id == DocumentRow.id)
             .where(AlertDocumentRow.alert_id == AlertRow.id).correlate(AlertRow).scalar_subquery())
