@@ -25,7 +25,8 @@ from tqdm import tqdm
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("crawl", help="crawl news sources (RSS, Atom, sitemaps, HTML listings) and ingest new articles")
+    p = sub.add_parser("crawl", help="crawl the sources file (RSS, Atom, sitemaps, HTML listings, Telegram channels, "
+                                     "VK walls, YouTube channels) and ingest new documents")
     add_config_args(p)
     p.add_argument("--sources", metavar="FILE", help="sources YAML (default: the sources_file setting)")
     p.add_argument("--once", action="store_true", help="run every source once, print per-source stats and exit")
