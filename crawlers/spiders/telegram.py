@@ -4,7 +4,8 @@ The preview shows the newest ~20 posts, each a ``div.tgme_widget_message`` with 
 ``?before=<id>`` shows the ones before.  The first run reads ``depth`` pages back; later runs read only
 posts newer than the stored cursor (the newest id handed off), paging back until they meet it.  A channel
 without a public preview answers with a redirect away from ``/s/``: that is counted as
-``no_public_preview`` (one request, no retry) and the source stops for this run.
+``no_public_preview`` (one request, no retry) and the source stops; it is asked again only after
+``NO_PREVIEW_RECHECK`` (runs in between count ``no_public_preview_skipped`` and send nothing).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +26,8 @@ from scrapy.http import Response, TextResponse
 
 REDIRECTS = (301, 302, 303, 307, 308)
 CATCH_UP_PAGES = 50  # later runs: at most this many pages back to reach the cursor
+NO_PREVIEW_RECHECK = timedelta(hours=24)  # a channel without a public preview is asked again after this
+_NO_PREVIEW = "|no_preview|"
 _COUNT = re.compile(r"^\s*([\d.,]+)\s*([KMB]?)\s*$", re.IGNORECASE)
 _SCALE = {"": 1, "K": 1_000, "M": 1_000_000, "B": 1_000_000_000}
 
@@ -96,15 +99,33 @@ def parse_post(node: Selector, base_url: str) -> TelegramPost | None:
     )
 
 
+def parse_cursor(text: str | None) -> tuple[int, datetime | None]:
+    """The stored cursor: ``"<last id>"``, or ``"<last id>|no_preview|<when seen>"`` for a channel without preview."""
+    if not text:
+        return 0, None
+    last, _, since = text.partition(_NO_PREVIEW)
+    try:
+        return int(last or 0), datetime.fromisoformat(since) if since else None
+    except ValueError:
+        return 0, None
+
+
 class TelegramSpider(NewsSpider):
     last_seen: int = 0
     newest: int = 0
     pages: int = 0
+    no_preview: bool = False
+    was_no_preview: bool = False
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.last_seen = 0 if self.context.dry_run else int(self.context.state.cursor(self.source.id) or 0)
+        cursor = None if self.context.dry_run else self.context.state.cursor(self.source.id)
+        self.last_seen, no_preview_since = parse_cursor(cursor)
         self.newest = self.last_seen
         self.pages = 0
+        self.was_no_preview = no_preview_since is not None
+        if no_preview_since is not None and self.context.now() - no_preview_since < NO_PREVIEW_RECHECK:
+            self.count("no_public_preview_skipped")
+            return
         yield self.page_request(self.source.start_url)
 
     def page_request(self, url: str) -> scrapy.Request:
@@ -118,6 +139,7 @@ class TelegramSpider(NewsSpider):
         self.count("listings")
         target = (response.headers.get(b"Location") or b"").decode("latin-1")
         if response.status in REDIRECTS or "/s/" not in urlsplit(response.url).path:
+            self.no_preview = True
             self.count("no_public_preview")
             self.count("errors")
             self.logger.warning("source=%s channel=%s has no public preview (redirect to %s); not retried",
@@ -167,5 +189,7 @@ class TelegramSpider(NewsSpider):
         )
 
     def closed(self, reason: str) -> None:
-        if self.newest > self.last_seen:
+        if self.no_preview:
+            self.context.send("cursor", self.source.id, f"{self.last_seen}{_NO_PREVIEW}{self.context.now().isoformat()}")
+        elif self.newest > self.last_seen or (self.was_no_preview and self.pages):
             self.context.send("cursor", self.source.id, str(self.newest))

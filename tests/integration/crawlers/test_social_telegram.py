@@ -74,3 +74,19 @@ def test_depth_beyond_scrapys_link_depth_limit(container, social):
     report = make_runner(container).run_once([_tg(social, "long_chan", depth=7)])
     assert len(social.requests("/s/long_chan")) == 7
     assert report.by_source()["tg-long-chan"].new == 140
+
+
+def test_channel_without_preview_is_asked_again_only_after_a_day(container, social, clock):
+    from datetime import timedelta
+
+    source = _tg(social, "private_chan")
+    make_runner(container).run_once([source])
+    clock.advance(timedelta(hours=2))
+    skipped = make_runner(container).run_once([source]).by_source()["tg-private-chan"]
+    assert skipped.details == {"no_public_preview_skipped": 1} and skipped.errors == 0
+    assert social.requests("/s/private_chan") == ["/s/private_chan"]  # not asked again
+    clock.advance(timedelta(hours=23))
+    social.tg["private_chan"] = []  # meanwhile the channel opened its preview (an empty one)
+    again = make_runner(container).run_once([source]).by_source()["tg-private-chan"]
+    assert social.requests("/s/private_chan") == ["/s/private_chan", "/s/private_chan"]
+    assert again.errors == 0
