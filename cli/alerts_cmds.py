@@ -35,12 +35,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("alerts", help="alerts raised by the rules")
     asub = p.add_subparsers(dest="alerts_command", metavar="ACTION")
     asub.required = True
-    a = asub.add_parser("list", help="list alerts, newest first")
+    a = asub.add_parser("list", help="list alerts, newest first (or --sort priority)")
     add_config_args(a)
     a.add_argument("--department", metavar="ID", help="only this department ('triage' = no department)")
     a.add_argument("--state", choices=["open", "acknowledged", "resolved", "past"])
     a.add_argument("--include-past", action="store_true",
                    help="also past episodes: found in late or backfilled data, recorded but never paged")
+    a.add_argument("--sort", choices=["newest", "priority"], default="newest",
+                   help="priority: most severe first, then the widest reach (views of its posts)")
     a.add_argument("--limit", type=int, default=100)
     a.add_argument("--format", choices=["json", "table"], default="table")
     a.set_defaults(func=cmd_alerts_list)
@@ -142,8 +144,9 @@ def _list(args: argparse.Namespace, fetch: Any, cols: list[str]) -> int:
 
 def cmd_alerts_list(args: argparse.Namespace) -> int:
     return _list(args, lambda s, deps, triage: service.list_alerts(s, deps, args.state, triage=triage, limit=args.limit,
-                                                                 include_past=args.include_past),
-                 ["id", "rule", "department", "topic", "severity", "state", "event_start", "fired_at", "ticket_id",
+                                                                 include_past=args.include_past, sort=args.sort),
+                 ["id", "rule", "department", "topic", "severity", "state", "event_start", "fired_at", "reach",
+                  "ticket_id",
                   "document_ids"])
 
 

@@ -1,4 +1,5 @@
-"""``healthpulse crawl``: run the news sources once or on their schedules and ingest new articles."""
+"""``healthpulse crawl``: run the sources once or on their schedules and ingest new documents;
+``healthpulse sources check``: fetch each source once and say what it holds."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from healthpulse.cli.common import (
+    EXIT_INTERNAL,
     EXIT_OK,
     CliError,
     CliUnavailable,
@@ -23,7 +25,8 @@ from tqdm import tqdm
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("crawl", help="crawl news sources (RSS, Atom, sitemaps, HTML listings) and ingest new articles")
+    p = sub.add_parser("crawl", help="crawl the sources file (RSS, Atom, sitemaps, HTML listings, Telegram channels, "
+                                     "VK walls, YouTube channels) and ingest new documents")
     add_config_args(p)
     p.add_argument("--sources", metavar="FILE", help="sources YAML (default: the sources_file setting)")
     p.add_argument("--once", action="store_true", help="run every source once, print per-source stats and exit")
@@ -35,6 +38,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="extraction worker processes (0 = extract in the crawler thread; default: %(default)s)",
     )
     p.set_defaults(func=cmd_crawl)
+
+    sp = sub.add_parser("sources", help="sources files: check that each source answers")
+    ssub = sp.add_subparsers(dest="sources_cmd", required=True)
+    c = ssub.add_parser("check", help="validate FILE, fetch each source once (nothing stored) and print a table")
+    add_config_args(c)
+    c.add_argument("file", metavar="FILE", help="sources YAML")
+    c.add_argument("--only", action="append", metavar="ID", help="check only this source id (repeatable)")
+    c.set_defaults(func=cmd_sources_check)
 
 
 def default_workers() -> int:
@@ -74,6 +85,14 @@ def format_stats(report: Any) -> str:
         lines.append(s.source_id.ljust(width) + "  " + "  ".join(str(getattr(s, c)).rjust(10) for c in columns))
     lines.append("total".ljust(width) + "  " + "  ".join(str(report.total(c)).rjust(10) for c in columns))
     return "\n".join(lines)
+
+
+def _transcriber(settings: Settings) -> Any:
+    """YouTube sources with ``transcribe: true``: their media through the appeals' Whisper path."""
+    # Deferred: faster-whisper and ffmpeg bindings load only when a source asks for transcripts.
+    from healthpulse.video_intake.media_transcript import transcribe_media
+
+    return lambda path, language: transcribe_media(settings, path, language)
 
 
 def _sources_path(args: argparse.Namespace, settings: Settings) -> Path:
@@ -118,6 +137,8 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings | None = None) -> int
             scrapy_settings={"USER_AGENT": args.user_agent} if args.user_agent else None,
             on_progress=progress,
             extract_workers=max(0, args.workers),
+            crawl_settings=settings.crawl,
+            transcribe=_transcriber(settings) if any(s.transcribe for s in sources) else None,
         )
 
         def show(report: Any) -> None:
@@ -141,3 +162,46 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings | None = None) -> int
         if out is not None and out is not sys.stdout:
             out.close()
         container.close()
+
+
+def check_table(report: Any, kinds: dict[str, str]) -> tuple[str, bool]:
+    """``source  kind  status  found  problems``: ok when the fetch answered and nothing was counted as an error."""
+    rows, all_ok = [], True
+    for s in report.sources:
+        problems = [f"{k}={v}" for k, v in sorted(s.details.items())
+                    if k not in ("found", "listings", "retry_count") and (k.startswith(("http_", "error_", "vk_"))
+                                                                           or k in PROBLEM_KEYS)]
+        ok = s.errors == 0 and s.fetched > 0
+        all_ok &= ok
+        rows.append((s.source_id, kinds[s.source_id], "ok" if ok else "error", str(s.details.get("found", 0)),
+                     " ".join(problems) or ("-" if ok else f"errors={s.errors}")))
+    header = ("source", "kind", "status", "found", "problems")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4] for r in [header, *rows]]
+    return "\n".join(lines), all_ok
+
+
+PROBLEM_KEYS = ("no_public_preview", "no_posts", "malformed_posts", "not_html", "robots_disallowed",
+                "redirect_loop", "ignored", "start_failed")
+
+
+def cmd_sources_check(args: argparse.Namespace, settings: Settings | None = None) -> int:
+    # Deferred: Scrapy and Twisted load only for crawl commands.
+    from healthpulse.crawlers.runner import CrawlRunner
+
+    settings = settings or load_cli_settings(args)
+    if not Path(args.file).is_file():
+        raise CliError(f"sources file not found: {args.file}")
+    container = open_container(args, settings=settings)
+    try:
+        sources = load_sources(args.file, set(container.departments.ids)).sources
+        if args.only:
+            sources = [s for s in sources if s.id in args.only]
+        with CrawlRunner(container.engine, lambda docs: None, now=container.clock.now,
+                         crawl_settings=settings.crawl) as runner:
+            report = runner.run_once(sources, dry_run=True)
+    finally:
+        container.close()
+    table, ok = check_table(report, {s.id: s.kind for s in sources})
+    print(table)
+    return EXIT_OK if ok else EXIT_INTERNAL  # a source that does not answer: "a service down" (exit 1)

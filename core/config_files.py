@@ -173,7 +173,8 @@ def format_validation_error(path: str | Path, err: ValidationError, data: Any, r
         first_at = None
         if e["type"] == "duplicate_id":
             first_at = loc + tuple(ctx["first_at"])
-            loc = loc + tuple(ctx["at"])
+        if isinstance(ctx.get("at"), tuple):  # a model-level error that names the key it is about
+            loc = loc + ctx["at"]
         loc, message, kind, extra = _message(e, loc, model)
         ctx.update(extra)
         line = line_of(root, loc)

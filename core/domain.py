@@ -29,6 +29,7 @@ class Channel(StrEnum):
     TEXT_APPEAL = "text_appeal"
     HOTLINE = "hotline"
     EMAIL = "email"
+    SOCIAL = "social"  # public posts: Telegram channels, VK walls, YouTube videos
 
 
 def utcnow() -> datetime:
@@ -125,6 +126,23 @@ class Media(_Model):
     segments: list[Segment] = Field(default_factory=list)
 
 
+class Reach(_Model):
+    """How many people a public post reached, as the source reports it (``None``: the source does not say)."""
+
+    views: int | None = Field(default=None, ge=0)
+    reactions: int | None = Field(default=None, ge=0)
+    forwards: int | None = Field(default=None, ge=0)
+    comments: int | None = Field(default=None, ge=0)
+
+    @property
+    def score(self) -> int | None:
+        """One number to rank posts by: the views, else the interactions counted (None when nothing is known)."""
+        if self.views is not None:
+            return self.views
+        known = [n for n in (self.reactions, self.forwards, self.comments) if n is not None]
+        return sum(known) if known else None
+
+
 class Document(_Model):
     """A text that entered the system: a news article, a transcript, an appeal.
 
@@ -146,6 +164,7 @@ class Document(_Model):
     story_id: str | None = None
     author: str | None = None
     media: Media | None = None
+    reach: Reach | None = None
     analysis: Analysis | None = None
 
     @model_validator(mode="after")

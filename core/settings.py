@@ -21,6 +21,7 @@ from pydantic import AfterValidator, Field, SecretStr, TypeAdapter, ValidationEr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "HEALTHPULSE_"
+DEFAULT_VK_API_URL = "https://api.vk.com/method"
 DEFAULT_SLA_HOURS: dict[str, float] = {"critical": 4, "high": 24, "medium": 72, "low": 168}
 MAX_SLA_HOURS = 24 * 365
 
@@ -105,6 +106,14 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class CrawlSettings:
+    """What the social-source spiders need besides the sources file: the VK API root and its service token."""
+
+    vk_api_url: str = DEFAULT_VK_API_URL
+    vk_token: SecretStr | None = None
+
+
+@dataclass(frozen=True)
 class JobSettings:
     poll_seconds: float
     lease_seconds: float
@@ -182,6 +191,9 @@ class Settings(BaseSettings):
     departments_file: Path | None = None
     rules_file: Path | None = None
     sources_file: Path | None = None
+    # -- crawl (social sources): the VK API root (a test points it at a local server) and its service token.
+    vk_api_url: str = Field(default=DEFAULT_VK_API_URL, pattern=r"^https?://[^\s/]+")
+    vk_token: SecretStr | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -227,6 +239,10 @@ class Settings(BaseSettings):
                            self.min_video_seconds, self.upload_rate_per_hour, self.timezone,
                            self.upload_open_mb_per_address, self.upload_open_mb_total, self.upload_disk_reserve_mb,
                            self.trusted_proxies, self.appeal_rate_per_hour)
+
+    @property
+    def crawl(self) -> CrawlSettings:
+        return CrawlSettings(self.vk_api_url.rstrip("/"), self.vk_token)
 
     @property
     def jobs(self) -> JobSettings:

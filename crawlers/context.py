@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from healthpulse.core.settings import CrawlSettings
 from healthpulse.crawlers.dedup import StoryIndex
 from healthpulse.crawlers.extract_pool import ExtractionPool
 from healthpulse.crawlers.sources import SourceConfig
@@ -30,7 +31,7 @@ SOURCE_SETTING = "HEALTHPULSE_SOURCE"
 class HandoffMessage:
     """What the reactor thread sends the main thread: a document or a duplicate to remember."""
 
-    kind: str  # "document" | "duplicate" | "listing" | "finished"
+    kind: str  # "document" | "duplicate" | "listing" | "cursor" | "finished"
     source_id: str = ""
     payload: Any = None
 
@@ -43,6 +44,8 @@ class RunContext:
     now: Callable[[], datetime]
     sources: dict[str, SourceConfig]
     extractor: ExtractionPool = field(default_factory=ExtractionPool)
+    crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    dry_run: bool = False  # `healthpulse sources check`: one fetch per source, count what it holds, keep nothing
     outbox: queue.Queue[HandoffMessage] = field(default_factory=queue.Queue)
     run_content_hashes: dict[str, str] = field(default_factory=dict)
     run_url_hashes: set[str] = field(default_factory=set)

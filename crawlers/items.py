@@ -1,4 +1,4 @@
-"""The item a spider yields for one article page."""
+"""The item a spider yields for one article page or one social post."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ class ArticleItem(scrapy.Item):
     encoding = scrapy.Field()
     etag = scrapy.Field()
     last_modified = scrapy.Field()
+    # social posts (telegram, vk, youtube)
+    channel = scrapy.Field()  # core.domain.Channel; news when absent
+    reach = scrapy.Field()  # core.domain.Reach
+    media_page = scrapy.Field()  # youtube + transcribe: the watch page yt-dlp fetches the media from (main thread)
+    media_file = scrapy.Field()  # youtube + transcribe: the fetched media, transcribed by the runner's main thread
     # filled by the item pipelines
     document_id = scrapy.Field()
     content_hash = scrapy.Field()

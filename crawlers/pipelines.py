@@ -43,7 +43,8 @@ class _ContextPipeline:
 class CleanPipeline(_ContextPipeline):
     def process_item(self, item: ArticleItem, spider: Spider | None = None) -> ArticleItem:
         text = normalize_display(item.get("text") or "")
-        if len(text) < MIN_TEXT_CHARS:
+        # a post is short by nature ("Скорая не приехала 😡"); a page under MIN_TEXT_CHARS is a stub
+        if len(text) < (1 if item.get("channel") == Channel.SOCIAL else MIN_TEXT_CHARS):
             self.context.count(self.source_id, "no_text")
             raise DropItem(f"no article text at {item.get('url')}")
         item["text"] = text
@@ -69,7 +70,9 @@ class DedupPipeline(_ContextPipeline):
         document_id = stable_id(canonical)
         if key in ctx.run_url_hashes or ctx.state.is_seen_article(canonical):
             raise self._duplicate(item, "url", document_id)
-        digest = content_hash(item["text"])
+        # posts and videos: the title takes part (a TV channel repeats one description under every video)
+        social = item.get("channel") == Channel.SOCIAL
+        digest = content_hash(f"{item.get('title') or ''}\n{item['text']}" if social else item["text"])
         item["content_hash"] = digest
         known = ctx.run_content_hashes.get(digest) or ctx.state.document_with_hash(digest)
         if known is not None:
@@ -90,7 +93,7 @@ class HandoffPipeline(_ContextPipeline):
     def process_item(self, item: ArticleItem, spider: Spider | None = None) -> ArticleItem:
         doc = Document(
             id=item["document_id"],
-            channel=Channel.NEWS,
+            channel=item.get("channel") or Channel.NEWS,
             source=self.source_id,
             url=item["url"],
             canonical_url=item["canonical_url"],
@@ -102,6 +105,7 @@ class HandoffPipeline(_ContextPipeline):
             fetched_at=self.context.now(),
             story_id=item["story_id"],
             author=item.get("author"),
+            reach=item.get("reach"),
         )
         self.context.send(
             "document",
@@ -113,6 +117,8 @@ class HandoffPipeline(_ContextPipeline):
                 "minhash": item["minhash"],
                 "num_perm": self.context.story_index.num_perm,
                 "validators": Validators(item.get("etag"), item.get("last_modified")),
+                "media_file": item.get("media_file"),
+                "media_page": item.get("media_page"),
             },
         )
         return item

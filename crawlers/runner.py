@@ -15,17 +15,22 @@ from __future__ import annotations
 import json
 import logging
 import queue
+import shutil
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, Any
 
-from healthpulse.core.domain import Document
+from healthpulse.core.domain import Document, Media
+from healthpulse.core.settings import CrawlSettings
 from healthpulse.crawlers.context import CONTEXT_SETTING, SOURCE_SETTING, HandoffMessage, RunContext
 from healthpulse.crawlers.dedup import DEFAULT_THRESHOLD, StoryIndex
 from healthpulse.crawlers.extract_pool import ExtractionPool
+from healthpulse.crawlers.media_fetch import MediaFetchError, download_media
 from healthpulse.crawlers.reactor import call_in_reactor
 from healthpulse.crawlers.settings import build_settings
 from healthpulse.crawlers.sources import SourceConfig
@@ -36,6 +41,9 @@ from sqlalchemy import Engine
 log = logging.getLogger(__name__)
 
 Sink = Callable[[list[Document]], Any]
+# A fetched video's media file (and the source's language hint) → its transcript; handed over by the CLI
+# (video_intake's Whisper path), run on the main thread, never on the reactor.
+Transcribe = Callable[[Path, str | None], Media]
 COUNTERS = ("fetched", "new", "duplicates", "not_modified", "errors")
 
 
@@ -72,10 +80,12 @@ def document_json(doc: Document) -> str:
     """The ``--jsonl`` line for a new document."""
     return json.dumps(
         {
-            "id": doc.id, "source": doc.source, "url": doc.url, "canonical_url": doc.canonical_url,
-            "title": doc.title, "text": doc.text,
+            "id": doc.id, "channel": str(doc.channel), "source": doc.source, "url": doc.url,
+            "canonical_url": doc.canonical_url, "title": doc.title, "text": doc.text, "author": doc.author,
             "published_at": doc.published_at.isoformat() if doc.published_at else None,
             "language": doc.language_hint, "story_id": doc.story_id,
+            "reach": doc.reach.model_dump() if doc.reach else None,
+            "transcript": [s.model_dump() for s in doc.media.segments] if doc.media else None,
         },
         ensure_ascii=False,
     )
@@ -99,6 +109,8 @@ class CrawlRunner:
         on_progress: Callable[[str, dict[str, dict[str, int]]], None] | None = None,
         keep_documents: bool = False,
         extract_workers: int = 0,
+        crawl_settings: CrawlSettings | None = None,
+        transcribe: Transcribe | None = None,
     ):
         self.state = CrawlStateStore(engine)
         self.sink = sink
@@ -110,6 +122,8 @@ class CrawlRunner:
         self.on_progress = on_progress
         self.keep_documents = keep_documents
         self.extractor = ExtractionPool(extract_workers)
+        self.crawl_settings = crawl_settings or CrawlSettings()
+        self.transcribe = transcribe
 
     def close(self) -> None:
         """Stop the extraction workers (if any)."""
@@ -153,11 +167,14 @@ class CrawlRunner:
 
         runner.join().addBoth(finished)
 
-    def run_once(self, sources: Sequence[SourceConfig]) -> RunReport:
+    def run_once(self, sources: Sequence[SourceConfig], *, dry_run: bool = False) -> RunReport:
+        """Crawl each source once; ``dry_run``: one fetch per source, counting what it holds (``found``),
+        nothing handed off and no crawl state written."""
         sources = [s for s in sources if s.enabled]
         started = self.now()
         ctx = RunContext(
-            uuid.uuid4().hex, self.state, self._story_index(), self.now, {s.id: s for s in sources}, self.extractor
+            uuid.uuid4().hex, self.state, StoryIndex() if dry_run else self._story_index(), self.now,
+            {s.id: s for s in sources}, self.extractor, self.crawl_settings, dry_run,
         )
         report = RunReport(ctx.run_id, started, started, [])
         if not sources:
@@ -165,6 +182,7 @@ class CrawlRunner:
         call_in_reactor(self._start, ctx, sources)
         pending: list[HandoffMessage] = []
         listings: list[tuple[str, str, Validators]] = []
+        cursors: dict[str, str] = {}
         failed_sources: set[str] = set()
         while True:
             try:
@@ -186,13 +204,20 @@ class CrawlRunner:
             elif msg.kind == "listing":
                 url, validators = msg.payload
                 listings.append((msg.source_id, url, validators))
+            elif msg.kind == "cursor":
+                cursors[msg.source_id] = msg.payload
             elif msg.kind == "finished":
                 self._flush(ctx, pending, failed_sources, report)
                 result = msg.payload
                 break
+        if dry_run:
+            listings, cursors = [], {}
         for source_id, url, validators in listings:
             if source_id not in failed_sources and (validators.etag or validators.last_modified):
                 self.state.record_listing(url, source_id, validators, self.now())
+        for source_id, cursor in cursors.items():  # the newest post handed off; not after a failed hand-off
+            if source_id not in failed_sources:
+                self.state.record_cursor(source_id, cursor, self.now())
         report.finished_at = self.now()
         report.sources = [self._source_stats(ctx, s.id, result["scrapy"].get(s.id, {})) for s in sources]
         if result["error"]:
@@ -200,6 +225,8 @@ class CrawlRunner:
                 stats.errors += 1
                 stats.details["start_failed"] = 1
         for stats in report.sources:
+            if dry_run:
+                continue
             self.state.record_run(ctx.run_id, stats.source_id, started, report.finished_at, stats.as_dict())
             log.info("crawl run=%s %s", ctx.run_id, " ".join(f"{k}={v}" for k, v in stats.as_dict().items()))
         return report
@@ -209,6 +236,12 @@ class CrawlRunner:
             return
         batch = list(pending)
         pending.clear()
+        for m in batch:
+            if m.payload.get("media_page") is not None and m.payload.get("media_file") is None:
+                m.payload["media_file"] = self._fetch_media(ctx, m.source_id, m.payload.pop("media_page"))
+            if m.payload.get("media_file") is not None:
+                m.payload["document"] = self._with_transcript(ctx, m.source_id, m.payload["document"],
+                                                              m.payload.pop("media_file"))
         docs = [m.payload["document"] for m in batch]
         try:
             self.sink(docs)
@@ -242,6 +275,42 @@ class CrawlRunner:
             self.jsonl.flush()
         if self.on_progress is not None:
             self.on_progress(ctx.run_id, ctx.snapshot())
+
+    def _fetch_media(self, ctx: RunContext, source_id: str, page_url: str) -> Path | None:
+        """A watch page's media through yt-dlp, into a temporary file (None, counted, when that fails)."""
+        if self.transcribe is None:
+            ctx.count(source_id, "transcribe_unavailable")
+            return None
+        folder = Path(tempfile.mkdtemp(prefix="hp-media-"))
+        try:
+            path = download_media(page_url, folder)
+        except MediaFetchError as exc:
+            log.warning("source=%s url=%s media not fetched: %s", source_id, page_url, exc)
+            ctx.count(source_id, "transcribe_no_media")
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        final = Path(tempfile.mkstemp(prefix="hp-youtube-", suffix=path.suffix)[1])
+        shutil.move(path, final)
+        shutil.rmtree(folder, ignore_errors=True)
+        return final
+
+    def _with_transcript(self, ctx: RunContext, source_id: str, doc: Document, media_file: Path) -> Document:
+        """The video's document with its transcript (text + timed segments); without one when that fails."""
+        try:
+            if self.transcribe is None:
+                ctx.count(source_id, "transcribe_unavailable")
+                return doc
+            media = self.transcribe(media_file, doc.language_hint)
+        except Exception as exc:  # noqa: BLE001 - a bad media file must not stop the run; the video still counts
+            log.warning("source=%s url=%s transcription failed: %s: %s", source_id, doc.url, type(exc).__name__, exc)
+            ctx.count(source_id, "transcribe_failed")
+            ctx.count(source_id, "errors")
+            return doc
+        finally:
+            media_file.unlink(missing_ok=True)
+        ctx.count(source_id, "transcribed")
+        spoken = " ".join(s.text for s in media.segments).strip()
+        return doc.model_copy(update={"media": media, "text": f"{doc.text}\n\n{spoken}" if spoken else doc.text})
 
     @staticmethod
     def _source_stats(ctx: RunContext, source_id: str, scrapy_stats: dict[str, Any]) -> SourceStats:

@@ -3,7 +3,7 @@
 ```yaml
 sources:
   - id: ugra-news
-    kind: rss                 # rss | atom | sitemap | html
+    kind: rss                 # rss | atom | sitemap | html | telegram | vk | youtube
     url: https://example.org/rss.xml
     language: ru
     department: surgut
@@ -11,7 +11,13 @@ sources:
     schedule: 10m
     concurrency: 2            # per-source overrides (Scrapy custom_settings)
     download_delay: 0.5
+  - {id: tg-ugra, kind: telegram, channel: ugra_health}      # base_url: https://t.me (default)
+  - {id: vk-ugra, kind: vk, domain: ugra_health}             # or owner_id: -123; token from HEALTHPULSE_VK_TOKEN
+  - {id: yt-ugra, kind: youtube, feed_url: "https://www.youtube.com/feeds/videos.xml?channel_id=UC…", transcribe: true}
 ```
+Each kind has its own keys (``url`` for news kinds, ``channel`` / ``base_url`` / ``depth`` for
+telegram, ``domain`` or ``owner_id`` for vk, ``feed_url`` / ``transcribe`` for youtube); a key of
+another kind, or a missing one, is an error at that key.
 Validated with ``core.config_files`` (``read_yaml`` + ``validate_data``) so an error names the
 file, the line, the entry id and the key.
 """
@@ -33,11 +39,38 @@ from healthpulse.core.config_files import (
 )
 from healthpulse.core.domain import LANGUAGES
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
-SourceKind = Literal["rss", "atom", "sitemap", "html"]
+SourceKind = Literal["rss", "atom", "sitemap", "html", "telegram", "vk", "youtube"]
+NEWS_KINDS = ("rss", "atom", "sitemap", "html")
+SOCIAL_KINDS = ("telegram", "vk", "youtube")
+DEFAULT_TELEGRAM_BASE = "https://t.me"
+# Keys that belong to one group of kinds only (the others are shared: id, schedule, politeness …).
+_KIND_KEYS: dict[str, tuple[str, ...]] = {
+    "url": NEWS_KINDS,
+    "link_selector": ("html",),
+    "follow_pages": ("html",),
+    "refetch_seen": NEWS_KINDS,
+    "channel": ("telegram",),
+    "base_url": ("telegram",),
+    "depth": ("telegram", "vk"),
+    "domain": ("vk",),
+    "owner_id": ("vk",),
+    "feed_url": ("youtube",),
+    "transcribe": ("youtube",),
+}
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "rss": ("url",), "atom": ("url",), "sitemap": ("url",), "html": ("url", "link_selector"),
+    "telegram": ("channel",), "youtube": ("feed_url",),
+}
 _SCHEDULE = re.compile(r"^\s*(\d+)\s*(s|m|h|d)\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
+
+
+def _at(key: str, message: str) -> PydanticCustomError:
+    """A model-level error placed at one key (``core.config_files`` adds ``at`` to the location)."""
+    return PydanticCustomError("source_key", message, {"at": (key,)})
 
 
 def parse_schedule(text: str) -> int:
@@ -56,7 +89,7 @@ class SourceConfig(BaseModel):
 
     id: str
     kind: SourceKind
-    url: str
+    url: str | None = None
     language: str | None = None
     department: str | None = None
     link_selector: str | None = None
@@ -73,6 +106,14 @@ class SourceConfig(BaseModel):
     max_articles: int | None = Field(default=None, ge=1)
     follow_pages: int = Field(default=0, ge=0, le=50, description="html: listing pages to follow via rel=next")
     refetch_seen: bool = Field(default=False, description="re-request known articles conditionally instead of skipping")
+    # social kinds
+    channel: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_]{3,64}$", description="telegram: public channel name")
+    base_url: str | None = Field(default=None, description="telegram: preview host (default https://t.me)")
+    depth: int = Field(default=3, ge=1, le=100, description="telegram/vk: pages read back on a source's first run")
+    domain: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.]{2,100}$", description="vk: wall short name")
+    owner_id: int | None = Field(default=None, description="vk: wall owner id (negative for communities)")
+    feed_url: str | None = Field(default=None, description="youtube: the channel's Atom feed")
+    transcribe: bool = Field(default=False, description="youtube: fetch each new video's audio and transcribe it")
 
     @field_validator("id")
     @classmethod
@@ -81,11 +122,11 @@ class SourceConfig(BaseModel):
             raise ValueError("id must be lower-case letters, digits, '-', '_' or '.' (max 100)")
         return value
 
-    @field_validator("url")
+    @field_validator("url", "base_url", "feed_url")
     @classmethod
-    def _check_url(cls, value: str) -> str:
-        if not re.match(r"^https?://[^\s/]+", value):
-            raise ValueError("url must be an absolute http(s) URL")
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an absolute http(s) URL")
         return value
 
     @field_validator("language")
@@ -102,10 +143,32 @@ class SourceConfig(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _html_needs_selector(self) -> SourceConfig:
-        if self.kind == "html" and not self.link_selector:
-            raise ValueError("link_selector is required for kind html")
+    def _keys_fit_kind(self) -> SourceConfig:
+        """Each kind's own keys: required ones present, other kinds' keys absent (the error points at the key)."""
+        for key, kinds in _KIND_KEYS.items():
+            if self.kind not in kinds and key in self.model_fields_set:
+                raise _at(key, f"{key} is only for kind {' | '.join(kinds)}, not {self.kind}")
+        for key in _REQUIRED.get(self.kind, ()):
+            if getattr(self, key) in (None, ""):
+                raise _at(key, f"{key} is required for kind {self.kind}")
+        if self.kind == "vk" and (self.domain is None) == (self.owner_id is None):
+            raise _at("domain", "kind vk needs exactly one of domain or owner_id")
         return self
+
+    @property
+    def start_url(self) -> str:
+        """The first URL fetched: the feed / listing, the channel's preview page, the video feed or the wall."""
+        if self.kind == "telegram":
+            return f"{self.telegram_base}/s/{self.channel}"
+        if self.kind == "youtube":
+            return str(self.feed_url)
+        if self.kind == "vk":
+            return f"vk:{self.domain or self.owner_id}"
+        return str(self.url)
+
+    @property
+    def telegram_base(self) -> str:
+        return (self.base_url or DEFAULT_TELEGRAM_BASE).rstrip("/")
 
     @property
     def schedule_seconds(self) -> int:
@@ -114,6 +177,8 @@ class SourceConfig(BaseModel):
     def scrapy_overrides(self) -> dict[str, Any]:
         """The per-source overrides as Scrapy settings."""
         out: dict[str, Any] = {}
+        if self.kind in ("telegram", "vk"):  # pages chain one after another; ``depth`` bounds them, not DEPTH_LIMIT
+            out["DEPTH_LIMIT"] = 0
         if self.concurrency is not None:
             out["CONCURRENT_REQUESTS_PER_DOMAIN"] = self.concurrency
         if self.download_delay is not None:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from healthpulse.core.db import insert_if_absent
-from healthpulse.core.models.crawl import CrawlRun, CrawlStoryFingerprint, CrawlUrl
+from healthpulse.core.models.crawl import CrawlCursor, CrawlRun, CrawlStoryFingerprint, CrawlUrl
 from healthpulse.crawlers.urls import canonicalize_url, url_hash
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -79,6 +79,12 @@ class CrawlStateStore:
             for document_id, story_id, data in rows:
                 yield str(document_id), str(story_id), bytes(data)
 
+    def cursor(self, source_id: str) -> str | None:
+        """The newest post id this source handed off (None before its first run)."""
+        with self._session() as s:
+            row = s.get(CrawlCursor, source_id)
+            return row.cursor if row is not None else None
+
     def last_finished(self) -> dict[str, datetime]:
         with self._session() as s:
             rows = s.execute(select(CrawlRun.source_id, func.max(CrawlRun.finished_at)).group_by(CrawlRun.source_id))
@@ -135,6 +141,16 @@ class CrawlStateStore:
                     insert_if_absent(s, CrawlStoryFingerprint, dict(
                         document_id=r.document_id, story_id=story_id, source_id=r.source_id, num_perm=num_perm,
                         minhash=data, created_at=now), ["document_id"])
+
+    def record_cursor(self, source_id: str, cursor: str, now: datetime) -> None:
+        with self._session() as s, s.begin():
+            row = s.get(CrawlCursor, source_id)
+            if row is None and insert_if_absent(s, CrawlCursor, dict(source_id=source_id, cursor=cursor, updated_at=now),
+                                                ["source_id"]):
+                return
+            row = row or s.get(CrawlCursor, source_id, populate_existing=True)
+            assert row is not None
+            row.cursor, row.updated_at = cursor, now
 
     def record_run(self, run_id: str, source_id: str, started: datetime, finished: datetime, stats: dict[str, Any]) -> None:
         counters = {k: int(stats.get(k, 0)) for k in ("fetched", "new", "duplicates", "not_modified", "errors")}

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from healthpulse.core.db import insert_if_absent
-from healthpulse.core.domain import Analysis, Channel, Document, Media
+from healthpulse.core.domain import Analysis, Channel, Document, Media, Reach
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.indexes.query import IndexDoc
 from healthpulse.text.normalize import fold
@@ -34,6 +34,8 @@ def upsert_document(session: Session, doc: Document, now: datetime) -> tuple[Doc
         department_hint=doc.department_hint, author=doc.author, published_at=doc.published_at,
         fetched_at=doc.fetched_at, story_id=doc.story_id,
         media=doc.media.model_dump(mode="json") if doc.media else None,
+        reach=doc.reach.model_dump(mode="json") if doc.reach else None,
+        reach_score=doc.reach.score if doc.reach else None,
         analysis=analysis.model_dump(mode="json") if analysis else None,
         language=analysis.language if analysis else None,
         department=analysis.department if analysis else None,
@@ -65,6 +67,7 @@ def row_to_document(row: DocumentRow) -> Document:
         title=row.title, text=row.text, language_hint=row.language_hint, department_hint=row.department_hint,
         published_at=row.published_at, fetched_at=row.fetched_at, story_id=row.story_id, author=row.author,
         media=Media.model_validate(row.media) if row.media else None,
+        reach=Reach.model_validate(row.reach) if row.reach else None,
         analysis=Analysis.model_validate(row.analysis) if row.analysis else None,
     )
 

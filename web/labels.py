@@ -42,6 +42,7 @@ CHANNELS = {
     "text_appeal": _l("Text appeal"),
     "hotline": _l("Hotline"),
     "email": _l("E-mail"),
+    "social": _l("Social media"),
 }
 
 SENTIMENTS = {"negative": _l("Negative"), "neutral": _l("Neutral"), "positive": _l("Positive")}

@@ -54,6 +54,13 @@ def _one_of(name: str, values: list[str], allowed: Any) -> list[str]:
     return sorted(set(values))
 
 
+class PostsParams(_Params):
+    """The press office's social posts list: order and the least reach shown."""
+
+    sort: Literal["reach", "newest"] = "reach"
+    min_reach: int | None = Field(default=None, ge=0, le=10**12)
+
+
 class SearchParams(_Params):
     """The dashboard's and the document search's filters, page and chart split."""
 

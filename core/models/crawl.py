@@ -60,3 +60,13 @@ class CrawlRun(Base):
     not_modified: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class CrawlCursor(Base):
+    """The newest post id a social source has handed off (Telegram, VK): later runs read only newer posts."""
+
+    __tablename__ = "crawl_cursors"
+
+    source_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    cursor: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime]

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from healthpulse.core.models.base import Base, UTCDateTime
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -28,6 +28,9 @@ class DocumentRow(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
     story_id: Mapped[str | None] = mapped_column(String(64), index=True)
     media: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Social posts: {views, reactions, forwards, comments} and the one number alerts and the press rank by.
+    reach: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    reach_score: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
     analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Denormalised analysis fields, for filters in SQL (tickets, KPIs, reports).
     language: Mapped[str | None] = mapped_column(String(8), index=True)

@@ -59,11 +59,14 @@ class NewsSpider(scrapy.Spider):
         )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.listing_request(self.source.url)
+        yield self.listing_request(self.source.start_url)
 
     # -- listing -----------------------------------------------------------------
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         self.count("listings")
+        if self.context.dry_run:
+            self.count("found", len(list(self.article_links(response))))
+            return
         self.context.listing_fetched(self.source.id, response.url, response_validators(response))
         requested = response.request.url if response.request is not None else response.url
         if response.url != requested:  # redirected: remember the validators under both URLs

@@ -271,7 +271,8 @@ def praise() -> Any:
 @require_role("department")
 def alerts() -> Any:
     state = parse_query(AlertParams, request.args).state
-    rows = alert_svc.list_alerts(container(), _principal(), state=state)
+    # most urgent first: severity, then reach (a post seen by 50,000 before one seen by 40), then newest
+    rows = alert_svc.list_alerts(container(), _principal(), state=state, sort="priority")
     return render_template("department/alerts.html", rows=rows, state=state, form=EmptyForm(),
                            states=labels.ALERT_STATES)
 

@@ -9,9 +9,10 @@ from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, db, require_role
 from healthpulse.web.csv_export import csv_response
 from healthpulse.web.i18n import UI_LANGUAGES
-from healthpulse.web.query_params import SearchParams, parse_query
+from healthpulse.web.query_params import PostsParams, SearchParams, parse_query
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import faq as faq_svc
+from healthpulse.web.services import posts as posts_svc
 from healthpulse.web.templating import date_local, department_names
 from werkzeug.datastructures import MultiDict
 
@@ -149,6 +150,19 @@ def search() -> Any:
         next_args.add("cursor", res.next_cursor)
     return render_template("press/search.html", f=f, res=res, query_args=f.to_args(),
                            next_args=next_args if res.next_cursor else None, **_filter_choices())
+
+
+@bp.route("/posts")
+@require_role("press")
+def posts() -> Any:
+    """Social posts (Telegram, VK, YouTube) in the dashboard's filters, most reached first or newest first."""
+    f = current_filters()
+    p = parse_query(PostsParams, request.args)
+    with db() as s:
+        rows = posts_svc.posts_by_reach(s, f, sort=p.sort, min_reach=p.min_reach)
+    kept = [(k, v) for k, v in f.to_args() if k not in ("channel",)]
+    return render_template("press/posts.html", f=f, rows=rows, params=p, kept_args=kept,
+                           query_args=f.to_args(), **_filter_choices())
 
 
 @bp.route("/faq-gaps")

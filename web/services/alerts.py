@@ -29,9 +29,10 @@ from sqlalchemy import select
 APPEAL_CHANNELS = ("video_appeal", "text_appeal", "hotline", "email")
 
 
-def list_alerts(container: WebContext, principal: Principal, state: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+def list_alerts(container: WebContext, principal: Principal, state: str | None = None, limit: int = 100,
+                sort: str = "newest") -> list[dict[str, Any]]:
     with container.session() as s:
-        rows, _total = alerts.list_alerts(s, department_ids(principal), state, limit=limit)
+        rows, _total = alerts.list_alerts(s, department_ids(principal), state, limit=limit, sort=sort)
     return [ticket_json(r) for r in rows]
 
 

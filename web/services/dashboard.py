@@ -20,7 +20,7 @@ from healthpulse.indexes.query import SearchFilters, SearchQuery, SearchResult
 from healthpulse.video_intake.privacy import mask_contacts
 from healthpulse.web.query_params import SearchParams, parse_query
 
-CHANNELS = ("news", "video_appeal", "text_appeal", "hotline", "email")
+CHANNELS = ("news", "video_appeal", "text_appeal", "hotline", "email", "social")
 SENTIMENTS = ("negative", "neutral", "positive")
 SEVERITIES = ("low", "medium", "high", "critical")
 SPLITS = ("sentiment", "topics", "department", "channel")

@@ -8,6 +8,8 @@ import pytest
 from healthpulse.crawlers.runner import CrawlRunner
 from healthpulse.crawlers.sources import load_sources
 
+from tests.support.containers import make_container
+
 # Short timeouts so the slow page and retries cost seconds, not minutes; everything else is production.
 FAST_SETTINGS = {
     "DOWNLOAD_TIMEOUT": 3,
@@ -78,3 +80,30 @@ def make_runner(container, **kwargs) -> CrawlRunner:
 
 def load_fixture_sources(tmp_path: Path, base: str, departments=("surgut",)):
     return load_sources(write_sources(tmp_path, base), set(departments)).sources
+
+
+@pytest.fixture
+def social():
+    """tests/fixtures/social/server.py: fakes of Telegram's preview, VK's API and a YouTube feed."""
+    from tests.fixtures.social.server import SocialFakes
+
+    s = SocialFakes().start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def cli_container(tmp_path, monkeypatch):
+    """``healthpulse crawl`` / ``sources check`` on the test container (migrated SQLite, no NLP models)."""
+    import healthpulse.cli.crawl_cmds as crawl_cmds
+
+    containers = []
+
+    def open_test_container(args, settings=None):
+        c = make_container(tmp_path, analyzer=None)
+        containers.append(c)
+        return c
+
+    monkeypatch.setattr(crawl_cmds, "open_container", open_test_container)
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    return containers

@@ -11,25 +11,7 @@ import json
 import pytest
 from healthpulse.cli import main
 
-from tests.support.containers import make_container
-
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def cli_container(tmp_path, monkeypatch):
-    import healthpulse.cli.crawl_cmds as crawl_cmds
-
-    containers = []
-
-    def open_test_container(args, settings=None):
-        c = make_container(tmp_path, analyzer=None)
-        containers.append(c)
-        return c
-
-    monkeypatch.setattr(crawl_cmds, "open_container", open_test_container)
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
-    return containers
 
 
 def _sources(tmp_path, base, department="surgut"):
@@ -63,7 +45,9 @@ def test_crawl_once_writes_jsonl_and_stats(tmp_path, site, cli_container, capsys
     assert len(lines) == 5  # ar, fa, en (AMP → article), ru (redirect chain), vi
     assert {line["language"] for line in lines} == {"ar", "fa", "en", "ru", "vi"}
     for line in lines:
-        assert set(line) == {"id", "source", "url", "canonical_url", "title", "text", "published_at", "language", "story_id"}
+        assert set(line) == {"id", "channel", "source", "url", "canonical_url", "title", "text", "author", "published_at",
+                             "language", "story_id", "reach", "transcript"}
+        assert line["channel"] == "news" and line["reach"] is None
         assert line["text"] and line["title"] and line["published_at"]
     err = capsys.readouterr().err
     assert "source" in err and "atom-main" in err and "listing" in err and "not_modified" in err
@@ -87,7 +71,7 @@ def test_bad_input_exits_2_with_a_clear_message(tmp_path, site, cli_container, c
 
     bad.write_text("sources:\n  - id: x\n    kind: rss\n", encoding="utf-8")
     assert main(["crawl", "--sources", str(bad), "--once"]) == 2
-    assert f"{bad}:2: sources[0].url (entry 'x'): Field required" in capsys.readouterr().err
+    assert f"{bad}:2: sources[0].url (entry 'x'): url is required for kind rss" in capsys.readouterr().err
 
     assert main(["crawl", "--sources", str(_sources(tmp_path, site.base)), "--once", "--only", "ghost"]) == 2
     assert "no source with id ghost" in capsys.readouterr().err

@@ -49,6 +49,7 @@ GET_MATRIX = {
     "press.export": ("/press/export/regions.csv", PRESS),
     "press.search": ("/press/search?q=insulin", PRESS),
     "press.faq_gaps": ("/press/faq-gaps", PRESS),
+    "press.posts": ("/press/posts", PRESS),
     "admin.index": ("/admin/", ADMIN),
     "admin.users": ("/admin/users", ADMIN),
     "admin.edit_user": ("/admin/users/1", ADMIN),

@@ -107,4 +107,55 @@ def test_bundled_example_is_valid_against_the_bundled_departments():
     example = Path(__file__).resolve().parents[3] / "crawlers" / "sources.example.yaml"
     departments = load_departments(bundled_departments_path())
     model = load_sources(example, set(departments.ids))
-    assert {s.kind for s in model.sources} == {"rss", "sitemap", "html"}
+    assert {s.kind for s in model.sources} == {"rss", "sitemap", "html", "telegram", "vk", "youtube"}
+
+
+SOCIAL = """\
+sources:
+  - id: tg
+    kind: telegram
+    channel: ugra_health
+  - id: tg-mirror
+    kind: telegram
+    channel: ugra_health
+    base_url: http://127.0.0.1:8080/
+    depth: 5
+  - id: vk-wall
+    kind: vk
+    domain: ugra_health
+  - id: vk-owner
+    kind: vk
+    owner_id: -123456
+  - id: yt
+    kind: youtube
+    feed_url: https://www.youtube.com/feeds/videos.xml?channel_id=UC1
+    transcribe: true
+"""
+
+
+def test_social_kinds_and_their_defaults(tmp_path):
+    tg, mirror, wall, owner, yt = load_sources(_write(tmp_path, SOCIAL)).sources
+    assert tg.start_url == "https://t.me/s/ugra_health"
+    assert mirror.start_url == "http://127.0.0.1:8080/s/ugra_health" and mirror.depth == 5
+    assert (wall.domain, wall.owner_id, owner.owner_id) == ("ugra_health", None, -123456)
+    assert yt.start_url.endswith("channel_id=UC1") and yt.transcribe is True
+
+
+@pytest.mark.parametrize(
+    ("entry", "line", "key", "expected"),
+    [
+        ("  - id: t\n    kind: telegram\n    url: https://t.me/x\n", 4, "url", "url is only for kind rss"),
+        ("  - id: t\n    kind: telegram\n    base_url: https://t.me\n", 2, "channel", "channel is required"),
+        ("  - id: v\n    kind: vk\n    domain: a_b\n    owner_id: 5\n", 4, "domain", "exactly one of domain or owner_id"),
+        ("  - id: y\n    kind: youtube\n    feed_url: ftp://x\n", 4, "feed_url", "absolute http(s) URL"),
+        ("  - id: r\n    kind: rss\n    url: https://e.org/\n    transcribe: true\n", 5, "transcribe",
+         "transcribe is only for kind youtube"),
+        ("  - id: t\n    kind: telegram\n    channel: 'a b'\n", 4, "channel", "pattern"),
+    ],
+)
+def test_kind_keys_are_checked_with_file_line_and_key(tmp_path, entry, line, key, expected):
+    path = _write(tmp_path, "sources:\n" + entry)
+    with pytest.raises(ConfigError) as err:
+        load_sources(path)
+    assert f"{path}:{line}: sources[0].{key} (entry " in str(err.value)
+    assert expected in str(err.value)
