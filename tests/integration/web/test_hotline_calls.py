@@ -1,0 +1,142 @@
+"""Issue 19: a PBX posts generic-CTI call events over real HTTP; calls are routed by IVR and KPIs come from the
+events' own times (answered, abandoned, transferred, a duplicate event, a hang-up that arrives before the answer)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+import requests
+from healthpulse.cli import main
+from healthpulse.core.models.calls import CallEventRow, CallRow
+from sqlalchemy import func, select
+
+from tests.support.servers import serve_app
+from tests.support.web import PASSWORD, add_user, api_token, make_web_app
+
+T0 = datetime(2026, 1, 5, 8, 0, 0)
+
+
+def _ts(seconds: float) -> str:
+    return (T0 + timedelta(seconds=seconds)).isoformat() + "+00:00"
+
+
+def _count(container, model) -> int:
+    with container.session() as s:
+        return s.scalar(select(func.count()).select_from(model)) or 0
+
+
+@pytest.fixture
+def pbx(container):
+    add_user(container, "asterisk-1", "pbx")
+    add_user(container, "surgut-officer", "department", "surgut")
+    with serve_app(container) as url:
+        yield {"url": url, "token": api_token(container, "asterisk-1"),
+               "officer": api_token(container, "surgut-officer")}
+
+
+def _post(pbx, token=None, form=False, **fields):
+    headers = {"Authorization": f"Bearer {token or pbx['token']}"}
+    if form:
+        return requests.post(f"{pbx['url']}/api/v1/calls/events", data=fields, headers=headers, timeout=10)
+    return requests.post(f"{pbx['url']}/api/v1/calls/events", json=fields, headers=headers, timeout=10)
+
+
+def _call(pbx, call_id, number, ivr, *, answer=None, hangup, cause="normalClearing", form=False):
+    """newCall at 0 s, answer after ``answer`` s (None: never), hangup after ``hangup`` s."""
+    events = [dict(event="newCall", callId=call_id, **{"from": number}, to="1900", direction="inbound", ivr=ivr,
+                   timestamp=_ts(0))]
+    if answer is not None:
+        events.append(dict(event="answer", callId=call_id, user="operator-7", timestamp=_ts(answer)))
+    events.append(dict(event="hangup", callId=call_id, cause=cause, timestamp=_ts(hangup)))
+    return events
+
+
+def test_event_sequences_give_exact_kpis_and_routing(pbx, container, clock, monkeypatch, capsys, tmp_path):
+    sent = []
+    sent += _call(pbx, "c-answered-1", "+7 900 000-00-01", "1-1", answer=4, hangup=184)
+    sent += _call(pbx, "c-answered-2", "+7 900 000-00-02", "1", answer=25, hangup=85)
+    sent += _call(pbx, "c-abandoned", "+7 900 000-00-03", "1", hangup=40, cause="cancel")
+    sent += _call(pbx, "c-transferred", "+7 900 000-00-04", "1", answer=8, hangup=128, cause="forwarded")
+    late = _call(pbx, "c-late", "+7 900 000-00-05", "1", answer=12, hangup=72)
+    sent += [late[2], late[0], late[1]]  # the hang-up arrives first, then newCall, then the answer
+    for ev in sent:
+        r = _post(pbx, **ev)
+        assert r.status_code == 200, r.text
+        assert r.json() == {}
+    # a PBX repeating an event: answered the same, stored once
+    assert _post(pbx, **sent[1]).status_code == 200
+    # form data is accepted as well (the generic CTI posts forms)
+    for ev in _call(pbx, "c-form", "+7 900 000-00-06", "2-1", answer=3, hangup=33):
+        assert _post(pbx, form=True, **ev).status_code == 200
+    assert _count(container, CallEventRow) == 3 + 3 + 2 + 3 + 3 + 3  # the repeat is not stored again
+    with container.session() as s:
+        calls = {c.call_id: c for c in s.scalars(select(CallRow))}
+    assert (calls["c-answered-1"].department_id, calls["c-answered-1"].topic) == ("surgut", "drug_supply")
+    assert (calls["c-form"].department_id, calls["c-form"].topic) == ("cairo", "drug_supply")
+    assert calls["c-late"].answered_at - calls["c-late"].offered_at == timedelta(seconds=12)
+    assert calls["c-answered-1"].from_number == "+7 900 000-00-01"
+
+    # the caller of c-answered-2 calls again within 7 days: that call was not resolved at first contact
+    clock.advance(timedelta(days=3))
+    for ev in _call(pbx, "c-repeat", "+7 900 000-00-02", "9", answer=5, hangup=65):
+        ev["timestamp"] = (T0 + timedelta(days=2)).isoformat() + "Z"
+        assert _post(pbx, **ev).status_code == 200
+    with container.session() as s:
+        assert s.get(CallRow, "c-repeat").department_id is None  # an unknown IVR path: the triage queue
+
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", str(container.settings.database_url))
+    monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(container.settings.data_dir))
+    assert main(["report", "--department", "surgut", "--period", "week", "--end", "2026-01-05", "--format", "json"]) == 0
+    calls_kpis = json.loads(capsys.readouterr().out)["calls"]
+    # waits 4, 25, 8, 12 s; handling 180, 60, 120, 60 s; 1 abandoned of 5 offered; c-answered-2 called again
+    assert {k: v for k, v in calls_kpis.items() if k != "by_ivr"} == {
+        "offered": 5, "answered": 4, "abandoned": 1, "abandonment_rate": 0.2,
+        "answer_p50_s": 8.0, "answer_p90_s": 25.0, "answered_within_10s_share": 0.5,
+        "handling_avg_s": 105.0, "callbacks_in_sla_share": None, "fcr_share": 0.75,
+    }
+    assert calls_kpis["by_ivr"] == {"1": {"offered": 4, "answered": 3, "abandoned": 1},
+                                    "1-1": {"offered": 1, "answered": 1, "abandoned": 0}}
+
+    # the API shows the same figures to the department
+    k = requests.get(f"{pbx['url']}/api/v1/kpis", headers={"Authorization": f"Bearer {pbx['officer']}"}, timeout=10)
+    assert k.json()["departments"]["surgut"]["calls"]["offered"] == 5
+
+
+def test_a_bad_token_is_401_and_nothing_is_stored(pbx, container):
+    ev = _call(pbx, "c-x", "+7 900 000-00-09", "1", hangup=5)[0]
+    assert _post(pbx, token="hp_forged", **ev).status_code == 401
+    r = requests.post(f"{pbx['url']}/api/v1/calls/events", json=ev, timeout=10)
+    assert r.status_code == 401
+    assert _post(pbx, token=pbx["officer"], **ev).status_code == 403  # a department's token is not a PBX's
+    assert _count(container, CallEventRow) == 0 and _count(container, CallRow) == 0
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"event": "ring"}, "event"),
+    ({"callId": ""}, "callId"),
+    ({"cause": "tired"}, "cause"),
+    ({"ivr": "sales"}, "ivr"),
+    ({"timestamp": "2026-01-05 08:00"}, "timestamp"),
+    ({"timestamp": "yesterday"}, "timestamp"),
+    ({"direction": "sideways"}, "direction"),
+])
+def test_bad_fields_are_422_naming_them_and_nothing_is_stored(pbx, container, change, field):
+    ev = {**_call(pbx, "c-bad", "+7 900 000-00-09", "1", hangup=5)[0], **change}
+    r = _post(pbx, **ev)
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == field
+    assert _count(container, CallEventRow) == 0
+
+
+def test_a_pbx_account_cannot_sign_in_to_the_pages(container):
+    from tests.support.web import csrf_from
+
+    add_user(container, "asterisk-2", "pbx")
+    client = make_web_app(container).test_client()
+    page = client.get("/auth/login")
+    r = client.post("/auth/login", data={"username": "asterisk-2", "password": PASSWORD,
+                                         "csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert r.status_code == 403
+    assert "telephone exchange" in r.get_data(as_text=True)
