@@ -25,6 +25,12 @@ SCHEMAS: dict[str, Any] = {
         "timestamp": {"type": "string", "format": "date-time",
                       "description": "when it happened, ISO 8601 with a zone (default: when received); KPIs use it"},
     }},
+    "RecordingIn": {"type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary",
+                 "description": "wav, mp3, ogg/opus or m4a; at most HEALTHPULSE_MAX_RECORDING_MB and "
+                                "HEALTHPULSE_MAX_RECORDING_SECONDS"}}},
+    "RecordingAccepted": {"type": "object", "required": ["tracking_code", "status_url"], "properties": {
+        "tracking_code": {"type": "string"}, "status_url": {"type": "string"}}},
     "CallEventAccepted": {"type": "object", "description": "`{}`; a repeated event is answered the same",
                           "properties": {"action": {"type": "string"}, "reason": {"type": "string"}}},
 }
@@ -39,4 +45,14 @@ PATHS: dict[str, Any] = {
         "responses": {"200": {"description": "stored (or a repeat, ignored)", "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/CallEventAccepted"}}}},
             "400": _ERROR, "401": _ERROR, "403": _ERROR, "415": _ERROR, "422": _ERROR}}},
+    "/api/v1/calls/{callId}/recording": {"post": {
+        "summary": "a call's recording: transcribed, analysed and routed as a hotline appeal (202 with its code)",
+        "operationId": "postCallRecording", "tags": ["hotline"], "security": _SECURED,
+        "parameters": [{"name": "callId", "in": "path", "required": True, "description": "as in its events",
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 128}}],
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+            "$ref": "#/components/schemas/RecordingIn"}}}},
+        "responses": {"202": {"description": "accepted (or already accepted: the same code)", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/RecordingAccepted"}}}},
+            "401": _ERROR, "403": _ERROR, "404": _ERROR, "413": _ERROR, "422": _ERROR}}},
 }

@@ -7,11 +7,15 @@ or missing token is a 401 before anything is read or stored.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request
-from healthpulse.appeals.calls.events import CallEventInvalid, parse_event, record_event
+from flask import Blueprint, g, jsonify, request, url_for
+from healthpulse.appeals.calls.events import MAX_CALL_ID_CHARS, CallEventInvalid, parse_event, record_event
 from healthpulse.text.unstorable import find_unstorable
+from healthpulse.video_intake.recording import RecordingRejected, submit_recording
+from healthpulse.video_intake.storage import VideoStorage
 from healthpulse.web.blueprints.api import ApiError, api_auth
 from healthpulse.web.context import container
 from healthpulse.web.errors import error_response
@@ -49,3 +53,42 @@ def events() -> Any:
         raise ApiError(422, str(err), err.field) from None
     record_event(c, event, g.api_principal.username)
     return jsonify({})
+
+
+def _spool_upload(limit_bytes: int) -> tuple[Path, str | None]:
+    """The posted ``file`` copied into the spool, refused (413) past the limit; the caller owns the copy."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename and upload.content_length == 0:
+        raise ApiError(422, "send the recording as multipart/form-data field 'file'", "file")
+    spool = VideoStorage.from_settings(container().settings).recordings_spool
+    spool.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=spool, suffix=".part")
+    path, written = Path(name), 0
+    try:
+        with open(fd, "wb") as out:
+            while block := upload.stream.read(1 << 16):
+                written += len(block)
+                if written > limit_bytes:
+                    raise ApiError(413, f"the recording is larger than {limit_bytes // (1024 * 1024)} MB", "file")
+                out.write(block)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path, upload.filename
+
+
+@bp.route("/<string:call_id>/recording", methods=["POST"])
+@api_auth(*PBX_ROLES)
+def recording(call_id: str) -> Any:
+    c = container()
+    if len(call_id) > MAX_CALL_ID_CHARS:
+        raise ApiError(404, "no such call", "callId")
+    path, filename = _spool_upload(int(c.settings.max_recording_mb) * 1024 * 1024)
+    try:
+        accepted = submit_recording(c, call_id, path, filename)
+    except RecordingRejected as err:
+        raise ApiError(err.status, err.reason, "callId" if err.status == 404 else "file") from None
+    resp = jsonify({"tracking_code": accepted.tracking_code,
+                    "status_url": url_for("api.appeal_status", code=accepted.tracking_code)})
+    resp.status_code = 202
+    return resp
