@@ -77,9 +77,10 @@ def _spool_upload(limit_bytes: int) -> tuple[Path, str | None]:
     return path, upload.filename
 
 
-@bp.route("/<string:call_id>/recording", methods=["POST"])
+@bp.route("/<string:callId>/recording", methods=["POST"])
 @api_auth(*PBX_ROLES)
-def recording(call_id: str) -> Any:
+def recording(callId: str) -> Any:  # noqa: N803 - the path parameter's documented name
+    call_id = callId
     c = container()
     if len(call_id) > MAX_CALL_ID_CHARS:
         raise ApiError(404, "no such call", "callId")

@@ -69,7 +69,7 @@ POST_ONLY = {"citizen.survey", "citizen.faq_vote", "auth.logout", "department.ti
 # API endpoints: token matrix below.
 API = {"api.create_appeal", "api.appeal_status", "api.search_documents", "api.dashboard_view", "api.alerts",
        "api.tickets", "api.ticket", "api.kpis", "api.correct_document", "api.document_corrections",
-       "calls.events"}
+       "calls.events", "calls.recording"}
 
 
 @pytest.fixture(scope="module")
