@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 MAX_CALL_ID_CHARS = 128
+CALLBACK_JOB = "calls.callback"  # an outbound call ended: record it as a contact on the caller's tickets
 MAX_CLOCK_SKEW = timedelta(hours=1)  # an event "from the future" beyond this is a PBX clock error, refused
 
 
@@ -153,6 +154,9 @@ def _store(s: Session, context: CoreContext, ev: CallEvent, reported_by: str, no
         call = CallRow(call_id=ev.call_id, updated_at=now)
         s.add(call)
     _fold(call, ev, context, now)  # no IVR path (yet): department None, the triage queue
+    if ev.event == "hangup" and call.direction == "outbound":
+        context.jobs.enqueue(CALLBACK_JOB, {"call_id": ev.call_id}, idempotency_key=f"{CALLBACK_JOB}:{ev.call_id}",
+                             session=s)
     s.flush()
     return True
 

@@ -74,13 +74,14 @@ def _repeat_callers(session: Session, answered: list[CallRow]) -> set[str]:
 
 def _callbacks_in_sla(session: Session, department_id: str | None, start: datetime, end: datetime) -> float | None:
     """Of the hotline tickets created in the period whose first callback was made or whose deadline passed,
-    the share called back by the ticket's deadline."""
+    the share called back (a phone contact, typed in or reported by the exchange) by the ticket's deadline."""
     dep = TicketRow.department_id.is_(None) if department_id is None else TicketRow.department_id == department_id
     tickets = session.scalars(select(TicketRow).where(dep, TicketRow.channel == HOTLINE, TicketRow.created_at >= start,
                                                      TicketRow.created_at < end)).all()
     decided = in_sla = 0
     for t in tickets:
-        first = session.scalar(select(func.min(CitizenContactRow.at)).where(CitizenContactRow.ticket_id == t.id))
+        first = session.scalar(select(func.min(CitizenContactRow.at)).where(CitizenContactRow.ticket_id == t.id,
+                                                                           CitizenContactRow.channel == "phone"))
         if first is None and not t.breached:
             continue
         decided += 1

@@ -140,3 +140,52 @@ def test_a_pbx_account_cannot_sign_in_to_the_pages(container):
                                          "csrf_token": csrf_from(page.get_data(as_text=True))})
     assert r.status_code == 403
     assert "telephone exchange" in r.get_data(as_text=True)
+
+
+def test_a_call_ticket_closes_only_after_a_callback_the_exchange_reported(pbx, container, clock):
+    """Seed 001 (the 937 rule): an e-mail is not a callback; an unanswered outbound call counts as an attempt, an
+    answered one to the caller's number lets the ticket close."""
+    from healthpulse.alerts import service
+    from healthpulse.alerts.tickets.lifecycle import ClosureRefused
+    from healthpulse.appeals.intake import submit_text_appeal
+    from healthpulse.core.models.tickets import CitizenContactRow, TicketRow
+
+    caller = "+7 900 555-01-02"
+    submit_text_appeal(container, text="Operator notes: the caller's mother got no insulin at the Surgut clinic.",
+                       consent=True, channel="hotline", department_id="surgut", contact_phone=caller)
+    container.worker.run_until_idle()
+    with container.session() as s:
+        ticket = s.scalar(select(TicketRow))
+        assert ticket.channel == "hotline"
+        tid = ticket.id
+        service.record_contact(s, tid, "email", "reached", "officer")
+    with container.session() as s, pytest.raises(ClosureRefused, match="came from a hotline call"):
+        service.close_ticket(s, tid, "officer", "Insulin delivered")
+
+    clock.advance(timedelta(hours=1))
+    for i, (answer, cause) in enumerate(((None, "noAnswer"), (True, "normalClearing"))):
+        call = f"cb-{i}"
+        assert _post(pbx, event="newCall", callId=call, direction="outbound", to=caller, user="op-3",
+                     **{"from": "1900"}).status_code == 200
+        if answer:
+            clock.advance(seconds=5)
+            assert _post(pbx, event="answer", callId=call, user="op-3").status_code == 200
+        clock.advance(seconds=30)
+        assert _post(pbx, event="hangup", callId=call, cause=cause).status_code == 200
+        assert _post(pbx, event="hangup", callId=call, cause=cause).status_code == 200  # a repeat: one contact
+        container.worker.run_until_idle()
+        with container.session() as s:
+            outcomes = [c.outcome for c in s.scalars(select(CitizenContactRow).where(
+                CitizenContactRow.channel == "phone").order_by(CitizenContactRow.id))]
+        if not answer:
+            assert outcomes == ["no_answer"]
+            with container.session() as s, pytest.raises(ClosureRefused, match=r"1 so far"):
+                service.close_ticket(s, tid, "officer", "Insulin delivered")
+    assert outcomes == ["no_answer", "reached"]
+    with container.session() as s:
+        assert service.close_ticket(s, tid, "officer", "Insulin delivered")["status"] == "closed"
+    # the callback counts in the KPIs: called back within the ticket's deadline
+    with container.session() as s:
+        k = service.kpis(s, "surgut", clock.now() - timedelta(days=7), clock.now() + timedelta(days=1))
+    assert k["calls"]["callbacks_in_sla_share"] == 1.0
+    assert k["calls"]["offered"] == 0  # outbound callbacks are not offered traffic
