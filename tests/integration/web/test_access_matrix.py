@@ -42,6 +42,7 @@ GET_MATRIX = {
     "triage.queue": ("/triage/", TRIAGE),
     "triage.ticket": ("/triage/tickets/{triage_tid}", TRIAGE),
     "department.praise": ("/department/praise", STAFF_DEPT),
+    "department.hotline": ("/department/hotline", STAFF_DEPT),
     "press.dashboard": ("/press/", PRESS),
     "press.tables": ("/press/tables", PRESS),
     "press.part": ("/press/part/regions.html", PRESS),

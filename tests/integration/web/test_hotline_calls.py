@@ -189,3 +189,39 @@ def test_a_call_ticket_closes_only_after_a_callback_the_exchange_reported(pbx, c
         k = service.kpis(s, "surgut", clock.now() - timedelta(days=7), clock.now() + timedelta(days=1))
     assert k["calls"]["callbacks_in_sla_share"] == 1.0
     assert k["calls"]["offered"] == 0  # outbound callbacks are not offered traffic
+
+
+def test_operator_screen_shows_the_callers_earlier_appeals_open_first(pbx, container, clock):
+    import re
+
+    from healthpulse.alerts import service
+    from healthpulse.core.models.tickets import TicketRow
+
+    from tests.support.web import login, submit_appeal
+
+    caller = "+7 900 777-00-11"
+    submit_appeal(container, "surgut", text="No insulin at the Surgut pharmacy.", contact_phone=caller)
+    clock.advance(hours=1)
+    submit_appeal(container, "surgut", text="The Surgut clinic keeps us waiting.", contact_phone=caller)
+    submit_appeal(container, "cairo", text="No insulin in Cairo.", contact_phone=caller)  # another department's
+    with container.session() as s:
+        first = s.scalar(select(TicketRow).order_by(TicketRow.id))
+        service.record_contact(s, first.id, "phone", "reached", "officer")
+        service.close_ticket(s, first.id, "officer", "Delivered")
+        ids = {t.department_id + ("-closed" if t.status == "closed" else ""): t.id for t in s.scalars(select(TicketRow))}
+    clock.advance(minutes=5)
+    assert _post(pbx, event="newCall", callId="ring-1", to="1900", ivr="1", direction="inbound",
+                 **{"from": caller}).status_code == 200
+
+    client = make_web_app(container).test_client()
+    login(client, "surgut-officer")
+    page = client.get("/department/hotline").get_data(as_text=True)
+    assert 'data-call-id="ring-1"' in page and caller in page
+    shown = [int(x) for x in re.findall(r'class="earlier-ticket[^"]*" data-ticket-id="(\d+)"', page)]
+    assert shown == [ids["surgut"], ids["surgut-closed"]]  # open first; the Cairo ticket is not Surgut's to see
+    assert 'http-equiv="refresh"' in page
+
+    add_user(container, "cairo-officer", "department", "cairo")
+    other = make_web_app(container).test_client()
+    login(other, "cairo-officer")
+    assert "ring-1" not in other.get("/department/hotline").get_data(as_text=True)  # routed to Surgut only
