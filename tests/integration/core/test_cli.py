@@ -175,6 +175,7 @@ def test_demo_loads_and_summarises(tmp_path):
     for lang in ("ru=", "ar=", "fa=", "vi=", "en="):
         assert lang in out
     assert "incidents:" in out and "tickets:" in out
+    assert "hotline calls: 7 (answered 5, routed to triage 1)" in out
 
 
 def test_ingest_a_lone_surrogate_loses_only_its_line(tmp_path):

@@ -225,3 +225,19 @@ def test_operator_screen_shows_the_callers_earlier_appeals_open_first(pbx, conta
     other = make_web_app(container).test_client()
     login(other, "cairo-officer")
     assert "ring-1" not in other.get("/department/hotline").get_data(as_text=True)  # routed to Surgut only
+
+
+def test_demo_calls_feed_the_kpis_and_the_triage_queue(container):
+    from healthpulse.appeals.calls.kpis import call_kpis
+    from healthpulse.wiring.demo import load_demo_calls, summarize
+
+    now = container.clock.now()
+    load_demo_calls(container, now)
+    load_demo_calls(container, now)  # a second load changes nothing (events are idempotent)
+    with container.session() as s:
+        surgut = call_kpis(s, "surgut", now - timedelta(days=1), now + timedelta(minutes=1))
+        triage = call_kpis(s, None, now - timedelta(days=1), now + timedelta(minutes=1))
+    assert (surgut["offered"], surgut["answered"], surgut["abandoned"]) == (3, 2, 1)
+    assert surgut["answer_p50_s"] == 6.0 and surgut["handling_avg_s"] == 167.5
+    assert triage["offered"] == 1
+    assert "hotline calls" in summarize(container).extra
