@@ -149,6 +149,7 @@ def test_a_call_ticket_closes_only_after_a_callback_the_exchange_reported(pbx, c
     from healthpulse.alerts.tickets.lifecycle import ClosureRefused
     from healthpulse.appeals.intake import submit_text_appeal
     from healthpulse.core.models.tickets import CitizenContactRow, TicketRow
+    from healthpulse.web.services.calls import callbacks_due
 
     caller = "+7 900 555-01-02"
     submit_text_appeal(container, text="Operator notes: the caller's mother got no insulin at the Surgut clinic.",
@@ -177,11 +178,16 @@ def test_a_call_ticket_closes_only_after_a_callback_the_exchange_reported(pbx, c
         with container.session() as s:
             outcomes = [c.outcome for c in s.scalars(select(CitizenContactRow).where(
                 CitizenContactRow.channel == "phone").order_by(CitizenContactRow.id))]
+        with container.session() as s:
+            due = callbacks_due(s, "surgut")
         if not answer:
             assert outcomes == ["no_answer"]
+            # shown as due again two hours after the unanswered attempt
+            assert [(d["id"], d["attempts"], d["phone"]) for d in due] == [(tid, 1, caller)]
+            assert due[0]["next_at"] == clock.now() + timedelta(hours=2)
             with container.session() as s, pytest.raises(ClosureRefused, match=r"1 so far"):
                 service.close_ticket(s, tid, "officer", "Insulin delivered")
-    assert outcomes == ["no_answer", "reached"]
+    assert outcomes == ["no_answer", "reached"] and due == []  # reached: no longer due
     with container.session() as s:
         assert service.close_ticket(s, tid, "officer", "Insulin delivered")["status"] == "closed"
     # the callback counts in the KPIs: called back within the ticket's deadline
