@@ -20,6 +20,7 @@ from healthpulse.alerts.delivery.outbox import deliver_due
 from healthpulse.alerts.engine import AlertProcessor
 from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.scheduling import schedule_delivery, schedule_sweep
+from healthpulse.alerts.tickets import callbacks as _callbacks  # noqa: F401 - registers the calls.callback job
 from healthpulse.alerts.tickets.sla import sweep_breaches
 from healthpulse.core.context import CoreContext
 from healthpulse.core.jobs import job_handler

@@ -171,7 +171,7 @@ def format_validation_error(path: str | Path, err: ValidationError, data: Any, r
         ctx = dict(e.get("ctx") or {})
         loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         first_at = None
-        if e["type"] == "duplicate_id":
+        if "at" in ctx and "first_at" in ctx:  # duplicate_id, duplicate_ivr: point at the second, name the first
             first_at = loc + tuple(ctx["first_at"])
         if isinstance(ctx.get("at"), tuple):  # a model-level error that names the key it is about
             loc = loc + ctx["at"]

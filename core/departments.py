@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from healthpulse.core.config_files import duplicate_id, load_yaml_model
 from healthpulse.core.contacts import validate_email
 from healthpulse.core.domain import LANGUAGES
+from healthpulse.core.ivr import check_ivr_path, check_topic_id, ivr_segments
 from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, field_validator, model_validator
-from pydantic_core import core_schema
+from pydantic_core import PydanticCustomError, core_schema
 
 
 class LocalizedName(str):
@@ -66,6 +67,12 @@ class Department(BaseModel):
     escalation_email: str | None = None
     language: str = "en"  # language of its notifications
     timezone: str = "UTC"
+    ivr: list[str] = Field(default_factory=list)  # hotline digit paths routed here, e.g. ["101", "1-3"]
+
+    @field_validator("ivr")
+    @classmethod
+    def _ivr(cls, v: list[str]) -> list[str]:
+        return [check_ivr_path(p) for p in v]
 
     @field_validator("email", "escalation_email")
     @classmethod
@@ -100,6 +107,12 @@ class DepartmentsFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     departments: list[Department] = Field(default_factory=list)
+    ivr_topics: dict[str, str] = Field(default_factory=dict)  # hotline digit path -> topic id, e.g. {"104": "drug_supply"}
+
+    @field_validator("ivr_topics")
+    @classmethod
+    def _ivr_topics(cls, v: dict[str, str]) -> dict[str, str]:
+        return {check_ivr_path(path): check_topic_id(topic) for path, topic in v.items()}
 
     @model_validator(mode="after")
     def _unique_ids(self) -> DepartmentsFile:
@@ -109,6 +122,36 @@ class DepartmentsFile(BaseModel):
                 raise duplicate_id("department", d.id, "departments", i, seen[d.id])
             seen[d.id] = i
         return self
+
+    @model_validator(mode="after")
+    def _one_department_per_ivr_path(self) -> DepartmentsFile:
+        seen: dict[str, tuple[int, int]] = {}
+        for i, d in enumerate(self.departments):
+            for j, path in enumerate(d.ivr):
+                if path in seen:
+                    first = seen[path]
+                    raise PydanticCustomError(
+                        "duplicate_ivr", "IVR path '{value}' is routed to two departments",
+                        {"value": path, "at": ("departments", i, "ivr", j),
+                         "first_at": ("departments", first[0], "ivr", first[1])})
+                seen[path] = (i, j)
+        return self
+
+    def ivr_route(self, path: str | None) -> tuple[str | None, str | None]:
+        """(department id, topic) for the digits a caller chose: the longest listed prefix wins; (None, None) = triage."""
+        segments = ivr_segments(path)
+        dep = topic = None
+        dep_len = topic_len = 0
+        for d in self.departments:
+            for p in d.ivr:
+                n = _prefix_len(p, segments)
+                if n > dep_len:
+                    dep, dep_len = d.id, n
+        for p, t in self.ivr_topics.items():
+            n = _prefix_len(p, segments)
+            if n > topic_len:
+                topic, topic_len = t, n
+        return dep, topic
 
     def get(self, dep_id: str | None) -> Department | None:
         return next((d for d in self.departments if d.id == dep_id), None)
@@ -124,6 +167,12 @@ class DepartmentsFile(BaseModel):
             more = [p for p in extra.get(d.id, []) if p not in d.places]
             deps.append(d.model_copy(update={"places": [*d.places, *more]}) if more else d)
         return self.model_copy(update={"departments": deps})
+
+
+def _prefix_len(listed: str, segments: list[str]) -> int:
+    """How many segments ``listed`` covers when it is a prefix of ``segments`` (0 when it is not)."""
+    own = listed.split("-")
+    return len(own) if own == segments[:len(own)] else 0
 
 
 def load_departments(path: str | Path | None) -> DepartmentsFile:

@@ -103,6 +103,8 @@ class WebSettings:
     upload_disk_reserve_mb: int
     trusted_proxies: int
     appeal_rate_per_hour: int
+    max_recording_mb: int
+    max_recording_seconds: int
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,9 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(default=512, gt=0)
     max_video_seconds: int = Field(default=600, gt=0)
     min_video_seconds: float = Field(default=0.5, ge=0)
+    # Hotline call recordings a PBX posts (POST /api/v1/calls/{callId}/recording): size and length limits.
+    max_recording_mb: int = Field(default=40, gt=0, le=1024)
+    max_recording_seconds: int = Field(default=3600, gt=0)
     upload_rate_per_hour: int = Field(default=20, ge=0)
     # The instance's local time zone (IANA name): every date and time on the pages is shown in it, with its name.
     timezone: str = "UTC"
@@ -238,7 +243,8 @@ class Settings(BaseSettings):
         return WebSettings(self.secret_key, self.testing, self.base_url, self.max_upload_mb, self.max_video_seconds,
                            self.min_video_seconds, self.upload_rate_per_hour, self.timezone,
                            self.upload_open_mb_per_address, self.upload_open_mb_total, self.upload_disk_reserve_mb,
-                           self.trusted_proxies, self.appeal_rate_per_hour)
+                           self.trusted_proxies, self.appeal_rate_per_hour, self.max_recording_mb,
+                           self.max_recording_seconds)
 
     @property
     def crawl(self) -> CrawlSettings:

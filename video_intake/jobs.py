@@ -19,16 +19,18 @@ from healthpulse.core.context import IngestingContext
 from healthpulse.core.domain import Analysis, AppealStatus, Channel, Document, Media, Segment, stable_id
 from healthpulse.core.jobs import PermanentJobError, dead_letter_handler, job_handler
 from healthpulse.core.models.appeals import AppealRow
+from healthpulse.core.models.tickets import TicketRow
 from healthpulse.core.models.uploads import VideoMediaRow
 from healthpulse.core.settings import Settings
 from healthpulse.video_intake.media import extract_audio, poster_frame
 from healthpulse.video_intake.model_cache import resolve_model_path
 from healthpulse.video_intake.privacy import mask_contacts
+from healthpulse.video_intake.recording import RecordingRejected, ivr_department_of, validate_recording
 from healthpulse.video_intake.storage import VideoStorage, file_sha256
 from healthpulse.video_intake.submission import TRANSCRIBE_JOB
 from healthpulse.video_intake.transcriber import Transcript, WhisperTranscriber
 from healthpulse.video_intake.validation import VideoRejected, validate_video
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,7 @@ def transcribe_appeal(container: IngestingContext, payload: dict[str, Any]) -> N
         original = media.original_path
         expected_sha = media.sha256
         status = AppealStatus(appeal.status)
+        is_call = appeal.channel == Channel.HOTLINE
     if status == AppealStatus.RECEIVED:
         _move(container, appeal_id, AppealStatus.VALIDATING)
 
@@ -90,8 +93,16 @@ def transcribe_appeal(container: IngestingContext, payload: dict[str, Any]) -> N
             raise VideoRejected("missing", "The stored video file is missing.")
         if expected_sha and file_sha256(original_path) != expected_sha:
             raise VideoRejected("changed", "The stored video does not match what was uploaded.")
-        info = validate_video(original_path, min_seconds=settings.min_video_seconds,
-                              max_seconds=settings.max_video_seconds)
+        if is_call:  # a hotline recording: audio only, its own limits
+            duration = validate_recording(original_path, max_seconds=settings.max_recording_seconds).duration
+        else:
+            duration = validate_video(original_path, min_seconds=settings.min_video_seconds,
+                                      max_seconds=settings.max_video_seconds).duration
+    except RecordingRejected as refused:
+        log.warning("hotline recording %s rejected: %s", appeal_id, refused.code)
+        _move(container, appeal_id, AppealStatus.REJECTED, refused.code, reason=refused.reason)
+        original_path.unlink(missing_ok=True)
+        return
     except VideoRejected as rejected:
         log.warning("video appeal %s rejected: %s", appeal_id, rejected.code)
         _move(container, appeal_id, AppealStatus.REJECTED, rejected.code, reason=rejected.reason)
@@ -101,9 +112,9 @@ def transcribe_appeal(container: IngestingContext, payload: dict[str, Any]) -> N
         log.info("video appeal %s finished by another run of the job meanwhile", appeal_id)
         return
     audio = extract_audio(original_path, storage.audio_path(appeal_id))
-    poster = poster_frame(original_path, storage.poster_path(appeal_id), info.duration)
+    poster = "" if is_call else poster_frame(original_path, storage.poster_path(appeal_id), duration)
     transcript = transcriber_for(settings).transcribe_file(audio, language=language)
-    finish_transcription(container, appeal_id, transcript, audio=audio, poster=poster, video_duration=info.duration)
+    finish_transcription(container, appeal_id, transcript, audio=audio, poster=poster, video_duration=duration)
 
 
 def finish_transcription(container: IngestingContext, appeal_id: str, transcript: Transcript, *, audio: Path,
@@ -134,17 +145,19 @@ def finish_transcription(container: IngestingContext, appeal_id: str, transcript
         kept = Transcript(language=media.transcript_language, duration=media.duration or video_duration,
                           segments=[Segment.model_validate(seg) for seg in media.segments or []])
         language, department, created_at = appeal.language, appeal.department_id, appeal.created_at
-        original_path, poster_path = media.original_path, media.poster_path
+        original_path, poster_path, channel = media.original_path, media.poster_path or None, Channel(appeal.channel)
         if appeal.language is None and kept.segments:
             appeal.language = kept.language
         link_document(appeal, doc_id)  # before ingest: the alerts hook finds the appeal by document id
     # The Document is indexed and shown to the press office and in search: contacts are masked there.
     # The raw transcript stays in video_media for the assigned department (see department.py).
     masked_segments = [seg.model_copy(update={"text": mask_contacts(seg.text)}) for seg in kept.segments]
+    if channel == Channel.HOTLINE and department is None:
+        department = ivr_department_of(container, appeal_id)  # the IVR's choice, unless the call names a place
     doc = Document(
         id=doc_id,
-        channel=Channel.VIDEO_APPEAL,
-        source=str(Channel.VIDEO_APPEAL),
+        channel=channel,
+        source=str(channel),
         text=mask_contacts(kept.text),
         language_hint=language or (kept.language if kept.segments else None),
         department_hint=department,
@@ -153,14 +166,21 @@ def finish_transcription(container: IngestingContext, appeal_id: str, transcript
         media=Media(path=original_path, duration=kept.duration, poster_path=poster_path, segments=masked_segments),
         # Nothing was said (silence, music, sign language): no text to analyse, but the department
         # still gets the appeal and watches the video.  An empty Analysis says no component ran.
-        analysis=None if kept.segments else Analysis(warnings=["no speech in the video"]),
+        analysis=None if kept.segments else Analysis(warnings=[f"no speech in the {_media_word(channel)}"]),
     )
     container.pipeline.ingest(doc)
     with container.session() as s:
         appeal = s.get(AppealRow, appeal_id)
+        if appeal is not None and appeal.department_id is None and channel == Channel.HOTLINE:
+            # the caller's number is unmasked for the department the call was routed to
+            appeal.department_id = s.scalar(select(TicketRow.department_id).where(TicketRow.appeal_id == appeal_id))
         if appeal is not None and appeal.status == AppealStatus.TRANSCRIBING:
             set_status(s, appeal, AppealStatus.ANALYSED, container.clock.now())
     log.info("video appeal %s transcribed language=%s segments=%d", appeal_id, kept.language, len(kept.segments))
+
+
+def _media_word(channel: Channel) -> str:
+    return "call" if channel == Channel.HOTLINE else "video"
 
 
 def appeal_document_id_for(appeal_id: str) -> str:

@@ -27,6 +27,11 @@ class VideoStorage:
     def uploads_dir(self) -> Path:
         return self.root / "uploads"
 
+    @property
+    def recordings_spool(self) -> Path:
+        """Where a posted call recording waits while it is checked (moved to its appeal's folder, or deleted)."""
+        return self.root / "recordings-spool"
+
     def upload_path(self, upload_id: str) -> Path:
         return self.uploads_dir / f"{upload_id}.part"
 

@@ -51,7 +51,7 @@ ALERT_STATES = {"open": _l("Open"), "acknowledged": _l("Acknowledged"), "resolve
                 "past": _l("Past episode")}
 
 ROLES = {"department": _l("Department staff"), "press": _l("Press office"), "triage": _l("Triage desk"),
-         "admin": _l("Administrator")}
+         "admin": _l("Administrator"), "pbx": _l("Telephone exchange (PBX)")}
 
 ALL = {
     "topic": TOPICS, "topics": TOPICS, "appeal_status": APPEAL_STATUSES, "ticket_status": TICKET_STATUSES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from healthpulse.web import openapi_video
+from healthpulse.web import openapi_calls, openapi_video
 from healthpulse.web.i18n import UI_LANGUAGES
 from healthpulse.web.labels import ALERT_STATES, CHANNELS, SENTIMENTS, SEVERITIES, TICKET_STATUSES, TOPICS
 
@@ -110,6 +110,7 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                     "severity": {"type": "string"}, "department": {"type": "string", "nullable": True},
                     "title": {"type": "string"}, "due_at": {"type": "string", "nullable": True}}},
                 **openapi_video.SCHEMAS,
+                **openapi_calls.SCHEMAS,
             },
         },
         "paths": {
@@ -215,5 +216,6 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                 "responses": {"200": {"description": "KPIs", "content": {"application/json": {"schema": {
                     "type": "object"}}}}, "401": _ERROR, "403": _ERROR, "429": _ERROR}}},
             **openapi_video.PATHS,
+            **openapi_calls.PATHS,
         },
     }

@@ -174,6 +174,9 @@ def init_security(app: Flask) -> None:
         if bp.startswith("video"):
             settings = app.extensions["healthpulse.settings"]
             request.max_content_length = int(settings.max_upload_mb) * 1024 * 1024
+        elif request.endpoint == "calls.recording":  # a call recording: its own limit, plus room for the form
+            settings = app.extensions["healthpulse.settings"]
+            request.max_content_length = (int(settings.max_recording_mb) + 1) * 1024 * 1024
 
     @app.after_request
     def _headers(response: Any) -> Any:

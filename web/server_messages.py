@@ -30,6 +30,8 @@ def _l(msgid: str) -> str:
 _LABELS = {"status": "ticket_status", "old": "ticket_status", "new": "ticket_status", "severity": "severity"}
 _CLOSE_HINT = (r"Call the citizen back and record the contact \(channel, time, outcome\) first — or record "
                r"(?P<attempts>\d+) unsuccessful attempts \((?P<count>\d+) so far\)\.")
+_CALLBACK_HINT = (r"Call the number back \(the exchange records the call\) or record a phone contact with its outcome "
+                  r"— or (?P<attempts>\d+) unanswered callbacks \((?P<count>\d+) so far\)\.")
 
 MESSAGES: list[tuple[str, str]] = [
     # a ticket's first history line (alerts/tickets/lifecycle.open_ticket): the deadline as a local date
@@ -45,6 +47,16 @@ MESSAGES: list[tuple[str, str]] = [
      _l("Ticket #%(number)s cannot be closed: no contact with the citizen has been recorded since it was reopened. "
         "Call the citizen back and record the contact (channel, time, outcome) first — or record %(attempts)s "
         "unsuccessful attempts (%(count)s so far).")),
+    (r"ticket #(?P<number>\d+) came from a hotline call and cannot be closed before the caller is called back: "
+     r"no callback has been recorded yet\. " + _CALLBACK_HINT,
+     _l("Ticket #%(number)s came from a hotline call: it cannot be closed before the caller is called back, and no "
+        "callback has been recorded yet. Call the number back or record a phone contact with its outcome — or "
+        "%(attempts)s unanswered callbacks (%(count)s so far).")),
+    (r"ticket #(?P<number>\d+) came from a hotline call and cannot be closed before the caller is called back: "
+     r"no callback has been recorded since it was reopened\. " + _CALLBACK_HINT,
+     _l("Ticket #%(number)s came from a hotline call: it cannot be closed before the caller is called back, and no "
+        "callback has been recorded since it was reopened. Call the number back or record a phone contact with its "
+        "outcome — or %(attempts)s unanswered callbacks (%(count)s so far).")),
     (r"ticket #(?P<number>\d+) cannot be closed without a resolution text",
      _l("Ticket #%(number)s cannot be closed without a resolution text.")),
     (r"ticket #(?P<number>\d+) is already closed", _l("Ticket #%(number)s is already closed.")),

@@ -17,9 +17,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from healthpulse.appeals.calls.events import CallEvent, record_event
 from healthpulse.appeals.intake import submit_text_appeal
 from healthpulse.core.domain import Channel, Document, stable_id
 from healthpulse.core.models.alerts import AlertRow
+from healthpulse.core.models.calls import CallRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import TicketRow
 from healthpulse.core.resources import demo_data_path
@@ -97,8 +99,36 @@ def load_demo(container: Container, items: Iterable[dict[str, Any]] | None = Non
         container.pipeline.ingest_many(news[i:i + 32])
         if on_progress:
             on_progress(len(news[i:i + 32]))
+    load_demo_calls(container, now)
     container.worker.run_until_idle()
     return summarize(container, appeals)
+
+
+# (call id, caller, IVR path, minutes ago, seconds to answer or None = hung up first, seconds talked)
+DEMO_CALLS = [
+    ("demo-call-1", "+7 900 100-00-01", "1-1", 180, 6, 240),
+    ("demo-call-2", "+7 900 100-00-02", "1", 150, 14, 95),
+    ("demo-call-3", "+7 900 100-00-03", "1", 120, None, 35),
+    ("demo-call-4", "+84 90 100 0004", "104", 90, 4, 310),
+    ("demo-call-5", "+84 90 100 0005", "105", 60, 9, 130),
+    ("demo-call-6", "+20 100 100 0006", "2-1", 45, None, 20),
+    ("demo-call-7", "+20 100 100 0007", "9", 20, 25, 60),
+]
+
+
+def load_demo_calls(container: Container, now: datetime) -> None:
+    """A few hotline calls (answered, abandoned, an unknown IVR path for the triage desk) for the KPIs and the
+    operator screen, posted as a PBX would post their events."""
+    for call_id, caller, ivr, minutes_ago, answer_s, talk_s in DEMO_CALLS:
+        start = now - timedelta(minutes=minutes_ago)
+        record_event(container, CallEvent(call_id=call_id, event="newCall", at=start, from_number=caller,
+                                          to_number="1900", direction="inbound", ivr=ivr), "demo-pbx")
+        end = start + timedelta(seconds=(answer_s or 0) + talk_s)
+        if answer_s is not None:
+            record_event(container, CallEvent(call_id=call_id, event="answer", at=start + timedelta(seconds=answer_s),
+                                              user="demo-operator"), "demo-pbx")
+        record_event(container, CallEvent(call_id=call_id, event="hangup", at=end,
+                                          cause="normalClearing" if answer_s is not None else "cancel"), "demo-pbx")
 
 
 def summarize(container: Container, appeals: int = 0) -> DemoSummary:
@@ -115,6 +145,9 @@ def summarize(container: Container, appeals: int = 0) -> DemoSummary:
                 s.incidents += 1
                 s.by_severity[row.severity or "?"] += 1
         s.extra.update(_alert_counts(session))
+        calls = session.scalars(select(CallRow)).all()
+        s.extra["hotline calls"] = (f"{len(calls)} (answered {sum(1 for c in calls if c.answered_at)}, "
+                                    f"routed to triage {sum(1 for c in calls if c.department_id is None)})")
     return s
 
 

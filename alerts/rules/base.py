@@ -124,7 +124,13 @@ def primary_topic(doc: Document) -> str | None:
 
 
 def document_department(doc: Document) -> str | None:
-    """The department a document is routed to: the explicit hint (a citizen's region) wins over NLP."""
+    """The department a document is routed to: the explicit hint (a citizen's region) wins over NLP.
+
+    Except a hotline call: its hint is only the IVR option pressed, and a place the caller names (the
+    gazetteer's answer, which falls back to the hint) is more specific.
+    """
+    if doc.channel == Channel.HOTLINE and doc.analysis is not None and doc.analysis.department:
+        return doc.analysis.department
     if doc.department_hint:
         return doc.department_hint
     return doc.analysis.department if doc.analysis is not None else None

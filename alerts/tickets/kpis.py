@@ -18,7 +18,8 @@ Definitions (tickets are counted by ``created_at`` in the period unless noted):
   (``ingest.correction_kpis``);
 - praise: citizens' thanks received in the period (``alerts.praise``: no
   ticket), and their share of all citizen appeals = praise / (praise +
-  appeal tickets created in the period).
+  appeal tickets created in the period);
+- calls: the hotline's contact-centre figures (``appeals.calls.kpis``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any, cast
 
 from healthpulse.alerts.praise import count_praise
 from healthpulse.core.domain import AlertState
+from healthpulse.appeals.calls.kpis import call_kpis
 from healthpulse.core.models.alerts import AlertRow
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
 from healthpulse.ingest.correction_kpis import correction_share
@@ -105,4 +107,5 @@ def kpis(session: Session, department_id: str | None, start: datetime, end: date
         "praise_count": praise,
         "praise_share_pct": _pct(praise, praise + appeal_tickets),
         **correction_share(session, department_id, start, end),
+        "calls": call_kpis(session, department_id, start, end),
     }

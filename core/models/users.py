@@ -10,7 +10,8 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 # triage: routes tickets and appeals that no department was found for (sees nothing else).
-ROLES: tuple[str, ...] = ("department", "press", "admin", "triage")
+# pbx: a telephone exchange posting call events and recordings with its API token (no pages, no data).
+ROLES: tuple[str, ...] = ("department", "press", "admin", "triage", "pbx")
 
 
 class User(Base):

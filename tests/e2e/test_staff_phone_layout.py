@@ -34,6 +34,7 @@ PAGES = {
     "department.alerts": "/department/alerts",
     "department.alert": "/department/alerts/{aid}",
     "department.praise": "/department/praise",
+    "department.hotline": "/department/hotline",
     "press.dashboard": "/press/",
     "press.tables": "/press/tables",
     "press.search": "/press/search?q=waiting",

@@ -46,6 +46,9 @@ def login() -> Any:
             return render_template("auth/login.html", form=form, error=_("Too many attempts. Try again later.")), 429
         with db() as s:
             user = authenticate(s, username, form.password.data)
+            if user is not None and user.role not in HOME_BY_ROLE:  # a machine account (pbx): API tokens only
+                return render_template("auth/login.html", form=form, error=_(
+                    "This account is for a telephone exchange's API token and cannot sign in.")), 403
             if user is not None:
                 session.clear()
                 session.permanent = True

@@ -15,6 +15,7 @@ from healthpulse.web.correction_form import CorrectionForm, body_of, make_form
 from healthpulse.web.query_params import AlertParams, parse_query
 from healthpulse.web.server_messages import server_message
 from healthpulse.web.services import alerts as alert_svc
+from healthpulse.web.services import calls as call_svc
 from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services import tickets as svc
 from healthpulse.web.ticket_forms import (
@@ -265,6 +266,13 @@ def praise() -> Any:
     """Citizens' thanks: no ticket, read here (and counted in the KPIs)."""
     rows, total = svc.list_praise(container(), _principal())
     return render_template("department/praise.html", rows=rows, total=total)
+
+
+@bp.route("/hotline")
+@require_role("department")
+def hotline() -> Any:
+    """The operator screen: calls ringing now with the caller's earlier appeals (the page polls itself)."""
+    return render_template("department/hotline.html", screen=call_svc.operator_screen(container(), _principal()))
 
 
 @bp.route("/alerts")

@@ -42,6 +42,7 @@ GET_MATRIX = {
     "triage.queue": ("/triage/", TRIAGE),
     "triage.ticket": ("/triage/tickets/{triage_tid}", TRIAGE),
     "department.praise": ("/department/praise", STAFF_DEPT),
+    "department.hotline": ("/department/hotline", STAFF_DEPT),
     "press.dashboard": ("/press/", PRESS),
     "press.tables": ("/press/tables", PRESS),
     "press.part": ("/press/part/regions.html", PRESS),
@@ -69,7 +70,8 @@ POST_ONLY = {"citizen.survey", "citizen.faq_vote", "auth.logout", "department.ti
              "department.correct", "aliases.confirm", "aliases.delete", "triage.route"}
 # API endpoints: token matrix below.
 API = {"api.create_appeal", "api.appeal_status", "api.search_documents", "api.dashboard_view", "api.alerts",
-       "api.tickets", "api.ticket", "api.kpis", "api.correct_document", "api.document_corrections"}
+       "api.tickets", "api.ticket", "api.kpis", "api.correct_document", "api.document_corrections",
+       "calls.events", "calls.recording"}
 
 
 @pytest.fixture(scope="module")
@@ -297,3 +299,19 @@ def test_triage_route_posts(world, container):
                                                                         "department": "surgut"}).status_code == 403
     with container.session() as s:
         assert s.get(TicketRow, world["triage_tid"]).department_id is None
+
+
+def test_call_events_take_only_a_pbx_token(world, container):
+    """A department, press or triage token may not report calls (403); no token is 401; nothing is stored."""
+    from healthpulse.core.models.calls import CallEventRow
+
+    tokens = {role: api_token(container, user) for role, user in
+              (("own", "surgut-officer"), ("press", "press-office"), ("triage", "triage-desk"))}
+    c = world["clients"]["anon"]
+    event = {"event": "newCall", "callId": "matrix-1", "from": "+7 900 000-00-01", "ivr": "1"}
+    assert c.post("/api/v1/calls/events", json=event).status_code == 401
+    for role, token in tokens.items():
+        r = c.post("/api/v1/calls/events", json=event, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 403, role
+    with container.session() as s:
+        assert s.scalar(select(CallEventRow.id)) is None

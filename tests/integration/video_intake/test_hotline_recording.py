@@ -1,0 +1,125 @@
+"""Issue 19: a PBX posts a call's recording over real HTTP → transcript (real ffmpeg + Whisper) → NLP → a hotline
+ticket routed by the IVR unless the caller names a place; refused files are answered with a reason and not kept."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+from healthpulse.core.models.appeals import AppealRow
+from healthpulse.core.models.calls import CallRow
+from healthpulse.core.models.documents import DocumentRow
+from healthpulse.core.models.tickets import TicketRow
+from healthpulse.video_intake.privacy import transcript_for
+from healthpulse.video_intake.storage import VideoStorage
+from sqlalchemy import select
+
+from tests.support.containers import make_container
+from tests.support.servers import serve_app
+from tests.support.synth import speech_wav
+from tests.support.web import add_user, api_token
+from tests.support.wer import key_word_heard
+
+pytestmark = pytest.mark.slow
+CALLER = "+7 900 123-45-67"
+
+
+@pytest.fixture
+def hotline(tmp_path, clock):
+    c = make_container(tmp_path, clock=clock, analyzer="auto", max_recording_mb=1)
+    add_user(c, "asterisk-1", "pbx")
+    with serve_app(c) as url:
+        yield c, url, {"Authorization": f"Bearer {api_token(c, 'asterisk-1')}"}
+    c.close()
+
+
+def _call(url, auth, call_id, ivr):
+    for ev in ({"event": "newCall", "callId": call_id, "from": CALLER, "to": "1900", "direction": "inbound",
+                "ivr": ivr}, {"event": "answer", "callId": call_id, "user": "op-1"},
+               {"event": "hangup", "callId": call_id, "cause": "normalClearing"}):
+        assert requests.post(f"{url}/api/v1/calls/events", json=ev, headers=auth, timeout=10).status_code == 200
+
+
+def _post(url, auth, call_id, path: Path, name: str | None = None):
+    with path.open("rb") as fh:
+        return requests.post(f"{url}/api/v1/calls/{call_id}/recording", files={"file": (name or path.name, fh)},
+                             headers=auth, timeout=60)
+
+
+def _spool_empty(c) -> bool:
+    spool = VideoStorage.from_settings(c.settings).recordings_spool
+    return not spool.exists() or not any(spool.iterdir())
+
+
+def _ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-v", "error", "-y", *args], check=True, capture_output=True)
+
+
+def test_a_recorded_call_becomes_a_routed_hotline_ticket(hotline, media_dir):
+    c, url, auth = hotline
+    # names Manchester: more specific than the IVR option pressed (2 = cairo)
+    wav = speech_wav("Hello. The hospital in Manchester has no insulin. The doctors do not answer the phone.", "en",
+                     media_dir)
+    mp3 = media_dir / "call-en.mp3"
+    _ffmpeg("-i", str(wav), "-ar", "16000", "-ac", "1", str(mp3))  # a wideband PBX recording, mono
+    _call(url, auth, "call-en", "2")
+    r = _post(url, auth, "call-en", mp3)
+    assert r.status_code == 202, r.text
+    code = r.json()["tracking_code"]
+    assert _post(url, auth, "call-en", mp3).json()["tracking_code"] == code  # a repeat: the same appeal
+    assert _spool_empty(c)
+
+    c.worker.run_until_idle()
+    with c.session() as s:
+        appeal = s.scalar(select(AppealRow).where(AppealRow.tracking_code == code))
+        ticket = s.scalar(select(TicketRow).where(TicketRow.appeal_id == appeal.id))
+        assert appeal.channel == "hotline" and appeal.contact_phone == CALLER
+        assert ticket is not None and ticket.channel == "hotline" and ticket.has_citizen
+        doc = s.get(DocumentRow, appeal.document_id)
+        heard = [w for w in ("hospital", "manchester", "insulin", "doctors", "phone") if key_word_heard(w, doc.text)]
+        assert len(heard) >= 3 and key_word_heard("manchester", doc.text), doc.text
+        assert ticket.department_id == "manchester" and appeal.department_id == "manchester"
+        assert s.get(CallRow, "call-en").appeal_id == appeal.id
+    # the caller's number: readable for the assigned department only
+    officer = {"role": "department", "department_id": "manchester"}
+    other = {"role": "department", "department_id": "cairo"}
+    said = f"call me back on {CALLER}"
+    assert CALLER in transcript_for(officer, appeal, said) and CALLER not in transcript_for(other, appeal, said)
+
+
+def test_a_silent_call_goes_to_the_ivr_department(hotline, tmp_path):
+    c, url, auth = hotline
+    silent = tmp_path / "silent.wav"
+    _ffmpeg("-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono", "-t", "3", str(silent))
+    _call(url, auth, "call-silent", "1")
+    r = _post(url, auth, "call-silent", silent)
+    assert r.status_code == 202, r.text
+    c.worker.run_until_idle()
+    with c.session() as s:
+        ticket = s.scalar(select(TicketRow).where(TicketRow.channel == "hotline"))
+        assert ticket is not None and ticket.department_id == "surgut"  # IVR 1 → surgut; nothing said overrides it
+
+
+def test_refused_recordings_are_answered_with_a_reason_and_not_kept(hotline, tmp_path):
+    c, url, auth = hotline
+    _call(url, auth, "call-bad", "1")
+    corrupt = tmp_path / "corrupt.wav"
+    corrupt.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(range(256)) * 20)
+    r = _post(url, auth, "call-bad", corrupt)
+    assert r.status_code == 422 and r.json()["field"] == "file", r.text
+    exe = tmp_path / "call.wav"
+    exe.write_bytes(b"MZ" + b"\x00" * 4000)
+    assert _post(url, auth, "call-bad", exe).status_code == 422
+    big = tmp_path / "big.wav"
+    _ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=16000", "-t", "40", str(big))  # 1.3 MB > 1 MB
+    r = _post(url, auth, "call-bad", big)
+    assert r.status_code == 413, r.text
+    unknown = _post(url, auth, "no-such-call", corrupt)
+    assert unknown.status_code == 404 and "no call 'no-such-call'" in unknown.json()["message"]
+    assert _spool_empty(c)
+    with c.session() as s:
+        assert s.scalar(select(AppealRow.id)) is None
+    media = VideoStorage.from_settings(c.settings).root / "appeals"
+    assert not media.exists() or not any(media.rglob("*.*"))

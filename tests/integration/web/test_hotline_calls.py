@@ -1,0 +1,249 @@
+"""Issue 19: a PBX posts generic-CTI call events over real HTTP; calls are routed by IVR and KPIs come from the
+events' own times (answered, abandoned, transferred, a duplicate event, a hang-up that arrives before the answer)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+import requests
+from healthpulse.cli import main
+from healthpulse.core.models.calls import CallEventRow, CallRow
+from sqlalchemy import func, select
+
+from tests.support.servers import serve_app
+from tests.support.web import PASSWORD, add_user, api_token, make_web_app
+
+T0 = datetime(2026, 1, 5, 8, 0, 0)
+
+
+def _ts(seconds: float) -> str:
+    return (T0 + timedelta(seconds=seconds)).isoformat() + "+00:00"
+
+
+def _count(container, model) -> int:
+    with container.session() as s:
+        return s.scalar(select(func.count()).select_from(model)) or 0
+
+
+@pytest.fixture
+def pbx(container):
+    add_user(container, "asterisk-1", "pbx")
+    add_user(container, "surgut-officer", "department", "surgut")
+    with serve_app(container) as url:
+        yield {"url": url, "token": api_token(container, "asterisk-1"),
+               "officer": api_token(container, "surgut-officer")}
+
+
+def _post(pbx, token=None, form=False, **fields):
+    headers = {"Authorization": f"Bearer {token or pbx['token']}"}
+    if form:
+        return requests.post(f"{pbx['url']}/api/v1/calls/events", data=fields, headers=headers, timeout=10)
+    return requests.post(f"{pbx['url']}/api/v1/calls/events", json=fields, headers=headers, timeout=10)
+
+
+def _call(pbx, call_id, number, ivr, *, answer=None, hangup, cause="normalClearing", form=False):
+    """newCall at 0 s, answer after ``answer`` s (None: never), hangup after ``hangup`` s."""
+    events = [dict(event="newCall", callId=call_id, **{"from": number}, to="1900", direction="inbound", ivr=ivr,
+                   timestamp=_ts(0))]
+    if answer is not None:
+        events.append(dict(event="answer", callId=call_id, user="operator-7", timestamp=_ts(answer)))
+    events.append(dict(event="hangup", callId=call_id, cause=cause, timestamp=_ts(hangup)))
+    return events
+
+
+def test_event_sequences_give_exact_kpis_and_routing(pbx, container, clock, monkeypatch, capsys, tmp_path):
+    sent = []
+    sent += _call(pbx, "c-answered-1", "+7 900 000-00-01", "1-1", answer=4, hangup=184)
+    sent += _call(pbx, "c-answered-2", "+7 900 000-00-02", "1", answer=25, hangup=85)
+    sent += _call(pbx, "c-abandoned", "+7 900 000-00-03", "1", hangup=40, cause="cancel")
+    sent += _call(pbx, "c-transferred", "+7 900 000-00-04", "1", answer=8, hangup=128, cause="forwarded")
+    late = _call(pbx, "c-late", "+7 900 000-00-05", "1", answer=12, hangup=72)
+    sent += [late[2], late[0], late[1]]  # the hang-up arrives first, then newCall, then the answer
+    for ev in sent:
+        r = _post(pbx, **ev)
+        assert r.status_code == 200, r.text
+        assert r.json() == {}
+    # a PBX repeating an event: answered the same, stored once
+    assert _post(pbx, **sent[1]).status_code == 200
+    # form data is accepted as well (the generic CTI posts forms)
+    for ev in _call(pbx, "c-form", "+7 900 000-00-06", "2-1", answer=3, hangup=33):
+        assert _post(pbx, form=True, **ev).status_code == 200
+    assert _count(container, CallEventRow) == 3 + 3 + 2 + 3 + 3 + 3  # the repeat is not stored again
+    with container.session() as s:
+        calls = {c.call_id: c for c in s.scalars(select(CallRow))}
+    assert (calls["c-answered-1"].department_id, calls["c-answered-1"].topic) == ("surgut", "drug_supply")
+    assert (calls["c-form"].department_id, calls["c-form"].topic) == ("cairo", "drug_supply")
+    assert calls["c-late"].answered_at - calls["c-late"].offered_at == timedelta(seconds=12)
+    assert calls["c-answered-1"].from_number == "+7 900 000-00-01"
+
+    # the caller of c-answered-2 calls again within 7 days: that call was not resolved at first contact
+    clock.advance(timedelta(days=3))
+    for ev in _call(pbx, "c-repeat", "+7 900 000-00-02", "9", answer=5, hangup=65):
+        ev["timestamp"] = (T0 + timedelta(days=2)).isoformat() + "Z"
+        assert _post(pbx, **ev).status_code == 200
+    with container.session() as s:
+        assert s.get(CallRow, "c-repeat").department_id is None  # an unknown IVR path: the triage queue
+
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", str(container.settings.database_url))
+    monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(container.settings.data_dir))
+    assert main(["report", "--department", "surgut", "--period", "week", "--end", "2026-01-05", "--format", "json"]) == 0
+    calls_kpis = json.loads(capsys.readouterr().out)["calls"]
+    # waits 4, 25, 8, 12 s; handling 180, 60, 120, 60 s; 1 abandoned of 5 offered; c-answered-2 called again
+    assert {k: v for k, v in calls_kpis.items() if k != "by_ivr"} == {
+        "offered": 5, "answered": 4, "abandoned": 1, "abandonment_rate": 0.2,
+        "answer_p50_s": 8.0, "answer_p90_s": 25.0, "answered_within_10s_share": 0.5,
+        "handling_avg_s": 105.0, "callbacks_in_sla_share": None, "fcr_share": 0.75,
+    }
+    assert calls_kpis["by_ivr"] == {"1": {"offered": 4, "answered": 3, "abandoned": 1},
+                                    "1-1": {"offered": 1, "answered": 1, "abandoned": 0}}
+
+    # the API shows the same figures to the department
+    k = requests.get(f"{pbx['url']}/api/v1/kpis", headers={"Authorization": f"Bearer {pbx['officer']}"}, timeout=10)
+    assert k.json()["departments"]["surgut"]["calls"]["offered"] == 5
+
+
+def test_a_bad_token_is_401_and_nothing_is_stored(pbx, container):
+    ev = _call(pbx, "c-x", "+7 900 000-00-09", "1", hangup=5)[0]
+    assert _post(pbx, token="hp_forged", **ev).status_code == 401
+    r = requests.post(f"{pbx['url']}/api/v1/calls/events", json=ev, timeout=10)
+    assert r.status_code == 401
+    assert _post(pbx, token=pbx["officer"], **ev).status_code == 403  # a department's token is not a PBX's
+    assert _count(container, CallEventRow) == 0 and _count(container, CallRow) == 0
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"event": "ring"}, "event"),
+    ({"callId": ""}, "callId"),
+    ({"cause": "tired"}, "cause"),
+    ({"ivr": "sales"}, "ivr"),
+    ({"timestamp": "2026-01-05 08:00"}, "timestamp"),
+    ({"timestamp": "yesterday"}, "timestamp"),
+    ({"direction": "sideways"}, "direction"),
+])
+def test_bad_fields_are_422_naming_them_and_nothing_is_stored(pbx, container, change, field):
+    ev = {**_call(pbx, "c-bad", "+7 900 000-00-09", "1", hangup=5)[0], **change}
+    r = _post(pbx, **ev)
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == field
+    assert _count(container, CallEventRow) == 0
+
+
+def test_a_pbx_account_cannot_sign_in_to_the_pages(container):
+    from tests.support.web import csrf_from
+
+    add_user(container, "asterisk-2", "pbx")
+    client = make_web_app(container).test_client()
+    page = client.get("/auth/login")
+    r = client.post("/auth/login", data={"username": "asterisk-2", "password": PASSWORD,
+                                         "csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert r.status_code == 403
+    assert "telephone exchange" in r.get_data(as_text=True)
+
+
+def test_a_call_ticket_closes_only_after_a_callback_the_exchange_reported(pbx, container, clock):
+    """Seed 001 (the 937 rule): an e-mail is not a callback; an unanswered outbound call counts as an attempt, an
+    answered one to the caller's number lets the ticket close."""
+    from healthpulse.alerts import service
+    from healthpulse.alerts.tickets.lifecycle import ClosureRefused
+    from healthpulse.appeals.intake import submit_text_appeal
+    from healthpulse.core.models.tickets import CitizenContactRow, TicketRow
+    from healthpulse.web.services.calls import callbacks_due
+
+    caller = "+7 900 555-01-02"
+    submit_text_appeal(container, text="Operator notes: the caller's mother got no insulin at the Surgut clinic.",
+                       consent=True, channel="hotline", department_id="surgut", contact_phone=caller)
+    container.worker.run_until_idle()
+    with container.session() as s:
+        ticket = s.scalar(select(TicketRow))
+        assert ticket.channel == "hotline"
+        tid = ticket.id
+        service.record_contact(s, tid, "email", "reached", "officer")
+    with container.session() as s, pytest.raises(ClosureRefused, match="came from a hotline call"):
+        service.close_ticket(s, tid, "officer", "Insulin delivered")
+
+    clock.advance(timedelta(hours=1))
+    for i, (answer, cause) in enumerate(((None, "noAnswer"), (True, "normalClearing"))):
+        call = f"cb-{i}"
+        assert _post(pbx, event="newCall", callId=call, direction="outbound", to=caller, user="op-3",
+                     **{"from": "1900"}).status_code == 200
+        if answer:
+            clock.advance(seconds=5)
+            assert _post(pbx, event="answer", callId=call, user="op-3").status_code == 200
+        clock.advance(seconds=30)
+        assert _post(pbx, event="hangup", callId=call, cause=cause).status_code == 200
+        assert _post(pbx, event="hangup", callId=call, cause=cause).status_code == 200  # a repeat: one contact
+        container.worker.run_until_idle()
+        with container.session() as s:
+            outcomes = [c.outcome for c in s.scalars(select(CitizenContactRow).where(
+                CitizenContactRow.channel == "phone").order_by(CitizenContactRow.id))]
+        with container.session() as s:
+            due = callbacks_due(s, "surgut")
+        if not answer:
+            assert outcomes == ["no_answer"]
+            # shown as due again two hours after the unanswered attempt
+            assert [(d["id"], d["attempts"], d["phone"]) for d in due] == [(tid, 1, caller)]
+            assert due[0]["next_at"] == clock.now() + timedelta(hours=2)
+            with container.session() as s, pytest.raises(ClosureRefused, match=r"1 so far"):
+                service.close_ticket(s, tid, "officer", "Insulin delivered")
+    assert outcomes == ["no_answer", "reached"] and due == []  # reached: no longer due
+    with container.session() as s:
+        assert service.close_ticket(s, tid, "officer", "Insulin delivered")["status"] == "closed"
+    # the callback counts in the KPIs: called back within the ticket's deadline
+    with container.session() as s:
+        k = service.kpis(s, "surgut", clock.now() - timedelta(days=7), clock.now() + timedelta(days=1))
+    assert k["calls"]["callbacks_in_sla_share"] == 1.0
+    assert k["calls"]["offered"] == 0  # outbound callbacks are not offered traffic
+
+
+def test_operator_screen_shows_the_callers_earlier_appeals_open_first(pbx, container, clock):
+    import re
+
+    from healthpulse.alerts import service
+    from healthpulse.core.models.tickets import TicketRow
+
+    from tests.support.web import login, submit_appeal
+
+    caller = "+7 900 777-00-11"
+    submit_appeal(container, "surgut", text="No insulin at the Surgut pharmacy.", contact_phone=caller)
+    clock.advance(hours=1)
+    submit_appeal(container, "surgut", text="The Surgut clinic keeps us waiting.", contact_phone=caller)
+    submit_appeal(container, "cairo", text="No insulin in Cairo.", contact_phone=caller)  # another department's
+    with container.session() as s:
+        first = s.scalar(select(TicketRow).order_by(TicketRow.id))
+        service.record_contact(s, first.id, "phone", "reached", "officer")
+        service.close_ticket(s, first.id, "officer", "Delivered")
+        ids = {t.department_id + ("-closed" if t.status == "closed" else ""): t.id for t in s.scalars(select(TicketRow))}
+    clock.advance(minutes=5)
+    assert _post(pbx, event="newCall", callId="ring-1", to="1900", ivr="1", direction="inbound",
+                 **{"from": caller}).status_code == 200
+
+    client = make_web_app(container).test_client()
+    login(client, "surgut-officer")
+    page = client.get("/department/hotline").get_data(as_text=True)
+    assert 'data-call-id="ring-1"' in page and caller in page
+    shown = [int(x) for x in re.findall(r'class="earlier-ticket[^"]*" data-ticket-id="(\d+)"', page)]
+    assert shown == [ids["surgut"], ids["surgut-closed"]]  # open first; the Cairo ticket is not Surgut's to see
+    assert 'http-equiv="refresh"' in page
+
+    add_user(container, "cairo-officer", "department", "cairo")
+    other = make_web_app(container).test_client()
+    login(other, "cairo-officer")
+    assert "ring-1" not in other.get("/department/hotline").get_data(as_text=True)  # routed to Surgut only
+
+
+def test_demo_calls_feed_the_kpis_and_the_triage_queue(container):
+    from healthpulse.appeals.calls.kpis import call_kpis
+    from healthpulse.wiring.demo import load_demo_calls, summarize
+
+    now = container.clock.now()
+    load_demo_calls(container, now)
+    load_demo_calls(container, now)  # a second load changes nothing (events are idempotent)
+    with container.session() as s:
+        surgut = call_kpis(s, "surgut", now - timedelta(days=1), now + timedelta(minutes=1))
+        triage = call_kpis(s, None, now - timedelta(days=1), now + timedelta(minutes=1))
+    assert (surgut["offered"], surgut["answered"], surgut["abandoned"]) == (3, 2, 1)
+    assert surgut["answer_p50_s"] == 6.0 and surgut["handling_avg_s"] == 167.5
+    assert triage["offered"] == 1
+    assert "hotline calls" in summarize(container).extra

@@ -1,0 +1,95 @@
+"""The hotline's machine API: a PBX reports call events (and, later, recordings) with a ``pbx`` token.
+
+Events come as JSON or as form fields, in the generic CTI shape; a repeat of an
+event is answered like the first one (200 ``{}``) and changes nothing.  A bad
+or missing token is a 401 before anything is read or stored.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request, url_for
+from healthpulse.appeals.calls.events import MAX_CALL_ID_CHARS, CallEventInvalid, parse_event, record_event
+from healthpulse.text.unstorable import find_unstorable
+from healthpulse.video_intake.recording import RecordingRejected, submit_recording
+from healthpulse.video_intake.storage import VideoStorage
+from healthpulse.web.blueprints.api import ApiError, api_auth
+from healthpulse.web.context import container
+from healthpulse.web.errors import error_response
+
+bp = Blueprint("calls", __name__, url_prefix="/api/v1/calls")
+PBX_ROLES = ("pbx",)
+
+
+@bp.errorhandler(ApiError)
+def _api_error(err: ApiError) -> Any:
+    return error_response(err.status, err.message, err.field)
+
+
+def _event_fields() -> dict[str, Any]:
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise ApiError(400, "the body must be a JSON object")
+        bad = find_unstorable(body)
+        if bad is not None:
+            raise ApiError(400, f"'{bad[0]}' {bad[1]}", bad[0])
+        return body
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return request.form.to_dict()
+    raise ApiError(415, "send the event as JSON (application/json) or form data (application/x-www-form-urlencoded)")
+
+
+@bp.route("/events", methods=["POST"])
+@api_auth(*PBX_ROLES)
+def events() -> Any:
+    c = container()
+    try:
+        event = parse_event(_event_fields(), c.clock.now())
+    except CallEventInvalid as err:
+        raise ApiError(422, str(err), err.field) from None
+    record_event(c, event, g.api_principal.username)
+    return jsonify({})
+
+
+def _spool_upload(limit_bytes: int) -> tuple[Path, str | None]:
+    """The posted ``file`` copied into the spool, refused (413) past the limit; the caller owns the copy."""
+    upload = request.files.get("file")
+    if upload is None or not upload.filename and upload.content_length == 0:
+        raise ApiError(422, "send the recording as multipart/form-data field 'file'", "file")
+    spool = VideoStorage.from_settings(container().settings).recordings_spool
+    spool.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=spool, suffix=".part")
+    path, written = Path(name), 0
+    try:
+        with open(fd, "wb") as out:
+            while block := upload.stream.read(1 << 16):
+                written += len(block)
+                if written > limit_bytes:
+                    raise ApiError(413, f"the recording is larger than {limit_bytes // (1024 * 1024)} MB", "file")
+                out.write(block)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path, upload.filename
+
+
+@bp.route("/<string:callId>/recording", methods=["POST"])
+@api_auth(*PBX_ROLES)
+def recording(callId: str) -> Any:  # noqa: N803 - the path parameter's documented name
+    call_id = callId
+    c = container()
+    if len(call_id) > MAX_CALL_ID_CHARS:
+        raise ApiError(404, "no such call", "callId")
+    path, filename = _spool_upload(int(c.settings.max_recording_mb) * 1024 * 1024)
+    try:
+        accepted = submit_recording(c, call_id, path, filename)
+    except RecordingRejected as err:
+        raise ApiError(err.status, err.reason, "callId" if err.status == 404 else "file") from None
+    resp = jsonify({"tracking_code": accepted.tracking_code,
+                    "status_url": url_for("api.appeal_status", code=accepted.tracking_code)})
+    resp.status_code = 202
+    return resp
