@@ -30,8 +30,8 @@ from datetime import datetime
 from typing import Any, cast
 
 from healthpulse.alerts.praise import count_praise
-from healthpulse.core.domain import AlertState
 from healthpulse.appeals.calls.kpis import call_kpis
+from healthpulse.core.domain import AlertState
 from healthpulse.core.models.alerts import AlertRow
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
 from healthpulse.ingest.correction_kpis import correction_share
