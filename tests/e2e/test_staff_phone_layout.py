@@ -39,6 +39,7 @@ PAGES = {
     "press.tables": "/press/tables",
     "press.search": "/press/search?q=waiting",
     "press.faq_gaps": "/press/faq-gaps",
+    "press.posts": "/press/posts",
     "admin.index": "/admin/",
     "admin.users": "/admin/users",
     "admin.edit_user": "/admin/users/{uid}",
