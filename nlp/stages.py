@@ -182,8 +182,13 @@ class ClassifierStage:
                     idx = np.flatnonzero(deep)
                     if len(idx):
                         r = self.second.read([sts[int(i)] for i in idx])
-                        health[idx], incident[idx], sent[idx] = r["health"], r["incident"], r["sentiment"]
-                        th_h[idx], th_i[idx] = r["health_threshold"], r["incident_threshold"]
+                        # The two reads are averaged (scores and thresholds): as good as the deep read alone
+                        # and fewer confident mistakes (README "Measured quality: NLP").
+                        health[idx] = (health[idx] + r["health"]) / 2
+                        incident[idx] = (incident[idx] + r["incident"]) / 2
+                        sent[idx] = (sent[idx] + r["sentiment"]) / 2
+                        th_h[idx] = (th_h[idx] + r["health_threshold"]) / 2
+                        th_i[idx] = (th_i[idx] + r["incident_threshold"]) / 2
                 for i, s in enumerate(sts):
                     s.health_score, s.incident_score = float(health[i]), float(incident[i])
                     s.health_threshold, s.incident_threshold = float(th_h[i]), float(th_i[i])
