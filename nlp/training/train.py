@@ -92,7 +92,7 @@ def train_second_read(items: list[Item], groups: np.ndarray, seed: int, feature_
                       ngram_chars: int) -> tuple[dict, dict]:
     """The ``deep_*`` heads of the second read: health, incident, sentiment on full-depth features."""
     builder = FeatureBuilder(feature_set, embed_chars, weights, cue_chars=cue_chars,
-                             encoder_layers=SECOND_READ["encoder_layers"], budget=budget, ngram_chars=ngram_chars)
+                             encoder_layers=int(SECOND_READ["encoder_layers"]), budget=budget, ngram_chars=ngram_chars)
     X = build_matrix(items, builder)
     heads, report = {}, {}
     heads["deep_health"], report["deep_health"], _ = train_binary(
@@ -135,7 +135,7 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
     heads["severity"], report["severity"], _ = train_multiclass(
         "severity", X[inc], [str(items[i].severity) for i in inc], SEVERITIES, groups[inc], seed)
     cascade_meta = None
-    if second_read and encoder_layers < SECOND_READ["encoder_layers"]:
+    if second_read and builder.e5 is not None and encoder_layers < SECOND_READ["encoder_layers"]:
         deep, deep_report = train_second_read(items, groups, seed, feature_set, embed_chars, weights, cue_chars,
                                               budget, ngram_chars)
         heads.update(deep)
