@@ -21,6 +21,7 @@ import healthpulse.nlp.registry  # noqa: F401  (registers the stage factories)
 import spacy
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.core.domain import Analysis, Document, Evidence, Sentiment, TopicScore
+from healthpulse.nlp.cascade import SecondRead
 from healthpulse.nlp.encoder import FULL_LAYERS
 from healthpulse.nlp.heads import DEFAULT_MODELS_DIR, load_bundle
 from healthpulse.nlp.state import DocState
@@ -32,10 +33,11 @@ log = logging.getLogger("healthpulse.nlp")
 PIPELINE = ("hp_language", "hp_gazetteer", "hp_screen", "hp_features", "hp_classifier", "hp_severity")
 # Profiles over one trained bundle (README "Speed and quality"): whether the cheap screen may stop
 # text that is not about health before the encoder, and how many chunks after the lead are read.
+# ``second_read``: uncertain texts are read again at full encoder depth (nlp.cascade).
 PROFILES: dict[str, dict[str, Any]] = {
-    "fast": {"screen": True, "max_chunks": 2},
-    "default": {"screen": True, "max_chunks": None},  # None: the budget the heads were trained with
-    "full": {"screen": False, "max_chunks": 12},
+    "fast": {"screen": True, "max_chunks": 2, "second_read": False},
+    "default": {"screen": True, "max_chunks": None, "second_read": True},  # None: the trained budget
+    "full": {"screen": False, "max_chunks": 12, "second_read": True},
 }
 
 
@@ -76,8 +78,12 @@ class Analyzer:
             stages["hp_screen"].configure(self.bundle)
         if "hp_classifier" in stages:
             features = stages.get("hp_features")
+            second = None
+            if features is not None and PROFILES[profile]["second_read"]:
+                second = SecondRead.from_bundle(self.bundle, features.builder.budget, num_threads,
+                                                str(model_cache_dir or "") or None)
             stages["hp_classifier"].configure(self.bundle, self.taxonomy, features.e5 if features else None,
-                                              features.builder if features else None)
+                                              features.builder if features else None, second)
         if "hp_severity" in stages:
             stages["hp_severity"].configure(self.bundle)
 

@@ -46,7 +46,11 @@ DEFAULT_FEATURES = "lead+cmean+cmax+ngram+cues"
 DEFAULT_WEIGHTS = {"lead": 1.0, "cmean": 1.0, "cmax": 1.0, "e5": 2.0, "ngram": 1.0, "cues": 0.5}
 SCREEN_FEATURES = "ngram+cues"
 SCREEN_RECALL = 0.99  # share of health texts (out of fold) the screen must let through to the full heads
-REVIEW_CONFIDENCE = 0.7  # below this calibrated confidence an analysis is marked "needs review"
+REVIEW_CONFIDENCE = 0.7
+# The second read (nlp.cascade): texts whose 6-layer incident score is within INCIDENT_BAND of its
+# threshold, or whose sentiment confidence is below SENTIMENT_BELOW, are scored again by heads on
+# 12-layer features (chosen on cross-validation and both dev sets; README "Measured quality: NLP").
+SECOND_READ = {"encoder_layers": FULL_LAYERS, "incident_band": 0.1, "sentiment_below": 0.6}  # below this calibrated confidence an analysis is marked "needs review"
 
 
 def build_matrix(items: list[Item], builder: FeatureBuilder):
@@ -83,11 +87,28 @@ def train_screen(items: list[Item], groups: np.ndarray, seed: int, ngram_chars: 
     return {"screen": head, "screen_sentiment": sent}, {"screen": rep, "screen_sentiment": srep}
 
 
+def train_second_read(items: list[Item], groups: np.ndarray, seed: int, feature_set: str, embed_chars: int,
+                      weights: dict[str, float], cue_chars: int | None, budget: ReadingBudget,
+                      ngram_chars: int) -> tuple[dict, dict]:
+    """The ``deep_*`` heads of the second read: health, incident, sentiment on full-depth features."""
+    builder = FeatureBuilder(feature_set, embed_chars, weights, cue_chars=cue_chars,
+                             encoder_layers=int(SECOND_READ["encoder_layers"]), budget=budget, ngram_chars=ngram_chars)
+    X = build_matrix(items, builder)
+    heads, report = {}, {}
+    heads["deep_health"], report["deep_health"], _ = train_binary(
+        "health", X, np.array([it.health_related for it in items]), groups, seed)
+    heads["deep_incident"], report["deep_incident"], _ = train_binary(
+        "incident", X, np.array([it.incident for it in items]), groups, seed)
+    heads["deep_sentiment"], report["deep_sentiment"], _ = train_multiclass(
+        "sentiment", X, [it.sentiment for it in items], SENTIMENTS, groups, seed)
+    return heads, report
+
+
 def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, seed: int = 13, embed_chars: int = 400,
           weights: dict[str, float] | None = None, data_dir: Path = DATA_DIR, topic_ids: list[str] | None = None,
           cue_chars: int | None = 800, encoder_layers: int = DEFAULT_ENCODER_LAYERS, extra: list[Path] | None = None,
           budget: ReadingBudget | None = None, ngram_chars: int = 2000, first_author: bool = True,
-          screen: bool = True) -> dict:
+          screen: bool = True, second_read: bool = True) -> dict:
     from healthpulse.nlp.taxonomy import load_taxonomy
 
     np.random.seed(seed)
@@ -113,6 +134,13 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
     inc = [i for i, it in enumerate(items) if it.incident and it.severity]
     heads["severity"], report["severity"], _ = train_multiclass(
         "severity", X[inc], [str(items[i].severity) for i in inc], SEVERITIES, groups[inc], seed)
+    cascade_meta = None
+    if second_read and builder.e5 is not None and encoder_layers < SECOND_READ["encoder_layers"]:
+        deep, deep_report = train_second_read(items, groups, seed, feature_set, embed_chars, weights, cue_chars,
+                                              budget, ngram_chars)
+        heads.update(deep)
+        report.update(deep_report)
+        cascade_meta = dict(SECOND_READ)
     screen_meta = None
     if screen:
         screen_heads, screen_report = train_screen(items, groups, seed, ngram_chars)
@@ -130,6 +158,7 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
                      "reading": {"lead_chars": budget.lead_chars, "chunk_chars": budget.chunk_chars,
                                  "max_chunks": budget.max_chunks}},
         "screen": screen_meta,
+        "cascade": cascade_meta,
         "review": {"min_confidence": REVIEW_CONFIDENCE},
         "training": {"split": "train", "items": len(items), "files": [_rel(f, data_dir) for f in files],
                      "extra_items": n_extra, "extra_files": [str(f) for f in (extra or [])],
@@ -175,6 +204,8 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
                     help=f"use the first N of the encoder's {FULL_LAYERS} layers (speed vs quality, see README); "
                          f"default {DEFAULT_ENCODER_LAYERS}")
     ap.add_argument("--no-screen", action="store_true", help="do not train the cheap screening stage")
+    ap.add_argument("--no-second-read", action="store_true",
+                    help="do not train the full-depth heads that re-read uncertain texts (nlp.cascade)")
     ap.add_argument("--independent-only", action="store_true",
                     help="leave out train.jsonl (the first author's translated situations): on the dev set equal, "
                          "on that author's own held-out situations much worse (README)")
@@ -186,6 +217,7 @@ def run(args) -> int:
     meta = train(args.features, args.out, args.seed, args.embed_chars, weights=weights, data_dir=args.data_dir,
                  cue_chars=args.cue_chars or None, encoder_layers=args.encoder_layers, extra=args.extra,
                  budget=ReadingBudget(max_chunks=args.max_chunks), screen=not args.no_screen,
+                 second_read=not args.no_second_read,
                  first_author=not args.independent_only)
     for name, rep in meta["training"]["cv"].items():
         print(f"{name:16s} {rep}", file=sys.stderr)
