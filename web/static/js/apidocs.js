@@ -33,7 +33,12 @@
             var schema = op.requestBody.content[type].schema || {};
             var shown = schema.$ref ? (spec.components.schemas[schema.$ref.split("/").pop()] || schema) : schema;
             box.appendChild(el("p", "muted", "body: " + type));
-            if (Object.keys(shown).length) { box.appendChild(el("pre", "code-block", JSON.stringify(shown, null, 2))); }
+            if (Object.keys(shown).length) {
+              // A long schema scrolls sideways: keyboard users must be able to reach and scroll it too.
+              var block = el("pre", "code-block", JSON.stringify(shown, null, 2));
+              block.tabIndex = 0;
+              box.appendChild(block);
+            }
           });
         }
         box.appendChild(el("p", "muted", "responses: " + Object.keys(op.responses || {}).join(", ")));
