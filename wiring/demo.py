@@ -109,8 +109,8 @@ DEMO_CALLS = [
     ("demo-call-1", "+7 900 100-00-01", "1-1", 180, 6, 240),
     ("demo-call-2", "+7 900 100-00-02", "1", 150, 14, 95),
     ("demo-call-3", "+7 900 100-00-03", "1", 120, None, 35),
-    ("demo-call-4", "+84 90 100 0004", "104", 90, 4, 310),
-    ("demo-call-5", "+84 90 100 0005", "105", 60, 9, 130),
+    ("demo-call-4", "+84 90 100 0004", "104", 25, 4, 310),  # recent: on the operator screen after start-up
+    ("demo-call-5", "+84 90 100 0005", "105", 10, 9, 130),
     ("demo-call-6", "+20 100 100 0006", "2-1", 45, None, 20),
     ("demo-call-7", "+20 100 100 0007", "9", 20, 25, 60),
 ]
@@ -146,7 +146,8 @@ def summarize(container: Container, appeals: int = 0) -> DemoSummary:
                 s.by_severity[row.severity or "?"] += 1
         s.extra.update(_alert_counts(session))
         calls = session.scalars(select(CallRow)).all()
-        s.extra["hotline calls"] = (f"{len(calls)} (answered {sum(1 for c in calls if c.answered_at)}, "
+        answered = sum(1 for c in calls if c.answered_at)
+        s.extra["hotline calls"] = (f"{len(calls)} (answered {answered}, abandoned {len(calls) - answered}, "
                                     f"routed to triage {sum(1 for c in calls if c.department_id is None)})")
     return s
 
@@ -164,7 +165,10 @@ def _alert_counts(session: Any) -> dict[str, Any]:
     spikes = session.execute(select(AlertRow.department_id, AlertRow.topic, AlertRow.state, AlertRow.document_count)
                              .where(AlertRow.rule_type == "spike").order_by(AlertRow.id)).all()
     tickets = dict(session.execute(select(TicketRow.status, func.count()).group_by(TicketRow.status)).all())
-    return {"alerts": alerts, "alerts by type": _counted(by_type), "alerts by state": _counted(by_state),
+    states = _counted(by_state)
+    if any(state == "past" for state, _ in by_state):
+        states += " (past: found in late or backfilled data, on record, never paged)"
+    return {"alerts": alerts, "alerts by type": _counted(by_type), "alerts by state": states,
             "spike alerts": ", ".join(f"{dep or '(none)'} × {topic}: {n} documents ({state})"
                                       for dep, topic, state, n in spikes) or "-",
             "tickets": sum(tickets.values()),

@@ -245,7 +245,8 @@ class SpikeRule(Rule):
             rule_id=self.id,
             rule_type=self.type,
             severity=self.config.severity,
-            title=f"{topic}: {v.count} documents in {self.config.bucket_hours:g} h (baseline ≈{v.rate:.1f})",
+            # No count in the title: later documents of the episode join this alert, the list shows the live count.
+            title=f"{topic}: spike over {self.config.bucket_hours:g} h (baseline ≈{v.rate:.1f})",
             document_ids=self._bucket_documents(ctx, key, b),
             department_id=dep or None,
             topic=topic,

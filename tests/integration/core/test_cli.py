@@ -180,7 +180,7 @@ def test_demo_loads_and_summarises(tmp_path):
     spikes = out.split("spike alerts:")[1].splitlines()[0]
     assert "surgut × drug_supply" in spikes and "(open)" in spikes.split("surgut × drug_supply")[1].split(",")[0]
     assert "mashhad × infectious_disease" in spikes and "past=" in out
-    assert "hotline calls: 7 (answered 5, routed to triage 1)" in out
+    assert "hotline calls: 7 (answered 5, abandoned 2, routed to triage 1)" in out
 
 
 def test_ingest_a_lone_surrogate_loses_only_its_line(tmp_path):

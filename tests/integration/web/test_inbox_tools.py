@@ -287,3 +287,8 @@ def test_a_backfilled_incident_is_a_past_episode_on_the_alerts_page(app, account
     past = officer.get("/department/alerts?state=past").get_data(as_text=True)
     assert f'data-alert-id="{states["past"]}"' in past and f'data-alert-id="{states["open"]}"' not in past
     assert 'href="/department/alerts?state=past"' in live
+    # What a past episode is, said where one is shown (the list's filter and the alert's own page).
+    assert 'id="past-note"' in past and 'id="past-note"' not in live
+    detail = officer.get(f"/department/alerts/{states['past']}").get_data(as_text=True)
+    assert 'id="past-note"' in detail and "nobody was paged" in detail
+    assert 'id="past-note"' not in officer.get(f"/department/alerts/{states['open']}").get_data(as_text=True)
