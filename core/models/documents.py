@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from healthpulse.core.models.base import Base, UTCDateTime
-from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -32,6 +32,8 @@ class DocumentRow(Base):
     reach: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     reach_score: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
     analysis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Analysis.embedding as little-endian float32 bytes (core.vectors): incidents and semantic search.
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     # Denormalised analysis fields, for filters in SQL (tickets, KPIs, reports).
     language: Mapped[str | None] = mapped_column(String(8), index=True)
     department: Mapped[str | None] = mapped_column(String(64), index=True)
