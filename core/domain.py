@@ -100,6 +100,10 @@ class Analysis(_Model):
     # Low-confidence analyses are marked for a person to check (the inbox shows "needs review").
     needs_review: bool = False
     review_reasons: list[str] = Field(default_factory=list)
+    # The text's title + lead as a unit vector (nlp.embedding, set by the ingest pipeline for
+    # health-related texts): incidents compare documents across languages with it, semantic search
+    # ranks by it. Kept out of the JSON dump: the store keeps it as bytes in ``DocumentRow.embedding``.
+    embedding: list[float] | None = Field(default=None, exclude=True, repr=False)
 
     @property
     def topic_ids(self) -> list[str]:

@@ -161,6 +161,9 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(default=200_000, gt=0)
     # NLP profile (README "Speed and quality"): fast / default / full over the same trained heads.
     nlp_profile: Literal["fast", "default", "full"] = "default"
+    # Health-related documents get a 12-layer title+lead vector at ingest (nlp.embedding): incidents
+    # across languages and semantic search need it; off saves that encoder pass.
+    document_vectors: bool = True
     # -- web
     secret_key: SecretStr | None = None
     testing: bool = False

@@ -55,6 +55,12 @@ class Ingestor(Protocol):
         ...
 
 
+class TextEmbedder(Protocol):
+    """The document embedder as the pipeline sees it (``healthpulse.nlp.embedding.DocumentEmbedder``)."""
+
+    def embed_documents(self, titled_texts: Sequence[tuple[str | None, str]]) -> Any: ...
+
+
 class DocumentAnalyzer(Protocol):
     """The NLP analyzer as the pipeline sees it (``healthpulse.nlp.analyzer.Analyzer``)."""
 

@@ -19,7 +19,7 @@ from healthpulse.core.context import StoreContext
 from healthpulse.core.db import is_write_conflict, transaction
 from healthpulse.core.domain import Analysis, Document
 from healthpulse.core.models.documents import DocumentRow, IndexOutboxRow
-from healthpulse.core.stages import DocumentAnalyzer, IngestResult, PostIngestStage, StoredDocument
+from healthpulse.core.stages import DocumentAnalyzer, IngestResult, PostIngestStage, StoredDocument, TextEmbedder
 from healthpulse.indexes.base import IndexUnavailable, SearchIndex
 from healthpulse.indexes.query import IndexDoc
 from healthpulse.ingest.store import (
@@ -50,6 +50,9 @@ class PipelineContext(StoreContext, Protocol):
 
     @property
     def hooks(self) -> Sequence[PostIngestStage]: ...
+
+    @property
+    def embedder(self) -> TextEmbedder | None: ...
 
 
 class Pipeline:
@@ -89,7 +92,7 @@ class Pipeline:
         analyzer = self.c.analyzer
         todo = [i for i, d in enumerate(docs) if d.analysis is None]
         if analyzer is None or not todo:
-            return list(docs)
+            return self.embed(list(docs))
         limit = self.c.settings.max_text_chars
         inputs = []
         for i in todo:
@@ -102,6 +105,25 @@ class Pipeline:
             if len(docs[i].text) > limit:
                 a = a.model_copy(update={"warnings": [*a.warnings, f"text truncated to {limit} characters for analysis"]})
             out[i] = docs[i].model_copy(update={"analysis": a})
+        return self.embed(out)
+
+    def embed(self, docs: list[Document]) -> list[Document]:
+        """Health-related documents gain their vector (nlp.embedding) for incidents and semantic search.
+
+        Only those: the rest are never merged into incidents, and embedding them would cost a 12-layer
+        encoder pass for each of the ~80 % of a crawl that is not about health."""
+        embedder = self.c.embedder
+        todo = [i for i, d in enumerate(docs)
+                if d.analysis is not None and d.analysis.health_related and d.analysis.embedding is None]
+        if embedder is None or not todo:
+            return docs
+        with self._analyzer_lock:
+            vectors = embedder.embed_documents([(docs[i].title, docs[i].text) for i in todo])
+        out = list(docs)
+        for i, v in zip(todo, vectors, strict=True):
+            a = docs[i].analysis
+            assert a is not None
+            out[i] = docs[i].model_copy(update={"analysis": a.model_copy(update={"embedding": [float(x) for x in v]})})
         return out
 
     @property

@@ -10,6 +10,7 @@ from typing import Any
 from healthpulse.core.db import insert_if_absent
 from healthpulse.core.domain import Analysis, Channel, Document, Media, Reach
 from healthpulse.core.models.documents import DocumentRow
+from healthpulse.core.vectors import pack_vector, unpack_vector
 from healthpulse.indexes.query import IndexDoc
 from healthpulse.text.normalize import fold
 from sqlalchemy import select
@@ -44,6 +45,8 @@ def upsert_document(session: Session, doc: Document, now: datetime) -> tuple[Doc
         incident=analysis.incident if analysis else None,
         severity=analysis.severity if analysis else None,
     )
+    if analysis is not None and analysis.embedding is not None:
+        new_values["embedding"] = pack_vector(analysis.embedding)  # absent: a stored vector stays as it was
     pending = session.get(DocumentRow, doc.id)  # stored before, or earlier in this batch (the same id twice)
     created = pending is None and insert_if_absent(
         session, DocumentRow, {"id": doc.id, "created_at": now, "updated_at": now, **new_values}, ["id"])
@@ -68,8 +71,17 @@ def row_to_document(row: DocumentRow) -> Document:
         published_at=row.published_at, fetched_at=row.fetched_at, story_id=row.story_id, author=row.author,
         media=Media.model_validate(row.media) if row.media else None,
         reach=Reach.model_validate(row.reach) if row.reach else None,
-        analysis=Analysis.model_validate(row.analysis) if row.analysis else None,
+        analysis=_stored_analysis(row),
     )
+
+
+def _stored_analysis(row: DocumentRow) -> Analysis | None:
+    if not row.analysis:
+        return None
+    analysis = Analysis.model_validate(row.analysis)
+    if row.embedding:
+        analysis.embedding = unpack_vector(row.embedding)
+    return analysis
 
 
 INDEX_CUT_MARK = "for the search index"

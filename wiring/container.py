@@ -29,7 +29,7 @@ from healthpulse.core.departments import DepartmentsFile, load_departments
 from healthpulse.core.jobs import JobQueue
 from healthpulse.core.resources import bundled_departments_path
 from healthpulse.core.settings import Settings
-from healthpulse.core.stages import DocumentAnalyzer, PostIngestStage
+from healthpulse.core.stages import DocumentAnalyzer, PostIngestStage, TextEmbedder
 from healthpulse.crawlers.sources import load_sources
 from healthpulse.indexes.base import SearchIndex
 from healthpulse.indexes.registry import create_index
@@ -42,12 +42,13 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 AUTO = "auto"
+SAME_AS_ANALYZER = object()
 PLACES_RECHECK_S = 60.0  # how often a long-running process looks for newly confirmed place aliases
 
 
 class Container:
     def __init__(self, settings: Settings, *, clock: Clock | None = None, analyzer: Any = AUTO,
-                 index: Any = AUTO, run_migrations: bool = True):
+                 index: Any = AUTO, run_migrations: bool = True, embedder: Any = SAME_AS_ANALYZER):
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.engine = make_engine(settings.database.url)
@@ -56,6 +57,8 @@ class Container:
         self.session_factory = session_factory(self.engine)
         self._analyzer = analyzer
         self._index = index
+        # Tests that feed ready-made analyses (analyzer=None) load no encoder for vectors either.
+        self._embedder = (AUTO if analyzer == AUTO else None) if embedder is SAME_AS_ANALYZER else embedder
         # A container that does not migrate touches no database (``analyze``): it reads no aliases either.
         self._aliases_from_db = run_migrations
         self._places_stamp: tuple[int, int] | None = None
@@ -95,6 +98,18 @@ class Container:
 
             self._analyzer = Analyzer.from_settings(self.settings, self.analysis_departments())
         return self._analyzer  # type: ignore[no-any-return]
+
+    @property
+    def embedder(self) -> TextEmbedder | None:
+        """The document embedder (nlp.embedding), loaded on first use; None when vectors are off."""
+        if self._embedder == AUTO:
+            if not self.settings.document_vectors:
+                self._embedder = None
+            else:
+                from healthpulse.nlp.embedding import DocumentEmbedder
+
+                self._embedder = DocumentEmbedder(cache_dir=str(self.settings.model_cache_dir or "") or None)
+        return self._embedder  # type: ignore[no-any-return]
 
     def analysis_departments(self) -> DepartmentsFile:
         """The departments file plus the place aliases an admin confirmed from staff corrections."""

@@ -14,7 +14,7 @@ from healthpulse.wiring.container import Container, build_container
 
 
 def make_container(tmp_path: Path, *, clock: FakeClock | None = None, analyzer: Any = None,
-                   index: Any = "auto", **settings_overrides: Any) -> Container:
+                   index: Any = "auto", embedder: Any = None, **settings_overrides: Any) -> Container:
     """A migrated embedded instance in ``tmp_path``.
 
     ``analyzer=None`` (default) skips NLP so tests that feed ready-made
@@ -28,7 +28,9 @@ def make_container(tmp_path: Path, *, clock: FakeClock | None = None, analyzer: 
     }
     overrides.update(settings_overrides)
     settings = load_settings(None, **overrides)
-    return build_container(settings, clock=clock or FakeClock(), analyzer=analyzer, index=index)
+    if embedder is None and analyzer == "auto":
+        embedder = "auto"  # the real analyzer comes with the real document vectors
+    return build_container(settings, clock=clock or FakeClock(), analyzer=analyzer, index=index, embedder=embedder)
 
 
 @contextmanager

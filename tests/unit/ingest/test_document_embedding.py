@@ -58,3 +58,28 @@ def test_the_documents_row_keeps_the_vector(flaky):  # noqa: F811
     with c.session() as s:
         stored = s.get(DocumentRow, "v1").embedding
     assert np.allclose(unpack_vector(stored)[:2], [0.6, 0.8])
+
+
+def test_ingest_embeds_health_documents_only_and_keeps_the_vector(tmp_path, embedder):
+    from healthpulse.core.domain import Analysis, Document
+
+    from tests.support.containers import make_container
+
+    c = make_container(tmp_path, embedder=embedder, index=None)
+    try:
+        health = analysed("h1", SAME_EVENT[1][1])
+        other = Document(id="n1", text="Football cup final on Sunday",
+                         analysis=Analysis(language="en", health_related=False, incident=False, components=["test"]))
+        c.pipeline.ingest_many([health, other])
+        with c.session() as s:
+            h, n = s.get(DocumentRow, "h1"), s.get(DocumentRow, "n1")
+            assert h.embedding is not None and n.embedding is None
+            stored = np.asarray(unpack_vector(h.embedding))
+        assert float(stored @ embedder.embed_documents(SAME_EVENT[:1])[0]) > 0.85  # the Russian text ~ the English one
+        # Re-ingesting the same analysis (no vector attached) keeps the stored vector and changes nothing.
+        again = c.pipeline.ingest(analysed("h1", SAME_EVENT[1][1]).model_copy())
+        with c.session() as s:
+            assert s.get(DocumentRow, "h1").embedding is not None
+        assert again.changed is False
+    finally:
+        c.close()
