@@ -109,7 +109,7 @@ class Container:
                 from healthpulse.nlp.embedding import DocumentEmbedder
 
                 self._embedder = DocumentEmbedder(cache_dir=str(self.settings.model_cache_dir or "") or None)
-        return self._embedder  # type: ignore[no-any-return]
+        return self._embedder  # type: ignore[no-any-return,return-value]
 
     def analysis_departments(self) -> DepartmentsFile:
         """The departments file plus the place aliases an admin confirmed from staff corrections."""
