@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from healthpulse.core.departments import load_departments
 from healthpulse.nlp.taxonomy import load_taxonomy
-from healthpulse.nlp.training.dataset import load_split
+from healthpulse.nlp.training.dataset import DATA_DIR, load_file, load_split
 
 from .conftest import DEPARTMENTS
 
@@ -19,8 +20,9 @@ def _shingles(text: str, n: int = 5) -> set[str]:
 def test_labels_are_valid():
     deps = set(load_departments(DEPARTMENTS).ids)
     topics = set(load_taxonomy().ids)
-    for split in ("train", "test", "dev", "final"):
-        for it in load_split(split):
+    candidates = [it for f in _candidate_files() for it in load_file(f)]
+    for items in [load_split(split) for split in ("train", "test", "dev", "final")] + [candidates]:
+        for it in items:
             assert it.lang in ("ru", "ar", "fa", "vi", "en")
             assert it.text.strip()
             assert it.sentiment in ("negative", "neutral", "positive")
@@ -83,6 +85,22 @@ def test_independent_sets_share_nothing_with_train_or_each_other():
     for items, others in ((dev, train), (final, train), (final, [it.text for it in dev]), (posts, train)):
         for it, best in zip(items, _nearest([it.text for it in items], others), strict=True):
             assert best < 0.5, (it.id, it.text[:80])
+
+
+def _candidate_files() -> list[Path]:
+    """Labelled files kept outside the training data until a retrain measures them (candidates/*/README.md)."""
+    return sorted((DATA_DIR / "candidates").glob("*/*.jsonl"))
+
+
+def test_candidate_training_files_share_nothing_with_train_or_the_evaluation_sets():
+    """Candidates are written to move into training: none may retell a training or an evaluation item."""
+    files = _candidate_files()
+    assert files
+    candidates = [it for f in files for it in load_file(f)]
+    held_out = [it.text for split in ("train", "dev", "second_dev", "final", "posts", "test") for it in load_split(split)]
+    for it, best in zip(candidates, _nearest([it.text for it in candidates], held_out), strict=True):
+        assert best < 0.5, (it.id, it.text[:80])
+    assert len({it.id for it in candidates}) == len(candidates)
 
 
 def test_training_data_teaches_the_task_not_one_author():
