@@ -116,7 +116,7 @@ def _filter_choices() -> dict[str, Any]:
     return {"topic_choices": labels.TOPICS, "channel_choices": labels.CHANNELS,
             "sentiment_choices": labels.SENTIMENTS, "severity_choices": labels.SEVERITIES,
             "department_choices": department_names(),
-            "language_choices": {code: code for code in UI_LANGUAGES}}
+            "language_choices": {code: labels.label("language", code) for code in UI_LANGUAGES}}
 
 
 @bp.route("/data/<name>.json")
