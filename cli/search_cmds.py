@@ -35,7 +35,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--incident", action="store_true", default=None, help="only incidents")
     p.add_argument("--from", dest="date_from", metavar="DATE", help="published on or after (YYYY-MM-DD or ISO time, UTC)")
     p.add_argument("--to", dest="date_to", metavar="DATE", help="published up to and including DATE (an ISO time: before it)")
-    p.add_argument("--sort", choices=["relevance", "date_desc", "date_asc"], help="default: relevance with QUERY, else newest first")
+    p.add_argument("--sort", choices=["relevance", "date_desc", "date_asc", "reach_desc"],
+                   help="default: relevance with QUERY, else newest first; reach_desc: widest reach (social posts) first")
+    p.add_argument("--min-reach", type=int, default=None, metavar="N",
+                   help="only documents whose reach_total (views, else interactions) is at least N")
     p.add_argument("--size", type=int, default=20, metavar="N", help="hits per page (0-1000, default 20)")
     p.add_argument("--cursor", metavar="TOKEN", help="next_cursor of the previous page")
     p.add_argument("--facet", action="append", default=[], metavar="FIELD",
@@ -73,6 +76,8 @@ def build_query(args: argparse.Namespace) -> SearchQuery:
         raise CliError(f"unknown facet field(s): {', '.join(unknown)} (choose from {', '.join(FACET_FIELDS)})")
     if not 0 <= args.size <= 1000:
         raise CliError("--size must be between 0 and 1000")
+    if args.min_reach is not None and args.min_reach < 0:
+        raise CliError("--min-reach must be 0 or more")
     date_from = _parse_date(args.date_from, end=False)
     date_to = _parse_date(args.date_to, end=True)
     if date_from and date_to and date_from >= date_to:
@@ -85,6 +90,7 @@ def build_query(args: argparse.Namespace) -> SearchQuery:
         channels=_split(args.channel),
         sentiments=_split(args.sentiment),
         incident=args.incident,
+        min_reach=args.min_reach,
         date_from=date_from,
         date_to=date_to,
         sort=args.sort,
@@ -112,6 +118,8 @@ def result_json(result: SearchResult) -> dict:
                 "incident": h.incident,
                 "severity": h.severity,
                 "url": h.url,
+                "reach": h.reach.model_dump() if h.reach else None,
+                "reach_total": h.reach_total,
                 "score": h.score,
             }
             for h in result.hits

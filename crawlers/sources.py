@@ -16,7 +16,7 @@ sources:
   - {id: yt-ugra, kind: youtube, feed_url: "https://www.youtube.com/feeds/videos.xml?channel_id=UC…", transcribe: true}
 ```
 Each kind has its own keys (``url`` for news kinds, ``channel`` / ``base_url`` / ``depth`` for
-telegram, ``domain`` or ``owner_id`` for vk, ``feed_url`` / ``transcribe`` for youtube); a key of
+telegram, ``domain`` or ``owner_id`` (and ``comments: true``) for vk, ``feed_url`` / ``transcribe`` for youtube); a key of
 another kind, or a missing one, is an error at that key.
 Validated with ``core.config_files`` (``read_yaml`` + ``validate_data``) so an error names the
 file, the line, the entry id and the key.
@@ -56,6 +56,7 @@ _KIND_KEYS: dict[str, tuple[str, ...]] = {
     "depth": ("telegram", "vk"),
     "domain": ("vk",),
     "owner_id": ("vk",),
+    "comments": ("vk",),
     "feed_url": ("youtube",),
     "transcribe": ("youtube",),
 }
@@ -112,6 +113,7 @@ class SourceConfig(BaseModel):
     depth: int = Field(default=3, ge=1, le=100, description="telegram/vk: pages read back on a source's first run")
     domain: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.]{2,100}$", description="vk: wall short name")
     owner_id: int | None = Field(default=None, description="vk: wall owner id (negative for communities)")
+    comments: bool = Field(default=False, description="vk: read each new post's comments (wall.getComments) as documents")
     feed_url: str | None = Field(default=None, description="youtube: the channel's Atom feed")
     transcribe: bool = Field(default=False, description="youtube: fetch each new video's audio and transcribe it")
 

@@ -42,7 +42,7 @@ def decode_cursor(cursor: str, sort: str) -> list[Any]:
         raise BadCursor(f"invalid cursor: {cursor!r}") from exc
     if kind != sort or not isinstance(values, list):
         raise BadCursor("cursor belongs to another sort order")
-    if len(values) != (3 if sort == "relevance" else 2) or not all(map(_cursor_value_ok, values[:-1])) \
+    if len(values) != (3 if sort in ("relevance", "reach_desc") else 2) or not all(map(_cursor_value_ok, values[:-1])) \
             or not isinstance(values[-1], str) or len(values[-1]) > 300:
         raise BadCursor("invalid cursor: not one this index produced")
     return values
@@ -132,5 +132,7 @@ def make_hit(doc: IndexDoc, terms: dict[str, list[str]], query: SearchQuery, sco
         incident=doc.incident,
         severity=doc.severity,
         story_id=doc.story_id,
+        reach=doc.reach,
+        reach_total=doc.reach_total,
         score=score,
     )

@@ -79,6 +79,8 @@ def _filters(query: SearchQuery) -> list[dict[str, Any]]:
             out.append({"term": {attr: value}})
     if query.story_id:
         out.append({"term": {"story_id": query.story_id}})
+    if query.min_reach is not None:
+        out.append({"range": {"reach_total": {"gte": query.min_reach}}})
     date_range: dict[str, Any] = {}
     if query.date_from:
         date_range["gte"] = to_ms(query.date_from)
@@ -103,6 +105,9 @@ def _sort(sort: str) -> list[Any]:
         return [{"published_at": {"order": "asc"}}, {"id": {"order": "asc"}}]
     if sort == "date_desc":
         return [{"published_at": {"order": "desc"}}, {"id": {"order": "asc"}}]
+    if sort == "reach_desc":  # no reach sorts as -1 (last), the same key the embedded index uses
+        return [{"reach_total": {"order": "desc", "missing": -1}}, {"published_at": {"order": "desc"}},
+                {"id": {"order": "asc"}}]
     return [{"_score": {"order": "desc"}}, {"published_at": {"order": "desc"}}, {"id": {"order": "asc"}}]
 
 

@@ -34,6 +34,7 @@ from healthpulse.indexes.node_dsl import (
     build_search,
     doc_source,
     index_template,
+    load_template,
     parse_search,
     schema_component,
 )
@@ -166,6 +167,19 @@ class NodeIndexBase:
         meta = next(iter(mapping.values()))["mappings"].get("_meta", {})
         return meta.get("analysis_mode", "engine")
 
+    def _add_new_fields(self, index: str) -> None:
+        """Put the fields mappings.json gained since ``index`` was made (e.g. ``reach``) into its mapping.
+
+        Why: the mapping is strict, so without this an index built by an older version rejects every
+        new document that carries such a field.  Only additions: existing fields are never changed.
+        """
+        mapping = next(iter(self.request("GET", f"/{index}/_mapping").values()))["mappings"]
+        wanted = load_template("mappings.json")["template"]["mappings"]["properties"]
+        missing = {k: v for k, v in wanted.items() if k not in mapping.get("properties", {})}
+        if missing:
+            self.request("PUT", f"/{index}/_mapping", {"properties": missing})
+            log.info("search index %s: fields added to the mapping: %s", index, ", ".join(sorted(missing)))
+
     def _create_index(self, mode: AnalysisMode, *, with_alias: bool) -> str:
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
         name = f"{self.alias}-v{SCHEMA_VERSION}-{stamp}"
@@ -181,6 +195,8 @@ class NodeIndexBase:
         indices = self._alias_indices()
         if indices:
             self.mode = self._index_mode(indices[-1])
+            for index in indices:
+                self._add_new_fields(index)
             return
         mode = self._detect_mode()
         self._put_templates(mode)

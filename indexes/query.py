@@ -10,7 +10,8 @@ Semantics fixed here so backends agree:
   the bucket start as ``YYYY-MM-DD``; empty buckets inside the range are kept
   with count 0;
 - sort ``date_desc``/``date_asc`` break ties on ``id``; ``relevance`` breaks
-  ties on date then id; ``cursor`` is the opaque ``next_cursor`` of the
+  ties on date then id; ``reach_desc`` orders by ``reach_total`` (missing
+  counts as -1, i.e. last), then date desc, then id; ``cursor`` is the opaque ``next_cursor`` of the
   previous page (search_after), so pages never repeat or skip;
 - facet buckets are ordered by count desc, then key asc;
 - text: folded, tokenized and stemmed per language field
@@ -30,11 +31,20 @@ from pydantic import BaseModel, ConfigDict, Field
 FacetField = Literal["language", "channel", "topics", "department", "sentiment", "severity", "incident", "source", "places"]
 FACET_FIELDS: tuple[str, ...] = ("language", "channel", "topics", "department", "sentiment", "severity", "incident", "source", "places")
 Interval = Literal["day", "week", "month"]
-SortOrder = Literal["relevance", "date_desc", "date_asc"]
+SortOrder = Literal["relevance", "date_desc", "date_asc", "reach_desc"]
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class IndexReach(_Model):
+    """A social post's counts as its source reports them (``None``: the source does not say)."""
+
+    views: int | None = None
+    reactions: int | None = None
+    forwards: int | None = None
+    comments: int | None = None
 
 
 class IndexDoc(_Model):
@@ -58,6 +68,9 @@ class IndexDoc(_Model):
     health_related: bool | None = None
     story_id: str | None = None
     places: list[str] = Field(default_factory=list)
+    reach: IndexReach | None = None
+    # One number to sort and filter by (``documents.reach_score``: the views, else the interactions counted).
+    reach_total: int | None = None
 
 
 # SearchFilters' list fields that each match one single-valued field of the IndexDoc, by backend-neutral name.
@@ -85,6 +98,7 @@ class SearchFilters(_Model):
     incident: bool | None = None
     health_related: bool | None = None
     story_id: str | None = None
+    min_reach: int | None = Field(default=None, ge=0)  # reach_total at least this (documents without reach drop out)
     date_from: datetime | None = None
     date_to: datetime | None = None
 
@@ -122,6 +136,8 @@ class Hit(_Model):
     incident: bool | None = None
     severity: str | None = None
     story_id: str | None = None
+    reach: IndexReach | None = None
+    reach_total: int | None = None
     score: float | None = None
 
 

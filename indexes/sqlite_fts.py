@@ -37,6 +37,7 @@ from healthpulse.indexes.query import (
     TrendItem,
 )
 from healthpulse.indexes.sqlite_sql import (
+    add_missing_columns,
     create_tables,
     delete_ids,
     drop_tables,
@@ -143,6 +144,8 @@ class SqliteFtsIndex:
                 conn.execute("UPDATE search_meta SET value = ? WHERE key = 'active'", (new,))
                 drop_tables(conn, row[0])
                 log.warning("search index layout changed: empty index created, run `healthpulse reindex`")
+            else:
+                add_missing_columns(conn, row[0])  # additive layout changes keep the generation
         self._ready = True
 
     def _prefix(self, conn: sqlite3.Connection | None = None) -> str:
@@ -260,7 +263,7 @@ class SqliteFtsIndex:
         sort = query.effective_sort
         order, cursor_sql, cursor_params = order_and_cursor(sort, query.cursor)
         rows = conn.execute(
-            f"SELECT x.doc, d.rank, d.published_ms, d.id FROM (SELECT * FROM {m} {cursor_sql} ORDER BY {order} LIMIT ?) d"
+            f"SELECT x.doc, d.rank, d.published_ms, d.id, d.reach_key FROM (SELECT * FROM {m} {cursor_sql} ORDER BY {order} LIMIT ?) d"
             f" JOIN {p}bodies x ON x.rid = d.rid ORDER BY {order}",
             [*cursor_params, query.size + 1],
         ).fetchall() if query.size else []
@@ -268,12 +271,13 @@ class SqliteFtsIndex:
         rows = rows[: query.size]
         hits = [
             make_hit(IndexDoc.model_validate_json(doc), terms, query, -rank if terms else None)
-            for doc, rank, _, _ in rows
+            for doc, rank, _, _, _ in rows
         ]
         next_cursor = None
         if more and rows:
-            _, rank, ms, doc_id = rows[-1]
-            values = [rank, ms, doc_id] if sort == "relevance" else [ms, doc_id]
+            _, rank, ms, doc_id, reach = rows[-1]
+            values = [rank, ms, doc_id] if sort == "relevance" else [reach, ms, doc_id] if sort == "reach_desc" \
+                else [ms, doc_id]
             next_cursor = encode_cursor(sort, values)
 
         facets: dict[str, list[FacetBucket]] = {f: self._facet(conn, m, p, f, query.facet_size) for f in query.facets}

@@ -22,8 +22,9 @@ def create_tables(conn: sqlite3.Connection, p: str) -> None:
         f"""CREATE TABLE IF NOT EXISTS {p}docs (
             rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, channel TEXT NOT NULL, source TEXT,
             language TEXT NOT NULL, published_ms INTEGER NOT NULL, day TEXT NOT NULL, department TEXT,
-            sentiment TEXT, severity TEXT, incident INTEGER, health_related INTEGER, story_id TEXT)"""
+            sentiment TEXT, severity TEXT, incident INTEGER, health_related INTEGER, story_id TEXT, reach_total INTEGER)"""
     )
+    add_missing_columns(conn, p)
     # The full record lives apart so scans for filters, facets and histograms read narrow rows.
     conn.execute(f"CREATE TABLE IF NOT EXISTS {p}bodies (rid INTEGER PRIMARY KEY, doc TEXT NOT NULL)")
     conn.execute(f"CREATE INDEX IF NOT EXISTS {p}docs_pub ON {p}docs (published_ms, id)")
@@ -36,6 +37,14 @@ def create_tables(conn: sqlite3.Connection, p: str) -> None:
     conn.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {p}fts USING fts5({columns}, tokenize='unicode61 remove_diacritics 2')"
     )
+
+
+def add_missing_columns(conn: sqlite3.Connection, p: str) -> None:
+    """Columns added after a generation was built (``reach_total``); its rows get them on ``healthpulse reindex``."""
+    have = {row[1] for row in conn.execute(f"PRAGMA table_info({p}docs)")}
+    if "reach_total" not in have:
+        conn.execute(f"ALTER TABLE {p}docs ADD COLUMN reach_total INTEGER")
+    conn.execute(f"CREATE INDEX IF NOT EXISTS {p}docs_reach ON {p}docs (reach_total)")
 
 
 def drop_tables(conn: sqlite3.Connection, p: str) -> None:
@@ -61,11 +70,11 @@ def insert_doc(conn: sqlite3.Connection, p: str, doc: IndexDoc) -> None:
     published = as_utc(doc.published_at)
     cur = conn.execute(
         f"""INSERT INTO {p}docs (id, channel, source, language, published_ms, day, department, sentiment,
-            severity, incident, health_related, story_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+            severity, incident, health_related, story_id, reach_total) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
         (
             doc.id, doc.channel, doc.source, doc.language, to_ms(published), published.date().isoformat(),
             doc.department, doc.sentiment, doc.severity, sql_bool(doc.incident), sql_bool(doc.health_related),
-            doc.story_id,
+            doc.story_id, doc.reach_total,
         ),
     )
     rid = cur.lastrowid
@@ -120,6 +129,9 @@ def matched_select(
     if query.story_id:
         where.append("d.story_id = ?")
         params.append(query.story_id)
+    if query.min_reach is not None:
+        where.append("d.reach_total >= ?")
+        params.append(query.min_reach)
     column = "d.published_ms" if date_index else "+d.published_ms"  # unary + keeps SQLite off the index
     if query.date_from:
         where.append(f"{column} >= ?")
@@ -129,7 +141,7 @@ def matched_select(
         params.append(to_ms(query.date_to))
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     columns = "d.rid, d.published_ms, d.id, d.day, d.language, d.channel, d.department, d.sentiment, d.severity, " \
-        "d.incident, d.source"
+        "d.incident, d.source, coalesce(d.reach_total, -1) AS reach_key"
     return f"SELECT {columns}, {rank} AS rank FROM {source} {clause}", params
 
 
@@ -138,6 +150,8 @@ def order_and_cursor(sort: str, cursor: str | None) -> tuple[str, str, list[Any]
         order = "d.published_ms ASC, d.id ASC"
     elif sort == "date_desc":
         order = "d.published_ms DESC, d.id ASC"
+    elif sort == "reach_desc":
+        order = "d.reach_key DESC, d.published_ms DESC, d.id ASC"
     else:
         order = "d.rank ASC, d.published_ms DESC, d.id ASC"
     if not cursor:
@@ -147,6 +161,13 @@ def order_and_cursor(sort: str, cursor: str | None) -> tuple[str, str, list[Any]
         return order, "WHERE d.published_ms > ? OR (d.published_ms = ? AND d.id > ?)", [values[0], values[0], values[1]]
     if sort == "date_desc":
         return order, "WHERE d.published_ms < ? OR (d.published_ms = ? AND d.id > ?)", [values[0], values[0], values[1]]
+    if sort == "reach_desc":
+        reach, ms, doc_id = values
+        return (
+            order,
+            "WHERE d.reach_key < ? OR (d.reach_key = ? AND (d.published_ms < ? OR (d.published_ms = ? AND d.id > ?)))",
+            [reach, reach, ms, ms, doc_id],
+        )
     rank, ms, doc_id = values
     return (
         order,

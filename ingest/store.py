@@ -11,7 +11,7 @@ from healthpulse.core.db import insert_if_absent
 from healthpulse.core.domain import Analysis, Channel, Document, Media, Reach
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.vectors import pack_vector, unpack_vector
-from healthpulse.indexes.query import IndexDoc
+from healthpulse.indexes.query import IndexDoc, IndexReach
 from healthpulse.text.normalize import fold
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -114,6 +114,7 @@ def to_index_doc(row: DocumentRow, max_chars: int | None = None) -> IndexDoc:
         sentiment=a.sentiment.label if a.sentiment else None, sentiment_score=a.sentiment.score if a.sentiment else None,
         incident=a.incident, severity=a.severity, health_related=a.health_related, story_id=row.story_id,
         places=list(a.places),
+        reach=IndexReach.model_validate(row.reach) if row.reach else None, reach_total=row.reach_score,
     )
 
 

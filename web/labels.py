@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 TOPICS = {
@@ -60,10 +61,19 @@ ALL = {
 }
 
 
+def language_name(code: str) -> str:
+    """A document language's name in the reader's UI language ("ru" → "Russian", "русский"…), from CLDR via Babel."""
+    locale = get_locale()
+    name = locale.languages.get(code) if locale is not None else None
+    return name[:1].upper() + name[1:] if name else code
+
+
 def label(kind: str, key: object) -> str:
     """The translated label of ``key`` in ``kind``, or the key itself when unknown (never empty)."""
     if key is None:
         return "—"
+    if kind == "language":
+        return language_name(str(key))
     table = ALL.get(kind, {})
     value = table.get(str(key))
     return str(value) if value is not None else str(key)

@@ -34,6 +34,9 @@ def _filters(departments: bool = True) -> list[dict[str, Any]]:
         _arr("topic", TOPICS, "topic id"),
         _arr("sentiment", SENTIMENTS, "sentiment label"),
         _arr("severity", SEVERITIES, "severity"),
+        {"name": "min_reach", "in": "query", "required": False,
+         "description": "only documents whose reach_total (a social post's views, else its interactions) is at least this",
+         "schema": {"type": "integer", "minimum": 0, "maximum": 10**12}},
     ]
     if departments:
         params.append({"name": "department", "in": "query", "required": False, "style": "form", "explode": True,
@@ -132,7 +135,10 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                 "parameters": [*_filters(),
                                {"name": "size", "in": "query", "required": False,
                                 "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-                               {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}}],
+                               {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}},
+                               {"name": "sort", "in": "query", "required": False,
+                                "description": "default: relevance with q, else newest; reach: widest reach first",
+                                "schema": {"type": "string", "enum": ["relevance", "newest", "oldest", "reach"]}}],
                 "responses": {"200": {"description": "results", "content": {"application/json": {"schema": {
                     "$ref": "#/components/schemas/SearchResult"}}}},
                     "400": _ERROR, "401": _ERROR, "403": _ERROR, "429": _ERROR}}},

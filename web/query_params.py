@@ -74,6 +74,8 @@ class SearchParams(_Params):
     sentiment: list[str] = Field(default_factory=list, max_length=MAX_VALUES)
     severity: list[str] = Field(default_factory=list, max_length=MAX_VALUES)
     incident: bool | None = None
+    min_reach: int | None = Field(default=None, ge=0, le=10**12)
+    sort: Literal["relevance", "newest", "oldest", "reach"] | None = None
     split: Literal["sentiment", "topics", "department", "channel"] = "sentiment"
     cursor: str | None = Field(default=None, max_length=MAX_CURSOR, pattern=_CURSOR.pattern)
     size: int = Field(default=20, ge=1, le=100)

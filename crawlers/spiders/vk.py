@@ -19,6 +19,7 @@ import scrapy
 from healthpulse.core.domain import Channel, Reach
 from healthpulse.crawlers.items import ArticleItem
 from healthpulse.crawlers.spiders.base import NewsSpider
+from healthpulse.crawlers.spiders.vk_comments import comment_items, comments_form, with_comment_count
 from scrapy.http import Response
 from twisted.internet import defer
 
@@ -124,7 +125,9 @@ class VkWallSpider(NewsSpider):
                 continue
             self.newest = max(self.newest, post["id"])
             item = self.post_item(post, names)
-            if item is not None:
+            if item is not None and self.source.comments and _count(post.get("comments")) != 0:
+                yield self.comments_request(item, post)  # the post follows its comments (or their failure)
+            elif item is not None:
                 yield item
         page = offset // PAGE + 1
         limit = self.source.depth if self.last_seen == 0 else CATCH_UP_PAGES
@@ -147,6 +150,55 @@ class VkWallSpider(NewsSpider):
             published_at=published, language=self.source.language, department=self.source.department,
             encoding="utf-8", etag=None, last_modified=None, channel=Channel.SOCIAL, reach=post_reach(post),
         )
+
+    def comments_request(self, post: ArticleItem, raw: dict[str, Any], tries: int = 0) -> scrapy.Request:
+        token = self.context.crawl.vk_token
+        owner = int(raw.get("owner_id") or self.source.owner_id or 0)
+        return scrapy.FormRequest(
+            f"{self.context.crawl.vk_api_url}/wall.getComments", callback=self.parse_comments,
+            errback=self.on_comments_error, dont_filter=True,
+            formdata=comments_form(owner, raw["id"], token.get_secret_value() if token else "", API_VERSION),
+            meta={"hp_kind": "comments", "hp_post": post, "hp_raw": raw, "hp_tries": tries,
+                  "dont_obey_robotstxt": True},
+        )
+
+    async def parse_comments(self, response: Response) -> AsyncIterator[Any]:
+        post, tries = response.meta["hp_post"], response.meta["hp_tries"]
+        try:
+            data = json.loads(response.body)
+        except ValueError:
+            data = None
+        error = data.get("error") if isinstance(data, dict) else None
+        body = data.get("response") if isinstance(data, dict) else None
+        if isinstance(error, dict) and error.get("error_code") == 6 and tries < BACKOFF_TRIES:
+            self.count("vk_backoff")
+            await _sleep(BACKOFF_SECONDS * 2 ** tries)
+            yield self.comments_request(post, response.meta["hp_raw"], tries + 1)
+            return
+        if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            code = error.get("error_code") if isinstance(error, dict) else "bad_json"
+            self.comments_failed(post, f"VK error {code} ({error.get('error_msg')})" if isinstance(error, dict)
+                                 else "an answer that is not wall.getComments JSON", code)
+            yield post
+            return
+        items, skipped = comment_items(post, body)
+        self.count("comments", len(items))
+        if skipped:
+            self.count("empty_comments", skipped)
+        for item in items:
+            yield item
+        yield with_comment_count(post, len(items))
+
+    def on_comments_error(self, failure: Any) -> list[ArticleItem]:
+        """The network failed on the comments: the post still goes on, without them."""
+        post = failure.request.meta["hp_post"]
+        self.comments_failed(post, f"{type(failure.value).__name__}: {failure.value}", "request")
+        return [post]
+
+    def comments_failed(self, post: ArticleItem, what: str, code: Any) -> None:
+        self.count(f"vk_comments_error_{code}")
+        self.count("errors")
+        self.logger.warning("source=%s: comments of %s not read: %s; the post is kept", self.source.id, post["url"], what)
 
     def closed(self, reason: str) -> None:
         if self.newest > self.last_seen:

@@ -12,6 +12,7 @@ their own box; the page itself may not.
 from datetime import timedelta
 
 import pytest
+from healthpulse.core.domain import Analysis, Channel, Document, Reach
 from healthpulse.core.models.alerts import AlertRow
 from healthpulse.core.models.faq import FaqEntry
 from healthpulse.core.models.users import User
@@ -76,6 +77,16 @@ def world(live):
     assert alert is not None and triage_alert is not None and fid is not None
     from healthpulse.core.models.tickets import TicketRow
 
+    container.pipeline.ingest_many([  # social posts with long unbroken words, names and counts (press.posts)
+        Document(id=f"post-{lang}", channel=Channel.SOCIAL, source="telegram-minzdrav-ugra-official-channel",
+                 author="Департамент здравоохранения Ханты-Мансийского автономного округа — Югры",
+                 url=f"https://t.me/minzdrav_ugra_official_channel_with_a_long_name/{n}", published_at=clock.now(),
+                 text=text, reach=Reach(views=1_234_567_890, reactions=98_765, forwards=43_210, comments=1_234),
+                 analysis=Analysis(language=lang, department="cairo", health_related=True, incident=False))
+        for n, (lang, text) in enumerate((
+            ("ru", "Переполненнаяприемнаяотделениябольницы #ОчередьВПоликлиникеСургута2026 — люди ждут по 5 часов"),
+            ("ar", "#مستشفى_القاهرة_الجامعي_بلا_أدوية_منذ_أسبوع المرضى ينتظرون"),
+        ))])
     with container.session() as s:
         triage_tid = s.scalar(select(TicketRow.id).where(TicketRow.department_id.is_(None)))
     assert triage_tid is not None, "the incident outside every department should wait in the triage queue"
@@ -120,3 +131,30 @@ def test_staff_pages_fit_phone_width(browser, live, world, lang, width):
                 shot(page, f"too-wide-{width}-{lang}-{endpoint}")
         ctx.close()
     assert not too_wide, f"pages that scroll sideways at {width}px in {lang}:\n" + "\n".join(too_wide)
+
+
+POSTS_WIDTH = 390  # a common phone (issue 18): the social posts list, its numbers and its language names
+CLIPPED_JS = """() => [...document.querySelectorAll('#posts td, #reach-form .field')]
+    .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > innerWidth + 1
+                  || el.getBoundingClientRect().left < -1)
+    .map(el => el.textContent.trim().slice(0, 60))"""
+
+
+@pytest.mark.parametrize(("lang", "russian"), [("en", "Russian"), ("ar", "الروسية")])
+def test_posts_fit_390px_and_name_languages(browser, live, world, lang, russian):
+    ctx = browser.new_context(viewport={"width": POSTS_WIDTH, "height": 800})
+    page = ctx.new_page()
+    login(page, live["base"], "admin")
+    response = page.goto(f"{live['base']}/press/posts?lang={lang}")
+    assert response is not None and response.status == 200
+    _settle(page)
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    clipped = page.evaluate(CLIPPED_JS)
+    if scroll > inner or clipped:
+        shot(page, f"posts-{POSTS_WIDTH}-{lang}")
+    assert scroll <= inner, f"/press/posts is {scroll}px wide at {inner}px"
+    assert not clipped, f"cut off at {POSTS_WIDTH}px: {clipped}"
+    languages = page.locator("#posts td.post-lang").all_inner_texts()
+    assert russian in languages and "ru" not in languages
+    assert russian in page.locator("#f-language").inner_text()  # the language filter names languages too
+    ctx.close()

@@ -116,7 +116,7 @@ def _filter_choices() -> dict[str, Any]:
     return {"topic_choices": labels.TOPICS, "channel_choices": labels.CHANNELS,
             "sentiment_choices": labels.SENTIMENTS, "severity_choices": labels.SEVERITIES,
             "department_choices": department_names(),
-            "language_choices": {code: code for code in UI_LANGUAGES}}
+            "language_choices": {code: labels.label("language", code) for code in UI_LANGUAGES}}
 
 
 @bp.route("/data/<name>.json")
@@ -160,7 +160,7 @@ def posts() -> Any:
     p = parse_query(PostsParams, request.args)
     with db() as s:
         rows = posts_svc.posts_by_reach(s, f, sort=p.sort, min_reach=p.min_reach)
-    kept = [(k, v) for k, v in f.to_args() if k not in ("channel",)]
+    kept = [(k, v) for k, v in f.to_args() if k not in ("channel", "min_reach", "sort")]  # the reach form has these
     return render_template("press/posts.html", f=f, rows=rows, params=p, kept_args=kept,
                            query_args=f.to_args(), **_filter_choices())
 

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from healthpulse.indexes.highlight import strip_highlight
-from healthpulse.indexes.query import SearchFilters, SearchQuery, SearchResult
+from healthpulse.indexes.query import SearchFilters, SearchQuery, SearchResult, SortOrder
 from healthpulse.video_intake.privacy import mask_contacts
 from healthpulse.web.query_params import SearchParams, parse_query
 
@@ -26,6 +26,9 @@ SEVERITIES = ("low", "medium", "high", "critical")
 SPLITS = ("sentiment", "topics", "department", "channel")
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
+# The ``sort`` parameter's words → the index's sort orders (and back, for links).
+SORTS: dict[str, SortOrder] = {"relevance": "relevance", "newest": "date_desc", "oldest": "date_asc",
+                               "reach": "reach_desc"}
 
 
 class Filters(SearchFilters):
@@ -37,6 +40,7 @@ class Filters(SearchFilters):
 
     day_from: date
     day_to: date
+    sort: str | None = None  # a ``SORTS`` word; the search order (None: relevance with text, else newest)
 
     @classmethod
     def from_args(cls, args: Any, today: date, topics: list[str], departments: list[str]) -> Filters:
@@ -55,7 +59,7 @@ class Filters(SearchFilters):
         return cls(
             day_from=date_from, day_to=date_to, date_from=_midnight(date_from), date_to=_midnight(date_to + timedelta(days=1)),
             text=p.q, languages=p.language, channels=p.channel, topics=p.topic, departments=p.department,
-            sentiments=p.sentiment, severities=p.severity, incident=p.incident,
+            sentiments=p.sentiment, severities=p.severity, incident=p.incident, min_reach=p.min_reach, sort=p.sort,
         )
 
     def restrict_to(self, department: str | None) -> Filters:
@@ -92,6 +96,10 @@ class Filters(SearchFilters):
             out.extend((key, v) for v in values)
         if self.incident is not None:
             out.append(("incident", "1" if self.incident else "0"))
+        if self.min_reach is not None:
+            out.append(("min_reach", str(self.min_reach)))
+        if self.sort:
+            out.append(("sort", self.sort))
         return out
 
 
@@ -208,17 +216,20 @@ def regions(index: Any, f: Filters, names: dict[str, str]) -> View:
                                   "other": [r[2] - r[3] for r in rows[:15]]}, "stacked": True})
 
 
+REACH_COUNTS = ("views", "reactions", "forwards", "comments")
 SEARCH_FACETS = ["language", "channel", "topics", "department", "sentiment"]  # each facet is one more pass
 
 
 def search(index: Any, f: Filters, cursor: str | None = None, size: int = 20) -> tuple[SearchResult, View]:
     """Full-text search across all languages, with facets and highlighted snippets."""
-    res = index.search(f.query(size=size, cursor=cursor, facets=SEARCH_FACETS, facet_size=15, highlight=True))
+    res = index.search(f.query(size=size, cursor=cursor, facets=SEARCH_FACETS, facet_size=15, highlight=True,
+                               sort=SORTS.get(f.sort or "")))
     res = mask_appeal_hits(res)
     rows = [[h.id, h.published_at.isoformat(), h.language, h.channel, h.department, ";".join(h.topics),
-             h.sentiment, h.title, strip_highlight(h.snippet), h.url] for h in res.hits]
+             h.sentiment, h.title, strip_highlight(h.snippet), h.url, h.reach_total,
+             *((getattr(h.reach, k) if h.reach else None) for k in REACH_COUNTS)] for h in res.hits]
     view = View("search", ["id", "published_at", "language", "channel", "department", "topics", "sentiment",
-                           "title", "snippet", "url"], rows, extra={"total": res.total})
+                           "title", "snippet", "url", "reach_total", *REACH_COUNTS], rows, extra={"total": res.total})
     return res, view
 
 

@@ -29,6 +29,7 @@ class PostRow:
     text: str
     url: str | None
     reach: dict[str, Any]
+    language: str | None = None
 
 
 def posts_by_reach(session: Session, f: Filters, *, sort: PostSort = "reach", min_reach: int | None = None,
@@ -49,5 +50,6 @@ def posts_by_reach(session: Session, f: Filters, *, sort: PostSort = "reach", mi
     rows = session.scalars(q.order_by(*order).limit(max(1, min(limit, 500)))).all()
     empty = {"views": None, "reactions": None, "forwards": None, "comments": None}
     return [PostRow(r.published_at or r.fetched_at, r.source, r.author, r.title, r.text[:300],
-                    r.url if r.url and r.url.startswith(("https://", "http://")) else None, {**empty, **(r.reach or {})})
+                    r.url if r.url and r.url.startswith(("https://", "http://")) else None,
+                    {**empty, **(r.reach or {})}, r.language)
             for r in rows]

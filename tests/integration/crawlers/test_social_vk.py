@@ -68,3 +68,32 @@ def test_invalid_or_missing_token(container, social, caplog):
     social.log.clear()
     none = make_runner(container, crawl_settings=_settings(social, None)).run_once([_vk("ugra_wall")])
     assert none.by_source()["vk-ugra-wall"].details["vk_no_token"] == 1 and social.requests("/method/") == []
+
+
+def test_comments_become_documents_and_a_failed_comments_call_keeps_its_post(container, social, caplog):
+    """``comments: true``: wall.getComments for each new post (fake VK API, see the module docstring)."""
+    source = _vk("talk_wall", comments=True)
+    with caplog.at_level(logging.WARNING):
+        report = make_runner(container, crawl_settings=_settings(social)).run_once([source])
+    asked = social.requests("/method/wall.getComments")
+    assert sorted(asked) == ["/method/wall.getComments POST -88 offset=None post_id=1",
+                             "/method/wall.getComments POST -88 offset=None post_id=2"]  # post 3 has none
+    docs = {d.url: d for d in report.documents}
+    assert set(docs) == {"https://vk.com/wall-88_1", "https://vk.com/wall-88_2", "https://vk.com/wall-88_3",
+                         "https://vk.com/wall-88_1?reply=501", "https://vk.com/wall-88_1?reply=502"}
+    first = docs["https://vk.com/wall-88_1?reply=501"]
+    assert first.channel == Channel.SOCIAL and first.source == "vk-talk-wall" and first.author == "Анна Петрова"
+    assert first.text == "Моя мама ждёт приёма третий месяц" and first.reach is not None and first.reach.reactions == 12
+    assert docs["https://vk.com/wall-88_1?reply=502"].author == "Больница Когалыма"
+    assert docs["https://vk.com/wall-88_1"].reach.comments == 2  # VK's count, and the two comments read
+    kept = docs["https://vk.com/wall-88_2"]  # its comments answered error 212: the post is not lost
+    assert kept.text == "Скорая ехала к ребёнку полтора часа" and kept.reach.views == 900
+    stats = report.by_source()["vk-talk-wall"]
+    assert stats.details["vk_comments_error_212"] == 1 and stats.details["comments"] == 2
+    assert stats.details["empty_comments"] == 1
+    assert "comments of https://vk.com/wall-88_2 not read: VK error 212" in caplog.text and VK_TOKEN not in caplog.text
+
+
+def test_comments_key_belongs_to_vk_only():
+    with pytest.raises(ValueError, match="comments"):
+        SourceConfig(id="tg", kind="telegram", channel="ugra_health", comments=True)

@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from healthpulse.indexes.query import IndexDoc
+from healthpulse.indexes.query import IndexDoc, IndexReach
 from healthpulse.indexes.sqlite_fts import SqliteFtsIndex
 
 from tests.conftest import service_url
@@ -55,7 +55,8 @@ def dataset() -> list[IndexDoc]:
         # Russian: «больница» in several cases, Surgut, queues, medicines
         _doc(1, "ru", "В больнице Сургута закончились лекарства от давления", 0, title="Больница без лекарств",
              department="surgut", topics=["drug_supply"], topic_scores={"drug_supply": 0.91}, sentiment="negative",
-             incident=True, severity="high", places=["Сургут"], source="ugra-news"),
+             incident=True, severity="high", places=["Сургут"], source="ugra-news",
+             reach=IndexReach(views=50_000, reactions=12), reach_total=50_000),
         _doc(2, "ru", "Очереди в поликлинике растут, пациенты ждут врача по три часа", 3, department="surgut",
              topics=["waiting_times"], sentiment="negative", incident=True, severity="medium", source="ugra-news"),
         _doc(3, "ru", "Новая больница открылась в Нижневартовске", 10, department="nizhnevartovsk",
@@ -72,7 +73,8 @@ def dataset() -> list[IndexDoc]:
         _doc(2, "ar", "افتتاح مستشفى جديد في الإسكندرية", 5, department="alexandria", topics=["facility_conditions"],
              sentiment="positive", incident=False, places=["الإسكندرية"]),
         _doc(3, "ar", "طوابير طويلة بالمستشفى العام والمرضى ينتظرون الطبيب", 12, department="cairo",
-             topics=["waiting_times"], sentiment="negative", incident=True, severity="medium"),
+             topics=["waiting_times"], sentiment="negative", incident=True, severity="medium",
+             reach=IndexReach(views=40), reach_total=40),
         _doc(4, "ar", "وزارة الصحة تطلق حملة تطعيم ضد الحصبة", 22, department="cairo",
              topics=["infectious_disease"], sentiment="neutral", incident=False),
         _doc(5, "ar", "شكوى من سوء معاملة الممرضين في الاسكندرية", 30, department="alexandria",
@@ -83,7 +85,8 @@ def dataset() -> list[IndexDoc]:
         _doc(1, "fa", "کمبود دارو در بیمارستان‌ها تهران ادامه دارد", 2, department="tehran", topics=["drug_supply"],
              sentiment="negative", incident=True, severity="high", places=["تهران"]),
         _doc(2, "fa", "صف طولانی بیماران در بیمارستانهای شیراز", 6, department="shiraz", topics=["waiting_times"],
-             sentiment="negative", incident=True, severity="medium"),
+             sentiment="negative", incident=True, severity="medium",
+             reach=IndexReach(reactions=5, forwards=3), reach_total=8),  # no view count: the interactions
         _doc(3, "fa", "پزشک کشیک بیمارستان به موقع نیامد", 14, department="tehran", topics=["staff_conduct"],
              sentiment="negative", incident=True, severity="high", channel="video_appeal"),
         _doc(4, "fa", "واکسیناسیون کودکان در مدارس آغاز شد", 23, department="shiraz", topics=["maternal_child"],
@@ -100,7 +103,7 @@ def dataset() -> list[IndexDoc]:
         _doc(3, "vi", "Người dân phải chờ khám hơn năm tiếng", 15, department="hcmc", topics=["waiting_times"],
              sentiment="negative", incident=True, severity="medium", channel="hotline"),
         _doc(4, "vi", "Đường dây nóng Bộ Y tế tiếp nhận phản ánh về thuốc giả", 24, department="hanoi",
-             topics=["drug_supply"], sentiment="neutral", incident=False),
+             topics=["drug_supply"], sentiment="neutral", incident=False, reach=IndexReach(views=0), reach_total=0),
         _doc(5, "vi", "Bác sĩ được khen vì cứu sống sản phụ", 32, department="hanoi", topics=["maternal_child"],
              sentiment="positive", incident=False),
         _doc(6, "vi", "Ứng dụng đặt lịch khám bệnh viện bị lỗi", 38, department="hcmc",
@@ -109,7 +112,8 @@ def dataset() -> list[IndexDoc]:
         _doc(1, "en", "Hospitals report shortages of insulin", 4, department="london", topics=["drug_supply"],
              sentiment="negative", incident=True, severity="high", source="health-wire"),
         _doc(2, "en", "Waiting lists at the hospital grew again this winter", 9, department="london",
-             topics=["waiting_times"], sentiment="negative", incident=True, severity="medium", source="health-wire"),
+             topics=["waiting_times"], sentiment="negative", incident=True, severity="medium", source="health-wire",
+             reach=IndexReach(views=40, comments=2), reach_total=40),
         _doc(3, "en", "New maternity ward opens with praise from mothers", 16, department="leeds",
              topics=["maternal_child"], sentiment="positive", incident=False),
         _doc(4, "en", "Nurse strike planned as staff shortages worsen", 25, department="leeds",

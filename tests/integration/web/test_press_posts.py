@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from healthpulse.core.domain import Analysis, Channel, Document, Reach
 
-from tests.support.web import login
+from tests.support.web import api_token, login
 
 
 def _post(doc_id, views, *, department="surgut", when, text=None, url=None):
@@ -54,3 +54,46 @@ def test_bad_parameters_and_unsafe_content(press):
     html = press.get("/press/posts?sort=newest").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
     assert 'href="javascript:' not in html
+
+
+def test_search_api_hits_carry_reach_sorted_and_filtered(press, container, clock):
+    """Reach is in the search index too: the API returns it, sorts by it and filters by a minimum."""
+    container.pipeline.ingest_many([Document(
+        id="n1", channel=Channel.NEWS, text="Новости: очередь в поликлинике", published_at=clock.now(),
+        analysis=Analysis(language="ru", department="surgut", health_related=True, incident=False))])
+    api = press.application.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(container, 'press-office')}"
+    body = api.get("/api/v1/documents/search?channel=social&sort=reach&size=10").get_json()
+    assert [h["id"] for h in body["hits"]] == ["p50k", "p900", "p40", "pnone"]
+    top = body["hits"][0]
+    assert top["reach_total"] == 50_000
+    assert top["reach"] == {"views": 50_000, "reactions": 3, "forwards": None, "comments": None}
+    assert body["hits"][3]["reach_total"] == 3  # no view count: the interactions
+    news = api.get("/api/v1/documents/search?channel=news").get_json()["hits"]
+    assert news and all(h["reach"] is None and h["reach_total"] is None for h in news)
+    wide = api.get("/api/v1/documents/search?min_reach=500").get_json()
+    assert {h["id"] for h in wide["hits"]} == {"p50k", "p900"}
+    bad = api.get("/api/v1/documents/search?min_reach=lots")
+    assert bad.status_code == 400 and bad.get_json()["field"] == "min_reach"
+    assert api.get("/api/v1/documents/search?sort=loudest").get_json()["field"] == "sort"
+
+
+def test_search_page_and_csv_sort_and_filter_by_reach(press):
+    html = press.get("/press/search?sort=reach&min_reach=100").get_data(as_text=True)
+    assert "Пост p50k:" in html and "Пост p900:" in html and "Пост p40:" not in html
+    assert html.index("Пост p50k:") < html.index("Пост p900:")
+    assert 'id="f-min-reach"' in html and 'value="100"' in html and '<option value="reach" selected' in html
+    assert "min_reach=100" in html and "sort=reach" in html  # the CSV link keeps them
+    csv = press.get("/press/export/search.csv?sort=reach&channel=social").get_data(as_text=True).splitlines()
+    header = csv[0].split(",")
+    assert header[-5:] == ["reach_total", "views", "reactions", "forwards", "comments"]
+    rows = [line.split(",") for line in csv[1:]]
+    assert [r[0] for r in rows] == ["p50k", "p900", "p40", "pnone"]
+    assert rows[0][-5:] == ["50000", "50000", "3", "", ""]
+
+
+def test_bad_min_reach_on_the_search_page_is_a_translated_400_naming_it(press):
+    resp = press.get("/press/search?min_reach=-5&lang=ru")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "min_reach" in html and 'lang="ru"' in html
+    assert "This page cannot use" not in html  # the Russian text, not the English one
