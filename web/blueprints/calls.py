@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, g, jsonify, request, url_for
+from healthpulse.appeals.calls.blocklist import is_blocked
 from healthpulse.appeals.calls.events import MAX_CALL_ID_CHARS, CallEventInvalid, parse_event, record_event
 from healthpulse.text.unstorable import find_unstorable
 from healthpulse.video_intake.recording import RecordingRejected, submit_recording
@@ -51,6 +52,10 @@ def events() -> Any:
         event = parse_event(_event_fields(), c.clock.now())
     except CallEventInvalid as err:
         raise ApiError(422, str(err), err.field) from None
+    if event.event == "newCall" and event.direction != "outbound":
+        with c.session() as s:
+            if is_blocked(s, event.from_number):
+                return jsonify({"action": "reject", "reason": "busy"})  # nothing stored: no call, no appeal
     record_event(c, event, g.api_principal.username)
     return jsonify({})
 

@@ -247,3 +247,38 @@ def test_demo_calls_feed_the_kpis_and_the_triage_queue(container):
     assert surgut["answer_p50_s"] == 6.0 and surgut["handling_avg_s"] == 167.5
     assert triage["offered"] == 1
     assert "hotline calls" in summarize(container).extra
+
+
+def test_a_blocked_caller_is_rejected_as_busy_and_no_appeal_is_made(pbx, container, monkeypatch, capsys):
+    """`calls block` (audit-logged) makes the API tell the PBX to refuse the caller; `unblock` lets them through."""
+    from healthpulse.core.config_audit import recent_changes
+    from healthpulse.core.models.appeals import AppealRow
+
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", str(container.settings.database_url))
+    monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(container.settings.data_dir))
+    assert main(["calls", "block", "+7 900 000-66-66", "--reason", "robocalls"]) == 0
+    assert main(["calls", "block", "not a number"]) == 2
+    capsys.readouterr()
+    assert main(["calls", "blocked"]) == 0
+    assert [b["number"] for b in json.loads(capsys.readouterr().out)] == ["+7 900 000-66-66"]
+
+    blocked = _call(pbx, "c-blocked", "79000006666", "1", hangup=5)[0]  # the same digits, written otherwise
+    r = _post(pbx, **blocked)
+    assert r.status_code == 200
+    assert r.json() == {"action": "reject", "reason": "busy"}
+    assert _post(pbx, form=True, **{**blocked, "callId": "c-blocked-form"}).json()["action"] == "reject"
+    other = _call(pbx, "c-other", "+7 900 000-00-07", "1", hangup=5)[0]
+    assert _post(pbx, **other).json() == {}
+    with container.session() as s:
+        assert s.get(CallRow, "c-blocked") is None and s.get(CallRow, "c-other") is not None
+    rec = requests.post(f"{pbx['url']}/api/v1/calls/c-blocked/recording", files={"file": ("r.wav", b"RIFF")},
+                        headers={"Authorization": f"Bearer {pbx['token']}"}, timeout=10)
+    assert rec.status_code == 404  # no call was taken, so no recording can make an appeal of it
+    assert _count(container, AppealRow) == 0
+
+    assert main(["calls", "unblock", "79000006666"]) == 0
+    assert _post(pbx, **blocked).json() == {}
+    with container.session() as s:
+        assert [c["summary"] for c in recent_changes(s, "blocked_callers")] == [
+            "unblocked +7 900 000-66-66", "blocked +7 900 000-66-66"]
+        assert recent_changes(s, "blocked_callers")[1]["actor"].startswith("cli")
