@@ -105,6 +105,7 @@ class WebSettings:
     appeal_rate_per_hour: int
     max_recording_mb: int
     max_recording_seconds: int
+    pbx_hmac_secrets: dict[str, SecretStr] | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,9 @@ class Settings(BaseSettings):
     trusted_proxies: int = Field(default=0, ge=0, le=10)
     # Accepted text appeals per client address and hour (refused or invalid submissions do not count).
     appeal_rate_per_hour: int = Field(default=30, ge=1)
+    # Per PBX account, the secret it signs hotline webhooks with (X-Healthpulse-Signature: sha256=HMAC of the body);
+    # e.g. HEALTHPULSE_PBX_HMAC_SECRETS='{"asterisk-1": "…"}'. Only from the environment or the YAML file.
+    pbx_hmac_secrets: dict[str, SecretStr] = Field(default_factory=dict)
     # -- jobs
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     job_lease_seconds: float = Field(default=300.0, gt=0)
@@ -244,7 +248,7 @@ class Settings(BaseSettings):
                            self.min_video_seconds, self.upload_rate_per_hour, self.timezone,
                            self.upload_open_mb_per_address, self.upload_open_mb_total, self.upload_disk_reserve_mb,
                            self.trusted_proxies, self.appeal_rate_per_hour, self.max_recording_mb,
-                           self.max_recording_seconds)
+                           self.max_recording_seconds, dict(self.pbx_hmac_secrets))
 
     @property
     def crawl(self) -> CrawlSettings:

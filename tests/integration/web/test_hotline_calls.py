@@ -282,3 +282,54 @@ def test_a_blocked_caller_is_rejected_as_busy_and_no_appeal_is_made(pbx, contain
         assert [c["summary"] for c in recent_changes(s, "blocked_callers")] == [
             "unblocked +7 900 000-66-66", "blocked +7 900 000-66-66"]
         assert recent_changes(s, "blocked_callers")[1]["actor"].startswith("cli")
+
+
+def test_a_pbx_may_sign_the_body_or_put_its_token_in_the_url(tmp_path, clock):
+    """The issue's alternatives to a bearer token: an HMAC-SHA256 signature of the raw body with the account's
+    secret (HEALTHPULSE_PBX_HMAC_SECRETS), or ?token= in the URL. A wrong signature is 401 and stores nothing."""
+    from urllib.parse import urlencode
+
+    from healthpulse.web.pbx_auth import body_signature
+
+    from tests.support.containers import make_container
+
+    c = make_container(tmp_path, clock=clock, pbx_hmac_secrets={"asterisk-1": "s3cret", "surgut-officer": "x"})
+    try:
+        add_user(c, "asterisk-1", "pbx")
+        add_user(c, "surgut-officer", "department", "surgut")
+        with serve_app(c) as url:
+            events = f"{url}/api/v1/calls/events"
+
+            def signed(body: bytes, content_type: str, account="asterisk-1", secret="s3cret"):
+                return requests.post(events, data=body, timeout=10, headers={
+                    "Content-Type": content_type, "X-Healthpulse-Pbx": account,
+                    "X-Healthpulse-Signature": body_signature(secret, body)})
+
+            ev = _call(None, "c-signed", "+7 900 000-00-11", "1", answer=3, hangup=30)
+            assert signed(json.dumps(ev[0]).encode(), "application/json").json() == {}
+            assert signed(urlencode(ev[1]).encode(), "application/x-www-form-urlencoded").status_code == 200
+            token = api_token(c, "asterisk-1")
+            assert requests.post(f"{events}?token={token}", json=ev[2], timeout=10).json() == {}
+            with c.session() as s:
+                call = s.get(CallRow, "c-signed")
+                assert call.answered_at - call.offered_at == timedelta(seconds=3) and call.ended_at is not None
+                assert {e.reported_by for e in s.scalars(select(CallEventRow))} == {"asterisk-1"}
+
+            other = json.dumps(_call(None, "c-forged", "+7 900 000-00-12", "1", hangup=5)[0]).encode()
+            assert signed(other, "application/json", secret="guess").status_code == 401
+            tampered = requests.post(events, data=other, timeout=10, headers={
+                "Content-Type": "application/json", "X-Healthpulse-Pbx": "asterisk-1",
+                "X-Healthpulse-Signature": body_signature("s3cret", other + b" ")})
+            assert tampered.status_code == 401
+            assert signed(other, "application/json", account="asterisk-9").status_code == 401  # no such secret
+            assert signed(other, "application/json", account="surgut-officer", secret="x").status_code == 403
+            assert requests.post(f"{events}?token=hp_forged", data=other, timeout=10,
+                                 headers={"Content-Type": "application/json"}).status_code == 401
+            with c.session() as s:
+                assert s.get(CallRow, "c-forged") is None
+            assert _count(c, CallEventRow) == 3
+            doc = requests.get(f"{url}/api/v1/openapi.json", timeout=10).json()
+            assert {"pbxSignature": [], "pbxAccount": []} in doc["paths"]["/api/v1/calls/events"]["post"]["security"]
+            assert doc["components"]["securitySchemes"]["pbxUrlToken"]["in"] == "query"
+    finally:
+        c.close()
