@@ -122,6 +122,8 @@ class JobSettings:
     lease_seconds: float
     sla_hours: dict[str, float]
     alert_freshness_hours: float = 48.0
+    callback_retry_minutes: float = 120.0
+    callback_max_attempts: int = 3
 
 
 class Settings(BaseSettings):
@@ -195,6 +197,10 @@ class Settings(BaseSettings):
     # An alert whose documents (a spike: its bucket) ended longer ago than this, in event time, is a past
     # episode: recorded, not paged (a backfill or a crawler catching up must not page anyone).
     alert_freshness_hours: float = Field(default=48.0, gt=0)
+    # Hotline callbacks: after an unanswered callback the next one is queued again this many minutes later,
+    # until this many attempts were made (README "Pointing a PBX at healthpulse", step 5).
+    callback_retry_minutes: float = Field(default=120.0, gt=0)
+    callback_max_attempts: int = Field(default=3, ge=1, le=20)
     # -- deployment files and folders
     data_dir: Path = Path("healthpulse-data")
     departments_file: Path | None = None
@@ -257,7 +263,7 @@ class Settings(BaseSettings):
     @property
     def jobs(self) -> JobSettings:
         return JobSettings(self.worker_poll_seconds, self.job_lease_seconds, dict(self.sla_hours),
-                           self.alert_freshness_hours)
+                           self.alert_freshness_hours, self.callback_retry_minutes, self.callback_max_attempts)
 
 
 def _env_name(key: str) -> str:
