@@ -95,6 +95,7 @@ def test_event_sequences_give_exact_kpis_and_routing(pbx, container, clock, monk
         "offered": 5, "answered": 4, "abandoned": 1, "abandonment_rate": 0.2,
         "answer_p50_s": 8.0, "answer_p90_s": 25.0, "answered_within_10s_share": 0.5,
         "handling_avg_s": 105.0, "callbacks_in_sla_share": None, "fcr_share": 0.75,
+        "csat_avg": None, "csat_responses": 0,
     }
     assert calls_kpis["by_ivr"] == {"1": {"offered": 4, "answered": 3, "abandoned": 1},
                                     "1-1": {"offered": 1, "answered": 1, "abandoned": 0}}
@@ -235,6 +236,7 @@ def test_operator_screen_shows_the_callers_earlier_appeals_open_first(pbx, conta
 
 def test_demo_calls_feed_the_kpis_and_the_triage_queue(container):
     from healthpulse.appeals.calls.kpis import call_kpis
+    from healthpulse.appeals.calls.events import CallEvent, record_event
     from healthpulse.wiring.demo import load_demo_calls, summarize
 
     now = container.clock.now()
@@ -246,7 +248,45 @@ def test_demo_calls_feed_the_kpis_and_the_triage_queue(container):
     assert (surgut["offered"], surgut["answered"], surgut["abandoned"]) == (3, 2, 1)
     assert surgut["answer_p50_s"] == 6.0 and surgut["handling_avg_s"] == 167.5
     assert triage["offered"] == 1
-    assert "hotline calls" in summarize(container).extra
+    assert summarize(container).extra["hotline calls"] == "7 (answered 5, abandoned 2, routed to triage 1)"
+    # a call forwarded before anyone answered is not abandoned: the summary counts as the KPIs do
+    record_event(container, CallEvent(call_id="fwd", event="newCall", at=now, from_number="+7 900 000-00-08",
+                                      direction="inbound", ivr="1"), "demo-pbx")
+    record_event(container, CallEvent(call_id="fwd", event="hangup", at=now + timedelta(seconds=9),
+                                      cause="forwarded"), "demo-pbx")
+    assert summarize(container).extra["hotline calls"] == "8 (answered 5, abandoned 2, routed to triage 1)"
+
+
+def test_csat_of_tickets_from_calls_is_in_the_call_figures(container, clock):
+    """`calls.csat_avg` / `csat_responses`: the answered surveys of the department's hotline tickets in the
+    period (a survey on a web appeal's ticket, or one not answered, does not count)."""
+    from urllib.parse import urlparse
+
+    from healthpulse.alerts import service
+    from healthpulse.alerts.tickets.csat import submit_survey
+    from healthpulse.appeals.calls.kpis import call_kpis
+    from healthpulse.appeals.intake import submit_text_appeal
+    from healthpulse.core.models.tickets import TicketRow
+
+    for i, channel in enumerate(("hotline", "hotline", "hotline", "text_appeal")):
+        submit_text_appeal(container, text=f"Caller {i}: no insulin at the Surgut pharmacy.", consent=True,
+                           channel=channel, department_id="surgut", contact_phone=f"+7 900 100-00-0{i}")
+    container.worker.run_until_idle()
+    clock.advance(hours=1)
+    tokens = []
+    with container.session() as s:
+        for t in s.scalars(select(TicketRow).order_by(TicketRow.id)):
+            service.record_contact(s, t.id, "phone", "reached", "officer")
+            url = service.close_ticket(s, t.id, "officer", "Delivered")["survey_url"]
+            tokens.append(urlparse(url).path.rsplit("/", 1)[1])
+    with container.session() as s:
+        for token, score in zip(tokens, (5, 2, None, 1), strict=True):
+            if score is not None:
+                submit_survey(s, token, score, None, clock.now())
+        k = call_kpis(s, "surgut", clock.now() - timedelta(days=1), clock.now() + timedelta(minutes=1))
+        before = call_kpis(s, "surgut", clock.now() - timedelta(days=1), clock.now() - timedelta(minutes=1))
+    assert (k["csat_avg"], k["csat_responses"]) == (3.5, 2)
+    assert (before["csat_avg"], before["csat_responses"]) == (None, 0)  # answered after that period ended
 
 
 def test_a_blocked_caller_is_rejected_as_busy_and_no_appeal_is_made(pbx, container, monkeypatch, capsys):
