@@ -92,9 +92,9 @@ def _callbacks_in_sla(session: Session, department_id: str | None, start: dateti
 def _csat(session: Session, department_id: str | None, start: datetime, end: datetime) -> tuple[float | None, int]:
     """Mean score (1-5) and count of the CSAT surveys answered in the period on the department's hotline tickets."""
     dep = TicketRow.department_id.is_(None) if department_id is None else TicketRow.department_id == department_id
-    scores = list(session.scalars(select(SurveyRow.score).join(TicketRow, TicketRow.id == SurveyRow.ticket_id).where(
+    scores = [v for v in session.scalars(select(SurveyRow.score).join(TicketRow, TicketRow.id == SurveyRow.ticket_id).where(
         dep, TicketRow.channel == HOTLINE, SurveyRow.score.is_not(None), SurveyRow.used_at >= start,
-        SurveyRow.used_at < end)))
+        SurveyRow.used_at < end)) if v is not None]
     return (round(statistics.fmean(scores), 2) if scores else None), len(scores)
 
 

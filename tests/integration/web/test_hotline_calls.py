@@ -235,8 +235,8 @@ def test_operator_screen_shows_the_callers_earlier_appeals_open_first(pbx, conta
 
 
 def test_demo_calls_feed_the_kpis_and_the_triage_queue(container):
-    from healthpulse.appeals.calls.kpis import call_kpis
     from healthpulse.appeals.calls.events import CallEvent, record_event
+    from healthpulse.appeals.calls.kpis import call_kpis
     from healthpulse.wiring.demo import load_demo_calls, summarize
 
     now = container.clock.now()
