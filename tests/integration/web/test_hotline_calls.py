@@ -4,6 +4,7 @@ events' own times (answered, abandoned, transferred, a duplicate event, a hang-u
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -373,3 +374,26 @@ def test_a_pbx_may_sign_the_body_or_put_its_token_in_the_url(tmp_path, clock):
             assert doc["components"]["securitySchemes"]["pbxUrlToken"]["in"] == "query"
     finally:
         c.close()
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("ar", ["\u0622\u062e\u0631 \u0667 \u0623\u064a\u0627\u0645", "\u0661-\u0661", "\u0663\u0660"]),
+    ("fa", ["\u06f7 \u0631\u0648\u0632 \u0627\u062e\u06cc\u0631", "\u06f1-\u06f1", "\u06f3\u06f0"]),
+])
+def test_the_hotline_screen_uses_the_readers_digits(pbx, container, clock, lang, expected):
+    """On Arabic and Persian pages the hotline screen's labels, IVR option and figures use Arabic-Indic / Persian
+    digits like the rest of the UI (the caller's number stays as dialled, left to right)."""
+    from tests.support.web import login
+
+    for ev in _call(pbx, "c-digits", "+7 900 000-00-21", "1-1", answer=4, hangup=64):
+        ev.pop("timestamp")
+        assert _post(pbx, **ev).status_code == 200
+    client = make_web_app(container).test_client()
+    login(client, "surgut-officer")
+    page = client.get(f"/department/hotline?lang={lang}").get_data(as_text=True)
+    assert 'data-call-id="c-digits"' in page
+    for text in expected:  # "last 7 days", IVR option 1-1, "30 minutes"
+        assert text in page, text
+    kpis = page[page.index('id="call-kpis"'):]
+    kpis = kpis[:kpis.index("</dl>")]
+    assert not any(ch in "0123456789" for ch in re.sub(r"<[^>]+>", "", kpis)), kpis
