@@ -203,6 +203,10 @@ class Settings(BaseSettings):
     callback_max_attempts: int = Field(default=3, ge=1, le=20)
     # -- deployment files and folders
     data_dir: Path = Path("healthpulse-data")
+    # A folder an exchange writes call recordings to (FreePBX-style names): the worker scans it every
+    # calls_drop_scan_seconds, as `healthpulse calls watch` does. None: not watched by the worker.
+    calls_drop_folder: Path | None = None
+    calls_drop_scan_seconds: float = Field(default=10.0, ge=1)
     departments_file: Path | None = None
     rules_file: Path | None = None
     sources_file: Path | None = None
