@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import platform
 import random
@@ -28,10 +27,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from http_post import JsonPoster  # noqa: E402 - the shared POST loop beside this script
 
 APPEALS = [
     ("ru", "surgut", "drug_supply", "В аптеке окружной больницы Сургута уже две недели нет инсулина, пациенты покупают сами."),
@@ -82,29 +83,13 @@ def start_server(base: Path, port: int, threads: int, worker: bool) -> subproces
 
 
 class Client:
-    """One keep-alive connection per thread, as a browser or an app would hold."""
-
-    local = threading.local()
+    """One keep-alive connection per thread, as a browser or an app would hold (``http_post.JsonPoster``)."""
 
     def __init__(self, port: int):
-        self.port = port
+        self.poster = JsonPoster(port, "/api/v1/appeals")
 
     def post(self, body: dict[str, object], client_ip: str) -> tuple[int, float]:
-        conn = getattr(self.local, "conn", None)
-        if conn is None:
-            conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
-        data = json.dumps(body).encode()
-        headers = {"Content-Type": "application/json", "X-Forwarded-For": client_ip}
-        t0 = time.perf_counter()
-        try:
-            conn.request("POST", "/api/v1/appeals", body=data, headers=headers)
-            resp = conn.getresponse()
-            resp.read()
-            status = resp.status
-        except OSError:
-            self.local.conn = None
-            status = 0
-        return status, time.perf_counter() - t0
+        return self.poster.post(body, {"X-Forwarded-For": client_ip})
 
 
 def appeal(i: int, rnd: random.Random) -> dict[str, object]:

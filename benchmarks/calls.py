@@ -12,7 +12,6 @@ once (0 lost, 0 duplicated).
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import random
@@ -27,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from appeal_load import cpu_model, free_port, percentile, start_server  # noqa: E402 - the sibling script's helpers
+from http_post import JsonPoster  # noqa: E402
 
 IVR = ["1", "1-1", "2", "2-1", "101", "104", "105", "9"]
 
@@ -54,26 +54,13 @@ def events(n_calls: int, rnd: random.Random) -> list[dict[str, str]]:
 
 
 class Client:
-    local = threading.local()
+    """The pbx account's token on every event (``http_post.JsonPoster``: one keep-alive connection per thread)."""
 
     def __init__(self, port: int, token: str):
-        self.port, self.token = port, token
+        self.poster = JsonPoster(port, "/api/v1/calls/events", {"Authorization": f"Bearer {token}"}, timeout=60)
 
     def post(self, body: dict[str, str]) -> tuple[int, float]:
-        conn = getattr(self.local, "conn", None)
-        if conn is None:
-            conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        t0 = time.perf_counter()
-        try:
-            conn.request("POST", "/api/v1/calls/events", body=json.dumps(body).encode(),
-                         headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"})
-            resp = conn.getresponse()
-            resp.read()
-            status = resp.status
-        except OSError:
-            self.local.conn = None
-            status = 0
-        return status, time.perf_counter() - t0
+        return self.poster.post(body)
 
 
 def main() -> int:

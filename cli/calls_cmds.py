@@ -1,13 +1,17 @@
-"""Hotline subcommands: ``calls watch DIR`` turns recordings an exchange writes to a folder into hotline appeals."""
+"""Hotline subcommands: ``calls watch DIR`` turns recordings an exchange writes to a folder into hotline appeals;
+``calls block`` / ``unblock`` / ``blocked`` keep the list of numbers whose calls the PBX is told to refuse."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import time
 from pathlib import Path
 
+from healthpulse.appeals.calls.blocklist import block, blocked_callers, unblock
 from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, open_container
+from healthpulse.core.contacts import InvalidContact
 from healthpulse.video_intake.drop_folder import scan
 
 
@@ -24,6 +28,62 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     w.add_argument("--settle", type=float, default=5.0,
                    help="leave files younger than this many seconds for the next scan (default 5)")
     w.set_defaults(func=cmd_watch)
+    b = csub.add_parser("block", help="refuse calls from NUMBER (the PBX is answered 'busy'; audit-logged)")
+    add_config_args(b)
+    b.add_argument("number", metavar="NUMBER")
+    b.add_argument("--reason", help="why, for the audit log (e.g. 'automated calls')")
+    b.set_defaults(func=cmd_block)
+    u = csub.add_parser("unblock", help="accept calls from NUMBER again (audit-logged)")
+    add_config_args(u)
+    u.add_argument("number", metavar="NUMBER")
+    u.set_defaults(func=cmd_unblock)
+    ls = csub.add_parser("blocked", help="list the blocked numbers as JSON")
+    add_config_args(ls)
+    ls.set_defaults(func=cmd_blocked)
+
+
+def _actor() -> str:
+    """Who ran the command, for the audit log: the operating-system account, marked as the command line."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def cmd_block(args: argparse.Namespace) -> int:
+    c = open_container(args)
+    try:
+        with c.session() as s:
+            added = block(s, args.number, actor=_actor(), at=c.clock.now(), reason=args.reason)
+    except InvalidContact as err:
+        raise CliError(f"NUMBER: {err}") from None
+    finally:
+        c.close()
+    print(f"blocked {args.number}" if added else f"{args.number} was already blocked")
+    return EXIT_OK
+
+
+def cmd_unblock(args: argparse.Namespace) -> int:
+    c = open_container(args)
+    try:
+        with c.session() as s:
+            removed = unblock(s, args.number, actor=_actor(), at=c.clock.now())
+    except InvalidContact as err:
+        raise CliError(f"NUMBER: {err}") from None
+    finally:
+        c.close()
+    print(f"unblocked {args.number}" if removed else f"{args.number} was not blocked")
+    return EXIT_OK
+
+
+def cmd_blocked(args: argparse.Namespace) -> int:
+    c = open_container(args)
+    try:
+        with c.session() as s:
+            print(json.dumps(blocked_callers(s), ensure_ascii=False))
+    finally:
+        c.close()
+    return EXIT_OK
 
 
 def cmd_watch(args: argparse.Namespace) -> int:

@@ -105,6 +105,7 @@ class WebSettings:
     appeal_rate_per_hour: int
     max_recording_mb: int
     max_recording_seconds: int
+    pbx_hmac_secrets: dict[str, SecretStr] | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,8 @@ class JobSettings:
     lease_seconds: float
     sla_hours: dict[str, float]
     alert_freshness_hours: float = 48.0
+    callback_retry_minutes: float = 120.0
+    callback_max_attempts: int = 3
 
 
 class Settings(BaseSettings):
@@ -187,6 +190,9 @@ class Settings(BaseSettings):
     trusted_proxies: int = Field(default=0, ge=0, le=10)
     # Accepted text appeals per client address and hour (refused or invalid submissions do not count).
     appeal_rate_per_hour: int = Field(default=30, ge=1)
+    # Per PBX account, the secret it signs hotline webhooks with (X-Healthpulse-Signature: sha256=HMAC of the body);
+    # e.g. HEALTHPULSE_PBX_HMAC_SECRETS='{"asterisk-1": "…"}'. Only from the environment or the YAML file.
+    pbx_hmac_secrets: dict[str, SecretStr] = Field(default_factory=dict)
     # -- jobs
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     job_lease_seconds: float = Field(default=300.0, gt=0)
@@ -194,8 +200,16 @@ class Settings(BaseSettings):
     # An alert whose documents (a spike: its bucket) ended longer ago than this, in event time, is a past
     # episode: recorded, not paged (a backfill or a crawler catching up must not page anyone).
     alert_freshness_hours: float = Field(default=48.0, gt=0)
+    # Hotline callbacks: after an unanswered callback the next one is queued again this many minutes later,
+    # until this many attempts were made (README "Pointing a PBX at healthpulse", step 5).
+    callback_retry_minutes: float = Field(default=120.0, gt=0)
+    callback_max_attempts: int = Field(default=3, ge=1, le=20)
     # -- deployment files and folders
     data_dir: Path = Path("healthpulse-data")
+    # A folder an exchange writes call recordings to (FreePBX-style names): the worker scans it every
+    # calls_drop_scan_seconds, as `healthpulse calls watch` does. None: not watched by the worker.
+    calls_drop_folder: Path | None = None
+    calls_drop_scan_seconds: float = Field(default=10.0, ge=1)
     departments_file: Path | None = None
     rules_file: Path | None = None
     sources_file: Path | None = None
@@ -247,7 +261,7 @@ class Settings(BaseSettings):
                            self.min_video_seconds, self.upload_rate_per_hour, self.timezone,
                            self.upload_open_mb_per_address, self.upload_open_mb_total, self.upload_disk_reserve_mb,
                            self.trusted_proxies, self.appeal_rate_per_hour, self.max_recording_mb,
-                           self.max_recording_seconds)
+                           self.max_recording_seconds, dict(self.pbx_hmac_secrets))
 
     @property
     def crawl(self) -> CrawlSettings:
@@ -256,7 +270,7 @@ class Settings(BaseSettings):
     @property
     def jobs(self) -> JobSettings:
         return JobSettings(self.worker_poll_seconds, self.job_lease_seconds, dict(self.sla_hours),
-                           self.alert_freshness_hours)
+                           self.alert_freshness_hours, self.callback_retry_minutes, self.callback_max_attempts)
 
 
 def _env_name(key: str) -> str:

@@ -54,7 +54,7 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                                 "Authenticate with `Authorization: Bearer <token>` (tokens are issued by an admin)."},
         "servers": [{"url": server_url or "/"}],
         "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}, **openapi_calls.SECURITY_SCHEMES},
             "responses": {"Error": {"description": "error", "content": {"application/json": {"schema": {
                 "$ref": "#/components/schemas/Error"}}}}, **openapi_video.RESPONSES},
             "schemas": {

@@ -7,7 +7,21 @@ from typing import Any
 from healthpulse.core.models.calls import CALL_EVENTS, DIRECTIONS, HANGUP_CAUSES
 
 _ERROR = {"$ref": "#/components/responses/Error"}
-_SECURED: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+# Any one of: a bearer token; the same token as ?token= in the URL; an HMAC signature of the body with the
+# account named beside it (both headers together: one requirement object means "and").
+_SECURED: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"pbxUrlToken": []},
+                                        {"pbxSignature": [], "pbxAccount": []}]
+
+SECURITY_SCHEMES: dict[str, Any] = {
+    "pbxUrlToken": {"type": "apiKey", "in": "query", "name": "token",
+                    "description": "the pbx account's API token in the URL, for exchanges whose webhook settings "
+                                   "take only a URL (it shows in proxy logs: prefer the header where possible)"},
+    "pbxSignature": {"type": "apiKey", "in": "header", "name": "X-Healthpulse-Signature",
+                     "description": "`sha256=` + hex HMAC-SHA256 of the raw request body, keyed by the account's "
+                                    "secret in HEALTHPULSE_PBX_HMAC_SECRETS; a wrong signature is 401, nothing stored"},
+    "pbxAccount": {"type": "apiKey", "in": "header", "name": "X-Healthpulse-Pbx",
+                   "description": "the pbx account whose secret signed the body (with X-Healthpulse-Signature)"},
+}
 
 SCHEMAS: dict[str, Any] = {
     "CallEvent": {"type": "object", "required": ["event", "callId"], "properties": {
@@ -31,8 +45,12 @@ SCHEMAS: dict[str, Any] = {
                                 "HEALTHPULSE_MAX_RECORDING_SECONDS"}}},
     "RecordingAccepted": {"type": "object", "required": ["tracking_code", "status_url"], "properties": {
         "tracking_code": {"type": "string"}, "status_url": {"type": "string"}}},
-    "CallEventAccepted": {"type": "object", "description": "`{}`; a repeated event is answered the same",
-                          "properties": {"action": {"type": "string"}, "reason": {"type": "string"}}},
+    "CallEventAccepted": {"type": "object",
+                          "description": "`{}`; a repeated event is answered the same. For a `newCall` from a "
+                                         "blocked number (`healthpulse calls block`): `{\"action\": \"reject\", "
+                                         "\"reason\": \"busy\"}`, and nothing is stored",
+                          "properties": {"action": {"type": "string", "enum": ["reject"]},
+                                         "reason": {"type": "string", "enum": ["busy"]}}},
 }
 
 PATHS: dict[str, Any] = {
@@ -44,7 +62,7 @@ PATHS: dict[str, Any] = {
             "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/CallEvent"}}}},
         "responses": {"200": {"description": "stored (or a repeat, ignored)", "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/CallEventAccepted"}}}},
-            "400": _ERROR, "401": _ERROR, "403": _ERROR, "415": _ERROR, "422": _ERROR}}},
+            "400": _ERROR, "401": _ERROR, "403": _ERROR, "415": _ERROR, "422": _ERROR, "429": _ERROR}}},
     "/api/v1/calls/{callId}/recording": {"post": {
         "summary": "a call's recording: transcribed, analysed and routed as a hotline appeal (202 with its code)",
         "operationId": "postCallRecording", "tags": ["hotline"], "security": _SECURED,
@@ -54,5 +72,5 @@ PATHS: dict[str, Any] = {
             "$ref": "#/components/schemas/RecordingIn"}}}},
         "responses": {"202": {"description": "accepted (or already accepted: the same code)", "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/RecordingAccepted"}}}},
-            "401": _ERROR, "403": _ERROR, "404": _ERROR, "413": _ERROR, "422": _ERROR}}},
+            "401": _ERROR, "403": _ERROR, "404": _ERROR, "413": _ERROR, "422": _ERROR, "429": _ERROR}}},
 }

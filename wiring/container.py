@@ -36,6 +36,7 @@ from healthpulse.indexes.registry import create_index
 from healthpulse.ingest import place_aliases
 from healthpulse.ingest.pipeline import Pipeline
 from healthpulse.nlp.taxonomy import load_taxonomy
+from healthpulse.video_intake.drop_folder_job import ensure_scheduled as ensure_drop_folder_scan
 from healthpulse.wiring.worker import Worker
 from sqlalchemy.orm import Session
 
@@ -65,8 +66,16 @@ class Container:
         self._places_checked = 0.0
         self.jobs = JobQueue(self.session_factory, self.clock)
         self.pipeline = Pipeline(self)
-        self.worker = Worker(self, self.jobs, before_round=self.pipeline.drain_outbox,
+        self.worker = Worker(self, self.jobs, before_round=self._before_round,
                              lease_seconds=settings.jobs.lease_seconds)
+        self._drop_scan_seeded = False
+
+    def _before_round(self) -> None:
+        """Each worker round: drain the index outbox; on the first, start the drop-folder scans (if configured)."""
+        if not self._drop_scan_seeded:
+            ensure_drop_folder_scan(self)
+            self._drop_scan_seeded = True
+        self.pipeline.drain_outbox()
 
     @contextmanager
     def session(self) -> Iterator[Session]:

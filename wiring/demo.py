@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from healthpulse.appeals.calls.events import CallEvent, record_event
+from healthpulse.appeals.calls.kpis import call_kpis
 from healthpulse.appeals.intake import submit_text_appeal
 from healthpulse.core.domain import Channel, Document, stable_id
 from healthpulse.core.models.alerts import AlertRow
@@ -147,9 +148,19 @@ def summarize(container: Container, appeals: int = 0) -> DemoSummary:
         s.extra.update(_alert_counts(session))
         calls = session.scalars(select(CallRow)).all()
         answered = sum(1 for c in calls if c.answered_at)
-        s.extra["hotline calls"] = (f"{len(calls)} (answered {answered}, abandoned {len(calls) - answered}, "
+        s.extra["hotline calls"] = (f"{len(calls)} (answered {answered}, abandoned {_abandoned(session, calls)}, "
                                     f"routed to triage {sum(1 for c in calls if c.department_id is None)})")
     return s
+
+
+def _abandoned(session: Any, calls: Sequence[CallRow]) -> int:
+    """Abandoned calls as the KPIs count them (``call_kpis``: hung up before an answer, not forwarded), summed
+    over every department the calls were routed to and the triage queue, across all the calls' times."""
+    moments = [m for c in calls if (m := c.offered_at or c.answered_at or c.ended_at) is not None]
+    if not moments:
+        return 0
+    start, end = min(moments), max(moments) + timedelta(seconds=1)
+    return sum(call_kpis(session, dep, start, end)["abandoned"] for dep in {c.department_id for c in calls})
 
 
 def _counted(rows: Iterable[tuple[str, int]]) -> str:

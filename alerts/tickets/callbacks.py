@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from healthpulse.alerts.tickets.callback_retry import schedule_retry
 from healthpulse.alerts.tickets.lifecycle import record_contact
 from healthpulse.appeals.calls.events import CALLBACK_JOB
 from healthpulse.core.context import CoreContext
@@ -56,4 +57,5 @@ def record_callback(container: CoreContext, payload: dict[str, Any]) -> None:
                 continue
             when = min(call.ended_at or call.answered_at or now, now)
             record_contact(s, t, "phone", _outcome(call), call.answered_by or "hotline", now, at=when, note=note)
+            schedule_retry(s, container.jobs, t, container.settings)  # unanswered: the next attempt comes back
             log.info("ticket %s: hotline callback %s recorded (%s)", t.id, call_id, _outcome(call))

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from healthpulse.core.models.calls import CallRow
-from healthpulse.core.models.tickets import CitizenContactRow, TicketRow
+from healthpulse.core.models.tickets import CitizenContactRow, SurveyRow, TicketRow
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -89,6 +89,15 @@ def _callbacks_in_sla(session: Session, department_id: str | None, start: dateti
     return _share(in_sla, decided)
 
 
+def _csat(session: Session, department_id: str | None, start: datetime, end: datetime) -> tuple[float | None, int]:
+    """Mean score (1-5) and count of the CSAT surveys answered in the period on the department's hotline tickets."""
+    dep = TicketRow.department_id.is_(None) if department_id is None else TicketRow.department_id == department_id
+    scores = [v for v in session.scalars(select(SurveyRow.score).join(TicketRow, TicketRow.id == SurveyRow.ticket_id).where(
+        dep, TicketRow.channel == HOTLINE, SurveyRow.score.is_not(None), SurveyRow.used_at >= start,
+        SurveyRow.used_at < end)) if v is not None]
+    return (round(statistics.fmean(scores), 2) if scores else None), len(scores)
+
+
 def call_kpis(session: Session, department_id: str | None, start: datetime, end: datetime) -> dict[str, Any]:
     calls = _inbound_calls(session, department_id, start, end)
     answered = [c for c in calls if c.answered_at is not None]
@@ -103,6 +112,7 @@ def call_kpis(session: Session, department_id: str | None, start: datetime, end:
         row["answered"] += int(c.answered_at is not None)
         row["abandoned"] += int(is_abandoned(c))
     p50, p90 = nearest_rank(waits, 0.5), nearest_rank(waits, 0.9)
+    csat_avg, csat_responses = _csat(session, department_id, start, end)
     return {
         "offered": len(calls),
         "answered": len(answered),
@@ -114,5 +124,7 @@ def call_kpis(session: Session, department_id: str | None, start: datetime, end:
         "handling_avg_s": round(statistics.fmean(handling), 1) if handling else None,
         "callbacks_in_sla_share": _callbacks_in_sla(session, department_id, start, end),
         "fcr_share": _share(len(answered) - len(repeated), len(answered)),
+        "csat_avg": csat_avg,
+        "csat_responses": csat_responses,
         "by_ivr": dict(sorted(by_ivr.items())),
     }

@@ -56,3 +56,15 @@ class CallRow(Base):
     answered_by: Mapped[str | None] = mapped_column(String(200))
     appeal_id: Mapped[str | None] = mapped_column(String(64), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class BlockedCallerRow(Base):
+    """A number whose calls the PBX is told to refuse (``healthpulse calls block``); keyed by its digits only."""
+
+    __tablename__ = "blocked_callers"
+
+    digits: Mapped[str] = mapped_column(String(32), primary_key=True)
+    number: Mapped[str] = mapped_column(String(64))  # as the admin typed it, normalised
+    reason: Mapped[str | None] = mapped_column(String(500))
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())

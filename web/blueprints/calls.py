@@ -8,17 +8,21 @@ or missing token is a 401 before anything is read or stored.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, g, jsonify, request, url_for
+from healthpulse.appeals.calls.blocklist import is_blocked
 from healthpulse.appeals.calls.events import MAX_CALL_ID_CHARS, CallEventInvalid, parse_event, record_event
 from healthpulse.text.unstorable import find_unstorable
 from healthpulse.video_intake.recording import RecordingRejected, submit_recording
 from healthpulse.video_intake.storage import VideoStorage
-from healthpulse.web.blueprints.api import ApiError, api_auth
+from healthpulse.web.blueprints.api import ApiError
 from healthpulse.web.context import container
 from healthpulse.web.errors import error_response
+from healthpulse.web.pbx_auth import TooManyFailures, pbx_principal
 
 bp = Blueprint("calls", __name__, url_prefix="/api/v1/calls")
 PBX_ROLES = ("pbx",)
@@ -27,6 +31,26 @@ PBX_ROLES = ("pbx",)
 @bp.errorhandler(ApiError)
 def _api_error(err: ApiError) -> Any:
     return error_response(err.status, err.message, err.field)
+
+
+def pbx_auth(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only a ``pbx`` account (or an admin), authenticated by token, URL token or signature; else 401/403."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            p = pbx_principal()
+        except TooManyFailures:
+            raise ApiError(429, "too many failed authentications") from None
+        if p is None:
+            raise ApiError(401, "authenticate with a bearer token, ?token= in the URL, or a valid "
+                                "X-Healthpulse-Signature with X-Healthpulse-Pbx")
+        if p.role not in PBX_ROLES and not p.is_admin:
+            raise ApiError(403, "this token's role may not use this endpoint")
+        g.api_principal = p
+        return view(*args, **kwargs)
+
+    return wrapper
 
 
 def _event_fields() -> dict[str, Any]:
@@ -44,13 +68,17 @@ def _event_fields() -> dict[str, Any]:
 
 
 @bp.route("/events", methods=["POST"])
-@api_auth(*PBX_ROLES)
+@pbx_auth
 def events() -> Any:
     c = container()
     try:
         event = parse_event(_event_fields(), c.clock.now())
     except CallEventInvalid as err:
         raise ApiError(422, str(err), err.field) from None
+    if event.event == "newCall" and event.direction != "outbound":
+        with c.session() as s:
+            if is_blocked(s, event.from_number):
+                return jsonify({"action": "reject", "reason": "busy"})  # nothing stored: no call, no appeal
     record_event(c, event, g.api_principal.username)
     return jsonify({})
 
@@ -78,7 +106,7 @@ def _spool_upload(limit_bytes: int) -> tuple[Path, str | None]:
 
 
 @bp.route("/<string:callId>/recording", methods=["POST"])
-@api_auth(*PBX_ROLES)
+@pbx_auth
 def recording(callId: str) -> Any:  # noqa: N803 - the path parameter's documented name
     call_id = callId
     c = container()

@@ -27,7 +27,7 @@ RECENT_CALLS = timedelta(minutes=30)  # what an operator still has on the line, 
 MAX_CALLS = 20
 MAX_EARLIER = 10
 KPI_DAYS = 7
-CALLBACK_RETRY = timedelta(hours=2)  # after an unanswered callback, the next attempt is due this much later
+CALLBACK_RETRY = timedelta(hours=2)  # the default of settings.callback_retry_minutes
 
 
 def _earlier(s: Session, number: str | None, scope: str | None, exclude_appeal: str | None) -> list[dict[str, Any]]:
@@ -45,11 +45,13 @@ def _earlier(s: Session, number: str | None, scope: str | None, exclude_appeal: 
              "tracking_code": code, "open": t.status != TicketStatus.CLOSED.value} for t, code in rows]
 
 
-def callbacks_due(s: Session, scope: str | None) -> list[dict[str, Any]]:
+def callbacks_due(s: Session, scope: str | None, *, retry: timedelta = CALLBACK_RETRY,
+                  max_attempts: int = MIN_FAILED_ATTEMPTS) -> list[dict[str, Any]]:
     """Open hotline tickets still waiting for a callback that reached the caller, the most overdue first.
 
-    The schedule: the first attempt is due when the ticket opens, each next one ``CALLBACK_RETRY`` after an
-    unanswered attempt; after ``MIN_FAILED_ATTEMPTS`` unanswered attempts the ticket may close and leaves the list.
+    The schedule: the first attempt is due when the ticket opens, each next one ``retry`` after an unanswered
+    attempt (``alerts.tickets.callback_retry`` queues it again then); after ``max_attempts`` unanswered attempts
+    the ticket leaves the list.
     """
     q = (select(TicketRow, AppealRow.contact_phone).join(AppealRow, AppealRow.id == TicketRow.appeal_id)
          .where(TicketRow.channel == "hotline", TicketRow.status != TicketStatus.CLOSED.value))
@@ -59,9 +61,9 @@ def callbacks_due(s: Session, scope: str | None) -> list[dict[str, Any]]:
     for t, phone in s.execute(q):
         attempts = list(s.scalars(select(CitizenContactRow).where(
             CitizenContactRow.ticket_id == t.id, CitizenContactRow.channel == "phone").order_by(CitizenContactRow.at)))
-        if any(a.outcome in SUCCESSFUL_OUTCOMES for a in attempts) or len(attempts) >= MIN_FAILED_ATTEMPTS:
+        if any(a.outcome in SUCCESSFUL_OUTCOMES for a in attempts) or len(attempts) >= max_attempts:
             continue
-        next_at = attempts[-1].at + CALLBACK_RETRY if attempts else t.created_at
+        next_at = attempts[-1].at + retry if attempts else t.created_at
         due.append({"id": t.id, "title": t.title, "phone": phone, "attempts": len(attempts), "next_at": next_at})
     return sorted(due, key=lambda d: d["next_at"])
 
@@ -85,5 +87,7 @@ def operator_screen(container: WebContext, principal: Principal) -> dict[str, An
                  for c in s.scalars(q.order_by(CallRow.offered_at.desc()).limit(MAX_CALLS))]
         kpis = (call_kpis(s, scope, now - timedelta(days=KPI_DAYS), now)
                 if scope is not None and scope != NO_DEPARTMENT else None)
-        callbacks = [{**cb, "phone": shown(cb["phone"])} for cb in callbacks_due(s, scope)]
+        jobs = container.settings.jobs
+        callbacks = [{**cb, "phone": shown(cb["phone"])} for cb in callbacks_due(
+            s, scope, retry=timedelta(minutes=jobs.callback_retry_minutes), max_attempts=jobs.callback_max_attempts)]
     return {"calls": calls, "kpis": kpis, "callbacks": callbacks, "refresh_seconds": 10}

@@ -19,6 +19,7 @@ from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.scope import in_scope
 from healthpulse.alerts.tickets import csat
 from healthpulse.alerts.tickets import lifecycle as alert_tickets
+from healthpulse.alerts.tickets.callback_retry import callbacks_requeued, schedule_retry
 from healthpulse.alerts.tickets.search import MAX_QUERY_CHARS
 from healthpulse.appeals.lifecycle import get_by_code
 from healthpulse.core.errors import HealthpulseError
@@ -166,8 +167,10 @@ def list_tickets(container: WebContext, principal: Principal, f: TicketFilters) 
         counters["overdue"] = alerts.list_tickets(s, department_ids=scope, status="open", due_before=now, limit=1)[1]
         counters["mine"] = alerts.list_tickets(s, department_ids=scope, status="open", assignee=principal.username,
                                                limit=1)[1]
+        requeued = callbacks_requeued(s, [r["id"] for r in rows if r.get("channel") == "hotline"])
     for r in rows:
         r["late"] = _late(r, now)
+        r["callback_due"] = requeued.get(r["id"])  # the attempt now due, after an unanswered callback
     return TicketPage(rows, counters, total, max(1, -(-total // f.limit)))
 
 
@@ -274,8 +277,12 @@ def act(container: WebContext, principal: Principal, ticket_id: int, action: str
             if action == "reply":
                 return alerts.reply_to_citizen(s, ticket_id, kw["text"], actor, **scope)
             if action == "contact":
-                return alerts.record_contact(s, ticket_id, kw["channel"], kw["outcome"], actor, kw.get("at"),
+                done = alerts.record_contact(s, ticket_id, kw["channel"], kw["outcome"], actor, kw.get("at"),
                                              note=kw.get("note"), **scope)
+                ticket = s.get(TicketRow, ticket_id)
+                if ticket is not None:  # an unanswered hotline callback comes back to the queue by itself
+                    schedule_retry(s, container.jobs, ticket, container.settings)
+                return done
             if action == "close":
                 if kw.get("internal_note"):  # kept only if the ticket closes (one transaction)
                     alerts.add_note(s, ticket_id, kw["internal_note"], actor, **scope)

@@ -181,6 +181,14 @@ def principal_for_token(session: Session, token: str) -> Principal | None:
     return to_principal(user)
 
 
+def principal_for_username(session: Session, username: str) -> Principal | None:
+    """An active account by name (a PBX that signed its request with the account's secret), else None."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        return None
+    return to_principal(user)
+
+
 def list_api_tokens(session: Session, user_id: int | None = None) -> list[ApiToken]:
     q = select(ApiToken).order_by(ApiToken.created_at.desc())
     if user_id is not None:

@@ -4,6 +4,7 @@ events' own times (answered, abandoned, transferred, a duplicate event, a hang-u
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -95,6 +96,7 @@ def test_event_sequences_give_exact_kpis_and_routing(pbx, container, clock, monk
         "offered": 5, "answered": 4, "abandoned": 1, "abandonment_rate": 0.2,
         "answer_p50_s": 8.0, "answer_p90_s": 25.0, "answered_within_10s_share": 0.5,
         "handling_avg_s": 105.0, "callbacks_in_sla_share": None, "fcr_share": 0.75,
+        "csat_avg": None, "csat_responses": 0,
     }
     assert calls_kpis["by_ivr"] == {"1": {"offered": 4, "answered": 3, "abandoned": 1},
                                     "1-1": {"offered": 1, "answered": 1, "abandoned": 0}}
@@ -234,6 +236,7 @@ def test_operator_screen_shows_the_callers_earlier_appeals_open_first(pbx, conta
 
 
 def test_demo_calls_feed_the_kpis_and_the_triage_queue(container):
+    from healthpulse.appeals.calls.events import CallEvent, record_event
     from healthpulse.appeals.calls.kpis import call_kpis
     from healthpulse.wiring.demo import load_demo_calls, summarize
 
@@ -246,4 +249,151 @@ def test_demo_calls_feed_the_kpis_and_the_triage_queue(container):
     assert (surgut["offered"], surgut["answered"], surgut["abandoned"]) == (3, 2, 1)
     assert surgut["answer_p50_s"] == 6.0 and surgut["handling_avg_s"] == 167.5
     assert triage["offered"] == 1
-    assert "hotline calls" in summarize(container).extra
+    assert summarize(container).extra["hotline calls"] == "7 (answered 5, abandoned 2, routed to triage 1)"
+    # a call forwarded before anyone answered is not abandoned: the summary counts as the KPIs do
+    record_event(container, CallEvent(call_id="fwd", event="newCall", at=now, from_number="+7 900 000-00-08",
+                                      direction="inbound", ivr="1"), "demo-pbx")
+    record_event(container, CallEvent(call_id="fwd", event="hangup", at=now + timedelta(seconds=9),
+                                      cause="forwarded"), "demo-pbx")
+    assert summarize(container).extra["hotline calls"] == "8 (answered 5, abandoned 2, routed to triage 1)"
+
+
+def test_csat_of_tickets_from_calls_is_in_the_call_figures(container, clock):
+    """`calls.csat_avg` / `csat_responses`: the answered surveys of the department's hotline tickets in the
+    period (a survey on a web appeal's ticket, or one not answered, does not count)."""
+    from urllib.parse import urlparse
+
+    from healthpulse.alerts import service
+    from healthpulse.alerts.tickets.csat import submit_survey
+    from healthpulse.appeals.calls.kpis import call_kpis
+    from healthpulse.appeals.intake import submit_text_appeal
+    from healthpulse.core.models.tickets import TicketRow
+
+    for i, channel in enumerate(("hotline", "hotline", "hotline", "text_appeal")):
+        submit_text_appeal(container, text=f"Caller {i}: no insulin at the Surgut pharmacy.", consent=True,
+                           channel=channel, department_id="surgut", contact_phone=f"+7 900 100-00-0{i}")
+    container.worker.run_until_idle()
+    clock.advance(hours=1)
+    tokens = []
+    with container.session() as s:
+        for t in s.scalars(select(TicketRow).order_by(TicketRow.id)):
+            service.record_contact(s, t.id, "phone", "reached", "officer")
+            url = service.close_ticket(s, t.id, "officer", "Delivered")["survey_url"]
+            tokens.append(urlparse(url).path.rsplit("/", 1)[1])
+    with container.session() as s:
+        for token, score in zip(tokens, (5, 2, None, 1), strict=True):
+            if score is not None:
+                submit_survey(s, token, score, None, clock.now())
+        k = call_kpis(s, "surgut", clock.now() - timedelta(days=1), clock.now() + timedelta(minutes=1))
+        before = call_kpis(s, "surgut", clock.now() - timedelta(days=1), clock.now() - timedelta(minutes=1))
+    assert (k["csat_avg"], k["csat_responses"]) == (3.5, 2)
+    assert (before["csat_avg"], before["csat_responses"]) == (None, 0)  # answered after that period ended
+
+
+def test_a_blocked_caller_is_rejected_as_busy_and_no_appeal_is_made(pbx, container, monkeypatch, capsys):
+    """`calls block` (audit-logged) makes the API tell the PBX to refuse the caller; `unblock` lets them through."""
+    from healthpulse.core.config_audit import recent_changes
+    from healthpulse.core.models.appeals import AppealRow
+
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", str(container.settings.database_url))
+    monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(container.settings.data_dir))
+    assert main(["calls", "block", "+7 900 000-66-66", "--reason", "robocalls"]) == 0
+    assert main(["calls", "block", "not a number"]) == 2
+    capsys.readouterr()
+    assert main(["calls", "blocked"]) == 0
+    assert [b["number"] for b in json.loads(capsys.readouterr().out)] == ["+7 900 000-66-66"]
+
+    blocked = _call(pbx, "c-blocked", "79000006666", "1", hangup=5)[0]  # the same digits, written otherwise
+    r = _post(pbx, **blocked)
+    assert r.status_code == 200
+    assert r.json() == {"action": "reject", "reason": "busy"}
+    assert _post(pbx, form=True, **{**blocked, "callId": "c-blocked-form"}).json()["action"] == "reject"
+    other = _call(pbx, "c-other", "+7 900 000-00-07", "1", hangup=5)[0]
+    assert _post(pbx, **other).json() == {}
+    with container.session() as s:
+        assert s.get(CallRow, "c-blocked") is None and s.get(CallRow, "c-other") is not None
+    rec = requests.post(f"{pbx['url']}/api/v1/calls/c-blocked/recording", files={"file": ("r.wav", b"RIFF")},
+                        headers={"Authorization": f"Bearer {pbx['token']}"}, timeout=10)
+    assert rec.status_code == 404  # no call was taken, so no recording can make an appeal of it
+    assert _count(container, AppealRow) == 0
+
+    assert main(["calls", "unblock", "79000006666"]) == 0
+    assert _post(pbx, **blocked).json() == {}
+    with container.session() as s:
+        assert [c["summary"] for c in recent_changes(s, "blocked_callers")] == [
+            "unblocked +7 900 000-66-66", "blocked +7 900 000-66-66"]
+        assert recent_changes(s, "blocked_callers")[1]["actor"].startswith("cli")
+
+
+def test_a_pbx_may_sign_the_body_or_put_its_token_in_the_url(tmp_path, clock):
+    """The issue's alternatives to a bearer token: an HMAC-SHA256 signature of the raw body with the account's
+    secret (HEALTHPULSE_PBX_HMAC_SECRETS), or ?token= in the URL. A wrong signature is 401 and stores nothing."""
+    from urllib.parse import urlencode
+
+    from healthpulse.web.pbx_auth import body_signature
+
+    from tests.support.containers import make_container
+
+    c = make_container(tmp_path, clock=clock, pbx_hmac_secrets={"asterisk-1": "s3cret", "surgut-officer": "x"})
+    try:
+        add_user(c, "asterisk-1", "pbx")
+        add_user(c, "surgut-officer", "department", "surgut")
+        with serve_app(c) as url:
+            events = f"{url}/api/v1/calls/events"
+
+            def signed(body: bytes, content_type: str, account="asterisk-1", secret="s3cret"):
+                return requests.post(events, data=body, timeout=10, headers={
+                    "Content-Type": content_type, "X-Healthpulse-Pbx": account,
+                    "X-Healthpulse-Signature": body_signature(secret, body)})
+
+            ev = _call(None, "c-signed", "+7 900 000-00-11", "1", answer=3, hangup=30)
+            assert signed(json.dumps(ev[0]).encode(), "application/json").json() == {}
+            assert signed(urlencode(ev[1]).encode(), "application/x-www-form-urlencoded").status_code == 200
+            token = api_token(c, "asterisk-1")
+            assert requests.post(f"{events}?token={token}", json=ev[2], timeout=10).json() == {}
+            with c.session() as s:
+                call = s.get(CallRow, "c-signed")
+                assert call.answered_at - call.offered_at == timedelta(seconds=3) and call.ended_at is not None
+                assert {e.reported_by for e in s.scalars(select(CallEventRow))} == {"asterisk-1"}
+
+            other = json.dumps(_call(None, "c-forged", "+7 900 000-00-12", "1", hangup=5)[0]).encode()
+            assert signed(other, "application/json", secret="guess").status_code == 401
+            tampered = requests.post(events, data=other, timeout=10, headers={
+                "Content-Type": "application/json", "X-Healthpulse-Pbx": "asterisk-1",
+                "X-Healthpulse-Signature": body_signature("s3cret", other + b" ")})
+            assert tampered.status_code == 401
+            assert signed(other, "application/json", account="asterisk-9").status_code == 401  # no such secret
+            assert signed(other, "application/json", account="surgut-officer", secret="x").status_code == 403
+            assert requests.post(f"{events}?token=hp_forged", data=other, timeout=10,
+                                 headers={"Content-Type": "application/json"}).status_code == 401
+            with c.session() as s:
+                assert s.get(CallRow, "c-forged") is None
+            assert _count(c, CallEventRow) == 3
+            doc = requests.get(f"{url}/api/v1/openapi.json", timeout=10).json()
+            assert {"pbxSignature": [], "pbxAccount": []} in doc["paths"]["/api/v1/calls/events"]["post"]["security"]
+            assert doc["components"]["securitySchemes"]["pbxUrlToken"]["in"] == "query"
+    finally:
+        c.close()
+
+
+@pytest.mark.parametrize("lang,expected", [
+    ("ar", ["\u0622\u062e\u0631 \u0667 \u0623\u064a\u0627\u0645", "\u0661-\u0661", "\u0663\u0660"]),
+    ("fa", ["\u06f7 \u0631\u0648\u0632 \u0627\u062e\u06cc\u0631", "\u06f1-\u06f1", "\u06f3\u06f0"]),
+])
+def test_the_hotline_screen_uses_the_readers_digits(pbx, container, clock, lang, expected):
+    """On Arabic and Persian pages the hotline screen's labels, IVR option and figures use Arabic-Indic / Persian
+    digits like the rest of the UI (the caller's number stays as dialled, left to right)."""
+    from tests.support.web import login
+
+    for ev in _call(pbx, "c-digits", "+7 900 000-00-21", "1-1", answer=4, hangup=64):
+        ev.pop("timestamp")
+        assert _post(pbx, **ev).status_code == 200
+    client = make_web_app(container).test_client()
+    login(client, "surgut-officer")
+    page = client.get(f"/department/hotline?lang={lang}").get_data(as_text=True)
+    assert 'data-call-id="c-digits"' in page
+    for text in expected:  # "last 7 days", IVR option 1-1, "30 minutes"
+        assert text in page, text
+    kpis = page[page.index('id="call-kpis"'):]
+    kpis = kpis[:kpis.index("</dl>")]
+    assert not any(ch in "0123456789" for ch in re.sub(r"<[^>]+>", "", kpis)), kpis
