@@ -13,6 +13,7 @@ from healthpulse.web.query_params import PostsParams, SearchParams, parse_query
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import posts as posts_svc
+from healthpulse.web.services import top_stories
 from healthpulse.web.templating import date_local, department_names
 from werkzeug.datastructures import MultiDict
 
@@ -48,7 +49,10 @@ def _compute_view(name: str, f: dash.Filters, split: str) -> dash.View:
     if name == "volume":
         return dash.volume(index, f, split)
     if name == "negative_stories":
-        return dash.top_negative_stories(index, f)
+        def reach_of(ids: list[str]) -> dict[str, int]:
+            with db() as s:
+                return top_stories.reach_scores(s, ids)
+        return dash.top_negative_stories(index, f, reach_of)
     if name == "rising_topics":
         return dash.rising_topics(index, f)
     if name == "regions":

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
 from typing import Any
-from urllib.parse import urlsplit
 
 from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import SearchFilters, SearchQuery, SearchResult
 from healthpulse.video_intake.privacy import mask_contacts
 from healthpulse.web.query_params import SearchParams, parse_query
+from healthpulse.web.services.top_stories import rank_top_stories
 
 CHANNELS = ("news", "video_appeal", "text_appeal", "hotline", "email", "social")
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -135,40 +135,23 @@ def volume(index: Any, f: Filters, split: str = "sentiment") -> View:
                 extra={"total": res.total, "interval": f.interval})
 
 
-def top_negative_stories(index: Any, f: Filters, limit: int = 10, sample: int = 500) -> View:
-    """The negative health stories with the widest coverage: documents grouped by story_id (a lone article is its own
-    story).  Only documents the analysis found health-related: a traffic jam or a storm warning is negative news,
-    not a health story.
+def top_negative_stories(index: Any, f: Filters, reach_of: Any = None, limit: int = 10, sample: int = 500) -> View:
+    """The negative health stories that matter most, ranked by coverage × reach × severity (``top_stories``).
 
-    One query: the latest ``sample`` negative health documents matching the filters,
-    grouped here.  Coverage and sources are counted within that sample (a
-    per-story count query would scan the index once per story).
+    Only documents the analysis found health-related: a traffic jam or a storm warning is negative news,
+    not a health story.  One query: the latest ``sample`` negative health documents matching the filters,
+    grouped and ranked in ``top_stories.rank_top_stories``; ``reach_of(ids)`` returns the stored reach
+    of those that have one (social posts).
     """
     res = index.search(f.query(sentiments=["negative"], health_related=True, size=sample, sort="date_desc"))
-    groups: dict[str, dict[str, Any]] = {}
-    for h in res.hits:
-        key = h.story_id or h.id
-        g = groups.get(key)
-        if g is None:
-            g = groups[key] = {"story_id": key, "title": h.title or _first_words(h.snippet), "url": h.url,
-                               "department": h.department, "first": h.published_at, "last": h.published_at,
-                               "docs": 0, "incident": False, "sources": set()}
-        g["docs"] += 1
-        g["first"] = min(g["first"], h.published_at)
-        g["last"] = max(g["last"], h.published_at)
-        g["incident"] = g["incident"] or bool(h.incident)
-        g["sources"].add(urlsplit(h.url).netloc if h.url else h.channel)
-    top = sorted(groups.values(), key=lambda g: (-g["docs"], -g["last"].timestamp(), g["story_id"]))[:limit]
-    rows = [[g["story_id"], g["title"], g["docs"], len(g["sources"]), g["department"], g["first"].date().isoformat(),
-             g["last"].date().isoformat(), g["incident"], g["url"]] for g in top]
+    reach = reach_of([h.id for h in res.hits]) if reach_of else {}
+    top = rank_top_stories(res.hits, reach, limit=limit)
+    rows = [[g.key, g.title, g.documents, len(g.sources), g.department, g.first.date().isoformat(),
+             g.last.date().isoformat(), g.incident, g.url, round(g.score, 1), g.severity, g.topic, g.audience]
+            for g in top]
     return View("negative_stories", ["story_id", "title", "coverage", "sources", "department", "first_seen",
-                                     "last_seen", "incident", "url"], rows,
+                                     "last_seen", "incident", "url", "score", "severity", "topic", "reach"], rows,
                 extra={"sampled": len(res.hits), "negative_total": res.total})
-
-
-def _first_words(snippet: str, n: int = 12) -> str:
-    words = strip_highlight(snippet).split()
-    return " ".join(words[:n]) + ("…" if len(words) > n else "")
 
 
 def rising_topics(index: Any, f: Filters, limit: int = 10) -> View:

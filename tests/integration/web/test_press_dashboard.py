@@ -5,8 +5,9 @@ import io
 from datetime import timedelta
 
 import pytest
+from healthpulse.core.domain import Channel, Reach
 
-from tests.support.web import login, seed_news
+from tests.support.web import login, news_document, seed_news
 
 
 @pytest.fixture
@@ -40,9 +41,36 @@ def test_filters_narrow_every_view(press):
 def test_negative_stories_group_by_story_with_coverage(press):
     rows = press.get("/press/data/negative_stories.json").get_json()["rows"]
     assert rows, "expected negative stories"
-    coverage = [r[2] for r in rows]
-    assert coverage == sorted(coverage, reverse=True)
-    assert rows[0][0].startswith("story-") and rows[0][2] > 1
+    scores = [r[9] for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    assert rows[0][2] > 1 and rows[0][0].split(":")[0] in {"surgut", "cairo", "tehran"}
+
+
+def test_top_stories_rank_coverage_reach_and_severity_over_recency(app, accounts, container, clock):
+    """Ten lone, fresh complaints do not push out the repeated insulin reports (issue 20.3)."""
+    now = clock.now()
+    lone = [news_document(500 + i, department=dep, published=now - timedelta(hours=1), topics=[topic], source=f"lone-{i}")
+            for i, (dep, topic) in enumerate((d, t) for d in ("cairo", "tehran", "hanoi", "leeds", "giza")
+                                             for t in ("waiting_times", "staff_conduct"))]
+    insulin = [news_document(600 + i, department="surgut", published=now - timedelta(days=1, hours=i), incident=True,
+                             topics=["drug_supply"], source=f"outlet-{i % 3}") for i in range(4)]
+    viral = news_document(700, department="riyadh", published=now - timedelta(days=2), topics=["emergency_care"],
+                          channel=Channel.SOCIAL, source="telegram")
+    viral.reach = Reach(views=2_000_000)
+    container.pipeline.ingest_many([*lone, *insulin, viral])
+    c = app.test_client()
+    login(c, "press-office")
+    rows = c.get("/press/data/negative_stories.json").get_json()["rows"]
+    assert len(rows) == 10
+    top = rows[0]
+    assert (top[0], top[2], top[3], top[10]) == ("surgut:drug_supply", 4, 3, "high")
+    assert rows[1][0] == "riyadh:emergency_care" and rows[1][12] == 2_000_000  # reach lifts a single post
+    assert all(r[2] == 1 for r in rows[2:])
+    html = c.get("/press/part/negative_stories.html").get_data(as_text=True)
+    link = html[html.index('class="story-docs" href="') + 25:].split('"', 1)[0]
+    assert link.startswith("/press/search?") and "department=surgut" in link and "topic=drug_supply" in link
+    found = c.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert all(d.title in found for d in insulin) and lone[0].title not in found
 
 
 def test_dashboard_page_renders_tables_and_chart_hooks(press):
