@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, db, require_role
 from healthpulse.web.csv_export import csv_response
-from healthpulse.web.i18n import UI_LANGUAGES
+from healthpulse.web.i18n import UI_LANGUAGES, language_name
 from healthpulse.web.query_params import PostsParams, SearchParams, parse_query
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import faq as faq_svc
@@ -29,7 +29,8 @@ def current_params(args: Any = None) -> SearchParams:
 
 
 def current_filters(args: Any = None) -> dash.Filters:
-    f = dash.Filters.from_params(current_params(args), container().clock.now().date())
+    now = container().clock.now()
+    f = dash.Filters.from_params(current_params(args), now.date(), now)
     p = current_principal()
     return f.restrict_to(p.department_id if p and p.role == "department" else None)
 
@@ -120,7 +121,7 @@ def _filter_choices() -> dict[str, Any]:
     return {"topic_choices": labels.TOPICS, "channel_choices": labels.CHANNELS,
             "sentiment_choices": labels.SENTIMENTS, "severity_choices": labels.SEVERITIES,
             "department_choices": department_names(),
-            "language_choices": {code: code for code in UI_LANGUAGES}}
+            "language_choices": {code: language_name(code) for code in UI_LANGUAGES}, "presets": dash.PRESETS}
 
 
 @bp.route("/data/<name>.json")

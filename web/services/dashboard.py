@@ -25,6 +25,8 @@ SENTIMENTS = ("negative", "neutral", "positive")
 SEVERITIES = ("low", "medium", "high", "critical")
 SPLITS = ("sentiment", "topics", "department", "channel")
 DEFAULT_DAYS = 30
+PRESET_DAYS = {"7d": 7, "30d": 30}
+PRESETS = ("24h", "7d", "30d")
 MAX_DAYS = 3 * 366
 
 
@@ -37,6 +39,7 @@ class Filters(SearchFilters):
 
     day_from: date
     day_to: date
+    period: str | None = None  # the preset the window came from ("24h", "7d", "30d"), kept in links
 
     @classmethod
     def from_args(cls, args: Any, today: date, topics: list[str], departments: list[str]) -> Filters:
@@ -44,16 +47,28 @@ class Filters(SearchFilters):
         return cls.from_params(parse_query(SearchParams, args, topics=topics, departments=departments), today)
 
     @classmethod
-    def from_params(cls, p: SearchParams, today: date) -> Filters:
-        """Whole days from validated parameters: default the last 30 days, at most ``MAX_DAYS``."""
-        date_to = p.date_to or today
-        date_from = p.date_from or (date_to - timedelta(days=DEFAULT_DAYS - 1))
-        if date_from > date_to:
-            date_from, date_to = date_to, date_from
-        if (date_to - date_from).days > MAX_DAYS:
-            date_from = date_to - timedelta(days=MAX_DAYS)
+    def from_params(cls, p: SearchParams, today: date, now: datetime | None = None) -> Filters:
+        """The window from a preset (``period``: the last 24 hours, 7 or 30 days up to today) or from/to
+        (whole days; default the last 30 days, at most ``MAX_DAYS``)."""
+        if p.period == "24h":
+            end = now or _midnight(today + timedelta(days=1))
+            start = end - timedelta(hours=24)
+            return cls._of(p, start.date(), end.date(), start, end)
+        if p.period in PRESET_DAYS:
+            date_from, date_to = today - timedelta(days=PRESET_DAYS[p.period] - 1), today
+        else:
+            date_to = p.date_to or today
+            date_from = p.date_from or (date_to - timedelta(days=DEFAULT_DAYS - 1))
+            if date_from > date_to:  # only from a default: a given reversed range is a 400 (SearchParams)
+                date_from, date_to = date_to, date_from
+            if (date_to - date_from).days > MAX_DAYS:
+                date_from = date_to - timedelta(days=MAX_DAYS)
+        return cls._of(p, date_from, date_to, _midnight(date_from), _midnight(date_to + timedelta(days=1)))
+
+    @classmethod
+    def _of(cls, p: SearchParams, day_from: date, day_to: date, start: datetime, end: datetime) -> Filters:
         return cls(
-            day_from=date_from, day_to=date_to, date_from=_midnight(date_from), date_to=_midnight(date_to + timedelta(days=1)),
+            day_from=day_from, day_to=day_to, date_from=start, date_to=end, period=p.period,
             text=p.q, languages=p.language, channels=p.channel, topics=p.topic, departments=p.department,
             sentiments=p.sentiment, severities=p.severity, incident=p.incident,
         )
@@ -66,11 +81,11 @@ class Filters(SearchFilters):
 
     @property
     def start(self) -> datetime:
-        return _midnight(self.day_from)
+        return self.date_from or _midnight(self.day_from)
 
     @property
     def end(self) -> datetime:
-        return _midnight(self.day_to + timedelta(days=1))
+        return self.date_to or _midnight(self.day_to + timedelta(days=1))
 
     @property
     def interval(self) -> str:
@@ -83,7 +98,8 @@ class Filters(SearchFilters):
         return SearchQuery(**base)
 
     def to_args(self) -> list[tuple[str, str]]:
-        out = [("from", self.day_from.isoformat()), ("to", self.day_to.isoformat())]
+        out = [("period", self.period)] if self.period else [("from", self.day_from.isoformat()),
+                                                             ("to", self.day_to.isoformat())]
         if self.text:
             out.append(("q", self.text))
         for key, values in (("language", self.languages), ("channel", self.channels), ("topic", self.topics),

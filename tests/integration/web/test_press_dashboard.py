@@ -155,3 +155,33 @@ def test_press_search_masks_citizen_contacts(press, container):
     html = press.get("/press/search?q=insulin&channel=text_appeal").get_data(as_text=True)
     assert "[hidden]" in html
     assert "555 1234" not in html and "mona@example.org" not in html
+
+
+def test_date_presets_narrow_the_window_and_stay_in_links(app, accounts, container, clock):
+    now = clock.now()
+    ages = {"h2": timedelta(hours=2), "d3": timedelta(days=3), "d20": timedelta(days=20), "d40": timedelta(days=40)}
+    container.pipeline.ingest_many([news_document(800 + i, department="cairo", published=now - age)
+                                    for i, age in enumerate(ages.values())])
+    c = app.test_client()
+    login(c, "press-office")
+
+    def total(query):
+        return c.get(f"/press/data/regions.json?{query}").get_json()["total"]
+
+    assert (total("period=24h"), total("period=7d"), total("period=30d"), total("")) == (1, 2, 3, 3)
+    custom = (now - timedelta(days=45)).date().isoformat()
+    assert total(f"from={custom}&to={now.date().isoformat()}") == 4
+    html = c.get("/press/?period=7d&sentiment=negative").get_data(as_text=True)
+    assert "/press/data/volume.json?split=topics&amp;period=7d&amp;sentiment=negative" in html
+    assert 'data-period="7d" class="current"' in html
+    # the other presets keep the other filters and drop the dates
+    assert 'href="/press/?sentiment=negative&amp;period=24h"' in html
+
+
+def test_filters_are_checkboxes_with_language_names_in_the_page_language(press):
+    html = press.get("/press/?lang=ru&language=fa&department=cairo").get_data(as_text=True)
+    assert "<select" not in html and "multiple" not in html
+    assert 'type="checkbox" name="language" value="fa" checked><span>персидский</span>' in html
+    assert 'type="checkbox" name="department" value="cairo" checked>' in html
+    assert '<details class="filter-group" id="g-department" open>' in html
+    assert '<details class="filter-group" id="g-topic" >' in html  # nothing chosen: folded
