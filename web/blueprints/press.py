@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, db, require_role
 from healthpulse.web.csv_export import csv_response
@@ -80,7 +81,11 @@ def _with_labels(view: dash.View) -> dict[str, Any]:
         elif view.name.startswith("volume"):  # periods: the reader's calendar and digits (Jalali on fa pages)
             chart["label_names"] = {k: date_local(k) for k in chart["labels"]}
         names = department_names() if chart.get("split") == "department" else {}
-        chart["series_names"] = {k: labels.label(kind, k) if kind else names.get(k, k) for k in chart["series"]}
+        if chart.get("split") == "region":
+            chart["label_names"] = {k: department_names().get(k, k) for k in chart["labels"]}
+            chart["series_names"] = {"negative": labels.label("sentiment", "negative"), "other": str(_("Not negative"))}
+        else:
+            chart["series_names"] = {k: labels.label(kind, k) if kind else names.get(k, k) for k in chart["series"]}
     return out
 
 

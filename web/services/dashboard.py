@@ -27,6 +27,7 @@ SPLITS = ("sentiment", "topics", "department", "channel")
 DEFAULT_DAYS = 30
 PRESET_DAYS = {"7d": 7, "30d": 30}
 PRESETS = ("24h", "7d", "30d")
+REGION_CHART_TOP = 10  # one bar per region, the busiest first: 20 lines in one small chart were unreadable
 MAX_DAYS = 3 * 366
 
 
@@ -189,7 +190,8 @@ def rising_topics(index: Any, f: Filters, limit: int = 10) -> View:
 
 
 def regions(index: Any, f: Filters, names: dict[str, str]) -> View:
-    """Volume, negative share and incidents per department (the map-as-a-table view)."""
+    """Volume, negative share and incidents per department (the map-as-a-table view); its chart is the top
+    ``REGION_CHART_TOP`` regions as stacked horizontal bars (negative / the rest), ``more`` counts the others."""
     total = index.search(f.query(facets=["department"], facet_size=200))
     neg = index.search(f.query(facets=["department"], facet_size=200, sentiments=["negative"]))
     inc = index.search(f.query(facets=["department"], facet_size=200, incident=True))
@@ -202,9 +204,10 @@ def regions(index: Any, f: Filters, names: dict[str, str]) -> View:
         rows.append([dep, names.get(dep, dep), count, n.get(dep, 0), share, i.get(dep, 0)])
     return View("regions", ["department", "name", "documents", "negative", "negative_pct", "incidents"], rows,
                 extra={"total": total.total},
-                chart={"type": "bar", "labels": [r[0] for r in rows[:15]],
-                       "series": {"negative": [r[3] for r in rows[:15]],
-                                  "other": [r[2] - r[3] for r in rows[:15]]}, "stacked": True})
+                chart={"type": "bar", "labels": [r[0] for r in rows[:REGION_CHART_TOP]],
+                       "series": {"negative": [r[3] for r in rows[:REGION_CHART_TOP]],
+                                  "other": [r[2] - r[3] for r in rows[:REGION_CHART_TOP]]},
+                       "stacked": True, "split": "region", "more": max(0, len(rows) - REGION_CHART_TOP)})
 
 
 SEARCH_FACETS = ["language", "channel", "topics", "department", "sentiment"]  # each facet is one more pass

@@ -79,8 +79,9 @@ def test_dashboard_page_renders_tables_and_chart_hooks(press):
     assert 'data-src="/press/data/volume.json?' in html and "department=surgut" in html
     assert "vendor/chartjs/chart.umd.min.js" in html
     # each chart asks for its own split, with the filters in the same query string
-    for split in ("sentiment", "topics", "department", "channel"):
+    for split in ("sentiment", "topics", "channel"):
         assert f"/press/data/volume.json?split={split}&amp;from=" in html
+    assert 'id="chart-region" data-src="/press/data/regions.json?from=' in html and 'data-kind="hbar"' in html
     assert "<script>" not in html  # no inline scripts (CSP)
     # the shell does not compute the tables: dashboard.js fills them from the fragments, no-JS gets a link
     assert 'data-part="/press/part/negative_stories.html?' in html and 'data-part="/press/part/regions.html?' in html
@@ -185,3 +186,19 @@ def test_filters_are_checkboxes_with_language_names_in_the_page_language(press):
     assert 'type="checkbox" name="department" value="cairo" checked>' in html
     assert '<details class="filter-group" id="g-department" open>' in html
     assert '<details class="filter-group" id="g-topic" >' in html  # nothing chosen: folded
+
+
+def test_region_chart_is_the_top_ten_regions_not_twenty_lines(app, accounts, container, clock):
+    deps = ["surgut", "nizhnevartovsk", "khanty_mansiysk", "nefteyugansk", "cairo", "giza", "alexandria", "riyadh",
+            "makkah", "tehran", "isfahan", "hanoi"]
+    docs = [news_document(900 + 20 * i + j, department=dep, published=clock.now() - timedelta(hours=j + 1),
+                          sentiment="negative" if j == 0 else "neutral")
+            for i, dep in enumerate(deps) for j in range(len(deps) - i)]  # surgut busiest, hanoi least
+    container.pipeline.ingest_many(docs)
+    c = app.test_client()
+    login(c, "press-office")
+    chart = c.get("/press/data/regions.json?lang=ru").get_json()["chart"]
+    assert chart["labels"] == deps[:10] and chart["more"] == 2
+    assert chart["series"]["negative"] == [1] * 10 and chart["series"]["other"] == [11 - i for i in range(10)]
+    assert chart["label_names"]["tehran"].startswith("Тегеранский университет")
+    assert chart["series_names"] == {"negative": "Негатив", "other": "Не негатив"}
