@@ -194,6 +194,9 @@ class Settings(BaseSettings):
     # -- deployment files and folders
     data_dir: Path = Path("healthpulse-data")
     departments_file: Path | None = None
+    # The press map's region shapes (GeoJSON, core/region_shapes.py); unset: the bundled demo shapes when the
+    # departments file is the bundled one, else no map (the table stays).
+    regions_geojson_file: Path | None = None
     rules_file: Path | None = None
     sources_file: Path | None = None
     # -- crawl (social sources): the VK API root (a test points it at a local server) and its service token.

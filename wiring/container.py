@@ -27,6 +27,7 @@ from healthpulse.core.clock import Clock, SystemClock
 from healthpulse.core.db import make_engine, migrate, session_factory, transaction
 from healthpulse.core.departments import DepartmentsFile, load_departments
 from healthpulse.core.jobs import JobQueue
+from healthpulse.core.region_shapes import RegionShapes, bundled_regions_path, load_region_shapes
 from healthpulse.core.resources import bundled_departments_path
 from healthpulse.core.settings import Settings
 from healthpulse.core.stages import DocumentAnalyzer, PostIngestStage
@@ -74,6 +75,12 @@ class Container:
     def departments(self) -> DepartmentsFile:
         return load_departments(self.settings.departments_file or bundled_departments_path())
 
+    @cached_property
+    def region_shapes(self) -> RegionShapes | None:
+        """The press map's shapes: the configured file, the bundled one for the bundled departments, else none."""
+        path = self.settings.regions_geojson_file or (None if self.settings.departments_file else bundled_regions_path())
+        return load_region_shapes(path, set(self.departments.ids)) if path else None
+
     def check_config(self) -> None:
         """Load every config file the settings name, so that a mistake stops start-up with its file, line and key
         (the rules file would otherwise first be read at the first alert, the sources file at the first crawl)."""
@@ -83,6 +90,7 @@ class Container:
             load_sources(self.settings.sources_file, set(departments.ids))
         if self.settings.taxonomy_file:
             load_taxonomy(self.settings.taxonomy_file)
+        _ = self.region_shapes
 
     @property
     def analyzer(self) -> DocumentAnalyzer | None:

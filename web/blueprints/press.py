@@ -14,7 +14,7 @@ from healthpulse.web.query_params import PostsParams, SearchParams, parse_query
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import posts as posts_svc
-from healthpulse.web.services import top_stories
+from healthpulse.web.services import region_map, top_stories
 from healthpulse.web.templating import date_local, department_names
 from werkzeug.datastructures import MultiDict
 
@@ -109,16 +109,25 @@ def tables() -> Any:
     f = current_filters()
     stories, rising, regions = (build_view(name, f) for name in TABLES)
     return render_template("press/dashboard.html", f=f, stories=stories, rising=rising, regions=regions,
-                           query_args=f.to_args(), **_filter_choices())
+                           region_map=_region_map(regions), query_args=f.to_args(), **_filter_choices())
+
+
+def _region_map(regions: dash.View) -> region_map.RegionMap | None:
+    shapes = container().region_shapes
+    return region_map.draw_map(shapes, regions.rows, department_names()) if shapes else None
 
 
 @bp.route("/part/<name>.html")
 @require_role("press")
 def part(name: str) -> Any:
-    """One table body of the dashboard as an HTML fragment (escaped like the page; shares the view cache)."""
+    """One table body of the dashboard (or the map) as an HTML fragment (escaped like the page; shares the
+    view cache)."""
+    f = current_filters()
+    if name == "map":
+        return render_template("press/_part.html", name=name, region_map=_region_map(build_view("regions", f)),
+                               query_args=f.to_args())
     if name not in TABLES:
         abort(404)
-    f = current_filters()
     return render_template("press/_part.html", name=name, view=build_view(name, f), query_args=f.to_args())
 
 

@@ -2,12 +2,13 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from healthpulse.core.domain import Channel, Reach
 
-from tests.support.web import login, news_document, seed_news
+from tests.support.web import login, make_web_container, news_document, seed_news
 
 
 @pytest.fixture
@@ -202,3 +203,59 @@ def test_region_chart_is_the_top_ten_regions_not_twenty_lines(app, accounts, con
     assert chart["series"]["negative"] == [1] * 10 and chart["series"]["other"] == [11 - i for i in range(10)]
     assert chart["label_names"]["tehran"].startswith("Тегеранский университет")
     assert chart["series_names"] == {"negative": "Негатив", "other": "Не негатив"}
+
+
+def test_map_draws_each_region_as_svg_with_its_figures(app, accounts, container, clock):
+    now = clock.now()
+    docs = [news_document(1000 + i, department="cairo", published=now - timedelta(hours=i + 1),
+                          sentiment="negative" if i < 3 else "neutral", incident=i == 0) for i in range(4)]
+    docs.append(news_document(1010, department="hanoi", published=now - timedelta(hours=2), sentiment="neutral"))
+    container.pipeline.ingest_many(docs)
+    c = app.test_client()
+    login(c, "press-office")
+    html = c.get("/press/part/map.html?lang=en").get_data(as_text=True)
+    assert html.startswith('<div id="region-map"') and "<svg viewBox=" in html
+    assert html.count("<path d=\"M") == len(container.departments.ids)  # the bundled demo shapes: every department
+    cairo = html[html.index('data-department="cairo"'):].split("</a>", 1)[0]
+    assert 'data-level="4"' in cairo and ": 4 documents, 75% negative, 1 incidents" in cairo and "<title>" in cairo
+    hanoi = html[html.index('data-department="hanoi"'):].split("</a>", 1)[0]
+    assert 'data-level="1"' in hanoi
+    assert 'data-level="0"' in html[html.index('data-department="surgut"'):].split("</a>", 1)[0]
+    href = re.search(r'<a href="([^"]+)" class="region level-4" data-department="cairo"', html)
+    assert href and href.group(1).startswith("/press/search?") and href.group(1).endswith("department=cairo")
+    ar = c.get("/press/part/map.html?lang=ar").get_data(as_text=True)
+    assert "٧٥" in ar  # the reader's digits in titles and labels
+    page = c.get("/press/").get_data(as_text=True)
+    assert 'data-part="/press/part/map.html?' in page and 'href="#regions"' in page
+    assert '<div id="region-map" class="region-map">' in c.get("/press/tables").get_data(as_text=True)
+
+
+def test_map_shapes_file_errors_name_the_file_and_key(tmp_path, clock):
+    from healthpulse.core.config_files import ConfigError
+    from healthpulse.core.region_shapes import load_region_shapes
+
+    bad = tmp_path / "regions.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [\n'
+                   ' {"type": "Feature", "properties": {"department": "atlantis"},\n'
+                   '  "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}},\n'
+                   ' {"type": "Feature", "properties": {"department": "cairo"},\n'
+                   '  "geometry": {"type": "Point", "coordinates": [0, 0]}}]}\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_region_shapes(bad, {"cairo"})
+    assert "regions.geojson:5" in str(err.value) and "features[1].geometry.type" in str(err.value)
+    bad.write_text(bad.read_text().replace('"Point", "coordinates": [0, 0]',
+                                           '"Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1]]]'), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_region_shapes(bad, {"cairo"})
+    assert "features[0].properties.department: unknown department 'atlantis'" in str(err.value)
+
+
+def test_no_map_without_shapes_for_a_deployment_of_its_own(tmp_path, clock):
+    deps = tmp_path / "departments.yaml"
+    deps.write_text("departments:\n  - {id: north, name: North, places: [North]}\n", encoding="utf-8")
+    container = make_web_container(tmp_path, clock=clock, departments_file=deps)
+    try:
+        assert container.region_shapes is None
+        container.check_config()
+    finally:
+        container.close()

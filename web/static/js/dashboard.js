@@ -99,6 +99,22 @@
       .catch(function (err) { table.classList.add("failed"); table.setAttribute("data-error", String(err)); });
   }
 
+  /* The map comes the same way: an escaped fragment whose root replaces the placeholder. */
+  function fillBlock(block) {
+    fetch(block.dataset.part, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (html) {
+        var tpl = document.createElement("template");
+        tpl.innerHTML = html.trim();
+        var root = tpl.content.firstElementChild;
+        if (!root) { throw new Error("empty"); }
+        root.classList.add("filled");
+        block.replaceWith(root);
+      })
+      .catch(function (err) { block.classList.add("failed"); block.setAttribute("data-error", String(err)); });
+  }
+
   document.querySelectorAll("tbody.pending[data-part]").forEach(fill);
+  document.querySelectorAll("div.pending[data-part]").forEach(fillBlock);
   document.querySelectorAll("canvas.chart[data-src]").forEach(load);
 })();
