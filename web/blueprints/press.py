@@ -11,10 +11,12 @@ from healthpulse.web.context import container, current_principal, db, require_ro
 from healthpulse.web.csv_export import csv_response
 from healthpulse.web.i18n import UI_LANGUAGES, language_name
 from healthpulse.web.query_params import PostsParams, SearchParams, parse_query
+from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import posts as posts_svc
 from healthpulse.web.services import region_map, top_stories
+from healthpulse.web.services.tickets import NotFound
 from healthpulse.web.templating import date_local, department_names
 from werkzeug.datastructures import MultiDict
 
@@ -99,7 +101,26 @@ def dashboard() -> Any:
     first byte does not wait for the views (no-JS browsers get a link to press.tables)."""
     f = current_filters()
     return render_template("press/dashboard.html", f=f, stories=None, rising=None, regions=None,
-                           query_args=f.to_args(), **_filter_choices())
+                           alerts=_open_alerts(f), query_args=f.to_args(), **_filter_choices())
+
+
+def _open_alerts(f: dash.Filters) -> tuple[list[dict[str, Any]], int]:
+    p = current_principal()
+    assert p is not None  # require_role
+    return alert_svc.open_alerts(container(), p, f.departments)
+
+
+@bp.route("/alerts/<int:alert_id>")
+@require_role("press")
+def alert(alert_id: int) -> Any:
+    """One alert, read-only: why it fired, its severity and state, its documents (contacts masked)."""
+    p = current_principal()
+    assert p is not None
+    try:
+        detail = alert_svc.press_alert(container(), p, alert_id)
+    except NotFound:
+        abort(404)
+    return render_template("press/alert.html", a=detail)
 
 
 @bp.route("/tables")
@@ -109,7 +130,8 @@ def tables() -> Any:
     f = current_filters()
     stories, rising, regions = (build_view(name, f) for name in TABLES)
     return render_template("press/dashboard.html", f=f, stories=stories, rising=rising, regions=regions,
-                           region_map=_region_map(regions), query_args=f.to_args(), **_filter_choices())
+                           region_map=_region_map(regions), alerts=_open_alerts(f), query_args=f.to_args(),
+                           **_filter_choices())
 
 
 def _region_map(regions: dash.View) -> region_map.RegionMap | None:

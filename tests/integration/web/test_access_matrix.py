@@ -46,6 +46,7 @@ GET_MATRIX = {
     "press.dashboard": ("/press/", PRESS),
     "press.tables": ("/press/tables", PRESS),
     "press.part": ("/press/part/regions.html", PRESS),
+    "press.alert": ("/press/alerts/{aid}", PRESS),
     "press.data": ("/press/data/regions.json", PRESS),
     "press.export": ("/press/export/regions.csv", PRESS),
     "press.search": ("/press/search?q=insulin", PRESS),

@@ -259,3 +259,30 @@ def test_no_map_without_shapes_for_a_deployment_of_its_own(tmp_path, clock):
         container.check_config()
     finally:
         container.close()
+
+
+def test_open_alerts_most_severe_first_link_to_a_read_only_alert_page(app, accounts, container, clock):
+    from healthpulse.core.models.alerts import AlertRow
+
+    now = clock.now()
+    with container.session() as s:
+        for i, (sev, state, dep) in enumerate([("low", "open", "cairo"), ("critical", "acknowledged", "surgut"),
+                                               ("high", "open", "cairo"), ("critical", "resolved", "cairo")]):
+            s.add(AlertRow(rule_id=f"r{i}", rule_type="keyword", department_id=dep, topic="drug_supply", severity=sev,
+                           state=state, title=f"Alert <b>{i}</b>", reason="", fired_at=now - timedelta(hours=i),
+                           last_seen_at=now - timedelta(hours=i)))
+    c = app.test_client()
+    login(c, "press-office")
+    html = c.get("/press/?lang=en").get_data(as_text=True)
+    section = html[html.index('id="press-alerts"'):].split("</section>", 1)[0]
+    ids = re.findall(r'data-alert-id="(\d+)"', section)
+    titles = re.findall(r"Alert &lt;b&gt;(\d)&lt;/b&gt;", section)  # escaped
+    assert titles == ["1", "2", "0"] and len(ids) == 3  # critical, high, low; the resolved one is gone
+    assert 'class="badge sev-critical">Critical<' in section
+    only_cairo = c.get("/press/?department=cairo").get_data(as_text=True)
+    assert re.findall(r"Alert &lt;b&gt;(\d)&lt;/b&gt;", only_cairo.split('id="press-alerts"')[1].split("</section>")[0]) == ["2", "0"]
+    page = c.get(f"/press/alerts/{ids[0]}?lang=fa")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'dir="rtl"' in body and "Alert &lt;b&gt;1&lt;/b&gt;" in body
+    assert "/department/tickets" not in body and "<form" not in body.split("<main", 1)[1]
+    assert c.get("/press/alerts/99999").status_code == 404
