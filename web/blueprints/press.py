@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, db, require_role
 from healthpulse.web.csv_export import csv_response
@@ -15,10 +17,13 @@ from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import posts as posts_svc
-from healthpulse.web.services import region_map, top_stories
+from healthpulse.web.services import region_map, saved_views, top_stories
 from healthpulse.web.services.tickets import NotFound
-from healthpulse.web.templating import date_local, department_names
+from healthpulse.web.templating import date_local, department_names, url_with_query
+from healthpulse.web.ticket_forms import EmptyForm
 from werkzeug.datastructures import MultiDict
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 
 bp = Blueprint("press", __name__, url_prefix="/press")
 
@@ -101,7 +106,7 @@ def dashboard() -> Any:
     first byte does not wait for the views (no-JS browsers get a link to press.tables)."""
     f = current_filters()
     return render_template("press/dashboard.html", f=f, stories=None, rising=None, regions=None,
-                           alerts=_open_alerts(f), query_args=f.to_args(), **_filter_choices())
+                           alerts=_open_alerts(f), query_args=f.to_args(), **_filter_choices(), **_saved())
 
 
 def _open_alerts(f: dash.Filters) -> tuple[list[dict[str, Any]], int]:
@@ -123,6 +128,69 @@ def alert(alert_id: int) -> Any:
     return render_template("press/alert.html", a=detail)
 
 
+class SaveViewForm(FlaskForm):
+    name = StringField(validators=[DataRequired(), Length(max=saved_views.NAME_MAX)])
+
+
+VIEW_ERRORS = {"empty": _l("Give the view a name."), "too_long": _l("A view name has at most 80 characters."),
+               "too_many": _l("You have 50 saved views; delete one first.")}
+
+
+def _saved() -> dict[str, Any]:
+    p = current_principal()
+    assert p is not None
+    with db() as s:
+        views = saved_views.list_views(s, p.user_id)
+    return {"saved_views": views, "save_form": SaveViewForm(formdata=None), "delete_form": EmptyForm(formdata=None)}
+
+
+@bp.route("/views", methods=["POST"])
+@require_role("press")
+def save_view() -> Any:
+    """Save the filters of the page the form is on (its query string, validated) under a name."""
+    p = current_principal()
+    assert p is not None
+    form = SaveViewForm()
+    f = current_filters(request.args)
+    if not form.validate_on_submit():
+        flash(VIEW_ERRORS["too_long" if form.name.data else "empty"], "error")
+        return redirect(url_with_query("press.dashboard", f.to_args()))
+    try:
+        with db() as s:
+            saved_views.save_view(s, p.user_id, form.name.data or "", f.to_args())
+    except saved_views.SavedViewError as err:
+        flash(VIEW_ERRORS.get(str(err), VIEW_ERRORS["empty"]), "error")
+    else:
+        flash(_l("View saved."), "success")
+    return redirect(url_with_query("press.dashboard", f.to_args()))
+
+
+@bp.route("/views/<int:view_id>")
+@require_role("press")
+def open_view(view_id: int) -> Any:
+    """A saved view: the dashboard with its filters (another user's view reads as missing)."""
+    p = current_principal()
+    assert p is not None
+    with db() as s:
+        view = saved_views.get_view(s, p.user_id, view_id)
+    if view is None:
+        abort(404)
+    return redirect(url_for("press.dashboard") + ("?" + view.query if view.query else ""))
+
+
+@bp.route("/views/<int:view_id>/delete", methods=["POST"])
+@require_role("press")
+def delete_view(view_id: int) -> Any:
+    p = current_principal()
+    assert p is not None
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with db() as s:
+        if not saved_views.delete_view(s, p.user_id, view_id):
+            abort(404)
+    return redirect(url_for("press.dashboard"))
+
+
 @bp.route("/tables")
 @require_role("press")
 def tables() -> Any:
@@ -131,7 +199,7 @@ def tables() -> Any:
     stories, rising, regions = (build_view(name, f) for name in TABLES)
     return render_template("press/dashboard.html", f=f, stories=stories, rising=rising, regions=regions,
                            region_map=_region_map(regions), alerts=_open_alerts(f), query_args=f.to_args(),
-                           **_filter_choices())
+                           **_filter_choices(), **_saved())
 
 
 def _region_map(regions: dash.View) -> region_map.RegionMap | None:

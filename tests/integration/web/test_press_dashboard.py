@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from healthpulse.core.domain import Channel, Reach
 
-from tests.support.web import login, make_web_container, news_document, seed_news
+from tests.support.web import add_user, csrf_from, login, make_web_container, news_document, seed_news
 
 
 @pytest.fixture
@@ -286,3 +286,36 @@ def test_open_alerts_most_severe_first_link_to_a_read_only_alert_page(app, accou
     assert page.status_code == 200 and 'dir="rtl"' in body and "Alert &lt;b&gt;1&lt;/b&gt;" in body
     assert "/department/tickets" not in body and "<form" not in body.split("<main", 1)[1]
     assert c.get("/press/alerts/99999").status_code == 404
+
+
+def test_saved_views_per_user_with_csrf_and_escaped_names(app, accounts, container):
+    c = app.test_client()
+    login(c, "press-office")
+    page = c.get("/press/?period=7d&sentiment=negative").get_data(as_text=True)
+    token = csrf_from(page)
+    assert c.post("/press/views?period=7d&sentiment=negative", data={"name": "x"}).status_code == 400  # no CSRF token
+    r = c.post("/press/views?period=7d&sentiment=negative&department=cairo", data={"name": "<b>Cairo</b>  week",
+                                                                                   "csrf_token": token})
+    assert r.status_code == 302
+    html = c.get(r.location).get_data(as_text=True)
+    assert "&lt;b&gt;Cairo&lt;/b&gt; week</a>" in html and "<b>Cairo</b>" not in html
+    view_id = re.search(r'href="/press/views/(\d+)" class="saved-view"', html).group(1)
+    opened = c.get(f"/press/views/{view_id}")
+    assert opened.status_code == 302
+    assert opened.location.endswith("/press/?period=7d&department=cairo&sentiment=negative")
+    # the same name again overwrites; a bad filter in the form's address is a 400 naming it, nothing saved
+    c.post("/press/views?period=30d", data={"name": "<b>Cairo</b> week", "csrf_token": token})
+    assert c.get(f"/press/views/{view_id}").location.endswith("/press/?period=30d")
+    assert c.post("/press/views?department=atlantis", data={"name": "bad", "csrf_token": token}).status_code == 400
+    assert c.post("/press/views", data={"name": "x" * 81, "csrf_token": token}).status_code == 302
+    assert "x" * 81 not in c.get("/press/").get_data(as_text=True)
+    # per user: another press user neither sees nor opens nor deletes it
+    add_user(container, "press-two", "press")
+    other = app.test_client()
+    login(other, "press-two")
+    assert "saved-view" not in other.get("/press/").get_data(as_text=True).split('id="saved-view-list"')[1].split("</ul>")[0]
+    assert other.get(f"/press/views/{view_id}").status_code == 404
+    other_token = csrf_from(other.get("/press/").get_data(as_text=True))
+    assert other.post(f"/press/views/{view_id}/delete", data={"csrf_token": other_token}).status_code == 404
+    assert c.post(f"/press/views/{view_id}/delete", data={"csrf_token": token}).status_code == 302
+    assert c.get(f"/press/views/{view_id}").status_code == 404
