@@ -148,6 +148,10 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     mail_from: str = "healthpulse@localhost"
+    # The press office's daily digest of the top stories of every department (wiring/press_digest.py); unset:
+    # only the departments' own digests go out.  Its language: one of the five UI languages.
+    press_digest_email: str | None = None
+    press_digest_language: Literal["ru", "ar", "fa", "vi", "en"] = "en"
     webhook_secret: SecretStr | None = None
     # -- models
     whisper_model: str | None = None
@@ -216,6 +220,11 @@ class Settings(BaseSettings):
     def _mail_from(cls, v: str) -> str:
         # One plain address (the shared validator); a single-label domain like @localhost is fine for a sender.
         return validate_email(v, require_dot=False)
+
+    @field_validator("press_digest_email")
+    @classmethod
+    def _press_digest_email(cls, v: str | None) -> str | None:
+        return None if v is None else validate_email(v)
 
     @property
     def embedded_search(self) -> bool:
