@@ -22,6 +22,7 @@ from healthpulse.cli.common import (
 from healthpulse.core.domain import Analysis, Document, utcnow
 from healthpulse.ingest.jsonl_input import InputError, document_from_json
 from healthpulse.wiring.container import Container
+from healthpulse.wiring.press_digest import schedule_digest
 from healthpulse.wiring.worker import WorkerStopping, stop_on_signals
 
 
@@ -157,6 +158,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
                 print(f"ran {n} job(s)", file=sys.stderr)
                 return EXIT_OK
             print("healthpulse worker: running jobs (Ctrl-C to stop)", file=sys.stderr)
+            schedule_digest(container, container.clock.now())  # the daily press digest's first run
             worker.run_forever(container.settings.jobs.poll_seconds)
     except WorkerStopping:
         pass

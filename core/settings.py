@@ -151,6 +151,10 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     mail_from: str = "healthpulse@localhost"
+    # The press office's daily digest of the top stories of every department (wiring/press_digest.py); unset:
+    # only the departments' own digests go out.  Its language: one of the five UI languages.
+    press_digest_email: str | None = None
+    press_digest_language: Literal["ru", "ar", "fa", "vi", "en"] = "en"
     webhook_secret: SecretStr | None = None
     # -- models
     whisper_model: str | None = None
@@ -211,6 +215,9 @@ class Settings(BaseSettings):
     calls_drop_folder: Path | None = None
     calls_drop_scan_seconds: float = Field(default=10.0, ge=1)
     departments_file: Path | None = None
+    # The press map's region shapes (GeoJSON, core/region_shapes.py); unset: the bundled demo shapes when the
+    # departments file is the bundled one, else no map (the table stays).
+    regions_geojson_file: Path | None = None
     rules_file: Path | None = None
     sources_file: Path | None = None
     # -- crawl (social sources): the VK API root (a test points it at a local server) and its service token.
@@ -230,6 +237,11 @@ class Settings(BaseSettings):
     def _mail_from(cls, v: str) -> str:
         # One plain address (the shared validator); a single-label domain like @localhost is fine for a sender.
         return validate_email(v, require_dot=False)
+
+    @field_validator("press_digest_email")
+    @classmethod
+    def _press_digest_email(cls, v: str | None) -> str | None:
+        return None if v is None else validate_email(v)
 
     @property
     def embedded_search(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from flask import Flask, g, request
 from flask_babel import Babel, get_locale
 
@@ -42,6 +43,15 @@ def select_language() -> str:
 
 def current_language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def language_name(code: str, lang: str | None = None) -> str:
+    """A document language's name in the reader's UI language ("Persian" / "персидский" / "فارسی"), via CLDR."""
+    try:
+        name = Locale.parse(lang or current_language()).languages.get(code)
+    except (ValueError, UnknownLocaleError):
+        name = None
+    return str(name) if name else code
 
 
 def text_direction(lang: str | None = None) -> str:

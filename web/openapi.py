@@ -25,8 +25,12 @@ def _filters(departments: bool = True) -> list[dict[str, Any]]:
          "description": "first day (UTC), inclusive, YYYY-MM-DD between 1900-01-01 and 2199-12-31",
          "schema": {"type": "string", "format": "date"}},
         {"name": "to", "in": "query", "required": False,
-         "description": "last day (UTC), inclusive, YYYY-MM-DD between 1900-01-01 and 2199-12-31",
+         "description": "last day (UTC), inclusive, YYYY-MM-DD between 1900-01-01 and 2199-12-31; not before `from` "
+                        "(a reversed range is a 400 naming `to`)",
          "schema": {"type": "string", "format": "date"}},
+        {"name": "period", "in": "query", "required": False,
+         "description": "a preset window instead of from/to: the last 24 hours, or the last 7 or 30 days up to today",
+         "schema": {"type": "string", "enum": ["24h", "7d", "30d"]}},
         {"name": "incident", "in": "query", "required": False, "description": "only incidents (1) or non-incidents (0)",
          "schema": {"type": "string", "enum": ["1", "0", "true", "false"]}},
         _arr("language", UI_LANGUAGES, "document language"),

@@ -76,6 +76,7 @@ class SearchParams(_Params):
     incident: bool | None = None
     min_reach: int | None = Field(default=None, ge=0, le=10**12)
     sort: Literal["relevance", "newest", "oldest", "reach"] | None = None
+    period: Literal["24h", "7d", "30d"] | None = None  # a preset; without one, from/to (default the last 30 days)
     split: Literal["sentiment", "topics", "department", "channel"] = "sentiment"
     cursor: str | None = Field(default=None, max_length=MAX_CURSOR, pattern=_CURSOR.pattern)
     size: int = Field(default=20, ge=1, le=100)
@@ -91,6 +92,14 @@ class SearchParams(_Params):
             if not MIN_DAY <= day <= MAX_DAY:
                 raise ValueError(f"must be a date between {MIN_DAY} and {MAX_DAY}")
             return day
+        return value
+
+    @field_validator("date_to")
+    @classmethod
+    def _not_before_from(cls, value: date | None, info: ValidationInfo) -> date | None:
+        start = info.data.get("date_from")
+        if value is not None and start is not None and value < start:
+            raise ValueError("must not be before 'from'")
         return value
 
     @field_validator("q")

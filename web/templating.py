@@ -16,7 +16,7 @@ from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START
 from healthpulse.web.context import container
 from healthpulse.web.datetimes import Style, format_day, format_local
-from healthpulse.web.i18n import current_language, local_digits
+from healthpulse.web.i18n import current_language, language_name, local_digits
 from healthpulse.web.labels import label
 from healthpulse.web.links import tel_uri
 from healthpulse.web.server_messages import server_message
@@ -92,6 +92,6 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(label=label, department_name=department_name, department_names=department_names,
                                  server_message=server_message,
                                  url_with_query=url_with_query,
-                                 lang_switch_url=lang_switch_url)
+                                 lang_switch_url=lang_switch_url, language_name=language_name)
     app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, date_local=date_local, number=number,
                                  strip_highlight=strip_highlight, tel_uri=tel_uri, http_link=http_link)

@@ -12,6 +12,8 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
+from healthpulse.wiring.press_digest import schedule_digest
+
 if TYPE_CHECKING:
     from healthpulse.wiring.container import Container
 
@@ -31,6 +33,7 @@ class BackgroundWorker:
         return self
 
     def _run(self) -> None:
+        schedule_digest(self.container, self.container.clock.now())  # the daily press digest's first run
         self.container.worker.run_forever(self.poll_seconds, stop=self._stop.is_set)
 
     def stop(self, timeout: float = 10.0) -> None:

@@ -21,12 +21,14 @@ import healthpulse.alerts.jobs
 import healthpulse.appeals.jobs
 import healthpulse.ingest.jobs
 import healthpulse.video_intake.jobs  # noqa: F401 - importing a jobs module registers its handlers
+import healthpulse.wiring.press_digest  # noqa: F401 - registers the press.digest job
 from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.stages import post_ingest_stages as alerts_stages
 from healthpulse.core.clock import Clock, SystemClock
 from healthpulse.core.db import make_engine, migrate, session_factory, transaction
 from healthpulse.core.departments import DepartmentsFile, load_departments
 from healthpulse.core.jobs import JobQueue
+from healthpulse.core.region_shapes import RegionShapes, bundled_regions_path, load_region_shapes
 from healthpulse.core.resources import bundled_departments_path
 from healthpulse.core.settings import Settings
 from healthpulse.core.stages import DocumentAnalyzer, PostIngestStage, TextEmbedder
@@ -86,6 +88,12 @@ class Container:
     def departments(self) -> DepartmentsFile:
         return load_departments(self.settings.departments_file or bundled_departments_path())
 
+    @cached_property
+    def region_shapes(self) -> RegionShapes | None:
+        """The press map's shapes: the configured file, the bundled one for the bundled departments, else none."""
+        path = self.settings.regions_geojson_file or (None if self.settings.departments_file else bundled_regions_path())
+        return load_region_shapes(path, set(self.departments.ids)) if path else None
+
     def check_config(self) -> None:
         """Load every config file the settings name, so that a mistake stops start-up with its file, line and key
         (the rules file would otherwise first be read at the first alert, the sources file at the first crawl)."""
@@ -95,6 +103,7 @@ class Container:
             load_sources(self.settings.sources_file, set(departments.ids))
         if self.settings.taxonomy_file:
             load_taxonomy(self.settings.taxonomy_file)
+        _ = self.region_shapes
 
     @property
     def analyzer(self) -> DocumentAnalyzer | None:

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 TEMPLATES = Path(__file__).parent.parent / "templates"  # alerts/templates
 LANGS = ("ru", "ar", "fa", "vi", "en")
-EVENTS = ("alert", "escalation", "recovery", "appeal", "breach", "survey", "digest")
+EVENTS = ("alert", "escalation", "recovery", "appeal", "breach", "survey", "digest", "press_digest")
 
 
 @cache

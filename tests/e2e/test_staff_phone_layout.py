@@ -26,7 +26,8 @@ pytestmark = pytest.mark.e2e
 
 STAFF_BLUEPRINTS = ("department", "press", "admin", "aliases", "triage")
 # GET endpoints that are not pages (fragments, data, downloads, media) or only redirect.
-NOT_PAGES = {"department.index", "department.media", "press.part", "press.data", "press.export", "triage.index"}
+NOT_PAGES = {"department.index", "department.media", "press.part", "press.data", "press.export", "triage.index",
+             "press.open_view"}
 # endpoint → URL template; {tid} a citizen's ticket, {aid} an alert with documents and a ticket,
 # {uid} a user, {fid} a FAQ entry, {triage_tid} a ticket without a department.
 PAGES = {
@@ -41,6 +42,7 @@ PAGES = {
     "press.search": "/press/search?q=waiting",
     "press.faq_gaps": "/press/faq-gaps",
     "press.posts": "/press/posts",
+    "press.alert": "/press/alerts/{aid}",
     "admin.index": "/admin/",
     "admin.users": "/admin/users",
     "admin.edit_user": "/admin/users/{uid}",

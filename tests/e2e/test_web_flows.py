@@ -113,13 +113,16 @@ def test_press_filters_dashboard_and_downloads_csv(page, live):
     page.locator("canvas.chart.drawn").nth(3).wait_for(timeout=15000)
     assert page.evaluate("Number(document.querySelector('#chart-sentiment').dataset.points)") >= 20
     series = {k: page.evaluate(f"Number(document.querySelector('#chart-{k}').dataset.series)")
-              for k in ("sentiment", "topics", "department", "channel")}
+              for k in ("sentiment", "topics", "region", "channel")}
     # earlier tests in this module add text appeals: channel has news (+ text_appeal), topics all ten
-    assert series["sentiment"] == 3 and series["topics"] == 10 and series["department"] == 5
+    assert series["sentiment"] == 3 and series["topics"] == 10 and series["region"] == 2  # negative + the rest
+    assert page.evaluate("Number(document.querySelector('#chart-region').dataset.points)") == 5  # one bar per region
     assert series["channel"] in (1, 2)
     shot(page, "press-dashboard")
-    page.select_option("#f-department", ["cairo", "tehran"])
-    page.select_option("#f-sentiment", "negative")
+    page.click("#g-department summary")
+    page.check("#f-department input[value=cairo]")
+    page.check("#f-department input[value=tehran]")
+    page.check("#f-sentiment input[value=negative]")
     page.click("#apply-filters")
     assert "department=cairo" in page.url and "department=tehran" in page.url and "sentiment=negative" in page.url
     page.locator("canvas.chart.drawn").nth(3).wait_for(timeout=15000)

@@ -159,7 +159,8 @@ def _params() -> SearchParams:
 
 
 def _filters(params: SearchParams) -> dash.Filters:
-    f = dash.Filters.from_params(params, container().clock.now().date())
+    now = container().clock.now()
+    f = dash.Filters.from_params(params, now.date(), now)
     p: Principal = g.api_principal
     return f.restrict_to(ticket_svc.scope_of(p))
 

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, db, require_role
 from healthpulse.web.csv_export import csv_response
-from healthpulse.web.i18n import UI_LANGUAGES
+from healthpulse.web.i18n import UI_LANGUAGES, language_name
 from healthpulse.web.query_params import PostsParams, SearchParams, parse_query
+from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import posts as posts_svc
-from healthpulse.web.templating import date_local, department_names
+from healthpulse.web.services import region_map, saved_views, top_stories
+from healthpulse.web.services.tickets import NotFound
+from healthpulse.web.templating import date_local, department_names, url_with_query
+from healthpulse.web.ticket_forms import EmptyForm
 from werkzeug.datastructures import MultiDict
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 
 bp = Blueprint("press", __name__, url_prefix="/press")
 
@@ -28,7 +37,8 @@ def current_params(args: Any = None) -> SearchParams:
 
 
 def current_filters(args: Any = None) -> dash.Filters:
-    f = dash.Filters.from_params(current_params(args), container().clock.now().date())
+    now = container().clock.now()
+    f = dash.Filters.from_params(current_params(args), now.date(), now)
     p = current_principal()
     return f.restrict_to(p.department_id if p and p.role == "department" else None)
 
@@ -48,7 +58,10 @@ def _compute_view(name: str, f: dash.Filters, split: str) -> dash.View:
     if name == "volume":
         return dash.volume(index, f, split)
     if name == "negative_stories":
-        return dash.top_negative_stories(index, f)
+        def reach_of(ids: list[str]) -> dict[str, int]:
+            with db() as s:
+                return top_stories.reach_scores(s, ids)
+        return dash.top_negative_stories(index, f, reach_of)
     if name == "rising_topics":
         return dash.rising_topics(index, f)
     if name == "regions":
@@ -75,7 +88,11 @@ def _with_labels(view: dash.View) -> dict[str, Any]:
         elif view.name.startswith("volume"):  # periods: the reader's calendar and digits (Jalali on fa pages)
             chart["label_names"] = {k: date_local(k) for k in chart["labels"]}
         names = department_names() if chart.get("split") == "department" else {}
-        chart["series_names"] = {k: labels.label(kind, k) if kind else names.get(k, k) for k in chart["series"]}
+        if chart.get("split") == "region":
+            chart["label_names"] = {k: department_names().get(k, k) for k in chart["labels"]}
+            chart["series_names"] = {"negative": labels.label("sentiment", "negative"), "other": str(_("Not negative"))}
+        else:
+            chart["series_names"] = {k: labels.label(kind, k) if kind else names.get(k, k) for k in chart["series"]}
     return out
 
 
@@ -89,7 +106,89 @@ def dashboard() -> Any:
     first byte does not wait for the views (no-JS browsers get a link to press.tables)."""
     f = current_filters()
     return render_template("press/dashboard.html", f=f, stories=None, rising=None, regions=None,
-                           query_args=f.to_args(), **_filter_choices())
+                           alerts=_open_alerts(f), query_args=f.to_args(), **_filter_choices(), **_saved())
+
+
+def _open_alerts(f: dash.Filters) -> tuple[list[dict[str, Any]], int]:
+    p = current_principal()
+    assert p is not None  # require_role
+    return alert_svc.open_alerts(container(), p, f.departments)
+
+
+@bp.route("/alerts/<int:alert_id>")
+@require_role("press")
+def alert(alert_id: int) -> Any:
+    """One alert, read-only: why it fired, its severity and state, its documents (contacts masked)."""
+    p = current_principal()
+    assert p is not None
+    try:
+        detail = alert_svc.press_alert(container(), p, alert_id)
+    except NotFound:
+        abort(404)
+    return render_template("press/alert.html", a=detail)
+
+
+class SaveViewForm(FlaskForm):
+    name = StringField(validators=[DataRequired(), Length(max=saved_views.NAME_MAX)])
+
+
+VIEW_ERRORS = {"empty": _l("Give the view a name."), "too_long": _l("A view name has at most 80 characters."),
+               "too_many": _l("You have 50 saved views; delete one first.")}
+
+
+def _saved() -> dict[str, Any]:
+    p = current_principal()
+    assert p is not None
+    with db() as s:
+        views = saved_views.list_views(s, p.user_id)
+    return {"saved_views": views, "save_form": SaveViewForm(formdata=None), "delete_form": EmptyForm(formdata=None)}
+
+
+@bp.route("/views", methods=["POST"])
+@require_role("press")
+def save_view() -> Any:
+    """Save the filters of the page the form is on (its query string, validated) under a name."""
+    p = current_principal()
+    assert p is not None
+    form = SaveViewForm()
+    f = current_filters(request.args)
+    if not form.validate_on_submit():
+        flash(VIEW_ERRORS["too_long" if form.name.data else "empty"], "error")
+        return redirect(url_with_query("press.dashboard", f.to_args()))
+    try:
+        with db() as s:
+            saved_views.save_view(s, p.user_id, form.name.data or "", f.to_args())
+    except saved_views.SavedViewError as err:
+        flash(VIEW_ERRORS.get(str(err), VIEW_ERRORS["empty"]), "error")
+    else:
+        flash(_l("View saved."), "success")
+    return redirect(url_with_query("press.dashboard", f.to_args()))
+
+
+@bp.route("/views/<int:view_id>")
+@require_role("press")
+def open_view(view_id: int) -> Any:
+    """A saved view: the dashboard with its filters (another user's view reads as missing)."""
+    p = current_principal()
+    assert p is not None
+    with db() as s:
+        view = saved_views.get_view(s, p.user_id, view_id)
+    if view is None:
+        abort(404)
+    return redirect(url_for("press.dashboard") + ("?" + view.query if view.query else ""))
+
+
+@bp.route("/views/<int:view_id>/delete", methods=["POST"])
+@require_role("press")
+def delete_view(view_id: int) -> Any:
+    p = current_principal()
+    assert p is not None
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with db() as s:
+        if not saved_views.delete_view(s, p.user_id, view_id):
+            abort(404)
+    return redirect(url_for("press.dashboard"))
 
 
 @bp.route("/tables")
@@ -99,16 +198,26 @@ def tables() -> Any:
     f = current_filters()
     stories, rising, regions = (build_view(name, f) for name in TABLES)
     return render_template("press/dashboard.html", f=f, stories=stories, rising=rising, regions=regions,
-                           query_args=f.to_args(), **_filter_choices())
+                           region_map=_region_map(regions), alerts=_open_alerts(f), query_args=f.to_args(),
+                           **_filter_choices(), **_saved())
+
+
+def _region_map(regions: dash.View) -> region_map.RegionMap | None:
+    shapes = container().region_shapes
+    return region_map.draw_map(shapes, regions.rows, department_names()) if shapes else None
 
 
 @bp.route("/part/<name>.html")
 @require_role("press")
 def part(name: str) -> Any:
-    """One table body of the dashboard as an HTML fragment (escaped like the page; shares the view cache)."""
+    """One table body of the dashboard (or the map) as an HTML fragment (escaped like the page; shares the
+    view cache)."""
+    f = current_filters()
+    if name == "map":
+        return render_template("press/_part.html", name=name, region_map=_region_map(build_view("regions", f)),
+                               query_args=f.to_args())
     if name not in TABLES:
         abort(404)
-    f = current_filters()
     return render_template("press/_part.html", name=name, view=build_view(name, f), query_args=f.to_args())
 
 
@@ -116,7 +225,7 @@ def _filter_choices() -> dict[str, Any]:
     return {"topic_choices": labels.TOPICS, "channel_choices": labels.CHANNELS,
             "sentiment_choices": labels.SENTIMENTS, "severity_choices": labels.SEVERITIES,
             "department_choices": department_names(),
-            "language_choices": {code: labels.label("language", code) for code in UI_LANGUAGES}}
+            "language_choices": {code: language_name(code) for code in UI_LANGUAGES}, "presets": dash.PRESETS}
 
 
 @bp.route("/data/<name>.json")

@@ -36,6 +36,27 @@ def list_alerts(container: WebContext, principal: Principal, state: str | None =
     return [ticket_json(r) for r in rows]
 
 
+OPEN_STATES = ["open", "acknowledged"]
+
+
+def open_alerts(container: WebContext, principal: Principal, departments: list[str] | None = None,
+                limit: int = 10) -> tuple[list[dict[str, Any]], int]:
+    """Alerts not yet resolved, most severe first (then widest reach, newest) → ``(rows, total)``; within the
+    principal's scope, narrowed to ``departments`` when given (the press dashboard's region filter)."""
+    scope = department_ids(principal)
+    if departments:
+        scope = [d for d in departments if scope is None or d in scope]
+    with container.session() as s:
+        rows, total = alerts.list_alerts(s, scope, OPEN_STATES, limit=limit, sort="priority")
+    return [ticket_json(r) for r in rows], total
+
+
+def press_alert(container: WebContext, principal: Principal, alert_id: int) -> dict[str, Any]:
+    """One alert for the press office: as ``alert_detail`` but without the ticket (the press does not open
+    tickets) — contacts in appeals stay masked, as for anyone but the assigned department."""
+    return {**alert_detail(container, principal, alert_id), "ticket_id": None}
+
+
 def alert_action(container: WebContext, principal: Principal, alert_id: int, action: str) -> None:
     fn = {"acknowledge": alerts.acknowledge_alert, "resolve": alerts.resolve_alert}.get(action)
     if fn is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from healthpulse.core.context import IngestingContext
+from healthpulse.core.region_shapes import RegionShapes
 from healthpulse.indexes.base import SearchIndex
 
 
@@ -13,6 +14,11 @@ class WebContext(IngestingContext, Protocol):
 
     @property
     def index(self) -> SearchIndex | None: ...
+
+    @property
+    def region_shapes(self) -> RegionShapes | None:
+        """The press map's region shapes (None: no map configured)."""
+        ...
 
     def refresh_places(self) -> bool:
         """Hand newly confirmed place aliases to the loaded NLP analyzer (admin page); True if anything changed."""

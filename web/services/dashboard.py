@@ -13,18 +13,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
 from typing import Any
-from urllib.parse import urlsplit
 
 from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import SearchFilters, SearchQuery, SearchResult, SortOrder
 from healthpulse.video_intake.privacy import mask_contacts
 from healthpulse.web.query_params import SearchParams, parse_query
+from healthpulse.web.services.top_stories import rank_top_stories
 
 CHANNELS = ("news", "video_appeal", "text_appeal", "hotline", "email", "social")
 SENTIMENTS = ("negative", "neutral", "positive")
 SEVERITIES = ("low", "medium", "high", "critical")
 SPLITS = ("sentiment", "topics", "department", "channel")
 DEFAULT_DAYS = 30
+PRESET_DAYS = {"7d": 7, "30d": 30}
+PRESETS = ("24h", "7d", "30d")
+REGION_CHART_TOP = 10  # one bar per region, the busiest first: 20 lines in one small chart were unreadable
 MAX_DAYS = 3 * 366
 # The ``sort`` parameter's words → the index's sort orders (and back, for links).
 SORTS: dict[str, SortOrder] = {"relevance": "relevance", "newest": "date_desc", "oldest": "date_asc",
@@ -41,6 +44,7 @@ class Filters(SearchFilters):
     day_from: date
     day_to: date
     sort: str | None = None  # a ``SORTS`` word; the search order (None: relevance with text, else newest)
+    period: str | None = None  # the preset the window came from ("24h", "7d", "30d"), kept in links
 
     @classmethod
     def from_args(cls, args: Any, today: date, topics: list[str], departments: list[str]) -> Filters:
@@ -48,16 +52,28 @@ class Filters(SearchFilters):
         return cls.from_params(parse_query(SearchParams, args, topics=topics, departments=departments), today)
 
     @classmethod
-    def from_params(cls, p: SearchParams, today: date) -> Filters:
-        """Whole days from validated parameters: default the last 30 days, at most ``MAX_DAYS``."""
-        date_to = p.date_to or today
-        date_from = p.date_from or (date_to - timedelta(days=DEFAULT_DAYS - 1))
-        if date_from > date_to:
-            date_from, date_to = date_to, date_from
-        if (date_to - date_from).days > MAX_DAYS:
-            date_from = date_to - timedelta(days=MAX_DAYS)
+    def from_params(cls, p: SearchParams, today: date, now: datetime | None = None) -> Filters:
+        """The window from a preset (``period``: the last 24 hours, 7 or 30 days up to today) or from/to
+        (whole days; default the last 30 days, at most ``MAX_DAYS``)."""
+        if p.period == "24h":
+            end = now or _midnight(today + timedelta(days=1))
+            start = end - timedelta(hours=24)
+            return cls._of(p, start.date(), end.date(), start, end)
+        if p.period in PRESET_DAYS:
+            date_from, date_to = today - timedelta(days=PRESET_DAYS[p.period] - 1), today
+        else:
+            date_to = p.date_to or today
+            date_from = p.date_from or (date_to - timedelta(days=DEFAULT_DAYS - 1))
+            if date_from > date_to:  # only from a default: a given reversed range is a 400 (SearchParams)
+                date_from, date_to = date_to, date_from
+            if (date_to - date_from).days > MAX_DAYS:
+                date_from = date_to - timedelta(days=MAX_DAYS)
+        return cls._of(p, date_from, date_to, _midnight(date_from), _midnight(date_to + timedelta(days=1)))
+
+    @classmethod
+    def _of(cls, p: SearchParams, day_from: date, day_to: date, start: datetime, end: datetime) -> Filters:
         return cls(
-            day_from=date_from, day_to=date_to, date_from=_midnight(date_from), date_to=_midnight(date_to + timedelta(days=1)),
+            day_from=day_from, day_to=day_to, date_from=start, date_to=end, period=p.period,
             text=p.q, languages=p.language, channels=p.channel, topics=p.topic, departments=p.department,
             sentiments=p.sentiment, severities=p.severity, incident=p.incident, min_reach=p.min_reach, sort=p.sort,
         )
@@ -70,11 +86,11 @@ class Filters(SearchFilters):
 
     @property
     def start(self) -> datetime:
-        return _midnight(self.day_from)
+        return self.date_from or _midnight(self.day_from)
 
     @property
     def end(self) -> datetime:
-        return _midnight(self.day_to + timedelta(days=1))
+        return self.date_to or _midnight(self.day_to + timedelta(days=1))
 
     @property
     def interval(self) -> str:
@@ -87,7 +103,8 @@ class Filters(SearchFilters):
         return SearchQuery(**base)
 
     def to_args(self) -> list[tuple[str, str]]:
-        out = [("from", self.day_from.isoformat()), ("to", self.day_to.isoformat())]
+        out = [("period", self.period)] if self.period else [("from", self.day_from.isoformat()),
+                                                             ("to", self.day_to.isoformat())]
         if self.text:
             out.append(("q", self.text))
         for key, values in (("language", self.languages), ("channel", self.channels), ("topic", self.topics),
@@ -143,40 +160,23 @@ def volume(index: Any, f: Filters, split: str = "sentiment") -> View:
                 extra={"total": res.total, "interval": f.interval})
 
 
-def top_negative_stories(index: Any, f: Filters, limit: int = 10, sample: int = 500) -> View:
-    """The negative health stories with the widest coverage: documents grouped by story_id (a lone article is its own
-    story).  Only documents the analysis found health-related: a traffic jam or a storm warning is negative news,
-    not a health story.
+def top_negative_stories(index: Any, f: Filters, reach_of: Any = None, limit: int = 10, sample: int = 500) -> View:
+    """The negative health stories that matter most, ranked by coverage × reach × severity (``top_stories``).
 
-    One query: the latest ``sample`` negative health documents matching the filters,
-    grouped here.  Coverage and sources are counted within that sample (a
-    per-story count query would scan the index once per story).
+    Only documents the analysis found health-related: a traffic jam or a storm warning is negative news,
+    not a health story.  One query: the latest ``sample`` negative health documents matching the filters,
+    grouped and ranked in ``top_stories.rank_top_stories``; ``reach_of(ids)`` returns the stored reach
+    of those that have one (social posts).
     """
     res = index.search(f.query(sentiments=["negative"], health_related=True, size=sample, sort="date_desc"))
-    groups: dict[str, dict[str, Any]] = {}
-    for h in res.hits:
-        key = h.story_id or h.id
-        g = groups.get(key)
-        if g is None:
-            g = groups[key] = {"story_id": key, "title": h.title or _first_words(h.snippet), "url": h.url,
-                               "department": h.department, "first": h.published_at, "last": h.published_at,
-                               "docs": 0, "incident": False, "sources": set()}
-        g["docs"] += 1
-        g["first"] = min(g["first"], h.published_at)
-        g["last"] = max(g["last"], h.published_at)
-        g["incident"] = g["incident"] or bool(h.incident)
-        g["sources"].add(urlsplit(h.url).netloc if h.url else h.channel)
-    top = sorted(groups.values(), key=lambda g: (-g["docs"], -g["last"].timestamp(), g["story_id"]))[:limit]
-    rows = [[g["story_id"], g["title"], g["docs"], len(g["sources"]), g["department"], g["first"].date().isoformat(),
-             g["last"].date().isoformat(), g["incident"], g["url"]] for g in top]
+    reach = reach_of([h.id for h in res.hits]) if reach_of else {}
+    top = rank_top_stories(res.hits, reach, limit=limit)
+    rows = [[g.key, g.title, g.documents, len(g.sources), g.department, g.first.date().isoformat(),
+             g.last.date().isoformat(), g.incident, g.url, round(g.score, 1), g.severity, g.topic, g.audience]
+            for g in top]
     return View("negative_stories", ["story_id", "title", "coverage", "sources", "department", "first_seen",
-                                     "last_seen", "incident", "url"], rows,
+                                     "last_seen", "incident", "url", "score", "severity", "topic", "reach"], rows,
                 extra={"sampled": len(res.hits), "negative_total": res.total})
-
-
-def _first_words(snippet: str, n: int = 12) -> str:
-    words = strip_highlight(snippet).split()
-    return " ".join(words[:n]) + ("…" if len(words) > n else "")
 
 
 def rising_topics(index: Any, f: Filters, limit: int = 10) -> View:
@@ -198,7 +198,8 @@ def rising_topics(index: Any, f: Filters, limit: int = 10) -> View:
 
 
 def regions(index: Any, f: Filters, names: dict[str, str]) -> View:
-    """Volume, negative share and incidents per department (the map-as-a-table view)."""
+    """Volume, negative share and incidents per department (the map-as-a-table view); its chart is the top
+    ``REGION_CHART_TOP`` regions as stacked horizontal bars (negative / the rest), ``more`` counts the others."""
     total = index.search(f.query(facets=["department"], facet_size=200))
     neg = index.search(f.query(facets=["department"], facet_size=200, sentiments=["negative"]))
     inc = index.search(f.query(facets=["department"], facet_size=200, incident=True))
@@ -211,9 +212,10 @@ def regions(index: Any, f: Filters, names: dict[str, str]) -> View:
         rows.append([dep, names.get(dep, dep), count, n.get(dep, 0), share, i.get(dep, 0)])
     return View("regions", ["department", "name", "documents", "negative", "negative_pct", "incidents"], rows,
                 extra={"total": total.total},
-                chart={"type": "bar", "labels": [r[0] for r in rows[:15]],
-                       "series": {"negative": [r[3] for r in rows[:15]],
-                                  "other": [r[2] - r[3] for r in rows[:15]]}, "stacked": True})
+                chart={"type": "bar", "labels": [r[0] for r in rows[:REGION_CHART_TOP]],
+                       "series": {"negative": [r[3] for r in rows[:REGION_CHART_TOP]],
+                                  "other": [r[2] - r[3] for r in rows[:REGION_CHART_TOP]]},
+                       "stacked": True, "split": "region", "more": max(0, len(rows) - REGION_CHART_TOP)})
 
 
 REACH_COUNTS = ("views", "reactions", "forwards", "comments")

@@ -46,6 +46,8 @@ GET_MATRIX = {
     "press.dashboard": ("/press/", PRESS),
     "press.tables": ("/press/tables", PRESS),
     "press.part": ("/press/part/regions.html", PRESS),
+    "press.alert": ("/press/alerts/{aid}", PRESS),
+    "press.open_view": ("/press/views/999", {**PRESS, "press": 404, "admin": 404}),
     "press.data": ("/press/data/regions.json", PRESS),
     "press.export": ("/press/export/regions.csv", PRESS),
     "press.search": ("/press/search?q=insulin", PRESS),
@@ -67,7 +69,8 @@ GET_MATRIX = {
 # POST-only endpoints: checked separately below (CSRF, role, scope).
 POST_ONLY = {"citizen.survey", "citizen.faq_vote", "auth.logout", "department.ticket_action",
              "department.alert_action", "admin.create_token", "admin.revoke_token", "admin.delete_faq",
-             "department.correct", "aliases.confirm", "aliases.delete", "triage.route"}
+             "department.correct", "aliases.confirm", "aliases.delete", "triage.route", "press.save_view",
+             "press.delete_view"}
 # API endpoints: token matrix below.
 API = {"api.create_appeal", "api.appeal_status", "api.search_documents", "api.dashboard_view", "api.alerts",
        "api.tickets", "api.ticket", "api.kpis", "api.correct_document", "api.document_corrections",

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var PALETTE = ["#0b6e69", "#e67e22", "#2980b9", "#8e44ad", "#c0392b", "#16a085", "#f1c40f", "#7f8c8d", "#d35400", "#2c3e50", "#27ae60", "#e84393"];
-  var SENTIMENT_COLORS = { negative: "#c0392b", neutral: "#95a5a6", positive: "#27ae60" };
+  var SENTIMENT_COLORS = { negative: "#c0392b", neutral: "#95a5a6", positive: "#27ae60", other: "#95a5a6" };
   var rtl = document.documentElement.dir === "rtl";
   var lang = document.documentElement.lang || "en";
 
@@ -12,20 +12,25 @@
     var names = chart.series_names || {};
     var keys = Object.keys(chart.series);
     var isLine = canvas.dataset.kind === "line";
+    var horizontal = canvas.dataset.kind === "hbar";  // top-N regions: one readable bar per region
     var datasets = keys.map(function (key, i) {
-      var color = (chart.split === "sentiment" && SENTIMENT_COLORS[key]) || PALETTE[i % PALETTE.length];
+      var color = ((chart.split === "sentiment" || horizontal) && SENTIMENT_COLORS[key]) || PALETTE[i % PALETTE.length];
       return { label: names[key] || key, data: chart.series[key], backgroundColor: color, borderColor: color,
                fill: false, tension: 0.2, pointRadius: isLine ? 2 : 0 };
     });
     var labels = chart.labels.map(function (k) { return (chart.label_names && chart.label_names[k]) || k; });
     canvas.dataset.points = String(chart.labels.length);
     canvas.dataset.series = String(keys.length);
+    var stacked = !isLine && !!chart.stacked;
+    var scales = horizontal
+      ? { x: { stacked: stacked, beginAtZero: true, reverse: rtl }, y: { stacked: stacked, position: rtl ? "right" : "left" } }
+      : { x: { stacked: stacked, reverse: rtl }, y: { stacked: stacked, beginAtZero: true, position: rtl ? "right" : "left" } };
     new window.Chart(canvas, {
       type: isLine ? "line" : "bar",
       data: { labels: labels, datasets: datasets },
       options: {
-        responsive: true, maintainAspectRatio: false, animation: false, locale: lang,
-        scales: { x: { stacked: !isLine && !!chart.stacked, reverse: rtl }, y: { stacked: !isLine && !!chart.stacked, beginAtZero: true, position: rtl ? "right" : "left" } },
+        responsive: true, maintainAspectRatio: false, animation: false, locale: lang, indexAxis: horizontal ? "y" : "x",
+        scales: scales,
         plugins: { legend: { position: "bottom", rtl: rtl, labels: { boxWidth: 12 } }, tooltip: { rtl: rtl } }
       }
     });
@@ -94,6 +99,22 @@
       .catch(function (err) { table.classList.add("failed"); table.setAttribute("data-error", String(err)); });
   }
 
+  /* The map comes the same way: an escaped fragment whose root replaces the placeholder. */
+  function fillBlock(block) {
+    fetch(block.dataset.part, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (html) {
+        var tpl = document.createElement("template");
+        tpl.innerHTML = html.trim();
+        var root = tpl.content.firstElementChild;
+        if (!root) { throw new Error("empty"); }
+        root.classList.add("filled");
+        block.replaceWith(root);
+      })
+      .catch(function (err) { block.classList.add("failed"); block.setAttribute("data-error", String(err)); });
+  }
+
   document.querySelectorAll("tbody.pending[data-part]").forEach(fill);
+  document.querySelectorAll("div.pending[data-part]").forEach(fillBlock);
   document.querySelectorAll("canvas.chart[data-src]").forEach(load);
 })();
