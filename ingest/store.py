@@ -114,6 +114,7 @@ def to_index_doc(row: DocumentRow, max_chars: int | None = None) -> IndexDoc:
         sentiment=a.sentiment.label if a.sentiment else None, sentiment_score=a.sentiment.score if a.sentiment else None,
         incident=a.incident, severity=a.severity, health_related=a.health_related, story_id=row.story_id,
         places=list(a.places),
+        embedding=unpack_vector(row.embedding) if row.embedding else None,
     )
 
 
