@@ -12,7 +12,7 @@ Reciprocal rank fusion (RRF) needs no score calibration between the lists.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from healthpulse.indexes.base import SearchIndex
 from healthpulse.indexes.query import Hit, SearchQuery, SearchResult
@@ -54,7 +54,7 @@ def ranked_lists(index: SearchIndex, base: SearchQuery, plan: QueryPlan, mode: S
                  depth: int = DEPTH) -> dict[str, list[Hit]]:
     """Each retrieval list of ``mode``, best first, by name (``text``, ``semantic``, ``place_topic``, ``place``)."""
     lists: dict[str, list[Hit]] = {}
-    common = {"cursor": None, "facets": [], "histogram": None, "sort": None, "size": depth}
+    common: dict[str, Any] = {"cursor": None, "facets": [], "histogram": None, "sort": None, "size": depth}
     if mode in ("text", "hybrid"):
         lists["text"] = index.search(base.model_copy(update={**common, "text": plan.text})).hits
     if plan.vector is None or mode == "text":
@@ -92,9 +92,8 @@ def search_mode(index: SearchIndex, base: SearchQuery, plan: QueryPlan, mode: Se
                 weights: FusionWeights = DEFAULT_WEIGHTS) -> SearchResult:
     """One page of ``mode``'s answer: ``text`` is the plain full-text search (with cursor, facets and total);
     ``semantic`` and ``hybrid`` return their best ``base.size`` hits (no next page)."""
-    if mode == "text" or not plan.text.strip():
+    if mode == "text" or not plan.text.strip() or (mode == "hybrid" and plan.vector is None and not plan.departments):
+        # Nothing but the words to go on (no vector: document vectors are off): the plain full-text answer.
         return index.search(base.model_copy(update={"text": plan.text or None}))
-    if mode == "semantic" and plan.vector is None:
-        return SearchResult(total=0)
     hits = fuse(ranked_lists(index, base, plan, mode, max(DEPTH, base.size)), weights)[: base.size]
     return SearchResult(total=len(hits), hits=hits)

@@ -9,10 +9,11 @@ from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, db, require_role
 from healthpulse.web.csv_export import csv_response
 from healthpulse.web.i18n import UI_LANGUAGES
-from healthpulse.web.query_params import PostsParams, SearchParams, parse_query
+from healthpulse.web.query_params import PostsParams, SearchModeParams, SearchParams, parse_query
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import posts as posts_svc
+from healthpulse.web.services import search as search_svc
 from healthpulse.web.templating import date_local, department_names
 from werkzeug.datastructures import MultiDict
 
@@ -144,8 +145,9 @@ def export(name: str) -> Any:
 @require_role("press")
 def search() -> Any:
     f = current_filters()
-    res, _view = dash.search(container().index, f, cursor=current_params().cursor)
-    next_args = MultiDict(f.to_args())
+    mode = parse_query(SearchModeParams, request.args).mode
+    res = search_svc.search(container(), f, mode, cursor=current_params().cursor)
+    next_args = MultiDict([*f.to_args(), *([("mode", mode)] if mode != "hybrid" else [])])
     if res.next_cursor:
         next_args.add("cursor", res.next_cursor)
     return render_template("press/search.html", f=f, res=res, query_args=f.to_args(),
