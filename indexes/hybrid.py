@@ -91,9 +91,13 @@ def fuse(lists: dict[str, list[Hit]], weights: FusionWeights = DEFAULT_WEIGHTS, 
 def search_mode(index: SearchIndex, base: SearchQuery, plan: QueryPlan, mode: SearchMode,
                 weights: FusionWeights = DEFAULT_WEIGHTS) -> SearchResult:
     """One page of ``mode``'s answer: ``text`` is the plain full-text search (with cursor, facets and total);
-    ``semantic`` and ``hybrid`` return their best ``base.size`` hits (no next page)."""
+    ``semantic`` and ``hybrid`` return their best ``base.size`` hits (no next page; hybrid's facets, when asked
+    for, count the full-text matches)."""
     if mode == "text" or not plan.text.strip() or (mode == "hybrid" and plan.vector is None and not plan.departments):
         # Nothing but the words to go on (no vector: document vectors are off): the plain full-text answer.
         return index.search(base.model_copy(update={"text": plan.text or None}))
     hits = fuse(ranked_lists(index, base, plan, mode, max(DEPTH, base.size)), weights)[: base.size]
-    return SearchResult(total=len(hits), hits=hits)
+    facets = {}
+    if base.facets and mode == "hybrid":  # facets of the full-text matches (fused lists have no common total)
+        facets = index.search(base.model_copy(update={"text": plan.text, "size": 0, "cursor": None})).facets
+    return SearchResult(total=len(hits), hits=hits, facets=facets)
