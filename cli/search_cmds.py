@@ -18,6 +18,8 @@ from healthpulse.cli.common import (
 )
 from healthpulse.indexes.base import IndexUnavailable
 from healthpulse.indexes.common import BadCursor
+from healthpulse.indexes.highlight import strip_highlight
+from healthpulse.indexes.hybrid import SEARCH_MODES
 from healthpulse.indexes.query import FACET_FIELDS, HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery, SearchResult
 
 DEFAULT_FACETS = ["language", "channel", "topics", "department", "sentiment"]
@@ -43,6 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cursor", metavar="TOKEN", help="next_cursor of the previous page")
     p.add_argument("--facet", action="append", default=[], metavar="FIELD",
                    help=f"facet fields (default: {', '.join(DEFAULT_FACETS)}; any of {', '.join(FACET_FIELDS)})")
+    p.add_argument("--mode", choices=list(SEARCH_MODES), default="hybrid",
+                   help="text: the words, in their language; semantic: vector neighbours; hybrid (default): both plus "
+                        "the places and topics QUERY names, fused by rank - finds documents in all five languages")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(func=cmd_search)
 
@@ -97,7 +102,7 @@ def build_query(args: argparse.Namespace) -> SearchQuery:
         size=args.size,
         cursor=args.cursor,
         facets=facets,  # type: ignore[arg-type]
-        highlight=args.format == "table",
+        highlight=True,
     )
 
 
@@ -108,7 +113,8 @@ def result_json(result: SearchResult) -> dict:
             {
                 "id": h.id,
                 "title": h.title,
-                "snippet": h.snippet,
+                "snippet": strip_highlight(h.snippet),
+                "highlights": highlighted_words(h.snippet),
                 "language": h.language,
                 "channel": h.channel,
                 "published_at": h.published_at.isoformat(),
@@ -127,6 +133,11 @@ def result_json(result: SearchResult) -> dict:
         "facets": {f: [{"key": b.key, "count": b.count} for b in buckets] for f, buckets in result.facets.items()},
         "next_cursor": result.next_cursor,
     }
+
+
+def highlighted_words(snippet: str) -> list[str]:
+    """The words of a snippet that matched the query (between the highlight markers), for JSON readers."""
+    return [part.split(HIGHLIGHT_END, 1)[0] for part in snippet.split(HIGHLIGHT_START)[1:]]
 
 
 def print_table(result: SearchResult, out=None) -> None:  # type: ignore[no-untyped-def]
@@ -153,7 +164,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     container = open_container(args)
     try:
         try:
-            result = require_index(container).search(query)
+            index = require_index(container)
+            if args.mode == "text" or not query.text:
+                result = index.search(query)
+            else:
+                result = container.query_reader.search(index, query, args.mode)
         except BadCursor as exc:
             raise CliError(str(exc)) from None
         except IndexUnavailable as exc:
@@ -161,7 +176,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     finally:
         container.close()
     if args.format == "json":
-        print(json.dumps(result_json(result), ensure_ascii=False))
+        print(json.dumps({**result_json(result), "mode": args.mode}, ensure_ascii=False))
     else:
         print_table(result)
     return EXIT_OK

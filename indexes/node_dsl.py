@@ -59,7 +59,7 @@ def schema_component(mode: AnalysisMode) -> dict[str, Any]:
 
 def doc_source(doc: IndexDoc, mode: AnalysisMode) -> dict[str, Any]:
     """The _source of one document; its text goes to the content field of its language."""
-    body = doc.model_dump(mode="json")
+    body = doc.model_dump(mode="json", exclude={"embedding"} if doc.embedding is None else None)
     body["published_at"] = as_utc(doc.published_at).isoformat().replace("+00:00", "Z")
     field = field_for(doc.language)
     text = full_text(doc.title, doc.text)
@@ -98,6 +98,41 @@ def _text_clause(terms: dict[str, list[str]], query: SearchQuery, mode: Analysis
         for field, words in terms.items()
     ]
     return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def knn_search(query: SearchQuery, engine_knn: bool) -> dict[str, Any]:
+    """Body of a semantic search: the engine's kNN (Elasticsearch ``dense_vector``) or, on a node without a
+    vector plugin (the minimal OpenSearch has no k-NN), an exact ``script_score`` over the stored vectors."""
+    assert query.vector is not None
+    filters = _filters(query)
+    body: dict[str, Any] = {"size": query.size, "_source": {"excludes": ["embedding"]}}
+    if engine_knn:
+        body["knn"] = {"field": "embedding", "query_vector": query.vector, "k": max(query.size, 1),
+                       "num_candidates": max(100, 4 * query.size), **({"filter": filters} if filters else {})}
+        return body
+    body["query"] = {"script_score": {
+        "query": {"bool": {"filter": filters}},
+        "script": {"source": _DOT_SCRIPT, "params": {"q": query.vector}},
+    }}
+    body["min_score"] = 1e-6  # documents without a vector score 0
+    return body
+
+
+# Cosine of unit vectors + 1 (a score may not be negative); documents without a vector score 0.
+_DOT_SCRIPT = (
+    "def v = params._source.embedding; if (v == null || v.size() != params.q.size()) { return 0.0; }"
+    " double s = 0; for (int i = 0; i < v.size(); ++i) { s += ((Number) v.get(i)).doubleValue() * params.q[i]; }"
+    " return s + 1.0;"
+)
+
+
+def parse_knn(response: dict[str, Any], query: SearchQuery, *, shifted: bool) -> SearchResult:
+    """Hits of a semantic search, scored by cosine similarity."""
+    hits = [
+        make_hit(IndexDoc.model_validate(h["_source"]), {}, query, h["_score"] - 1.0 if shifted else 2 * h["_score"] - 1)
+        for h in response["hits"]["hits"][: query.size]
+    ]
+    return SearchResult(total=len(hits), hits=hits)
 
 
 def _sort(sort: str) -> list[Any]:

@@ -35,6 +35,8 @@ from healthpulse.indexes.node_dsl import (
     doc_source,
     index_template,
     load_template,
+    knn_search,
+    parse_knn,
     parse_search,
     schema_component,
 )
@@ -70,6 +72,9 @@ class NodeIndexBase:
     """SearchIndex on an Elasticsearch-compatible node; subclasses bind a client library."""
 
     name = "node"
+    # How this engine stores document vectors: a kNN field, or (None) kept in _source only for exact scoring.
+    vector_mapping: dict[str, Any] | None = None
+    EMBEDDING_DIMS = 384  # nlp.embedding's e5 encoder
 
     def __init__(
         self,
@@ -154,8 +159,19 @@ class NodeIndexBase:
         return "engine"
 
     def _put_templates(self, mode: AnalysisMode) -> None:
-        self.request("PUT", f"/_component_template/{self.prefix}-schema", schema_component(mode))
+        component = schema_component(mode)
+        component["template"]["mappings"]["properties"]["embedding"] = self._embedding_field()
+        self.request("PUT", f"/_component_template/{self.prefix}-schema", component)
         self.request("PUT", f"/_index_template/{self.alias}", index_template(self.prefix))
+
+    def _embedding_field(self) -> dict[str, Any]:
+        return self.vector_mapping or {"type": "object", "enabled": False}
+
+    def _add_embedding_field(self, index: str) -> None:
+        """Give an index made before semantic search its vector field (an additive mapping change)."""
+        mapping = next(iter(self.request("GET", f"/{index}/_mapping").values()))["mappings"]
+        if "embedding" not in mapping.get("properties", {}):
+            self.request("PUT", f"/{index}/_mapping", {"properties": {"embedding": self._embedding_field()}})
 
     def _alias_indices(self) -> list[str]:
         # _cat answers 200 with [] when the alias is missing (GET /_alias would 404 and log a warning).
@@ -194,6 +210,7 @@ class NodeIndexBase:
             return
         indices = self._alias_indices()
         if indices:
+            self._add_embedding_field(indices[-1])
             self.mode = self._index_mode(indices[-1])
             for index in indices:
                 self._add_new_fields(index)
@@ -341,6 +358,9 @@ class NodeIndexBase:
     def search(self, query: SearchQuery) -> SearchResult:
         self.ensure_ready()
         assert self.mode is not None
+        if query.vector is not None:
+            knn = self.vector_mapping is not None
+            return parse_knn(self.request("POST", f"/{self.alias}/_search", knn_search(query, knn)), query, shifted=not knn)
         body, terms = build_search(query, self.mode)
         response = self.request("POST", f"/{self.alias}/_search", body)
         return parse_search(response, query, terms)

@@ -71,6 +71,8 @@ class IndexDoc(_Model):
     reach: IndexReach | None = None
     # One number to sort and filter by (``documents.reach_score``: the views, else the interactions counted).
     reach_total: int | None = None
+    # Unit vector of title + lead (nlp.embedding) for semantic search; never part of a hit.
+    embedding: list[float] | None = None
 
 
 # SearchFilters' list fields that each match one single-valued field of the IndexDoc, by backend-neutral name.
@@ -114,12 +116,15 @@ class SearchQuery(SearchFilters):
     histogram: Interval | None = None
     histogram_split: FacetField | None = None  # stacked series, e.g. by sentiment
     highlight: bool = False
+    # Semantic search: rank the filtered documents by cosine similarity to this unit vector
+    # (``text`` must then be empty); hits only, no cursor, facets or histogram.
+    vector: list[float] | None = None
 
     @property
     def effective_sort(self) -> SortOrder:
         if self.sort:
             return self.sort
-        return "relevance" if self.text else "date_desc"
+        return "relevance" if self.text or self.vector else "date_desc"
 
 
 class Hit(_Model):

@@ -39,6 +39,7 @@ from healthpulse.indexes.query import (
 from healthpulse.indexes.sqlite_sql import (
     add_missing_columns,
     create_tables,
+    create_vector_table,
     delete_ids,
     drop_tables,
     facet_key,
@@ -48,10 +49,14 @@ from healthpulse.indexes.sqlite_sql import (
 )
 from healthpulse.indexes.text_analysis import query_terms
 from healthpulse.indexes.trends import compute_trends
+from healthpulse.indexes.vector_matrix import VectorMatrix, bump_version, nearest
 
 log = logging.getLogger(__name__)
 
 _BATCH = 500
+# The SearchQuery fields that narrow the documents (a semantic search applies them before ranking).
+_FILTER_FIELDS = {"languages", "channels", "topics", "departments", "sentiments", "severities", "sources", "incident",
+                  "health_related", "story_id", "date_from", "date_to"}
 
 
 class SqliteFtsIndex:
@@ -73,6 +78,7 @@ class SqliteFtsIndex:
         self._idle_readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._closed = False
         self._ready = False
+        self._vectors = VectorMatrix()
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -146,6 +152,7 @@ class SqliteFtsIndex:
                 log.warning("search index layout changed: empty index created, run `healthpulse reindex`")
             else:
                 add_missing_columns(conn, row[0])  # additive layout changes keep the generation
+                create_vector_table(conn, row[0])  # generations made before semantic search
         self._ready = True
 
     def _prefix(self, conn: sqlite3.Connection | None = None) -> str:
@@ -183,6 +190,7 @@ class SqliteFtsIndex:
                         delete_ids(conn, prefix, [doc.id])
                         insert_doc(conn, prefix, doc)
                     result.indexed.append(doc.id)
+                bump_version(conn)
         return result
 
     def delete(self, ids: Sequence[str]) -> None:
@@ -190,6 +198,7 @@ class SqliteFtsIndex:
         with self._tx() as conn:
             for prefix in self._write_prefixes(conn):
                 delete_ids(conn, prefix, list(ids))
+            bump_version(conn)
 
     def rebuild(self, docs: Iterable[IndexDoc]) -> int:
         """Fill a new generation, then switch to it; writes made meanwhile go to both generations."""
@@ -227,6 +236,7 @@ class SqliteFtsIndex:
             conn.execute("UPDATE search_meta SET value = ? WHERE key = 'active'", (new,))
             conn.execute("DELETE FROM search_meta WHERE key = 'building'")
             drop_tables(conn, old)
+            bump_version(conn)
         log.info("search index rebuilt generation=%s documents=%d", new, count)
         return count
 
@@ -252,6 +262,8 @@ class SqliteFtsIndex:
 
     def _search(self, conn: sqlite3.Connection, query: SearchQuery, terms: dict[str, list[str]]) -> SearchResult:
         p = self._prefix(conn)
+        if query.vector is not None:
+            return self._nearest(conn, p, query)
         select, params = matched_select(p, query, terms, date_index=self._date_index_pays(conn, p, query))
         # Filter once into a temp table (private to this search's connection), then count, page,
         # facet and bucket over that compact table instead of re-running the match.
@@ -284,6 +296,21 @@ class SqliteFtsIndex:
         histogram = self._histogram(conn, m, p, query) if query.histogram else []
         conn.execute("DROP TABLE IF EXISTS temp.hp_matched")
         return SearchResult(total=total, hits=hits, facets=facets, histogram=histogram, next_cursor=next_cursor)
+
+    def _nearest(self, conn: sqlite3.Connection, p: str, query: SearchQuery) -> SearchResult:
+        """Semantic search: cosine over the in-process matrix, restricted to the documents the filters keep."""
+        assert query.vector is not None
+        allowed = None
+        if query.model_dump(include=_FILTER_FIELDS, exclude_defaults=True):
+            select, params = matched_select(p, query, {}, date_index=self._date_index_pays(conn, p, query))
+            allowed = {rid for rid, *_ in conn.execute(select, params)}
+        rids, matrix = self._vectors.current(conn, p)
+        found = nearest(rids, matrix, query.vector, query.size, allowed)
+        bodies = dict(conn.execute(
+            f"SELECT rid, doc FROM {p}bodies WHERE rid IN ({', '.join('?' for _ in found)})", [r for r, _ in found]
+        ).fetchall()) if found else {}
+        hits = [make_hit(IndexDoc.model_validate_json(bodies[rid]), {}, query, score) for rid, score in found if rid in bodies]
+        return SearchResult(total=len(hits), hits=hits)
 
     def _date_index_pays(self, conn: sqlite3.Connection, p: str, query: SearchQuery) -> bool:
         """Use the date index only for a narrow range: for a wide one a plain scan is faster."""

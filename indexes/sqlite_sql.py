@@ -12,6 +12,7 @@ from typing import Any
 from healthpulse.indexes.common import as_utc, decode_cursor, full_text, to_ms
 from healthpulse.indexes.query import KEYWORD_FILTERS, IndexDoc, SearchQuery
 from healthpulse.indexes.text_analysis import FIELDS, analyzed_string, field_for
+from healthpulse.indexes.vector_matrix import vector_blob
 
 SCALAR_FILTERS = KEYWORD_FILTERS  # a column of the docs table each
 MULTI = {"topics": "topic", "places": "place"}  # multi-valued fields → side tables
@@ -27,6 +28,7 @@ def create_tables(conn: sqlite3.Connection, p: str) -> None:
     add_missing_columns(conn, p)
     # The full record lives apart so scans for filters, facets and histograms read narrow rows.
     conn.execute(f"CREATE TABLE IF NOT EXISTS {p}bodies (rid INTEGER PRIMARY KEY, doc TEXT NOT NULL)")
+    create_vector_table(conn, p)
     conn.execute(f"CREATE INDEX IF NOT EXISTS {p}docs_pub ON {p}docs (published_ms, id)")
     conn.execute(f"CREATE INDEX IF NOT EXISTS {p}docs_dept ON {p}docs (department)")
     for table, col in MULTI.items():
@@ -47,8 +49,13 @@ def add_missing_columns(conn: sqlite3.Connection, p: str) -> None:
     conn.execute(f"CREATE INDEX IF NOT EXISTS {p}docs_reach ON {p}docs (reach_total)")
 
 
+def create_vector_table(conn: sqlite3.Connection, p: str) -> None:
+    """Document vectors (float32 bytes) for semantic search; added to older generations on start."""
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {p}vectors (rid INTEGER PRIMARY KEY, vec BLOB NOT NULL)")
+
+
 def drop_tables(conn: sqlite3.Connection, p: str) -> None:
-    for table in ("docs", "bodies", *MULTI, "fts"):
+    for table in ("docs", "bodies", "vectors", *MULTI, "fts"):
         conn.execute(f"DROP TABLE IF EXISTS {p}{table}")
 
 
@@ -57,7 +64,7 @@ def delete_ids(conn: sqlite3.Connection, p: str, ids: list[str]) -> None:
         row = conn.execute(f"SELECT rid FROM {p}docs WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             continue
-        for table in ("docs", "bodies", *MULTI):
+        for table in ("docs", "bodies", "vectors", *MULTI):
             conn.execute(f"DELETE FROM {p}{table} WHERE rid = ?", row)
         conn.execute(f"DELETE FROM {p}fts WHERE rowid = ?", row)
 
@@ -78,7 +85,9 @@ def insert_doc(conn: sqlite3.Connection, p: str, doc: IndexDoc) -> None:
         ),
     )
     rid = cur.lastrowid
-    conn.execute(f"INSERT INTO {p}bodies (rid, doc) VALUES (?, ?)", (rid, doc.model_dump_json()))
+    conn.execute(f"INSERT INTO {p}bodies (rid, doc) VALUES (?, ?)", (rid, doc.model_dump_json(exclude={"embedding"})))
+    if doc.embedding:
+        conn.execute(f"INSERT INTO {p}vectors (rid, vec) VALUES (?, ?)", (rid, vector_blob(doc.embedding)))
     for table, col in MULTI.items():
         values = sorted(set(getattr(doc, table)))
         conn.executemany(f"INSERT INTO {p}{table} (rid, {col}) VALUES (?, ?)", [(rid, v) for v in values])

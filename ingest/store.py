@@ -115,6 +115,7 @@ def to_index_doc(row: DocumentRow, max_chars: int | None = None) -> IndexDoc:
         incident=a.incident, severity=a.severity, health_related=a.health_related, story_id=row.story_id,
         places=list(a.places),
         reach=IndexReach.model_validate(row.reach) if row.reach else None, reach_total=row.reach_score,
+        embedding=unpack_vector(row.embedding) if row.embedding else None,
     )
 
 

@@ -146,6 +146,24 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                 "responses": {"200": {"description": "results", "content": {"application/json": {"schema": {
                     "$ref": "#/components/schemas/SearchResult"}}}},
                     "400": _ERROR, "401": _ERROR, "403": _ERROR, "429": _ERROR}}},
+            "/api/v1/search": {"get": {
+                "summary": "Cross-lingual search: a query in any of the five languages finds documents in all five",
+                "description": "mode=hybrid (default) fuses the full-text match, vector nearest neighbours and the "
+                               "places/topics the query names by reciprocal rank; text = the words in their own "
+                               "language (with next_cursor); semantic = vector neighbours only. Hybrid and semantic "
+                               "return one page of best hits (no next_cursor). A bad mode is a 400 naming 'mode'.",
+                "operationId": "crossLingualSearch", "security": secured,
+                "parameters": [*_filters(),
+                               {"name": "mode", "in": "query", "required": False,
+                                "schema": {"type": "string", "enum": ["text", "semantic", "hybrid"], "default": "hybrid"}},
+                               {"name": "size", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                               {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "hits: id, title, language, channel, snippet (plain), "
+                                                     "snippet_html (query words in <mark>), score, published_at, "
+                                                     "department, topics, url",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "400": _ERROR, "401": _ERROR, "403": _ERROR, "429": _ERROR}}},
             "/api/v1/dashboard/{name}": {"get": {
                 "summary": "A dashboard view (press, admin)", "operationId": "dashboardView", "security": secured,
                 "parameters": [{"name": "name", "in": "path", "required": True, "schema": {

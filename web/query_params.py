@@ -61,6 +61,13 @@ class PostsParams(_Params):
     min_reach: int | None = Field(default=None, ge=0, le=10**12)
 
 
+class SearchModeParams(_Params):
+    """How a text query is matched: ``text`` (its words, its language), ``semantic`` (vectors) or ``hybrid`` (both,
+    plus the places and topics it names; cross-lingual)."""
+
+    mode: Literal["text", "semantic", "hybrid"] = "hybrid"
+
+
 class SearchParams(_Params):
     """The dashboard's and the document search's filters, page and chart split."""
 

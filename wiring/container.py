@@ -37,6 +37,7 @@ from healthpulse.indexes.base import SearchIndex
 from healthpulse.indexes.registry import create_index
 from healthpulse.ingest import place_aliases
 from healthpulse.ingest.pipeline import Pipeline
+from healthpulse.ingest.search_plan import QueryReader
 from healthpulse.nlp.taxonomy import load_taxonomy
 from healthpulse.video_intake.drop_folder_job import ensure_scheduled as ensure_drop_folder_scan
 from healthpulse.wiring.worker import Worker
@@ -159,6 +160,11 @@ class Container:
         else:  # an analyzer of another shape (tests' stand-ins): rebuild it on next use
             self._analyzer = AUTO
         return True
+
+    @cached_property
+    def query_reader(self) -> QueryReader:
+        """Reads search queries into places, topics and a vector (cross-lingual search); one per process."""
+        return QueryReader(self.departments, self.embedder, self.settings.taxonomy_file)  # type: ignore[arg-type]
 
     @property
     def index(self) -> SearchIndex | None:

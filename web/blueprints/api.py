@@ -23,12 +23,13 @@ from healthpulse.web.context import container, db
 from healthpulse.web.errors import error_response
 from healthpulse.web.i18n import UI_LANGUAGES
 from healthpulse.web.openapi import openapi_document
-from healthpulse.web.query_params import AlertParams, SearchParams, parse_query
+from healthpulse.web.query_params import AlertParams, SearchModeParams, SearchParams, parse_query
 from healthpulse.web.security import client_key, limiter
 from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import appeals as appeal_svc
 from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services import dashboard as dash
+from healthpulse.web.services import search as search_svc
 from healthpulse.web.services import tickets as ticket_svc
 from healthpulse.web.services.users import Principal, principal_for_token
 from healthpulse.web.templating import highlight
@@ -176,6 +177,17 @@ def search_documents() -> Any:
         hit["snippet"] = strip_highlight(raw)
         hit["snippet_html"] = str(highlight(raw))
     return jsonify(out)
+
+
+@bp.route("/search", methods=["GET"])
+@api_auth("press", "department")
+def search() -> Any:
+    """Cross-lingual search (``mode`` text | semantic | hybrid, default hybrid) in the caller's scope."""
+    params = _params()
+    mode = parse_query(SearchModeParams, request.args).mode
+    res = search_svc.search(container(), _filters(params), mode, cursor=params.cursor, size=params.size)
+    return jsonify({"total": res.total, "mode": mode, "next_cursor": res.next_cursor,
+                    "hits": [search_svc.hit_json(h, highlight, strip_highlight) for h in res.hits]})
 
 
 DASHBOARD_VIEWS = ("volume", "negative_stories", "rising_topics", "regions")

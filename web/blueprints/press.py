@@ -12,12 +12,13 @@ from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, db, require_role
 from healthpulse.web.csv_export import csv_response
 from healthpulse.web.i18n import UI_LANGUAGES, language_name
-from healthpulse.web.query_params import PostsParams, SearchParams, parse_query
+from healthpulse.web.query_params import PostsParams, SearchModeParams, SearchParams, parse_query
 from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import posts as posts_svc
 from healthpulse.web.services import region_map, saved_views, top_stories
+from healthpulse.web.services import search as search_svc
 from healthpulse.web.services.tickets import NotFound
 from healthpulse.web.templating import date_local, department_names, url_with_query
 from healthpulse.web.ticket_forms import EmptyForm
@@ -253,8 +254,9 @@ def export(name: str) -> Any:
 @require_role("press")
 def search() -> Any:
     f = current_filters()
-    res, _view = dash.search(container().index, f, cursor=current_params().cursor)
-    next_args = MultiDict(f.to_args())
+    mode = parse_query(SearchModeParams, request.args).mode
+    res = search_svc.search(container(), f, mode, cursor=current_params().cursor)
+    next_args = MultiDict([*f.to_args(), *([("mode", mode)] if mode != "hybrid" else [])])
     if res.next_cursor:
         next_args.add("cursor", res.next_cursor)
     return render_template("press/search.html", f=f, res=res, query_args=f.to_args(),

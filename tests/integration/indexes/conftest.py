@@ -9,8 +9,10 @@ HEALTHPULSE_TEST_OPENSEARCH_URL / HEALTHPULSE_TEST_ELASTICSEARCH_URL.  In CI
 from __future__ import annotations
 
 import uuid
+import zlib
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from healthpulse.indexes.query import IndexDoc, IndexReach
 from healthpulse.indexes.sqlite_fts import SqliteFtsIndex
@@ -49,7 +51,22 @@ def _doc(n: int, lang: str, text: str, day: int, **kw) -> IndexDoc:
     )
 
 
+def topic_vector(topic: str, jitter: int = 0) -> list[float]:
+    """A 384-d unit vector per topic (documents on one topic lie close); ``jitter`` varies it a little."""
+    rng = np.random.default_rng(zlib.crc32(topic.encode()))
+    v = rng.normal(size=384) + 0.3 * np.random.default_rng(jitter).normal(size=384)
+    return (v / np.linalg.norm(v)).tolist()
+
+
 def dataset() -> list[IndexDoc]:
+    """The hand-written documents; every one with a language has a vector near its first topic's."""
+    return [
+        d.model_copy(update={"embedding": topic_vector(d.topics[0], i)}) if d.language != "und" else d
+        for i, d in enumerate(_texts())
+    ]
+
+
+def _texts() -> list[IndexDoc]:
     """Hand-written documents in five languages over ~6 weeks (dates, filters, stemming, letter variants)."""
     return [
         # Russian: «больница» in several cases, Surgut, queues, medicines

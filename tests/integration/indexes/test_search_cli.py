@@ -35,6 +35,8 @@ def instance(tmp_path, monkeypatch):
     monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(settings.data_dir))
     monkeypatch.delenv("HEALTHPULSE_SEARCH_URL", raising=False)
+    # These documents have no vectors: default (hybrid) mode falls back to the full-text answer without an encoder.
+    monkeypatch.setenv("HEALTHPULSE_DOCUMENT_VECTORS", "false")
     return settings
 
 
@@ -90,3 +92,14 @@ def test_unreachable_node_exits_1(instance, capsys, monkeypatch):
     monkeypatch.setenv("HEALTHPULSE_SEARCH_URL", "http://127.0.0.1:9")
     assert main(["search", "x"]) == 1
     assert "search index unavailable" in capsys.readouterr().err
+
+
+def test_mode_option(instance, capsys):
+    assert run_json(capsys, "больницы")["mode"] == "hybrid"  # the default
+    text = run_json(capsys, "больницы", "--mode", "text")
+    assert text["mode"] == "text" and {h["id"] for h in text["hits"]} == {"cli-1", "cli-2"}
+    assert text["hits"][0]["highlights"] and "\x02" not in text["hits"][0]["snippet"]
+    assert run_json(capsys, "больницы", "--mode", "semantic")["hits"] == []  # vectors are off here: no neighbours
+    with pytest.raises(SystemExit) as exc:
+        main(["search", "x", "--mode", "fuzzy"])
+    assert exc.value.code == 2 and "fuzzy" in capsys.readouterr().err

@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import pytest
 from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery
+
+from tests.integration.indexes.conftest import topic_vector
 
 
 def ids(result) -> list[str]:
@@ -202,6 +205,38 @@ def test_trends_compare_recent_and_previous_window(backend, docs):
     # +2 each for infectious_disease and maternal_child (ties broken by key); staff_conduct falls
     assert [(i.key, i.change) for i in items[:2]] == [("infectious_disease", 2), ("maternal_child", 2)]
     assert items[-1].key == "staff_conduct" and items[-1].change == -1
+
+
+def test_semantic_search_ranks_by_cosine_within_the_filters(backend, docs):
+    """kNN over the stored vectors: nearest first, filters applied before ranking, documents without one left out."""
+    query = np.asarray(topic_vector("drug_supply", 999))
+    with_vector = [d for d in docs if d.embedding]
+    expected = sorted(with_vector, key=lambda d: (-float(np.dot(query, d.embedding)), d.id))
+    found = backend.search(SearchQuery(vector=query.tolist(), size=5))
+    assert ids(found) == [d.id for d in expected[:5]]
+    assert {docs_by_id(docs)[i].topics[0] for i in ids(found)[:4]} == {"drug_supply"}
+    assert found.hits[0].score == pytest.approx(float(np.dot(query, expected[0].embedding)), abs=1e-3)
+    assert found.hits[0].title or found.hits[0].snippet  # a hit carries its text, never a bare id
+    in_hanoi = backend.search(SearchQuery(vector=query.tolist(), size=50, departments=["hanoi"]))
+    assert ids(in_hanoi) == [d.id for d in expected if d.department == "hanoi"]
+    assert "und-01" not in ids(backend.search(SearchQuery(vector=query.tolist(), size=100)))
+
+
+def test_semantic_search_forgets_a_deleted_document(backend, docs):
+    query = topic_vector("maternal_child", 999)
+    first = ids(backend.search(SearchQuery(vector=query, size=1)))[0]
+    backend.delete([first])
+    backend.refresh()
+    try:
+        assert first not in ids(backend.search(SearchQuery(vector=query, size=10)))
+    finally:
+        backend.upsert([docs_by_id(docs)[first]])
+        backend.refresh()
+    assert ids(backend.search(SearchQuery(vector=query, size=1))) == [first]
+
+
+def docs_by_id(docs):
+    return {d.id: d for d in docs}
 
 
 def test_upsert_is_idempotent_and_count_matches(backend, docs):

@@ -72,7 +72,7 @@ POST_ONLY = {"citizen.survey", "citizen.faq_vote", "auth.logout", "department.ti
              "department.correct", "aliases.confirm", "aliases.delete", "triage.route", "press.save_view",
              "press.delete_view"}
 # API endpoints: token matrix below.
-API = {"api.create_appeal", "api.appeal_status", "api.search_documents", "api.dashboard_view", "api.alerts",
+API = {"api.create_appeal", "api.appeal_status", "api.search_documents", "api.search", "api.dashboard_view", "api.alerts",
        "api.tickets", "api.ticket", "api.kpis", "api.correct_document", "api.document_corrections",
        "calls.events", "calls.recording"}
 
@@ -267,6 +267,7 @@ def test_api_token_matrix(world, container):
         "/api/v1/alerts": {None: 401, "own": 200, "other": 200, "press": 200, "admin": 200},
         "/api/v1/kpis": {None: 401, "own": 200, "other": 200, "press": 200, "admin": 200},
         "/api/v1/documents/search?q=insulin": {None: 401, "own": 200, "other": 200, "press": 200, "admin": 200},
+        "/api/v1/search?q=insulin": {None: 401, "own": 200, "other": 200, "press": 200, "admin": 200},
         "/api/v1/dashboard/regions": {None: 401, "own": 403, "other": 403, "press": 200, "admin": 200},
         f"/api/v1/documents/{world['own_doc']}/corrections": {None: 401, "own": 200, "other": 404, "press": 403,
                                                                "admin": 200},

@@ -1,0 +1,85 @@
+"""GET /api/v1/search and the search page: an English query finds the Russian reports (issue 20, item 4).
+
+Real parts: the embedded index with the production document vectors of the independent event set
+(shared ``event_vectors``), the real query embedder and gazetteer, the Flask app with API tokens.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from healthpulse.indexes.query import IndexDoc
+
+from tests.support.containers import make_container
+from tests.support.event_set import event_documents, event_vectors, shared_embedder
+from tests.support.web import api_token, login, make_web_app
+
+from .conftest import make_accounts
+
+# E001: insulin shortage in Surgut (Russian and English reports); a few other events around it.
+EVENTS = {"E001", "E002", "E010", "E020", "E030"}
+DATES = "from=2026-10-01&to=2026-12-31"
+
+
+@pytest.fixture
+def loaded(tmp_path, clock):
+    container = make_container(tmp_path, clock=clock, embedder=shared_embedder())
+    docs = [
+        IndexDoc(id=d["id"], channel=d["channel"], title=d.get("title"), text=d["text"], language=d["lang"],
+                 published_at=datetime.fromisoformat(d["published_at"]), department=d["department"],
+                 topics=d["topics"], embedding=[float(x) for x in v])
+        for d, v in zip(event_documents(), event_vectors(), strict=True) if d["event"] in EVENTS
+    ]
+    container.index.upsert(docs)
+    make_accounts(container)
+    yield container, {d["id"]: d for d in event_documents() if d["event"] in EVENTS}
+    container.close()
+
+
+def _api(container):
+    client = make_web_app(container).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(container, 'press-office')}"
+    return client
+
+
+def test_an_english_query_finds_the_russian_reports(loaded):
+    container, docs = loaded
+    api = _api(container)
+    body = api.get(f"/api/v1/search?q=insulin%20Surgut&size=10&{DATES}").get_json()
+    assert body["mode"] == "hybrid"
+    top = [docs[h["id"]]["event"] for h in body["hits"][:5]]
+    assert top[0] == "E001" and top.count("E001") >= 3, top  # E002 (insulin, another town) may come close
+    assert {"ru", "en"} <= {h["language"] for h in body["hits"] if docs[h["id"]]["event"] == "E001"}
+    for hit in body["hits"]:
+        assert set(hit) >= {"id", "title", "language", "channel", "snippet", "snippet_html", "score"}
+        assert hit["snippet"] and hit["channel"] == docs[hit["id"]]["channel"]
+    english = [h for h in body["hits"] if h["language"] == "en"]
+    assert any("<mark>" in h["snippet_html"] for h in english)  # the query's words highlighted where they occur
+
+    text_only = api.get(f"/api/v1/search?q=insulin%20Surgut&mode=text&size=10&{DATES}").get_json()
+    assert {h["language"] for h in text_only["hits"]} <= {"en"}  # the words alone stay in their language
+
+
+def test_a_bad_mode_is_a_400_naming_it(loaded):
+    container, _ = loaded
+    r = _api(container).get(f"/api/v1/search?q=insulin&mode=fuzzy&{DATES}")
+    assert r.status_code == 400 and r.get_json()["field"] == "mode"
+
+
+def test_a_department_officer_sees_only_the_department(loaded):
+    container, docs = loaded
+    client = make_web_app(container).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(container, 'cairo-officer')}"
+    body = client.get(f"/api/v1/search?q=insulin%20Surgut&{DATES}").get_json()
+    assert all(docs[h["id"]]["department"] == "cairo" for h in body["hits"])
+
+
+def test_the_search_page_shows_title_language_channel_and_snippet(loaded):
+    container, docs = loaded
+    page = make_web_app(container).test_client()
+    assert login(page, "press-office").status_code == 302
+    html = page.get(f"/press/search?q=insulin%20Surgut&{DATES}").get_data(as_text=True)
+    assert "Русский" in html and "English" in html
+    first_russian = next(d for d in docs.values() if d["event"] == "E001" and d["lang"] == "ru")
+    assert first_russian["text"][:30] in html
