@@ -121,6 +121,8 @@ class JobSettings:
     lease_seconds: float
     sla_hours: dict[str, float]
     alert_freshness_hours: float = 48.0
+    incident_merge_threshold: float = 0.96
+    incident_window_days: float = 10.0
 
 
 class Settings(BaseSettings):
@@ -194,6 +196,10 @@ class Settings(BaseSettings):
     # An alert whose documents (a spike: its bucket) ended longer ago than this, in event time, is a past
     # episode: recorded, not paged (a backfill or a crawler catching up must not page anyone).
     alert_freshness_hours: float = Field(default=48.0, gt=0)
+    # Incidents (issue 20): a document joins an open incident when cosine + department/topic/facility
+    # bonuses reach this score, within this many days of the incident's last document (incidents.merge).
+    incident_merge_threshold: float = Field(default=0.96, gt=0, le=2)
+    incident_window_days: float = Field(default=10.0, gt=0)
     # -- deployment files and folders
     data_dir: Path = Path("healthpulse-data")
     departments_file: Path | None = None
@@ -256,7 +262,7 @@ class Settings(BaseSettings):
     @property
     def jobs(self) -> JobSettings:
         return JobSettings(self.worker_poll_seconds, self.job_lease_seconds, dict(self.sla_hours),
-                           self.alert_freshness_hours)
+                           self.alert_freshness_hours, self.incident_merge_threshold, self.incident_window_days)
 
 
 def _env_name(key: str) -> str:
