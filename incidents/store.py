@@ -84,3 +84,11 @@ def add_member(session: Session, incident: IncidentRow, doc: MergeDocument, anal
 
 def incident_of(session: Session, document_id: str) -> int | None:
     return session.scalar(select(IncidentDocumentRow.incident_id).where(IncidentDocumentRow.document_id == document_id))
+
+
+def incidents_of(session: Session, document_ids: list[str]) -> list[int]:
+    """The incidents holding any of ``document_ids``, lowest id first."""
+    if not document_ids:
+        return []
+    return sorted(set(session.scalars(select(IncidentDocumentRow.incident_id)
+                                      .where(IncidentDocumentRow.document_id.in_(document_ids)))))

@@ -19,7 +19,7 @@ T0 = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def hp(tmp_path):
-    c = make_container(tmp_path, clock=FakeClock(), index=None)
+    c = make_container(tmp_path, clock=FakeClock(T0 + timedelta(hours=31)), index=None)
     yield c
     c.close()
 
@@ -82,3 +82,48 @@ def test_a_follow_up_joins_but_never_opens_and_reingest_changes_nothing(hp):
     hp.pipeline.ingest(resolved.model_copy(update={"id": "resolved-2"}))
     hp.pipeline.ingest(_doc("report", _vector(1, 0.0, base=7)))  # re-ingested: stays where it is
     assert sorted(_members(hp).values()) == [["report", "resolved-2"]]
+
+
+def _tickets(hp):
+    from healthpulse.alerts import service
+
+    with hp.session() as s:
+        return service.list_tickets(s, sort="id")[0]
+
+
+def test_second_report_of_an_incident_joins_its_open_ticket_instead_of_opening_another(hp):
+    """Different topics (the analyzer's primary topic of each report): alert grouping alone would open a second ticket."""
+    hp.pipeline.ingest(_doc("post", _vector(1, 0.0, base=7), topic="drug_supply"))
+    hp.pipeline.ingest(_doc("news", _vector(2, 0.05, base=7), topic="staff_conduct", hours=30, language="en"))
+    hp.pipeline.ingest(_doc("other", _vector(99), topic="waiting_times", hours=30))
+    tickets = _tickets(hp)
+    assert len(tickets) == 2
+    assert sorted(tickets[0]["document_ids"]) == ["news", "post"]
+    from healthpulse.core.models.tickets import TicketEventRow
+
+    with hp.session() as s:
+        events = [(e.action, e.new_value) for e in s.scalars(select(TicketEventRow)
+                                                              .where(TicketEventRow.ticket_id == tickets[0]["id"]))]
+    assert ("incident_joined", f"#{_members_of(hp, 'post')}: news") in events
+
+
+def test_a_citizens_appeal_keeps_its_own_ticket_but_joins_the_incident(hp):
+    from healthpulse.appeals.lifecycle import appeal_document_id, create_appeal, link_document
+
+    hp.pipeline.ingest(_doc("post", _vector(1, 0.0, base=7)))
+    with hp.session() as s:
+        appeal = create_appeal(s, channel=Channel.TEXT_APPEAL, now=hp.clock.now(), language="ru",
+                               department_id="surgut", contact_phone="+7 900 000 00 00", consent=True)
+        appeal_doc = appeal_document_id(appeal)
+        link_document(appeal, appeal_doc)
+    hp.pipeline.ingest(_doc(appeal_doc, _vector(3, 0.2, base=7), channel=Channel.TEXT_APPEAL, hours=2))
+    tickets = _tickets(hp)
+    origins = sorted(t["origin"] for t in tickets)
+    assert origins == ["alert", "appeal"]
+    assert _members_of(hp, appeal_doc) == _members_of(hp, "post")
+
+
+def _members_of(hp, doc_id: str) -> int | None:
+    with hp.session() as s:
+        row = s.get(IncidentDocumentRow, doc_id)
+        return row.incident_id if row is not None else None
