@@ -29,6 +29,7 @@ from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import appeals as appeal_svc
 from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services import dashboard as dash
+from healthpulse.web.services import incidents as incident_svc
 from healthpulse.web.services import tickets as ticket_svc
 from healthpulse.web.services.users import Principal, principal_for_token
 from healthpulse.web.templating import highlight
@@ -219,6 +220,24 @@ def ticket(ticket_id: int) -> Any:
     except ticket_svc.NotFound:
         raise ApiError(404, "no such ticket") from None
     return jsonify(ticket_svc.ticket_json(detail))
+
+
+@bp.route("/incidents", methods=["GET"])
+@api_auth("department")
+def incidents() -> Any:
+    limit = request.args.get("limit") or "100"
+    if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= 500):
+        raise ApiError(400, "'limit' must be a number from 1 to 500", "limit")
+    return jsonify({"incidents": incident_svc.list_incidents(container(), g.api_principal, limit=int(limit))})
+
+
+@bp.route("/incidents/<int:incident_id>", methods=["GET"])
+@api_auth("department")
+def incident(incident_id: int) -> Any:
+    try:
+        return jsonify(incident_svc.get_incident(container(), g.api_principal, incident_id))
+    except ticket_svc.NotFound:
+        raise ApiError(404, "no such incident") from None
 
 
 @bp.route("/kpis", methods=["GET"])
