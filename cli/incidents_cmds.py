@@ -8,7 +8,10 @@ from datetime import date, datetime
 from typing import Any
 
 from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, open_container
+from healthpulse.core.models.incidents import IncidentDecisionRow
 from healthpulse.incidents import service
+from healthpulse.incidents.decisions import tune_threshold
+from sqlalchemy import select
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,6 +29,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     sh.add_argument("id", type=int)
     sh.add_argument("--format", choices=["json", "text"], default="text")
     sh.set_defaults(func=cmd_incidents_show)
+    tu = isub.add_parser("tune", help="re-choose the merge threshold from staff split/merge decisions")
+    add_config_args(tu)
+    tu.add_argument("--format", choices=["json", "text"], default="text")
+    tu.set_defaults(func=cmd_incidents_tune)
 
 
 def _json_default(o: Any) -> Any:
@@ -89,4 +96,24 @@ def cmd_incidents_show(args: argparse.Namespace) -> int:
         out.append(f"    {d['event_at']:%Y-%m-%d %H:%M}  {d['channel']:<12} {d['language'] or '-':<3} "
                    f"reach {d['reach'] or 0:<7} {d['id']}  ({why})")
     print("\n".join(out))
+    return EXIT_OK
+
+
+def cmd_incidents_tune(args: argparse.Namespace) -> int:
+    c = open_container(args)
+    try:
+        current = c.settings.jobs.incident_merge_threshold
+        with c.session() as s:
+            rows = [(d.action, d.score) for d in s.scalars(select(IncidentDecisionRow))]
+    finally:
+        c.close()
+    scored = [(a, sc) for a, sc in rows if sc is not None]
+    chosen = tune_threshold(scored, current)
+    result = {"decisions": len(rows), "scored": len(scored), "current_threshold": current, "threshold": chosen,
+              "setting": f"HEALTHPULSE_INCIDENT_MERGE_THRESHOLD={chosen}"}
+    if args.format == "json":
+        print(_dump(result))
+    else:
+        print(f"{len(rows)} staff decisions ({len(scored)} with a score): threshold {current} → {chosen}; "
+              f"set {result['setting']} to use it")
     return EXIT_OK

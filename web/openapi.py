@@ -225,6 +225,21 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                 "responses": {"200": {"description": "incident", "content": {"application/json": {"schema": {
                     "$ref": "#/components/schemas/Incident"}}}}, "401": _ERROR, "403": _ERROR, "404": _ERROR,
                     "429": _ERROR}}},
+            "/api/v1/incidents/{incident_id}/{action}": {"post": {
+                "summary": "Staff correction of merging (scoped): split a document out (body: document_id) or merge "
+                           "another incident in (body: incident_id); stored as a decision for `incidents tune`",
+                "operationId": "decideIncident", "security": secured,
+                "parameters": [{"name": "incident_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                               {"name": "action", "in": "path", "required": True,
+                                "schema": {"type": "string", "enum": ["split", "merge"]}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"document_id": {"type": "string"},
+                                                     "incident_id": {"type": "integer"},
+                                                     "note": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "the incident now holding the document(s)", "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {
+                        "incident": {"$ref": "#/components/schemas/Incident"}}}}}},
+                    "401": _ERROR, "403": _ERROR, "404": _ERROR, "409": _ERROR, "422": _ERROR, "429": _ERROR}}},
             "/api/v1/documents/{document_id}/corrections": {
                 "post": {
                     "summary": "Correct a document's analysis (department tokens: own department; admins any)",

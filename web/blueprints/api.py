@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, g, jsonify, render_template, request, url_for
 from healthpulse.appeals.lifecycle import AppealError
 from healthpulse.core.errors import HealthpulseError
+from healthpulse.incidents.decisions import DecisionRefused
 from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.text.unstorable import find_unstorable
 from healthpulse.web import labels
@@ -238,6 +239,21 @@ def incident(incident_id: int) -> Any:
         return jsonify(incident_svc.get_incident(container(), g.api_principal, incident_id))
     except ticket_svc.NotFound:
         raise ApiError(404, "no such incident") from None
+
+
+@bp.route("/incidents/<int:incident_id>/<any(split, merge):action>", methods=["POST"])
+@api_auth("department")
+def incident_decision(incident_id: int, action: str) -> Any:
+    """Staff split / merge: stored in incident_decisions (the audit trail and the tuning signal)."""
+    try:
+        held_by = incident_svc.decide(container(), g.api_principal, incident_id, action, _json_body())
+    except ticket_svc.NotFound:
+        raise ApiError(404, "no such incident") from None
+    except incident_svc.InvalidDecision as err:
+        raise ApiError(422, str(err), err.field) from None
+    except DecisionRefused as err:
+        raise ApiError(409, str(err)) from None
+    return jsonify({"incident": incident_svc.get_incident(container(), g.api_principal, held_by)})
 
 
 @bp.route("/kpis", methods=["GET"])

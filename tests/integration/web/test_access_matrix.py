@@ -70,7 +70,7 @@ POST_ONLY = {"citizen.survey", "citizen.faq_vote", "auth.logout", "department.ti
              "department.correct", "aliases.confirm", "aliases.delete", "triage.route"}
 # API endpoints: token matrix below.
 API = {"api.create_appeal", "api.appeal_status", "api.search_documents", "api.dashboard_view", "api.alerts",
-       "api.tickets", "api.ticket", "api.incidents", "api.incident", "api.kpis", "api.correct_document", "api.document_corrections",
+       "api.tickets", "api.ticket", "api.incidents", "api.incident", "api.incident_decision", "api.kpis", "api.correct_document", "api.document_corrections",
        "calls.events", "calls.recording"}
 
 
