@@ -17,6 +17,21 @@ def _arr(name: str, values: Any, desc: str) -> dict[str, Any]:
             "schema": {"type": "array", "items": {"type": "string", "enum": list(values)}}}
 
 
+def _incident_decision(action: str, body: str, secured: Any) -> dict[str, Any]:
+    """POST /api/v1/incidents/{id}/split|merge: a staff correction of merging, stored for `incidents tune`."""
+    return {"post": {
+        "summary": f"Staff {action} (scoped; body: {body}); stored as a decision for `healthpulse incidents tune`",
+        "operationId": f"{action}Incident", "security": secured,
+        "parameters": [{"name": "incident_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": [body], "properties": {
+                body: {"type": "string" if body == "document_id" else "integer"}, "note": {"type": "string"}}}}}},
+        "responses": {"200": {"description": "the incident now holding the document(s)", "content": {
+            "application/json": {"schema": {"type": "object", "properties": {
+                "incident": {"$ref": "#/components/schemas/Incident"}}}}}},
+            "401": _ERROR, "403": _ERROR, "404": _ERROR, "409": _ERROR, "422": _ERROR, "429": _ERROR}}}
+
+
 def _filters(departments: bool = True) -> list[dict[str, Any]]:
     params = [
         {"name": "q", "in": "query", "required": False, "description": "full-text query (all languages)",
@@ -225,21 +240,8 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                 "responses": {"200": {"description": "incident", "content": {"application/json": {"schema": {
                     "$ref": "#/components/schemas/Incident"}}}}, "401": _ERROR, "403": _ERROR, "404": _ERROR,
                     "429": _ERROR}}},
-            "/api/v1/incidents/{incident_id}/{action}": {"post": {
-                "summary": "Staff correction of merging (scoped): split a document out (body: document_id) or merge "
-                           "another incident in (body: incident_id); stored as a decision for `incidents tune`",
-                "operationId": "decideIncident", "security": secured,
-                "parameters": [{"name": "incident_id", "in": "path", "required": True, "schema": {"type": "integer"}},
-                               {"name": "action", "in": "path", "required": True,
-                                "schema": {"type": "string", "enum": ["split", "merge"]}}],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"document_id": {"type": "string"},
-                                                     "incident_id": {"type": "integer"},
-                                                     "note": {"type": "string"}}}}}},
-                "responses": {"200": {"description": "the incident now holding the document(s)", "content": {
-                    "application/json": {"schema": {"type": "object", "properties": {
-                        "incident": {"$ref": "#/components/schemas/Incident"}}}}}},
-                    "401": _ERROR, "403": _ERROR, "404": _ERROR, "409": _ERROR, "422": _ERROR, "429": _ERROR}}},
+            "/api/v1/incidents/{incident_id}/split": _incident_decision("split", "document_id", secured),
+            "/api/v1/incidents/{incident_id}/merge": _incident_decision("merge", "incident_id", secured),
             "/api/v1/documents/{document_id}/corrections": {
                 "post": {
                     "summary": "Correct a document's analysis (department tokens: own department; admins any)",

@@ -241,7 +241,8 @@ def incident(incident_id: int) -> Any:
         raise ApiError(404, "no such incident") from None
 
 
-@bp.route("/incidents/<int:incident_id>/<any(split, merge):action>", methods=["POST"])
+@bp.route("/incidents/<int:incident_id>/split", methods=["POST"], defaults={"action": "split"})
+@bp.route("/incidents/<int:incident_id>/merge", methods=["POST"], defaults={"action": "merge"})
 @api_auth("department")
 def incident_decision(incident_id: int, action: str) -> Any:
     """Staff split / merge: stored in incident_decisions (the audit trail and the tuning signal)."""
