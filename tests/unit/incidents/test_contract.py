@@ -46,3 +46,15 @@ def test_cli_list_json_has_the_contract_fields_and_coverage(hp, monkeypatch, cap
     assert "opened it" in shown and "cosine" in shown and "hotline" in shown
     assert main(["incidents", "list", "--department", "atlantis"]) == 2  # unknown department: bad usage
     assert main(["incidents", "show", "999"]) != 0
+
+
+def test_demo_summary_line_names_the_largest_incident(hp):  # noqa: F811
+    from healthpulse.wiring.demo import incident_line
+
+    with hp.session() as s:
+        assert incident_line(s).startswith("none")
+    _event_with_a_response(hp)
+    with hp.session() as s:
+        line = incident_line(s)
+    assert line.startswith("1 incidents, 1 of them with several reports; largest #")
+    assert "3 documents from hotline, news, social" in line and "2.0/1.0" in line
