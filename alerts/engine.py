@@ -45,8 +45,10 @@ from healthpulse.core.context import CoreContext
 from healthpulse.core.domain import SEVERITY_ORDER, AlertState, Document
 from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
 from healthpulse.core.models.documents import DocumentRow
+from healthpulse.core.models.incidents import IncidentDocumentRow
 from healthpulse.core.models.tickets import TicketRow
 from healthpulse.core.stages import StoredDocument
+from healthpulse.incidents.store import incidents_of
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -132,9 +134,33 @@ class AlertProcessor:
                 return known
         dep = route_department(self.rt, f.department_id)
         alert = self._group(f, dep) if f.group else None
+        if alert is None and f.group:
+            alert = self._incident_alert(f)
         if alert is None:
             return self._open(f, dep)
         self._join(alert, f)
+        return alert
+
+    def _incident_alert(self, f: Firing) -> AlertRow | None:
+        """The open incident alert that already holds a document of this firing's incident (incidents.stage ran
+        first): one event, one alert and one ticket, whatever the channel, language or topic of its reports.
+        A citizen's appeal keeps its own ticket (it is linked to the incident by its membership only)."""
+        if f.rule_type != "incident" or any(self._appeal_ticket(d) is not None for d in f.document_ids):
+            return None
+        incident_ids = incidents_of(self.s, f.document_ids)
+        if not incident_ids:
+            return None
+        alert = self.s.scalars(
+            select(AlertRow).join(AlertDocumentRow, AlertDocumentRow.alert_id == AlertRow.id)
+            .join(IncidentDocumentRow, IncidentDocumentRow.document_id == AlertDocumentRow.document_id)
+            .where(IncidentDocumentRow.incident_id.in_(incident_ids), AlertRow.rule_type == "incident",
+                   AlertRow.kind == "fire", AlertRow.state == AlertState.OPEN.value)
+            .order_by(AlertRow.id)).first()
+        if alert is not None:
+            ticket = self._ticket_of(alert.id)
+            if ticket is not None:
+                audit(self.s, ticket, "system:incidents", "incident_joined", self.now, field="incident",
+                      new=f"#{incident_ids[0]}: {', '.join(f.document_ids)}")
         return alert
 
     def _rule_config(self, rule_id: str) -> Any:

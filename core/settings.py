@@ -124,6 +124,8 @@ class JobSettings:
     alert_freshness_hours: float = 48.0
     callback_retry_minutes: float = 120.0
     callback_max_attempts: int = 3
+    incident_merge_threshold: float = 0.96
+    incident_window_days: float = 10.0
 
 
 class Settings(BaseSettings):
@@ -208,6 +210,10 @@ class Settings(BaseSettings):
     # until this many attempts were made (README "Pointing a PBX at healthpulse", step 5).
     callback_retry_minutes: float = Field(default=120.0, gt=0)
     callback_max_attempts: int = Field(default=3, ge=1, le=20)
+    # Incidents (issue 20): a document joins an open incident when cosine + department/topic/facility
+    # bonuses reach this score, within this many days of the incident's last document (incidents.merge).
+    incident_merge_threshold: float = Field(default=0.96, gt=0, le=2)
+    incident_window_days: float = Field(default=10.0, gt=0)
     # -- deployment files and folders
     data_dir: Path = Path("healthpulse-data")
     # A folder an exchange writes call recordings to (FreePBX-style names): the worker scans it every
@@ -282,7 +288,8 @@ class Settings(BaseSettings):
     @property
     def jobs(self) -> JobSettings:
         return JobSettings(self.worker_poll_seconds, self.job_lease_seconds, dict(self.sla_hours),
-                           self.alert_freshness_hours, self.callback_retry_minutes, self.callback_max_attempts)
+                           self.alert_freshness_hours, self.callback_retry_minutes, self.callback_max_attempts,
+                           self.incident_merge_threshold, self.incident_window_days)
 
 
 def _env_name(key: str) -> str:

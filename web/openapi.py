@@ -17,6 +17,21 @@ def _arr(name: str, values: Any, desc: str) -> dict[str, Any]:
             "schema": {"type": "array", "items": {"type": "string", "enum": list(values)}}}
 
 
+def _incident_decision(action: str, body: str, secured: Any) -> dict[str, Any]:
+    """POST /api/v1/incidents/{id}/split|merge: a staff correction of merging, stored for `incidents tune`."""
+    return {"post": {
+        "summary": f"Staff {action} (scoped; body: {body}); stored as a decision for `healthpulse incidents tune`",
+        "operationId": f"{action}Incident", "security": secured,
+        "parameters": [{"name": "incident_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": [body], "properties": {
+                body: {"type": "string" if body == "document_id" else "integer"}, "note": {"type": "string"}}}}}},
+        "responses": {"200": {"description": "the incident now holding the document(s)", "content": {
+            "application/json": {"schema": {"type": "object", "properties": {
+                "incident": {"$ref": "#/components/schemas/Incident"}}}}}},
+            "401": _ERROR, "403": _ERROR, "404": _ERROR, "409": _ERROR, "422": _ERROR, "429": _ERROR}}}
+
+
 def _filters(departments: bool = True) -> list[dict[str, Any]]:
     params = [
         {"name": "q", "in": "query", "required": False, "description": "full-text query (all languages)",
@@ -112,6 +127,23 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                     "document_id": {"type": "string"}, "current": {"type": "object"},
                     "changed": {"type": "array", "items": {"type": "string"}},
                     "corrections": {"type": "array", "items": {"$ref": "#/components/schemas/Correction"}}}},
+                "Incident": {"type": "object", "required": ["id", "document_ids", "coverage"], "properties": {
+                    "id": {"type": "integer"}, "department": {"type": "string", "nullable": True},
+                    "topics": {"type": "array", "items": {"type": "string"}},
+                    "severity": {"type": "string", "nullable": True}, "status": {"type": "string"},
+                    "document_ids": {"type": "array", "items": {"type": "string"}},
+                    "channels": {"type": "array", "items": {"type": "string"}},
+                    "languages": {"type": "array", "items": {"type": "string"}},
+                    "first_seen_at": {"type": "string", "format": "date-time"},
+                    "last_seen_at": {"type": "string", "format": "date-time"},
+                    "response_at": {"type": "string", "format": "date-time", "nullable": True},
+                    "coverage": {"type": "object", "properties": {
+                        "before_per_day": {"type": "number", "nullable": True},
+                        "after_per_day": {"type": "number", "nullable": True},
+                        "reach_before_per_day": {"type": "number", "nullable": True},
+                        "reach_after_per_day": {"type": "number", "nullable": True}}},
+                    "documents": {"type": "array", "description": "only on /incidents/{id}: the timeline, each "
+                                  "document with the signals that linked it", "items": {"type": "object"}}}},
                 "Ticket": {"type": "object", "required": ["id", "status", "severity"], "properties": {
                     "id": {"type": "integer"}, "status": {"type": "string", "enum": list(TICKET_STATUSES)},
                     "severity": {"type": "string"}, "department": {"type": "string", "nullable": True},
@@ -219,6 +251,25 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                 "responses": {"200": {"description": "ticket", "content": {"application/json": {"schema": {
                     "$ref": "#/components/schemas/Ticket"}}}}, "401": _ERROR, "403": _ERROR, "404": _ERROR,
                     "429": _ERROR}}},
+            "/api/v1/incidents": {"get": {
+                "summary": "Incidents: one event's documents from every channel, with coverage before/after the "
+                           "response (department tokens: own department only)", "operationId": "listIncidents",
+                "security": secured,
+                "parameters": [{"name": "limit", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
+                "responses": {"200": {"description": "incidents", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"incidents": {"type": "array", "items": {
+                        "$ref": "#/components/schemas/Incident"}}}}}}},
+                    "400": _ERROR, "401": _ERROR, "403": _ERROR, "429": _ERROR}}},
+            "/api/v1/incidents/{incident_id}": {"get": {
+                "summary": "One incident with its timeline and the signals that linked each document (scoped)",
+                "operationId": "getIncident", "security": secured,
+                "parameters": [{"name": "incident_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "incident", "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/Incident"}}}}, "401": _ERROR, "403": _ERROR, "404": _ERROR,
+                    "429": _ERROR}}},
+            "/api/v1/incidents/{incident_id}/split": _incident_decision("split", "document_id", secured),
+            "/api/v1/incidents/{incident_id}/merge": _incident_decision("merge", "incident_id", secured),
             "/api/v1/documents/{document_id}/corrections": {
                 "post": {
                     "summary": "Correct a document's analysis (department tokens: own department; admins any)",

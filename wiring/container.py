@@ -33,6 +33,7 @@ from healthpulse.core.resources import bundled_departments_path
 from healthpulse.core.settings import Settings
 from healthpulse.core.stages import DocumentAnalyzer, PostIngestStage, TextEmbedder
 from healthpulse.crawlers.sources import load_sources
+from healthpulse.incidents.stage import post_ingest_stages as incident_stages
 from healthpulse.indexes.base import SearchIndex
 from healthpulse.indexes.registry import create_index
 from healthpulse.ingest import place_aliases
@@ -178,8 +179,9 @@ class Container:
 
     @cached_property
     def hooks(self) -> list[PostIngestStage]:
-        """The post-ingest stages each area registers, in pipeline order (today only alerts has some)."""
-        return [*alerts_stages(self)]
+        """The post-ingest stages each area registers, in pipeline order: incidents first, so that the alert
+        engine can join a document's alert to its incident's open alert instead of opening another ticket."""
+        return [*incident_stages(self), *alerts_stages(self)]
 
     def close(self) -> None:
         idx = self._index if self._index != AUTO else None

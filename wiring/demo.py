@@ -26,6 +26,7 @@ from healthpulse.core.models.calls import CallRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import TicketRow
 from healthpulse.core.resources import demo_data_path
+from healthpulse.incidents.service import list_incidents
 from sqlalchemy import func, select
 
 if TYPE_CHECKING:
@@ -146,6 +147,7 @@ def summarize(container: Container, appeals: int = 0) -> DemoSummary:
                 s.incidents += 1
                 s.by_severity[row.severity or "?"] += 1
         s.extra.update(_alert_counts(session))
+        s.extra["incidents merged"] = incident_line(session)
         calls = session.scalars(select(CallRow)).all()
         answered = sum(1 for c in calls if c.answered_at)
         s.extra["hotline calls"] = (f"{len(calls)} (answered {answered}, abandoned {_abandoned(session, calls)}, "
@@ -161,6 +163,20 @@ def _abandoned(session: Any, calls: Sequence[CallRow]) -> int:
         return 0
     start, end = min(moments), max(moments) + timedelta(seconds=1)
     return sum(call_kpis(session, dep, start, end)["abandoned"] for dep in {c.department_id for c in calls})
+
+
+def incident_line(session: Any) -> str:
+    """How the reports became incidents: how many, and the largest one (the insulin shortage, in the demo)."""
+    incidents = list_incidents(session, limit=1000)
+    if not incidents:
+        return "none (incidents need the document vectors: HEALTHPULSE_DOCUMENT_VECTORS)"
+    top = max(incidents, key=lambda i: (len(i["document_ids"]), -i["id"]))
+    multi = sum(1 for i in incidents if len(i["document_ids"]) > 1)
+    cov = top["coverage"]
+    return (f"{len(incidents)} incidents, {multi} of them with several reports; largest #{top['id']} "
+            f"({top['department'] or '-'}, {', '.join(top['topics']) or '-'}): {len(top['document_ids'])} documents "
+            f"from {', '.join(top['channels'])}, per day before/after the response {cov['before_per_day']}/"
+            f"{cov['after_per_day']} — healthpulse incidents show {top['id']}")
 
 
 def _counted(rows: Iterable[tuple[str, int]]) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Blueprint, g, jsonify, render_template, request, url_for
 from healthpulse.appeals.lifecycle import AppealError
 from healthpulse.core.errors import HealthpulseError
+from healthpulse.incidents.decisions import DecisionRefused
 from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.text.unstorable import find_unstorable
 from healthpulse.web import labels
@@ -29,6 +30,7 @@ from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import appeals as appeal_svc
 from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services import dashboard as dash
+from healthpulse.web.services import incidents as incident_svc
 from healthpulse.web.services import search as search_svc
 from healthpulse.web.services import tickets as ticket_svc
 from healthpulse.web.services.users import Principal, principal_for_token
@@ -232,6 +234,40 @@ def ticket(ticket_id: int) -> Any:
     except ticket_svc.NotFound:
         raise ApiError(404, "no such ticket") from None
     return jsonify(ticket_svc.ticket_json(detail))
+
+
+@bp.route("/incidents", methods=["GET"])
+@api_auth("department")
+def incidents() -> Any:
+    limit = request.args.get("limit") or "100"
+    if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= 500):
+        raise ApiError(400, "'limit' must be a number from 1 to 500", "limit")
+    return jsonify({"incidents": incident_svc.list_incidents(container(), g.api_principal, limit=int(limit))})
+
+
+@bp.route("/incidents/<int:incident_id>", methods=["GET"])
+@api_auth("department")
+def incident(incident_id: int) -> Any:
+    try:
+        return jsonify(incident_svc.get_incident(container(), g.api_principal, incident_id))
+    except ticket_svc.NotFound:
+        raise ApiError(404, "no such incident") from None
+
+
+@bp.route("/incidents/<int:incident_id>/split", methods=["POST"], defaults={"action": "split"})
+@bp.route("/incidents/<int:incident_id>/merge", methods=["POST"], defaults={"action": "merge"})
+@api_auth("department")
+def incident_decision(incident_id: int, action: str) -> Any:
+    """Staff split / merge: stored in incident_decisions (the audit trail and the tuning signal)."""
+    try:
+        held_by = incident_svc.decide(container(), g.api_principal, incident_id, action, _json_body())
+    except ticket_svc.NotFound:
+        raise ApiError(404, "no such incident") from None
+    except incident_svc.InvalidDecision as err:
+        raise ApiError(422, str(err), err.field) from None
+    except DecisionRefused as err:
+        raise ApiError(409, str(err)) from None
+    return jsonify({"incident": incident_svc.get_incident(container(), g.api_principal, held_by)})
 
 
 @bp.route("/kpis", methods=["GET"])

@@ -73,7 +73,7 @@ POST_ONLY = {"citizen.survey", "citizen.faq_vote", "auth.logout", "department.ti
              "press.delete_view"}
 # API endpoints: token matrix below.
 API = {"api.create_appeal", "api.appeal_status", "api.search_documents", "api.search", "api.dashboard_view", "api.alerts",
-       "api.tickets", "api.ticket", "api.kpis", "api.correct_document", "api.document_corrections",
+       "api.tickets", "api.ticket", "api.incidents", "api.incident", "api.incident_decision", "api.kpis", "api.correct_document", "api.document_corrections",
        "calls.events", "calls.recording"}
 
 
@@ -261,7 +261,13 @@ def test_api_token_matrix(world, container):
         return c.get(url, headers=headers)
 
     own_t, other_t = world["own_tid"], world["other_tid"]
+    from healthpulse.core.models.incidents import IncidentRow
+
+    with container.session() as s:
+        own_i = s.scalar(select(IncidentRow.id).where(IncidentRow.department_id == "surgut"))
     expectations = {
+        "/api/v1/incidents": {None: 401, "own": 200, "other": 200, "press": 403, "admin": 200},
+        f"/api/v1/incidents/{own_i}": {None: 401, "own": 200, "other": 404, "press": 403, "admin": 200},
         "/api/v1/tickets": {None: 401, "own": 200, "other": 200, "press": 403, "admin": 200},
         f"/api/v1/tickets/{own_t}": {None: 401, "own": 200, "other": 404, "press": 403, "admin": 200},
         "/api/v1/alerts": {None: 401, "own": 200, "other": 200, "press": 200, "admin": 200},
@@ -280,6 +286,8 @@ def test_api_token_matrix(world, container):
     own_list = get("/api/v1/tickets", "own").get_json()["tickets"]
     assert {t["department"] for t in own_list} == {"surgut"} and all(t["id"] != other_t for t in own_list)
     assert {a["department"] for a in get("/api/v1/alerts", "own").get_json()["alerts"]} == {"surgut"}
+    own_incidents = get("/api/v1/incidents", "own").get_json()["incidents"]
+    assert own_incidents and {i["department"] for i in own_incidents} == {"surgut"}
     assert set(get("/api/v1/kpis", "own").get_json()["departments"]) == {"surgut"}
     docs = get("/api/v1/documents/search?department=cairo", "own").get_json()
     assert {h["department"] for h in docs["hits"]} <= {"surgut"}

@@ -1,0 +1,108 @@
+"""Staff corrections of merging: split a document out of an incident, merge two incidents.
+
+Each is stored in ``incident_decisions`` (who, when, what, and the merge score the machine had for
+the pair), which is both the audit trail and the training signal: ``tune_threshold`` re-chooses the
+merge threshold so that it would have agreed with as many decisions as possible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import ClassVar
+
+import numpy as np
+from healthpulse.core.errors import ErrorCode, HealthpulseError
+from healthpulse.core.models.documents import DocumentRow
+from healthpulse.core.models.incidents import IncidentDecisionRow, IncidentDocumentRow, IncidentRow
+from healthpulse.core.vectors import unpack_vector
+from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeSettings, score
+from healthpulse.incidents.store import unit
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+
+class DecisionRefused(HealthpulseError, ValueError):
+    """A split or merge that cannot be done; the message says why."""
+    error_code: ClassVar[ErrorCode] = "conflict"
+
+
+def split(session: Session, incident: IncidentRow, document_id: str, actor: str, now: datetime,
+          note: str | None = None) -> IncidentRow:
+    """Move ``document_id`` out of ``incident`` into an incident of its own (linked_by ``staff``)."""
+    member = session.get(IncidentDocumentRow, document_id)
+    if member is None or member.incident_id != incident.id:
+        raise DecisionRefused(f"document '{document_id}' is not in incident #{incident.id}")
+    others = session.scalars(select(IncidentDocumentRow).where(IncidentDocumentRow.incident_id == incident.id,
+                                                               IncidentDocumentRow.document_id != document_id)).all()
+    if not others:
+        raise DecisionRefused(f"document '{document_id}' is the only one in incident #{incident.id}")
+    new = IncidentRow(department_id=incident.department_id, status="open", topics=list(incident.topics or []),
+                      severity=incident.severity, title=incident.title, first_seen_at=member.event_at,
+                      last_seen_at=member.event_at, created_at=now, updated_at=now)
+    session.add(new)
+    session.flush()
+    session.add(IncidentDecisionRow(at=now, actor=actor, action="split", incident_id=incident.id,
+                                    other_incident_id=new.id, document_id=document_id, score=member.score, note=note))
+    member.incident_id, member.linked_by = new.id, "staff"
+    incident.first_seen_at = min(o.event_at for o in others)
+    incident.last_seen_at = max(o.event_at for o in others)
+    incident.updated_at = now
+    return new
+
+
+def merge(session: Session, incident: IncidentRow, other: IncidentRow, actor: str, now: datetime,
+          settings: MergeSettings, note: str | None = None) -> IncidentRow:
+    """Move every document of ``other`` into ``incident``; ``other`` stays on record as ``merged``."""
+    if incident.id == other.id or other.status == "merged":
+        raise DecisionRefused(f"incident #{other.id} cannot be merged into #{incident.id}")
+    pair_score = _pair_score(session, incident, other, settings)
+    session.add(IncidentDecisionRow(at=now, actor=actor, action="merge", incident_id=incident.id,
+                                    other_incident_id=other.id, score=pair_score, note=note))
+    for m in session.scalars(select(IncidentDocumentRow).where(IncidentDocumentRow.incident_id == other.id)):
+        m.incident_id, m.linked_by = incident.id, "staff"
+    incident.first_seen_at = min(incident.first_seen_at, other.first_seen_at)
+    incident.last_seen_at = max(incident.last_seen_at, other.last_seen_at)
+    incident.topics = sorted(set(incident.topics or []) | set(other.topics or []))
+    incident.updated_at = now
+    other.status, other.merged_into, other.updated_at = "merged", incident.id, now
+    return incident
+
+
+def tune_threshold(decisions: Sequence[tuple[str, float | None]], current: float) -> float:
+    """The threshold that agrees with most decisions: a merge says its score should have passed, a split that
+    its score should not have; ties go to the value nearest ``current``."""
+    scored: list[tuple[str, float]] = [(a, s) for a, s in decisions if s is not None]
+    if not scored:
+        return current
+    values: set[float] = {current}
+    for _, s in scored:
+        values.update((s, s + 1e-4))
+
+    def errors(t: float) -> int:
+        return sum(1 for a, s in scored if (a == "merge" and s < t) or (a == "split" and s >= t))
+
+    best: float = min(sorted(values), key=lambda t: (errors(t), abs(t - current)))
+    return round(best, 4)
+
+
+def _pair_score(session: Session, incident: IncidentRow, other: IncidentRow, settings: MergeSettings) -> float | None:
+    """The best score any document of ``other`` had against ``incident``, ignoring the time window."""
+    state = IncidentState(key=incident.id, department=incident.department_id, topics=set(incident.topics or []),
+                          first_at=incident.first_seen_at, last_at=incident.last_seen_at)
+    others: list[MergeDocument] = []
+    for inc_id, doc_id, at, blob in session.execute(
+            select(IncidentDocumentRow.incident_id, DocumentRow.id, IncidentDocumentRow.event_at, DocumentRow.embedding)
+            .join(DocumentRow, DocumentRow.id == IncidentDocumentRow.document_id)
+            .where(IncidentDocumentRow.incident_id.in_([incident.id, other.id]))):
+        vec = unit(np.asarray(unpack_vector(blob))) if blob else None
+        if inc_id == incident.id:
+            if vec is not None:
+                state.vectors.append(vec)
+        else:
+            others.append(MergeDocument(id=doc_id, event_at=at, department=other.department_id,
+                                        topics=frozenset(other.topics or []), vector=vec))
+    wide = MergeSettings(threshold=settings.threshold, window_days=36500.0, department_bonus=settings.department_bonus,
+                         topic_bonus=settings.topic_bonus, facility_bonus=settings.facility_bonus)
+    scores = [s.score for d in others if (s := score(d, state, wide)) is not None]
+    return max(scores) if scores else None

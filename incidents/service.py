@@ -1,0 +1,104 @@
+"""Incidents as callers see them (CLI, API, pages): the contract's fields, coverage before vs after the response.
+
+The response is the first thing the department did about the event: the earliest first response on a
+ticket holding one of its documents, or the first ticket event by a person (not ``system:*``).
+Coverage is documents and reach per day of event time, before and after that moment: the measure
+of whether the response worked.  Scoped like tickets: ``department_ids=None`` is everything, an
+incident outside the list is reported missing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from healthpulse.core.errors import HealthpulseError
+from healthpulse.core.models.documents import DocumentRow
+from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
+from healthpulse.core.models.tickets import TicketDocumentRow, TicketEventRow, TicketRow
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+DAY_SECONDS = 86400.0
+
+
+class IncidentNotFound(HealthpulseError, LookupError):
+    """Missing, or outside the caller's scope (indistinguishable on purpose)."""
+    error_code = "not_found"
+
+
+def list_incidents(session: Session, *, department_ids: list[str] | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    q = select(IncidentRow).where(IncidentRow.status != "merged")
+    if department_ids is not None:
+        q = q.where(IncidentRow.department_id.in_(department_ids))
+    rows = session.scalars(q.order_by(IncidentRow.last_seen_at.desc(), IncidentRow.id.desc()).limit(limit))
+    return [incident_json(session, row) for row in rows]
+
+
+def get_incident(session: Session, incident_id: int, *, department_ids: list[str] | None = None) -> dict[str, Any]:
+    row = session.get(IncidentRow, incident_id)
+    if row is None or (department_ids is not None and row.department_id not in department_ids):
+        raise IncidentNotFound(f"no incident #{incident_id}")
+    out = incident_json(session, row)
+    out["documents"] = _timeline(session, row.id)
+    return out
+
+
+def incident_json(session: Session, row: IncidentRow) -> dict[str, Any]:
+    docs = _documents(session, row.id)
+    response_at = _response_at(session, [d.id for d, _ in docs])
+    return {
+        "id": row.id, "department": row.department_id, "topics": list(row.topics or []), "severity": row.severity,
+        "status": row.status, "title": row.title,
+        "document_ids": [d.id for d, _ in docs],
+        "channels": sorted({d.channel for d, _ in docs}),
+        "languages": sorted({d.language for d, _ in docs if d.language}),
+        "first_seen_at": row.first_seen_at, "last_seen_at": row.last_seen_at, "response_at": response_at,
+        "coverage": coverage([(m.event_at, d.reach_score or 0) for d, m in docs], response_at, row.last_seen_at),
+    }
+
+
+def coverage(points: list[tuple[datetime, int]], response_at: datetime | None, last_seen_at: datetime) -> dict[str, Any]:
+    """Documents and reach per day before and after the response (None on a side with no time span)."""
+    if not points:
+        return {"before_per_day": None, "after_per_day": None, "reach_before_per_day": None,
+                "reach_after_per_day": None}
+    first = min(t for t, _ in points)
+    split = response_at or last_seen_at
+    before = [(t, r) for t, r in points if t < split] if response_at else points
+    after = [(t, r) for t, r in points if t >= split] if response_at else []
+    days_before = max((split - first).total_seconds() / DAY_SECONDS, 1.0)
+    days_after = max((last_seen_at - split).total_seconds() / DAY_SECONDS, 1.0) if response_at else None
+
+    def per_day(values: list[tuple[datetime, int]], days: float | None, reach: bool) -> float | None:
+        if days is None:
+            return None
+        return round(sum(r if reach else 1 for _, r in values) / days, 2)
+
+    return {"before_per_day": per_day(before, days_before, False), "after_per_day": per_day(after, days_after, False),
+            "reach_before_per_day": per_day(before, days_before, True),
+            "reach_after_per_day": per_day(after, days_after, True)}
+
+
+def _documents(session: Session, incident_id: int) -> list[tuple[DocumentRow, IncidentDocumentRow]]:
+    return [(d, m) for d, m in session.execute(
+        select(DocumentRow, IncidentDocumentRow).join(IncidentDocumentRow, IncidentDocumentRow.document_id == DocumentRow.id)
+        .where(IncidentDocumentRow.incident_id == incident_id).order_by(IncidentDocumentRow.event_at, DocumentRow.id))]
+
+
+def _timeline(session: Session, incident_id: int) -> list[dict[str, Any]]:
+    return [{"id": d.id, "channel": d.channel, "language": d.language, "title": d.title or d.text[:160],
+             "event_at": m.event_at, "reach": d.reach_score, "linked_by": m.linked_by, "score": m.score,
+             "signals": m.signals} for d, m in _documents(session, incident_id)]
+
+
+def _response_at(session: Session, document_ids: list[str]) -> datetime | None:
+    if not document_ids:
+        return None
+    ticket_ids = select(TicketDocumentRow.ticket_id).where(TicketDocumentRow.document_id.in_(document_ids))
+    first_response = session.scalar(select(func.min(TicketRow.first_response_at)).where(TicketRow.id.in_(ticket_ids)))
+    first_action = session.scalar(select(func.min(TicketEventRow.at)).where(
+        TicketEventRow.ticket_id.in_(ticket_ids), ~TicketEventRow.actor.like("system:%"),
+        TicketEventRow.action != "created"))
+    found = [t for t in (first_response, first_action) if t is not None]
+    return min(found) if found else None

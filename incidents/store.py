@@ -1,0 +1,94 @@
+"""Reading and writing incidents: the open incidents near a document, and a document's membership."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+import numpy as np
+from healthpulse.core.domain import SEVERITY_ORDER, Analysis
+from healthpulse.core.models.documents import DocumentRow
+from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
+from healthpulse.core.vectors import unpack_vector
+from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeScore, MergeSettings
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+OPEN = "open"
+
+
+def unit(vector: np.ndarray | None) -> np.ndarray | None:
+    if vector is None or vector.size == 0:
+        return None
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else None
+
+
+def candidates(session: Session, doc: MergeDocument, settings: MergeSettings) -> list[IncidentState]:
+    """Open incidents within the time window of ``doc`` that a hard rule does not exclude, with their vectors."""
+    window = timedelta(days=settings.window_days)
+    q = select(IncidentRow).where(IncidentRow.status == OPEN, IncidentRow.last_seen_at >= doc.event_at - window,
+                                  IncidentRow.first_seen_at <= doc.event_at + window)
+    if doc.department:
+        q = q.where((IncidentRow.department_id == doc.department) | IncidentRow.department_id.is_(None))
+    rows = list(session.scalars(q.order_by(IncidentRow.id)))
+    if not rows:
+        return []
+    members: dict[int, list[tuple[str, bytes | None, list[str]]]] = defaultdict(list)
+    for inc_id, doc_id, blob, analysis in session.execute(
+            select(IncidentDocumentRow.incident_id, DocumentRow.id, DocumentRow.embedding, DocumentRow.analysis)
+            .join(DocumentRow, DocumentRow.id == IncidentDocumentRow.document_id)
+            .where(IncidentDocumentRow.incident_id.in_([r.id for r in rows]))):
+        members[inc_id].append((doc_id, blob, list((analysis or {}).get("facilities") or [])))
+    out = []
+    for row in rows:
+        state = IncidentState(key=row.id, department=row.department_id, topics=set(row.topics or []),
+                              first_at=row.first_seen_at, last_at=row.last_seen_at)
+        for doc_id, blob, facilities in members.get(row.id, []):
+            state.members.append(doc_id)
+            state.facilities.update(facilities)
+            vec = unit(np.asarray(unpack_vector(blob))) if blob else None
+            if vec is not None:
+                state.vectors.append(vec)
+        out.append(state)
+    return out
+
+
+def open_incident(session: Session, doc: MergeDocument, analysis: Analysis, title: str | None,
+                  now: datetime) -> IncidentRow:
+    row = IncidentRow(department_id=doc.department, status=OPEN, topics=sorted(doc.topics),
+                      severity=analysis.severity, title=(title or "")[:300] or None, first_seen_at=doc.event_at,
+                      last_seen_at=doc.event_at, created_at=now, updated_at=now)
+    session.add(row)
+    session.flush()
+    add_member(session, row, doc, analysis, None, "opened", now)
+    return row
+
+
+def add_member(session: Session, incident: IncidentRow, doc: MergeDocument, analysis: Analysis,
+               scored: MergeScore | None, linked_by: str, now: datetime) -> None:
+    """Record ``doc`` in ``incident`` with the signals that linked it; widen the incident's span and topics."""
+    signals = scored.signals if scored is not None else {"opened": True}
+    session.add(IncidentDocumentRow(document_id=doc.id, incident_id=incident.id, event_at=doc.event_at,
+                                    score=scored.score if scored is not None else None, signals=signals,
+                                    linked_by=linked_by, added_at=now))
+    incident.first_seen_at = min(incident.first_seen_at, doc.event_at)
+    incident.last_seen_at = max(incident.last_seen_at, doc.event_at)
+    incident.topics = sorted(set(incident.topics or []) | doc.topics)
+    if incident.department_id is None and doc.department:
+        incident.department_id = doc.department
+    if analysis.severity and SEVERITY_ORDER[analysis.severity] > SEVERITY_ORDER.get(incident.severity or "", 0):
+        incident.severity = analysis.severity
+    incident.updated_at = now
+
+
+def incident_of(session: Session, document_id: str) -> int | None:
+    return session.scalar(select(IncidentDocumentRow.incident_id).where(IncidentDocumentRow.document_id == document_id))
+
+
+def incidents_of(session: Session, document_ids: list[str]) -> list[int]:
+    """The incidents holding any of ``document_ids``, lowest id first."""
+    if not document_ids:
+        return []
+    return sorted(set(session.scalars(select(IncidentDocumentRow.incident_id)
+                                      .where(IncidentDocumentRow.document_id.in_(document_ids)))))

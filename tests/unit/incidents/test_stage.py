@@ -1,0 +1,129 @@
+"""Ingest → incident stage, through the real pipeline (documents come analysed, with vectors)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+from healthpulse.core.clock import FakeClock
+from healthpulse.core.domain import Channel
+from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
+from sqlalchemy import select
+
+from tests.support.alerts import analysed_document
+from tests.support.containers import make_container
+
+T0 = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def hp(tmp_path):
+    c = make_container(tmp_path, clock=FakeClock(T0 + timedelta(hours=31)), index=None)
+    yield c
+    c.close()
+
+
+def _vector(seed: int, noise: float = 0.0, base: int | None = None) -> list[float]:
+    """A unit vector; the same ``base`` with a little ``noise`` gives a near neighbour."""
+    rng = np.random.default_rng(seed)
+    v = np.random.default_rng(base if base is not None else seed).normal(size=32) + noise * rng.normal(size=32)
+    return (v / np.linalg.norm(v)).tolist()
+
+
+def _doc(doc_id, vector, *, department="surgut", topic="drug_supply", hours=0.0, incident=True,
+         sentiment="negative", channel=Channel.NEWS, language="ru"):
+    d = analysed_document(doc_id, department, "high", topic=topic, incident=incident, sentiment=sentiment,
+                          channel=channel, language=language, published_at=T0 + timedelta(hours=hours))
+    assert d.analysis is not None
+    return d.model_copy(update={"analysis": d.analysis.model_copy(update={"embedding": vector})})
+
+
+def _members(hp) -> dict[int, list[str]]:
+    with hp.session() as s:
+        out: dict[int, list[str]] = {}
+        for row in s.scalars(select(IncidentDocumentRow).order_by(IncidentDocumentRow.document_id)):
+            out.setdefault(row.incident_id, []).append(row.document_id)
+        return out
+
+
+def test_reports_of_one_event_across_channels_and_languages_become_one_incident(hp):
+    hp.pipeline.ingest_many([
+        _doc("post-ru", _vector(1, 0.0, base=7)),
+        _doc("call-ru", _vector(2, 0.3, base=7), channel=Channel.HOTLINE, hours=3),
+        _doc("news-en", _vector(3, 0.3, base=7), language="en", hours=20),
+        _doc("other-city", _vector(4, 0.3, base=7), department="nizhnevartovsk", hours=1),
+        _doc("unrelated", _vector(99), hours=2),
+    ])
+    groups = sorted(_members(hp).values())
+    assert ["call-ru", "news-en", "post-ru"] in groups
+    assert ["other-city"] in groups and ["unrelated"] in groups  # a different department never joins
+    with hp.session() as s:
+        call = s.get(IncidentDocumentRow, "call-ru")
+        assert call is not None and call.linked_by == "merge"
+        assert call.signals["department"] is True and call.signals["topics"] == ["drug_supply"]
+        assert call.signals["cosine"] > 0.8 and call.score is not None and call.score >= call.signals["threshold"]
+        incident = s.get(IncidentRow, call.incident_id)
+        assert incident is not None and incident.first_seen_at == T0
+        assert incident.last_seen_at == T0 + timedelta(hours=20)
+
+
+def test_outside_the_time_window_a_report_opens_a_new_incident(hp):
+    hp.pipeline.ingest(_doc("first", _vector(1, 0.0, base=7)))
+    hp.pipeline.ingest(_doc("weeks-later", _vector(2, 0.1, base=7), hours=24 * 30))
+    assert len(_members(hp)) == 2
+
+
+def test_a_follow_up_joins_but_never_opens_and_reingest_changes_nothing(hp):
+    resolved = _doc("resolved", _vector(5, 0.2, base=7), incident=False, sentiment="positive", hours=48)
+    hp.pipeline.ingest(resolved)  # nothing open yet: a resolution opens no incident
+    assert _members(hp) == {}
+    hp.pipeline.ingest(_doc("report", _vector(1, 0.0, base=7)))
+    hp.pipeline.ingest(resolved.model_copy(update={"id": "resolved-2"}))
+    hp.pipeline.ingest(_doc("report", _vector(1, 0.0, base=7)))  # re-ingested: stays where it is
+    assert sorted(_members(hp).values()) == [["report", "resolved-2"]]
+
+
+def _tickets(hp):
+    from healthpulse.alerts import service
+
+    with hp.session() as s:
+        return service.list_tickets(s, sort="id")[0]
+
+
+def test_second_report_of_an_incident_joins_its_open_ticket_instead_of_opening_another(hp):
+    """Different topics (the analyzer's primary topic of each report): alert grouping alone would open a second ticket."""
+    hp.pipeline.ingest(_doc("post", _vector(1, 0.0, base=7), topic="drug_supply"))
+    hp.pipeline.ingest(_doc("news", _vector(2, 0.05, base=7), topic="staff_conduct", hours=30, language="en"))
+    hp.pipeline.ingest(_doc("other", _vector(99), topic="waiting_times", hours=30))
+    tickets = _tickets(hp)
+    assert len(tickets) == 2
+    assert sorted(tickets[0]["document_ids"]) == ["news", "post"]
+    from healthpulse.core.models.tickets import TicketEventRow
+
+    with hp.session() as s:
+        events = [(e.action, e.new_value) for e in s.scalars(select(TicketEventRow)
+                                                              .where(TicketEventRow.ticket_id == tickets[0]["id"]))]
+    assert ("incident_joined", f"#{_members_of(hp, 'post')}: news") in events
+
+
+def test_a_citizens_appeal_keeps_its_own_ticket_but_joins_the_incident(hp):
+    from healthpulse.appeals.lifecycle import appeal_document_id, create_appeal, link_document
+
+    hp.pipeline.ingest(_doc("post", _vector(1, 0.0, base=7)))
+    with hp.session() as s:
+        appeal = create_appeal(s, channel=Channel.TEXT_APPEAL, now=hp.clock.now(), language="ru",
+                               department_id="surgut", contact_phone="+7 900 000 00 00", consent=True)
+        appeal_doc = appeal_document_id(appeal)
+        link_document(appeal, appeal_doc)
+    hp.pipeline.ingest(_doc(appeal_doc, _vector(3, 0.2, base=7), channel=Channel.TEXT_APPEAL, hours=2))
+    tickets = _tickets(hp)
+    origins = sorted(t["origin"] for t in tickets)
+    assert origins == ["alert", "appeal"]
+    assert _members_of(hp, appeal_doc) == _members_of(hp, "post")
+
+
+def _members_of(hp, doc_id: str) -> int | None:
+    with hp.session() as s:
+        row = s.get(IncidentDocumentRow, doc_id)
+        return row.incident_id if row is not None else None
