@@ -108,11 +108,11 @@ def test_ingest_then_search(tmp_path):
     summary = json.loads(proc.stdout.decode().strip().splitlines()[-1])
     assert summary["ingested"] == 2 and summary["errors"] == 1 and summary["created"] == 2
     assert "line 3" in proc.stderr.decode()
-    found = run(["search", "инсулин", "--format", "json"], tmp_path)
+    found = run(["search", "инсулин", "--mode", "text", "--format", "json"], tmp_path)
     assert found.returncode == 0, found.stderr.decode()
     res = json.loads(found.stdout)
     assert res["total"] == 1 and res["hits"][0]["id"] == "n1"
-    found = run(["search", "benh vien", "--format", "json"], tmp_path)
+    found = run(["search", "benh vien", "--mode", "text", "--format", "json"], tmp_path)
     assert [h["id"] for h in json.loads(found.stdout)["hits"]] == ["n2"]
     # Re-ingesting the same input creates nothing new.
     proc = run(["ingest", str(f)], tmp_path)
@@ -195,5 +195,5 @@ def test_ingest_a_lone_surrogate_loses_only_its_line(tmp_path):
     summary = json.loads(proc.stdout.decode().strip().splitlines()[-1])
     assert summary["created"] == 3 and summary["errors"] == 1
     assert "line 2: 'text' is not valid Unicode: a lone surrogate \\ud800" in proc.stderr.decode()
-    found = run(["search", "инсулин", "--format", "json"], tmp_path)
+    found = run(["search", "инсулин", "--mode", "text", "--format", "json"], tmp_path)
     assert sorted(h["id"] for h in json.loads(found.stdout)["hits"]) == ["g0", "g1", "g2"]
