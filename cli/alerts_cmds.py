@@ -6,7 +6,6 @@ import argparse
 import csv
 import html
 import io
-import json
 import sys
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
@@ -15,7 +14,15 @@ from healthpulse.alerts import service
 from healthpulse.alerts.delivery.outbox import dead_notifications, outbox_counts, requeue_dead
 from healthpulse.alerts.rules_file import load_rules
 from healthpulse.alerts.scheduling import schedule_delivery
-from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, load_cli_settings, open_container
+from healthpulse.cli.common import (
+    EXIT_OK,
+    CliError,
+    add_config_args,
+    dump_json,
+    load_cli_settings,
+    open_container,
+    show_record,
+)
 from healthpulse.core.context import CoreContext
 from healthpulse.core.departments import load_departments
 from healthpulse.core.resources import bundled_departments_path
@@ -80,16 +87,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     r.set_defaults(func=cmd_report)
 
 
-def _json_default(o: Any) -> Any:
-    if isinstance(o, (datetime, date)):
-        return o.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
-
-
-def _dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default)
-
-
 def _dep_scope(container: CoreContext, dep: str | None) -> tuple[list[str] | None, bool]:
     """(department_ids, triage) for a --department value."""
     if dep is None:
@@ -135,7 +132,7 @@ def _list(args: argparse.Namespace, fetch: Any, cols: list[str]) -> int:
     finally:
         c.close()
     if args.format == "json":
-        print(_dump(items))
+        print(dump_json(items))
     else:
         print(_table(items, cols))
         print(f"({len(items)} of {total})", file=sys.stderr)
@@ -164,7 +161,7 @@ def cmd_alerts_outbox(args: argparse.Namespace) -> int:
                      "attempts": r.attempts, "last_error": r.last_error} for r in dead_notifications(s)]
     finally:
         c.close()
-    print(_dump({"counts": counts, "dead": dead}))
+    print(dump_json({"counts": counts, "dead": dead}))
     return EXIT_OK
 
 
@@ -178,18 +175,10 @@ def cmd_tickets_list(args: argparse.Namespace) -> int:
 
 
 def cmd_tickets_show(args: argparse.Namespace) -> int:
-    c = open_container(args)
-    try:
-        with c.session() as s:
-            try:
-                t = service.get_ticket(s, args.id)
-            except service.TicketNotFound as exc:
-                raise CliError(str(exc)) from None
-    finally:
-        c.close()
-    if args.format == "json":
-        print(_dump(t))
-        return EXIT_OK
+    return show_record(args, lambda s: service.get_ticket(s, args.id), service.TicketNotFound, _render_ticket)
+
+
+def _render_ticket(t: dict[str, Any]) -> list[str]:
     out = [f"Ticket #{t['id']} [{t['severity']}] {t['status']} — {t['title']}",
            f"  department: {t['department'] or 'triage'}   origin: {t['origin']}   assignee: {t['assignee'] or '-'}",
            f"  created: {t['created_at']:%Y-%m-%d %H:%M}   due: {t['due_at']:%Y-%m-%d %H:%M}"
@@ -205,8 +194,7 @@ def cmd_tickets_show(args: argparse.Namespace) -> int:
     for e in t["events"]:
         change = f" {e['field']}: {e['old'] or '-'} → {e['new']}" if e["field"] else ""
         out.append(f"    {e['at']:%Y-%m-%d %H:%M} {e['actor']}: {e['action']}{change}{' — ' + e['text'] if e['text'] else ''}")
-    print("\n".join(out))
-    return EXIT_OK
+    return out
 
 
 def _flatten(d: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
@@ -222,7 +210,7 @@ def _flatten(d: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
 
 def render_report(k: dict[str, Any], fmt: str, title: str) -> str:
     if fmt == "json":
-        return _dump(k)
+        return dump_json(k)
     rows = _flatten(k)
     if fmt == "csv":
         buf = io.StringIO()

@@ -7,7 +7,9 @@ import argparse
 import getpass
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from healthpulse.appeals.calls.blocklist import block, blocked_callers, unblock
 from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, open_container
@@ -51,28 +53,26 @@ def _actor() -> str:
 
 
 def cmd_block(args: argparse.Namespace) -> int:
-    c = open_container(args)
-    try:
-        with c.session() as s:
-            added = block(s, args.number, actor=_actor(), at=c.clock.now(), reason=args.reason)
-    except InvalidContact as err:
-        raise CliError(f"NUMBER: {err}") from None
-    finally:
-        c.close()
-    print(f"blocked {args.number}" if added else f"{args.number} was already blocked")
-    return EXIT_OK
+    return _change_block(args, lambda s, c: block(s, args.number, actor=_actor(), at=c.clock.now(), reason=args.reason),
+                         done=f"blocked {args.number}", unchanged=f"{args.number} was already blocked")
 
 
 def cmd_unblock(args: argparse.Namespace) -> int:
+    return _change_block(args, lambda s, c: unblock(s, args.number, actor=_actor(), at=c.clock.now()),
+                         done=f"unblocked {args.number}", unchanged=f"{args.number} was not blocked")
+
+
+def _change_block(args: argparse.Namespace, change: Callable[[Any, Any], bool], *, done: str, unchanged: str) -> int:
+    """Block or unblock one number in a session; a malformed number is a CLI error naming the argument."""
     c = open_container(args)
     try:
         with c.session() as s:
-            removed = unblock(s, args.number, actor=_actor(), at=c.clock.now())
+            changed = change(s, c)
     except InvalidContact as err:
         raise CliError(f"NUMBER: {err}") from None
     finally:
         c.close()
-    print(f"unblocked {args.number}" if removed else f"{args.number} was not blocked")
+    print(done if changed else unchanged)
     return EXIT_OK
 
 

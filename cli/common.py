@@ -6,8 +6,9 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, ClassVar, TypeVar
 
@@ -79,6 +80,33 @@ def open_container(args: argparse.Namespace, **kwargs: Any) -> Container:
         container.close()
         raise
     return container
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, (datetime, date)):
+        return o.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def dump_json(obj: Any) -> str:
+    """Pretty JSON for `--format json` output (dates as ISO strings, non-Latin text kept readable)."""
+    return json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default)
+
+
+def show_record(args: argparse.Namespace, fetch: Callable[[Any], dict[str, Any]],
+                not_found: type[Exception], render: Callable[[dict[str, Any]], list[str]]) -> int:
+    """One `… show ID` command: fetch in a session, a missing id as a CLI error, JSON or rendered text lines."""
+    c = open_container(args)
+    try:
+        with c.session() as s:
+            try:
+                record = fetch(s)
+            except not_found as exc:
+                raise CliError(str(exc)) from None
+    finally:
+        c.close()
+    print(dump_json(record) if args.format == "json" else "\n".join(render(record)))
+    return EXIT_OK
 
 
 def require_index(container: Container) -> SearchIndex:

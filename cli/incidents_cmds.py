@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
-from datetime import date, datetime
 from typing import Any
 
-from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, open_container
+from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, dump_json, open_container, show_record
 from healthpulse.core.models.incidents import IncidentDecisionRow
 from healthpulse.incidents import service
 from healthpulse.incidents.decisions import tune_threshold
@@ -35,16 +33,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     tu.set_defaults(func=cmd_incidents_tune)
 
 
-def _json_default(o: Any) -> Any:
-    if isinstance(o, (datetime, date)):
-        return o.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
-
-
-def _dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default)
-
-
 def cmd_incidents_list(args: argparse.Namespace) -> int:
     c = open_container(args)
     try:
@@ -59,7 +47,7 @@ def cmd_incidents_list(args: argparse.Namespace) -> int:
     finally:
         c.close()
     if args.format == "json":
-        print(_dump(items))
+        print(dump_json(items))
         return EXIT_OK
     for i in items:
         cov = i["coverage"]
@@ -70,18 +58,10 @@ def cmd_incidents_list(args: argparse.Namespace) -> int:
 
 
 def cmd_incidents_show(args: argparse.Namespace) -> int:
-    c = open_container(args)
-    try:
-        with c.session() as s:
-            try:
-                inc = service.get_incident(s, args.id)
-            except service.IncidentNotFound as exc:
-                raise CliError(str(exc)) from None
-    finally:
-        c.close()
-    if args.format == "json":
-        print(_dump(inc))
-        return EXIT_OK
+    return show_record(args, lambda s: service.get_incident(s, args.id), service.IncidentNotFound, _render_incident)
+
+
+def _render_incident(inc: dict[str, Any]) -> list[str]:
     cov = inc["coverage"]
     out = [f"Incident #{inc['id']} [{inc['severity'] or '-'}] {inc['status']} — {inc['title'] or ''}",
            f"  department: {inc['department'] or '-'}   topics: {', '.join(inc['topics']) or '-'}",
@@ -95,8 +75,7 @@ def cmd_incidents_show(args: argparse.Namespace) -> int:
             f"topics {','.join(sig.get('topics') or []) or '-'}, {sig.get('days_apart')} days apart")
         out.append(f"    {d['event_at']:%Y-%m-%d %H:%M}  {d['channel']:<12} {d['language'] or '-':<3} "
                    f"reach {d['reach'] or 0:<7} {d['id']}  ({why})")
-    print("\n".join(out))
-    return EXIT_OK
+    return out
 
 
 def cmd_incidents_tune(args: argparse.Namespace) -> int:
@@ -112,7 +91,7 @@ def cmd_incidents_tune(args: argparse.Namespace) -> int:
     result = {"decisions": len(rows), "scored": len(scored), "current_threshold": current, "threshold": chosen,
               "setting": f"HEALTHPULSE_INCIDENT_MERGE_THRESHOLD={chosen}"}
     if args.format == "json":
-        print(_dump(result))
+        print(dump_json(result))
     else:
         print(f"{len(rows)} staff decisions ({len(scored)} with a score): threshold {current} → {chosen}; "
               f"set {result['setting']} to use it")
