@@ -18,7 +18,14 @@ from healthpulse.core.contacts import normalize_phone
 from healthpulse.core.context import CoreContext
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.ivr import MAX_IVR_CHARS, is_ivr_path, normalise_ivr
-from healthpulse.core.models.calls import CALL_EVENTS, DIRECTIONS, HANGUP_CAUSES, CallEventRow, CallRow
+from healthpulse.core.models.calls import (
+    CALL_EVENTS,
+    DIRECTIONS,
+    HANGUP_CAUSES,
+    REFUSED_EVENT,
+    CallEventRow,
+    CallRow,
+)
 from healthpulse.text.unstorable import unstorable_problem
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -143,9 +150,16 @@ def _fold(call: CallRow, ev: CallEvent, context: CoreContext, now: datetime) -> 
     call.updated_at = now
 
 
+def _was_refused(s: Session, call_id: str) -> bool:
+    return s.scalar(select(CallEventRow.id).where(CallEventRow.call_id == call_id,
+                                                  CallEventRow.event == REFUSED_EVENT)) is not None
+
+
 def _store(s: Session, context: CoreContext, ev: CallEvent, reported_by: str, now: datetime) -> bool:
     if s.scalar(select(CallEventRow.id).where(CallEventRow.call_id == ev.call_id, CallEventRow.event == ev.event)):
         return False
+    if ev.event != "newCall" and s.get(CallRow, ev.call_id) is None and _was_refused(s, ev.call_id):
+        return False  # the hang-up of a call we refused: no call row (it would count as abandoned)
     s.add(CallEventRow(call_id=ev.call_id, event=ev.event, at=ev.at, received_at=now, from_number=ev.from_number,
                        to_number=ev.to_number, direction=ev.direction, user=ev.user, queue=ev.queue,
                        answering_number=ev.answering_number, cause=ev.cause, ivr=ev.ivr, reported_by=reported_by))
@@ -159,6 +173,18 @@ def _store(s: Session, context: CoreContext, ev: CallEvent, reported_by: str, no
                              session=s)
     s.flush()
     return True
+
+
+def record_refused(context: CoreContext, ev: CallEvent, reported_by: str) -> None:
+    """Remember that this call was refused (its id and time, not the caller's number), so the events the
+    exchange still sends for it are recognised and make neither a call nor an entry in the KPIs."""
+    try:
+        with context.session() as s:
+            if not _was_refused(s, ev.call_id):
+                s.add(CallEventRow(call_id=ev.call_id, event=REFUSED_EVENT, at=ev.at,
+                                   received_at=context.clock.now(), cause="blocked", reported_by=reported_by))
+    except IntegrityError:
+        pass  # a concurrent copy of the same refusal was stored first
 
 
 def record_event(context: CoreContext, ev: CallEvent, reported_by: str) -> bool:

@@ -14,6 +14,7 @@ from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 CALL_EVENTS: tuple[str, ...] = ("newCall", "answer", "hangup")
+REFUSED_EVENT = "refused"  # our own record that the exchange was told to refuse a call (a blocked caller)
 HANGUP_CAUSES: tuple[str, ...] = ("normalClearing", "busy", "cancel", "noAnswer", "congestion", "notFound",
                                   "forwarded")
 DIRECTIONS: tuple[str, ...] = ("inbound", "outbound")

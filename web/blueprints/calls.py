@@ -15,7 +15,13 @@ from typing import Any
 
 from flask import Blueprint, g, jsonify, request, url_for
 from healthpulse.appeals.calls.blocklist import is_blocked
-from healthpulse.appeals.calls.events import MAX_CALL_ID_CHARS, CallEventInvalid, parse_event, record_event
+from healthpulse.appeals.calls.events import (
+    MAX_CALL_ID_CHARS,
+    CallEventInvalid,
+    parse_event,
+    record_event,
+    record_refused,
+)
 from healthpulse.text.unstorable import find_unstorable
 from healthpulse.video_intake.recording import RecordingRejected, submit_recording
 from healthpulse.video_intake.storage import VideoStorage
@@ -77,8 +83,10 @@ def events() -> Any:
         raise ApiError(422, str(err), err.field) from None
     if event.event == "newCall" and event.direction != "outbound":
         with c.session() as s:
-            if is_blocked(s, event.from_number):
-                return jsonify({"action": "reject", "reason": "busy"})  # nothing stored: no call, no appeal
+            blocked = is_blocked(s, event.from_number)
+        if blocked:
+            record_refused(c, event, g.api_principal.username)  # no call, no appeal, not the number
+            return jsonify({"action": "reject", "reason": "busy"})
     record_event(c, event, g.api_principal.username)
     return jsonify({})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -292,6 +292,7 @@ def test_csat_of_tickets_from_calls_is_in_the_call_figures(container, clock):
 
 def test_a_blocked_caller_is_rejected_as_busy_and_no_appeal_is_made(pbx, container, monkeypatch, capsys):
     """`calls block` (audit-logged) makes the API tell the PBX to refuse the caller; `unblock` lets them through."""
+    from healthpulse.appeals.calls.kpis import call_kpis
     from healthpulse.core.config_audit import recent_changes
     from healthpulse.core.models.appeals import AppealRow
 
@@ -310,8 +311,14 @@ def test_a_blocked_caller_is_rejected_as_busy_and_no_appeal_is_made(pbx, contain
     assert _post(pbx, form=True, **{**blocked, "callId": "c-blocked-form"}).json()["action"] == "reject"
     other = _call(pbx, "c-other", "+7 900 000-00-07", "1", hangup=5)[0]
     assert _post(pbx, **other).json() == {}
+    blocked_hangup = _call(pbx, "c-blocked", "79000006666", "1", hangup=5)[-1]  # the exchange still reports it
+    assert _post(pbx, **blocked_hangup).json() == {}
     with container.session() as s:
         assert s.get(CallRow, "c-blocked") is None and s.get(CallRow, "c-other") is not None
+        refused = s.scalars(select(CallEventRow).where(CallEventRow.call_id == "c-blocked")).all()
+        assert [(e.event, e.from_number) for e in refused] == [("refused", None)]  # its id, not the number
+        k = call_kpis(s, None, datetime(2026, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+        assert k["abandoned"] == 0  # the refused call's hang-up is no abandoned call
     rec = requests.post(f"{pbx['url']}/api/v1/calls/c-blocked/recording", files={"file": ("r.wav", b"RIFF")},
                         headers={"Authorization": f"Bearer {pbx['token']}"}, timeout=10)
     assert rec.status_code == 404  # no call was taken, so no recording can make an appeal of it
