@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, format_percent
 from healthpulse.core.links import http_link
 from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START
@@ -57,6 +57,13 @@ def number(value: Any) -> str:
     return local_digits(str(format_decimal(value)))
 
 
+def percent(value: Any) -> str:
+    """A share (0..1) as a percentage in the reader's locale and digits; "—" when there is none."""
+    if value is None or value == "":
+        return "—"
+    return local_digits(str(format_percent(value)))
+
+
 def department_name(dep_id: str | None) -> str:
     """The department's name in the reader's language (the departments file's ``name: {ar: …}``)."""
     if not dep_id:
@@ -93,5 +100,5 @@ def init_templating(app: Flask) -> None:
                                  server_message=server_message,
                                  url_with_query=url_with_query,
                                  lang_switch_url=lang_switch_url, language_name=language_name)
-    app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, date_local=date_local, number=number,
+    app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, date_local=date_local, number=number, percent=percent,
                                  strip_highlight=strip_highlight, tel_uri=tel_uri, http_link=http_link)

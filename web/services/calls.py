@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from healthpulse.alerts.tickets.lifecycle import MIN_FAILED_ATTEMPTS, SUCCESSFUL_OUTCOMES
-from healthpulse.appeals.calls.kpis import call_kpis
+from healthpulse.appeals.calls.kpis import ANSWER_TARGET_S, call_kpis
 from healthpulse.core.domain import TicketStatus
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.calls import CallRow
@@ -90,4 +90,5 @@ def operator_screen(container: WebContext, principal: Principal) -> dict[str, An
         jobs = container.settings.jobs
         callbacks = [{**cb, "phone": shown(cb["phone"])} for cb in callbacks_due(
             s, scope, retry=timedelta(minutes=jobs.callback_retry_minutes), max_attempts=jobs.callback_max_attempts)]
-    return {"calls": calls, "kpis": kpis, "callbacks": callbacks, "refresh_seconds": 10}
+    return {"calls": calls, "kpis": kpis, "answer_target_s": int(ANSWER_TARGET_S), "callbacks": callbacks,
+            "refresh_seconds": 10}

@@ -289,6 +289,16 @@ def test_csat_of_tickets_from_calls_is_in_the_call_figures(container, clock):
     assert (k["csat_avg"], k["csat_responses"]) == (3.5, 2)
     assert (before["csat_avg"], before["csat_responses"]) == (None, 0)  # answered after that period ended
 
+    from tests.support.web import login
+
+    add_user(container, "surgut-officer", "department", "surgut")
+    clock.advance(minutes=1)
+    client = make_web_app(container).test_client()
+    login(client, "surgut-officer")
+    page = client.get("/department/hotline?lang=en").get_data(as_text=True)
+    csat = re.search(r'<dd id="kpi-csat">(.*?)</dd>', page, re.S)
+    assert csat and re.sub(r"<[^>]+>|\s+", " ", csat.group(1)).split() == ["3.5", "answers:", "2"]
+
 
 def test_a_blocked_caller_is_rejected_as_busy_and_no_appeal_is_made(pbx, container, monkeypatch, capsys):
     """`calls block` (audit-logged) makes the API tell the PBX to refuse the caller; `unblock` lets them through."""
