@@ -165,6 +165,16 @@ def _abandoned(session: Any, calls: Sequence[CallRow]) -> int:
     return sum(call_kpis(session, dep, start, end)["abandoned"] for dep in {c.department_id for c in calls})
 
 
+def coverage_pace(incident: dict[str, Any]) -> str:
+    """Reports per day before and after the response, in words when a side has no figure (never "None")."""
+    cov = incident["coverage"]
+    if not incident["response_at"]:
+        return f"{cov['before_per_day']} per day, no response recorded yet"
+    if cov["after_per_day"] is None:
+        return f"{cov['before_per_day']} per day before the response, none since"
+    return f"per day before/after the response {cov['before_per_day']}/{cov['after_per_day']}"
+
+
 def incident_line(session: Any) -> str:
     """How the reports became incidents: how many, and the largest one (the insulin shortage, in the demo)."""
     incidents = list_incidents(session, limit=1000)
@@ -172,11 +182,9 @@ def incident_line(session: Any) -> str:
         return "none (incidents need the document vectors: HEALTHPULSE_DOCUMENT_VECTORS)"
     top = max(incidents, key=lambda i: (len(i["document_ids"]), -i["id"]))
     multi = sum(1 for i in incidents if len(i["document_ids"]) > 1)
-    cov = top["coverage"]
     return (f"{len(incidents)} incidents, {multi} of them with several reports; largest #{top['id']} "
             f"({top['department'] or '-'}, {', '.join(top['topics']) or '-'}): {len(top['document_ids'])} documents "
-            f"from {', '.join(top['channels'])}, per day before/after the response {cov['before_per_day']}/"
-            f"{cov['after_per_day']} — healthpulse incidents show {top['id']}")
+            f"from {', '.join(top['channels'])}, {coverage_pace(top)} — healthpulse incidents show {top['id']}")
 
 
 def _counted(rows: Iterable[tuple[str, int]]) -> str:

@@ -58,3 +58,14 @@ def test_demo_summary_line_names_the_largest_incident(hp):  # noqa: F811
         line = incident_line(s)
     assert line.startswith("1 incidents, 1 of them with several reports; largest #")
     assert "3 documents from hotline, news, social" in line and "2.0/1.0" in line
+
+
+def test_demo_summary_says_in_words_when_a_side_has_no_rate():
+    from healthpulse.wiring.demo import coverage_pace
+
+    def pace(response_at, before, after):
+        return coverage_pace({"response_at": response_at, "coverage": {"before_per_day": before, "after_per_day": after}})
+
+    assert pace(None, 4.0, None) == "4.0 per day, no response recorded yet"
+    assert pace("2026-11-30", 10.0, None) == "10.0 per day before the response, none since"
+    assert pace("2026-11-30", 2.0, 1.0) == "per day before/after the response 2.0/1.0"
