@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -12,7 +12,7 @@ from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, db, require_role
 from healthpulse.web.csv_export import csv_response
 from healthpulse.web.i18n import UI_LANGUAGES, language_name
-from healthpulse.web.query_params import PostsParams, SearchModeParams, SearchParams, parse_query
+from healthpulse.web.query_params import PostsParams, QueryParamError, SearchModeParams, SearchParams, parse_query
 from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import faq as faq_svc
@@ -42,6 +42,29 @@ def current_filters(args: Any = None) -> dash.Filters:
     f = dash.Filters.from_params(current_params(args), now.date(), now)
     p = current_principal()
     return f.restrict_to(p.department_id if p and p.role == "department" else None)
+
+
+def page_filters() -> dash.Filters:
+    """``current_filters`` for a page a person filled in: a date range it cannot use (reversed, out of range)
+    keeps the page, shows the default period and says why next to the dates as typed (answered 400 by
+    ``_range_error_status``); the API and the data endpoints still refuse it outright."""
+    try:
+        return current_filters()
+    except QueryParamError as err:
+        if err.field not in ("from", "to"):
+            raise
+        g.range_error = {"field": err.field, "from": request.args.get("from", ""), "to": request.args.get("to", "")}
+        args = request.args.copy()
+        for key in ("from", "to"):
+            args.poplist(key)
+        return current_filters(args)
+
+
+@bp.after_request
+def _range_error_status(response: Any) -> Any:
+    if g.get("range_error") is not None and response.status_code == 200:
+        response.status_code = 400
+    return response
 
 
 def build_view(name: str, f: dash.Filters, split: str = "sentiment") -> dash.View:
@@ -105,7 +128,7 @@ TABLES = ("negative_stories", "rising_topics", "regions")
 def dashboard() -> Any:
     """The page shell: charts and tables are filled from the data/part endpoints by dashboard.js, so the
     first byte does not wait for the views (no-JS browsers get a link to press.tables)."""
-    f = current_filters()
+    f = page_filters()
     return render_template("press/dashboard.html", f=f, stories=None, rising=None, regions=None,
                            alerts=_open_alerts(f), query_args=f.to_args(), **_filter_choices(), **_saved())
 
@@ -196,7 +219,7 @@ def delete_view(view_id: int) -> Any:
 @require_role("press")
 def tables() -> Any:
     """The same dashboard with the three tables rendered server-side (works without JavaScript)."""
-    f = current_filters()
+    f = page_filters()
     stories, rising, regions = (build_view(name, f) for name in TABLES)
     return render_template("press/dashboard.html", f=f, stories=stories, rising=rising, regions=regions,
                            region_map=_region_map(regions), alerts=_open_alerts(f), query_args=f.to_args(),
@@ -253,9 +276,10 @@ def export(name: str) -> Any:
 @bp.route("/search")
 @require_role("press")
 def search() -> Any:
-    f = current_filters()
+    f = page_filters()
     mode = parse_query(SearchModeParams, request.args).mode
-    res = search_svc.search(container(), f, mode, cursor=current_params().cursor)
+    cursor = None if g.get("range_error") else current_params().cursor
+    res = search_svc.search(container(), f, mode, cursor=cursor)
     next_args = MultiDict([*f.to_args(), *([("mode", mode)] if mode != "hybrid" else [])])
     if res.next_cursor:
         next_args.add("cursor", res.next_cursor)
@@ -267,7 +291,7 @@ def search() -> Any:
 @require_role("press")
 def posts() -> Any:
     """Social posts (Telegram, VK, YouTube) in the dashboard's filters, most reached first or newest first."""
-    f = current_filters()
+    f = page_filters()
     p = parse_query(PostsParams, request.args)
     with db() as s:
         rows = posts_svc.posts_by_reach(s, f, sort=p.sort, min_reach=p.min_reach)
