@@ -27,7 +27,8 @@ def _l(msgid: str) -> str:
 
 
 # Parts of a message that are ids: shown as their translated labels.
-_LABELS = {"status": "ticket_status", "old": "ticket_status", "new": "ticket_status", "severity": "severity"}
+_LABELS = {"status": "ticket_status", "old": "ticket_status", "new": "ticket_status", "severity": "severity",
+           "topic": "topic"}
 _CLOSE_HINT = (r"Call the citizen back and record the contact \(channel, time, outcome\) first — or record "
                r"(?P<attempts>\d+) unsuccessful attempts \((?P<count>\d+) so far\)\.")
 _CALLBACK_HINT = (r"Call the number back \(the exchange records the call\) or record a phone contact with its outcome "
@@ -81,6 +82,12 @@ MESSAGES: list[tuple[str, str]] = [
     (r"volume fell back to the baseline \(≈(?P<baseline>[\d.]+) per (?P<hours>[\d.]+) h\)",
      _l("volume fell back to the usual level (about %(baseline)s per %(hours)s h)")),
     (r"watchlist: (?P<terms>.+)", _l("watchlist: %(terms)s")),
+    # alert titles of the volume rules (alerts/rules/spike.py, flatline.py), stored with the alert
+    (r"(?P<topic>[a-z_]+): spike over (?P<hours>[\d.]+) h \(baseline ≈(?P<baseline>[\d.]+)\)",
+     _l("%(topic)s: spike over %(hours)s h (usually about %(baseline)s)")),
+    (r"\w+ (?P<value>\S+): (?P<recent>\d+) documents in (?P<hours>[\d.]+) h \(usually ≈(?P<usual>[\d.]+)\)",
+     _l("%(value)s: %(recent)s documents in %(hours)s h (usually about %(usual)s)")),
+    (r"\w+ (?P<value>\S+): publishing again", _l("%(value)s: publishing again")),
     # an appeal's history (alerts/tickets/lifecycle.py, video_intake/jobs.py)
     (r"ticket #(?P<number>\d+)", _l("ticket #%(number)s")),
     (r"reopened: (?P<reason>.*)", _l("reopened: %(reason)s")),
