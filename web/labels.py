@@ -54,10 +54,20 @@ ALERT_STATES = {"open": _l("Open"), "acknowledged": _l("Acknowledged"), "resolve
 ROLES = {"department": _l("Department staff"), "press": _l("Press office"), "triage": _l("Triage desk"),
          "admin": _l("Administrator"), "pbx": _l("Telephone exchange (PBX)")}
 
+TICKET_ACTIONS = {
+    "created": _l("created the ticket"), "routed": _l("routed it"), "assigned": _l("assigned it"),
+    "status": _l("changed the status"), "note": _l("added a note"), "public_reply": _l("replied to the citizen"),
+    "contact": _l("recorded a contact"), "closed": _l("closed it"), "reopened": _l("reopened it"),
+    "breached": _l("the deadline passed"), "due": _l("changed the deadline"), "severity": _l("changed the severity"),
+    "correction": _l("corrected the analysis"), "survey": _l("sent the satisfaction survey"),
+    "csat": _l("rated the handling"), "incident_joined": _l("joined it to an incident"),
+}
+ACTORS = {"system": _l("System"), "citizen": _l("Citizen")}  # any other actor is a user name, shown as it is
+
 ALL = {
     "topic": TOPICS, "topics": TOPICS, "appeal_status": APPEAL_STATUSES, "ticket_status": TICKET_STATUSES,
     "channel": CHANNELS, "sentiment": SENTIMENTS, "severity": SEVERITIES, "alert_state": ALERT_STATES,
-    "role": ROLES,
+    "role": ROLES, "ticket_action": TICKET_ACTIONS, "actor": ACTORS,
 }
 
 

@@ -91,6 +91,7 @@ MESSAGES: list[tuple[str, str]] = [
     # an appeal's history (alerts/tickets/lifecycle.py, video_intake/jobs.py)
     (r"ticket #(?P<number>\d+)", _l("ticket #%(number)s")),
     (r"reopened: (?P<reason>.*)", _l("reopened: %(reason)s")),
+    (r"survey sent, expires (?P<due>\S+)", _l("the survey link is valid until %(due)s")),
     (r"automatic transcription failed", _l("automatic transcription failed; staff will watch the video")),
     # surveys (web/services/tickets.py, alerts/tickets/csat.py)
     (r"score must be 1-5|score must be a whole number from 1 to 5", _l("Choose a score from 1 to 5.")),

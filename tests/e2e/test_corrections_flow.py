@@ -47,7 +47,7 @@ def test_officer_corrects_in_inbox_then_export_and_train_use_it(page, live, tmp_
     # values are shown as the UI's labels (translated), not as raw ids
     assert "surgut-officer" in corrections and "Critical" in corrections and "Medical error" in corrections
     history = page.locator("#ticket-history").inner_text()
-    assert "correction" in history and '"critical"' in history
+    assert "corrected the analysis" in history and '"critical"' in history
     # the form now shows the corrected values
     page.click("details.correct >> nth=0 >> summary")
     assert page.locator("select[name='c0-severity']").input_value() == "critical"

@@ -93,7 +93,7 @@ def test_department_user_corrects_through_the_form_and_sees_it_in_the_audit_log(
         assert s.get(DocumentRow, world["doc"].id).severity == "critical"
     assert 'id="corrections-0"' in html and "death confirmed by the hospital" in html
     history = html.split('id="ticket-history"')[1]
-    assert "correction" in history and "&#34;critical&#34;" in history
+    assert "corrected the analysis" in history and "&#34;critical&#34;" in history
     # the same form again: nothing new
     _post_correction(c, url, html, world["doc"].id, **fields)
     assert "Nothing changed." in c.get(url).get_data(as_text=True)

@@ -104,3 +104,23 @@ def test_ticket_history_shows_the_deadline_as_a_local_date_not_iso(site):
         history = re.search(r'<ol class="timeline" id="ticket-history">(.*?)</ol>', html, re.S).group(1)
         assert opened in history and zone in history, history
         assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", history), history
+
+
+def test_ticket_history_is_in_the_readers_words_not_the_audit_keys(site):
+    """A newcomer saw "system created", "contact: → phone:reached", "survey sent, expires 2026-12-15T00:09:36…"."""
+    from healthpulse.alerts import service
+
+    container, app = site
+    tid = ticket_id_for(container, submit_appeal(container, "cairo"))
+    with container.session() as s:
+        service.record_contact(s, tid, "phone", "reached", "cairo-officer")
+        service.close_ticket(s, tid, "cairo-officer", "Delivered")
+    for lang in ("en", "ar"):
+        html = _officer(app, lang).get(f"/department/tickets/{tid}").get_data(as_text=True)
+        history = re.search(r'<ol class="timeline" id="ticket-history">(.*?)</ol>', html, re.S).group(1)
+        text = re.sub(r"<[^>]+>", "", history)
+        assert not re.search(r"\bsystem\b|phone:reached|survey sent|\d{4}-\d\d-\d\dT\d", text), text
+        if lang == "en":
+            for words in ("System", "created the ticket", "recorded a contact", "Phone call · Reached the citizen",
+                          "closed it", "the survey link is valid until"):
+                assert words in text, (words, text)
