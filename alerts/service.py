@@ -273,10 +273,18 @@ def add_note(session: Session, ticket_id: int, text: str, actor: str, *, now: da
 
 
 def reply_to_citizen(session: Session, ticket_id: int, text: str, actor: str, *, now: datetime | None = None,
-                     department_ids: list[str] | None = None) -> dict[str, Any]:
-    """A public reply, shown on the citizen's tracking page (``ticket_for_appeal``)."""
+                     runtime: AlertsRuntime | None = None, department_ids: list[str] | None = None) -> dict[str, Any]:
+    """A public reply, shown on the citizen's tracking page (``ticket_for_appeal``) and e-mailed to the citizen
+    when the appeal left an address (through the outbox: queued and retried)."""
+    now = now_or_system(now)
     t = _load(session, ticket_id, department_ids)
-    T.reply_to_citizen(session, t, text, actor, now_or_system(now))
+    ev = T.reply_to_citizen(session, t, text, actor, now)
+    appeal = session.get(AppealRow, t.appeal_id) if t.appeal_id else None
+    if appeal is not None and appeal.contact_email:
+        rt = _runtime(runtime)
+        session.flush()  # the event's id keys the mail: one per reply
+        if notify.send_reply(session, rt, t, appeal, ev.text or "", now, ev.id):
+            _schedule_if_possible(session, rt, now, schedule_delivery)
     return _full(session, t)
 
 

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 TEMPLATES = Path(__file__).parent.parent / "templates"  # alerts/templates
 LANGS = ("ru", "ar", "fa", "vi", "en")
-EVENTS = ("alert", "escalation", "recovery", "appeal", "breach", "survey", "digest", "press_digest")
+EVENTS = ("alert", "escalation", "recovery", "appeal", "breach", "survey", "digest", "press_digest", "reply")
 
 
 @cache
@@ -56,7 +56,8 @@ def render_email(event: str, language: str, context: dict[str, Any]) -> tuple[st
     subject = t["subject"][event].format_map(fmt).strip()
     base: dict[str, Any] = {
         "department": None, "severity": None, "topic": None, "rule": None, "reason": None, "ticket_id": None,
-        "due_at": None, "survey_url": None, "documents": [], "items": [], "link": None,
+        "due_at": None, "survey_url": None, "documents": [], "items": [], "link": None, "reply": None,
+        "track_url": None,
     }
     base.update(context)
     base.update(
@@ -65,6 +66,7 @@ def render_email(event: str, language: str, context: dict[str, Any]) -> tuple[st
         subject=subject,
         severity_label=t["severity"].get(severity or "", severity or ""),
         survey_expiry=t["survey_expiry"].format(expires=context.get("expires_at", "")),
+        reply_track=t["reply_track"].format(tracking_code=context.get("tracking_code", "")),
     )
     text = _env(False).get_template("email.txt.j2").render(**base)
     html = _env(True).get_template("email.html.j2").render(**base)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from healthpulse.alerts.delivery.messages import render_email
+from healthpulse.alerts.delivery.messages import LANGS, render_email
 from healthpulse.alerts.delivery.outbox import queue_notification
 from healthpulse.alerts.delivery.routing import Recipient, department_recipients
 from healthpulse.alerts.runtime import AlertsRuntime
@@ -127,6 +127,18 @@ def send_survey(session: Session, rt: AlertsRuntime, t: TicketRow, appeal: Appea
            "expires_at": expires_at.strftime("%Y-%m-%d")}
     return _queue(session, rt, [Recipient("email", appeal.contact_email, lang)], key=f"survey:{survey_id}",
                   event="survey", now=now, context=ctx, webhook={}, department_id=t.department_id, ticket_id=t.id)
+
+
+def send_reply(session: Session, rt: AlertsRuntime, t: TicketRow, appeal: AppealRow | None, text: str, now: datetime,
+               event_id: int) -> int:
+    """E-mail the department's public reply to the citizen when the appeal left an e-mail address."""
+    if appeal is None or not appeal.contact_email:
+        return 0
+    lang = appeal.language or t.citizen_language or "en"
+    ctx = {"title": t.title, "tracking_code": appeal.tracking_code, "reply": text,
+           "track_url": rt.link(f"/{lang if lang in LANGS else 'en'}/track")}
+    return _queue(session, rt, [Recipient("email", appeal.contact_email, lang)], key=f"reply:{event_id}",
+                  event="reply", now=now, context=ctx, webhook={}, department_id=t.department_id, ticket_id=t.id)
 
 
 def build_digests(session: Session, rt: AlertsRuntime, now: datetime) -> int:

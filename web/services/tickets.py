@@ -275,7 +275,8 @@ def act(container: WebContext, principal: Principal, ticket_id: int, action: str
             if action == "note":
                 return alerts.add_note(s, ticket_id, kw["text"], actor, **scope)
             if action == "reply":
-                return alerts.reply_to_citizen(s, ticket_id, kw["text"], actor, **scope)
+                return alerts.reply_to_citizen(s, ticket_id, kw["text"], actor, runtime=AlertsRuntime.of(container),
+                                               **scope)
             if action == "contact":
                 done = alerts.record_contact(s, ticket_id, kw["channel"], kw["outcome"], actor, kw.get("at"),
                                              note=kw.get("note"), **scope)

@@ -240,3 +240,27 @@ def test_crlf_contact_email_is_refused_at_the_appeal_intake(wired):
     with pytest.raises(AppealError, match="contact_email"):
         submit_text_appeal(wired, text="No insulin at the pharmacy for two weeks.", consent=True, channel="email",
                            department_id="surgut", contact_email="a@x.com\r\nBcc: v@y")
+
+
+def test_a_public_reply_is_emailed_to_the_citizen_in_their_language(wired, smtp_server, fclock):
+    """A newcomer's appeal with an e-mail address got the answer only on the tracking page, never by mail."""
+    from healthpulse.alerts import service
+    from healthpulse.alerts.runtime import AlertsRuntime
+    from healthpulse.appeals.intake import submit_text_appeal
+    from healthpulse.core.models.tickets import TicketRow
+
+    code = submit_text_appeal(wired, text="В аптеке Сургута две недели нет инсулина для моей мамы.", consent=True,
+                              department_id="surgut", contact_email="citizen@mail.example", language="ru")
+    wired.worker.run_until_idle()
+    fclock.advance(minutes=5)
+    with wired.session() as s:
+        tid = s.scalars(select(TicketRow.id)).one()
+        service.reply_to_citizen(s, tid, "Инсулин поступит в аптеку завтра утром.", "olga", now=wired.clock.now(),
+                                 runtime=AlertsRuntime.of(wired))
+    wired.worker.run_until_idle()
+    to_citizen = [m for rcpt, m in smtp_server.messages if rcpt == ["citizen@mail.example"]]
+    assert len(to_citizen) == 1
+    mail = to_citizen[0]
+    assert mail["Subject"] == f"Ответ на ваше обращение {code}"
+    body = mail.get_body(("plain",)).get_content()
+    assert "Инсулин поступит в аптеку завтра утром." in body and "/ru/track" in body and code in body
