@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 TEMPLATES = Path(__file__).parent.parent / "templates"  # alerts/templates
 LANGS = ("ru", "ar", "fa", "vi", "en")
-EVENTS = ("alert", "escalation", "recovery", "appeal", "breach", "survey", "digest", "press_digest", "reply")
+EVENTS = ("alert", "escalation", "recovery", "appeal", "breach", "survey", "digest", "press_digest", "reply", "received")
 
 
 @cache
@@ -57,7 +57,7 @@ def render_email(event: str, language: str, context: dict[str, Any]) -> tuple[st
     base: dict[str, Any] = {
         "department": None, "severity": None, "topic": None, "rule": None, "reason": None, "ticket_id": None,
         "due_at": None, "survey_url": None, "documents": [], "items": [], "link": None, "reply": None,
-        "track_url": None,
+        "track_url": None, "citizen_department": None,
     }
     base.update(context)
     base.update(
@@ -67,6 +67,9 @@ def render_email(event: str, language: str, context: dict[str, Any]) -> tuple[st
         severity_label=t["severity"].get(severity or "", severity or ""),
         survey_expiry=t["survey_expiry"].format(expires=context.get("expires_at", "")),
         reply_track=t["reply_track"].format(tracking_code=context.get("tracking_code", "")),
+        received_text=t["received_text"].format(tracking_code=context.get("tracking_code", ""),
+                                                department=context.get("citizen_department", ""),
+                                                due=context.get("answer_due", "")),
     )
     text = _env(False).get_template("email.txt.j2").render(**base)
     html = _env(True).get_template("email.html.j2").render(**base)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from healthpulse.alerts.delivery.messages import LANGS, render_email
+from healthpulse.alerts.delivery.messages import LANGS, render_email, strings
 from healthpulse.alerts.delivery.outbox import queue_notification
 from healthpulse.alerts.delivery.routing import Recipient, department_recipients
 from healthpulse.alerts.runtime import AlertsRuntime
@@ -106,6 +106,21 @@ def announce_appeal(session: Session, rt: AlertsRuntime, t: TicketRow, appeal: A
     hook = {**_ticket_hook(t, doc_ids), "appeal": {"tracking_code": appeal.tracking_code, "channel": appeal.channel}}
     return _queue(session, rt, department_recipients(rt, t.department_id), key=f"ticket:{t.id}:appeal", event="appeal",
                   now=now, context=ctx, webhook=hook, department_id=t.department_id, ticket_id=t.id)
+
+
+def acknowledge_appeal(session: Session, rt: AlertsRuntime, t: TicketRow, appeal: AppealRow, now: datetime) -> int:
+    """Tell a citizen who left an e-mail address that the appeal arrived, where it went and by when to expect
+    an answer (the tracking code and link; never the internal ticket number)."""
+    if not appeal.contact_email:
+        return 0
+    lang = appeal.language or t.citizen_language or "en"
+    dep = rt.departments.get(t.department_id)
+    department = dep.name.in_language(lang) if dep else strings(lang)["labels"]["triage"]
+    ctx = {"title": t.title, "tracking_code": appeal.tracking_code, "citizen_department": department,
+           "answer_due": t.due_at.strftime("%Y-%m-%d"),
+           "track_url": rt.link(f"/{lang if lang in LANGS else 'en'}/track")}
+    return _queue(session, rt, [Recipient("email", appeal.contact_email, lang)], key=f"ticket:{t.id}:received",
+                  event="received", now=now, context=ctx, webhook={}, department_id=t.department_id, ticket_id=t.id)
 
 
 def announce_breach(session: Session, rt: AlertsRuntime, t: TicketRow, now: datetime) -> int:

@@ -63,6 +63,7 @@ def open_appeal_tickets(session: Session, rt: AlertsRuntime, docs: list[Document
         )
         opened.append(t.id)
         notifications += notify.announce_appeal(session, rt, t, appeal, [doc.id], now)
+        notifications += notify.acknowledge_appeal(session, rt, t, appeal, now)
     session.flush()
     return opened, notifications
 

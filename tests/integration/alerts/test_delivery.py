@@ -259,8 +259,12 @@ def test_a_public_reply_is_emailed_to_the_citizen_in_their_language(wired, smtp_
                                  runtime=AlertsRuntime.of(wired))
     wired.worker.run_until_idle()
     to_citizen = [m for rcpt, m in smtp_server.messages if rcpt == ["citizen@mail.example"]]
-    assert len(to_citizen) == 1
-    mail = to_citizen[0]
+    assert len(to_citizen) == 2  # the receipt when the appeal reached the department, then the reply
+    receipt, mail = to_citizen
+    assert receipt["Subject"] == f"Ваше обращение {code} принято"
+    receipt_text = receipt.get_body(("plain",)).get_content()
+    assert "Surgut city health department" in receipt_text and code in receipt_text and "/ru/track" in receipt_text
+    assert "#" not in receipt_text  # no internal ticket number for the citizen
     assert mail["Subject"] == f"Ответ на ваше обращение {code}"
     body = mail.get_body(("plain",)).get_content()
     assert "Инсулин поступит в аптеку завтра утром." in body and "/ru/track" in body and code in body

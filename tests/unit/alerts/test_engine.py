@@ -110,7 +110,9 @@ def test_citizen_appeal_opens_a_ticket_and_citizen_region_wins(hp, fclock):
         appeal = get_by_code(s, code)
         assert appeal.status == "ticket_opened"
         assert t["appeal_id"] == appeal.id and t["document_ids"] == [appeal.document_id]
-        assert [n.event for n in s.scalars(select(NotificationRow))] == ["appeal"]
+        # the department hears of it; the citizen who left an address gets the receipt, in the appeal's language
+        assert [(n.event, n.recipient, n.language) for n in s.scalars(select(NotificationRow))] == [
+            ("appeal", "nizhnevartovsk@health.example", "ru"), ("received", "citizen@example.org", "ru")]
 
 
 def test_every_appeal_channel_opens_a_ticket_even_without_nlp(hp):
