@@ -6,6 +6,7 @@ templates (HTML autoescaped, text not).  Unknown languages fall back to English.
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,25 @@ class _SafeDict(dict[str, Any]):
         return ""
 
 
+_INCIDENT_REASON = re.compile(r"incident reported \(severity (?P<severity>\w+)\)")
+_SPIKE_REASON = re.compile(r"spike: (?P<count>\d+) vs baseline (?P<baseline>[\d.]+)(?:, p=\S+)?")
+
+
+def _reason(t: dict[str, Any], reason: str | None) -> str | None:
+    """An alert's stored reason (English, from the rules) in the recipient's language when its shape is known;
+    merged firings' reasons are joined by " — " and translated one by one."""
+    if not reason:
+        return reason
+    parts = []
+    for part in reason.split(" — "):
+        if m := _INCIDENT_REASON.fullmatch(part):
+            part = t["reasons"]["incident"].format(severity=t["severity"].get(m["severity"], m["severity"]))
+        elif m := _SPIKE_REASON.fullmatch(part):
+            part = t["reasons"]["spike"].format(count=m["count"], baseline=m["baseline"])
+        parts.append(part)
+    return " — ".join(parts)
+
+
 def render_email(event: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """``(subject, text, html)`` for ``event`` in ``language``."""
     if event not in EVENTS:
@@ -60,6 +80,8 @@ def render_email(event: str, language: str, context: dict[str, Any]) -> tuple[st
         "track_url": None, "citizen_department": None,
     }
     base.update(context)
+    base["topic"] = t["topics"].get(context.get("topic") or "", context.get("topic"))
+    base["reason"] = _reason(t, context.get("reason"))
     base.update(
         t={**t, "heading": t["heading"][event]},
         language=lang,

@@ -44,8 +44,11 @@ def _queue(session: Session, rt: AlertsRuntime, recipients: list[Recipient], *, 
            digest: bool = False) -> int:
     n = 0
     hold_mail = (digest or department_id in rt.rules.digest.departments) and event in DIGESTIBLE
+    dep = rt.departments.get(department_id)
     for r in recipients:
         lang = force_language or r.language
+        if dep is not None and context.get("department"):  # the department's name in the recipient's language
+            context = {**context, "department": dep.name.in_language(lang)}
         rkey = f"{key}:{r.channel}:{r.address}"
         if r.channel == "email":
             subject, text, html = render_email(event, lang, context)
