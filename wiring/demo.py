@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from healthpulse.appeals.calls.events import CallEvent, record_event
 from healthpulse.appeals.calls.kpis import call_kpis
 from healthpulse.appeals.intake import submit_text_appeal
-from healthpulse.core.domain import Channel, Document, stable_id
+from healthpulse.core.domain import Channel, Document, Reach, stable_id
 from healthpulse.core.models.alerts import AlertRow
 from healthpulse.core.models.calls import CallRow
 from healthpulse.core.models.documents import DocumentRow
@@ -85,11 +85,12 @@ def load_demo(container: Container, items: Iterable[dict[str, Any]] | None = Non
     for item in items:
         when = min(_when(item, now), now)
         channel = Channel(item.get("channel", "news"))
-        if channel == Channel.NEWS:
+        if channel in (Channel.NEWS, Channel.SOCIAL):  # published texts; social posts carry their reach
             news.append(Document(
                 id=item["id"], channel=channel, source=item.get("source"), url=item.get("url"),
                 canonical_url=item.get("url"), title=item.get("title"), text=item["text"],
                 language_hint=item.get("lang"), published_at=when, fetched_at=when,
+                reach=Reach(**item["reach"]) if item.get("reach") else None,
             ))
         else:
             submit_text_appeal(container, text=item["text"], title=item.get("title"), consent=True, channel=channel,

@@ -32,14 +32,20 @@ def main() -> int:
         for n, item in enumerate(mod.ITEMS, 1):
             row = {"id": f"demo-{lang}-{n:03d}", **item}
             rows.append(row)
+    per_lang: Counter[str] = Counter()
+    for item in importlib.import_module("social").ITEMS:  # public posts, numbered per language
+        per_lang[item["lang"]] += 1
+        rows.append({"id": f"demo-social-{item['lang']}-{per_lang[item['lang']]:02d}", **item})
     urls: set[str] = set()
     for r in rows:
         missing = REQUIRED - r.keys()
         assert not missing, (r["id"], missing)
-        assert r["channel"] in {"news", "text_appeal", "hotline", "email"}, r["id"]
+        assert r["channel"] in {"news", "social", "text_appeal", "hotline", "email"}, r["id"]
         assert isinstance(r["days_ago"], int) and 0 <= r["days_ago"] <= 59, r["id"]
         assert r["region"] is None or r["region"] in dep_ids, (r["id"], r["region"])
         assert len(r["text"]) > 40, r["id"]
+        if r["channel"] == "social":
+            assert r["url"].startswith("https://") and ".example/" in r["url"] and r["reach"], r["id"]
         if r["channel"] == "news":
             assert r.get("title") and r["url"].startswith("https://"), r["id"]
             assert ".example/" in r["url"], r["id"]
@@ -55,7 +61,7 @@ def main() -> int:
     print(f"{len(back)} items -> {OUT}")
     for lang in LANGS:
         n = sum(v for (lg, _), v in c.items() if lg == lang)
-        print(lang, n, {ch: c[(lang, ch)] for ch in ("news", "text_appeal", "hotline", "email")})
+        print(lang, n, {ch: c[(lang, ch)] for ch in ("news", "social", "text_appeal", "hotline", "email")})
     return 0
 
 

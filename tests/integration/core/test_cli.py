@@ -171,7 +171,7 @@ def test_demo_loads_and_summarises(tmp_path):
     proc = run(["demo", "--no-serve", "--dir", str(tmp_path / "demo")], tmp_path, timeout=900)
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     out = proc.stdout.decode()
-    assert "documents: 248" in out
+    assert "documents: 258" in out
     for lang in ("ru=", "ar=", "fa=", "vi=", "en="):
         assert lang in out
     assert "incidents:" in out and "tickets:" in out
