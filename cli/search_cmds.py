@@ -109,6 +109,7 @@ def build_query(args: argparse.Namespace) -> SearchQuery:
 def result_json(result: SearchResult) -> dict:
     return {
         "total": result.total,
+        "total_relation": result.total_relation,
         "hits": [
             {
                 "id": h.id,
@@ -145,7 +146,7 @@ def print_table(result: SearchResult, out=None) -> None:  # type: ignore[no-unty
     bold = (lambda s: s.replace(HIGHLIGHT_START, "\x1b[1m").replace(HIGHLIGHT_END, "\x1b[0m")) if out.isatty() else (
         lambda s: s.replace(HIGHLIGHT_START, "[").replace(HIGHLIGHT_END, "]")
     )
-    print(f"{result.total} documents", file=out)
+    print(f"{'at least ' if result.total_relation == 'gte' else ''}{result.total} documents", file=out)
     for h in result.hits:
         meta = " ".join(x for x in (h.published_at.date().isoformat(), h.language, h.channel, h.department or "-") if x)
         print(f"\n{h.id}  {meta}", file=out)

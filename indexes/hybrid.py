@@ -7,6 +7,11 @@ a query names (any language or script → department, nlp.gazetteer) and its top
 language-free fields of every indexed document, so "insulin Surgut" reaches Russian
 "Сургут … инсулин" reports through ``department`` + ``topics``, ranked among themselves by vector.
 Reciprocal rank fusion (RRF) needs no score calibration between the lists.
+
+Why a similarity floor: a nearest-neighbour list always holds its k nearest documents, however far,
+so without one every query, "zzqxw nonsense" included, "found" a full page. A hit that only the
+vector lists hold must be at least ``SIMILARITY_FLOOR`` similar to the query; a hit the full-text
+match also found stays whatever its similarity.
 """
 
 from __future__ import annotations
@@ -21,6 +26,16 @@ SearchMode = Literal["text", "semantic", "hybrid"]
 SEARCH_MODES: tuple[str, ...] = ("text", "semantic", "hybrid")
 RRF_K = 60  # the usual constant of reciprocal rank fusion: rank 1 weighs 1/61, rank 10 1/70
 DEPTH = 50  # how many hits each list contributes to the fusion
+# Cosine (e5 title+lead vector · query vector) a hit found only by the vector lists must reach. Measured on
+# the independent event set by benchmarks/search_floor.py (README, "Cross-lingual search"): 0.78 keeps 99.2 %
+# of the relevant cross-language (query, document) pairs and hybrid recall@10 0.806 → 0.802 (0.80: 95.9 %, 0.793).
+SIMILARITY_FLOOR = 0.78
+# The floor when the vectors are the only evidence (the words matched nothing, the query names no place). e5's
+# cosines are compressed: nonsense queries' nearest neighbours (0.79-0.87) overlap the relevant pairs' (median
+# 0.84), so rejecting all 21 measured nonsense queries needs 0.87 here, which costs recall@10 0.806 → 0.712.
+# Off (equal to the floor) until a better embedder or signal separates them; README lists this as open.
+LONE_VECTOR_FLOOR = SIMILARITY_FLOOR
+VECTOR_LISTS: tuple[str, ...] = ("semantic", "place_topic", "place")  # the lists ranked by vector similarity
 
 
 @dataclass(frozen=True)
@@ -50,15 +65,26 @@ class QueryPlan:
     topics: list[str] = field(default_factory=list)
 
 
+@dataclass
+class RankedLists:
+    """The retrieval lists of one query, best first, by name, and how many documents the full text matched."""
+
+    lists: dict[str, list[Hit]]
+    text_total: int = 0
+    depth: int = DEPTH
+
+
 def ranked_lists(index: SearchIndex, base: SearchQuery, plan: QueryPlan, mode: SearchMode,
-                 depth: int = DEPTH) -> dict[str, list[Hit]]:
+                 depth: int = DEPTH) -> RankedLists:
     """Each retrieval list of ``mode``, best first, by name (``text``, ``semantic``, ``place_topic``, ``place``)."""
     lists: dict[str, list[Hit]] = {}
+    found = RankedLists(lists, depth=depth)
     common: dict[str, Any] = {"cursor": None, "facets": [], "histogram": None, "sort": None, "size": depth}
     if mode in ("text", "hybrid"):
-        lists["text"] = index.search(base.model_copy(update={**common, "text": plan.text})).hits
+        text = index.search(base.model_copy(update={**common, "text": plan.text}))
+        lists["text"], found.text_total = text.hits, text.total
     if plan.vector is None or mode == "text":
-        return lists
+        return found
     vec = {**common, "text": None, "vector": plan.vector}
     lists["semantic"] = index.search(base.model_copy(update=vec)).hits
     if mode == "hybrid" and plan.departments:
@@ -69,7 +95,23 @@ def ranked_lists(index: SearchIndex, base: SearchQuery, plan: QueryPlan, mode: S
                 topics = [t for t in plan.topics if not base.topics or t in base.topics]
                 lists["place_topic"] = index.search(base.model_copy(update={**narrow, "topics": topics})).hits
             lists["place"] = index.search(base.model_copy(update=narrow)).hits
-    return lists
+    return found
+
+
+def above_floor(ranked: RankedLists, floor: float = SIMILARITY_FLOOR,
+                lone_floor: float = LONE_VECTOR_FLOOR) -> RankedLists:
+    """The lists without the vector hits under ``floor`` that the full-text list does not hold; in hybrid mode,
+    when neither the words nor a named place found anything, under ``lone_floor``.
+
+    Every backend scores a vector hit by its cosine (SQLite's matrix, Elasticsearch's knn and
+    OpenSearch's script_score alike, indexes.node_dsl.parse_knn), so the floor is applied here, once.
+    """
+    in_text = {h.id for h in ranked.lists.get("text", [])}
+    if "text" in ranked.lists and not in_text and not ranked.lists.get("place"):
+        floor = max(floor, lone_floor)
+    kept = {name: [h for h in hits if h.id in in_text or (h.score is not None and h.score >= floor)]
+            if name in VECTOR_LISTS else hits for name, hits in ranked.lists.items()}
+    return RankedLists(kept, ranked.text_total, ranked.depth)
 
 
 def fuse(lists: dict[str, list[Hit]], weights: FusionWeights = DEFAULT_WEIGHTS, k: int = RRF_K) -> list[Hit]:
@@ -89,15 +131,23 @@ def fuse(lists: dict[str, list[Hit]], weights: FusionWeights = DEFAULT_WEIGHTS, 
 
 
 def search_mode(index: SearchIndex, base: SearchQuery, plan: QueryPlan, mode: SearchMode,
-                weights: FusionWeights = DEFAULT_WEIGHTS) -> SearchResult:
+                weights: FusionWeights = DEFAULT_WEIGHTS, floor: float = SIMILARITY_FLOOR,
+                lone_floor: float = LONE_VECTOR_FLOOR) -> SearchResult:
     """One page of ``mode``'s answer: ``text`` is the plain full-text search (with cursor, facets and total);
     ``semantic`` and ``hybrid`` return their best ``base.size`` hits (no next page; hybrid's facets, when asked
-    for, count the full-text matches)."""
+    for, count the full-text matches).
+
+    The total of a fused answer counts the fused hits that cleared the floor, or the full-text total when
+    that is larger; ``total_relation`` is ``gte`` when a list was cut at its depth (more may match)."""
     if mode == "text" or not plan.text.strip() or (mode == "hybrid" and plan.vector is None and not plan.departments):
         # Nothing but the words to go on (no vector: document vectors are off): the plain full-text answer.
         return index.search(base.model_copy(update={"text": plan.text or None}))
-    hits = fuse(ranked_lists(index, base, plan, mode, max(DEPTH, base.size)), weights)[: base.size]
+    ranked = above_floor(ranked_lists(index, base, plan, mode, max(DEPTH, base.size)), floor, lone_floor)
+    fused = fuse(ranked.lists, weights)
+    cut = ranked.text_total > len(ranked.lists.get("text", [])) or any(
+        len(hits) >= ranked.depth for name, hits in ranked.lists.items() if name in VECTOR_LISTS)
     facets = {}
     if base.facets and mode == "hybrid":  # facets of the full-text matches (fused lists have no common total)
         facets = index.search(base.model_copy(update={"text": plan.text, "size": 0, "cursor": None})).facets
-    return SearchResult(total=len(hits), hits=hits, facets=facets)
+    return SearchResult(total=max(len(fused), ranked.text_total), total_relation="gte" if cut else "eq",
+                        hits=fused[: base.size], facets=facets)

@@ -159,6 +159,8 @@ class HistogramBucket(_Model):
 
 class SearchResult(_Model):
     total: int
+    # ``gte``: ``total`` is a lower bound (a fused answer whose lists were cut at their depth), as in Elasticsearch.
+    total_relation: Literal["eq", "gte"] = "eq"
     hits: list[Hit] = Field(default_factory=list)
     facets: dict[str, list[FacetBucket]] = Field(default_factory=dict)
     histogram: list[HistogramBucket] = Field(default_factory=list)

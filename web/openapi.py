@@ -101,7 +101,10 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                     "rejection_reason": {"type": "string", "nullable": True},
                     "survey": {"type": "object", "nullable": True}}},
                 "SearchResult": {"type": "object", "required": ["total", "hits"], "properties": {
-                    "total": {"type": "integer"}, "hits": {"type": "array", "items": {"type": "object"}},
+                    "total": {"type": "integer"},
+                    "total_relation": {"type": "string", "enum": ["eq", "gte"],
+                                       "description": "gte: total is a lower bound (a fused answer's lists were cut)"},
+                    "hits": {"type": "array", "items": {"type": "object"}},
                     "facets": {"type": "object"}, "histogram": {"type": "array", "items": {"type": "object"}},
                     "next_cursor": {"type": "string", "nullable": True}}},
                 "View": {"type": "object", "required": ["view", "columns", "rows"], "properties": {

@@ -188,7 +188,7 @@ def search() -> Any:
     params = _params()
     mode = parse_query(SearchModeParams, request.args).mode
     res = search_svc.search(container(), _filters(params), mode, cursor=params.cursor, size=params.size)
-    return jsonify({"total": res.total, "mode": mode, "next_cursor": res.next_cursor,
+    return jsonify({"total": res.total, "total_relation": res.total_relation, "mode": mode, "next_cursor": res.next_cursor,
                     "hits": [search_svc.hit_json(h, highlight, strip_highlight) for h in res.hits]})
 
 

@@ -16,19 +16,17 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from datetime import datetime
 
 import numpy as np
 import pytest
 from healthpulse.core.departments import load_departments
 from healthpulse.core.resources import bundled_departments_path
 from healthpulse.indexes.hybrid import SEARCH_MODES, QueryPlan, search_mode
-from healthpulse.indexes.query import IndexDoc, SearchQuery
+from healthpulse.indexes.query import SearchQuery
 from healthpulse.indexes.sqlite_fts import SqliteFtsIndex
 from healthpulse.ingest.search_plan import QueryReader, query_vectors
-from healthpulse.nlp.gazetteer import PlaceGazetteer
 
-from tests.support.event_set import event_documents, event_queries, event_vectors, shared_embedder
+from tests.support.event_set import event_documents, event_index_docs, event_queries, shared_embedder
 
 BAR = 0.8
 
@@ -39,19 +37,9 @@ def tuning_half(query_id: str) -> bool:
 
 @pytest.fixture(scope="module")
 def measured(tmp_path_factory):
-    departments = load_departments(bundled_departments_path())
-    reader = QueryReader(departments, None)
-    documents_gazetteer = PlaceGazetteer(departments)  # what ingest's analyzer uses: no query-side exonyms
+    reader = QueryReader(load_departments(bundled_departments_path()), None)
     index = SqliteFtsIndex(tmp_path_factory.mktemp("xsearch") / "search.db")
-    docs = []
-    for d, vector in zip(event_documents(), event_vectors(), strict=True):
-        text = f"{d['title']}\n{d['text']}" if d.get("title") else d["text"]
-        docs.append(IndexDoc(
-            id=d["id"], channel=d["channel"], title=d.get("title"), text=d["text"], language=d["lang"],
-            published_at=datetime.fromisoformat(d["published_at"]), department=documents_gazetteer.analyse(text)[1],
-            topics=reader.topics(text), health_related=True, embedding=[float(x) for x in vector],
-        ))
-    index.upsert(docs)
+    index.upsert(event_index_docs(reader.topics))
     queries = event_queries()
     vectors = query_vectors(shared_embedder(), [q["query"] for q in queries])
     language = {d["id"]: d["lang"] for d in event_documents()}

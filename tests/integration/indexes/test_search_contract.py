@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
+from healthpulse.indexes.hybrid import SIMILARITY_FLOOR, QueryPlan, search_mode
 from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery
 
 from tests.integration.indexes.conftest import topic_vector
@@ -220,6 +221,20 @@ def test_semantic_search_ranks_by_cosine_within_the_filters(backend, docs):
     in_hanoi = backend.search(SearchQuery(vector=query.tolist(), size=50, departments=["hanoi"]))
     assert ids(in_hanoi) == [d.id for d in expected if d.department == "hanoi"]
     assert "und-01" not in ids(backend.search(SearchQuery(vector=query.tolist(), size=100)))
+
+
+def test_hybrid_keeps_vector_hits_only_above_the_similarity_floor(backend, docs):
+    """kNN always answers its k nearest; fused, a hit only the vectors found counts when similar enough."""
+    near, far = topic_vector("drug_supply", 999), topic_vector("no_such_topic", 1)
+    close = {d.id for d in docs if d.embedding and float(np.dot(near, d.embedding)) >= SIMILARITY_FLOOR}
+    assert close and len(close) < len([d for d in docs if d.embedding])
+    nothing = search_mode(backend, SearchQuery(size=20), QueryPlan(text="zzqxw", vector=far), "hybrid")
+    assert (nothing.total, nothing.hits) == (0, [])
+    # The words' matches stay whatever their vector; the vector side adds only the close documents.
+    hospital = search_mode(backend, SearchQuery(size=50), QueryPlan(text="hospital", vector=far), "hybrid")
+    assert set(ids(hospital)) == {"en-01", "en-02", "en-05", "en-06"} and hospital.total == 4
+    insulin = search_mode(backend, SearchQuery(size=50), QueryPlan(text="insulin", vector=near), "hybrid")
+    assert set(ids(insulin)) == close | {"en-01"} and insulin.total == len(insulin.hits)
 
 
 def test_semantic_search_forgets_a_deleted_document(backend, docs):
