@@ -8,6 +8,8 @@ stays the text alternative.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,12 +19,15 @@ WIDTH = 600.0
 PAD = 4.0
 # Negative share (%) → colour class 1..4 (0: no documents in the period); the legend shows these bounds.
 SHARE_BOUNDS = (25.0, 50.0, 75.0)
+# A tile's name: at most this many characters (a tile is ~50 units wide, the name 10 units high).
+TILE_NAME_CHARS = 10
 
 
 @dataclass(frozen=True)
 class MapRegion:
     department: str
     name: str
+    short_name: str
     path: str
     label_x: float
     label_y: float
@@ -48,6 +53,25 @@ def share_level(documents: int, negative_pct: float) -> int:
     return 1 + sum(negative_pct >= b for b in SHARE_BOUNDS)
 
 
+def _words(name: str) -> list[str]:
+    return re.findall(r"[^\s()\[\],;:]+", name)
+
+
+def short_names(names: dict[str, str], limit: int = TILE_NAME_CHARS) -> dict[str, str]:
+    """Each name without the words it shares with other names ("health directorate", "مديرية الصحة في"), so
+    the place is what is left ("Cairo", "بالقاهرة"), then cut to ``limit`` characters with "…".
+
+    Written in the reader's language, the place is not always the first word (Arabic puts it last), so a
+    plain prefix would read "مديرية…" on every tile."""
+    shared = Counter(w for name in names.values() for w in {w.casefold() for w in _words(name)})
+    out = {}
+    for dep, name in names.items():
+        own = [w for w in _words(name) if shared[w.casefold()] < 2] or _words(name) or [name]
+        short = " ".join(own)
+        out[dep] = short if len(short) <= limit else short[:limit - 1].rstrip() + "…"
+    return out
+
+
 def draw_map(shapes: RegionShapes, rows: list[list[Any]], names: dict[str, str]) -> RegionMap:
     """Project every shape into a ``WIDTH``-wide box and attach the regions view's figures
     (rows: department, name, documents, negative, negative_pct, incidents)."""
@@ -64,6 +88,7 @@ def draw_map(shapes: RegionShapes, rows: list[list[Any]], names: dict[str, str])
     def xy(p: tuple[float, float]) -> tuple[float, float]:
         return PAD + (p[0] - min_x) * scale, PAD + (max_y - p[1]) * scale
 
+    short = short_names({dep: names.get(dep, dep) for dep in geoms})
     regions = []
     for dep, geom in geoms.items():
         parts, xs, ys = [], [], []
@@ -76,7 +101,7 @@ def draw_map(shapes: RegionShapes, rows: list[list[Any]], names: dict[str, str])
             ys += [y for _, y in outer]
         r = figures.get(dep)
         documents, negative, pct, incidents = (int(r[2]), int(r[3]), float(r[4]), int(r[5])) if r else (0, 0, 0.0, 0)
-        regions.append(MapRegion(dep, names.get(dep, dep), " ".join(parts), round((min(xs) + max(xs)) / 2, 1),
+        regions.append(MapRegion(dep, names.get(dep, dep), short[dep], " ".join(parts), round((min(xs) + max(xs)) / 2, 1),
                                  round((min(ys) + max(ys)) / 2, 1), documents, negative, pct, incidents,
                                  share_level(documents, pct)))
     regions.sort(key=lambda m: m.name)

@@ -319,3 +319,24 @@ def test_saved_views_per_user_with_csrf_and_escaped_names(app, accounts, contain
     assert other.post(f"/press/views/{view_id}/delete", data={"csrf_token": other_token}).status_code == 404
     assert c.post(f"/press/views/{view_id}/delete", data={"csrf_token": token}).status_code == 302
     assert c.get(f"/press/views/{view_id}").status_code == 404
+
+
+def test_map_tiles_name_their_region_in_the_readers_language(app, accounts, container, clock):
+    """Phone readers cannot hover: each tile carries a short name (the place, not "health directorate"),
+    also on tiles without documents, and in Arabic the place (last word) rather than "مديرية…"."""
+    container.pipeline.ingest_many([news_document(1100, department="cairo", published=clock.now() - timedelta(hours=1),
+                                                  sentiment="negative")])
+    c = app.test_client()
+    login(c, "press-office")
+
+    def tile(html, dep):
+        return html[html.index(f'data-department="{dep}"'):].split("</a>", 1)[0]
+
+    en = c.get("/press/part/map.html?lang=en").get_data(as_text=True)
+    assert '<tspan class="region-name"' in tile(en, "cairo") and ">Cairo</tspan>" in tile(en, "cairo")
+    assert ">Surgut</tspan>" in tile(en, "surgut")  # no documents: the name alone
+    assert re.search(r'class="region-name"[^>]*>Nizhnevar…</tspan>', tile(en, "nizhnevartovsk"))
+    ar = c.get("/press/part/map.html?lang=ar").get_data(as_text=True)
+    assert ">بالقاهرة</tspan>" in tile(ar, "cairo") and "١٠٠%" in tile(ar, "cairo")
+    fa = c.get("/press/part/map.html?lang=fa").get_data(as_text=True)
+    assert ">تهران</tspan>" in tile(fa, "tehran")

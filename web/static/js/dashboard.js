@@ -24,12 +24,16 @@
     var stacked = !isLine && !!chart.stacked;
     var scales = horizontal
       ? { x: { stacked: stacked, beginAtZero: true, reverse: rtl }, y: { stacked: stacked, position: rtl ? "right" : "left" } }
-      : { x: { stacked: stacked, reverse: rtl }, y: { stacked: stacked, beginAtZero: true, position: rtl ? "right" : "left" } };
+      // dates stay level and the first and last are drawn inside the canvas: reversed (rtl), Chart.js measured
+      // the wrong end and clipped the leftmost date ("٠/١١/٣٠")
+      : { x: { stacked: stacked, reverse: rtl, ticks: { align: "inner", maxRotation: 0, autoSkipPadding: 12 } },
+          y: { stacked: stacked, beginAtZero: true, position: rtl ? "right" : "left" } };
     new window.Chart(canvas, {
       type: isLine ? "line" : "bar",
       data: { labels: labels, datasets: datasets },
       options: {
         responsive: true, maintainAspectRatio: false, animation: false, locale: lang, indexAxis: horizontal ? "y" : "x",
+        layout: { padding: { left: 6, right: 6 } },
         scales: scales,
         plugins: { legend: { position: "bottom", rtl: rtl, labels: { boxWidth: 12 } }, tooltip: { rtl: rtl } }
       }
