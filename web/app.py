@@ -12,7 +12,7 @@ import logging
 import secrets
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.settings import Settings
@@ -93,6 +93,8 @@ def create_app(settings: Settings | None = None, container: WebContext | None = 
     init_security(app)
     init_templating(app)
     _register_blueprints(app)
+    # Browsers ask for /favicon.ico whatever the page says; answer with the icon instead of a 404 on every page.
+    app.add_url_rule("/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="img/favicon.svg"), 301))
     register_error_handlers(app)
     register_csrf_failure(app)
     return app
