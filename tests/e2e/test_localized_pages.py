@@ -39,5 +39,5 @@ def test_appeal_tracked_in_the_readers_calendar_digits_and_region_name(browser, 
     assert local_name in facts
     first = page.locator("#status-history li").first.inner_text()
     assert first.startswith(when), first
-    assert not re.search("[0-9]", status.inner_text().replace(page.locator("#appeal-status h2 span").inner_text(), ""))
+    assert not re.search("[0-9]", status.inner_text().replace(page.locator("#appeal-status h2 bdi").inner_text(), ""))
     ctx.close()
