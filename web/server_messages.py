@@ -16,6 +16,7 @@ import re
 
 from flask import current_app
 from flask_babel import gettext
+from healthpulse.alerts.rules import reasons
 from healthpulse.web.datetimes import format_local
 from healthpulse.web.i18n import current_language, local_digits
 from healthpulse.web.labels import label
@@ -76,8 +77,8 @@ MESSAGES: list[tuple[str, str]] = [
     (r"assignee is required", _l("Choose who the ticket is assigned to.")),
     (r"a reason is required to reopen a ticket", _l("A reason is required to reopen a ticket.")),
     # alert reasons (alerts/rules/*.py), stored with the alert
-    (r"incident reported \(severity (?P<severity>\w+)\)", _l("incident reported (severity: %(severity)s)")),
-    (r"spike: (?P<count>\d+) vs baseline (?P<baseline>[\d.]+), p=(?P<p>[\d.e+-]+)",
+    (reasons.INCIDENT.pattern, _l("incident reported (severity: %(severity)s)")),
+    (reasons.SPIKE.pattern,
      _l("spike: %(count)s documents against a usual %(baseline)s (p = %(p)s)")),
     (r"volume fell back to the baseline \(≈(?P<baseline>[\d.]+) per (?P<hours>[\d.]+) h\)",
      _l("volume fell back to the usual level (about %(baseline)s per %(hours)s h)")),

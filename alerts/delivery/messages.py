@@ -6,11 +6,11 @@ templates (HTML autoescaped, text not).  Unknown languages fall back to English.
 
 from __future__ import annotations
 
-import re
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from healthpulse.alerts.rules import reasons
 from healthpulse.core.config_files import read_yaml
 from healthpulse.core.links import http_link
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -45,10 +45,6 @@ class _SafeDict(dict[str, Any]):
         return ""
 
 
-_INCIDENT_REASON = re.compile(r"incident reported \(severity (?P<severity>\w+)\)")
-_SPIKE_REASON = re.compile(r"spike: (?P<count>\d+) vs baseline (?P<baseline>[\d.]+)(?:, p=\S+)?")
-
-
 def _reason(t: dict[str, Any], reason: str | None) -> str | None:
     """An alert's stored reason (English, from the rules) in the recipient's language when its shape is known;
     merged firings' reasons are joined by " — " and translated one by one."""
@@ -56,9 +52,9 @@ def _reason(t: dict[str, Any], reason: str | None) -> str | None:
         return reason
     parts = []
     for part in reason.split(" — "):
-        if m := _INCIDENT_REASON.fullmatch(part):
+        if m := reasons.INCIDENT.fullmatch(part):
             part = t["reasons"]["incident"].format(severity=t["severity"].get(m["severity"], m["severity"]))
-        elif m := _SPIKE_REASON.fullmatch(part):
+        elif m := reasons.SPIKE.fullmatch(part):
             part = t["reasons"]["spike"].format(count=m["count"], baseline=m["baseline"])
         parts.append(part)
     return " — ".join(parts)

@@ -111,19 +111,36 @@ def announce_appeal(session: Session, rt: AlertsRuntime, t: TicketRow, appeal: A
                   now=now, context=ctx, webhook=hook, department_id=t.department_id, ticket_id=t.id)
 
 
+def _mail_citizen(session: Session, rt: AlertsRuntime, t: TicketRow, appeal: AppealRow | None, *, event: str,
+                  key: str, now: datetime, context: dict[str, Any]) -> int:
+    """One e-mail to the citizen behind an appeal, in the appeal's language, through the outbox (queued,
+    retried, once per key); nothing when the appeal left no e-mail address. Every citizen e-mail carries
+    the ticket's title and the tracking code, never the internal ticket number."""
+    if appeal is None or not appeal.contact_email:
+        return 0
+    lang = _citizen_language(t, appeal)
+    ctx = {"title": t.title, "tracking_code": appeal.tracking_code, **context}
+    return _queue(session, rt, [Recipient("email", appeal.contact_email, lang)], key=key, event=event, now=now,
+                  context=ctx, webhook={}, department_id=t.department_id, ticket_id=t.id)
+
+
+def _citizen_language(t: TicketRow, appeal: AppealRow) -> str:
+    return appeal.language or t.citizen_language or "en"
+
+
+def _track_url(rt: AlertsRuntime, lang: str) -> str:
+    return rt.link(f"/{lang if lang in LANGS else 'en'}/track")
+
+
 def acknowledge_appeal(session: Session, rt: AlertsRuntime, t: TicketRow, appeal: AppealRow, now: datetime) -> int:
     """Tell a citizen who left an e-mail address that the appeal arrived, where it went and by when to expect
-    an answer (the tracking code and link; never the internal ticket number)."""
-    if not appeal.contact_email:
-        return 0
-    lang = appeal.language or t.citizen_language or "en"
+    an answer (the tracking code and link)."""
+    lang = _citizen_language(t, appeal)
     dep = rt.departments.get(t.department_id)
     department = dep.name.in_language(lang) if dep else strings(lang)["labels"]["triage"]
-    ctx = {"title": t.title, "tracking_code": appeal.tracking_code, "citizen_department": department,
-           "answer_due": t.due_at.strftime("%Y-%m-%d"),
-           "track_url": rt.link(f"/{lang if lang in LANGS else 'en'}/track")}
-    return _queue(session, rt, [Recipient("email", appeal.contact_email, lang)], key=f"ticket:{t.id}:received",
-                  event="received", now=now, context=ctx, webhook={}, department_id=t.department_id, ticket_id=t.id)
+    return _mail_citizen(session, rt, t, appeal, event="received", key=f"ticket:{t.id}:received", now=now,
+                         context={"citizen_department": department, "answer_due": t.due_at.strftime("%Y-%m-%d"),
+                                  "track_url": _track_url(rt, lang)})
 
 
 def announce_breach(session: Session, rt: AlertsRuntime, t: TicketRow, now: datetime) -> int:
@@ -138,25 +155,16 @@ def announce_breach(session: Session, rt: AlertsRuntime, t: TicketRow, now: date
 def send_survey(session: Session, rt: AlertsRuntime, t: TicketRow, appeal: AppealRow | None, url: str,
                 expires_at: datetime, now: datetime, survey_id: int) -> int:
     """E-mail the survey link to the citizen when the appeal left an e-mail address."""
-    if appeal is None or not appeal.contact_email:
-        return 0
-    lang = appeal.language or t.citizen_language or "en"
-    ctx = {"title": t.title, "tracking_code": appeal.tracking_code, "survey_url": url,
-           "expires_at": expires_at.strftime("%Y-%m-%d")}
-    return _queue(session, rt, [Recipient("email", appeal.contact_email, lang)], key=f"survey:{survey_id}",
-                  event="survey", now=now, context=ctx, webhook={}, department_id=t.department_id, ticket_id=t.id)
+    return _mail_citizen(session, rt, t, appeal, event="survey", key=f"survey:{survey_id}", now=now,
+                         context={"survey_url": url, "expires_at": expires_at.strftime("%Y-%m-%d")})
 
 
 def send_reply(session: Session, rt: AlertsRuntime, t: TicketRow, appeal: AppealRow | None, text: str, now: datetime,
                event_id: int) -> int:
     """E-mail the department's public reply to the citizen when the appeal left an e-mail address."""
-    if appeal is None or not appeal.contact_email:
-        return 0
-    lang = appeal.language or t.citizen_language or "en"
-    ctx = {"title": t.title, "tracking_code": appeal.tracking_code, "reply": text,
-           "track_url": rt.link(f"/{lang if lang in LANGS else 'en'}/track")}
-    return _queue(session, rt, [Recipient("email", appeal.contact_email, lang)], key=f"reply:{event_id}",
-                  event="reply", now=now, context=ctx, webhook={}, department_id=t.department_id, ticket_id=t.id)
+    lang = _citizen_language(t, appeal) if appeal is not None else "en"
+    return _mail_citizen(session, rt, t, appeal, event="reply", key=f"reply:{event_id}", now=now,
+                         context={"reply": text, "track_url": _track_url(rt, lang)})
 
 
 def build_digests(session: Session, rt: AlertsRuntime, now: datetime) -> int:

@@ -15,6 +15,7 @@ from healthpulse.alerts.rules.base import (
     severity_at_least,
     short_title,
 )
+from healthpulse.alerts.rules.reasons import incident_reason
 from healthpulse.alerts.rules.registry import register_rule
 from healthpulse.core.domain import Document, Severity
 
@@ -52,7 +53,7 @@ class IncidentRule(Rule):
                     department_id=document_department(doc),
                     topic=primary_topic(doc),
                     story_id=doc.story_id,
-                    reason=f"incident reported (severity {severity})",
+                    reason=incident_reason(severity),
                     event_start=event_time(doc, ctx.now),
                     event_end=event_time(doc, ctx.now),
                 )

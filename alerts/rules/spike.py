@@ -27,6 +27,7 @@ from healthpulse.alerts.rules.base import (
     document_department,
     event_time,
 )
+from healthpulse.alerts.rules.reasons import spike_reason
 from healthpulse.alerts.rules.registry import register_rule
 from healthpulse.alerts.rules.spike_math import (
     SpikeParams,
@@ -251,7 +252,7 @@ class SpikeRule(Rule):
             department_id=dep or None,
             topic=topic,
             group=False,
-            reason=f"spike: {v.count} vs baseline {v.rate:.2f}, p={poisson_sf(v.count, v.rate):.2g}",
+            reason=spike_reason(v.count, v.rate, poisson_sf(v.count, v.rate)),
             details={"count": v.count, "baseline": round(v.rate, 3), "bucket_start": start.isoformat()},
             on_alert=remember,
             event_start=start,
