@@ -41,6 +41,24 @@ def _principal() -> Principal:
     return p
 
 
+@bp.route("/press/incidents")
+@require_role("press")
+def press_list() -> Any:
+    """Every department's incidents, the ones hurting most first (coverage × reach × severity)."""
+    return _render_list("press")
+
+
+@bp.route("/department/incidents")
+@require_role("department")
+def department_list() -> Any:
+    return _render_list("department")
+
+
+def _render_list(area: str) -> Any:
+    rows = incident_svc.ranked_incidents(container(), _principal())
+    return render_template("incidents/list.html", rows=rows, area=area)
+
+
 @bp.route("/press/incidents/<int:incident_id>")
 @require_role("press")
 def press_incident(incident_id: int) -> Any:

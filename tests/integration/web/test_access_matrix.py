@@ -55,6 +55,8 @@ GET_MATRIX = {
     "press.faq_gaps": ("/press/faq-gaps", PRESS),
     "press.posts": ("/press/posts", PRESS),
     "incidents.press_incident": ("/press/incidents/{iid}", PRESS),
+    "incidents.press_list": ("/press/incidents", PRESS),
+    "incidents.department_list": ("/department/incidents", STAFF_DEPT),
     "incidents.department_incident": ("/department/incidents/{iid}", SCOPED),
     "admin.index": ("/admin/", ADMIN),
     "admin.users": ("/admin/users", ADMIN),

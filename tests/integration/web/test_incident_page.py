@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
 from healthpulse.core.models.incidents import IncidentDecisionRow, IncidentDocumentRow, IncidentRow
+from healthpulse.core.models.tickets import TicketDocumentRow
 from sqlalchemy import func, select
 
 from tests.support.incidents import seed_incidents
@@ -169,3 +171,41 @@ def test_the_page_reads_in_arabic_with_local_names_and_digits(world):
     assert ">الروسية<" in html and ">الفارسية<" in html  # language names, not codes
     assert "١٢,٠٠٠" in html  # the post's reach in the reader's digits
     assert "Drug supply" not in html and "drug_supply" not in html
+
+
+def test_top_negative_stories_make_an_incident_one_row_that_opens_its_page(world):
+    seeded, c = world
+    rows = c["press"].get("/press/data/negative_stories.json").get_json()["rows"]
+    insulin = [r for r in rows if r[13] == seeded.surgut]
+    assert len(insulin) == 1 and insulin[0][2] == 5  # five reports, three channels, one row
+    assert rows[0][13] == seeded.surgut  # the widest-covered story ranks first
+    html = c["press"].get("/press/part/negative_stories.html?lang=en").get_data(as_text=True)
+    assert f'data-incident-id="{seeded.surgut}"><td><a class="story-incident" href="/press/incidents/{seeded.surgut}">' in html
+
+
+def test_ticket_and_alert_pages_link_the_incident_of_their_documents(world, container):
+    seeded, c = world
+    with container.session() as s:
+        tid = s.scalar(select(TicketDocumentRow.ticket_id).where(TicketDocumentRow.document_id == "ins-news-ru"))
+        aid = s.scalar(select(AlertDocumentRow.alert_id).join(AlertRow, AlertRow.id == AlertDocumentRow.alert_id)
+                       .where(AlertDocumentRow.document_id == "ins-news-ru"))
+    assert tid is not None and aid is not None
+    link = f'href="/department/incidents/{seeded.surgut}" class="incident-link"'
+    assert link in c["surgut"].get(f"/department/tickets/{tid}").get_data(as_text=True)
+    assert link in c["surgut"].get(f"/department/alerts/{aid}").get_data(as_text=True)
+    press = c["press"].get(f"/press/alerts/{aid}").get_data(as_text=True)
+    assert f'href="/press/incidents/{seeded.surgut}" class="incident-link"' in press
+
+
+def test_the_incident_list_ranks_by_coverage_reach_and_severity_within_scope(world):
+    seeded, c = world
+    html = c["press"].get("/press/incidents?lang=en").get_data(as_text=True)
+    order = [int(i) for i in re.findall(r'<tr class="incident-row" data-incident-id="(\d+)"', html)]
+    # five reports, a post seen 12,000 times, high → first; a critical single report beats a high one
+    assert order[0] == seeded.surgut and set(order) >= {seeded.surgut, seeded.cairo, seeded.surgut_other}
+    assert order.index(seeded.surgut_other) < order.index(seeded.cairo)
+    assert f'href="/press/incidents/{seeded.surgut}"' in html
+    own = c["surgut"].get("/department/incidents").get_data(as_text=True)
+    ids = {int(i) for i in re.findall(r'<tr class="incident-row" data-incident-id="(\d+)"', own)}
+    assert seeded.surgut in ids and seeded.cairo not in ids
+    assert f'href="/department/incidents/{seeded.surgut}"' in own
