@@ -66,7 +66,7 @@ def test_the_page_shows_the_incident_its_coverage_chart_and_timeline(world):
     docs_row = html[html.index('id="coverage-documents"'):html.index('id="coverage-reach"')]
     assert 'data-value="3.69"' in docs_row and 'data-value="1.0"' in docs_row and "-73%" in docs_row
     reach_row = html[html.index('id="coverage-reach"'):html.index("</tbody>", html.index('id="coverage-reach"'))]
-    assert "11,076.92" in reach_row and "-100%" in reach_row
+    assert "11,077" in reach_row and "11076.92" in reach_row and "-100%" in reach_row
     # the chart: one bar per day from the first report to the last, the response day and after marked
     bars = re.findall(r'<rect class="bar( after)?" [^>]*data-day="([\d-]+)" data-documents="(\d+)"', html)
     assert [int(n) for _, _, n in bars] == [3, 1, 1] and [a for a, _, _ in bars] == ["", " after", " after"]
