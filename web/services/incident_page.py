@@ -14,12 +14,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from healthpulse.core.models.documents import DocumentRow
+from healthpulse.core.models.tickets import TicketDocumentRow, TicketRow
 from healthpulse.web.services import incidents as incident_svc
 from healthpulse.web.services.alerts import APPEAL_CHANNELS
 from healthpulse.web.services.context import WebContext
-from healthpulse.web.services.tickets import visible_text
+from healthpulse.web.services.tickets import department_ids, visible_text
 from healthpulse.web.services.users import Principal
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 CHART_WIDTH = 600.0
 CHART_HEIGHT = 160.0
@@ -55,9 +57,11 @@ def incident_page(container: WebContext, principal: Principal, incident_id: int)
     with container.session() as s:
         sources = {r.id: (r.url, r.source) for r in s.execute(
             select(DocumentRow.id, DocumentRow.url, DocumentRow.source).where(DocumentRow.id.in_(ids)))} if ids else {}
+        tickets = _tickets_of(s, ids, department_ids(principal))
     appeal_scope = {"department_id": incident["department"]}
     for d in incident["documents"]:
         d["url"], d["source"] = sources.get(d["id"], (None, None))
+        d["ticket_id"] = tickets.get(d["id"])
         if d["channel"] in APPEAL_CHANNELS:  # contacts in a citizen's words stay masked, as on the ticket page
             d["title"] = visible_text(principal, appeal_scope, d["title"])
         d["why"] = link_reasons(d.get("linked_by"), d.get("signals") or {})
@@ -127,6 +131,17 @@ def day_chart(times: list[datetime], response_at: datetime | None, zone: ZoneInf
         response_x = round((response_day - first).days * slot + slot / 2, 2)
     return DayChart(width=CHART_WIDTH, height=CHART_HEIGHT, bars=bars, peak=peak, response_x=response_x,
                     response_day=response_day)
+
+
+def _tickets_of(session: Session, ids: list[str], scope: list[str] | None) -> dict[str, int]:
+    """Document id → the (first) ticket holding it that the caller's scope may open."""
+    if not ids:
+        return {}
+    q = (select(TicketDocumentRow.document_id, func.min(TicketRow.id))
+         .join(TicketRow, TicketRow.id == TicketDocumentRow.ticket_id).where(TicketDocumentRow.document_id.in_(ids)))
+    if scope is not None:
+        q = q.where(TicketRow.department_id.in_(scope))
+    return {d: int(t) for d, t in session.execute(q.group_by(TicketDocumentRow.document_id))}
 
 
 def _zone(container: WebContext) -> ZoneInfo:

@@ -77,8 +77,16 @@ def test_the_page_shows_the_incident_its_coverage_chart_and_timeline(world):
     assert ">Social media<" in html and ">Hotline<" in html and ">Persian<" in html and ">English<" in html
     assert ">12,000<" in html
     assert "opened the incident" in html and "shared topic: Drug supply" in html and "same department" in html
-    # the press office corrects nothing: no forms
-    assert "split-form" not in html and 'id="merge-form"' not in html
+    # the press office corrects nothing and opens no tickets: no forms, no ticket links
+    assert "split-form" not in html and 'id="merge-form"' not in html and "open-ticket" not in html
+
+
+def test_department_staff_reach_the_ticket_holding_a_document(world, container):
+    seeded, c = world
+    with container.session() as s:
+        tid = s.scalar(select(TicketDocumentRow.ticket_id).where(TicketDocumentRow.document_id == "ins-news-ru"))
+    html = c["surgut"].get(f"/department/incidents/{seeded.surgut}?lang=en").get_data(as_text=True)
+    assert f'href="/department/tickets/{tid}#doc-ins-news-ru" class="open-ticket"' in html
 
 
 def test_no_response_yet_is_said_in_words(world, container):
