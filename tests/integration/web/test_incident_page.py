@@ -162,6 +162,13 @@ def test_refused_splits_and_posts_without_csrf_or_from_the_press_change_nothing(
     before = _state(container)
     r = c["surgut"].post(f"{url}/split?lang=en", data={"csrf_token": token, "document_id": "cairo-1"})
     assert r.status_code == 409 and "This document is not in this incident" in r.get_data(as_text=True)
+    r = c["surgut"].post(f"{url}/split?lang=ru", data={"csrf_token": token})
+    assert r.status_code == 400 and "Выберите документ этого инцидента" in r.get_data(as_text=True)
+    cairo_url = f"/department/incidents/{seeded.cairo}"
+    cairo_page = c["cairo"].get(cairo_url).get_data(as_text=True)
+    assert "split-form" not in cairo_page  # one document: nothing to split it from, no button
+    r = c["cairo"].post(f"{cairo_url}/split?lang=en", data={"csrf_token": csrf_from(cairo_page), "document_id": "cairo-1"})
+    assert r.status_code == 409 and "the incident&#39;s only document" in r.get_data(as_text=True)
     r = c["surgut"].post(f"/department/incidents/{seeded.cairo}/split", data={"csrf_token": token,
                                                                                "document_id": "cairo-1"})
     assert r.status_code == 404  # another department's incident
