@@ -40,6 +40,7 @@ def get_incident(session: Session, incident_id: int, *, department_ids: list[str
     if row is None or (department_ids is not None and row.department_id not in department_ids):
         raise IncidentNotFound(f"no incident #{incident_id}")
     out = incident_json(session, row)
+    out["merged_into"] = row.merged_into
     out["documents"] = _timeline(session, row.id)
     return out
 

@@ -16,7 +16,19 @@ from flask import Flask, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.settings import Settings
-from healthpulse.web.blueprints import admin, aliases, api, auth, calls, citizen, department, press, triage, video
+from healthpulse.web.blueprints import (
+    admin,
+    aliases,
+    api,
+    auth,
+    calls,
+    citizen,
+    department,
+    incidents,
+    press,
+    triage,
+    video,
+)
 from healthpulse.web.csrf_failure import register_csrf_failure
 from healthpulse.web.errors import register_error_handlers
 from healthpulse.web.i18n import init_i18n
@@ -101,7 +113,7 @@ def create_app(settings: Settings | None = None, container: WebContext | None = 
 
 
 def _register_blueprints(app: Flask) -> None:
-    for module in (auth, citizen, department, press, triage, admin, aliases, api, calls, video):
+    for module in (auth, citizen, department, incidents, press, triage, admin, aliases, api, calls, video):
         app.register_blueprint(module.bp)
     # The machine API authenticates with bearer tokens (no cookies), so CSRF does not apply.
     csrf.exempt(api.bp)

@@ -51,6 +51,8 @@ SEVERITIES = {"low": _l("Low"), "medium": _l("Medium"), "high": _l("High"), "cri
 ALERT_STATES = {"open": _l("Open"), "acknowledged": _l("Acknowledged"), "resolved": _l("Resolved"),
                 "past": _l("Past episode")}
 
+INCIDENT_STATUSES = {"open": _l("Open"), "closed": _l("Closed"), "merged": _l("Merged into another incident")}
+
 ROLES = {"department": _l("Department staff"), "press": _l("Press office"), "triage": _l("Triage desk"),
          "admin": _l("Administrator"), "pbx": _l("Telephone exchange (PBX)")}
 
@@ -67,7 +69,7 @@ ACTORS = {"system": _l("System"), "citizen": _l("Citizen")}  # any other actor i
 ALL = {
     "topic": TOPICS, "topics": TOPICS, "appeal_status": APPEAL_STATUSES, "ticket_status": TICKET_STATUSES,
     "channel": CHANNELS, "sentiment": SENTIMENTS, "severity": SEVERITIES, "alert_state": ALERT_STATES,
-    "role": ROLES, "ticket_action": TICKET_ACTIONS, "actor": ACTORS,
+    "incident_status": INCIDENT_STATUSES, "role": ROLES, "ticket_action": TICKET_ACTIONS, "actor": ACTORS,
 }
 
 

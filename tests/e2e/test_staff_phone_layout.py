@@ -15,8 +15,9 @@ import pytest
 from healthpulse.core.domain import Analysis, Channel, Document, Reach
 from healthpulse.core.models.alerts import AlertRow
 from healthpulse.core.models.faq import FaqEntry
+from healthpulse.core.models.incidents import IncidentDocumentRow
 from healthpulse.core.models.users import User
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.support.web import add_user, news_document, submit_appeal, ticket_id_for
 
@@ -24,12 +25,12 @@ from .conftest import login, shot
 
 pytestmark = pytest.mark.e2e
 
-STAFF_BLUEPRINTS = ("department", "press", "admin", "aliases", "triage")
+STAFF_BLUEPRINTS = ("department", "press", "admin", "aliases", "triage", "incidents")
 # GET endpoints that are not pages (fragments, data, downloads, media) or only redirect.
 NOT_PAGES = {"department.index", "department.media", "press.part", "press.data", "press.export", "triage.index",
              "press.open_view"}
 # endpoint → URL template; {tid} a citizen's ticket, {aid} an alert with documents and a ticket,
-# {uid} a user, {fid} a FAQ entry, {triage_tid} a ticket without a department.
+# {uid} a user, {fid} a FAQ entry, {triage_tid} a ticket without a department, {iid} the largest incident.
 PAGES = {
     "department.tickets": "/department/tickets",
     "department.ticket": "/department/tickets/{tid}",
@@ -43,6 +44,10 @@ PAGES = {
     "press.faq_gaps": "/press/faq-gaps",
     "press.posts": "/press/posts",
     "press.alert": "/press/alerts/{aid}",
+    "incidents.press_list": "/press/incidents",
+    "incidents.press_incident": "/press/incidents/{iid}",
+    "incidents.department_list": "/department/incidents",
+    "incidents.department_incident": "/department/incidents/{iid}",
     "admin.index": "/admin/",
     "admin.users": "/admin/users",
     "admin.edit_user": "/admin/users/{uid}",
@@ -91,8 +96,12 @@ def world(live):
         ))])
     with container.session() as s:
         triage_tid = s.scalar(select(TicketRow.id).where(TicketRow.department_id.is_(None)))
+        iid = s.scalar(select(IncidentDocumentRow.incident_id).group_by(IncidentDocumentRow.incident_id)
+                       .order_by(func.count().desc(), IncidentDocumentRow.incident_id))
     assert triage_tid is not None, "the incident outside every department should wait in the triage queue"
-    return {"tid": ticket_id_for(container, code), "aid": alert.id, "uid": uid, "fid": fid, "triage_tid": triage_tid}
+    assert iid is not None, "the seeded news opened no incident"
+    return {"tid": ticket_id_for(container, code), "aid": alert.id, "uid": uid, "fid": fid, "triage_tid": triage_tid,
+            "iid": iid}
 
 
 def test_every_staff_page_is_checked(live):

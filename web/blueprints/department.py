@@ -17,6 +17,7 @@ from healthpulse.web.server_messages import server_message
 from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import calls as call_svc
 from healthpulse.web.services import corrections as corr_svc
+from healthpulse.web.services import incidents as incident_svc
 from healthpulse.web.services import tickets as svc
 from healthpulse.web.ticket_forms import (
     AssignForm,
@@ -102,7 +103,8 @@ def _render_ticket(ticket_id: int, bound: tuple[int, CorrectionForm] | None = No
     if not (forms and "assign_form" in forms):
         shown["assign_form"].assignee.data = detail.get("assignee") or ""
     zone, now = instance_zone(), c.clock.now()
-    return render_template("department/ticket.html", t=detail, contact_label=_contact_label,
+    incidents = incident_svc.incidents_of_documents(c, _principal(), [d["id"] for d in detail["documents"]])
+    return render_template("department/ticket.html", t=detail, incidents=incidents, contact_label=_contact_label,
                            zone_label=zone_label(zone, now), contact_max=local_input_value(now, zone),
                            min_failed_attempts=MIN_FAILED_ATTEMPTS, **shown), status
 
@@ -293,7 +295,8 @@ def alert(alert_id: int) -> Any:
         detail = alert_svc.alert_detail(container(), _principal(), alert_id)
     except svc.NotFound:
         abort(404)
-    return render_template("department/alert.html", a=detail, form=EmptyForm())
+    incidents = incident_svc.incidents_of_documents(container(), _principal(), [d["id"] for d in detail["documents"]])
+    return render_template("department/alert.html", a=detail, form=EmptyForm(), incidents=incidents)
 
 
 @bp.route("/alerts/<int:alert_id>/<any(acknowledge,resolve):action>", methods=["POST"])

@@ -16,6 +16,7 @@ from healthpulse.web.query_params import PostsParams, QueryParamError, SearchMod
 from healthpulse.web.services import alerts as alert_svc
 from healthpulse.web.services import dashboard as dash
 from healthpulse.web.services import faq as faq_svc
+from healthpulse.web.services import incidents as incident_svc
 from healthpulse.web.services import posts as posts_svc
 from healthpulse.web.services import region_map, saved_views, top_stories
 from healthpulse.web.services import search as search_svc
@@ -85,7 +86,11 @@ def _compute_view(name: str, f: dash.Filters, split: str) -> dash.View:
         def reach_of(ids: list[str]) -> dict[str, int]:
             with db() as s:
                 return top_stories.reach_scores(s, ids)
-        return dash.top_negative_stories(index, f, reach_of)
+
+        def incidents_of(ids: list[str]) -> top_stories.Memberships:
+            with db() as s:
+                return top_stories.memberships(s, ids)
+        return dash.top_negative_stories(index, f, reach_of, incidents_of=incidents_of)
     if name == "rising_topics":
         return dash.rising_topics(index, f)
     if name == "regions":
@@ -149,7 +154,8 @@ def alert(alert_id: int) -> Any:
         detail = alert_svc.press_alert(container(), p, alert_id)
     except NotFound:
         abort(404)
-    return render_template("press/alert.html", a=detail)
+    incidents = incident_svc.incidents_of_documents(container(), p, [d["id"] for d in detail["documents"]])
+    return render_template("press/alert.html", a=detail, incidents=incidents)
 
 
 class SaveViewForm(FlaskForm):

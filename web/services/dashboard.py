@@ -160,22 +160,26 @@ def volume(index: Any, f: Filters, split: str = "sentiment") -> View:
                 extra={"total": res.total, "interval": f.interval})
 
 
-def top_negative_stories(index: Any, f: Filters, reach_of: Any = None, limit: int = 10, sample: int = 500) -> View:
+def top_negative_stories(index: Any, f: Filters, reach_of: Any = None, limit: int = 10, sample: int = 500,
+                         incidents_of: Any = None) -> View:
     """The negative health stories that matter most, ranked by coverage × reach × severity (``top_stories``).
 
     Only documents the analysis found health-related: a traffic jam or a storm warning is negative news,
     not a health story.  One query: the latest ``sample`` negative health documents matching the filters,
     grouped and ranked in ``top_stories.rank_top_stories``; ``reach_of(ids)`` returns the stored reach
-    of those that have one (social posts).
+    of those that have one (social posts); ``incidents_of(ids)`` the incident each document is merged into,
+    so that an incident's reports are one row (``incident_id``, which the page links).
     """
     res = index.search(f.query(sentiments=["negative"], health_related=True, size=sample, sort="date_desc"))
     reach = reach_of([h.id for h in res.hits]) if reach_of else {}
-    top = rank_top_stories(res.hits, reach, limit=limit)
+    incidents = incidents_of([h.id for h in res.hits]) if incidents_of else None
+    top = rank_top_stories(res.hits, reach, limit=limit, incidents=incidents)
     rows = [[g.key, g.title, g.documents, len(g.sources), g.department, g.first.date().isoformat(),
-             g.last.date().isoformat(), g.incident, g.url, round(g.score, 1), g.severity, g.topic, g.audience]
-            for g in top]
+             g.last.date().isoformat(), g.incident, g.url, round(g.score, 1), g.severity, g.topic, g.audience,
+             g.incident_id] for g in top]
     return View("negative_stories", ["story_id", "title", "coverage", "sources", "department", "first_seen",
-                                     "last_seen", "incident", "url", "score", "severity", "topic", "reach"], rows,
+                                     "last_seen", "incident", "url", "score", "severity", "topic", "reach",
+                                     "incident_id"], rows,
                 extra={"sampled": len(res.hits), "negative_total": res.total})
 
 

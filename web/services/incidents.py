@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from healthpulse.core.models.incidents import IncidentRow
+from healthpulse.core.models.documents import DocumentRow
+from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
 from healthpulse.incidents import decisions, service
 from healthpulse.incidents.stage import merge_settings
+from healthpulse.web.services import top_stories
 from healthpulse.web.services.context import WebContext
 from healthpulse.web.services.tickets import NotFound, department_ids
 from healthpulse.web.services.users import Principal
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 
@@ -18,12 +21,43 @@ def list_incidents(container: WebContext, principal: Principal, *, limit: int = 
         return service.list_incidents(s, department_ids=department_ids(principal), limit=limit)
 
 
+def ranked_incidents(container: WebContext, principal: Principal, *, limit: int = 50,
+                     recent: int = 200) -> list[dict[str, Any]]:
+    """The ``recent`` latest incidents in scope, ranked by coverage × reach × severity (``top_stories``): each
+    incident's dict with its ``score``, ``outlets`` and ``reach``."""
+    with container.session() as s:
+        found = service.list_incidents(s, department_ids=department_ids(principal), limit=recent)
+        ids = [d for inc in found for d in inc["document_ids"]]
+        docs = {i: top_stories.IncidentDocument(url=u, channel=c, reach=r) for i, u, c, r in s.execute(
+            select(DocumentRow.id, DocumentRow.url, DocumentRow.channel, DocumentRow.reach_score)
+            .where(DocumentRow.id.in_(ids)))} if ids else {}
+    by_id = {inc["id"]: inc for inc in found}
+    return [{**by_id[st.incident_id], "score": round(st.score, 1), "outlets": len(st.sources), "reach": st.audience}
+            for st in top_stories.rank_incidents(found, docs, limit=limit) if st.incident_id in by_id]
+
+
 def get_incident(container: WebContext, principal: Principal, incident_id: int) -> dict[str, Any]:
     with container.session() as s:
         try:
             return service.get_incident(s, incident_id, department_ids=department_ids(principal))
         except service.IncidentNotFound:
             raise NotFound(f"incident {incident_id}") from None
+
+
+def incidents_of_documents(container: WebContext, principal: Principal, document_ids: list[str]) -> list[dict[str, Any]]:
+    """The incidents (in the caller's scope) those documents are merged into, for links from a ticket or an alert:
+    ``[{"id", "title", "documents": how many of document_ids it holds}]``, by id."""
+    if not document_ids:
+        return []
+    scope = department_ids(principal)
+    with container.session() as s:
+        q = (select(IncidentRow.id, IncidentRow.title, func.count(IncidentDocumentRow.document_id))
+             .join(IncidentDocumentRow, IncidentDocumentRow.incident_id == IncidentRow.id)
+             .where(IncidentDocumentRow.document_id.in_(document_ids)))
+        if scope is not None:
+            q = q.where(IncidentRow.department_id.in_(scope))
+        rows = s.execute(q.group_by(IncidentRow.id, IncidentRow.title).order_by(IncidentRow.id)).all()
+    return [{"id": i, "title": t, "documents": n} for i, t, n in rows]
 
 
 def decide(container: WebContext, principal: Principal, incident_id: int, action: str, body: dict[str, Any]) -> int:

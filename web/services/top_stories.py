@@ -1,10 +1,12 @@
 """Top negative stories for the press office: groups of health documents ranked by coverage × reach × severity.
 
-A press officer asks "what is hurting us most right now", not "what came in last".  Until documents
-are merged into incidents (issue 20 item 1), a *story* is the dashboard's own grouping: the crawler's
-``story_id`` where near-duplicate articles share one, otherwise the documents of one department about
-one main topic in the period.  ``rank_top_stories`` only needs hits and their reach, so the incidents
-session can hand it incidents (or replace its grouping key) without touching the page.
+A press officer asks "what is hurting us most right now", not "what came in last".  A *story* is the
+incident its documents were merged into at ingest (``incidents/``) when that incident holds several
+reports; any other document falls back to the dashboard's own grouping: the crawler's ``story_id`` where
+near-duplicate articles share one, otherwise the documents of one department about one main topic in the
+period (a lone report that opened an incident of its own is no better a story than its department's topic).
+A story whose documents all belong to one incident carries its id, and its row opens the incident page.
+The incidents list ranks whole incidents by the same score (``rank_incidents``).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from healthpulse.core.models.documents import DocumentRow
+from healthpulse.core.models.incidents import IncidentDocumentRow
 from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import Hit
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 SEVERITY_WEIGHT = {"low": 1.0, "medium": 2.0, "high": 3.0, "critical": 4.0}
 SEVERITY_ORDER = ("low", "medium", "high", "critical")
@@ -41,6 +44,8 @@ class Story:
     severity: str | None = None
     incident: bool = False
     sources: set[str] = field(default_factory=set)
+    incident_id: int | None = None  # the one incident all its documents belong to (None: none, or several)
+    incident_ids: set[int | None] = field(default_factory=set)
 
     @property
     def reach_factor(self) -> float:
@@ -59,13 +64,32 @@ def group_key(hit: Hit) -> str:
     return hit.story_id or hit.id
 
 
+@dataclass(frozen=True)
+class Memberships:
+    """Which incident each document is in (``of``) and how many documents each incident holds (``size``)."""
+
+    of: dict[str, int] = field(default_factory=dict)
+    size: dict[int, int] = field(default_factory=dict)
+
+
+def incident_key(incidents: Memberships) -> Callable[[Hit], str]:
+    """Group by the incident a document belongs to when it holds several reports, else by ``group_key``."""
+    def key(hit: Hit) -> str:
+        found = incidents.of.get(hit.id)
+        return f"incident-{found}" if found is not None and incidents.size.get(found, 0) > 1 else group_key(hit)
+    return key
+
+
 def rank_top_stories(hits: Iterable[Hit], reach: dict[str, int], limit: int = 10,
-                     key: Callable[[Hit], str] = group_key) -> list[Story]:
-    """Group ``hits`` (newest first) by ``key`` and return the ``limit`` highest-scoring groups.
+                     key: Callable[[Hit], str] = group_key, incidents: Memberships | None = None) -> list[Story]:
+    """Group ``hits`` (newest first) by ``key`` — by incident where ``incidents`` has the document in an
+    incident of several reports — and return the ``limit`` highest-scoring groups.
 
     Score = coverage (documents) × reach (outlets + log10 of the social audience) × severity weight
     (the group's worst).  Ties: the most recent group first.  The newest document names the story.
     """
+    if incidents:
+        key = incident_key(incidents)
     groups: dict[str, Story] = {}
     for h in hits:
         k = key(h)
@@ -74,13 +98,58 @@ def rank_top_stories(hits: Iterable[Hit], reach: dict[str, int], limit: int = 10
             g = groups[k] = Story(key=k, title=h.title or _first_words(h.snippet), url=h.url, department=h.department,
                                   topic=h.topics[0] if h.topics else None, first=h.published_at, last=h.published_at)
         g.documents += 1
+        g.incident_ids.add(incidents.of.get(h.id) if incidents else None)
         g.first, g.last = min(g.first, h.published_at), max(g.last, h.published_at)
         g.incident = g.incident or bool(h.incident)
         g.audience += reach.get(h.id, 0)
         g.sources.add(urlsplit(h.url).netloc if h.url else h.channel)
         if h.severity in SEVERITY_WEIGHT and SEVERITY_WEIGHT[h.severity] > SEVERITY_WEIGHT.get(g.severity or "", 0):
             g.severity = h.severity
-    return sorted(groups.values(), key=lambda g: (-g.score, -g.last.timestamp(), g.key))[:limit]
+    for g in groups.values():
+        g.incident_id = next(iter(g.incident_ids)) if len(g.incident_ids) == 1 else None
+    return ranked(groups.values(), limit)
+
+
+def ranked(stories: Iterable[Story], limit: int) -> list[Story]:
+    """Highest score first; ties: the most recent first."""
+    return sorted(stories, key=lambda g: (-g.score, -g.last.timestamp(), g.key))[:limit]
+
+
+@dataclass(frozen=True)
+class IncidentDocument:
+    """What ranking reads of one document of an incident."""
+
+    url: str | None
+    channel: str
+    reach: int | None
+
+
+def rank_incidents(incidents: Iterable[dict[str, Any]], documents: dict[str, IncidentDocument],
+                   limit: int = 50) -> list[Story]:
+    """Incidents (``incidents.service`` dicts) as stories, ranked by the same coverage × reach × severity score;
+    ``documents``: document id → its url, channel and reach."""
+    stories = []
+    for inc in incidents:
+        docs = [documents[i] for i in inc["document_ids"] if i in documents]
+        story = Story(key=f"incident-{inc['id']}", title=inc.get("title") or "", url=None,
+                      department=inc.get("department"), topic=(inc.get("topics") or [None])[0],
+                      first=inc["first_seen_at"], last=inc["last_seen_at"], documents=len(docs),
+                      audience=sum(d.reach or 0 for d in docs), severity=inc.get("severity"), incident=True,
+                      sources={urlsplit(d.url).netloc if d.url else d.channel for d in docs}, incident_id=inc["id"])
+        stories.append(story)
+    return ranked(stories, limit)
+
+
+def memberships(session: Any, ids: list[str]) -> Memberships:
+    """The incidents of those of ``ids`` that are in one, with each incident's size (two queries)."""
+    if not ids:
+        return Memberships()
+    of = {d: int(i) for d, i in session.execute(select(IncidentDocumentRow.document_id, IncidentDocumentRow.incident_id)
+                                                .where(IncidentDocumentRow.document_id.in_(ids)))}
+    size = {int(i): int(n) for i, n in session.execute(
+        select(IncidentDocumentRow.incident_id, func.count()).where(IncidentDocumentRow.incident_id.in_(set(of.values())))
+        .group_by(IncidentDocumentRow.incident_id))} if of else {}
+    return Memberships(of=of, size=size)
 
 
 def reach_scores(session: Any, ids: list[str]) -> dict[str, int]:

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from healthpulse.core.models.alerts import AlertRow
+from healthpulse.core.models.incidents import IncidentRow
 from healthpulse.core.models.tickets import TicketRow
 from sqlalchemy import select
 
@@ -53,6 +54,10 @@ GET_MATRIX = {
     "press.search": ("/press/search?q=insulin", PRESS),
     "press.faq_gaps": ("/press/faq-gaps", PRESS),
     "press.posts": ("/press/posts", PRESS),
+    "incidents.press_incident": ("/press/incidents/{iid}", PRESS),
+    "incidents.press_list": ("/press/incidents", PRESS),
+    "incidents.department_list": ("/department/incidents", STAFF_DEPT),
+    "incidents.department_incident": ("/department/incidents/{iid}", SCOPED),
     "admin.index": ("/admin/", ADMIN),
     "admin.users": ("/admin/users", ADMIN),
     "admin.edit_user": ("/admin/users/1", ADMIN),
@@ -71,7 +76,7 @@ GET_MATRIX = {
 POST_ONLY = {"citizen.survey", "citizen.faq_vote", "auth.logout", "department.ticket_action",
              "department.alert_action", "admin.create_token", "admin.revoke_token", "admin.delete_faq",
              "department.correct", "aliases.confirm", "aliases.delete", "triage.route", "press.save_view",
-             "press.delete_view"}
+             "press.delete_view", "incidents.split", "incidents.merge"}
 # API endpoints: token matrix below.
 API = {"api.create_appeal", "api.appeal_status", "api.search_documents", "api.search", "api.dashboard_view", "api.alerts",
        "api.tickets", "api.ticket", "api.incidents", "api.incident", "api.incident_decision", "api.kpis", "api.correct_document", "api.document_corrections",
@@ -126,8 +131,10 @@ def world(app, container):
 
     with container.session() as s:
         own_doc = get_by_code(s, own_code).document_id
+        own_iid = s.scalar(select(IncidentRow.id).where(IncidentRow.department_id == "surgut"))
+    assert own_iid is not None, "the surgut incident news opened no incident"
     return {"clients": clients, "own_tid": own_tid, "other_tid": other_tid, "alerts": alerts, "own_doc": own_doc,
-            "triage_tid": triage_tid}
+            "triage_tid": triage_tid, "own_iid": own_iid}
 
 
 def test_every_route_has_an_access_decision(app, world):
@@ -140,7 +147,7 @@ def test_every_route_has_an_access_decision(app, world):
 def test_get_matrix(world, endpoint):
     url, expected = GET_MATRIX[endpoint]
     url = url.format(tid=world["own_tid"], doc=world["own_doc"], aid=world["alerts"]["surgut"],
-                     triage_tid=world["triage_tid"])
+                     triage_tid=world["triage_tid"], iid=world["own_iid"])
     for role in ROLES:
         r = world["clients"][role].get(url)
         assert r.status_code == expected[role], f"{endpoint} as {role}: {r.status_code} (expected {expected[role]})"
