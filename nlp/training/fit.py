@@ -16,7 +16,6 @@ import numpy as np
 from healthpulse.nlp.calibration import fit_platt, fit_temperature
 from healthpulse.nlp.heads import DEFAULT_FALLBACK, LinearHead, sigmoid, softmax
 from sklearn.linear_model import SGDClassifier
-from sklearn.metrics import f1_score
 from sklearn.model_selection import GroupKFold
 
 # L2 strength of the logistic regression (SGD): about 1 / (C · n) of the liblinear heads before.
@@ -59,9 +58,15 @@ def oof_logits(X, Y: np.ndarray, groups, C: float, seed: int, folds: int = 5) ->
 
 
 def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
+    """The grid threshold with the best F1 (sklearn's F1 with zero_division=0, computed at once for the grid:
+    sklearn's per-call checks made this most of the time of a small training run)."""
+    pos = np.asarray(y, bool)
+    pred = np.asarray(p)[None, :] >= THRESHOLD_GRID[:, None]
+    tp = (pred & pos).sum(axis=1)
+    denom = pred.sum(axis=1) + pos.sum()
+    f1 = np.where(tp > 0, 2 * tp / np.maximum(denom, 1), 0.0)
     best = (0.5, -1.0)
-    for t in THRESHOLD_GRID:
-        f = f1_score(y, p >= t, zero_division=0)
+    for t, f in zip(THRESHOLD_GRID, f1, strict=True):
         if f > best[1] + 1e-9:
             best = (round(float(t), 3), float(f))
     return best

@@ -5,7 +5,8 @@
 
 Train data = the first author's situations (``train.jsonl``) + the natively written items of eleven
 independent authors (``authored/``) + a deployment's own labels (``--extra``, from ``healthpulse
-labels export``). For every head, C, thresholds and calibration are chosen on grouped
+labels export``); the topic head also learns from ``topic_only/`` (a topic editor's texts: better
+topics on both dev sets, but mixed for the other heads, so they train the topic head alone). For every head, C, thresholds and calibration are chosen on grouped
 cross-validation (nlp.training.fit); the dev and final evaluation sets are never read here.
 Besides the full heads it trains the *screen* (nlp.screen): a cheap relevance and sentiment
 stage on character n-grams and cue counts that lets text that is not about health skip the encoder.
@@ -20,6 +21,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 from healthpulse.nlp.encoder import FULL_LAYERS
 from healthpulse.nlp.features import FeatureBuilder, NgramFeatures, ReadingBudget
 from healthpulse.nlp.heads import DEFAULT_MODELS_DIR, HeadBundle, save_bundle
@@ -46,11 +48,11 @@ DEFAULT_FEATURES = "lead+cmean+cmax+ngram+cues"
 DEFAULT_WEIGHTS = {"lead": 1.0, "cmean": 1.0, "cmax": 1.0, "e5": 2.0, "ngram": 1.0, "cues": 0.5}
 SCREEN_FEATURES = "ngram+cues"
 SCREEN_RECALL = 0.99  # share of health texts (out of fold) the screen must let through to the full heads
-REVIEW_CONFIDENCE = 0.7
-# The second read (nlp.cascade): texts whose 6-layer incident score is within INCIDENT_BAND of its
-# threshold, or whose sentiment confidence is below SENTIMENT_BELOW, are scored again by heads on
+REVIEW_CONFIDENCE = 0.7  # below this calibrated confidence an analysis is marked "needs review"
+# The second read (nlp.cascade): texts whose 6-layer incident score is within ``incident_band`` of its
+# threshold, or whose sentiment confidence is below ``sentiment_below``, are scored again by heads on
 # 12-layer features (chosen on cross-validation and both dev sets; README "Measured quality: NLP").
-SECOND_READ = {"encoder_layers": FULL_LAYERS, "incident_band": 0.1, "sentiment_below": 0.6}  # below this calibrated confidence an analysis is marked "needs review"
+SECOND_READ = {"encoder_layers": FULL_LAYERS, "incident_band": 0.1, "sentiment_below": 0.7}
 
 
 def build_matrix(items: list[Item], builder: FeatureBuilder):
@@ -69,6 +71,11 @@ def load_training_items(data_dir: Path, extra: list[Path], first_author: bool = 
             raise FileNotFoundError(f"extra labelled file not found: {f}")
     items = [it for f in [*files, *extra] for it in load_file(f)]
     return items, [*files, *extra]
+
+
+def stack_rows(a, b):
+    """Rows of ``a`` then ``b`` (dense or sparse feature matrices of one FeatureBuilder)."""
+    return sp.vstack([a, b], format="csr") if sp.issparse(a) else np.vstack([a, b])
 
 
 def train_screen(items: list[Item], groups: np.ndarray, seed: int, ngram_chars: int) -> tuple[dict, dict]:
@@ -108,7 +115,7 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
           weights: dict[str, float] | None = None, data_dir: Path = DATA_DIR, topic_ids: list[str] | None = None,
           cue_chars: int | None = 800, encoder_layers: int = DEFAULT_ENCODER_LAYERS, extra: list[Path] | None = None,
           budget: ReadingBudget | None = None, ngram_chars: int = 2000, first_author: bool = True,
-          screen: bool = True, second_read: bool = True) -> dict:
+          screen: bool = True, second_read: bool = True, topic_only: bool = True) -> dict:
     from healthpulse.nlp.taxonomy import load_taxonomy
 
     np.random.seed(seed)
@@ -129,8 +136,18 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
                                                             groups, seed)
     heads["sentiment"], report["sentiment"], _ = train_multiclass("sentiment", X, [it.sentiment for it in items],
                                                                   SENTIMENTS, groups, seed)
-    heads["topics"], report["topics"] = train_multilabel("topics", X, [it.topics for it in items], topic_ids, groups,
-                                                         seed, scored=health)
+    topic_files = [f for f in split_files("topic_only", data_dir) if f.is_file()] if topic_only else []
+    topic_items = [it for f in topic_files for it in load_file(f)]
+    if topic_items:
+        log.info("the topic head also learns from %d topic-only items", len(topic_items))
+        Xt = stack_rows(X, build_matrix(topic_items, builder))
+        topic_all = items + topic_items
+        heads["topics"], report["topics"] = train_multilabel(
+            "topics", Xt, [it.topics for it in topic_all], topic_ids, np.array([group_of(it) for it in topic_all]),
+            seed, scored=np.array([it.health_related for it in topic_all]))
+    else:
+        heads["topics"], report["topics"] = train_multilabel("topics", X, [it.topics for it in items], topic_ids,
+                                                             groups, seed, scored=health)
     inc = [i for i, it in enumerate(items) if it.incident and it.severity]
     heads["severity"], report["severity"], _ = train_multiclass(
         "severity", X[inc], [str(items[i].severity) for i in inc], SEVERITIES, groups[inc], seed)
@@ -148,7 +165,7 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
         report.update(screen_report)
         screen_meta = {"features": SCREEN_FEATURES, "cue_chars": 800, "ngram_chars": ngram_chars}
     digest = hashlib.sha256()
-    for f in files:
+    for f in [*files, *topic_files]:
         digest.update(f.read_bytes())
     n_extra = sum(1 for f in (extra or []) for _ in load_file(f))
     meta = {
@@ -162,6 +179,7 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
         "review": {"min_confidence": REVIEW_CONFIDENCE},
         "training": {"split": "train", "items": len(items), "files": [_rel(f, data_dir) for f in files],
                      "extra_items": n_extra, "extra_files": [str(f) for f in (extra or [])],
+                     "topic_only_items": len(topic_items), "topic_only_files": [_rel(f, data_dir) for f in topic_files],
                      "data_sha256": digest.hexdigest(), "seed": seed,
                      "model": "logistic regression (class_weight=balanced); C, thresholds and calibration "
                               "(Platt / temperature) by 5-fold GroupKFold over situations",
@@ -204,6 +222,8 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
                     help=f"use the first N of the encoder's {FULL_LAYERS} layers (speed vs quality, see README); "
                          f"default {DEFAULT_ENCODER_LAYERS}")
     ap.add_argument("--no-screen", action="store_true", help="do not train the cheap screening stage")
+    ap.add_argument("--no-topic-only", action="store_true",
+                    help="leave out topic_only/ (texts that train the topic head only)")
     ap.add_argument("--no-second-read", action="store_true",
                     help="do not train the full-depth heads that re-read uncertain texts (nlp.cascade)")
     ap.add_argument("--independent-only", action="store_true",
@@ -217,7 +237,7 @@ def run(args) -> int:
     meta = train(args.features, args.out, args.seed, args.embed_chars, weights=weights, data_dir=args.data_dir,
                  cue_chars=args.cue_chars or None, encoder_layers=args.encoder_layers, extra=args.extra,
                  budget=ReadingBudget(max_chunks=args.max_chunks), screen=not args.no_screen,
-                 second_read=not args.no_second_read,
+                 second_read=not args.no_second_read, topic_only=not args.no_topic_only,
                  first_author=not args.independent_only)
     for name, rep in meta["training"]["cv"].items():
         print(f"{name:16s} {rep}", file=sys.stderr)

@@ -41,3 +41,32 @@ def test_the_fallback_share_round_trips_and_is_used(tmp_path, analyzer):
     shipped = analyzer.bundle.heads["topics"]
     assert shipped.fallback in FALLBACKS
     assert analyzer.bundle.meta["training"]["cv"]["topics"]["fallback"] == shipped.fallback
+
+
+def test_topic_only_items_train_the_topic_head_and_nothing_else(tmp_path):
+    """topic_only/ data (a topic editor's texts) reaches the topic head; every other head is trained as without it."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    from healthpulse.nlp.training.train import train
+
+    tiny = Path(__file__).resolve().parents[2] / "fixtures" / "nlp_tiny"
+    data = tmp_path / "data"
+    shutil.copytree(tiny, data)
+    (data / "topic_only").mkdir()
+    rows = [json.loads(line) for line in (tiny / "train.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    extra = [{**r, "id": f"topic-{r['id']}", "scenario": None, "topics": ["digital_services"]}
+             for r in rows if r["health_related"]][:12]
+    (data / "topic_only" / "en.jsonl").write_text("".join(json.dumps(r) + "\n" for r in extra), encoding="utf-8")
+    kw = dict(feature_set="cues", data_dir=data, screen=False, second_read=False)
+    with_topic = train(out=tmp_path / "with", **kw)
+    without = train(out=tmp_path / "without", topic_only=False, **kw)
+    assert with_topic["training"]["topic_only_items"] == len(extra) == 12
+    assert with_topic["training"]["topic_only_files"] == ["topic_only/en.jsonl"]
+    assert without["training"]["topic_only_items"] == 0
+    a, b = load_bundle(str(tmp_path / "with")).heads, load_bundle(str(tmp_path / "without")).heads
+    for name in ("health", "incident", "sentiment", "severity"):
+        assert np.array_equal(a[name].W, b[name].W), name
+    assert not np.array_equal(a["topics"].W, b["topics"].W)
+    assert with_topic["training"]["data_sha256"] != without["training"]["data_sha256"]
