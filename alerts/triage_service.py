@@ -44,6 +44,7 @@ def route_ticket(session: Session, ticket_id: int, department_id: str, actor: st
     t = load_unrouted(session, ticket_id)
     T.audit(session, t, actor, "routed", now, field="department", old=None, new=department_id)
     t.department_id = department_id
+    T.changed(t)
     doc_ids = list(session.scalars(select(TicketDocumentRow.document_id).where(TicketDocumentRow.ticket_id == t.id)
                                    .order_by(TicketDocumentRow.id)))
     appeal = session.get(AppealRow, t.appeal_id) if t.appeal_id else None
