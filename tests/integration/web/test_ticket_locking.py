@@ -28,6 +28,7 @@ from tests.support.web import (
 STALE = {
     "en": "This ticket was changed by someone else while you were looking at it",
     "ru": "Эту заявку изменил кто-то другой, пока вы её просматривали",
+    "fa": "شخص دیگری این تیکت را هنگامی که آن را می‌دیدید تغییر داد",
 }
 
 
@@ -102,7 +103,7 @@ def test_a_change_on_a_stale_version_is_refused_and_writes_nothing(db, ticket):
                                  version=2)["version"] == 3
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("lang", ["en", "ru", "fa"])
 def test_the_ticket_form_with_a_stale_version_answers_409_with_the_ticket_as_it_is_now(db, ticket, lang):
     app = make_web_app(db)
     a, b = app.test_client(), app.test_client()
