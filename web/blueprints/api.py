@@ -250,11 +250,13 @@ TICKET_ACTIONS: dict[str, tuple[tuple[str, str, bool, int], ...]] = {
 }
 
 
-@bp.route("/tickets/<int:ticket_id>/<any(take,assign,status,note,close,reopen):action>", methods=["POST"])
+@bp.route("/tickets/<int:ticket_id>/<string:action>", methods=["POST"])
 @api_auth("department")
 def ticket_action(ticket_id: int, action: str) -> Any:
     """Change a ticket (scoped).  State changes take the version the client read (``If-Match`` or ``version``);
     a stale one → 409 with ``current_version``, nothing written.  Without one, last writer wins."""
+    if action not in TICKET_ACTIONS:
+        raise ApiError(404, f"unknown ticket action; one of {', '.join(TICKET_ACTIONS)}")
     body = _json_body()
     args = {arg: _str(body, key, required, longest) for arg, key, required, longest in TICKET_ACTIONS[action]}
     try:

@@ -160,6 +160,10 @@ def _prepare_media(detail: dict[str, Any]) -> None:
 def ticket_action(ticket_id: int, action: str) -> Any:
     """One action on a ticket.  The assign, contact and close forms come back with their errors and what was
     typed (422) when refused; the others answer with a message on the ticket page."""
+    try:  # scope first: another department's ticket is 404 whatever the form holds
+        svc.assignees(container(), _principal(), ticket_id)
+    except svc.NotFound:
+        abort(404)
     form = _action_form(ticket_id, action)
     if not form.validate_on_submit() or not _checks_pass(ticket_id, form):
         if action in REDISPLAYED:

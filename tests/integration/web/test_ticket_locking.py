@@ -148,6 +148,7 @@ def test_the_api_refuses_a_stale_if_match_with_the_current_version(db, ticket):
     # a client that sends no version: last writer wins, as before versions existed
     r = api.post(f"/api/v1/tickets/{ticket}/status", json={"status": "awaiting_citizen"}, headers=auth)
     assert r.status_code == 200 and _row(db, ticket)[::2] == ("awaiting_citizen", 4)
+    assert api.post(f"/api/v1/tickets/{ticket}/delete", json={}, headers=auth).status_code == 404
 
 
 @pytest.mark.parametrize(("headers", "body", "field"), [
