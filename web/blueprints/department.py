@@ -161,7 +161,7 @@ def ticket_action(ticket_id: int, action: str) -> Any:
     """One action on a ticket.  The assign, contact and close forms come back with their errors and what was
     typed (422) when refused; the others answer with a message on the ticket page."""
     try:  # scope first: another department's ticket is 404 whatever the form holds
-        svc.assignees(container(), _principal(), ticket_id)
+        svc.ensure_in_scope(container(), _principal(), ticket_id)
     except svc.NotFound:
         abort(404)
     form = _action_form(ticket_id, action)

@@ -351,6 +351,11 @@ def assignees(container: WebContext, principal: Principal, ticket_id: int) -> li
             raise NotFound(f"ticket {ticket_id}") from None
 
 
+def ensure_in_scope(container: WebContext, principal: Principal, ticket_id: int) -> None:
+    """``NotFound`` unless the ticket exists within the principal's scope (checked before reading a form)."""
+    assignees(container, principal, ticket_id)
+
+
 def contact_choices() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(alerts.CONTACT_CHANNELS), tuple(alerts.CONTACT_OUTCOMES)
 
