@@ -31,7 +31,9 @@ Conventions (stable names; the web helper builds on them):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from healthpulse.alerts.alert_service import (
@@ -102,19 +104,24 @@ def _load(session: Session, ticket_id: int, department_ids: list[str] | None, ve
     return t
 
 
-def _flush(session: Session, ticket_id: int) -> None:
-    """Write the changes; a concurrent writer that committed this ticket first → ``TicketChanged``.
+def _refuses_stale(change: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """Turn a lost compare-and-set into ``TicketChanged``, wherever in ``change`` the ticket is flushed.
 
     The UPDATE compares the version read (``version_id_col``): on PostgreSQL the second writer waits for
-    the first's row lock and then matches no row; on SQLite it waits for the write lock, likewise.
-    The failed transaction is rolled back here, so the error can name the version now stored.
+    the first's row lock and then matches no row; on SQLite it waits for the write lock, likewise.  An
+    autoflush (a query after the change, e.g. the appeal's history) can be where that happens, so the
+    whole change is covered.  The failed transaction is rolled back, so the error can name the version
+    now stored.
     """
-    try:
-        session.flush()
-    except StaleDataError:
-        session.rollback()
-        current = session.scalar(select(TicketRow.version).where(TicketRow.id == int(ticket_id)))
-        raise TicketChanged(int(ticket_id), None, current) from None
+    @wraps(change)
+    def guarded(session: Session, ticket_id: int, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        try:
+            return change(session, ticket_id, *args, **kwargs)
+        except StaleDataError:
+            session.rollback()
+            current = session.scalar(select(TicketRow.version).where(TicketRow.id == int(ticket_id)))
+            raise TicketChanged(int(ticket_id), kwargs.get("version"), current) from None
+    return guarded
 
 
 # -- reading tickets ---------------------------------------------------------
@@ -269,10 +276,11 @@ def ticket_for_appeal(session: Session, appeal_id: str) -> dict[str, Any] | None
 
 # -- changing tickets ----------------------------------------------------------
 def _full(session: Session, t: TicketRow) -> dict[str, Any]:
-    _flush(session, t.id)
+    session.flush()
     return get_ticket(session, t.id)
 
 
+@_refuses_stale
 def assign_ticket(session: Session, ticket_id: int, assignee: str, actor: str, *, now: datetime | None = None,
                   department_ids: list[str] | None = None, version: int | None = None) -> dict[str, Any]:
     if not assignee or not assignee.strip():
@@ -282,6 +290,7 @@ def assign_ticket(session: Session, ticket_id: int, assignee: str, actor: str, *
     return _full(session, t)
 
 
+@_refuses_stale
 def set_status(session: Session, ticket_id: int, status: str, actor: str, *, note: str | None = None,
                now: datetime | None = None, department_ids: list[str] | None = None,
                version: int | None = None) -> dict[str, Any]:
@@ -291,6 +300,7 @@ def set_status(session: Session, ticket_id: int, status: str, actor: str, *, not
     return _full(session, t)
 
 
+@_refuses_stale
 def add_note(session: Session, ticket_id: int, text: str, actor: str, *, now: datetime | None = None,
              department_ids: list[str] | None = None) -> dict[str, Any]:
     """An internal note (never shown to the citizen)."""
@@ -299,6 +309,7 @@ def add_note(session: Session, ticket_id: int, text: str, actor: str, *, now: da
     return _full(session, t)
 
 
+@_refuses_stale
 def reply_to_citizen(session: Session, ticket_id: int, text: str, actor: str, *, now: datetime | None = None,
                      runtime: AlertsRuntime | None = None, department_ids: list[str] | None = None) -> dict[str, Any]:
     """A public reply, shown on the citizen's tracking page (``ticket_for_appeal``) and e-mailed to the citizen
@@ -309,12 +320,13 @@ def reply_to_citizen(session: Session, ticket_id: int, text: str, actor: str, *,
     appeal = session.get(AppealRow, t.appeal_id) if t.appeal_id else None
     if appeal is not None and appeal.contact_email:
         rt = _runtime(runtime)
-        _flush(session, t.id)  # the event's id keys the mail: one per reply
+        session.flush()  # the event's id keys the mail: one per reply
         if notify.send_reply(session, rt, t, appeal, ev.text or "", now, ev.id):
             _schedule_if_possible(session, rt, now, schedule_delivery)
     return _full(session, t)
 
 
+@_refuses_stale
 def record_contact(session: Session, ticket_id: int, channel: str, outcome: str, actor: str, at: datetime | None = None,
                    *, note: str | None = None, now: datetime | None = None,
                    department_ids: list[str] | None = None) -> dict[str, Any]:
@@ -325,6 +337,7 @@ def record_contact(session: Session, ticket_id: int, channel: str, outcome: str,
     return _full(session, t)
 
 
+@_refuses_stale
 def close_ticket(session: Session, ticket_id: int, actor: str, resolution: str, *, now: datetime | None = None,
                  runtime: AlertsRuntime | None = None, department_ids: list[str] | None = None,
                  version: int | None = None) -> dict[str, Any]:
@@ -335,7 +348,6 @@ def close_ticket(session: Session, ticket_id: int, actor: str, resolution: str, 
     rt = _runtime(runtime)
     t = _load(session, ticket_id, department_ids, version)
     T.close(session, t, actor, resolution, now)
-    _flush(session, t.id)  # the compare-and-set now, before the survey's queries flush it
     url = None
     if t.has_citizen:
         appeal = session.get(AppealRow, t.appeal_id) if t.appeal_id else None
@@ -357,6 +369,7 @@ def _schedule_if_possible(session: Session, rt: AlertsRuntime, now: datetime, sc
         schedule(session, jobs, now)
 
 
+@_refuses_stale
 def reopen_ticket(session: Session, ticket_id: int, actor: str, reason: str, *, now: datetime | None = None,
                   department_ids: list[str] | None = None, version: int | None = None) -> dict[str, Any]:
     """Reopen a closed ticket (a new citizen contact is then needed to close it again)."""

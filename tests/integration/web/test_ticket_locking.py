@@ -10,6 +10,7 @@ import threading
 
 import pytest
 from healthpulse.alerts import service as alerts
+from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.core.models.tickets import TicketEventRow, TicketRow
 from sqlalchemy import select
 
@@ -55,39 +56,62 @@ def _row(db, tid):
         return t.status, t.assignee, t.version
 
 
-def _status_events(db, tid):
+def _changes(db, tid):
+    """The audit trail's changes to the ticket row (status, assignee), as (actor, field, new value)."""
     with db.session() as s:
-        return [(e.actor, e.new_value) for e in s.scalars(select(TicketEventRow).where(
-            TicketEventRow.ticket_id == tid, TicketEventRow.field == "status").order_by(TicketEventRow.id))]
+        return [(e.actor, e.field, e.new_value) for e in s.scalars(select(TicketEventRow).where(
+            TicketEventRow.ticket_id == tid, TicketEventRow.field.in_(("status", "assignee")))
+            .order_by(TicketEventRow.id))]
 
 
-def test_two_sessions_that_read_the_same_version_cannot_both_change_it(db, ticket):
-    """Both read version 1, then both write (no client version: the server-side compare-and-set decides)."""
-    before = _status_events(db, ticket)
-    both_read = threading.Barrier(2, timeout=30)
+def _race(db, ticket, moves):
+    """Each move runs in its own thread and session; all read the ticket before any writes → actor: outcome."""
+    both_read = threading.Barrier(len(moves), timeout=30)
     outcome: dict[str, str] = {}
 
-    def staff(actor: str, status: str) -> None:
+    def staff(actor, move) -> None:
         try:
             with db.session() as s:
                 assert s.get(TicketRow, ticket).version == 1  # the row is read (and kept) before anyone writes
                 both_read.wait()
-                alerts.set_status(s, ticket, status, actor, now=db.clock.now())
+                move(s, actor)
             outcome[actor] = "won"
         except alerts.TicketChanged as err:
             outcome[actor] = f"conflict {err.current_version}"
 
-    threads = [threading.Thread(target=staff, args=("a", "in_progress")),
-               threading.Thread(target=staff, args=("b", "awaiting_citizen"))]
+    threads = [threading.Thread(target=staff, args=item) for item in moves.items()]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
     assert sorted(outcome.values()) == ["conflict 2", "won"], outcome
-    winner = next(a for a, o in outcome.items() if o == "won")
+    return next(a for a, o in outcome.items() if o == "won")
+
+
+def test_two_sessions_that_read_the_same_version_cannot_both_change_it(db, ticket):
+    """Both read version 1, then both write (no client version: the server-side compare-and-set decides)."""
+    before = _changes(db, ticket)
+    wanted = {"a": "in_progress", "b": "awaiting_citizen"}
+    winner = _race(db, ticket, {a: (lambda s, actor: alerts.set_status(s, ticket, wanted[actor], actor,
+                                                                      now=db.clock.now())) for a in wanted})
     status, _, version = _row(db, ticket)
-    assert version == 2 and status == {"a": "in_progress", "b": "awaiting_citizen"}[winner]
-    assert _status_events(db, ticket) == [*before, (winner, status)]  # one change in the audit trail
+    assert version == 2 and status == wanted[winner]
+    assert _changes(db, ticket) == [*before, (winner, "status", status)]  # one change in the audit trail
+
+
+def test_closing_and_assigning_at_the_same_moment_one_wins(db, ticket):
+    with db.session() as s:  # a contact does not move the version; it lets the ticket close
+        alerts.record_contact(s, ticket, "phone", "reached", "surgut-officer", now=db.clock.now())
+    before = _changes(db, ticket)
+    winner = _race(db, ticket, {
+        "closer": lambda s, actor: alerts.close_ticket(s, ticket, actor, "Insulin delivered.", now=db.clock.now(),
+                                                       runtime=AlertsRuntime.of(db)),
+        "assigner": lambda s, actor: alerts.assign_ticket(s, ticket, "surgut-second", actor, now=db.clock.now()),
+    })
+    status, assignee, version = _row(db, ticket)
+    assert version == 2
+    assert (status, assignee) == (("closed", None) if winner == "closer" else ("assigned", "surgut-second"))
+    assert {actor for actor, _, _ in _changes(db, ticket)[len(before):]} == {winner}
 
 
 def test_a_change_on_a_stale_version_is_refused_and_writes_nothing(db, ticket):
