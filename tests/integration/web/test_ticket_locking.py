@@ -127,6 +127,37 @@ def test_a_change_on_a_stale_version_is_refused_and_writes_nothing(db, ticket):
                                  version=2)["version"] == 3
 
 
+def test_two_desks_routing_one_triage_ticket_at_once_route_it_once(db, ticket):
+    with db.session() as s:  # a ticket nobody could route
+        s.get(TicketRow, ticket).department_id = None
+    together = threading.Barrier(2, timeout=30)
+    outcome: dict[str, str] = {}
+
+    def desk(department: str) -> None:
+        try:
+            with db.session() as s:
+                assert s.get(TicketRow, ticket).department_id is None  # both read it unrouted
+                together.wait()
+                alerts.route_ticket(s, ticket, department, f"desk-{department}", runtime=AlertsRuntime.of(db),
+                                    now=db.clock.now())
+            outcome[department] = "routed"
+        except alerts.TicketNotFound:
+            outcome[department] = "gone"
+
+    threads = [threading.Thread(target=desk, args=(d,)) for d in ("surgut", "cairo")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcome.values()) == ["gone", "routed"], outcome
+    winner = next(d for d, o in outcome.items() if o == "routed")
+    with db.session() as s:
+        assert s.get(TicketRow, ticket).department_id == winner
+        routed = s.scalars(select(TicketEventRow.new_value).where(TicketEventRow.ticket_id == ticket,
+                                                                  TicketEventRow.action == "routed")).all()
+    assert routed == [winner]
+
+
 @pytest.mark.parametrize("lang", ["en", "ru", "fa"])
 def test_the_ticket_form_with_a_stale_version_answers_409_with_the_ticket_as_it_is_now(db, ticket, lang):
     app = make_web_app(db)
