@@ -38,7 +38,7 @@ from healthpulse.alerts.rules.base import (
 )
 from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.scheduling import schedule_delivery, schedule_sweep
-from healthpulse.alerts.tickets.lifecycle import attach_documents, audit, open_ticket, raise_severity
+from healthpulse.alerts.tickets.lifecycle import attach_documents, audit, changed, open_ticket, raise_severity
 from healthpulse.alerts.tickets.sla import sla_hours
 from healthpulse.appeals.lifecycle import get_by_document
 from healthpulse.core.context import CoreContext
@@ -261,6 +261,7 @@ class AlertProcessor:
             if ticket is not None and ticket.department_id is None:
                 audit(self.s, ticket, "system:routing", "routed", self.now, field="department_id", old=None, new=dep)
                 ticket.department_id = dep
+                changed(ticket)
             if alert.id not in self._unannounced:
                 self._announce(alert, "alert", ticket)
         if SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[alert.severity]:

@@ -16,6 +16,13 @@ Conventions (stable names; the web helper builds on them):
   its subclasses ``InvalidTransition`` and ``ClosureRefused`` (→ 409/422,
   ``str(exc)`` is a message for the user), ``SurveyNotFound``/``SurveyUsed``/
   ``SurveyExpired`` (→ 404/410), ``ValueError`` for bad input.
+- Optimistic locking: ``assign_ticket``, ``set_status``, ``close_ticket`` and
+  ``reopen_ticket`` take ``version`` (the ticket's ``version`` the caller
+  saw); a different stored version raises ``TicketChanged`` (→ 409) and
+  writes nothing.  ``version=None`` skips that check (last writer wins), but
+  two writers that read the same row at once still cannot both commit: the
+  loser's flush finds the row changed and raises ``TicketChanged`` too.
+  Notes, replies and contacts (appended) take no version.
 - ``close_ticket``/``reopen_ticket`` need the alerts runtime for survey
   links and notifications: pass ``runtime=AlertsRuntime.of(container)``.
 - Survey links are ``{base_url}/survey/<token>``; ticket links in e-mails are
@@ -24,7 +31,9 @@ Conventions (stable names; the web helper builds on them):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from healthpulse.alerts.alert_service import (
@@ -48,6 +57,7 @@ from healthpulse.alerts.tickets.lifecycle import (
     TRANSITIONS,
     ClosureRefused,
     InvalidTransition,
+    TicketChanged,
     TicketError,
     TicketNotFound,
 )
@@ -63,10 +73,11 @@ from healthpulse.core.resources import bundled_departments_path
 from healthpulse.core.settings import Settings, load_settings
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 __all__ = [
     "CONTACT_CHANNELS", "CONTACT_OUTCOMES", "AlertNotFound", "ClosureRefused", "InvalidTransition", "SurveyExpired",
-    "SurveyNotFound", "SurveyUsed", "TicketError", "TicketNotFound", "acknowledge_alert", "add_note",
+    "SurveyNotFound", "SurveyUsed", "TicketChanged", "TicketError", "TicketNotFound", "acknowledge_alert", "add_note",
     "assign_ticket", "close_ticket", "get_alert", "get_sla_settings", "get_survey", "get_ticket", "kpis",
     "list_alerts", "list_tickets", "record_contact", "reopen_ticket", "reply_to_citizen", "resolve_alert", "route_ticket",
     "set_sla_settings", "set_status", "submit_survey", "ticket_counters", "ticket_for_appeal",
@@ -84,11 +95,33 @@ def _runtime(runtime: AlertsRuntime | None) -> AlertsRuntime:
     return AlertsRuntime.build(settings, load_departments(settings.departments_file or bundled_departments_path()))
 
 
-def _load(session: Session, ticket_id: int, department_ids: list[str] | None) -> TicketRow:
+def _load(session: Session, ticket_id: int, department_ids: list[str] | None, version: int | None = None) -> TicketRow:
+    """The ticket in scope; with ``version``, only if that is still the stored version (else ``TicketChanged``)."""
     t = session.get(TicketRow, int(ticket_id))
     if t is None or not in_scope(t.department_id, department_ids):
         raise TicketNotFound(f"ticket #{ticket_id} does not exist")
+    T.check_version(t, version)
     return t
+
+
+def _refuses_stale(change: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """Turn a lost compare-and-set into ``TicketChanged``, wherever in ``change`` the ticket is flushed.
+
+    The UPDATE compares the version read (``version_id_col``): on PostgreSQL the second writer waits for
+    the first's row lock and then matches no row; on SQLite it waits for the write lock, likewise.  An
+    autoflush (a query after the change, e.g. the appeal's history) can be where that happens, so the
+    whole change is covered.  The failed transaction is rolled back, so the error can name the version
+    now stored.
+    """
+    @wraps(change)
+    def guarded(session: Session, ticket_id: int, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        try:
+            return change(session, ticket_id, *args, **kwargs)
+        except StaleDataError:
+            session.rollback()
+            current = session.scalar(select(TicketRow.version).where(TicketRow.id == int(ticket_id)))
+            raise TicketChanged(int(ticket_id), kwargs.get("version"), current) from None
+    return guarded
 
 
 # -- reading tickets ---------------------------------------------------------
@@ -110,7 +143,7 @@ def ticket_summary(t: TicketRow, document_ids: list[str], now: datetime | None =
         "overdue": t.status != TicketStatus.CLOSED.value and now_or_system(now) > t.due_at,
         "has_citizen": t.has_citizen, "alert_id": t.alert_id, "appeal_id": t.appeal_id,
         "first_response_at": t.first_response_at, "closed_at": t.closed_at, "reopen_count": t.reopen_count,
-        "document_ids": document_ids,
+        "document_ids": document_ids, "version": t.version,
     }
 
 
@@ -247,23 +280,27 @@ def _full(session: Session, t: TicketRow) -> dict[str, Any]:
     return get_ticket(session, t.id)
 
 
+@_refuses_stale
 def assign_ticket(session: Session, ticket_id: int, assignee: str, actor: str, *, now: datetime | None = None,
-                  department_ids: list[str] | None = None) -> dict[str, Any]:
+                  department_ids: list[str] | None = None, version: int | None = None) -> dict[str, Any]:
     if not assignee or not assignee.strip():
         raise TicketError("assignee is required")
-    t = _load(session, ticket_id, department_ids)
+    t = _load(session, ticket_id, department_ids, version)
     T.assign(session, t, assignee.strip(), actor, now_or_system(now))
     return _full(session, t)
 
 
+@_refuses_stale
 def set_status(session: Session, ticket_id: int, status: str, actor: str, *, note: str | None = None,
-               now: datetime | None = None, department_ids: list[str] | None = None) -> dict[str, Any]:
+               now: datetime | None = None, department_ids: list[str] | None = None,
+               version: int | None = None) -> dict[str, Any]:
     """Move to assigned / in_progress / awaiting_citizen (use close_ticket / reopen_ticket for those)."""
-    t = _load(session, ticket_id, department_ids)
+    t = _load(session, ticket_id, department_ids, version)
     T.set_status(session, t, status, actor, now_or_system(now), note)
     return _full(session, t)
 
 
+@_refuses_stale
 def add_note(session: Session, ticket_id: int, text: str, actor: str, *, now: datetime | None = None,
              department_ids: list[str] | None = None) -> dict[str, Any]:
     """An internal note (never shown to the citizen)."""
@@ -272,6 +309,7 @@ def add_note(session: Session, ticket_id: int, text: str, actor: str, *, now: da
     return _full(session, t)
 
 
+@_refuses_stale
 def reply_to_citizen(session: Session, ticket_id: int, text: str, actor: str, *, now: datetime | None = None,
                      runtime: AlertsRuntime | None = None, department_ids: list[str] | None = None) -> dict[str, Any]:
     """A public reply, shown on the citizen's tracking page (``ticket_for_appeal``) and e-mailed to the citizen
@@ -288,6 +326,7 @@ def reply_to_citizen(session: Session, ticket_id: int, text: str, actor: str, *,
     return _full(session, t)
 
 
+@_refuses_stale
 def record_contact(session: Session, ticket_id: int, channel: str, outcome: str, actor: str, at: datetime | None = None,
                    *, note: str | None = None, now: datetime | None = None,
                    department_ids: list[str] | None = None) -> dict[str, Any]:
@@ -298,14 +337,16 @@ def record_contact(session: Session, ticket_id: int, channel: str, outcome: str,
     return _full(session, t)
 
 
+@_refuses_stale
 def close_ticket(session: Session, ticket_id: int, actor: str, resolution: str, *, now: datetime | None = None,
-                 runtime: AlertsRuntime | None = None, department_ids: list[str] | None = None) -> dict[str, Any]:
+                 runtime: AlertsRuntime | None = None, department_ids: list[str] | None = None,
+                 version: int | None = None) -> dict[str, Any]:
     """Close with a resolution; raises ``ClosureRefused`` (message for the user) when the ticket has a
     citizen and no contact was recorded. A citizen gets a one-use CSAT survey (e-mailed when the
     appeal has an e-mail; the link is also in ``result["survey_url"]`` for the tracking page)."""
     now = now_or_system(now)
     rt = _runtime(runtime)
-    t = _load(session, ticket_id, department_ids)
+    t = _load(session, ticket_id, department_ids, version)
     T.close(session, t, actor, resolution, now)
     url = None
     if t.has_citizen:
@@ -328,12 +369,13 @@ def _schedule_if_possible(session: Session, rt: AlertsRuntime, now: datetime, sc
         schedule(session, jobs, now)
 
 
+@_refuses_stale
 def reopen_ticket(session: Session, ticket_id: int, actor: str, reason: str, *, now: datetime | None = None,
-                  department_ids: list[str] | None = None) -> dict[str, Any]:
+                  department_ids: list[str] | None = None, version: int | None = None) -> dict[str, Any]:
     """Reopen a closed ticket (a new citizen contact is then needed to close it again)."""
     if not reason or not reason.strip():
         raise TicketError("a reason is required to reopen a ticket")
-    t = _load(session, ticket_id, department_ids)
+    t = _load(session, ticket_id, department_ids, version)
     T.reopen(session, t, actor, reason.strip(), now_or_system(now))
     return _full(session, t)
 

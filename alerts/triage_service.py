@@ -25,6 +25,7 @@ from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.tickets import TicketDocumentRow, TicketRow
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 
 def load_unrouted(session: Session, ticket_id: int) -> TicketRow:
@@ -37,13 +38,26 @@ def load_unrouted(session: Session, ticket_id: int) -> TicketRow:
 
 def route_ticket(session: Session, ticket_id: int, department_id: str, actor: str, *, runtime: AlertsRuntime,
                  now: datetime | None = None) -> dict[str, Any]:
-    """Give a triage ticket its department; raises ``TicketError`` for an unknown department."""
-    now = now_or_system(now)
+    """Give a triage ticket its department; raises ``TicketError`` for an unknown department.
+
+    Two desks routing one ticket at once: the ticket's version decides (compare-and-set), and the one
+    that lost finds it gone from the queue (``TicketNotFound``), as if it had loaded the page later.
+    """
+    try:
+        return _route(session, ticket_id, department_id, actor, runtime, now_or_system(now))
+    except StaleDataError:
+        session.rollback()
+        raise TicketNotFound(f"ticket #{ticket_id} was routed by someone else meanwhile") from None
+
+
+def _route(session: Session, ticket_id: int, department_id: str, actor: str, runtime: AlertsRuntime,
+           now: datetime) -> dict[str, Any]:
     if not department_id or runtime.departments.get(department_id) is None:
         raise TicketError(f"unknown department {department_id!r}")
     t = load_unrouted(session, ticket_id)
     T.audit(session, t, actor, "routed", now, field="department", old=None, new=department_id)
     t.department_id = department_id
+    T.changed(t)
     doc_ids = list(session.scalars(select(TicketDocumentRow.document_id).where(TicketDocumentRow.ticket_id == t.id)
                                    .order_by(TicketDocumentRow.id)))
     appeal = session.get(AppealRow, t.appeal_id) if t.appeal_id else None

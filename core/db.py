@@ -97,6 +97,8 @@ def insert_if_absent(session: Session, model: type[Any], values: dict[str, Any],
 
     Why: "look, then insert" lets two writers both insert the same key and one of them fail (losing its
     whole batch); the database decides instead, and the loser simply updates the winner's row.
+    ``RETURNING`` says who won: the driver's rowcount is -1 for this statement on PostgreSQL (psycopg),
+    which read as "inserted" for the loser too.
     """
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -105,7 +107,8 @@ def insert_if_absent(session: Session, model: type[Any], values: dict[str, Any],
         stmt = sqlite_insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(f"no upsert for {dialect}")
-    return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]  # an INSERT returns a CursorResult; Session.execute is typed as Result
+    column = getattr(model, key[0])
+    return session.execute(stmt.returning(column)).first() is not None
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

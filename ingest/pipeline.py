@@ -34,6 +34,7 @@ from healthpulse.ingest.store import (
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 log = logging.getLogger(__name__)
 CONFLICT_RETRIES = 3  # a post-ingest stage that lost a race to a concurrent ingest runs again this often
@@ -198,7 +199,8 @@ class Pipeline:
         """Post-ingest hooks in their own transaction; a failing hook is retried as a job, not lost.
 
         A unique key violated by a concurrent ingest of the same documents (its alert or ticket
-        committed first), or a deadlock with it, is not a failure: the hook runs again at once and
+        committed first), a ticket changed meanwhile (its version moved: ``StaleDataError``), or a
+        deadlock with it, is not a failure: the hook runs again at once and
         now sees that work.
         """
         if not stored:
@@ -209,10 +211,10 @@ class Pipeline:
                     with transaction(self.factory) as s:
                         hook.on_ingested(s, stored)
                     break
-                except (IntegrityError, OperationalError) as exc:
-                    if attempt < CONFLICT_RETRIES and (isinstance(exc, IntegrityError) or is_write_conflict(exc)):
+                except (IntegrityError, OperationalError, StaleDataError) as exc:
+                    if attempt < CONFLICT_RETRIES and (not isinstance(exc, OperationalError) or is_write_conflict(exc)):
                         log.info("post-ingest hook %s met a concurrent writer (%s); running it again",
-                                 type(hook).__name__, str(exc.orig)[:200])
+                                 type(hook).__name__, str(getattr(exc, "orig", exc))[:200])
                         continue
                     self._queue_hook_retry(hook, stored, exc)
                     break

@@ -32,6 +32,36 @@ def _incident_decision(action: str, body: str, secured: Any) -> dict[str, Any]:
             "401": _ERROR, "403": _ERROR, "404": _ERROR, "409": _ERROR, "422": _ERROR, "429": _ERROR}}}
 
 
+def _ticket_action(secured: Any) -> dict[str, Any]:
+    """POST /api/v1/tickets/{id}/{action}: a staff change to a ticket, optimistic locking by If-Match."""
+    return {"post": {
+        "summary": "Change a ticket (scoped): take, assign {assignee}, status {status, note}, note {text}, "
+                   "close {resolution, internal_note}, reopen {reason}. State changes take the version the client "
+                   "read (If-Match: \"<version>\" or `version`); a stale one is 409 with `current_version` and "
+                   "nothing changes. Without a version the last writer wins.",
+        "operationId": "changeTicket", "security": secured,
+        "parameters": [
+            {"name": "ticket_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+            {"name": "action", "in": "path", "required": True, "schema": {
+                "type": "string", "enum": ["take", "assign", "status", "note", "close", "reopen"]}},
+            {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"},
+             "description": "the ticket's ETag (its version) as read"}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "properties": {
+                "version": {"type": "integer", "minimum": 1}, "assignee": {"type": "string"},
+                "status": {"type": "string"}, "note": {"type": "string"}, "text": {"type": "string"},
+                "resolution": {"type": "string"}, "internal_note": {"type": "string"},
+                "reason": {"type": "string"}}}}}},
+        "responses": {"200": {"description": "the ticket as it is now (ETag: its version)", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Ticket"}}}},
+            "400": _ERROR, "401": _ERROR, "403": _ERROR, "404": _ERROR,
+            "409": {"description": "the ticket changed since that version; body: error, message, current_version",
+                    "content": {"application/json": {"schema": {"type": "object", "properties": {
+                        "error": {"type": "string"}, "message": {"type": "string"},
+                        "current_version": {"type": "integer"}}}}}},
+            "415": _ERROR, "422": _ERROR, "429": _ERROR}}}
+
+
 def _filters(departments: bool = True) -> list[dict[str, Any]]:
     params = [
         {"name": "q", "in": "query", "required": False, "description": "full-text query (all languages)",
@@ -150,7 +180,9 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                 "Ticket": {"type": "object", "required": ["id", "status", "severity"], "properties": {
                     "id": {"type": "integer"}, "status": {"type": "string", "enum": list(TICKET_STATUSES)},
                     "severity": {"type": "string"}, "department": {"type": "string", "nullable": True},
-                    "title": {"type": "string"}, "due_at": {"type": "string", "nullable": True}}},
+                    "title": {"type": "string"}, "due_at": {"type": "string", "nullable": True},
+                    "version": {"type": "integer", "description": "optimistic-locking version (also the ETag); "
+                                "send it back as If-Match or `version` when changing the ticket"}}},
                 **openapi_video.SCHEMAS,
                 **openapi_calls.SCHEMAS,
             },
@@ -254,6 +286,7 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                 "responses": {"200": {"description": "ticket", "content": {"application/json": {"schema": {
                     "$ref": "#/components/schemas/Ticket"}}}}, "401": _ERROR, "403": _ERROR, "404": _ERROR,
                     "429": _ERROR}}},
+            "/api/v1/tickets/{ticket_id}/{action}": _ticket_action(secured),
             "/api/v1/incidents": {"get": {
                 "summary": "Incidents: one event's documents from every channel, with coverage before/after the "
                            "response (department tokens: own department only)", "operationId": "listIncidents",

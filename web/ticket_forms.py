@@ -15,17 +15,37 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateTimeLocalField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def version_field() -> IntegerField:
+    """The ticket version the page showed (hidden): a change made on an older one is refused (409)."""
+    return IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
+
+
+class VersionedForm(FlaskForm):
+    """A form that changes the ticket's state (status, assignee, close, reopen) carries the version it saw."""
+
+    version = version_field()
 
 
 class TextForm(FlaskForm):
     text = TextAreaField(validators=[DataRequired(), Length(max=5000)])
 
 
-class AssignForm(FlaskForm):
+class ReopenForm(VersionedForm):
+    text = TextAreaField(validators=[DataRequired(), Length(max=5000)])
+
+
+class TakeForm(VersionedForm):
+    pass
+
+
+class AssignForm(VersionedForm):
     # validate_choice off: the view checks the choice itself, with a message in the user's language.
     assignee = SelectField(validators=[DataRequired()], validate_choice=False)
 
@@ -39,7 +59,7 @@ class AssignForm(FlaskForm):
         return False
 
 
-class StatusForm(FlaskForm):
+class StatusForm(VersionedForm):
     status = SelectField(choices=[(s, s) for s in ("in_progress", "awaiting_citizen", "assigned")])
 
 
@@ -50,7 +70,7 @@ class ContactForm(FlaskForm):
     note = TextAreaField(validators=[Optional(), Length(max=2000)])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(VersionedForm):
     resolution = TextAreaField(validators=[DataRequired(), Length(max=5000)])
     internal_note = TextAreaField(validators=[Optional(), Length(max=5000)])
 

@@ -57,6 +57,35 @@ class ClosureRefused(TicketError):
     error_code = "conflict"
 
 
+class TicketChanged(TicketError):
+    """The caller acted on an older version of the ticket: someone else changed it meanwhile.
+
+    Nothing was written; ``current_version`` is the version now stored (the client reloads and decides again).
+    """
+    error_code = "conflict"
+
+    def __init__(self, ticket_id: int, expected: int | None, current_version: int | None):
+        super().__init__(f"ticket #{ticket_id} was changed by someone else (version {current_version}, "
+                         f"you acted on version {expected}); reload it and submit again")
+        self.ticket_id, self.expected, self.current_version = ticket_id, expected, current_version
+
+
+def check_version(t: TicketRow, expected: int | None) -> None:
+    """Refuse a change made on a stale copy of the ticket; ``None`` (a client that sends no version):
+    last writer wins, as before versions existed."""
+    if expected is not None and int(expected) != t.version:
+        raise TicketChanged(t.id, int(expected), t.version)
+
+
+def changed(t: TicketRow) -> None:
+    """Count a state change (status, assignee, severity, department): the row's next version.
+
+    The UPDATE still carries ``WHERE version = <the version read>`` (``version_id_col``), so of two
+    writers that read the same version only the first commits; the other gets ``StaleDataError``.
+    """
+    t.version = (t.version or 1) + 1
+
+
 def audit(session: Session, ticket: TicketRow, actor: str, action: str, now: datetime, *, field: str | None = None,
           old: Any = None, new: Any = None, text: str | None = None, public: bool = False) -> TicketEventRow:
     """Append one audit event (who, when, what) and touch the ticket."""
@@ -103,6 +132,7 @@ def raise_severity(session: Session, t: TicketRow, severity: str, sla_hours: flo
         return False
     audit(session, t, actor, "severity", now, field="severity", old=t.severity, new=severity)
     t.severity = severity
+    changed(t)
     due = t.created_at + timedelta(hours=sla_hours)
     if due < t.due_at:
         audit(session, t, actor, "due", now, field="due_at", old=t.due_at.isoformat(), new=due.isoformat())
@@ -126,6 +156,7 @@ def assign(session: Session, t: TicketRow, assignee: str, actor: str, now: datet
         raise InvalidTransition(f"ticket #{t.id} is closed; reopen it before assigning")
     audit(session, t, actor, "assigned", now, field="assignee", old=t.assignee, new=assignee)
     t.assignee = assignee
+    changed(t)
     if t.status in (S.NEW, S.REOPENED):
         audit(session, t, actor, "status", now, field="status", old=t.status, new=S.ASSIGNED.value)
         t.status = S.ASSIGNED.value
@@ -148,6 +179,7 @@ def set_status(session: Session, t: TicketRow, status: str, actor: str, now: dat
         raise InvalidTransition(f"ticket #{t.id}: cannot go from {t.status} to {new.value}")
     audit(session, t, actor, "status", now, field="status", old=t.status, new=new.value, text=note)
     t.status = new.value
+    changed(t)
     if new in RESPONSE_STATUSES:
         _responded(t, now)
     return t
@@ -232,6 +264,7 @@ def close(session: Session, t: TicketRow, actor: str, resolution: str, now: date
         raise ClosureRefused(problem)
     audit(session, t, actor, "closed", now, field="status", old=t.status, new=S.CLOSED.value, text=resolution.strip())
     t.status = S.CLOSED.value
+    changed(t)
     t.resolution = resolution.strip()
     t.closed_at = now
     if t.first_closed_at is None:
@@ -246,6 +279,7 @@ def reopen(session: Session, t: TicketRow, actor: str, reason: str, now: datetim
         raise InvalidTransition(f"ticket #{t.id} is not closed (status {t.status})")
     audit(session, t, actor, "reopened", now, field="status", old=t.status, new=S.REOPENED.value, text=reason)
     t.status = S.REOPENED.value
+    changed(t)
     t.closed_at = None
     t.reopen_count = (t.reopen_count or 0) + 1
     sync_appeal(session, t, AppealStatus.TICKET_OPENED, now, f"reopened: {reason}")

@@ -44,6 +44,13 @@ class TicketRow(Base):
     contact_count: Mapped[int] = mapped_column(Integer, default=0)
     resolution: Mapped[str | None] = mapped_column(Text)
     public_reply: Mapped[str | None] = mapped_column(Text)
+    # Optimistic locking: every UPDATE of the row says ``WHERE version = <the version read>`` (a concurrent
+    # writer makes it match no row → StaleDataError).  The number itself moves only on a state change
+    # (status, assignee, severity, department, close/reopen: ``lifecycle.changed``), so the ticket page's
+    # forms and API clients that send it get a conflict for those, not for an appended note or contact.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class TicketDocumentRow(Base):

@@ -78,6 +78,15 @@ def csrf_from(html: str) -> str:
     return html[start:html.index('"', start)]
 
 
+def version_from(html: str) -> str:
+    """The ticket version a ticket page's state-changing forms carry (their hidden ``version`` field)."""
+    marker = 'name="version" value="'
+    i = html.find(marker)
+    assert i >= 0, "no ticket version in page"
+    start = i + len(marker)
+    return html[start:html.index('"', start)]
+
+
 def news_document(i: int, *, department: str, published: datetime, language: str = "en",
                   sentiment: str = "negative", topics: list[str] | None = None, story: str | None = None,
                   incident: bool = False, text: str | None = None, source: str = "example-news",

@@ -35,6 +35,7 @@ from healthpulse.web.services import search as search_svc
 from healthpulse.web.services import tickets as ticket_svc
 from healthpulse.web.services.users import Principal, principal_for_token
 from healthpulse.web.templating import highlight
+from healthpulse.web.ticket_versions import VersionParamError, etag, requested_version
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -233,7 +234,51 @@ def ticket(ticket_id: int) -> Any:
         detail = ticket_svc.get_ticket(container(), g.api_principal, ticket_id)
     except ticket_svc.NotFound:
         raise ApiError(404, "no such ticket") from None
-    return jsonify(ticket_svc.ticket_json(detail))
+    resp = jsonify(ticket_svc.ticket_json(detail))
+    resp.headers["ETag"] = etag(detail["version"])
+    return resp
+
+
+# What each action reads from the JSON body: (argument, body key, required, longest).
+TICKET_ACTIONS: dict[str, tuple[tuple[str, str, bool, int], ...]] = {
+    "take": (),
+    "assign": (("assignee", "assignee", True, 200),),
+    "status": (("status", "status", True, 32), ("note", "note", False, 5000)),
+    "note": (("text", "text", True, 5000),),
+    "close": (("resolution", "resolution", True, 5000), ("internal_note", "internal_note", False, 5000)),
+    "reopen": (("reason", "reason", True, 5000),),
+}
+
+
+@bp.route("/tickets/<int:ticket_id>/<string:action>", methods=["POST"])
+@api_auth("department")
+def ticket_action(ticket_id: int, action: str) -> Any:
+    """Change a ticket (scoped).  State changes take the version the client read (``If-Match`` or ``version``);
+    a stale one → 409 with ``current_version``, nothing written.  Without one, last writer wins."""
+    if action not in TICKET_ACTIONS:
+        raise ApiError(404, f"unknown ticket action; one of {', '.join(TICKET_ACTIONS)}")
+    body = _json_body()
+    args = {arg: _str(body, key, required, longest) for arg, key, required, longest in TICKET_ACTIONS[action]}
+    try:
+        version = requested_version(request.headers.get("If-Match"), body)
+    except VersionParamError as err:
+        raise ApiError(400, str(err), err.field) from None
+    try:
+        detail = ticket_svc.act(container(), g.api_principal, ticket_id, action,
+                                version=version if action in ticket_svc.VERSIONED_ACTIONS else None, **args)
+    except ticket_svc.NotFound:
+        raise ApiError(404, "no such ticket") from None
+    except ticket_svc.TicketConflict as err:
+        resp = jsonify({"error": "conflict", "message": str(err), "current_version": err.current_version})
+        resp.status_code = 409
+        if err.current_version is not None:
+            resp.headers["ETag"] = etag(err.current_version)
+        return resp
+    except ticket_svc.ActionRefused as err:
+        raise ApiError(422, str(err)) from None
+    resp = jsonify(ticket_svc.ticket_json(detail))
+    resp.headers["ETag"] = etag(detail["version"])
+    return resp
 
 
 @bp.route("/incidents", methods=["GET"])

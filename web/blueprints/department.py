@@ -24,8 +24,11 @@ from healthpulse.web.ticket_forms import (
     CloseForm,
     ContactForm,
     EmptyForm,
+    ReopenForm,
     StatusForm,
+    TakeForm,
     TextForm,
+    VersionedForm,
     instance_zone,
     local_input_value,
     local_to_utc,
@@ -159,6 +162,10 @@ def _prepare_media(detail: dict[str, Any]) -> None:
 def ticket_action(ticket_id: int, action: str) -> Any:
     """One action on a ticket.  The assign, contact and close forms come back with their errors and what was
     typed (422) when refused; the others answer with a message on the ticket page."""
+    try:  # scope first: another department's ticket is 404 whatever the form holds
+        svc.ensure_in_scope(container(), _principal(), ticket_id)
+    except svc.NotFound:
+        abort(404)
     form = _action_form(ticket_id, action)
     if not form.validate_on_submit() or not _checks_pass(ticket_id, form):
         if action in REDISPLAYED:
@@ -166,10 +173,15 @@ def ticket_action(ticket_id: int, action: str) -> Any:
             return _render_ticket(ticket_id, status=422, forms={REDISPLAYED[action]: form})
         flash(_("Please fill in the form correctly."), "error")
         return redirect(url_for("department.ticket", ticket_id=ticket_id)), 303
+    version = form.version.data if isinstance(form, VersionedForm) else None
     try:
-        svc.act(container(), _principal(), ticket_id, action, **_action_args(action, form))
+        svc.act(container(), _principal(), ticket_id, action, version=version, **_action_args(action, form))
     except svc.NotFound:
         abort(404)
+    except svc.TicketConflict:
+        # Someone changed the ticket since this page was loaded: show it as it is now, keep what was typed.
+        flash(_stale_message(), "error")
+        return _render_ticket(ticket_id, status=409, forms={REDISPLAYED[action]: form} if action in REDISPLAYED else None)
     except svc.ActionRefused as err:
         if action not in REDISPLAYED:
             flash(server_message(str(err)), "error")
@@ -183,12 +195,23 @@ def ticket_action(ticket_id: int, action: str) -> Any:
 
 
 REDISPLAYED = {"assign": "assign_form", "contact": "contact_form", "close": "close_form"}
+
+
+def _stale_message() -> str:
+    """Why a change on a stale page was refused (409), in the reader's language."""
+    return str(_("This ticket was changed by someone else while you were looking at it; here it is now — "
+                 "check and submit again."))
+
 CONTACT_CLOCK_SLACK = timedelta(minutes=5)  # as the alerts service allows for a clock a little behind
 
 
 def _action_form(ticket_id: int, action: str) -> FlaskForm:
-    if action in ("note", "reply", "reopen"):
+    if action in ("note", "reply"):
         return TextForm()
+    if action == "reopen":
+        return ReopenForm()
+    if action == "take":
+        return TakeForm()
     if action == "assign":
         return AssignForm()
     if action == "status":

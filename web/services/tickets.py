@@ -32,6 +32,7 @@ from healthpulse.web.query_params import QueryParamError
 from healthpulse.web.services.context import WebContext
 from healthpulse.web.services.users import Principal, assignable_usernames
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 50
@@ -57,6 +58,14 @@ class NotFound(HealthpulseError, LookupError):
 class ActionRefused(HealthpulseError, ValueError):
     """The alerts area refused the change (closing without citizen contact, bad transition...)."""
     error_code = "conflict"
+
+
+class TicketConflict(ActionRefused):
+    """The caller acted on an older version of the ticket (someone else changed it): nothing was written."""
+
+    def __init__(self, message: str, current_version: int | None):
+        super().__init__(message)
+        self.current_version = current_version
 
 
 class AssigneeRefused(ActionRefused):
@@ -257,21 +266,47 @@ def media_path(container: WebContext, principal: Principal, ticket_id: int, docu
 
 
 # -- actions -------------------------------------------------------------------
-def act(container: WebContext, principal: Principal, ticket_id: int, action: str, **kw: Any) -> dict[str, Any]:
-    """Run one ticket action (take, assign, status, note, reply, contact, close, reopen) for the principal."""
+VERSIONED_ACTIONS = ("take", "assign", "status", "close", "reopen")  # they change the ticket's state
+APPENDED_ACTIONS = ("note", "reply", "contact")  # they only add to its history: no version needed
+
+
+def act(container: WebContext, principal: Principal, ticket_id: int, action: str, *, version: int | None = None,
+        **kw: Any) -> dict[str, Any]:
+    """Run one ticket action (take, assign, status, note, reply, contact, close, reopen) for the principal.
+
+    ``version``: the ticket version the caller saw, for the state-changing actions; when the ticket has
+    moved on since (or a concurrent request commits first) → ``TicketConflict`` and nothing is written.
+    ``None`` → last writer wins (API clients that send no version).
+    """
+    try:
+        return _act(container, principal, ticket_id, action, version, kw)
+    except alerts.TicketChanged as err:
+        raise TicketConflict(str(err), err.current_version) from None
+    except StaleDataError:  # a write after the service's own flush lost the race: the same answer
+        raise TicketConflict(f"ticket #{ticket_id} was changed by someone else", _current_version(container, ticket_id)) from None
+
+
+def _current_version(container: WebContext, ticket_id: int) -> int | None:
+    with container.session() as s:
+        return s.scalar(select(TicketRow.version).where(TicketRow.id == int(ticket_id)))
+
+
+def _act(container: WebContext, principal: Principal, ticket_id: int, action: str, version: int | None,
+         kw: dict[str, Any]) -> dict[str, Any]:
     now = container.clock.now()
     actor = principal.username
     scope = Scope(department_ids=department_ids(principal), now=now)
     with container.session() as s:
         try:
             if action == "take":
-                return alerts.assign_ticket(s, ticket_id, actor, actor, **scope)
+                return alerts.assign_ticket(s, ticket_id, actor, actor, version=version, **scope)
             if action == "assign":
                 if kw["assignee"] not in _assignable(s, ticket_id, scope["department_ids"]):
                     raise AssigneeRefused(f"{kw['assignee']!r} may not work on ticket #{ticket_id}")
-                return alerts.assign_ticket(s, ticket_id, kw["assignee"], actor, **scope)
+                return alerts.assign_ticket(s, ticket_id, kw["assignee"], actor, version=version, **scope)
             if action == "status":
-                return alerts.set_status(s, ticket_id, kw["status"], actor, note=kw.get("note"), **scope)
+                return alerts.set_status(s, ticket_id, kw["status"], actor, note=kw.get("note"), version=version,
+                                         **scope)
             if action == "note":
                 return alerts.add_note(s, ticket_id, kw["text"], actor, **scope)
             if action == "reply":
@@ -288,11 +323,13 @@ def act(container: WebContext, principal: Principal, ticket_id: int, action: str
                 if kw.get("internal_note"):  # kept only if the ticket closes (one transaction)
                     alerts.add_note(s, ticket_id, kw["internal_note"], actor, **scope)
                 return alerts.close_ticket(s, ticket_id, actor, kw["resolution"], runtime=AlertsRuntime.of(container),
-                                           **scope)
+                                           version=version, **scope)
             if action == "reopen":
-                return alerts.reopen_ticket(s, ticket_id, actor, kw["reason"], **scope)
+                return alerts.reopen_ticket(s, ticket_id, actor, kw["reason"], version=version, **scope)
         except alerts.TicketNotFound:
             raise NotFound(f"ticket {ticket_id}") from None
+        except alerts.TicketChanged:
+            raise
         except (alerts.TicketError, ValueError) as err:
             raise ActionRefused(str(err)) from None
     raise ActionRefused(f"unknown action {action}")
@@ -312,6 +349,11 @@ def assignees(container: WebContext, principal: Principal, ticket_id: int) -> li
             return _assignable(s, ticket_id, department_ids(principal))
         except alerts.TicketNotFound:
             raise NotFound(f"ticket {ticket_id}") from None
+
+
+def ensure_in_scope(container: WebContext, principal: Principal, ticket_id: int) -> None:
+    """``NotFound`` unless the ticket exists within the principal's scope (checked before reading a form)."""
+    assignees(container, principal, ticket_id)
 
 
 def contact_choices() -> tuple[tuple[str, ...], tuple[str, ...]]:

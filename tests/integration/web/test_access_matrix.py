@@ -79,7 +79,7 @@ POST_ONLY = {"citizen.survey", "citizen.faq_vote", "auth.logout", "department.ti
              "press.delete_view", "incidents.split", "incidents.merge"}
 # API endpoints: token matrix below.
 API = {"api.create_appeal", "api.appeal_status", "api.search_documents", "api.search", "api.dashboard_view", "api.alerts",
-       "api.tickets", "api.ticket", "api.incidents", "api.incident", "api.incident_decision", "api.kpis", "api.correct_document", "api.document_corrections",
+       "api.tickets", "api.ticket", "api.ticket_action", "api.incidents", "api.incident", "api.incident_decision", "api.kpis", "api.correct_document", "api.document_corrections",
        "calls.events", "calls.recording"}
 
 
@@ -301,6 +301,15 @@ def test_api_token_matrix(world, container):
     assert {h["department"] for h in docs["hits"]} <= {"surgut"}
     assert get("/api/v1/tickets", None).headers["WWW-Authenticate"].startswith("Bearer")
     assert c.get("/api/v1/tickets", headers={"Authorization": "Bearer hp_forged"}).status_code == 401
+    # changing a ticket through the API: another department's is 404 and unchanged, press and triage 403
+    with container.session() as s:
+        before = (s.get(TicketRow, other_t).status, s.get(TicketRow, other_t).version)
+    for role, status in ((None, 401), ("own", 404), ("press", 403), ("triage", 403)):
+        headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+        r = c.post(f"/api/v1/tickets/{other_t}/status", json={"status": "in_progress"}, headers=headers)
+        assert r.status_code == status and r.is_json, f"status change as {role}: {r.status_code}"
+    with container.session() as s:
+        assert (s.get(TicketRow, other_t).status, s.get(TicketRow, other_t).version) == before
 
 
 def test_triage_route_posts(world, container):

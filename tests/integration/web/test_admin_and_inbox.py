@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from tests.support.web import csrf_from, login, submit_appeal, ticket_id_for
+from tests.support.web import csrf_from, login, submit_appeal, ticket_id_for, version_from
 
 
 def _admin(app):
@@ -119,7 +119,8 @@ def test_inbox_filters_sort_and_counters(app, accounts, container, clock):
     assert officer.get("/department/tickets?sort=bogus").status_code == 400
     tid = ticket_id_for(container, codes[0])
     page = officer.get(f"/department/tickets/{tid}").get_data(as_text=True)
-    officer.post(f"/department/tickets/{tid}/status", data={"csrf_token": csrf_from(page), "status": "in_progress"})
+    officer.post(f"/department/tickets/{tid}/status", data={"csrf_token": csrf_from(page), "status": "in_progress",
+                                                                 "version": version_from(page)})
     assert officer.get("/department/tickets?status=in_progress").get_data(as_text=True).count('class="ticket-row"') == 1
     counters = officer.get("/department/tickets").get_data(as_text=True).split('id="counters"')[1].split("</div>")[0]
     assert '<b class="breached">3</b>' in counters

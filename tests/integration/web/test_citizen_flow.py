@@ -1,6 +1,6 @@
 """Citizen portal against the real pipeline: submit → ticket opened → tracking page → survey."""
 
-from tests.support.web import csrf_from, login, ticket_id_for
+from tests.support.web import csrf_from, login, ticket_id_for, version_from
 
 
 def _submit(client, lang="ar", **overrides):
@@ -62,13 +62,15 @@ def test_full_cycle_reply_close_and_survey(app, client, container, accounts):
     page = officer.get(f"/department/tickets/{tid}").get_data(as_text=True)
     token = csrf_from(page)
     # closing before any citizen contact is refused with the reason
-    r = officer.post(f"/department/tickets/{tid}/close", data={"csrf_token": token, "resolution": "done"},
+    r = officer.post(f"/department/tickets/{tid}/close", data={"csrf_token": token, "resolution": "done",
+                                                                  "version": version_from(page)},
                      follow_redirects=True)
     assert "cannot be closed" in r.get_data(as_text=True)
     officer.post(f"/department/tickets/{tid}/reply", data={"csrf_token": token, "text": "Insulin was delivered today."})
     officer.post(f"/department/tickets/{tid}/contact", data={"csrf_token": token, "channel": "phone",
                                                             "outcome": "reached", "note": "called back"})
-    r = officer.post(f"/department/tickets/{tid}/close", data={"csrf_token": token, "resolution": "Delivered."},
+    r = officer.post(f"/department/tickets/{tid}/close", data={"csrf_token": token, "resolution": "Delivered.",
+                                                                  "version": version_from(page)},
                      follow_redirects=True)
     assert "Closed" in r.get_data(as_text=True)
     track = client.get("/en/track").get_data(as_text=True)

@@ -11,7 +11,7 @@ from healthpulse.core.models.alerts import AlertRow
 from healthpulse.core.models.tickets import CitizenContactRow, TicketEventRow, TicketRow
 from sqlalchemy import select
 
-from tests.support.web import add_user, csrf_from, login, news_document, submit_appeal, ticket_id_for
+from tests.support.web import add_user, csrf_from, login, news_document, submit_appeal, ticket_id_for, version_from
 
 INSULIN_RU = "В Сургутской больнице нет ИНСУЛИНА две недели, пациенты покупают его сами"
 
@@ -70,7 +70,8 @@ def test_my_tickets_lists_only_tickets_assigned_to_me(app, accounts, container):
     me, colleague = _client(app, "surgut-officer"), _client(app, "surgut-second")
     for tid, who in ((tids[0], me), (tids[1], colleague)):
         page = who.get(f"/department/tickets/{tid}").get_data(as_text=True)
-        assert who.post(f"/department/tickets/{tid}/take", data={"csrf_token": csrf_from(page)}).status_code == 303
+        assert who.post(f"/department/tickets/{tid}/take", data={"csrf_token": csrf_from(page),
+                                                                "version": version_from(page)}).status_code == 303
     assert _ticket_ids(me.get("/department/tickets?mine=1").get_data(as_text=True)) == [tids[0]]
     assert _ticket_ids(colleague.get("/department/tickets?mine=1").get_data(as_text=True)) == [tids[1]]
     assert set(_ticket_ids(me.get("/department/tickets").get_data(as_text=True))) >= set(tids)
@@ -109,12 +110,14 @@ def test_assign_offers_only_active_users_of_the_department_and_refuses_others(ap
     assert offered - {""} == {"surgut-officer", "surgut-second", "admin"}  # "" is the empty first choice
     token = csrf_from(html)
     for ghost in ("nobody-by-that-name", "cairo-officer", "press-office", "surgut-gone"):
-        r = officer.post(f"/department/tickets/{tid}/assign", data={"csrf_token": token, "assignee": ghost})
+        r = officer.post(f"/department/tickets/{tid}/assign", data={"csrf_token": token, "assignee": ghost,
+                                                                       "version": version_from(html)})
         assert r.status_code == 422, ghost
         page = r.get_data(as_text=True)
         assert 'id="assign-form"' in page and 'class="error"' in page.split('id="assign-form"')[1].split("</form>")[0]
     assert _events(container, tid, "assigned") == []
-    r = officer.post(f"/department/tickets/{tid}/assign", data={"csrf_token": token, "assignee": "surgut-second"})
+    r = officer.post(f"/department/tickets/{tid}/assign", data={"csrf_token": token, "assignee": "surgut-second",
+                                                                   "version": version_from(html)})
     assert r.status_code == 303
     with container.session() as s:
         assert s.get(TicketRow, tid).assignee == "surgut-second"
@@ -180,7 +183,7 @@ def test_close_form_explains_the_rule_and_errors_only_after_an_attempt(app, acco
     assert "flash-error" not in close_form and 'class="error"' not in close_form and "cannot be closed" not in html
     assert 'id="close-rule"' in close_form and "visible to the citizen" in close_form
     r = officer.post(f"/department/tickets/{tid}/close", data={
-        "csrf_token": csrf_from(html), "resolution": "Insulin delivered to the pharmacy.",
+        "csrf_token": csrf_from(html), "version": version_from(html), "resolution": "Insulin delivered to the pharmacy.",
         "internal_note": "Supplier was late; escalated to the ministry."})
     assert r.status_code == 422
     close_form = r.get_data(as_text=True).split('id="close-form"')[1].split("</form>")[0]
@@ -199,7 +202,7 @@ def test_internal_note_at_closing_stays_internal(app, accounts, container):
     officer.post(f"/department/tickets/{tid}/contact", data={"csrf_token": token, "channel": "phone",
                                                             "outcome": "reached"})
     r = officer.post(f"/department/tickets/{tid}/close", data={
-        "csrf_token": token, "resolution": "Insulin delivered to the pharmacy.",
+        "csrf_token": token, "version": version_from(html), "resolution": "Insulin delivered to the pharmacy.",
         "internal_note": "Supplier was late; escalated to the ministry."})
     assert r.status_code == 303
     notes = _events(container, tid, "note")

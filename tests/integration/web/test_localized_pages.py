@@ -10,7 +10,16 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.support.containers import make_container
-from tests.support.web import add_user, csrf_from, login, make_web_app, news_document, submit_appeal, ticket_id_for
+from tests.support.web import (
+    add_user,
+    csrf_from,
+    login,
+    make_web_app,
+    news_document,
+    submit_appeal,
+    ticket_id_for,
+    version_from,
+)
 
 
 @pytest.fixture
@@ -41,8 +50,10 @@ def test_closing_refusal_is_shown_in_the_officers_language(site):
     code = submit_appeal(container, "cairo", contact_phone="+20 100 555 1234")
     tid = ticket_id_for(container, code)
     officer = _officer(app, "ar")
-    token = csrf_from(officer.get(f"/department/tickets/{tid}").get_data(as_text=True))
-    html = officer.post(f"/department/tickets/{tid}/close", data={"csrf_token": token, "resolution": "done"},
+    page = officer.get(f"/department/tickets/{tid}").get_data(as_text=True)
+    token = csrf_from(page)
+    html = officer.post(f"/department/tickets/{tid}/close", data={"csrf_token": token, "resolution": "done",
+                                                                  "version": version_from(page)},
                         follow_redirects=True).get_data(as_text=True)
     # the refusal is shown at the close form (issue 15.10), in the officer's language, with local digits
     at_form = re.search(r'<small class="error" role="alert">(.*?)</small>', html, re.S).group(1)

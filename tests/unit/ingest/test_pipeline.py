@@ -149,3 +149,40 @@ def test_document_without_analyzer_is_stored_without_made_up_fields(tmp_path, cl
         row = s.get(DocumentRow, "plain")
         assert row.analysis is None and row.sentiment is None and row.incident is None
     c.close()
+
+
+class TicketTouchingHook:
+    """A post-ingest stage that escalates a ticket; on its first run staff change that ticket meanwhile."""
+
+    def __init__(self, container, ticket_id):
+        self.c, self.ticket_id, self.runs = container, ticket_id, 0
+
+    def on_ingested(self, session, stored):
+        from healthpulse.alerts.tickets import lifecycle
+        from healthpulse.core.models.tickets import TicketRow
+
+        self.runs += 1
+        t = session.get(TicketRow, self.ticket_id)
+        if self.runs == 1:  # another process commits a state change after this stage read the ticket
+            with self.c.session() as other:
+                lifecycle.assign(other, other.get(TicketRow, self.ticket_id), "officer", "officer", self.c.clock.now())
+        lifecycle.raise_severity(session, t, "critical", 4, self.c.clock.now())
+
+
+def test_a_stage_that_lost_a_ticket_race_runs_again_at_once(flaky):
+    """Issue 17.2: the ticket's version refuses the stale write (StaleDataError); the stage reruns, nothing is lost."""
+    from healthpulse.alerts.tickets import lifecycle
+    from healthpulse.core.models.documents import JobRow
+    from healthpulse.core.models.tickets import TicketRow
+
+    c, _idx = flaky
+    with c.session() as s:
+        tid = lifecycle.open_ticket(s, origin="alert", severity="low", title="t", now=c.clock.now(), sla_hours=48).id
+    hook = TicketTouchingHook(c, tid)
+    c.__dict__["hooks"] = [hook]
+    c.pipeline.ingest(analysed("race", "insulin"))
+    assert hook.runs == 2
+    with c.session() as s:
+        t = s.get(TicketRow, tid)
+        assert (t.assignee, t.severity, t.version) == ("officer", "critical", 3)  # both changes kept
+        assert s.scalar(select(func.count()).select_from(JobRow).where(JobRow.kind == "pipeline.post_ingest")) == 0
