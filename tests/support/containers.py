@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from healthpulse.core.clock import FakeClock
 from healthpulse.core.settings import load_settings
 from healthpulse.wiring.container import Container, build_container
@@ -54,3 +55,18 @@ def postgres_container(tmp_path: Path, clock: FakeClock, prefix: str, **kwargs: 
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def sqlite_and_postgres(prefix: str) -> Any:
+    """A ``db`` fixture for a test module: every test runs on the embedded SQLite container and on a fresh
+    PostgreSQL database named ``prefix_…`` (marked integration), so a race is tried on both engines."""
+
+    @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+    def db(request: Any, tmp_path: Path, clock: FakeClock) -> Iterator[Container]:
+        if request.param == "sqlite":
+            yield request.getfixturevalue("container")
+            return
+        with postgres_container(tmp_path / "pg", clock, prefix, index=None) as c:
+            yield c
+
+    return db

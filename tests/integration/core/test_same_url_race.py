@@ -8,7 +8,6 @@ insert waits for the first's transaction.
 
 import threading
 
-import pytest
 from healthpulse.core.db import insert_if_absent
 from healthpulse.core.domain import Document, stable_id
 from healthpulse.core.models.documents import DocumentRow
@@ -16,19 +15,13 @@ from healthpulse.crawlers.urls import canonicalize_url
 from healthpulse.ingest.store import upsert_document
 from sqlalchemy import func, select
 
-from tests.support.containers import postgres_container
+from tests.support.containers import sqlite_and_postgres
 
 URLS = ("https://news.example.ru/health/insulin?utm_source=vk#comments",
         "https://NEWS.example.ru/health/insulin?utm_campaign=tg")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
-def db(request, tmp_path, clock):
-    if request.param == "sqlite":
-        yield request.getfixturevalue("container")
-        return
-    with postgres_container(tmp_path / "pg", clock, "hp_same_url", index=None) as c:
-        yield c
+db = sqlite_and_postgres("hp_same_url")  # the same checks on SQLite and on PostgreSQL
 
 
 def _crawled(url: str, crawler: str) -> Document:

@@ -14,7 +14,7 @@ from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.core.models.tickets import TicketEventRow, TicketRow
 from sqlalchemy import select
 
-from tests.support.containers import postgres_container
+from tests.support.containers import sqlite_and_postgres
 from tests.support.web import (
     add_user,
     api_token,
@@ -33,14 +33,7 @@ STALE = {
 }
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
-def db(request, tmp_path, clock):
-    """The same checks on the embedded SQLite file and on a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        yield request.getfixturevalue("container")
-        return
-    with postgres_container(tmp_path / "pg", clock, "hp_locking", index=None) as c:
-        yield c
+db = sqlite_and_postgres("hp_locking")  # the same checks on SQLite and on PostgreSQL
 
 
 @pytest.fixture
