@@ -15,6 +15,7 @@ from healthpulse.appeals.calls.blocklist import block, blocked_callers, unblock
 from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, open_container
 from healthpulse.core.contacts import InvalidContact
 from healthpulse.video_intake.drop_folder import scan
+from healthpulse.video_intake.recording import RecordingRejected, recording_language
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,6 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     w.add_argument("--interval", type=float, default=10.0, help="seconds between scans (default 10)")
     w.add_argument("--settle", type=float, default=5.0,
                    help="leave files younger than this many seconds for the next scan (default 5)")
+    w.add_argument("--language", metavar="CODE",
+                   help="the language of the calls this folder receives (a PBX writing one folder per language "
+                        "line): Whisper transcribes in it instead of detecting")
     w.set_defaults(func=cmd_watch)
     b = csub.add_parser("block", help="refuse calls from NUMBER (the PBX is answered 'busy'; audit-logged)")
     add_config_args(b)
@@ -92,8 +96,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
         raise CliError(f"{folder}: not a folder")
     c = open_container(args)
     try:
+        try:
+            language = recording_language(args.language, c.settings.languages)
+        except RecordingRejected as err:
+            raise CliError(f"--language: {err.reason}") from None
         while True:
-            report = scan(c, folder, settle_seconds=args.settle)
+            report = scan(c, folder, settle_seconds=args.settle, language=language)
             if args.once:
                 print(json.dumps({"accepted": report.accepted, "rejected": report.rejected,
                                   "waiting": report.waiting}, ensure_ascii=False))

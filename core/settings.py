@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from healthpulse.core.config_files import ConfigError, ConfigIssue, format_validation_error, read_yaml
 from healthpulse.core.contacts import validate_email
 from healthpulse.core.domain import Severity
-from pydantic import AfterValidator, Field, SecretStr, TypeAdapter, ValidationError, field_validator
+from healthpulse.text.language_tags import primary_language
+from pydantic import AfterValidator, Field, SecretStr, TypeAdapter, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "HEALTHPULSE_"
@@ -220,6 +221,9 @@ class Settings(BaseSettings):
     # calls_drop_scan_seconds, as `healthpulse calls watch` does. None: not watched by the worker.
     calls_drop_folder: Path | None = None
     calls_drop_scan_seconds: float = Field(default=10.0, ge=1)
+    # The language of the calls written to that folder (a PBX with one folder per language line): Whisper
+    # transcribes in it instead of detecting. None: detected among `languages`.
+    calls_drop_language: str | None = None
     departments_file: Path | None = None
     # The press map's region shapes (GeoJSON, core/region_shapes.py); unset: the bundled demo shapes when the
     # departments file is the bundled one, else no map (the table stays).
@@ -238,6 +242,16 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}: use an IANA name such as Europe/Moscow or Asia/Tehran") from None
         return value
+
+    @field_validator("calls_drop_language")
+    @classmethod
+    def _calls_drop_language(cls, value: str | None, info: ValidationInfo) -> str | None:
+        code = primary_language(value)
+        languages = info.data.get("languages") or []
+        if code is not None and code not in languages:
+            raise ValueError(f"{value!r} is not one of the deployment's languages ({', '.join(languages)})")
+        return code
+
     @field_validator("mail_from")
     @classmethod
     def _mail_from(cls, v: str) -> str:

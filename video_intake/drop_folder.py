@@ -85,8 +85,10 @@ def _record_call(container: CoreContext, call: DroppedCall) -> None:
                                           cause="normalClearing" if event == "hangup" else None), REPORTER)
 
 
-def scan(container: CoreContext, folder: Path, *, settle_seconds: float = 5.0) -> ScanReport:
-    """One pass over ``folder``: every settled recording is accepted or moved to ``rejected/`` with its reason."""
+def scan(container: CoreContext, folder: Path, *, settle_seconds: float = 5.0,
+         language: str | None = None) -> ScanReport:
+    """One pass over ``folder``: every settled recording is accepted or moved to ``rejected/`` with its reason.
+    ``language``: the line's language (a folder per language line), the transcription's hint; None detects."""
     report = ScanReport()
     zone = ZoneInfo(container.settings.timezone)
     spool = VideoStorage.from_settings(container.settings).recordings_spool
@@ -105,7 +107,7 @@ def scan(container: CoreContext, folder: Path, *, settle_seconds: float = 5.0) -
         copy = spool / f"drop-{call.call_id}{path.suffix.lower()}"
         shutil.copyfile(path, copy)
         try:
-            submit_recording(container, call.call_id, copy, path.name)
+            submit_recording(container, call.call_id, copy, path.name, language)
         except RecordingRejected as err:
             _reject(path, f"recording refused ({err.code}): {err.reason}")
             report.rejected.append(path.name)

@@ -48,7 +48,8 @@ def scan_drop_folder(container: CoreContext, payload: dict[str, Any]) -> None:
         return  # the setting was removed: the chain ends here
     try:
         if folder.is_dir():
-            report = scan(container, folder, settle_seconds=SETTLE_SECONDS)
+            report = scan(container, folder, settle_seconds=SETTLE_SECONDS,
+                          language=container.settings.calls_drop_language)
             if report.accepted or report.rejected:
                 log.info("drop folder %s: accepted %d, rejected %d", folder, len(report.accepted),
                          len(report.rejected))

@@ -8,12 +8,20 @@ caller's number as its contact (masked for everyone but the assigned
 department), routed by the call's IVR path unless the transcript names a
 more specific place.  Posting the same call's recording again returns the
 same tracking code.
+
+Language: when the exchange says which language the caller chose in its IVR menu
+("press 1 for Arabic"), Whisper transcribes in that language; otherwise it
+detects among the deployment's languages.  Detection is unreliable on short,
+narrow-band calls (Whisper base hears synthetic Arabic and Persian as English),
+so an exchange with a language menu should pass the choice on.  We never guess
+it from the department: a Cairo line also takes calls in English.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +33,7 @@ from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.calls import CallRow
 from healthpulse.core.models.uploads import VideoMediaRow
+from healthpulse.text.language_tags import primary_language
 from healthpulse.video_intake.storage import VideoStorage, file_sha256
 from healthpulse.video_intake.submission import TRANSCRIBE_JOB, transcribe_job_key
 from healthpulse.video_intake.validation import VideoRejected, _duration, _play, _probe, _sniff
@@ -104,10 +113,24 @@ def validate_recording(path: Path, *, max_seconds: float) -> RecordingInfo:
     return RecordingInfo(container, str(audio["codec_name"]), round(duration, 3), size)
 
 
-def submit_recording(container: CoreContext, call_id: str, path: Path, filename: str | None) -> RecordingAccepted:
+def recording_language(raw: str | None, languages: Sequence[str]) -> str | None:
+    """The IVR language choice an exchange sent (``ar``, ``AR``, ``ar-EG`` → ``ar``), or None when it sent none;
+    ``RecordingRejected`` (422) for a language the deployment does not serve."""
+    code = primary_language(raw)
+    if code is None:
+        return None
+    if code not in languages:
+        raise RecordingRejected(422, "unknown_language",
+                                f"language {str(raw).strip()[:16]!r} is not one of {', '.join(languages)}")
+    return code
+
+
+def submit_recording(container: CoreContext, call_id: str, path: Path, filename: str | None,
+                     language: str | None = None) -> RecordingAccepted:
     """The call's recording as a hotline appeal (transcription queued in the same transaction).
 
     ``path`` is a file the caller wrote; it is moved into the appeal's folder or deleted, never left behind.
+    ``language`` (from ``recording_language``) is the caller's IVR language choice: the transcription's hint.
     """
     try:
         with container.session() as s:
@@ -122,6 +145,7 @@ def submit_recording(container: CoreContext, call_id: str, path: Path, filename:
             now = container.clock.now()
             # Calling the hotline is the request to handle the matter: the consent an appeal needs.
             appeal = create_appeal(s, channel=Channel.HOTLINE, now=now, consent=True, topic=call.topic,
+                                   language=language,
                                    contact_phone=call.from_number if call.direction != "outbound" else call.to_number)
             target = VideoStorage.from_settings(container.settings).appeal_dir(appeal.id) / f"call.{info.container}"
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -138,7 +162,8 @@ def submit_recording(container: CoreContext, call_id: str, path: Path, filename:
             except Exception:
                 target.unlink(missing_ok=True)
                 raise
-            log.info("hotline recording call=%s appeal=%s duration=%.1f", call_id, appeal.id, info.duration)
+            log.info("hotline recording call=%s appeal=%s duration=%.1f language=%s", call_id, appeal.id,
+                     info.duration, language or "detect")
             return RecordingAccepted(appeal.id, appeal.tracking_code, created=True)
     finally:
         path.unlink(missing_ok=True)  # refused, a repeat, or already moved: nothing stays in the spool

@@ -42,7 +42,12 @@ SCHEMAS: dict[str, Any] = {
     "RecordingIn": {"type": "object", "required": ["file"], "properties": {
         "file": {"type": "string", "format": "binary",
                  "description": "wav, mp3, ogg/opus or m4a; at most HEALTHPULSE_MAX_RECORDING_MB and "
-                                "HEALTHPULSE_MAX_RECORDING_SECONDS"}}},
+                                "HEALTHPULSE_MAX_RECORDING_SECONDS"},
+        "language": {"type": "string", "maxLength": 16, "example": "ar",
+                     "description": "the language the caller chose in the IVR menu (one of the deployment's "
+                                    "languages, e.g. ru, ar, fa, vi, en; ar-EG is read as ar): Whisper "
+                                    "transcribes in it. Without it the language is detected, which is "
+                                    "unreliable on short calls"}}},
     "RecordingAccepted": {"type": "object", "required": ["tracking_code", "status_url"], "properties": {
         "tracking_code": {"type": "string"}, "status_url": {"type": "string"}}},
     "CallEventAccepted": {"type": "object",

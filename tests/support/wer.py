@@ -3,6 +3,9 @@
 Normalisation is deliberately light and the same for reference and
 hypothesis: Unicode NFC, lower case, punctuation removed.  Vietnamese tones
 and Arabic/Persian letters are kept, so a wrong tone counts as an error.
+Arabic short-vowel marks (harakat) are dropped: Arabic is written without them
+and they are optional in either text (the test voices need them, Whisper
+mostly leaves them out).
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ import re
 import unicodedata
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+_HARAKAT = re.compile("[\u064b-\u065f\u0670]")
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).lower().replace("\u200c", " ")
+    text = _HARAKAT.sub("", unicodedata.normalize("NFC", text)).lower().replace("\u200c", " ")
     return " ".join(_PUNCT.sub(" ", text).split())
 
 

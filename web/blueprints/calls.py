@@ -23,7 +23,7 @@ from healthpulse.appeals.calls.events import (
     record_refused,
 )
 from healthpulse.text.unstorable import find_unstorable
-from healthpulse.video_intake.recording import RecordingRejected, submit_recording
+from healthpulse.video_intake.recording import RecordingRejected, recording_language, submit_recording
 from healthpulse.video_intake.storage import VideoStorage
 from healthpulse.web.blueprints.api import ApiError
 from healthpulse.web.context import container
@@ -120,9 +120,13 @@ def recording(callId: str) -> Any:  # noqa: N803 - the path parameter's document
     c = container()
     if len(call_id) > MAX_CALL_ID_CHARS:
         raise ApiError(404, "no such call", "callId")
+    try:
+        language = recording_language(request.form.get("language"), c.settings.languages)
+    except RecordingRejected as err:
+        raise ApiError(err.status, err.reason, "language") from None
     path, filename = _spool_upload(int(c.settings.max_recording_mb) * 1024 * 1024)
     try:
-        accepted = submit_recording(c, call_id, path, filename)
+        accepted = submit_recording(c, call_id, path, filename, language)
     except RecordingRejected as err:
         raise ApiError(err.status, err.reason, "callId" if err.status == 404 else "file") from None
     resp = jsonify({"tracking_code": accepted.tracking_code,

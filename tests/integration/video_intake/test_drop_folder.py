@@ -52,3 +52,30 @@ def test_drop_folder_accepts_named_recordings_and_rejects_the_rest(tmp_path, clo
             assert appeal.channel == "hotline" and appeal.contact_phone == "79001234567"
     finally:
         c.close()
+
+
+def test_a_folder_per_language_line_passes_its_language_on(tmp_path, clock, monkeypatch, capsys):
+    """`calls watch DIR --language fa-IR`: the folder's calls are Persian appeals (Whisper's hint); a language the
+    deployment does not serve is refused before anything is read."""
+    c = make_container(tmp_path, clock=clock)
+    c.close()
+    drop = tmp_path / "drop-fa"
+    drop.mkdir()
+    good = drop / "in-989121234567-1-20260105-083015-1704443999.2.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=8000", "-t", "2",
+                    str(good)], check=True, capture_output=True)
+    os.utime(good, (0, 0))
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(tmp_path / "data"))
+
+    assert main(["calls", "watch", str(drop), "--once", "--language", "de"]) != 0
+    assert "--language" in capsys.readouterr().err and good.exists()
+    assert main(["calls", "watch", str(drop), "--once", "--language", "fa-IR"]) == 0
+    assert json.loads(capsys.readouterr().out)["accepted"] == [good.name]
+    c = make_container(tmp_path, clock=clock)
+    try:
+        with c.session() as s:
+            appeal = s.get(AppealRow, s.get(CallRow, "1704443999.2").appeal_id)
+            assert appeal.language == "fa"
+    finally:
+        c.close()

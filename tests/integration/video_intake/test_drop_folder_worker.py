@@ -63,3 +63,30 @@ def test_without_the_setting_the_worker_queues_no_scans(tmp_path, clock):
         assert _scan_jobs(c) == []
     finally:
         c.close()
+
+
+def test_the_worker_passes_the_folders_language_on(tmp_path, clock):
+    """HEALTHPULSE_CALLS_DROP_LANGUAGE: the line's language becomes the appeal's (Whisper's hint)."""
+    import subprocess
+
+    from healthpulse.core.models.appeals import AppealRow
+    from healthpulse.core.models.calls import CallRow
+
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    c = make_container(tmp_path, clock=clock, calls_drop_folder=folder, calls_drop_scan_seconds=10,
+                       calls_drop_language="ar")
+    try:
+        good = folder / "in-201001234567-2-20260105-083015-1704443777.5.wav"
+        subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono", "-t", "2",
+                        str(good)], check=True, capture_output=True)
+        old = time.time() - 60
+        os.utime(good, (old, old))
+        c.worker.run_forever(poll_seconds=0.01, stop=iter([False, True]).__next__)
+        clock.advance(seconds=10)
+        c.worker.run_until_idle()
+        assert not good.exists()
+        with c.session() as s:
+            assert s.get(AppealRow, s.get(CallRow, "1704443777.5").appeal_id).language == "ar"
+    finally:
+        c.close()
