@@ -17,20 +17,26 @@ from tests.support.containers import make_container
 pytestmark = pytest.mark.slow
 
 
-def test_drop_folder_accepts_named_recordings_and_rejects_the_rest(tmp_path, clock, monkeypatch, capsys):
-    c = make_container(tmp_path, clock=clock)
-    c.close()
+def _drop_folder(tmp_path, clock, monkeypatch, recording: str):
+    """A migrated database the CLI opens through the environment, and a drop folder holding one 2 s recording."""
+    make_container(tmp_path, clock=clock).close()
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(tmp_path / "data"))
     drop = tmp_path / "drop"
     drop.mkdir()
-    good = drop / "in-79001234567-104-20260105-083015-1704443415.17.wav"
+    good = drop / recording
     subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=8000", "-t", "2",
                     str(good)], check=True, capture_output=True)
+    os.utime(good, (0, 0))  # settled long ago
+    return drop, good
+
+
+def test_drop_folder_accepts_named_recordings_and_rejects_the_rest(tmp_path, clock, monkeypatch, capsys):
+    drop, good = _drop_folder(tmp_path, clock, monkeypatch, "in-79001234567-104-20260105-083015-1704443415.17.wav")
     (drop / "voicemail-0042.wav").write_bytes(good.read_bytes())
     (drop / "in-79001234567-104-20260105-083100-1704443460.3.wav").write_bytes(b"RIFF0000WAVEjunk" * 10)
     for p in drop.iterdir():
         os.utime(p, (0, 0))  # settled long ago
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
-    monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(tmp_path / "data"))
 
     assert main(["calls", "watch", str(drop), "--once"]) == 0
     summary = json.loads(capsys.readouterr().out)
@@ -57,16 +63,7 @@ def test_drop_folder_accepts_named_recordings_and_rejects_the_rest(tmp_path, clo
 def test_a_folder_per_language_line_passes_its_language_on(tmp_path, clock, monkeypatch, capsys):
     """`calls watch DIR --language fa-IR`: the folder's calls are Persian appeals (Whisper's hint); a language the
     deployment does not serve is refused before anything is read."""
-    c = make_container(tmp_path, clock=clock)
-    c.close()
-    drop = tmp_path / "drop-fa"
-    drop.mkdir()
-    good = drop / "in-989121234567-1-20260105-083015-1704443999.2.wav"
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=8000", "-t", "2",
-                    str(good)], check=True, capture_output=True)
-    os.utime(good, (0, 0))
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
-    monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(tmp_path / "data"))
+    drop, good = _drop_folder(tmp_path, clock, monkeypatch, "in-989121234567-1-20260105-083015-1704443999.2.wav")
 
     assert main(["calls", "watch", str(drop), "--once", "--language", "de"]) != 0
     assert "--language" in capsys.readouterr().err and good.exists()
