@@ -1,4 +1,4 @@
-"""``healthpulse digest send [--dry-run]``: the daily press digest by hand (the worker sends it daily)."""
+"""``healthpulse digest send [--dry-run]``: the daily digest of top incidents by hand (the worker sends it daily)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from healthpulse.wiring.press_digest import build_digests, queue_digests
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("digest", help="the daily e-mail of the top negative stories (departments and press office)")
+    p = sub.add_parser("digest", help="the daily e-mail of the top incidents (departments and press office)")
     dsub = p.add_subparsers(dest="digest_command", metavar="ACTION")
     dsub.required = True
     s = dsub.add_parser("send", help="queue today's digests in the mail outbox (once per recipient and day)")
@@ -29,7 +29,7 @@ def cmd_digest_send(args: argparse.Namespace) -> int:
             mails = queue_digests(container, now)
             container.worker.run_until_idle(kinds=["alerts.deliver"])
         print(json.dumps([{"recipient": m.recipient, "language": m.language, "department": m.department,
-                           "subject": m.subject, "stories": len(m.stories), "text": m.text} for m in mails],
+                           "subject": m.subject, "incidents": len(m.incidents), "text": m.text} for m in mails],
                          ensure_ascii=False, indent=2))
     finally:
         container.close()

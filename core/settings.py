@@ -154,7 +154,7 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     mail_from: str = "healthpulse@localhost"
-    # The press office's daily digest of the top stories of every department (wiring/press_digest.py); unset:
+    # The press office's daily digest of the top incidents of every department (wiring/press_digest.py); unset:
     # only the departments' own digests go out.  Its language: one of the five UI languages.
     press_digest_email: str | None = None
     press_digest_language: Literal["ru", "ar", "fa", "vi", "en"] = "en"

@@ -27,10 +27,15 @@ class IncidentNotFound(HealthpulseError, LookupError):
     error_code = "not_found"
 
 
-def list_incidents(session: Session, *, department_ids: list[str] | None = None, limit: int = 100) -> list[dict[str, Any]]:
+def list_incidents(session: Session, *, department_ids: list[str] | None = None, limit: int = 100,
+                   since: datetime | None = None) -> list[dict[str, Any]]:
+    """The ``limit`` latest incidents (last report first), not merged away; ``since``: only those with a report
+    at or after it (the daily digest's last 24 hours)."""
     q = select(IncidentRow).where(IncidentRow.status != "merged")
     if department_ids is not None:
         q = q.where(IncidentRow.department_id.in_(department_ids))
+    if since is not None:
+        q = q.where(IncidentRow.last_seen_at >= since)
     rows = session.scalars(q.order_by(IncidentRow.last_seen_at.desc(), IncidentRow.id.desc()).limit(limit))
     return [incident_json(session, row) for row in rows]
 

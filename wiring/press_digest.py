@@ -1,13 +1,15 @@
-"""The daily press digest: the day's top negative stories per department and for the press office, by e-mail.
+"""The daily digest: the day's top incidents per department and for the press office, by e-mail.
 
-Each department with an ``email`` gets its own top stories of the last 24 hours; the press office
-(``press_digest_email``) gets the top stories of all departments.  Stories are the press dashboard's
-(``web/services/top_stories``: grouped, ranked by coverage × reach × severity), so the digest says
-what the dashboard says.  Mails go through the alerts outbox (queued, retried, one per recipient and
-day: the idempotency key holds the date), in the recipient's language with links to the dashboard.
-The job ``press.digest`` runs daily at the rules file's ``digest.hour_utc`` and schedules its next run;
-``healthpulse digest send [--dry-run]`` runs it by hand.  It lives in wiring/ because it joins the web
-layer's ranking with the alerts area's outbox.
+Each department with an ``email`` gets its own incidents with a report in the last 24 hours; the press
+office (``press_digest_email``) gets those of every department.  They are ranked exactly as the incident
+list ranks them (``web/services/incidents.rank_in_scope`` → ``top_stories.rank_incidents``: coverage × reach
+× severity), one row per incident however many documents it holds, each with its title, department,
+severity, documents, channels, reach, first report and a link to its page (``/department/incidents/<id>``
+for a department, ``/press/incidents/<id>`` for the press office).  Mails go through the alerts outbox
+(queued, retried, one per recipient and day: the idempotency key holds the date), in the recipient's
+language.  The job ``press.digest`` runs daily at the rules file's ``digest.hour_utc`` and schedules its
+next run; ``healthpulse digest send [--dry-run]`` runs it by hand.  It lives in wiring/ because it joins the
+web layer's ranking with the alerts area's outbox.
 """
 
 from __future__ import annotations
@@ -23,13 +25,12 @@ from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.scheduling import schedule_delivery
 from healthpulse.core.context import CoreContext
 from healthpulse.core.jobs import job_handler
-from healthpulse.web.query_params import SearchParams
-from healthpulse.web.services import dashboard as dash
-from healthpulse.web.services import top_stories
+from healthpulse.web.services.incidents import rank_in_scope
 
 log = logging.getLogger(__name__)
 PRESS = "press-office"
 LIMIT = 10
+PERIOD = timedelta(hours=24)
 
 
 @dataclass
@@ -40,11 +41,12 @@ class DigestMail:
     subject: str
     text: str
     html: str
-    stories: list[list[Any]] = field(default_factory=list)
+    incidents: list[dict[str, Any]] = field(default_factory=list)  # ranked, as ``rank_in_scope`` gives them
 
 
 def build_digests(container: Any, now: datetime) -> list[DigestMail]:
-    """One mail per department with an address and one for the press office (when configured)."""
+    """One mail per department with an address and incidents today, and one for the press office (when
+    configured; sent even on a quiet day, so silence never reads as a lost mail)."""
     rt = AlertsRuntime.of(container)
     deps = container.departments.departments
     targets: list[tuple[str | None, str, str]] = [(d.id, d.email, d.language) for d in deps if d.email]
@@ -52,26 +54,27 @@ def build_digests(container: Any, now: datetime) -> list[DigestMail]:
         targets.append((None, container.settings.press_digest_email, container.settings.press_digest_language))
     mails = []
     for dep, address, lang in targets:
-        params = SearchParams.model_validate({"period": "24h", "department": [dep] if dep else []},
-                                             context={"departments": container.departments.ids})
-        f = dash.Filters.from_params(params, now.date(), now)
-
-        def reach_of(ids: list[str]) -> dict[str, int]:
-            with container.session() as s:
-                return top_stories.reach_scores(s, ids)
-
-        rows = dash.top_negative_stories(container.index, f, reach_of, limit=LIMIT).rows
-        names = {d.id: d.name.in_language(lang) for d in deps}
-        query = "?period=24h" + (f"&department={dep}" if dep else "")
-        if dep and not rows:
+        found = rank_in_scope(container, [dep] if dep else None, limit=LIMIT, since=now - PERIOD)
+        if dep and not found:
             continue  # a quiet day in a department sends nothing; the press office always hears
+        area = "department" if dep else "press"
+        names = {d.id: d.name.in_language(lang) for d in deps}
         ctx = {"department": names.get(dep, dep) if dep else strings(lang)["labels"]["all_departments"],
-               "count": len(rows), "link": rt.link(f"/press/{query}"),
-               "documents": [{"id": r[0], "title": f"{r[1]} ({r[2]})" + (f" — {names.get(r[4], r[4])}" if not dep and r[4] else ""),
-                              "url": r[8]} for r in rows]}
+               "count": len(found), "link": rt.link(f"/{area}/incidents"),
+               "incidents": [digest_row(inc, names, rt.link(f"/{area}/incidents/{inc['id']}")) for inc in found]}
         subject, text, html = render_email("press_digest", lang, ctx)
-        mails.append(DigestMail(address, lang, dep, subject, text, html, rows))
+        mails.append(DigestMail(address, lang, dep, subject, text, html, found))
     return mails
+
+
+def digest_row(incident: dict[str, Any], names: dict[str, str], url: str) -> dict[str, Any]:
+    """What the mail shows of one ranked incident (the template translates the severity)."""
+    dep = incident.get("department")
+    return {"id": incident["id"], "title": incident.get("title") or f"#{incident['id']}",
+            "department": names.get(dep, dep) if dep else "", "severity": incident.get("severity"),
+            "documents": len(incident["document_ids"]), "channels": len(incident["channels"]),
+            "reach": incident["reach"], "first_seen": incident["first_seen_at"].strftime("%Y-%m-%d %H:%M UTC"),
+            "url": url}
 
 
 def queue_digests(container: Any, now: datetime) -> list[DigestMail]:

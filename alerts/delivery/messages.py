@@ -74,6 +74,7 @@ def render_email(event: str, language: str, context: dict[str, Any]) -> tuple[st
         "department": None, "severity": None, "topic": None, "rule": None, "reason": None, "ticket_id": None,
         "due_at": None, "survey_url": None, "documents": [], "items": [], "link": None, "reply": None,
         "track_url": None, "citizen_department": None,
+        "incidents": None,  # the daily digest's ranked incidents (a list, maybe empty)
     }
     base.update(context)
     base["topic"] = t["topics"].get(context.get("topic") or "", context.get("topic"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from healthpulse.core.models.documents import DocumentRow
@@ -23,10 +24,17 @@ def list_incidents(container: WebContext, principal: Principal, *, limit: int = 
 
 def ranked_incidents(container: WebContext, principal: Principal, *, limit: int = 50,
                      recent: int = 200) -> list[dict[str, Any]]:
-    """The ``recent`` latest incidents in scope, ranked by coverage × reach × severity (``top_stories``): each
-    incident's dict with its ``score``, ``outlets`` and ``reach``."""
+    """The ``recent`` latest incidents in the caller's scope, ranked (``rank_in_scope``)."""
+    return rank_in_scope(container, department_ids(principal), limit=limit, recent=recent)
+
+
+def rank_in_scope(container: WebContext, scope: list[str] | None, *, limit: int = 50, recent: int = 200,
+                  since: datetime | None = None) -> list[dict[str, Any]]:
+    """The ``recent`` latest incidents of the departments in ``scope`` (None: all; ``since``: only those with a
+    report since then), ranked by coverage × reach × severity (``top_stories.rank_incidents``): each incident's
+    dict with its ``score``, ``outlets`` and ``reach``.  The press list and the daily digest both rank here."""
     with container.session() as s:
-        found = service.list_incidents(s, department_ids=department_ids(principal), limit=recent)
+        found = service.list_incidents(s, department_ids=scope, limit=recent, since=since)
         ids = [d for inc in found for d in inc["document_ids"]]
         docs = {i: top_stories.IncidentDocument(url=u, channel=c, reach=r) for i, u, c, r in s.execute(
             select(DocumentRow.id, DocumentRow.url, DocumentRow.channel, DocumentRow.reach_score)
