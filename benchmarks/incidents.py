@@ -75,8 +75,11 @@ def _documents(copies: int, analyzer: bool) -> tuple[list[Document], dict[str, s
 def _analyzer_documents(copies: int) -> tuple[list[Document], dict[str, str]]:
     """The set with the shipped analyzer's analyses (and vectors for its health-related documents)."""
     t0 = time.perf_counter()
+    event_vectors()  # computed once and cached: the analyzer's time below is its own
+    t1 = time.perf_counter()
     views = analyzer_merge_views()
-    print(f"analyzer (load + {len(views)} documents) and vectors: {time.perf_counter() - t0:.1f} s")
+    print(f"vectors of the set: {t1 - t0:.1f} s; analyzer, load + {len(views)} documents: "
+          f"{time.perf_counter() - t1:.1f} s")
     _report_offline(views)
     vectors = dict(zip((d["id"] for d in event_documents()), event_vectors(), strict=True))
     docs, gold = [], {}
