@@ -60,6 +60,11 @@ def merge_view(session: Session, doc: Document, a: Analysis) -> MergeDocument:
     if vector is None:  # a stage retried as a job reads the document back: the vector lives in its row
         blob = session.scalar(select(DocumentRow.embedding).where(DocumentRow.id == doc.id))
         vector = unpack_vector(blob) if blob else None
+    return merge_view_of(doc, a, vector)
+
+
+def merge_view_of(doc: Document, a: Analysis, vector: list[float] | None) -> MergeDocument:
+    """What merging reads of an analysed document; also how the offline measurements see the analyzer's output."""
     negative = a.sentiment is not None and a.sentiment.label == "negative"
     event_at = doc.published_at or doc.fetched_at
     if event_at.tzinfo is None:

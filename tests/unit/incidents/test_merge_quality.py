@@ -9,7 +9,6 @@ the production embedder (the shared, session-cached ``event_vectors``).
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 import numpy as np
@@ -17,13 +16,9 @@ import pytest
 from healthpulse.incidents.merge import MergeDocument, MergeSettings, cluster
 from healthpulse.incidents.quality import merge_quality
 
-from tests.support.event_set import event_documents, event_vectors
+from tests.support.event_set import event_documents, event_vectors, in_tuning_half
 
 BAR = 0.85
-
-
-def in_tuning_half(event_id: str) -> bool:
-    return int(hashlib.sha256(event_id.encode()).hexdigest(), 16) % 2 == 0
 
 
 def _merge_view(doc: dict, vector: np.ndarray) -> MergeDocument:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from healthpulse.core.departments import load_departments
-from healthpulse.core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[3]
 DEPARTMENTS = REPO / "data" / "departments.yaml"
@@ -19,9 +18,11 @@ def departments():
 
 @pytest.fixture(scope="session")
 def analyzer(departments):
-    from healthpulse.nlp.analyzer import Analyzer
+    """The process's one shipped analyzer (default settings, the bundled departments = ``DEPARTMENTS``),
+    shared with the incident merge measurement so the models load once per run."""
+    from tests.support.event_set import shared_analyzer
 
-    return Analyzer.from_settings(Settings(), departments)
+    return shared_analyzer()
 
 
 @pytest.fixture(scope="session")
