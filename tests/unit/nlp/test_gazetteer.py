@@ -75,7 +75,7 @@ def test_several_departments_pick_the_incident_place(gaz, text, department, also
 
 @pytest.mark.parametrize("text", [
     "Сургутнефтегаз отчитался о прибыли",  # a company name built on the city's name
-    "Тегеранский договор",  # no department lists Тегеран in Russian
+    "Каирнефтегаз",  # the Russian exonym fused into another word (a made-up company name)
     "Leedsbury council",
 ])
 def test_no_false_positive_on_compound_words(gaz, text):
@@ -96,3 +96,20 @@ def test_match_offsets_point_at_the_text(gaz):
 
 def test_empty_departments_file_matches_nothing():
     assert PlaceGazetteer(DepartmentsFile()).analyse("в Сургуте") == ([], None)
+
+
+@pytest.mark.parametrize(("text", "department"), [
+    ("در بیمارستانی در منچستر انسولین نیست", "manchester"),
+    ("نقص في الأدوية في مستشفى بمانشستر", "manchester"),
+    ("В больнице Каира нет мест", "cairo"),
+    ("Вспышка кори в Тегеране", "tehran"),
+    ("Bệnh viện ở Дананге", "da_nang"),
+    ("کمبود دارو در هانوی", "hanoi"),
+])
+def test_a_city_in_another_languages_spelling_finds_its_department(gaz, text, department):
+    """The bundled aliases give every department's city in the other languages (exonyms)."""
+    assert gaz.analyse(text)[1] == department
+
+
+def test_the_person_ho_chi_minh_is_not_the_city(gaz):
+    assert gaz.analyse("Chủ tịch Hồ Chí Minh nói về sức khỏe")[1] is None
