@@ -96,6 +96,9 @@ def lang_switch_url(code: str) -> str:
 
 
 def init_templating(app: Flask) -> None:
+    # Jinja folds a filter applied to a constant (``5|number``) once, when the template compiles, in the language
+    # of whichever request compiled it; every filter here depends on the reader's language, so nothing is folded.
+    app.jinja_env.optimized = False
     app.jinja_env.globals.update(label=label, department_name=department_name, department_names=department_names,
                                  server_message=server_message,
                                  url_with_query=url_with_query,

@@ -414,3 +414,19 @@ def test_the_hotline_screen_uses_the_readers_digits(pbx, container, clock, lang,
     kpis = page[page.index('id="call-kpis"'):]
     kpis = kpis[:kpis.index("</dl>")]
     assert not any(ch in "0123456789" for ch in re.sub(r"<[^>]+>", "", kpis)), kpis
+
+
+def test_the_csat_scale_is_in_each_readers_digits_whoever_came_first(pbx, container, clock):
+    """"out of 5" is a constant in the template: it must be written in the digits of each request's language, not
+    those of the reader whose request first compiled the template (Jinja folds constant filter calls)."""
+    from tests.support.web import login
+
+    for ev in _call(pbx, "c-scale", "+7 900 000-00-22", "1", answer=4, hangup=64):
+        ev.pop("timestamp")
+        assert _post(pbx, **ev).status_code == 200
+    client = make_web_app(container).test_client()
+    login(client, "surgut-officer")
+    for lang, scale in (("en", "Satisfaction (CSAT), out of 5<"), ("ar", "\u0645\u0646 \u0665<"),
+                        ("fa", "\u0627\u0632 \u06f5<"), ("en", "Satisfaction (CSAT), out of 5<")):
+        page = client.get(f"/department/hotline?lang={lang}").get_data(as_text=True)
+        assert scale in page, (lang, re.findall(r"CSAT[^<]*<", page))
