@@ -430,3 +430,36 @@ def test_the_csat_scale_is_in_each_readers_digits_whoever_came_first(pbx, contai
                         ("fa", "\u0627\u0632 \u06f5<"), ("en", "Satisfaction (CSAT), out of 5<")):
         page = client.get(f"/department/hotline?lang={lang}").get_data(as_text=True)
         assert scale in page, (lang, re.findall(r"CSAT[^<]*<", page))
+
+
+@pytest.mark.parametrize("lang,says,three", [
+    ("en", "came from a hotline call", "3"),
+    ("ar", "\u0627\u0644\u062e\u0637 \u0627\u0644\u0633\u0627\u062e\u0646", "\u0663"),
+    ("fa", "\u062e\u0637 \u062a\u0644\u0641\u0646 \u0648\u06cc\u0698\u0647", "\u06f3"),
+])
+def test_closing_a_call_ticket_after_an_email_says_a_callback_is_missing(container, lang, says, three):
+    """An e-mail that reached the caller is not a callback: the officer who just recorded one is told the ticket
+    came from a call and needs a phone callback (not "record a contact first"), in their language and digits."""
+    from healthpulse.appeals.intake import submit_text_appeal
+    from healthpulse.core.models.tickets import TicketRow
+
+    from tests.support.web import csrf_from, login, version_from
+
+    add_user(container, "surgut-officer", "department", "surgut")
+    submit_text_appeal(container, text="Operator notes: the caller's mother got no insulin at the Surgut clinic.",
+                       consent=True, channel="hotline", department_id="surgut", contact_phone="+7 900 555-01-03")
+    container.worker.run_until_idle()
+    with container.session() as s:
+        tid = s.scalar(select(TicketRow.id))
+    officer = make_web_app(container).test_client()
+    login(officer, "surgut-officer")
+    page = officer.get(f"/department/tickets/{tid}?lang={lang}").get_data(as_text=True)
+    officer.post(f"/department/tickets/{tid}/contact", data={"csrf_token": csrf_from(page), "channel": "email",
+                                                            "outcome": "reached"})
+    page = officer.get(f"/department/tickets/{tid}?lang={lang}").get_data(as_text=True)
+    r = officer.post(f"/department/tickets/{tid}/close?lang={lang}", data={
+        "csrf_token": csrf_from(page), "version": version_from(page), "resolution": "Insulin delivered."})
+    assert r.status_code == 422
+    at_form = re.search(r'<small class="error" role="alert">(.*?)</small>', r.get_data(as_text=True), re.S).group(1)
+    assert says in at_form, at_form
+    assert three in at_form and (lang == "en" or not re.search(r"[0-9]", at_form)), at_form

@@ -59,6 +59,7 @@ def test_closing_refusal_is_shown_in_the_officers_language(site):
     at_form = re.search(r'<small class="error" role="alert">(.*?)</small>', html, re.S).group(1)
     assert "cannot be closed" not in html
     assert "لا يمكن إغلاق هذه التذكرة" in at_form or "لا يمكن إغلاق التذكرة" in at_form, at_form
+    assert "\u0663" in at_form and not re.search(r"[0-9]", at_form), at_form  # "or ٣ unsuccessful attempts"
 
 
 def test_alert_reason_and_severity_are_translated(site, tehran_clock):
