@@ -463,3 +463,22 @@ def test_closing_a_call_ticket_after_an_email_says_a_callback_is_missing(contain
     at_form = re.search(r'<small class="error" role="alert">(.*?)</small>', r.get_data(as_text=True), re.S).group(1)
     assert says in at_form, at_form
     assert three in at_form and (lang == "en" or not re.search(r"[0-9]", at_form)), at_form
+
+
+@pytest.mark.parametrize("lang,hidden", [("en", "[hidden]"), ("ar", "[\u0645\u062e\u0641\u064a]"), ("fa", "[\u067e\u0646\u0647\u0627\u0646]")])
+def test_a_masked_number_is_marked_in_the_readers_language(pbx, container, clock, lang, hidden):
+    """Staff outside the call's department see the caller's number masked, and the marker is in their language."""
+    from tests.support.web import login
+
+    for ev in _call(pbx, "c-masked", "+7 900 000-00-23", "1", answer=4, hangup=64):
+        ev.pop("timestamp")
+        assert _post(pbx, **ev).status_code == 200
+    add_user(container, "admin-1", "admin")
+    client = make_web_app(container).test_client()
+    login(client, "admin-1")
+    page = client.get(f"/department/hotline?lang={lang}").get_data(as_text=True)
+    call = page[page.index('data-call-id="c-masked"'):]
+    call = call[:call.index("</h2>")]
+    assert f'<bdi dir="ltr">{hidden}</bdi>' in call and "900" not in call, call
+    if lang != "en":
+        assert "[hidden]" not in page
