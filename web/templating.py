@@ -11,9 +11,11 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
 from healthpulse.core.links import http_link
 from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START
+from healthpulse.video_intake.privacy import MASK
 from healthpulse.web.context import container
 from healthpulse.web.datetimes import Style, format_day, format_local
 from healthpulse.web.i18n import current_language, language_name, local_digits
@@ -64,6 +66,11 @@ def percent(value: Any) -> str:
     return local_digits(str(format_percent(value)))
 
 
+def masked(text: str | None) -> str:
+    """Text with contacts masked for this reader: the neutral marker in the reader's language."""
+    return (text or "").replace(MASK, _("[hidden]"))
+
+
 def department_name(dep_id: str | None) -> str:
     """The department's name in the reader's language (the departments file's ``name: {ar: …}``)."""
     if not dep_id:
@@ -96,9 +103,12 @@ def lang_switch_url(code: str) -> str:
 
 
 def init_templating(app: Flask) -> None:
+    # Jinja folds a filter applied to a constant (``5|number``) once, when the template compiles, in the language
+    # of whichever request compiled it; every filter here depends on the reader's language, so nothing is folded.
+    app.jinja_env.optimized = False
     app.jinja_env.globals.update(label=label, department_name=department_name, department_names=department_names,
                                  server_message=server_message,
                                  url_with_query=url_with_query,
                                  lang_switch_url=lang_switch_url, language_name=language_name)
-    app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, date_local=date_local, number=number, percent=percent,
+    app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, date_local=date_local, number=number, percent=percent, masked=masked,
                                  strip_highlight=strip_highlight, tel_uri=tel_uri, http_link=http_link)

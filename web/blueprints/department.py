@@ -8,10 +8,11 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from healthpulse.alerts.tickets.lifecycle import MIN_FAILED_ATTEMPTS
+from healthpulse.alerts.tickets.lifecycle import HOTLINE, MIN_FAILED_ATTEMPTS
 from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, require_role
 from healthpulse.web.correction_form import CorrectionForm, body_of, make_form
+from healthpulse.web.i18n import local_digits
 from healthpulse.web.query_params import AlertParams, parse_query
 from healthpulse.web.server_messages import server_message
 from healthpulse.web.services import alerts as alert_svc
@@ -262,12 +263,15 @@ def _refusal_text(ticket_id: int, action: str, err: Exception) -> str:
         return _("Choose a person who works on this ticket's department.")
     if action == "close":
         try:
-            blocked = svc.get_ticket(container(), _principal(), ticket_id).get("closure_blocked")
+            ticket = svc.get_ticket(container(), _principal(), ticket_id)
         except svc.NotFound:
             abort(404)
-        if blocked:
+        if ticket.get("closure_blocked") and ticket.get("channel") == HOTLINE:
+            return server_message(str(err))  # only a phone callback lets it close: an e-mail contact does not
+        if ticket.get("closure_blocked"):
             return _("This ticket cannot be closed yet: record a contact with the citizen first "
-                     "(a call that reached them, or %(n)s unsuccessful attempts).", n=MIN_FAILED_ATTEMPTS)
+                     "(a call that reached them, or %(n)s unsuccessful attempts).",
+                     n=local_digits(MIN_FAILED_ATTEMPTS))
     return server_message(str(err))
 
 

@@ -414,3 +414,71 @@ def test_the_hotline_screen_uses_the_readers_digits(pbx, container, clock, lang,
     kpis = page[page.index('id="call-kpis"'):]
     kpis = kpis[:kpis.index("</dl>")]
     assert not any(ch in "0123456789" for ch in re.sub(r"<[^>]+>", "", kpis)), kpis
+
+
+def test_the_csat_scale_is_in_each_readers_digits_whoever_came_first(pbx, container, clock):
+    """"out of 5" is a constant in the template: it must be written in the digits of each request's language, not
+    those of the reader whose request first compiled the template (Jinja folds constant filter calls)."""
+    from tests.support.web import login
+
+    for ev in _call(pbx, "c-scale", "+7 900 000-00-22", "1", answer=4, hangup=64):
+        ev.pop("timestamp")
+        assert _post(pbx, **ev).status_code == 200
+    client = make_web_app(container).test_client()
+    login(client, "surgut-officer")
+    for lang, scale in (("en", "Satisfaction (CSAT), out of 5<"), ("ar", "\u0645\u0646 \u0665<"),
+                        ("fa", "\u0627\u0632 \u06f5<"), ("en", "Satisfaction (CSAT), out of 5<")):
+        page = client.get(f"/department/hotline?lang={lang}").get_data(as_text=True)
+        assert scale in page, (lang, re.findall(r"CSAT[^<]*<", page))
+
+
+@pytest.mark.parametrize("lang,says,three", [
+    ("en", "came from a hotline call", "3"),
+    ("ar", "\u0627\u0644\u062e\u0637 \u0627\u0644\u0633\u0627\u062e\u0646", "\u0663"),
+    ("fa", "\u062e\u0637 \u062a\u0644\u0641\u0646 \u0648\u06cc\u0698\u0647", "\u06f3"),
+])
+def test_closing_a_call_ticket_after_an_email_says_a_callback_is_missing(container, lang, says, three):
+    """An e-mail that reached the caller is not a callback: the officer who just recorded one is told the ticket
+    came from a call and needs a phone callback (not "record a contact first"), in their language and digits."""
+    from healthpulse.appeals.intake import submit_text_appeal
+    from healthpulse.core.models.tickets import TicketRow
+
+    from tests.support.web import csrf_from, login, version_from
+
+    add_user(container, "surgut-officer", "department", "surgut")
+    submit_text_appeal(container, text="Operator notes: the caller's mother got no insulin at the Surgut clinic.",
+                       consent=True, channel="hotline", department_id="surgut", contact_phone="+7 900 555-01-03")
+    container.worker.run_until_idle()
+    with container.session() as s:
+        tid = s.scalar(select(TicketRow.id))
+    officer = make_web_app(container).test_client()
+    login(officer, "surgut-officer")
+    page = officer.get(f"/department/tickets/{tid}?lang={lang}").get_data(as_text=True)
+    officer.post(f"/department/tickets/{tid}/contact", data={"csrf_token": csrf_from(page), "channel": "email",
+                                                            "outcome": "reached"})
+    page = officer.get(f"/department/tickets/{tid}?lang={lang}").get_data(as_text=True)
+    r = officer.post(f"/department/tickets/{tid}/close?lang={lang}", data={
+        "csrf_token": csrf_from(page), "version": version_from(page), "resolution": "Insulin delivered."})
+    assert r.status_code == 422
+    at_form = re.search(r'<small class="error" role="alert">(.*?)</small>', r.get_data(as_text=True), re.S).group(1)
+    assert says in at_form, at_form
+    assert three in at_form and (lang == "en" or not re.search(r"[0-9]", at_form)), at_form
+
+
+@pytest.mark.parametrize("lang,hidden", [("en", "[hidden]"), ("ar", "[\u0645\u062e\u0641\u064a]"), ("fa", "[\u067e\u0646\u0647\u0627\u0646]")])
+def test_a_masked_number_is_marked_in_the_readers_language(pbx, container, clock, lang, hidden):
+    """Staff outside the call's department see the caller's number masked, and the marker is in their language."""
+    from tests.support.web import login
+
+    for ev in _call(pbx, "c-masked", "+7 900 000-00-23", "1", answer=4, hangup=64):
+        ev.pop("timestamp")
+        assert _post(pbx, **ev).status_code == 200
+    add_user(container, "admin-1", "admin")
+    client = make_web_app(container).test_client()
+    login(client, "admin-1")
+    page = client.get(f"/department/hotline?lang={lang}").get_data(as_text=True)
+    call = page[page.index('data-call-id="c-masked"'):]
+    call = call[:call.index("</h2>")]
+    assert f'<bdi dir="ltr">{hidden}</bdi>' in call and "900" not in call, call
+    if lang != "en":
+        assert "[hidden]" not in page

@@ -59,6 +59,7 @@ def test_closing_refusal_is_shown_in_the_officers_language(site):
     at_form = re.search(r'<small class="error" role="alert">(.*?)</small>', html, re.S).group(1)
     assert "cannot be closed" not in html
     assert "لا يمكن إغلاق هذه التذكرة" in at_form or "لا يمكن إغلاق التذكرة" in at_form, at_form
+    assert "\u0663" in at_form and not re.search(r"[0-9]", at_form), at_form  # "or ٣ unsuccessful attempts"
 
 
 def test_alert_reason_and_severity_are_translated(site, tehran_clock):
@@ -135,3 +136,30 @@ def test_ticket_history_is_in_the_readers_words_not_the_audit_keys(site):
             for words in ("System", "created the ticket", "recorded a contact", "Phone call · Reached the citizen",
                           "closed it", "the survey link is valid until"):
                 assert words in text, (words, text)
+
+
+@pytest.mark.parametrize("lang,times", [("ar", ["٠:٠٠", "١:٠٥"]), ("fa", ["۰:۰۰", "۱:۰۵"]), ("en", ["0:00", "1:05"])])
+def test_transcript_times_are_in_the_readers_digits(site, lang, times):
+    """A recorded appeal's transcript lines start with their time (a hotline call's, a video's) in the page's digits."""
+    from healthpulse.appeals.lifecycle import appeal_document_id, create_appeal, link_document
+    from healthpulse.core.domain import Channel, Document, Media, Segment
+    from healthpulse.core.models.tickets import TicketRow
+    from sqlalchemy import select
+
+    container, app = site
+    now = container.clock.now()
+    with container.session() as s:
+        appeal = create_appeal(s, channel=Channel.HOTLINE, now=now, language="ar", department_id="cairo",
+                               topic="drug_supply", consent=True)
+        doc_id = appeal_document_id(appeal)
+        link_document(appeal, doc_id)
+    segments = [Segment(start=0.0, end=65.0, text="لا يوجد إنسولين في الصيدلية منذ أسبوعين"),
+                Segment(start=65.0, end=70.0, text="وأمي تحتاجه كل يوم")]
+    container.pipeline.ingest(Document(
+        id=doc_id, channel=Channel.HOTLINE, source="hotline", text=" ".join(s.text for s in segments),
+        language_hint="ar", department_hint="cairo", published_at=now, fetched_at=now,
+        media=Media(path="call.wav", duration=70.0, segments=segments)))
+    with container.session() as s:
+        tid = s.scalar(select(TicketRow.id).where(TicketRow.department_id == "cairo"))
+    html = _officer(app, lang).get(f"/department/tickets/{tid}").get_data(as_text=True)
+    assert re.findall(r'<span class="ts"[^>]*>([^<]*)</span>', html) == times

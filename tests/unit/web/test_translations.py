@@ -59,3 +59,17 @@ def test_pages_are_translated_and_digits_local():
         assert local_digits(2026, "fa") == "۲۰۲۶"
         assert local_digits(42, "ar") == "٤٢"
         assert local_digits(42, "ru") == "42"
+
+
+@pytest.mark.parametrize("lang,video", [("ru", "видео"), ("ar", "فيديو"), ("fa", "ویدیو"), ("vi", "video")])
+def test_checking_a_recording_does_not_say_video(lang, video):
+    """An appeal's "validating" step is shown to callers of the hotline too (their recording is audio): the
+    label says "recording" in every language, as the English one does."""
+    from healthpulse.core.settings import Settings
+    from healthpulse.web.app import create_app
+    from healthpulse.web.labels import label
+
+    app = create_app(Settings(testing=True), container=object())
+    with app.test_request_context(f"/?lang={lang}"):
+        shown = label("appeal_status", "validating")
+    assert shown != "Checking the recording" and video not in shown.lower(), shown
