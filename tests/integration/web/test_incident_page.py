@@ -224,3 +224,20 @@ def test_the_incident_list_ranks_by_coverage_reach_and_severity_within_scope(wor
     ids = {int(i) for i in re.findall(r'<tr class="incident-row" data-incident-id="(\d+)"', own)}
     assert seeded.surgut in ids and seeded.cairo not in ids
     assert f'href="/department/incidents/{seeded.surgut}"' in own
+
+
+def test_incident_and_alert_numbers_read_in_the_pages_digits(world, container):
+    """The heading and the browser tab's title number an incident or alert in Arabic-Indic digits on an Arabic
+    page (the incident list already does), not "#7" among "٣ تقارير"."""
+    seeded, c = world
+    with container.session() as s:
+        aid = s.scalar(select(AlertDocumentRow.alert_id).where(AlertDocumentRow.document_id == "ins-news-ru"))
+    ar = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    for url, number in ((f"/press/incidents/{seeded.surgut}?lang=ar", seeded.surgut),
+                        (f"/press/alerts/{aid}?lang=ar", aid), (f"/department/alerts/{aid}?lang=ar", aid)):
+        client = c["surgut"] if url.startswith("/department") else c["press"]
+        html = client.get(url).get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+        for shown in (title, heading):
+            assert f"#{str(number).translate(ar)}" in shown and f"#{number}" not in shown, (url, shown)
