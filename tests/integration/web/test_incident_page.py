@@ -241,3 +241,18 @@ def test_incident_and_alert_numbers_read_in_the_pages_digits(world, container):
         heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
         for shown in (title, heading):
             assert f"#{str(number).translate(ar)}" in shown and f"#{number}" not in shown, (url, shown)
+
+
+def test_an_appeal_shows_its_channel_once_not_its_source_code(world, container):
+    """Appeals and calls are stored with their channel as source ("hotline", as appeals/intake.py does); the
+    timeline already names the channel in the reader's language, so the raw code is not repeated after the title."""
+    from healthpulse.core.models.documents import DocumentRow
+
+    seeded, c = world
+    with container.session() as s:
+        s.get(DocumentRow, "ins-call").source = "hotline"
+        s.commit()
+    html = c["press"].get(f"/press/incidents/{seeded.surgut}?lang=ar").get_data(as_text=True)
+    row = re.search(r'<tr class="timeline-row" id="doc-ins-call".*?</tr>', html, re.S).group(0)
+    assert "hotline" not in row.replace('data-label', '') and "الخط الساخن" in row, row
+    assert "<bdi>surgut-inform</bdi>" in html  # a news outlet is still named
