@@ -256,3 +256,20 @@ def test_an_appeal_shows_its_channel_once_not_its_source_code(world, container):
     row = re.search(r'<tr class="timeline-row" id="doc-ins-call".*?</tr>', html, re.S).group(0)
     assert "hotline" not in row.replace('data-label', '') and "الخط الساخن" in row, row
     assert "<bdi>surgut-inform</bdi>" in html  # a news outlet is still named
+
+
+def test_split_and_merge_messages_number_incidents_in_the_readers_digits(world, container):
+    """An Arabic reader's refusal and confirmation name the incident in Arabic-Indic digits, like the page."""
+    seeded, c = world
+    ar = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    url = f"/department/incidents/{seeded.surgut}"
+    token = csrf_from(c["surgut"].get(url).get_data(as_text=True))
+    for typed in ("99999", str(seeded.surgut)):
+        r = c["surgut"].post(f"{url}/merge?lang=ar", data={"csrf_token": token, "other": typed})
+        error = re.search(r'id="incident-error">(.*?)</p>', r.get_data(as_text=True), re.S).group(1)
+        assert typed.translate(ar) in error and not re.search("[0-9]", error), error
+    r = c["surgut"].post(f"{url}/merge?lang=ar", data={"csrf_token": token, "other": str(seeded.surgut_other)})
+    assert r.status_code == 303
+    flashed = re.search(r'class="flash[^"]*"[^>]*>(.*?)<', c["surgut"].get(url + "?lang=ar").get_data(as_text=True),
+                        re.S).group(1)
+    assert str(seeded.surgut_other).translate(ar) in flashed and not re.search("[0-9]", flashed), flashed
