@@ -42,6 +42,7 @@ def test_press_officer_reads_ranks_maps_filters_and_saves_a_view_on_a_phone(brow
     assert not any(d in label for d in "0123456789")
     assert page.locator("#map-legend li").count() == 5
     page.locator("canvas.chart.drawn").nth(3).wait_for(timeout=15000)
+    assert _western_digits_on_axes(page) == [], "chart axes in Persian digits, zero included"
     _fits(page)
     shot(page, "press-dashboard-phone-fa")
 
@@ -70,5 +71,16 @@ def test_press_officer_reads_ranks_maps_filters_and_saves_a_view_on_a_phone(brow
     page.locator('#region-map a.region[data-department="cairo"]').click()
     assert "/press/search" in page.url and page.url.endswith("department=cairo")
     _fits(page)
+    page.goto(f"{base}/press/?lang=ar")  # Chromium's "ar" numbers in Western digits unless told otherwise
+    page.locator("canvas.chart.drawn").nth(3).wait_for(timeout=15000)
+    assert _western_digits_on_axes(page) == [], "chart axes in Arabic-Indic digits"
     assert not errors, errors
     ctx.close()
+
+
+def _western_digits_on_axes(page) -> list[str]:
+    """The drawn charts' tick labels that contain an ASCII digit (Chart.js draws them on the canvas)."""
+    return page.evaluate("""() => [...document.querySelectorAll('canvas.chart.drawn')].flatMap(cv => {
+        const chart = window.Chart.getChart(cv);
+        return Object.values(chart.scales).flatMap(s => s.ticks.map(t => String(t.label)));
+      }).filter(label => /[0-9]/.test(label))""")
