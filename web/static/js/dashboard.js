@@ -32,8 +32,9 @@
       ? { x: { stacked: stacked, beginAtZero: true, reverse: rtl, ticks: valueTicks },
           y: { stacked: stacked, position: rtl ? "right" : "left" } }
       // dates stay level and the first and last are drawn inside the canvas: reversed (rtl), Chart.js measured
-      // the wrong end and clipped the leftmost date ("٠/١١/٣٠")
-      : { x: { stacked: stacked, reverse: rtl, ticks: { align: "inner", maxRotation: 0, autoSkipPadding: 12 } },
+      // the wrong end and clipped the leftmost date ("٠/١١/٣٠"); aligned inward, the first and last stand half a
+      // label closer to their neighbours than Chart.js's skipping assumes, so the padding is half a date wide
+      : { x: { stacked: stacked, reverse: rtl, ticks: { maxRotation: 0, autoSkipPadding: 12 } },
           y: { stacked: stacked, beginAtZero: true, position: rtl ? "right" : "left", ticks: valueTicks } };
     new window.Chart(canvas, {
       type: isLine ? "line" : "bar",
