@@ -12,6 +12,14 @@
   var fmt = function (n) { return number.format(Number(n)); };
   var valueTicks = { callback: function (value) { return fmt(value); } };
 
+  /* Room at both ends for a whole centred date: reversed (rtl), Chart.js measured the wrong end and clipped the
+     leftmost date ("٠/١١/٣٠"); aligning the end dates inward instead made them overlap their neighbours. */
+  function roomForEndDates(scale) {
+    var half = (scale._labelSizes ? scale._labelSizes.widest.width : 0) / 2;  // Chart.js's measure of its dates
+    scale.paddingLeft = Math.max(scale.paddingLeft, half);
+    scale.paddingRight = Math.max(scale.paddingRight, half);
+  }
+
   function draw(canvas, data) {
     var chart = data.chart;
     if (!chart || !window.Chart) { return; }
@@ -34,7 +42,7 @@
       // dates stay level and the first and last are drawn inside the canvas: reversed (rtl), Chart.js measured
       // the wrong end and clipped the leftmost date ("٠/١١/٣٠"); aligned inward, the first and last stand half a
       // label closer to their neighbours than Chart.js's skipping assumes, so the padding is half a date wide
-      : { x: { stacked: stacked, reverse: rtl, ticks: { maxRotation: 0, autoSkipPadding: 12 } },
+      : { x: { stacked: stacked, reverse: rtl, ticks: { maxRotation: 0, autoSkipPadding: 12 }, afterFit: roomForEndDates },
           y: { stacked: stacked, beginAtZero: true, position: rtl ? "right" : "left", ticks: valueTicks } };
     new window.Chart(canvas, {
       type: isLine ? "line" : "bar",
