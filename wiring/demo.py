@@ -57,7 +57,7 @@ class DemoSummary:
             f"by channel: {fmt(self.by_channel)}",
             f"by topic: {fmt(self.by_topic)}",
             f"by department: {fmt(self.by_department)}",
-            f"incidents: {self.incidents} ({fmt(self.by_severity)})",
+            f"incident reports: {self.incidents} ({fmt(self.by_severity)})",  # documents; "incidents merged" counts incidents
         ]
         out += [f"{k}: {v}" for k, v in self.extra.items()]
         return out

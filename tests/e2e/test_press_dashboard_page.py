@@ -42,6 +42,8 @@ def test_press_officer_reads_ranks_maps_filters_and_saves_a_view_on_a_phone(brow
     assert not any(d in label for d in "0123456789")
     assert page.locator("#map-legend li").count() == 5
     page.locator("canvas.chart.drawn").nth(3).wait_for(timeout=15000)
+    assert _western_digits_on_axes(page) == [], "chart axes in Persian digits, zero included"
+    assert _overlapping_dates(page) == []
     _fits(page)
     shot(page, "press-dashboard-phone-fa")
 
@@ -70,5 +72,37 @@ def test_press_officer_reads_ranks_maps_filters_and_saves_a_view_on_a_phone(brow
     page.locator('#region-map a.region[data-department="cairo"]').click()
     assert "/press/search" in page.url and page.url.endswith("department=cairo")
     _fits(page)
+    page.goto(f"{base}/press/?lang=ar")  # Chromium's "ar" numbers in Western digits unless told otherwise
+    page.locator("canvas.chart.drawn").nth(3).wait_for(timeout=15000)
+    assert _western_digits_on_axes(page) == [], "chart axes in Arabic-Indic digits"
+    assert _overlapping_dates(page) == [], "the dates under a chart are drawn apart and inside the canvas"
+    page.goto(f"{base}/press/?lang=ar&period=7d")  # fewer, wider-spaced dates: the leftmost one was cut off
+    page.locator("canvas.chart.drawn").nth(3).wait_for(timeout=15000)
+    assert _overlapping_dates(page) == []
     assert not errors, errors
     ctx.close()
+
+
+def _overlapping_dates(page) -> list[list[str]]:
+    """Date labels of the time charts drawn over their neighbour or past the canvas's edge (aligned inward, the
+    first and last stood half a label closer to their neighbours than Chart.js's skipping assumes)."""
+    return page.evaluate("""() => [...document.querySelectorAll('canvas.chart.drawn')].flatMap(cv => {
+        const chart = window.Chart.getChart(cv), scale = chart.scales.x;
+        if (chart.options.indexAxis === 'y') return [];
+        const spans = scale.getLabelItems().map(item => {
+          chart.ctx.font = item.font.string;
+          const w = chart.ctx.measureText(item.label).width, x = item.options.translation[0];
+          const left = item.options.textAlign === 'left' ? x : item.options.textAlign === 'right' ? x - w : x - w / 2;
+          return [left, left + w, item.label];
+        }).sort((a, b) => a[0] - b[0]);
+        return spans.filter((s, i) => (i > 0 && s[0] < spans[i - 1][1]) || s[0] < 0 || s[1] > chart.width)
+          .map(s => [cv.id, s[2]]);
+      })""")
+
+
+def _western_digits_on_axes(page) -> list[str]:
+    """The drawn charts' tick labels that contain an ASCII digit (Chart.js draws them on the canvas)."""
+    return page.evaluate("""() => [...document.querySelectorAll('canvas.chart.drawn')].flatMap(cv => {
+        const chart = window.Chart.getChart(cv);
+        return Object.values(chart.scales).flatMap(s => s.ticks.map(t => String(t.label)));
+      }).filter(label => /[0-9]/.test(label))""")

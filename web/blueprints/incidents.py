@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from healthpulse.incidents.decisions import DecisionRefused
 from healthpulse.web.context import container, current_principal, require_role
+from healthpulse.web.i18n import local_digits
 from healthpulse.web.services import incident_page
 from healthpulse.web.services import incidents as incident_svc
 from healthpulse.web.services.tickets import NotFound
@@ -98,7 +99,7 @@ def split(incident_id: int) -> Any:
         only = "only one" in str(err)
         return _refused(incident_id, 409, _("This is the incident's only document: there is nothing to split it from.")
                         if only else _("This document is not in this incident (the page may be out of date)."))
-    flash(_("The document was split off into incident #%(n)s.", n=new_id), "ok")
+    flash(_("The document was split off into incident #%(n)s.", n=local_digits(new_id)), "ok")
     return redirect(url_for("incidents.department_incident", incident_id=incident_id)), 303
 
 
@@ -118,11 +119,11 @@ def merge(incident_id: int) -> Any:
     except NotFound:
         _page_in_scope(incident_id)  # this incident missing → 404; else the other one is unknown or not ours
         return _refused(incident_id, 422, _("There is no incident #%(n)s among your department's incidents.",
-                                            n=other), form)
+                                            n=local_digits(other)), form)
     except DecisionRefused:
         return _refused(incident_id, 409, _("Incident #%(n)s cannot be merged into this one: it is this incident, "
-                                            "or it was already merged.", n=other), form)
-    flash(_("Incident #%(n)s was merged into this one.", n=other), "ok")
+                                            "or it was already merged.", n=local_digits(other)), form)
+    flash(_("Incident #%(n)s was merged into this one.", n=local_digits(other)), "ok")
     return redirect(url_for("incidents.department_incident", incident_id=incident_id)), 303
 
 

@@ -61,6 +61,8 @@ def incident_page(container: WebContext, principal: Principal, incident_id: int)
     appeal_scope = {"department_id": incident["department"]}
     for d in incident["documents"]:
         d["url"], d["source"] = sources.get(d["id"], (None, None))
+        if d["source"] == d["channel"]:  # appeals and calls store their channel as source: shown once, translated
+            d["source"] = None
         d["ticket_id"] = tickets.get(d["id"])
         if d["channel"] in APPEAL_CHANNELS:  # contacts in a citizen's words stay masked, as on the ticket page
             d["title"] = visible_text(principal, appeal_scope, d["title"])

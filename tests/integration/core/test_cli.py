@@ -174,7 +174,7 @@ def test_demo_loads_and_summarises(tmp_path):
     assert "documents: 258" in out
     for lang in ("ru=", "ar=", "fa=", "vi=", "en="):
         assert lang in out
-    assert "incidents:" in out and "tickets:" in out
+    assert "incident reports:" in out and "incidents merged:" in out and "tickets:" in out
     # Issue 21: the planted insulin spike fires (fresh); the measles cluster of three days ago is on record.
     assert "spike=" in out.split("alerts by type:")[1].splitlines()[0]
     spikes = out.split("spike alerts:")[1].splitlines()[0]

@@ -224,3 +224,52 @@ def test_the_incident_list_ranks_by_coverage_reach_and_severity_within_scope(wor
     ids = {int(i) for i in re.findall(r'<tr class="incident-row" data-incident-id="(\d+)"', own)}
     assert seeded.surgut in ids and seeded.cairo not in ids
     assert f'href="/department/incidents/{seeded.surgut}"' in own
+
+
+def test_incident_and_alert_numbers_read_in_the_pages_digits(world, container):
+    """The heading and the browser tab's title number an incident or alert in Arabic-Indic digits on an Arabic
+    page (the incident list already does), not "#7" among "٣ تقارير"."""
+    seeded, c = world
+    with container.session() as s:
+        aid = s.scalar(select(AlertDocumentRow.alert_id).where(AlertDocumentRow.document_id == "ins-news-ru"))
+    ar = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    for url, number in ((f"/press/incidents/{seeded.surgut}?lang=ar", seeded.surgut),
+                        (f"/press/alerts/{aid}?lang=ar", aid), (f"/department/alerts/{aid}?lang=ar", aid)):
+        client = c["surgut"] if url.startswith("/department") else c["press"]
+        html = client.get(url).get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+        for shown in (title, heading):
+            assert f"#{str(number).translate(ar)}" in shown and f"#{number}" not in shown, (url, shown)
+
+
+def test_an_appeal_shows_its_channel_once_not_its_source_code(world, container):
+    """Appeals and calls are stored with their channel as source ("hotline", as appeals/intake.py does); the
+    timeline already names the channel in the reader's language, so the raw code is not repeated after the title."""
+    from healthpulse.core.models.documents import DocumentRow
+
+    seeded, c = world
+    with container.session() as s:
+        s.get(DocumentRow, "ins-call").source = "hotline"
+        s.commit()
+    html = c["press"].get(f"/press/incidents/{seeded.surgut}?lang=ar").get_data(as_text=True)
+    row = re.search(r'<tr class="timeline-row" id="doc-ins-call".*?</tr>', html, re.S).group(0)
+    assert "hotline" not in row.replace('data-label', '') and "الخط الساخن" in row, row
+    assert "<bdi>surgut-inform</bdi>" in html  # a news outlet is still named
+
+
+def test_split_and_merge_messages_number_incidents_in_the_readers_digits(world, container):
+    """An Arabic reader's refusal and confirmation name the incident in Arabic-Indic digits, like the page."""
+    seeded, c = world
+    ar = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    url = f"/department/incidents/{seeded.surgut}"
+    token = csrf_from(c["surgut"].get(url).get_data(as_text=True))
+    for typed in ("99999", str(seeded.surgut)):
+        r = c["surgut"].post(f"{url}/merge?lang=ar", data={"csrf_token": token, "other": typed})
+        error = re.search(r'id="incident-error">(.*?)</p>', r.get_data(as_text=True), re.S).group(1)
+        assert typed.translate(ar) in error and not re.search("[0-9]", error), error
+    r = c["surgut"].post(f"{url}/merge?lang=ar", data={"csrf_token": token, "other": str(seeded.surgut_other)})
+    assert r.status_code == 303
+    flashed = re.search(r'class="flash[^"]*"[^>]*>(.*?)<', c["surgut"].get(url + "?lang=ar").get_data(as_text=True),
+                        re.S).group(1)
+    assert str(seeded.surgut_other).translate(ar) in flashed and not re.search("[0-9]", flashed), flashed

@@ -69,3 +69,16 @@ def test_demo_summary_says_in_words_when_a_side_has_no_rate():
     assert pace(None, 4.0, None) == "4.0 per day, no response recorded yet"
     assert pace("2026-11-30", 10.0, None) == "10.0 per day before the response, none since"
     assert pace("2026-11-30", 2.0, 1.0) == "per day before/after the response 2.0/1.0"
+
+
+def test_demo_summary_counts_incident_reports_apart_from_incidents():
+    """The summary's count of incident-flagged documents is not called "incidents": next to "incidents merged:
+    77 incidents" a line "incidents: 158" read as two contradictory counts of the same thing."""
+    from collections import Counter
+
+    from healthpulse.wiring.demo import DemoSummary
+
+    lines = DemoSummary(incidents=158, by_severity=Counter(high=100, low=58),
+                        extra={"incidents merged": "77 incidents"}).lines()
+    assert "incident reports: 158 (high=100, low=58)" in lines
+    assert not [line for line in lines if line.startswith("incidents:")], lines

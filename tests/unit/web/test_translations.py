@@ -73,3 +73,21 @@ def test_checking_a_recording_does_not_say_video(lang, video):
     with app.test_request_context(f"/?lang={lang}"):
         shown = label("appeal_status", "validating")
     assert shown != "Checking the recording" and video not in shown.lower(), shown
+
+
+@pytest.mark.parametrize(("lang", "digits"), [("ar", "٠١٢٣٤٥٦٧٨٩"), ("fa", "۰۱۲۳۴۵۶۷۸۹")])
+def test_numbers_written_into_rtl_strings_use_the_pages_digits(lang, digits):
+    """Figures filled in at run time are shown in Arabic-Indic / Persian digits; a number written into a
+    translation ("Last 24 hours", "for example 12") must be too, or the page mixes two digit scripts."""
+    import re
+
+    with (WEB / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        po = read_po(fh)
+    mixed = []
+    for m in (m for m in po if m.id):  # the header (id "") carries dates
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        for s in strings:
+            text = re.sub(r"%\(\w+\)[sd]|%[sd]|<[^>]*>|&#?\w+;", "", s or "")
+            if re.search("[0-9]", text):
+                mixed.append((m.id, s))
+    assert not mixed, f"{lang}: Western digits in {mixed}; write them as {digits}"

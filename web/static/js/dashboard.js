@@ -5,6 +5,20 @@
   var SENTIMENT_COLORS = { negative: "#c0392b", neutral: "#95a5a6", positive: "#27ae60", other: "#95a5a6" };
   var rtl = document.documentElement.dir === "rtl";
   var lang = document.documentElement.lang || "en";
+  // the page's digits, as the server writes them: Arabic-Indic for ar, Persian for fa (Chromium's plain "ar"
+  // formats with Western digits, and Chart.js writes its zero tick as "0" whatever the locale)
+  var digits = { ar: "arab", fa: "arabext" }[lang];
+  var number = new Intl.NumberFormat(lang, digits ? { numberingSystem: digits } : {});
+  var fmt = function (n) { return number.format(Number(n)); };
+  var valueTicks = { callback: function (value) { return fmt(value); } };
+
+  /* Room at both ends for a whole centred date: reversed (rtl), Chart.js measured the wrong end and clipped the
+     leftmost date ("٠/١١/٣٠"); aligning the end dates inward instead made them overlap their neighbours. */
+  function roomForEndDates(scale) {
+    var half = (scale._labelSizes ? scale._labelSizes.widest.width : 0) / 2;  // Chart.js's measure of its dates
+    scale.paddingLeft = Math.max(scale.paddingLeft, half);
+    scale.paddingRight = Math.max(scale.paddingRight, half);
+  }
 
   function draw(canvas, data) {
     var chart = data.chart;
@@ -23,11 +37,13 @@
     canvas.dataset.series = String(keys.length);
     var stacked = !isLine && !!chart.stacked;
     var scales = horizontal
-      ? { x: { stacked: stacked, beginAtZero: true, reverse: rtl }, y: { stacked: stacked, position: rtl ? "right" : "left" } }
+      ? { x: { stacked: stacked, beginAtZero: true, reverse: rtl, ticks: valueTicks },
+          y: { stacked: stacked, position: rtl ? "right" : "left" } }
       // dates stay level and the first and last are drawn inside the canvas: reversed (rtl), Chart.js measured
-      // the wrong end and clipped the leftmost date ("٠/١١/٣٠")
-      : { x: { stacked: stacked, reverse: rtl, ticks: { align: "inner", maxRotation: 0, autoSkipPadding: 12 } },
-          y: { stacked: stacked, beginAtZero: true, position: rtl ? "right" : "left" } };
+      // the wrong end and clipped the leftmost date ("٠/١١/٣٠"); aligned inward, the first and last stand half a
+      // label closer to their neighbours than Chart.js's skipping assumes, so the padding is half a date wide
+      : { x: { stacked: stacked, reverse: rtl, ticks: { maxRotation: 0, autoSkipPadding: 12 }, afterFit: roomForEndDates },
+          y: { stacked: stacked, beginAtZero: true, position: rtl ? "right" : "left", ticks: valueTicks } };
     new window.Chart(canvas, {
       type: isLine ? "line" : "bar",
       data: { labels: labels, datasets: datasets },
@@ -45,10 +61,6 @@
   /* The chart's numbers as a table (text alternative to the canvas); text nodes only, no HTML from data. */
   function fillTable(table, chart, labels, seriesNames) {
     if (!table) { return; }
-    // the page's digits, as the server writes them: Arabic-Indic for ar, Persian for fa
-    var digits = { ar: "arab", fa: "arabext" }[lang];
-    var number = new Intl.NumberFormat(lang, digits ? { numberingSystem: digits } : {});
-    var fmt = function (n) { return number.format(Number(n)); };
     var head = document.createElement("tr");
     [table.dataset.period].concat(seriesNames, chart.totals ? [table.dataset.total] : []).forEach(function (text, i) {
       var th = document.createElement("th");
