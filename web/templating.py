@@ -71,6 +71,17 @@ def masked(text: str | None) -> str:
     return (text or "").replace(MASK, _("[hidden]"))
 
 
+def localise_mask(value: Any) -> Any:
+    """Every printed value: the services' neutral mask marker becomes the reader's word for it.
+
+    Services mask contacts with one language-neutral marker (``privacy.MASK``); ticket, triage, incident and
+    search pages print it through many fields, so it is translated once here, as Jinja's ``finalize``.
+    A ``Markup`` stays ``Markup`` (its ``replace`` escapes the plain-text replacement)."""
+    if isinstance(value, str) and MASK in value:
+        return value.replace(MASK, _("[hidden]"))
+    return value
+
+
 def department_name(dep_id: str | None) -> str:
     """The department's name in the reader's language (the departments file's ``name: {ar: …}``)."""
     if not dep_id:
@@ -106,6 +117,7 @@ def init_templating(app: Flask) -> None:
     # Jinja folds a filter applied to a constant (``5|number``) once, when the template compiles, in the language
     # of whichever request compiled it; every filter here depends on the reader's language, so nothing is folded.
     app.jinja_env.optimized = False
+    app.jinja_env.finalize = localise_mask
     app.jinja_env.globals.update(label=label, department_name=department_name, department_names=department_names,
                                  server_message=server_message,
                                  url_with_query=url_with_query,

@@ -266,9 +266,9 @@ def _refusal_text(ticket_id: int, action: str, err: Exception) -> str:
             ticket = svc.get_ticket(container(), _principal(), ticket_id)
         except svc.NotFound:
             abort(404)
-        if ticket.get("closure_blocked") and ticket.get("channel") == HOTLINE:
-            return server_message(str(err))  # only a phone callback lets it close: an e-mail contact does not
         if ticket.get("closure_blocked"):
+            if ticket.get("channel") == HOTLINE:
+                return server_message(str(err))  # only a phone callback lets it close: an e-mail contact does not
             return _("This ticket cannot be closed yet: record a contact with the citizen first "
                      "(a call that reached them, or %(n)s unsuccessful attempts).",
                      n=local_digits(MIN_FAILED_ATTEMPTS))

@@ -159,6 +159,17 @@ def test_press_search_masks_citizen_contacts(press, container):
     assert "555 1234" not in html and "mona@example.org" not in html
 
 
+@pytest.mark.parametrize("lang,hidden", [("ar", "[\u0645\u062e\u0641\u064a]"), ("fa", "[\u067e\u0646\u0647\u0627\u0646]")])
+def test_masked_contacts_in_search_read_in_the_readers_language(press, container, lang, hidden):
+    """The services mask with one neutral marker; pages print it (through Jinja finalize) in the reader's language."""
+    from tests.support.web import submit_appeal
+
+    submit_appeal(container, "cairo", text="No insulin in the pharmacy, call me on +20 100 555 1234 or mona@example.org")
+    html = press.get(f"/press/search?q=insulin&channel=text_appeal&lang={lang}").get_data(as_text=True)
+    assert hidden in html and "[hidden]" not in html
+    assert "555 1234" not in html and "mona@example.org" not in html
+
+
 def test_date_presets_narrow_the_window_and_stay_in_links(app, accounts, container, clock):
     now = clock.now()
     ages = {"h2": timedelta(hours=2), "d3": timedelta(days=3), "d20": timedelta(days=20), "d40": timedelta(days=40)}
