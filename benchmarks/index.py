@@ -56,11 +56,12 @@ START = datetime(2026, 8, 1, tzinfo=UTC)
 DAYS = 90
 
 
-def synthetic_docs(n: int, seed: int = 7) -> list[IndexDoc]:
+def synthetic_docs(n: int, seed: int = 7, start: int = 0) -> list[IndexDoc]:
+    """``n`` documents numbered from ``start`` (a large set is made and indexed slice by slice)."""
     rng = random.Random(seed)
     langs = list(VOCAB)
     docs = []
-    for i in range(n):
+    for i in range(start, start + n):
         lang = langs[i % len(langs)]
         words = VOCAB[lang]
         topics = rng.sample(TOPICS, rng.choice([1, 1, 2]))

@@ -19,7 +19,9 @@ _JSON = {"accept": "application/json", "content-type": "application/json"}
 
 class ElasticsearchIndex(NodeIndexBase):
     name = "elasticsearch"
-    vector_mapping = {"type": "dense_vector", "dims": NodeIndexBase.EMBEDDING_DIMS, "index": True, "similarity": "cosine"}
+
+    def _vector_mapping(self) -> dict[str, Any]:
+        return {"type": "dense_vector", "dims": self.EMBEDDING_DIMS, "index": True, "similarity": "cosine"}
 
     def _make_client(self, conn: NodeConnection) -> Elasticsearch:
         return Elasticsearch(conn.url, basic_auth=conn.basic_auth, api_key=conn.api_key, request_timeout=conn.timeout,

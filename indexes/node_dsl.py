@@ -100,15 +100,24 @@ def _text_clause(terms: dict[str, list[str]], query: SearchQuery, mode: Analysis
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
-def knn_search(query: SearchQuery, engine_knn: bool) -> dict[str, Any]:
-    """Body of a semantic search: the engine's kNN (Elasticsearch ``dense_vector``) or, on a node without a
-    vector plugin (the minimal OpenSearch has no k-NN), an exact ``script_score`` over the stored vectors."""
+VectorField = Literal["dense_vector", "knn_vector"]
+
+
+def knn_search(query: SearchQuery, field_type: VectorField | None) -> dict[str, Any]:
+    """Body of a semantic search: the engine's approximate kNN on the index's vector field (Elasticsearch
+    ``dense_vector``, OpenSearch ``knn_vector``) or, where the field is not a vector (a node without the k-NN
+    plugin, an index made before it), an exact ``script_score`` over the vectors kept in ``_source``."""
     assert query.vector is not None
     filters = _filters(query)
     body: dict[str, Any] = {"size": query.size, "_source": {"excludes": ["embedding"]}}
-    if engine_knn:
-        body["knn"] = {"field": "embedding", "query_vector": query.vector, "k": max(query.size, 1),
+    k = max(query.size, 1)
+    if field_type == "dense_vector":
+        body["knn"] = {"field": "embedding", "query_vector": query.vector, "k": k,
                        "num_candidates": max(100, 4 * query.size), **({"filter": filters} if filters else {})}
+        return body
+    if field_type == "knn_vector":  # the Lucene engine filters while it walks the graph (efficient filtering)
+        body["query"] = {"knn": {"embedding": {"vector": query.vector, "k": k,
+                                               **({"filter": {"bool": {"filter": filters}}} if filters else {})}}}
         return body
     body["query"] = {"script_score": {
         "query": {"bool": {"filter": filters}},

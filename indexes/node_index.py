@@ -13,8 +13,14 @@ without it (the minimal Elasticsearch distribution) gets text analysed by
 indexes/text_analysis.py ("client" mode).  The mode is recorded in the
 index's ``_meta`` so a running index is always queried the way it was built.
 
-Subclasses supply only the client: ``_request``, ``_bulk_call`` and
-``_classify`` (which errors are worth retrying).
+Vectors: where the node has a kNN field type (Elasticsearch ``dense_vector``,
+OpenSearch's k-NN plugin ``knn_vector``) new indices get one and semantic
+search runs the engine's kNN; otherwise vectors stay in ``_source`` and are
+scored exactly.  Which one applies is read from the live index's mapping, so
+an index made before the plugin keeps working until ``reindex`` rebuilds it.
+
+Subclasses supply the client: ``_request``, ``_bulk_call`` and ``_classify``
+(which errors are worth retrying), and their vector field.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import logging
 import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.indexes.base import BulkResult, IndexUnavailable
@@ -31,6 +37,7 @@ from healthpulse.indexes.connection import NodeConnection
 from healthpulse.indexes.node_dsl import (
     SCHEMA_VERSION,
     AnalysisMode,
+    VectorField,
     build_search,
     doc_source,
     index_template,
@@ -46,6 +53,9 @@ from healthpulse.indexes.trends import compute_trends
 log = logging.getLogger(__name__)
 
 ErrorKind = Literal["retry", "fatal"]
+
+# Vectors on a node without a kNN field type: in _source, scored exactly by a script (node_dsl.knn_search).
+SOURCE_ONLY_VECTOR: dict[str, Any] = {"type": "object", "enabled": False}
 
 
 UNAVAILABLE_ERRORS = frozenset({
@@ -72,8 +82,6 @@ class NodeIndexBase:
     """SearchIndex on an Elasticsearch-compatible node; subclasses bind a client library."""
 
     name = "node"
-    # How this engine stores document vectors: a kNN field, or (None) kept in _source only for exact scoring.
-    vector_mapping: dict[str, Any] | None = None
     EMBEDDING_DIMS = 384  # nlp.embedding's e5 encoder
 
     def __init__(
@@ -104,6 +112,7 @@ class NodeIndexBase:
         self.backoff = backoff
         self.refresh_writes = refresh_writes
         self._building: str | None = None  # index a rebuild in this process is filling
+        self.vector_field: VectorField | None = None  # the live index's vector field type; None: vectors in _source
         self.url = url
         self.client = self._make_client(NodeConnection(url, username, password, api_key, verify_certs, ca_certs, timeout))
 
@@ -160,18 +169,41 @@ class NodeIndexBase:
 
     def _put_templates(self, mode: AnalysisMode) -> None:
         component = schema_component(mode)
-        component["template"]["mappings"]["properties"]["embedding"] = self._embedding_field()
+        vector = self._vector_mapping()
+        component["template"]["mappings"]["properties"]["embedding"] = vector or SOURCE_ONLY_VECTOR
+        component["template"]["settings"].update(self._vector_index_settings() if vector else {})
         self.request("PUT", f"/_component_template/{self.prefix}-schema", component)
         self.request("PUT", f"/_index_template/{self.alias}", index_template(self.prefix))
 
-    def _embedding_field(self) -> dict[str, Any]:
-        return self.vector_mapping or {"type": "object", "enabled": False}
+    def _vector_mapping(self) -> dict[str, Any] | None:
+        """The engine's kNN field for document vectors on this node, or None to keep them in _source only."""
+        return None
+
+    def _vector_index_settings(self) -> dict[str, Any]:
+        """Index settings a kNN field needs (OpenSearch's ``index.knn``); set when the index is created."""
+        return {}
+
+    def _index_takes_vectors(self, index: str) -> bool:
+        """Whether ``index`` (made earlier) can gain the kNN field now, without a rebuild."""
+        return True
 
     def _add_embedding_field(self, index: str) -> None:
         """Give an index made before semantic search its vector field (an additive mapping change)."""
         mapping = next(iter(self.request("GET", f"/{index}/_mapping").values()))["mappings"]
         if "embedding" not in mapping.get("properties", {}):
-            self.request("PUT", f"/{index}/_mapping", {"properties": {"embedding": self._embedding_field()}})
+            vector = self._vector_mapping() if self._index_takes_vectors(index) else None
+            self.request("PUT", f"/{index}/_mapping", {"properties": {"embedding": vector or SOURCE_ONLY_VECTOR}})
+
+    def _read_vector_field(self, index: str) -> VectorField | None:
+        """The type of ``index``'s vector field, which decides how semantic search runs on it."""
+        mapping = next(iter(self.request("GET", f"/{index}/_mapping").values()))["mappings"]
+        field_type = mapping.get("properties", {}).get("embedding", {}).get("type")
+        if field_type in ("dense_vector", "knn_vector"):
+            return cast(VectorField, field_type)
+        if self._vector_mapping() is not None:
+            log.warning("search index %s keeps vectors in _source only (made before the node had kNN): semantic "
+                        "search scores every match exactly; `healthpulse reindex` rebuilds it with a kNN field", index)
+        return None
 
     def _alias_indices(self) -> list[str]:
         # _cat answers 200 with [] when the alias is missing (GET /_alias would 404 and log a warning).
@@ -214,6 +246,7 @@ class NodeIndexBase:
             self.mode = self._index_mode(indices[-1])
             for index in indices:
                 self._add_new_fields(index)
+            self.vector_field = self._read_vector_field(indices[-1])
             return
         mode = self._detect_mode()
         self._put_templates(mode)
@@ -223,8 +256,10 @@ class NodeIndexBase:
             if not self._alias_indices():
                 raise
             log.info("index created concurrently: %s", exc)
-        self.mode = self._index_mode(self._alias_indices()[-1])
-        log.info("search index ready alias=%s mode=%s", self.alias, self.mode)
+        live = self._alias_indices()[-1]
+        self.mode = self._index_mode(live)
+        self.vector_field = self._read_vector_field(live)
+        log.info("search index ready alias=%s mode=%s vectors=%s", self.alias, self.mode, self.vector_field or "_source")
 
     def refresh(self) -> None:
         self.ensure_ready()
@@ -333,6 +368,7 @@ class NodeIndexBase:
         actions.append({"add": {"index": new, "alias": self.alias, "is_write_index": True}})
         self.request("POST", "/_aliases", {"actions": actions})
         self._building = None
+        self.vector_field = self._read_vector_field(new)
         for name in old:
             self.request("DELETE", f"/{name}")
         log.info("search index rebuilt alias=%s index=%s documents=%d", self.alias, new, len(result.indexed))
@@ -359,8 +395,8 @@ class NodeIndexBase:
         self.ensure_ready()
         assert self.mode is not None
         if query.vector is not None:
-            knn = self.vector_mapping is not None
-            return parse_knn(self.request("POST", f"/{self.alias}/_search", knn_search(query, knn)), query, shifted=not knn)
+            body = knn_search(query, self.vector_field)
+            return parse_knn(self.request("POST", f"/{self.alias}/_search", body), query, shifted=self.vector_field is None)
         body, terms = build_search(query, self.mode)
         response = self.request("POST", f"/{self.alias}/_search", body)
         return parse_search(response, query, terms)

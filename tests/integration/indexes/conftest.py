@@ -191,6 +191,8 @@ def backend(request, docs, tmp_path_factory):
     index.ensure_ready()
     if request.param == "opensearch":
         assert index.mode == "engine"  # the node's own per-language analyzers
+    if request.param != "sqlite-fts":  # the test nodes have a kNN field type (OpenSearch: the k-NN plugin)
+        assert index.vector_field == ("knn_vector" if request.param.startswith("opensearch") else "dense_vector")
     index.upsert(docs[:10])
     index.upsert(docs[5:])
     index.refresh()
