@@ -482,3 +482,27 @@ def test_a_masked_number_is_marked_in_the_readers_language(pbx, container, clock
     assert f'<bdi dir="ltr">{hidden}</bdi>' in call and "900" not in call, call
     if lang != "en":
         assert "[hidden]" not in page
+
+
+def test_a_call_ticket_without_a_number_is_no_callback_and_still_closes(container):
+    """A call without the caller's number (the demo's typed-in hotline appeals, a withheld number) cannot be called
+    back: it is not listed as a callback due, and it closes by the general rule (any contact), not never."""
+    from healthpulse.alerts import service
+    from healthpulse.alerts.tickets.lifecycle import ClosureRefused
+    from healthpulse.appeals.intake import submit_text_appeal
+    from healthpulse.core.models.tickets import TicketRow
+    from healthpulse.web.services.calls import callbacks_due
+
+    for phone in (None, "+7 900 555-01-04"):
+        submit_text_appeal(container, text="Operator notes: no insulin at the Surgut clinic.", consent=True,
+                           channel="hotline", department_id="surgut", contact_phone=phone)
+    container.worker.run_until_idle()
+    with container.session() as s:
+        numberless, called = s.scalars(select(TicketRow.id).order_by(TicketRow.id)).all()
+        assert [d["id"] for d in callbacks_due(s, "surgut")] == [called]
+    with container.session() as s, pytest.raises(ClosureRefused, match="no contact with the citizen"):
+        service.close_ticket(s, numberless, "officer", "Insulin delivered")
+    with container.session() as s:
+        service.record_contact(s, numberless, "tracking_page", "reached", "officer")
+    with container.session() as s:
+        assert service.close_ticket(s, numberless, "officer", "Insulin delivered")["status"] == "closed"
