@@ -133,15 +133,22 @@ def test_bad_fields_are_422_naming_them_and_nothing_is_stored(pbx, container, ch
 
 
 def test_a_pbx_account_cannot_sign_in_to_the_pages(container):
+    from healthpulse.core.models.users import User
+    from healthpulse.web.services import users as user_svc
+
     from tests.support.web import csrf_from
 
-    add_user(container, "asterisk-2", "pbx")
+    add_user(container, "asterisk-2", "pbx")  # no password: nothing to sign in with
+    add_user(container, "asterisk-3", "pbx")
+    with container.session() as s:  # an account made when pbx accounts still had a password
+        user_svc.set_password(s, s.scalar(select(User).where(User.username == "asterisk-3")), PASSWORD)
     client = make_web_app(container).test_client()
-    page = client.get("/auth/login")
-    r = client.post("/auth/login", data={"username": "asterisk-2", "password": PASSWORD,
-                                         "csrf_token": csrf_from(page.get_data(as_text=True))})
-    assert r.status_code == 403
-    assert "telephone exchange" in r.get_data(as_text=True)
+    for account, status in (("asterisk-2", 401), ("asterisk-3", 403)):
+        page = client.get("/auth/login")
+        r = client.post("/auth/login", data={"username": account, "password": PASSWORD,
+                                             "csrf_token": csrf_from(page.get_data(as_text=True))})
+        assert r.status_code == status, account
+        assert ("telephone exchange" in r.get_data(as_text=True)) == (status == 403)
 
 
 def test_a_call_ticket_closes_only_after_a_callback_the_exchange_reported(pbx, container, clock):
