@@ -202,9 +202,10 @@ def get_ticket(container: WebContext, principal: Principal, ticket_id: int) -> d
         rows = {r.id: r for r in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(doc_ids)))} if doc_ids else {}
         detail["documents"] = [document_view(rows[i]) for i in doc_ids if i in rows]
         probe = s.get(VideoMediaRow, appeal["id"]) if appeal is not None else None
-        for d in detail["documents"]:  # ffprobe found no picture in the appeal's file: a sound to listen to
-            if probe is not None and d["id"] == appeal["document_id"] and d["has_video"] and not probe.video_codec:
-                d["audio_only"] = True
+        if appeal is not None and probe is not None and not probe.video_codec:  # ffprobe saw no picture: a sound
+            for d in detail["documents"]:
+                if d["id"] == appeal["document_id"] and d["has_video"]:
+                    d["audio_only"] = True
     answered = [sv for sv in detail.get("surveys", []) if sv.get("answered_at")]
     detail["survey"] = answered[-1] if answered else None
     detail["late"] = _late(detail, container.clock.now())
