@@ -30,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     u = sub.add_parser("users", help="web accounts: add, list, token")
     usub = u.add_subparsers(dest="users_command", metavar="ACTION")
     usub.required = True
-    add = usub.add_parser("add", help="create a user (password from --password-env or prompted)")
+    add = usub.add_parser("add", help="create a user (password from --password-env or prompted; a pbx account has "
+                                      "none: it authenticates with its API token or HMAC secret)")
     add_config_args(add)
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=list(ROLES))
@@ -82,7 +83,10 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    password = _password(args)
+    if args.role == "pbx" and args.password_env:
+        raise CliError("a pbx account has no password: the exchange authenticates with its API token or its HMAC "
+                       "secret; leave out --password-env")
+    password = None if args.role == "pbx" else _password(args)  # an exchange never signs in
     container = open_container(args)
     try:
         with container.session() as s:
@@ -93,6 +97,10 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     finally:
         container.close()
     print(f"user {args.username} ({args.role}{' / ' + args.department if args.department else ''}) created")
+    if args.role == "pbx":
+        print(f"it has no password and cannot sign in; the exchange authenticates with a token "
+              f"(healthpulse users token {args.username}, printed once) or with an HMAC secret for "
+              f"{args.username} in HEALTHPULSE_PBX_HMAC_SECRETS (README: Pointing a PBX at healthpulse)")
     return EXIT_OK
 
 

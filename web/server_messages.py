@@ -102,6 +102,9 @@ MESSAGES: list[tuple[str, str]] = [
     (r"this survey link is not valid", _l("This survey link is not valid.")),
     # users (web/services/users.py)
     (r"password must be at least (?P<n>\d+) characters", _l("The password must be at least %(n)s characters long.")),
+    (r"a pbx account has no password: the exchange authenticates with its API token or its HMAC secret",
+     _l("A telephone exchange (pbx) account has no password: the exchange authenticates with its API token or its "
+        "HMAC secret.")),
     (r"user '(?P<name>.+)' already exists", _l("The user “%(name)s” already exists.")),
     (r"username must be 1-64 characters", _l("The username must be 1 to 64 characters long.")),
     (r"a department user needs (?:--department|a department)", _l("A department user needs a department.")),

@@ -59,6 +59,14 @@ def number(value: Any) -> str:
     return local_digits(str(format_decimal(value)))
 
 
+def ident(value: Any) -> str:
+    """A ticket, incident or alert number: an identifier, so never grouped ("#1234", not "#1,234" like an
+    amount), but in the reader's digits."""
+    if value is None or value == "":
+        return "—"
+    return local_digits(str(int(value)))
+
+
 def percent(value: Any) -> str:
     """A share (0..1) as a percentage in the reader's locale and digits; "—" when there is none."""
     if value is None or value == "":
@@ -122,5 +130,5 @@ def init_templating(app: Flask) -> None:
                                  server_message=server_message,
                                  url_with_query=url_with_query,
                                  lang_switch_url=lang_switch_url, language_name=language_name)
-    app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, date_local=date_local, number=number, percent=percent, masked=masked,
+    app.jinja_env.filters.update(highlight=highlight, datetime_local=datetime_local, date_local=date_local, number=number, ident=ident, percent=percent, masked=masked,
                                  strip_highlight=strip_highlight, tel_uri=tel_uri, http_link=http_link)

@@ -36,7 +36,7 @@ CONTACT_CHANNELS = ("phone", "email", "sms", "in_person", "video_call", "letter"
 CONTACT_OUTCOMES = ("reached", "resolved", "no_answer", "voicemail", "wrong_number", "declined")
 SUCCESSFUL_OUTCOMES = ("reached", "resolved", "declined")
 MIN_FAILED_ATTEMPTS = 3
-HOTLINE = "hotline"  # tickets from calls close only after a callback (a phone contact)
+HOTLINE = "hotline"  # tickets from calls close only after a callback (a phone contact) when a number was left
 RESPONSE_STATUSES = (S.IN_PROGRESS, S.AWAITING_CITIZEN, S.CLOSED)
 
 
@@ -230,6 +230,12 @@ def _last_reopened_at(session: Session, t: TicketRow) -> datetime | None:
     )
 
 
+def _can_call_back(session: Session, t: TicketRow) -> bool:
+    """Whether the call left a number to call back (a withheld number, or a call typed in without one, did not)."""
+    appeal = session.get(AppealRow, t.appeal_id) if t.appeal_id else None
+    return bool(appeal is not None and (appeal.contact_phone or "").strip())
+
+
 def closure_problem(session: Session, t: TicketRow) -> str | None:
     """Why this ticket may not be closed yet, or None."""
     if t.status == S.CLOSED:
@@ -239,14 +245,15 @@ def closure_problem(session: Session, t: TicketRow) -> str | None:
     since = _last_reopened_at(session, t) or t.created_at
     contacts = session.scalars(select(CitizenContactRow).where(
         CitizenContactRow.ticket_id == t.id, CitizenContactRow.at >= since)).all()
-    if t.channel == HOTLINE:  # the caller is called back: an e-mail or a tracking-page reply is not a callback
+    callback = t.channel == HOTLINE and _can_call_back(session, t)
+    if callback:  # the caller is called back: an e-mail or a tracking-page reply is not a callback
         contacts = [c for c in contacts if c.channel == "phone"]
     if any(c.outcome in SUCCESSFUL_OUTCOMES for c in contacts):
         return None
     if len(contacts) >= MIN_FAILED_ATTEMPTS:
         return None
     what = "since it was reopened" if since != t.created_at else "yet"
-    if t.channel == HOTLINE:
+    if callback:
         return (f"ticket #{t.id} came from a hotline call and cannot be closed before the caller is called back: "
                 f"no callback has been recorded {what}. Call the number back (the exchange records the call) or "
                 f"record a phone contact with its outcome — or {MIN_FAILED_ATTEMPTS} unanswered callbacks "

@@ -46,7 +46,8 @@ class Account:
 def add_user(container: Any, username: str, role: str, department: str | None = None,
              password: str = PASSWORD) -> Account:
     with container.session() as s:
-        user_svc.create_user(s, username, password, role, department, known_departments=container.departments.ids)
+        user_svc.create_user(s, username, None if role == "pbx" else password, role, department,
+                             known_departments=container.departments.ids)
     return Account(username, password, role, department)
 
 

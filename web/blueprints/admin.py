@@ -86,12 +86,12 @@ def users() -> Any:
     form = UserForm()
     form.department.choices = _department_choices()
     if form.validate_on_submit():
-        if not form.password.data:
+        if not form.password.data and form.role.data != "pbx":  # an exchange authenticates with its API token
             form.password.errors = [_("A new user needs a password.")]
         else:
             try:
                 with db() as s:
-                    user_svc.create_user(s, form.username.data, form.password.data, form.role.data,
+                    user_svc.create_user(s, form.username.data, form.password.data or None, form.role.data,
                                          form.department.data or None, known_departments=container().departments.ids)
             except user_svc.UserError as err:
                 flash(str(err), "error")

@@ -142,7 +142,8 @@ def correct(ticket_id: int, position: int) -> Any:
 
 
 def _prepare_media(detail: dict[str, Any]) -> None:
-    """Video source per document (the video area's access-checked route when present) and masked transcripts."""
+    """Media source per document (the video area's access-checked route when present; a call's recording plays in
+    an audio player) and masked transcripts."""
     appeal = detail.get("appeal")
     for d in detail["documents"]:
         d["video_src"] = None

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from healthpulse.web.context import container, current_principal, require_role
+from healthpulse.web.i18n import local_digits
 from healthpulse.web.services import triage as svc
 from healthpulse.web.services.tickets import NotFound
 from wtforms import SelectField
@@ -77,5 +78,5 @@ def route(ticket_id: int) -> Any:
         form.department.errors = [_("Choose one of the departments.")]
         return _render_ticket(ticket_id, form, status=422)
     dep = container().departments.get(department)
-    flash(_("Ticket #%(id)s sent to %(department)s.", id=ticket_id, department=dep.name if dep else department), "ok")
+    flash(_("Ticket #%(id)s sent to %(department)s.", id=local_digits(ticket_id), department=dep.name if dep else department), "ok")
     return redirect(url_for("triage.queue")), 303

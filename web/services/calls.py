@@ -51,10 +51,12 @@ def callbacks_due(s: Session, scope: str | None, *, retry: timedelta = CALLBACK_
 
     The schedule: the first attempt is due when the ticket opens, each next one ``retry`` after an unanswered
     attempt (``alerts.tickets.callback_retry`` queues it again then); after ``max_attempts`` unanswered attempts
-    the ticket leaves the list.
+    the ticket leaves the list.  A ticket without the caller's number is never listed: there is no one to call
+    (it closes by the general contact rule, ``closure_problem``).
     """
     q = (select(TicketRow, AppealRow.contact_phone).join(AppealRow, AppealRow.id == TicketRow.appeal_id)
-         .where(TicketRow.channel == "hotline", TicketRow.status != TicketStatus.CLOSED.value))
+         .where(TicketRow.channel == "hotline", TicketRow.status != TicketStatus.CLOSED.value,
+                AppealRow.contact_phone.is_not(None), AppealRow.contact_phone != ""))
     if scope is not None:
         q = q.where(TicketRow.department_id == scope)
     due = []

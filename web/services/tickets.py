@@ -9,6 +9,7 @@ exactly like a missing one, so ids leak nothing.
 
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypedDict
@@ -26,6 +27,7 @@ from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import SurveyRow, TicketRow
+from healthpulse.core.models.uploads import VideoMediaRow
 from healthpulse.video_intake.privacy import can_view_video, transcript_for
 from healthpulse.web.labels import CHANNELS, SEVERITIES, TICKET_STATUSES, TOPICS
 from healthpulse.web.query_params import QueryParamError
@@ -199,6 +201,11 @@ def get_ticket(container: WebContext, principal: Principal, ticket_id: int) -> d
                 doc_ids.insert(0, row.document_id)
         rows = {r.id: r for r in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(doc_ids)))} if doc_ids else {}
         detail["documents"] = [document_view(rows[i]) for i in doc_ids if i in rows]
+        probe = s.get(VideoMediaRow, appeal["id"]) if appeal is not None else None
+        if appeal is not None and probe is not None and not probe.video_codec:  # ffprobe saw no picture: a sound
+            for d in detail["documents"]:
+                if d["id"] == appeal["document_id"] and d["has_video"]:
+                    d["audio_only"] = True
     answered = [sv for sv in detail.get("surveys", []) if sv.get("answered_at")]
     detail["survey"] = answered[-1] if answered else None
     detail["late"] = _late(detail, container.clock.now())
@@ -220,10 +227,16 @@ def document_view(r: DocumentRow) -> dict[str, Any]:
         "topics": [t.get("id") for t in analysis.get("topics", [])], "places": analysis.get("places", []),
         "department": r.department, "health_related": r.health_related,
         "has_video": bool(media.get("path")), "duration": media.get("duration"),
+        "audio_only": r.channel == "hotline" or _audio_file(media.get("path")),
         "segments": media.get("segments") or [],
         "needs_review": bool(analysis.get("needs_review")), "review_reasons": analysis.get("review_reasons") or [],
         "evidence": analysis.get("evidence") or {},
     }
+
+
+def _audio_file(path: str | None) -> bool:
+    """A stored sound file (a call's recording), which plays in an audio player, not a blank video frame."""
+    return bool(path) and (mimetypes.guess_type(str(path))[0] or "").startswith("audio/")
 
 
 def visible_text(principal: Principal, appeal: Any, text: str | None) -> str:

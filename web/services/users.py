@@ -25,6 +25,9 @@ def use_hasher(hasher: PasswordHasher) -> None:
     _hasher = hasher
     _DUMMY_HASH = hasher.hash("healthpulse-dummy-password")
 MIN_PASSWORD_LENGTH = 10
+# A pbx account's password_hash: no password matches it (not an argon2 hash); the random tail keeps the session's
+# ``auth_epoch`` distinct.  An exchange authenticates with its API token or its HMAC secret instead.
+NO_PASSWORD = "!no-password:"  # noqa: S105 - a marker, not a secret
 TOKEN_PREFIX = "hp_"  # noqa: S105 - a public marker, not a secret
 
 
@@ -58,13 +61,14 @@ def hash_password(password: str) -> str:
 def create_user(
     session: Session,
     username: str,
-    password: str,
+    password: str | None,
     role: str,
     department_id: str | None = None,
     *,
     known_departments: list[str] | None = None,
     display_name: str | None = None,
 ) -> User:
+    """A new account; a ``pbx`` account takes no password (``password`` None): it never signs in."""
     username = username.strip()
     if not username or len(username) > 64:
         raise UserError("username must be 1-64 characters")
@@ -77,14 +81,17 @@ def create_user(
             raise UserError(f"unknown department '{department_id}'")
     elif department_id:
         raise UserError(f"role '{role}' is not scoped to a department")
-    if len(password) < MIN_PASSWORD_LENGTH:
+    if role == "pbx" and password is not None:
+        raise UserError("a pbx account has no password: the exchange authenticates with its API token or its HMAC "
+                        "secret")
+    if role != "pbx" and len(password or "") < MIN_PASSWORD_LENGTH:
         raise UserError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise UserError(f"user '{username}' already exists")
     user = User(
         username=username,
         display_name=display_name,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else NO_PASSWORD + secrets.token_hex(16),
         role=role,
         department_id=department_id if role == "department" else None,
         active=True,
@@ -98,12 +105,13 @@ def create_user(
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """The active user with this password, or None (same work done either way)."""
     user = session.scalar(select(User).where(User.username == username.strip()))
-    stored = user.password_hash if user is not None else _DUMMY_HASH
+    usable = user is not None and not user.password_hash.startswith(NO_PASSWORD)
+    stored = user.password_hash if user is not None and usable else _DUMMY_HASH
     try:
         _hasher.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
-    if user is None or not user.active:
+    if user is None or not usable or not user.active:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

@@ -1,6 +1,9 @@
 """Admin pages (users, tokens, FAQ, rules validation, SLA) and the inbox filters/counters."""
 
+import re
 from datetime import timedelta
+
+import pytest
 
 from tests.support.web import csrf_from, login, submit_appeal, ticket_id_for, version_from
 
@@ -25,6 +28,27 @@ def test_admin_creates_department_user_who_can_log_in(app, accounts):
     r = login(officer, "giza-officer", "a-long-password")
     assert r.status_code == 302 and r.location.endswith("/department/tickets")
     assert officer.get("/admin/users").status_code == 403
+
+
+@pytest.mark.parametrize("lang,says", [("en", "has no password"), ("ar", "كلمة مرور"),
+                                       ("fa", "رمز عبور")])
+def test_admin_creates_a_pbx_account_without_a_password(app, accounts, container, lang, says):
+    """A telephone exchange authenticates with its API token: the form needs no password for it, and refuses one."""
+    from healthpulse.core.models.users import User
+    from sqlalchemy import select
+
+    admin = _admin(app)
+    token = csrf_from(admin.get("/admin/users").get_data(as_text=True))
+    r = admin.post("/admin/users", data={"csrf_token": token, "username": "asterisk-1", "password": "",
+                                         "role": "pbx", "department": "", "active": "y"})
+    assert r.status_code == 303
+    bad = admin.post(f"/admin/users?lang={lang}", data={"csrf_token": token, "username": "asterisk-2",
+                                                        "password": "a-long-password", "role": "pbx",
+                                                        "department": "", "active": "y"}, follow_redirects=True)
+    flashed = re.search(r'class="flash flash-error"[^>]*>(.*?)</p>', bad.get_data(as_text=True), re.S).group(1)
+    assert says in flashed, flashed
+    with container.session() as s:
+        assert list(s.scalars(select(User.username).where(User.role == "pbx"))) == ["asterisk-1"]
 
 
 def test_admin_deactivation_ends_sessions(app, accounts, container):

@@ -11,6 +11,8 @@ import re
 from tests.integration.web.test_triage import _unrouted_appeal
 from tests.support.web import add_user, csrf_from, login, submit_appeal, ticket_id_for
 
+AR = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
 
 def _officer(app, container, lang):
     add_user(container, "cairo-officer", "department", "cairo")
@@ -29,7 +31,7 @@ def test_ticket_page_isolates_number_reply_and_contacts_in_arabic(app, container
     assert officer.post(f"/department/tickets/{tid}/reply", data={"csrf_token": token, "text": reply}).status_code == 303
     html = officer.get(f"/department/tickets/{tid}").get_data(as_text=True)
     heading = re.search(r'<h1 id="ticket-title">(.*?)</h1>', html, re.S).group(1)
-    assert f'<bdi dir="ltr">#{tid}</bdi>' in heading
+    assert f'<bdi dir="ltr">#{str(tid).translate(AR)}</bdi>' in heading  # isolated, in the page's digits
     assert f'<div class="answer" dir="auto">{reply}</div>' in html
     assert '<bdi dir="ltr">+20 100 555 1234</bdi>' in html
     assert '<bdi dir="ltr">name@example.org</bdi>' in html
@@ -46,7 +48,7 @@ def test_triage_heading_isolates_the_ticket_number(app, container):
     client = app.test_client()
     assert login(client, "triager").status_code == 302
     html = client.get(f"/triage/tickets/{tid}?lang=ar").get_data(as_text=True)
-    assert f'<h1 id="ticket-title"><bdi dir="ltr">#{tid}</bdi>' in html
+    assert f'<h1 id="ticket-title"><bdi dir="ltr">#{str(tid).translate(AR)}</bdi>' in html
 
 
 def test_email_example_in_an_arabic_error_is_isolated(client):

@@ -28,6 +28,24 @@ def test_users_add_validates_and_creates(tmp_path, monkeypatch, capsys):
     assert "alice\tdepartment\tsurgut" in capsys.readouterr().out
 
 
+def test_a_pbx_account_needs_no_password_and_is_told_how_it_authenticates(tmp_path, monkeypatch, capsys):
+    """A telephone exchange authenticates with its API token or an HMAC secret, never a password: ``users add
+    --role pbx`` neither prompts for one nor accepts one, and says how the exchange authenticates instead."""
+    for k, v in _env(tmp_path, PW="a-long-enough-password").items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": (_ for _ in ()).throw(AssertionError("prompted")))
+    assert main(["users", "add", "asterisk-1", "--role", "pbx"]) == 0
+    out = capsys.readouterr().out
+    assert "user asterisk-1 (pbx) created" in out
+    assert "healthpulse users token asterisk-1" in out and "HEALTHPULSE_PBX_HMAC_SECRETS" in out
+    assert main(["users", "add", "asterisk-2", "--role", "pbx", "--password-env", "PW"]) == 2
+    assert "pbx account has no password" in capsys.readouterr().err
+    assert main(["users", "token", "asterisk-1"]) == 0 and capsys.readouterr().out.startswith("hp_")
+    assert main(["users", "list"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["asterisk-1\tpbx\t-\tactive"]
+
+
 def test_serve_refuses_without_secret_and_serves_with_one(tmp_path):
     cmd = [sys.executable, "-m", "healthpulse.cli", "serve", "--port", "0"]
     r = subprocess.run(cmd, env=_env(tmp_path), capture_output=True, text=True, timeout=120)

@@ -133,15 +133,22 @@ def test_bad_fields_are_422_naming_them_and_nothing_is_stored(pbx, container, ch
 
 
 def test_a_pbx_account_cannot_sign_in_to_the_pages(container):
+    from healthpulse.core.models.users import User
+    from healthpulse.web.services import users as user_svc
+
     from tests.support.web import csrf_from
 
-    add_user(container, "asterisk-2", "pbx")
+    add_user(container, "asterisk-2", "pbx")  # no password: nothing to sign in with
+    add_user(container, "asterisk-3", "pbx")
+    with container.session() as s:  # an account made when pbx accounts still had a password
+        user_svc.set_password(s, s.scalar(select(User).where(User.username == "asterisk-3")), PASSWORD)
     client = make_web_app(container).test_client()
-    page = client.get("/auth/login")
-    r = client.post("/auth/login", data={"username": "asterisk-2", "password": PASSWORD,
-                                         "csrf_token": csrf_from(page.get_data(as_text=True))})
-    assert r.status_code == 403
-    assert "telephone exchange" in r.get_data(as_text=True)
+    for account, status in (("asterisk-2", 401), ("asterisk-3", 403)):
+        page = client.get("/auth/login")
+        r = client.post("/auth/login", data={"username": account, "password": PASSWORD,
+                                             "csrf_token": csrf_from(page.get_data(as_text=True))})
+        assert r.status_code == status, account
+        assert ("telephone exchange" in r.get_data(as_text=True)) == (status == 403)
 
 
 def test_a_call_ticket_closes_only_after_a_callback_the_exchange_reported(pbx, container, clock):
@@ -482,3 +489,27 @@ def test_a_masked_number_is_marked_in_the_readers_language(pbx, container, clock
     assert f'<bdi dir="ltr">{hidden}</bdi>' in call and "900" not in call, call
     if lang != "en":
         assert "[hidden]" not in page
+
+
+def test_a_call_ticket_without_a_number_is_no_callback_and_still_closes(container):
+    """A call without the caller's number (the demo's typed-in hotline appeals, a withheld number) cannot be called
+    back: it is not listed as a callback due, and it closes by the general rule (any contact), not never."""
+    from healthpulse.alerts import service
+    from healthpulse.alerts.tickets.lifecycle import ClosureRefused
+    from healthpulse.appeals.intake import submit_text_appeal
+    from healthpulse.core.models.tickets import TicketRow
+    from healthpulse.web.services.calls import callbacks_due
+
+    for phone in (None, "+7 900 555-01-04"):
+        submit_text_appeal(container, text="Operator notes: no insulin at the Surgut clinic.", consent=True,
+                           channel="hotline", department_id="surgut", contact_phone=phone)
+    container.worker.run_until_idle()
+    with container.session() as s:
+        numberless, called = s.scalars(select(TicketRow.id).order_by(TicketRow.id)).all()
+        assert [d["id"] for d in callbacks_due(s, "surgut")] == [called]
+    with container.session() as s, pytest.raises(ClosureRefused, match="no contact with the citizen"):
+        service.close_ticket(s, numberless, "officer", "Insulin delivered")
+    with container.session() as s:
+        service.record_contact(s, numberless, "tracking_page", "reached", "officer")
+    with container.session() as s:
+        assert service.close_ticket(s, numberless, "officer", "Insulin delivered")["status"] == "closed"

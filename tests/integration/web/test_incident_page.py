@@ -273,3 +273,31 @@ def test_split_and_merge_messages_number_incidents_in_the_readers_digits(world, 
     flashed = re.search(r'class="flash[^"]*"[^>]*>(.*?)<', c["surgut"].get(url + "?lang=ar").get_data(as_text=True),
                         re.S).group(1)
     assert str(seeded.surgut_other).translate(ar) in flashed and not re.search("[0-9]", flashed), flashed
+
+
+@pytest.mark.parametrize("lang,digits", [("en", "0123456789"), ("ar", "٠١٢٣٤٥٦٧٨٩"), ("fa", "۰۱۲۳۴۵۶۷۸۹")])
+def test_incident_and_ticket_numbers_are_identifiers_not_amounts(world, container, lang, digits):
+    """An identifier reads "#1234" in the reader's digits, never grouped like an amount ("#1,234"), on the incident
+    page, its "merged into" note, the incident list and the ticket pages."""
+    seeded, c = world
+    local = str.maketrans("0123456789", digits)
+    with container.session() as s:
+        other = s.get(IncidentRow, seeded.surgut_other)
+        s.add(IncidentRow(id=1234, department_id="surgut", status="open", topics=[], title="Ambulance delays",
+                          first_seen_at=other.first_seen_at, last_seen_at=other.last_seen_at,
+                          created_at=other.created_at, updated_at=other.updated_at))
+        s.flush()
+        other.status, other.merged_into = "merged", 1234
+        tid = s.scalar(select(TicketDocumentRow.ticket_id).where(TicketDocumentRow.document_id == "ins-news-ru"))
+    big = "1234".translate(local)
+    pages = {f"/press/incidents/1234?lang={lang}": r"<h1[^>]*>(.*?)</h1>",
+             f"/press/incidents/{seeded.surgut_other}?lang={lang}": r'id="merged-note">(.*?)</p>'}
+    for url, where in pages.items():
+        shown = re.search(where, c["press"].get(url).get_data(as_text=True), re.S).group(1)
+        assert f"#{big}<" in shown, (url, shown)
+    ticket = str(tid).translate(local)
+    for url, where in ((f"/department/tickets?lang={lang}", rf'<a href="/department/tickets/{tid}">(.*?)</a>'),
+                       (f"/department/tickets/{tid}?lang={lang}", r"<h1[^>]*>(.*?)</h1>"),
+                       (f"/department/tickets/{tid}?lang={lang}", r"<title>(.*?)</title>")):
+        shown = re.search(where, c["surgut"].get(url).get_data(as_text=True), re.S).group(1)
+        assert ticket in shown and (lang == "en" or not re.search("[0-9]", shown)), (url, shown)

@@ -103,6 +103,18 @@ def test_user_validation(session):
         user_svc.create_user(session, "x", "long enough password", "admin")
 
 
+def test_a_pbx_account_has_no_password(session):
+    """An exchange authenticates with its token or HMAC secret: its account stores no usable password."""
+    user = user_svc.create_user(session, "asterisk-1", None, "pbx")
+    assert not user.password_hash.startswith("$argon2")
+    for tried in ("", user.password_hash, "long enough password"):
+        assert user_svc.authenticate(session, "asterisk-1", tried) is None
+    with pytest.raises(user_svc.UserError, match="pbx account has no password"):
+        user_svc.create_user(session, "asterisk-2", "long enough password", "pbx")
+    with pytest.raises(user_svc.UserError, match="at least"):
+        user_svc.create_user(session, "d", None, "admin")  # every other role still needs one
+
+
 def test_api_tokens_are_hashed_and_revocable(session):
     user = user_svc.create_user(session, "bot", "long enough password", "department", "cairo")
     token = user_svc.create_api_token(session, user, "ci")
