@@ -65,7 +65,11 @@ def _race(db, ticket, moves):
     def staff(actor, move) -> None:
         try:
             with db.session() as s:
-                assert s.get(TicketRow, ticket).version == 1  # the row is read (and kept) before anyone writes
+                # The row is read before anyone writes, and kept (``row`` lives to the end of the move): the session's
+                # identity map holds it only weakly, so unreferenced the move would read it again — maybe after the
+                # other side committed, and then both "win" (last writer wins, as with no version at all).
+                row = s.get(TicketRow, ticket)
+                assert row.version == 1
                 both_read.wait()
                 move(s, actor)
             outcome[actor] = "won"
@@ -129,7 +133,8 @@ def test_two_desks_routing_one_triage_ticket_at_once_route_it_once(db, ticket):
     def desk(department: str) -> None:
         try:
             with db.session() as s:
-                assert s.get(TicketRow, ticket).department_id is None  # both read it unrouted
+                row = s.get(TicketRow, ticket)  # both read it unrouted, and keep it (see _race)
+                assert row.department_id is None
                 together.wait()
                 alerts.route_ticket(s, ticket, department, f"desk-{department}", runtime=AlertsRuntime.of(db),
                                     now=db.clock.now())
