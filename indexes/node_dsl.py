@@ -33,9 +33,14 @@ _SPLIT_SIZE = 1000
 
 
 @lru_cache(maxsize=8)
+def _template_text(name: str) -> str:
+    return resources.files("healthpulse.indexes").joinpath("templates", name).read_text("utf-8")
+
+
 def load_template(name: str) -> dict[str, Any]:
-    """A JSON template from indexes/templates/ (versioned with the code)."""
-    return json.loads(resources.files("healthpulse.indexes").joinpath("templates", name).read_text("utf-8"))
+    """A JSON template from indexes/templates/ (versioned with the code), a fresh copy each time: callers
+    add engine-specific parts (OpenSearch's ``index.knn``), which must not leak into another engine's index."""
+    return json.loads(_template_text(name))
 
 
 def index_template(prefix: str) -> dict[str, Any]:
