@@ -170,8 +170,11 @@ class NodeIndexBase:
     def _put_templates(self, mode: AnalysisMode) -> None:
         component = schema_component(mode)
         vector = self._vector_mapping()
-        component["template"]["mappings"]["properties"]["embedding"] = vector or SOURCE_ONLY_VECTOR
-        component["template"]["settings"].update(self._vector_index_settings() if vector else {})
+        mappings = component["template"]["mappings"]
+        mappings["properties"]["embedding"] = vector or SOURCE_ONLY_VECTOR
+        if vector:  # the engine keeps the vectors itself; 384 floats as JSON would be most of the index
+            mappings["_source"]["excludes"] = [*mappings["_source"]["excludes"], "embedding"]
+            component["template"]["settings"].update(self._vector_index_settings())
         self.request("PUT", f"/_component_template/{self.prefix}-schema", component)
         self.request("PUT", f"/_index_template/{self.alias}", index_template(self.prefix))
 

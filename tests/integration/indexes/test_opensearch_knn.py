@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from healthpulse.indexes.query import SearchQuery
 
-from tests.integration.indexes.conftest import topic_vector
+from tests.integration.indexes.conftest import dataset, topic_vector
 
 pytestmark = pytest.mark.integration
 
@@ -34,6 +34,13 @@ def test_a_new_index_keeps_vectors_in_a_knn_vector_field(make_node):
         assert field["type"] == "knn_vector" and field["dimension"] == 384
         assert field["method"]["engine"] == "lucene" and field["method"]["space_type"] == "cosinesimil"
         assert index.vector_field == "knn_vector"
+        doc = dataset()[0]
+        index.upsert([doc])
+        index.refresh()
+        live = index._alias_indices()[-1]
+        stored = index.request("GET", f"/{live}/_doc/{doc.id}")["_source"]
+        assert "embedding" not in stored and stored["title"] == doc.title  # the engine keeps the vector, not _source
+        assert [h.id for h in index.search(SearchQuery(vector=doc.embedding, size=1)).hits] == [doc.id]
     finally:
         index.drop()
         index.close()
@@ -48,6 +55,8 @@ def test_an_index_made_without_the_plugin_answers_exactly_until_reindex_gives_it
         old.upsert(docs)
         old.refresh()
         assert _embedding_mapping(old) == {"type": "object", "enabled": False} and old.vector_field is None
+        kept = old.request("GET", f"/{old._alias_indices()[-1]}/_doc/{docs[0].id}")["_source"]
+        assert kept["embedding"] == pytest.approx(docs[0].embedding)  # the exact scan reads it there
 
         upgraded = type(old)(old.url, prefix=old.prefix)  # the same index, read by a process on a node with k-NN
         with caplog.at_level("WARNING"):
