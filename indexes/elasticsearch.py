@@ -24,7 +24,7 @@ class ElasticsearchIndex(NodeIndexBase):
         return {"type": "dense_vector", "dims": self.EMBEDDING_DIMS, "index": True, "similarity": "cosine"}
 
     def _make_client(self, conn: NodeConnection) -> Elasticsearch:
-        return Elasticsearch(conn.url, basic_auth=conn.basic_auth, api_key=conn.api_key, request_timeout=conn.timeout,
+        return Elasticsearch(conn.urls, basic_auth=conn.basic_auth, api_key=conn.api_key, request_timeout=conn.timeout,
                              **conn.client_options())
 
     def _request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> dict:

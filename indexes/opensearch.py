@@ -58,7 +58,7 @@ class OpenSearchIndex(NodeIndexBase):
         return bool(nodes) and all(node.get("name") in with_knn for node in nodes)
 
     def _make_client(self, conn: NodeConnection) -> OpenSearch:
-        return OpenSearch(hosts=[conn.url], http_auth=conn.basic_auth, headers=conn.api_key_headers or None,
+        return OpenSearch(hosts=conn.urls, http_auth=conn.basic_auth, headers=conn.api_key_headers or None,
                           timeout=conn.timeout, **conn.client_options())
 
     def _request(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> dict:

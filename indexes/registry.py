@@ -72,13 +72,25 @@ def node_options(settings: Settings) -> dict[str, Any]:
 
 def detect_engine(url: str, *, username: str | None = None, password: str | None = None, api_key: str | None = None,
                   verify_certs: bool = True, ca_certs: str | None = None, timeout: float = 10.0) -> str:
-    """"opensearch" or "elasticsearch" from the node's root reply. Raises IndexUnavailable when unreachable."""
+    """"opensearch" or "elasticsearch" from a node's root reply. Raises IndexUnavailable when unreachable.
+
+    ``url`` may list a cluster's nodes, comma-separated: the first that answers decides, so a
+    process starting while one node is down still finds the engine.
+    """
     conn = NodeConnection(url, username, password, api_key, verify_certs, ca_certs, timeout)
-    try:
-        reply = requests.get(url.rstrip("/") + "/", auth=conn.basic_auth, headers=conn.api_key_headers,
-                             verify=conn.requests_verify, timeout=timeout)
-    except requests.RequestException as exc:
-        raise IndexUnavailable(f"search node {url} unreachable: {exc}") from exc
+    unreachable: list[str] = []
+    for node in conn.urls:
+        try:
+            reply = requests.get(node.rstrip("/") + "/", auth=conn.basic_auth, headers=conn.api_key_headers,
+                                 verify=conn.requests_verify, timeout=timeout)
+        except requests.RequestException as exc:
+            unreachable.append(f"{node}: {exc}")
+            continue
+        return _engine_from_reply(node, reply)
+    raise IndexUnavailable(f"search node unreachable: {'; '.join(unreachable)}")
+
+
+def _engine_from_reply(url: str, reply: requests.Response) -> str:
     if reply.headers.get("X-Elastic-Product") == "Elasticsearch":
         return "elasticsearch"
     try:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start/stop the services the integration tests use, on 127.0.0.1 only:
 # PostgreSQL (a throwaway cluster), OpenSearch and Elasticsearch (real nodes
-# fetched from Maven Central by scripts/search-node.sh).
+# fetched from Maven Central by scripts/search-node.sh) and a 2-node OpenSearch
+# cluster (HEALTHPULSE_TEST_OPENSEARCH_CLUSTER=false leaves it out).
 #   scripts/services.sh start   → prints `export VAR=...` lines to eval
 #   scripts/services.sh stop
 set -euo pipefail
@@ -44,6 +45,10 @@ case "${1:-}" in
       else
         echo "services: Elasticsearch did not start (see above); its tests will report it" >&2
       fi
+      if [ "${HEALTHPULSE_TEST_OPENSEARCH_CLUSTER:-true}" = true ]; then
+        scripts/search-node.sh start opensearch-cluster >&2
+        echo "export HEALTHPULSE_TEST_OPENSEARCH_CLUSTER_URL=$(scripts/search-node.sh url opensearch-cluster)"
+      fi
     fi
     ;;
   stop)
@@ -51,6 +56,7 @@ case "${1:-}" in
     if [ -x scripts/search-node.sh ]; then
       scripts/search-node.sh stop opensearch >&2 || true
       scripts/search-node.sh stop elasticsearch >&2 || true
+      scripts/search-node.sh stop opensearch-cluster >&2 || true
     fi
     ;;
   *) echo "usage: $0 start|stop" >&2; exit 2 ;;

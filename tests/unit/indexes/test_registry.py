@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from healthpulse.core.settings import load_settings
 from healthpulse.indexes.base import IndexUnavailable
+from healthpulse.indexes.connection import NodeConnection, split_node_urls
 from healthpulse.indexes.registry import create_index, detect_engine, node_options
 
 
@@ -53,6 +55,26 @@ def root_server():
 def test_engine_detected_from_root_reply(root_server, reply, engine):
     _Root.reply = reply
     assert detect_engine(root_server[1]) == engine
+
+
+def _dead_url() -> str:
+    """A loopback port nobody listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+def test_a_cluster_url_lists_nodes_and_the_first_that_answers_decides(root_server):
+    _Root.reply = (200, {}, {"version": {"distribution": "opensearch", "number": "2.19.1"}})
+    dead = _dead_url()
+    assert detect_engine(f" {dead} , {root_server[1]}/ ,") == "opensearch"
+    assert NodeConnection(f"{dead},{root_server[1]}").urls == [dead, root_server[1]]
+    other_dead = _dead_url()
+    with pytest.raises(IndexUnavailable, match="unreachable") as err:
+        detect_engine(f"{dead},{other_dead}", timeout=2)
+    assert dead in str(err.value) and other_dead in str(err.value)  # every node tried is named
+    with pytest.raises(ValueError, match="no search node URL"):
+        split_node_urls(" , ")
 
 
 def test_credentials_from_settings_are_sent(root_server):
