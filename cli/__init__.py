@@ -15,6 +15,7 @@ from healthpulse.cli import (
     demo_cmds,
     digest_cmds,
     incidents_cmds,
+    jobs_cmds,
     labels_cmds,
     nlp_cmds,
     search_cmds,
@@ -25,7 +26,7 @@ from healthpulse.cli.common import EXIT_CODES, EXIT_INTERNAL, setup_logging
 from healthpulse.core.errors import HealthpulseError
 
 # Each area's subcommands, in the order `healthpulse --help` lists them.
-COMMAND_MODULES = (core_cmds, alerts_cmds, calls_cmds, crawl_cmds, demo_cmds, digest_cmds, incidents_cmds, labels_cmds, nlp_cmds, search_cmds, video_cmds, web_cmds)
+COMMAND_MODULES = (core_cmds, alerts_cmds, calls_cmds, crawl_cmds, demo_cmds, digest_cmds, incidents_cmds, jobs_cmds, labels_cmds, nlp_cmds, search_cmds, video_cmds, web_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

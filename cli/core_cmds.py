@@ -42,6 +42,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("worker", help="run background jobs (transcription, notifications, index outbox) until stopped")
     add_config_args(p)
     p.add_argument("--once", action="store_true", help="run the jobs that are due now, then exit")
+    p.add_argument("--queues", default="default,transcribe",
+                   help="with HEALTHPULSE_BROKER_URL: the Celery queues this worker consumes, comma-separated "
+                        "(default: default,transcribe; a small machine: default)")
+    p.add_argument("--hostname", help="with HEALTHPULSE_BROKER_URL: the Celery worker's name (default: celery@host)")
     p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("migrate", help="create or upgrade the database schema")
@@ -150,6 +154,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     container = open_container(args)
     worker = container.worker
+    if container.celery is not None and not args.once:
+        from healthpulse.wiring.celery_jobs import serve_worker  # distributed mode only: imports celery
+
+        queues = [q.strip() for q in args.queues.split(",") if q.strip()]
+        print(f"healthpulse worker: Celery worker on queues {', '.join(queues)} (Ctrl-C to stop)", file=sys.stderr)
+        schedule_digest(container, container.clock.now())
+        try:
+            serve_worker(container, queues, hostname=args.hostname,
+                         sweep_seconds=max(1.0, 5 * container.settings.jobs.poll_seconds))
+        finally:
+            container.close()
+        return EXIT_OK
     try:
         with stop_on_signals(worker):  # SIGTERM/Ctrl-C: the running job is released for another worker at once
             if args.once:

@@ -12,10 +12,17 @@ in the same transaction as the data it concerns is never lost.
   (``release``: due at once, the attempt not counted).
 - a failure is retried with exponential backoff (``base_backoff * 2**(n-1)``,
   capped); after ``max_attempts`` the job is ``dead`` with its last error.
+
+Distributed mode (``HEALTHPULSE_BROKER_URL``, wiring.celery_jobs) keeps this table as the job's
+truth and adds a ``dispatcher``: whenever a job becomes due-able (enqueued and committed, retried,
+released, revived) the queue tells it, and it publishes "job N" on the job kind's Celery queue
+(``job_handler(kind, queue=…)``). The worker that receives it runs the job through ``claim_id``,
+so a message delivered twice runs the job once.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,9 +31,11 @@ from healthpulse.core.clock import Clock
 from healthpulse.core.db import transaction
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.documents import JobRow
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
 
 # A handler gets the context it declares (a Protocol of healthpulse.core.context, or its own area's) and the
 # job's payload; the worker (healthpulse.wiring.worker) passes the container, which satisfies every one.
@@ -34,16 +43,28 @@ JobHandler = Callable[[Any, dict[str, Any]], None]
 DeadLetterHandler = Callable[[Any, dict[str, Any], str], None]
 JOB_HANDLERS: dict[str, JobHandler] = {}
 DEAD_LETTER_HANDLERS: dict[str, DeadLetterHandler] = {}
+# Distributed mode: the broker queue each kind is published on (default: DEFAULT_QUEUE).
+JOB_QUEUES: dict[str, str] = {}
+DEFAULT_QUEUE = "default"
+# (job id, kind, run_after): told when a job may run; in distributed mode it publishes a message.
+JobDispatcher = Callable[[int, str, datetime], None]
+_SESSION_DISPATCHES = "healthpulse.jobs.dispatch"
 
 
-def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
-    """Register ``fn`` as the handler of jobs of ``kind``."""
+def job_handler(kind: str, *, queue: str = DEFAULT_QUEUE) -> Callable[[JobHandler], JobHandler]:
+    """Register ``fn`` as the handler of jobs of ``kind``; ``queue``: the broker queue in distributed mode
+    (heavy kinds get their own, consumed only by workers big enough for them)."""
 
     def deco(fn: JobHandler) -> JobHandler:
         JOB_HANDLERS[kind] = fn
+        JOB_QUEUES[kind] = queue
         return fn
 
     return deco
+
+
+def queue_of(kind: str) -> str:
+    return JOB_QUEUES.get(kind, DEFAULT_QUEUE)
 
 
 def dead_letter_handler(kind: str) -> Callable[[DeadLetterHandler], DeadLetterHandler]:
@@ -62,11 +83,42 @@ class PermanentJobError(HealthpulseError):
 
 
 class JobQueue:
-    def __init__(self, factory: sessionmaker[Session], clock: Clock, *, base_backoff: float = 2.0, max_backoff: float = 600.0):
+    def __init__(self, factory: sessionmaker[Session], clock: Clock, *, base_backoff: float = 2.0, max_backoff: float = 600.0,
+                 dispatcher: JobDispatcher | None = None):
         self.factory = factory
         self.clock = clock
         self.base_backoff = base_backoff
         self.max_backoff = max_backoff
+        self.dispatcher = dispatcher
+
+    def _dispatch(self, job_id: int, kind: str, run_after: datetime) -> None:
+        """Tell the dispatcher a committed job may run; its failure (broker down) loses nothing: the row stays."""
+        if self.dispatcher is None:
+            return
+        try:
+            self.dispatcher(job_id, kind, run_after)
+        except Exception as exc:  # noqa: BLE001 - the job is in the table; the dispatcher's sweep finds it later
+            log.warning("job %s kind=%s stays queued in the database, not published: %s", job_id, kind, exc)
+
+    def _dispatch_on_commit(self, session: Session, job_id: int, kind: str, run_after: datetime) -> None:
+        """A job added to the caller's transaction is published once that transaction commits (never before)."""
+        if self.dispatcher is None:
+            return
+        pending = session.info.get(_SESSION_DISPATCHES)
+        if pending is None:
+            pending = session.info[_SESSION_DISPATCHES] = []
+
+            def flush_pending(committed: Session) -> None:
+                jobs = list(committed.info.pop(_SESSION_DISPATCHES, []))
+                for args in jobs:
+                    self._dispatch(*args)
+
+            def forget(rolled_back: Session) -> None:
+                rolled_back.info.pop(_SESSION_DISPATCHES, None)
+
+            event.listen(session, "after_commit", flush_pending, once=True)
+            event.listen(session, "after_rollback", forget, once=True)
+        pending.append((job_id, kind, run_after))
 
     def enqueue(
         self,
@@ -94,12 +146,15 @@ class JobQueue:
                     return existing
             session.add(row)
             session.flush()
+            self._dispatch_on_commit(session, row.id, kind, row.run_after)
             return row.id
         try:
             with transaction(self.factory) as s:
                 s.add(row)
                 s.flush()
-                return row.id
+                job_id, due = row.id, row.run_after
+            self._dispatch(job_id, kind, due)
+            return job_id
         except IntegrityError:
             with transaction(self.factory) as s:
                 return s.scalar(select(JobRow.id).where(JobRow.idempotency_key == idempotency_key))
@@ -130,6 +185,25 @@ class JobQueue:
             # Another worker won the race for that row: try the next one.
         return None
 
+    def claim_id(self, job_id: int, worker_id: str, lease_seconds: float = 300.0) -> JobRow | None:
+        """Lease job ``job_id`` if it is due (a broker message names it); None when it is not — done, dead,
+        not yet due, or held by a live worker (a duplicate message, a redelivery): then there is nothing to run."""
+        now = self.clock.now()
+        with transaction(self.factory) as s:
+            found = s.execute(select(JobRow.state, JobRow.attempts).where(
+                JobRow.id == job_id,
+                or_(and_(JobRow.state == "queued", JobRow.run_after <= now),
+                    and_(JobRow.state == "running", JobRow.locked_until < now)))).first()
+            if found is None:
+                return None
+            res = s.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.state == found.state, JobRow.attempts == found.attempts)
+                .values(state="running", attempts=found.attempts + 1, locked_by=worker_id,
+                        locked_until=now + timedelta(seconds=lease_seconds), updated_at=now)
+            )
+            return s.get(JobRow, job_id) if res.rowcount == 1 else None  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
+
     def renew(self, job_id: int, worker_id: str, lease_seconds: float) -> bool:
         """Extend the lease of a job this worker still holds (its heartbeat); False when it lost the job."""
         now = self.clock.now()
@@ -147,7 +221,11 @@ class JobQueue:
                                                  JobRow.locked_by == worker_id)
                             .values(state="queued", attempts=JobRow.attempts - 1, run_after=now, locked_by=None,
                                     locked_until=None, updated_at=now))
-            return res.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult; Session.execute is typed as Result
+            released = res.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult; Session.execute is typed as Result
+            kind = s.scalar(select(JobRow.kind).where(JobRow.id == job_id)) if released else None
+        if kind is not None:
+            self._dispatch(job_id, kind, now)
+        return released
 
     def complete(self, job_id: int, duration_s: float | None = None, *, worker_id: str | None = None) -> None:
         """Mark a job done; with ``worker_id`` only while that worker still holds it."""
@@ -177,7 +255,10 @@ class JobQueue:
             job.last_error = error[-4000:]
             job.locked_until = None
             job.updated_at = now
-            return job.state
+            state, kind, due = job.state, job.kind, job.run_after
+        if state == "queued":
+            self._dispatch(job_id, kind, due)
+        return state
 
     def get(self, job_id: int) -> JobRow | None:
         with transaction(self.factory) as s:
@@ -187,11 +268,29 @@ class JobQueue:
         with transaction(self.factory) as s:
             return {state: n for state, n in s.execute(select(JobRow.state, func.count()).group_by(JobRow.state))}
 
-    def requeue_dead(self, kind: str | None = None) -> int:
-        """Give dead jobs another round (after an operator fixed the cause)."""
-        now = self.clock.now()
+    def list_jobs(self, state: str | None = None, kind: str | None = None, limit: int = 100) -> list[JobRow]:
+        """Jobs newest first (the dead letters: ``state="dead"``, each with its last error)."""
         with transaction(self.factory) as s:
-            q = update(JobRow).where(JobRow.state == "dead")
+            q = select(JobRow).order_by(JobRow.updated_at.desc(), JobRow.id.desc()).limit(limit)
+            if state:
+                q = q.where(JobRow.state == state)
             if kind:
                 q = q.where(JobRow.kind == kind)
-            return s.execute(q.values(state="queued", attempts=0, run_after=now, updated_at=now)).rowcount  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult; Session.execute is typed as Result
+            return list(s.scalars(q))
+
+    def requeue_dead(self, kind: str | None = None, ids: list[int] | None = None) -> int:
+        """Give dead jobs (of ``kind``, or these ``ids``) another round, after an operator fixed the cause."""
+        now = self.clock.now()
+        with transaction(self.factory) as s:
+            q = select(JobRow.id, JobRow.kind).where(JobRow.state == "dead")
+            if kind:
+                q = q.where(JobRow.kind == kind)
+            if ids is not None:
+                q = q.where(JobRow.id.in_(ids))
+            revived = [(row.id, row.kind) for row in s.execute(q)]
+            if revived:
+                s.execute(update(JobRow).where(JobRow.id.in_([job_id for job_id, _ in revived]), JobRow.state == "dead")
+                          .values(state="queued", attempts=0, run_after=now, updated_at=now))
+        for job_id, job_kind in revived:
+            self._dispatch(job_id, job_kind, now)
+        return len(revived)

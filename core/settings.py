@@ -201,6 +201,9 @@ class Settings(BaseSettings):
     # e.g. HEALTHPULSE_PBX_HMAC_SECRETS='{"asterisk-1": "…"}'. Only from the environment or the YAML file.
     pbx_hmac_secrets: dict[str, SecretStr] = Field(default_factory=dict)
     # -- jobs
+    # Distributed mode: jobs are published on Celery queues through this Redis broker (redis://host:6379/0)
+    # and run by `healthpulse worker` processes on any machine; empty: the in-process worker (embedded).
+    broker_url: str | None = None
     worker_poll_seconds: float = Field(default=1.0, gt=0)
     job_lease_seconds: float = Field(default=300.0, gt=0)
     sla_hours: SlaHours = Field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start/stop the services the integration tests use, on 127.0.0.1 only:
-# PostgreSQL (a throwaway cluster), OpenSearch and Elasticsearch (real nodes
+# PostgreSQL (a throwaway cluster), Redis (the Celery broker), OpenSearch and Elasticsearch (real nodes
 # fetched from Maven Central by scripts/search-node.sh) and a 2-node OpenSearch
 # cluster (HEALTHPULSE_TEST_OPENSEARCH_CLUSTER=false leaves it out).
 #   scripts/services.sh start   → prints `export VAR=...` lines to eval
@@ -30,6 +30,24 @@ pg_start() {
   echo "export HEALTHPULSE_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/healthpulse_test"
 }
 
+REDIS_DIR=${HEALTHPULSE_REDIS_DIR:-/tmp/healthpulse-redis}
+REDIS_PORT=${HEALTHPULSE_REDIS_PORT:-56379}
+
+# A throwaway Redis (the Celery broker of distributed mode), loopback only, no persistence.
+redis_start() {
+  mkdir -p "$REDIS_DIR"
+  if ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$REDIS_DIR" --save "" --appendonly no \
+      --daemonize yes --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" >/dev/null
+    for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+  echo "export HEALTHPULSE_TEST_REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0"
+}
+
+redis_stop() {
+  redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+}
+
 pg_stop() {
   [ -f "$PG_DIR/PG_VERSION" ] && as_pg "$PG_BIN/pg_ctl -D $PG_DIR -m fast stop" >/dev/null 2>&1 || true
 }
@@ -37,6 +55,7 @@ pg_stop() {
 case "${1:-}" in
   start)
     pg_start
+    redis_start
     if [ -x scripts/search-node.sh ]; then
       scripts/search-node.sh start opensearch >&2
       echo "export HEALTHPULSE_TEST_OPENSEARCH_URL=$(scripts/search-node.sh url opensearch)"
@@ -53,6 +72,7 @@ case "${1:-}" in
     ;;
   stop)
     pg_stop
+    redis_stop
     if [ -x scripts/search-node.sh ]; then
       scripts/search-node.sh stop opensearch >&2 || true
       scripts/search-node.sh stop elasticsearch >&2 || true

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(ffmpeg espeak-ng festival festvox-ru chromium postgresql fonts-noto-core fonts-dejavu-core maven)
+APT_PACKAGES=(ffmpeg espeak-ng festival festvox-ru chromium postgresql redis-server fonts-noto-core fonts-dejavu-core maven)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

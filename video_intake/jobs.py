@@ -64,7 +64,7 @@ def _move(container: IngestingContext, appeal_id: str, status: AppealStatus, not
         return True
 
 
-@job_handler(TRANSCRIBE_JOB)
+@job_handler(TRANSCRIBE_JOB, queue="transcribe")
 def transcribe_appeal(container: IngestingContext, payload: dict[str, Any]) -> None:
     appeal_id = payload.get("appeal_id")
     if not isinstance(appeal_id, str):

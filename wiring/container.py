@@ -68,7 +68,14 @@ class Container:
         self._aliases_from_db = run_migrations
         self._places_stamp: tuple[int, int] | None = None
         self._places_checked = 0.0
-        self.jobs = JobQueue(self.session_factory, self.clock)
+        self.celery: Any = None
+        self.dispatcher: Any = None
+        if settings.broker_url:  # distributed mode (wiring.celery_jobs); celery is imported only then
+            from healthpulse.wiring.celery_jobs import CeleryDispatcher, make_celery
+
+            self.celery = make_celery(settings.broker_url)
+            self.dispatcher = CeleryDispatcher(self.celery, settings.broker_url, self.clock)
+        self.jobs = JobQueue(self.session_factory, self.clock, dispatcher=self.dispatcher)
         self.pipeline = Pipeline(self)
         self.worker = Worker(self, self.jobs, before_round=self._before_round,
                              lease_seconds=settings.jobs.lease_seconds)
@@ -187,6 +194,9 @@ class Container:
         idx = self._index if self._index != AUTO else None
         if idx is not None:
             idx.close()
+        if self.dispatcher is not None:
+            self.dispatcher.redis.close()
+            self.celery.close()  # its broker connections: a consumer left open would take messages nobody runs
         self.engine.dispose()
 
 

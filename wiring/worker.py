@@ -73,12 +73,25 @@ class Worker:
         job = self.queue.claim(self.worker_id, self.lease_seconds, kinds)
         if job is None:
             return False
+        self._run(job)
+        return True
+
+    def run_job(self, job_id: int) -> bool:
+        """Run job ``job_id`` if it is due (a broker message named it); False when there was nothing to run."""
+        job = self.queue.claim_id(job_id, self.worker_id, self.lease_seconds)
+        if job is None:
+            return False
+        self._run(job)
+        return True
+
+    def _run(self, job: JobRow) -> None:
+        """Run a job this worker holds: complete it, or record the failure (retry with backoff, or dead)."""
         handler = self.handlers.get(job.kind)
         started = time.perf_counter()
         if handler is None:
             self.queue.fail(job.id, f"no handler registered for job kind '{job.kind}'", permanent=True)
             log.error("job %s kind=%s has no handler", job.id, job.kind)
-            return True
+            return
         try:
             with self._heartbeat(job.id):
                 self._in_handler = True
@@ -102,7 +115,6 @@ class Worker:
         else:
             self.queue.complete(job.id, time.perf_counter() - started, worker_id=self.worker_id)
             log.info("job %s kind=%s done in %.3fs", job.id, job.kind, time.perf_counter() - started)
-        return True
 
     @contextmanager
     def _heartbeat(self, job_id: int) -> Iterator[None]:
