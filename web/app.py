@@ -24,6 +24,7 @@ from healthpulse.web.blueprints import (
     calls,
     citizen,
     department,
+    health,
     incidents,
     press,
     triage,
@@ -113,7 +114,7 @@ def create_app(settings: Settings | None = None, container: WebContext | None = 
 
 
 def _register_blueprints(app: Flask) -> None:
-    for module in (auth, citizen, department, incidents, press, triage, admin, aliases, api, calls, video):
+    for module in (auth, citizen, department, incidents, press, triage, admin, aliases, api, calls, video, health):
         app.register_blueprint(module.bp)
     # The machine API authenticates with bearer tokens (no cookies), so CSRF does not apply.
     csrf.exempt(api.bp)

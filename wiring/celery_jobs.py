@@ -105,6 +105,14 @@ class CeleryDispatcher:
         log.debug("job %s kind=%s published on %s", job_id, kind, queue_of(kind))
         return True
 
+    def ping(self) -> str | None:
+        """None when the broker answers, else why not (the health check)."""
+        try:
+            self.redis.ping()
+        except Exception as exc:  # noqa: BLE001 - reported, never raised
+            return f"{type(exc).__name__}: {exc}"
+        return None
+
     def sweep(self, factory: sessionmaker[Session]) -> int:
         """Publish every due job no message is out for: queued and due, or held by a worker whose lease ran out."""
         now = self.clock.now()
@@ -156,15 +164,6 @@ class Sweeper:
         while not self._stop.is_set():
             self.round()
             self._stop.wait(self.every)
-
-
-def broker_ping(broker_url: str) -> str | None:
-    """None when the broker answers, else why not (for the health check)."""
-    try:
-        redis.Redis.from_url(broker_url, socket_timeout=2, socket_connect_timeout=2).ping()
-    except Exception as exc:  # noqa: BLE001 - reported, never raised
-        return f"{type(exc).__name__}: {exc}"
-    return None
 
 
 def serve_worker(container: Any, queues: list[str], *, hostname: str | None = None, sweep_seconds: float = 5.0) -> None:

@@ -42,6 +42,7 @@ from healthpulse.ingest.search_plan import QueryReader
 from healthpulse.nlp.taxonomy import load_taxonomy
 from healthpulse.video_intake.drop_folder_job import ensure_scheduled as ensure_drop_folder_scan
 from healthpulse.wiring.worker import Worker
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -189,6 +190,23 @@ class Container:
         """The post-ingest stages each area registers, in pipeline order: incidents first, so that the alert
         engine can join a document's alert to its incident's open alert instead of opening another ticket."""
         return [*incident_stages(self), *alerts_stages(self)]
+
+    def health(self) -> dict[str, str]:
+        """"ok" or why not, per dependency the web and workers need now: the database and, in distributed
+        mode, the broker. (A search node that is down is not a failure: writes wait in the outbox.)"""
+        checks: dict[str, str] = {}
+        try:
+            with self.session() as s:
+                s.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:  # noqa: BLE001 - reported, never raised
+            checks["database"] = f"down: {type(exc).__name__}"
+        if self.dispatcher is not None:
+            problem = self.dispatcher.ping()
+            if problem:
+                log.warning("health check: broker down: %s", problem)
+            checks["broker"] = f"down: {problem.split(':')[0]}" if problem else "ok"  # no addresses on a public page
+        return checks
 
     def close(self) -> None:
         idx = self._index if self._index != AUTO else None

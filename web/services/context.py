@@ -20,6 +20,10 @@ class WebContext(IngestingContext, Protocol):
         """The press map's region shapes (None: no map configured)."""
         ...
 
+    def health(self) -> dict[str, str]:
+        """"ok" or why not, per dependency (database; the broker in distributed mode)."""
+        ...
+
     def refresh_places(self) -> bool:
         """Hand newly confirmed place aliases to the loaded NLP analyzer (admin page); True if anything changed."""
         ...

@@ -71,6 +71,7 @@ GET_MATRIX = {
     "api.docs": ("/api/v1/docs", PUBLIC),
     "static": ("/static/css/app.css", PUBLIC),
     "favicon": ("/favicon.ico", {r: 301 for r in ROLES}),  # to the static icon
+    "health.healthz": ("/healthz", PUBLIC),
 }
 # POST-only endpoints: checked separately below (CSRF, role, scope).
 POST_ONLY = {"citizen.survey", "citizen.faq_vote", "auth.logout", "department.ticket_action",
