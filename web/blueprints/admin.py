@@ -167,6 +167,27 @@ def departments() -> Any:
     return render_template("admin/departments.html", departments=container().departments.departments)
 
 
+@bp.route("/jobs")
+def jobs() -> Any:
+    """Background jobs: counts per state and the dead letters with their errors (distributed or embedded alike)."""
+    queue = container().jobs
+    return render_template("admin/jobs.html", counts=queue.counts(), dead=queue.list_jobs("dead", limit=200),
+                           form=EmptyForm())
+
+
+@bp.route("/jobs/retry", methods=["POST"])
+def retry_jobs() -> Any:
+    """Queue one dead job (``job_id``) or every dead job again, once the cause is fixed."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    raw = request.form.get("job_id", "").strip()
+    if raw and not raw.isdigit():
+        abort(400)
+    n = container().jobs.requeue_dead(ids=[int(raw)] if raw else None)
+    flash(_("Jobs queued again: %(n)s", n=n), "ok")
+    return redirect(url_for("admin.jobs")), 303
+
+
 @bp.route("/faq", methods=["GET", "POST"])
 def faq() -> Any:
     form = FaqForm()

@@ -66,6 +66,7 @@ GET_MATRIX = {
     "admin.edit_faq": ("/admin/faq/999", {**ADMIN, "admin": 404}),
     "admin.rules": ("/admin/rules", ADMIN),
     "admin.sla": ("/admin/sla", ADMIN),
+    "admin.jobs": ("/admin/jobs", ADMIN),
     "aliases.index": ("/admin/aliases/", ADMIN),
     "api.openapi": ("/api/v1/openapi.json", PUBLIC),
     "api.docs": ("/api/v1/docs", PUBLIC),
@@ -77,7 +78,7 @@ GET_MATRIX = {
 POST_ONLY = {"citizen.survey", "citizen.faq_vote", "auth.logout", "department.ticket_action",
              "department.alert_action", "admin.create_token", "admin.revoke_token", "admin.delete_faq",
              "department.correct", "aliases.confirm", "aliases.delete", "triage.route", "press.save_view",
-             "press.delete_view", "incidents.split", "incidents.merge"}
+             "press.delete_view", "incidents.split", "incidents.merge", "admin.retry_jobs"}
 # API endpoints: token matrix below.
 API = {"api.create_appeal", "api.appeal_status", "api.search_documents", "api.search", "api.dashboard_view", "api.alerts",
        "api.tickets", "api.ticket", "api.ticket_action", "api.incidents", "api.incident", "api.incident_decision", "api.kpis", "api.correct_document", "api.document_corrections",
