@@ -58,7 +58,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     warning = plain_http_warning(args.host, container.settings.trusted_proxies)
     if warning:
         print(f"healthpulse: {warning}", file=sys.stderr)
-    worker = None if args.no_worker else BackgroundWorker(container).start()
+    # Distributed mode: the Celery workers run the jobs (transcription must not land in a web process).
+    in_process = not args.no_worker and container.celery is None
+    worker = BackgroundWorker(container).start() if in_process else None
     try:
         serve(app, host=args.host, port=args.port, threads=args.threads, ident="healthpulse",
               **server_options(container.settings.trusted_proxies))

@@ -41,8 +41,8 @@ SLA_HOURS = TypeAdapter(SlaHours)
 # HEALTHPULSE_* variables that are not settings: the settings file's path, the crawler's hand-over to its
 # subprocess, the NLP training cache, and the scripts' and tests' own.  Anything else unknown is a typo.
 OTHER_VARIABLES = frozenset({"CONFIG", "RUN_CONTEXT", "SOURCE", "NLP_CACHE", "CHROMIUM", "SEARCH_USER",
-                             "SEARCH_NODES_DIR", "PG_DIR", "PG_PORT"})
-OTHER_PREFIXES = ("TEST_",)
+                             "SEARCH_NODES_DIR", "PG_DIR", "PG_PORT", "PG_DB", "REDIS_DIR", "REDIS_PORT"})
+OTHER_PREFIXES = ("TEST_", "CLUSTER_")  # the tests' and scripts/cluster.sh's own variables
 
 
 @dataclass(frozen=True)

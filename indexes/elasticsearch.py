@@ -12,7 +12,7 @@ from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout, TransportError
 from elasticsearch import ApiError, Elasticsearch
 from healthpulse.indexes.connection import NodeConnection
-from healthpulse.indexes.node_index import ErrorKind, NodeIndexBase
+from healthpulse.indexes.node_index import NEVER_TRANSIENT, ErrorKind, NodeIndexBase
 
 _JSON = {"accept": "application/json", "content-type": "application/json"}
 
@@ -39,7 +39,10 @@ class ElasticsearchIndex(NodeIndexBase):
             return "retry", None
         if isinstance(exc, ApiError):
             status = exc.meta.status
-            return ("retry" if status == 429 or status >= 500 else "fatal"), status
+            body = exc.body if isinstance(exc.body, dict) else {}
+            error = body.get("error")
+            error_type = error.get("type") if isinstance(error, dict) else None
+            return ("retry" if (status == 429 or status >= 500) and error_type not in NEVER_TRANSIENT else "fatal"), status
         if isinstance(exc, TransportError):
             return "retry", None
         return None

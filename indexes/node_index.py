@@ -64,6 +64,13 @@ UNAVAILABLE_ERRORS = frozenset({
 })
 
 
+# Errors a node may answer with a 5xx that no retry can mend: e.g. two processes creating the first
+# index at once — the loser's "alias has more than one write index" (an illegal state) means the
+# other won, and ``ensure_ready`` must learn that at once, not after the retries' backoff.
+NEVER_TRANSIENT = frozenset({"illegal_state_exception", "illegal_argument_exception",
+                             "resource_already_exists_exception"})
+
+
 def _error_type(outcome: dict[str, Any]) -> str | None:
     error = outcome.get("error")
     return error.get("type") if isinstance(error, dict) else None

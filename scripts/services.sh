@@ -3,13 +3,15 @@
 # PostgreSQL (a throwaway cluster), Redis (the Celery broker), OpenSearch and Elasticsearch (real nodes
 # fetched from Maven Central by scripts/search-node.sh) and a 2-node OpenSearch
 # cluster (HEALTHPULSE_TEST_OPENSEARCH_CLUSTER=false leaves it out).
-#   scripts/services.sh start   → prints `export VAR=...` lines to eval
-#   scripts/services.sh stop
+#   scripts/services.sh start [COMPONENT…]  → prints `export VAR=...` lines to eval
+#   scripts/services.sh stop [COMPONENT…]
+# COMPONENT: pg, redis, opensearch, elasticsearch, opensearch-cluster (default: all of them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PG_DIR=${HEALTHPULSE_PG_DIR:-/tmp/healthpulse-pg}
 PG_PORT=${HEALTHPULSE_PG_PORT:-55432}
+PG_DB=${HEALTHPULSE_PG_DB:-healthpulse_test}
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 
 as_pg() {
@@ -25,9 +27,9 @@ pg_start() {
   if ! as_pg "$PG_BIN/pg_ctl -D $PG_DIR status" >/dev/null 2>&1; then
     as_pg "$PG_BIN/pg_ctl -D $PG_DIR -l $PG_DIR/server.log -w -o '-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1' start" >/dev/null
   fi
-  as_pg "psql -h 127.0.0.1 -p $PG_PORT -U postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='healthpulse_test'\"" | grep -q 1 \
-    || as_pg "psql -h 127.0.0.1 -p $PG_PORT -U postgres -c 'CREATE DATABASE healthpulse_test'" >/dev/null
-  echo "export HEALTHPULSE_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/healthpulse_test"
+  as_pg "psql -h 127.0.0.1 -p $PG_PORT -U postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='$PG_DB'\"" | grep -q 1 \
+    || as_pg "psql -h 127.0.0.1 -p $PG_PORT -U postgres -c 'CREATE DATABASE $PG_DB'" >/dev/null
+  echo "export HEALTHPULSE_TEST_POSTGRES_URL=postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/$PG_DB"
 }
 
 REDIS_DIR=${HEALTHPULSE_REDIS_DIR:-/tmp/healthpulse-redis}
@@ -52,32 +54,48 @@ pg_stop() {
   [ -f "$PG_DIR/PG_VERSION" ] && as_pg "$PG_BIN/pg_ctl -D $PG_DIR -m fast stop" >/dev/null 2>&1 || true
 }
 
-case "${1:-}" in
-  start)
-    pg_start
-    redis_start
-    if [ -x scripts/search-node.sh ]; then
-      scripts/search-node.sh start opensearch >&2
-      echo "export HEALTHPULSE_TEST_OPENSEARCH_URL=$(scripts/search-node.sh url opensearch)"
-      if scripts/search-node.sh start elasticsearch >&2; then
-        echo "export HEALTHPULSE_TEST_ELASTICSEARCH_URL=$(scripts/search-node.sh url elasticsearch)"
-      else
-        echo "services: Elasticsearch did not start (see above); its tests will report it" >&2
-      fi
-      if [ "${HEALTHPULSE_TEST_OPENSEARCH_CLUSTER:-true}" = true ]; then
-        scripts/search-node.sh start opensearch-cluster >&2
-        echo "export HEALTHPULSE_TEST_OPENSEARCH_CLUSTER_URL=$(scripts/search-node.sh url opensearch-cluster)"
-      fi
+start_search() {
+  local engine="$1" var="$2"
+  if [ "$engine" = elasticsearch ]; then
+    if scripts/search-node.sh start elasticsearch >&2; then
+      echo "export $var=$(scripts/search-node.sh url elasticsearch)"
+    else
+      echo "services: Elasticsearch did not start (see above); its tests will report it" >&2
     fi
+    return
+  fi
+  scripts/search-node.sh start "$engine" >&2
+  echo "export $var=$(scripts/search-node.sh url "$engine")"
+}
+
+ALL=(pg redis opensearch elasticsearch opensearch-cluster)
+[ "${HEALTHPULSE_TEST_OPENSEARCH_CLUSTER:-true}" = true ] || ALL=(pg redis opensearch elasticsearch)
+action="${1:-}"
+[ $# -gt 0 ] && shift
+components=("$@")
+[ ${#components[@]} -gt 0 ] || components=("${ALL[@]}")
+case "$action" in
+  start)
+    for c in "${components[@]}"; do
+      case "$c" in
+        pg) pg_start ;;
+        redis) redis_start ;;
+        opensearch) start_search opensearch HEALTHPULSE_TEST_OPENSEARCH_URL ;;
+        elasticsearch) start_search elasticsearch HEALTHPULSE_TEST_ELASTICSEARCH_URL ;;
+        opensearch-cluster) start_search opensearch-cluster HEALTHPULSE_TEST_OPENSEARCH_CLUSTER_URL ;;
+        *) echo "services: unknown component $c (${ALL[*]})" >&2; exit 2 ;;
+      esac
+    done
     ;;
   stop)
-    pg_stop
-    redis_stop
-    if [ -x scripts/search-node.sh ]; then
-      scripts/search-node.sh stop opensearch >&2 || true
-      scripts/search-node.sh stop elasticsearch >&2 || true
-      scripts/search-node.sh stop opensearch-cluster >&2 || true
-    fi
+    for c in "${components[@]}"; do
+      case "$c" in
+        pg) pg_stop ;;
+        redis) redis_stop ;;
+        opensearch | elasticsearch | opensearch-cluster) scripts/search-node.sh stop "$c" >&2 || true ;;
+        *) echo "services: unknown component $c (${ALL[*]})" >&2; exit 2 ;;
+      esac
+    done
     ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop [pg|redis|opensearch|elasticsearch|opensearch-cluster]…" >&2; exit 2 ;;
 esac

@@ -1,0 +1,75 @@
+"""`scripts/cluster.sh up|down`: the distributed topology on one machine takes an appeal end to end.
+
+PostgreSQL, Redis, a 2-node OpenSearch cluster, two Celery workers, two web processes behind one port
+(gunicorn) and a crawler come up; an appeal posted through the web port is analysed by a worker and
+opens a ticket; `down` stops every process it started.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "cluster.sh"
+PORT = 8097
+
+
+def _listening(port: int) -> bool:
+    try:
+        requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+    except requests.ConnectionError:
+        return False
+    return True
+
+
+def test_cluster_up_takes_an_appeal_through_web_and_workers_and_down_stops_it(tmp_path):
+    if not (shutil.which("redis-server") and (ROOT / ".venv" / "bin" / "healthpulse").exists()):
+        if os.environ.get("CI"):
+            pytest.fail("redis-server and .venv are installed by scripts/setup.sh")
+        pytest.skip("needs redis-server and .venv (scripts/setup.sh)")
+    pg_dir = Path(f"/tmp/hp-cluster-test-{uuid.uuid4().hex[:8]}")
+    env = {**os.environ, "HEALTHPULSE_CLUSTER_DIR": str(tmp_path / "cluster"), "HEALTHPULSE_CLUSTER_PORT": str(PORT),
+           "HEALTHPULSE_CLUSTER_PG_DIR": str(pg_dir),
+           "HEALTHPULSE_CLUSTER_PG_PORT": "55447", "HEALTHPULSE_CLUSTER_REDIS_PORT": "56387",
+           "HEALTHPULSE_CLUSTER_SEARCH_PORT": "9230"}
+    for key in [k for k in env if k.startswith("HEALTHPULSE_") and not k.startswith(("HEALTHPULSE_CLUSTER", "HEALTHPULSE_SEARCH_NODES"))]:
+        del env[key]  # the cluster's own settings only (.cluster/env), never the test session's
+    up = subprocess.run([str(SCRIPT), "up"], env=env, capture_output=True, text=True, timeout=420)
+    try:
+        assert up.returncode == 0, up.stderr[-4000:]
+        health = requests.get(f"http://127.0.0.1:{PORT}/healthz", timeout=10)
+        assert health.status_code == 200
+        assert health.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+        r = requests.post(f"http://127.0.0.1:{PORT}/api/v1/appeals", timeout=30, json={
+            "text": "Нет инсулина в аптеке поликлиники Сургута уже неделю", "topic": "drug_supply",
+            "department": "surgut", "language": "ru", "consent": True, "contact_name": "Анна"})
+        assert r.status_code == 201, r.text
+        status_url = f"http://127.0.0.1:{PORT}{r.json()['status_url']}"
+        deadline = time.monotonic() + 240
+        while (status := requests.get(status_url, timeout=10).json()["status"]) == "received":
+            assert time.monotonic() < deadline, "no worker analysed the appeal"
+            time.sleep(1)
+        assert status == "ticket_opened"
+        logs = tmp_path / "cluster" / "logs"
+        ran_by = [name for name in ("worker1", "worker2") if "kind=appeals.analyse done" in (logs / f"{name}.log").read_text()]
+        assert len(ran_by) == 1  # one worker ran it, once
+        assert json.loads(subprocess.run(
+            ["bash", "-c", f". {tmp_path / 'cluster' / 'env'}; {ROOT / '.venv' / 'bin' / 'healthpulse'} jobs list --state done --format json"],
+            capture_output=True, text=True, timeout=120, env={k: v for k, v in env.items() if not k.startswith("HEALTHPULSE_")},
+        ).stdout)["counts"]["done"] >= 1
+    finally:
+        down = subprocess.run([str(SCRIPT), "down"], env=env, capture_output=True, text=True, timeout=300)
+        shutil.rmtree(pg_dir, ignore_errors=True)
+    assert down.returncode == 0, down.stderr[-4000:]
+    assert not _listening(PORT)
+    assert not list((tmp_path / "cluster").glob("*.pid"))
