@@ -135,10 +135,13 @@ def test_admin_pages_have_no_serious_violations(browser, live, lang):
 
     with live["container"].session() as s:
         faq_id = s.scalar(select(FaqEntry.id).order_by(FaqEntry.id))
+    # A dead job (no handler for its kind), so the jobs page shows its table and Retry buttons.
+    live["container"].jobs.enqueue("e2e.no-such-kind", {}, max_attempts=1, idempotency_key="e2e-dead-job")
+    live["container"].worker.run_until_idle(kinds=["e2e.no-such-kind"])
     found = _staff_scan(browser, live, "admin", lang, [
         ("/admin/", None), ("/admin/users", None), ("/admin/users/1", None), ("/admin/departments", None),
         ("/admin/faq", None), (f"/admin/faq/{faq_id}", None), ("/admin/rules", None), ("/admin/sla", None),
-        ("/admin/aliases/", None), ("/api/v1/docs", ".api-op")])
+        ("/admin/jobs", "#dead-jobs"), ("/admin/aliases/", None), ("/api/v1/docs", ".api-op")])
     assert not found, _report(found)
 
 

@@ -56,6 +56,7 @@ PAGES = {
     "admin.edit_faq": "/admin/faq/{fid}",
     "admin.rules": "/admin/rules",
     "admin.sla": "/admin/sla",
+    "admin.jobs": "/admin/jobs",
     "aliases.index": "/admin/aliases/",
     "triage.queue": "/triage/",
     "triage.ticket": "/triage/tickets/{triage_tid}",
