@@ -18,7 +18,7 @@ from healthpulse.core.domain import SEVERITY_ORDER, AppealStatus, TicketStatus
 from healthpulse.core.errors import ErrorCode, HealthpulseError
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.tickets import CitizenContactRow, TicketDocumentRow, TicketEventRow, TicketRow
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
@@ -228,6 +228,11 @@ def _last_reopened_at(session: Session, t: TicketRow) -> datetime | None:
         select(TicketEventRow.at).where(TicketEventRow.ticket_id == t.id, TicketEventRow.action == "reopened")
         .order_by(TicketEventRow.at.desc()).limit(1)
     )
+
+
+def has_callback_number() -> ColumnElement[bool]:
+    """SQL: the appeal left a number to call back — the same test as ``_can_call_back`` (blank is no number)."""
+    return and_(AppealRow.contact_phone.is_not(None), func.trim(AppealRow.contact_phone) != "")
 
 
 def _can_call_back(session: Session, t: TicketRow) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from healthpulse.alerts.tickets.lifecycle import MIN_FAILED_ATTEMPTS, SUCCESSFUL_OUTCOMES
+from healthpulse.alerts.tickets.lifecycle import MIN_FAILED_ATTEMPTS, SUCCESSFUL_OUTCOMES, has_callback_number
 from healthpulse.appeals.calls.kpis import ANSWER_TARGET_S, call_kpis
 from healthpulse.core.domain import TicketStatus
 from healthpulse.core.models.appeals import AppealRow
@@ -56,7 +56,7 @@ def callbacks_due(s: Session, scope: str | None, *, retry: timedelta = CALLBACK_
     """
     q = (select(TicketRow, AppealRow.contact_phone).join(AppealRow, AppealRow.id == TicketRow.appeal_id)
          .where(TicketRow.channel == "hotline", TicketRow.status != TicketStatus.CLOSED.value,
-                AppealRow.contact_phone.is_not(None), AppealRow.contact_phone != ""))
+                has_callback_number()))
     if scope is not None:
         q = q.where(TicketRow.department_id == scope)
     due = []

@@ -497,15 +497,19 @@ def test_a_call_ticket_without_a_number_is_no_callback_and_still_closes(containe
     from healthpulse.alerts import service
     from healthpulse.alerts.tickets.lifecycle import ClosureRefused
     from healthpulse.appeals.intake import submit_text_appeal
+    from healthpulse.core.models.appeals import AppealRow
     from healthpulse.core.models.tickets import TicketRow
     from healthpulse.web.services.calls import callbacks_due
 
-    for phone in (None, "+7 900 555-01-04"):
+    for phone in (None, "+7 900 555-01-04", "+7 900 555-01-05"):
         submit_text_appeal(container, text="Operator notes: no insulin at the Surgut clinic.", consent=True,
                            channel="hotline", department_id="surgut", contact_phone=phone)
     container.worker.run_until_idle()
     with container.session() as s:
-        numberless, called = s.scalars(select(TicketRow.id).order_by(TicketRow.id)).all()
+        numberless, called, blank = s.scalars(select(TicketRow.id).order_by(TicketRow.id)).all()
+        # A number of blanks only (an exchange that sends spaces for a withheld caller) is no number either.
+        s.get(AppealRow, s.get(TicketRow, blank).appeal_id).contact_phone = "   "
+    with container.session() as s:
         assert [d["id"] for d in callbacks_due(s, "surgut")] == [called]
     with container.session() as s, pytest.raises(ClosureRefused, match="no contact with the citizen"):
         service.close_ticket(s, numberless, "officer", "Insulin delivered")
@@ -513,3 +517,7 @@ def test_a_call_ticket_without_a_number_is_no_callback_and_still_closes(containe
         service.record_contact(s, numberless, "tracking_page", "reached", "officer")
     with container.session() as s:
         assert service.close_ticket(s, numberless, "officer", "Insulin delivered")["status"] == "closed"
+    with container.session() as s:
+        service.record_contact(s, blank, "tracking_page", "reached", "officer")
+    with container.session() as s:
+        assert service.close_ticket(s, blank, "officer", "Insulin delivered")["status"] == "closed"
