@@ -197,16 +197,22 @@ class NodeIndexBase:
         """Whether ``index`` (made earlier) can gain the kNN field now, without a rebuild."""
         return True
 
-    def _add_embedding_field(self, index: str) -> None:
-        """Give an index made before semantic search its vector field (an additive mapping change)."""
-        mapping = next(iter(self.request("GET", f"/{index}/_mapping").values()))["mappings"]
-        if "embedding" not in mapping.get("properties", {}):
-            vector = self._vector_mapping() if self._index_takes_vectors(index) else None
-            self.request("PUT", f"/{index}/_mapping", {"properties": {"embedding": vector or SOURCE_ONLY_VECTOR}})
+    def _mapping(self, index: str) -> dict[str, Any]:
+        """``index``'s mapping (read once per start: each check below looks at the same answer)."""
+        return cast(dict[str, Any], next(iter(self.request("GET", f"/{index}/_mapping").values()))["mappings"])
 
-    def _read_vector_field(self, index: str) -> VectorField | None:
+    def _add_embedding_field(self, index: str, mapping: dict[str, Any]) -> dict[str, Any]:
+        """Give an index made before semantic search its vector field (an additive mapping change); the mapping now."""
+        if "embedding" in mapping.get("properties", {}):
+            return mapping
+        vector = self._vector_mapping() if self._index_takes_vectors(index) else None
+        field = vector or SOURCE_ONLY_VECTOR
+        self.request("PUT", f"/{index}/_mapping", {"properties": {"embedding": field}})
+        return {**mapping, "properties": {**mapping.get("properties", {}), "embedding": field}}
+
+    def _read_vector_field(self, index: str, mapping: dict[str, Any] | None = None) -> VectorField | None:
         """The type of ``index``'s vector field, which decides how semantic search runs on it."""
-        mapping = next(iter(self.request("GET", f"/{index}/_mapping").values()))["mappings"]
+        mapping = self._mapping(index) if mapping is None else mapping
         field_type = mapping.get("properties", {}).get("embedding", {}).get("type")
         if field_type in ("dense_vector", "knn_vector"):
             return cast(VectorField, field_type)
@@ -220,18 +226,17 @@ class NodeIndexBase:
         rows = self.request("GET", f"/_cat/aliases/{self.alias}", params={"format": "json", "h": "alias,index"})
         return sorted({row["index"] for row in rows if row.get("alias") == self.alias})
 
-    def _index_mode(self, index: str) -> AnalysisMode:
-        mapping = self.request("GET", f"/{index}/_mapping")
-        meta = next(iter(mapping.values()))["mappings"].get("_meta", {})
-        return meta.get("analysis_mode", "engine")
+    @staticmethod
+    def _index_mode(mapping: dict[str, Any]) -> AnalysisMode:
+        return cast(AnalysisMode, mapping.get("_meta", {}).get("analysis_mode", "engine"))
 
-    def _add_new_fields(self, index: str) -> None:
+    def _add_new_fields(self, index: str, mapping: dict[str, Any] | None = None) -> None:
         """Put the fields mappings.json gained since ``index`` was made (e.g. ``reach``) into its mapping.
 
         Why: the mapping is strict, so without this an index built by an older version rejects every
         new document that carries such a field.  Only additions: existing fields are never changed.
         """
-        mapping = next(iter(self.request("GET", f"/{index}/_mapping").values()))["mappings"]
+        mapping = self._mapping(index) if mapping is None else mapping
         wanted = load_template("mappings.json")["template"]["mappings"]["properties"]
         missing = {k: v for k, v in wanted.items() if k not in mapping.get("properties", {})}
         if missing:
@@ -252,11 +257,12 @@ class NodeIndexBase:
             return
         indices = self._alias_indices()
         if indices:
-            self._add_embedding_field(indices[-1])
-            self.mode = self._index_mode(indices[-1])
+            live = indices[-1]
+            mapping = self._add_embedding_field(live, self._mapping(live))
+            self.mode = self._index_mode(mapping)
             for index in indices:
-                self._add_new_fields(index)
-            self.vector_field = self._read_vector_field(indices[-1])
+                self._add_new_fields(index, mapping if index == live else None)
+            self.vector_field = self._read_vector_field(live, mapping)
             return
         mode = self._detect_mode()
         self._put_templates(mode)
@@ -267,8 +273,9 @@ class NodeIndexBase:
                 raise
             log.info("index created concurrently: %s", exc)
         live = self._alias_indices()[-1]
-        self.mode = self._index_mode(live)
-        self.vector_field = self._read_vector_field(live)
+        mapping = self._mapping(live)
+        self.mode = self._index_mode(mapping)
+        self.vector_field = self._read_vector_field(live, mapping)
         log.info("search index ready alias=%s mode=%s vectors=%s", self.alias, self.mode, self.vector_field or "_source")
 
     def refresh(self) -> None:
