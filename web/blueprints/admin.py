@@ -17,7 +17,7 @@ from healthpulse.web.i18n import UI_LANGUAGES
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import rules as rules_svc
 from healthpulse.web.services import users as user_svc
-from healthpulse.web.templating import department_names
+from healthpulse.web.templating import department_names, number
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -184,7 +184,7 @@ def retry_jobs() -> Any:
     if raw and not raw.isdigit():
         abort(400)
     n = container().jobs.requeue_dead(ids=[int(raw)] if raw else None)
-    flash(_("Jobs queued again: %(n)s", n=n), "ok")
+    flash(_("Jobs queued again: %(n)s", n=number(n)), "ok")
     return redirect(url_for("admin.jobs")), 303
 
 

@@ -62,3 +62,42 @@ def test_only_admins_reach_the_page(app, accounts, container, dead_jobs):
 def test_the_page_speaks_arabic(app, accounts, container, dead_jobs):
     html = _admin(app, "ar").get("/admin/jobs").get_data(as_text=True)
     assert "المهام الخلفية" in html and 'dir="rtl"' in html
+
+
+def test_each_retry_button_names_its_job_for_screen_readers(app, accounts, container, dead_jobs):
+    first, second = dead_jobs
+    html = _admin(app).get("/admin/jobs").get_data(as_text=True)
+    assert f'aria-label="Retry job #{first}"' in html and f'aria-label="Retry job #{second}"' in html
+    arabic = _admin(app, "ar").get("/admin/jobs").get_data(as_text=True)
+    eastern = str(first).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert f'aria-label="إعادة محاولة المهمة رقم {eastern}"' in arabic
+    # the buttons' column has a header a screen reader can announce, not an empty cell
+    assert "<th></th>" not in html and '<span class="visually-hidden">Actions</span>' in html
+
+
+def test_the_jobs_chip_is_marked_as_the_current_page(app, accounts, container, dead_jobs):
+    client = _admin(app)
+    html = client.get("/admin/jobs").get_data(as_text=True)
+    assert 'href="/admin/jobs" class="current" aria-current="page">Jobs</a>' in html
+    assert html.count('aria-current="page"') == 1
+    assert 'href="/admin/jobs" class="current"' not in client.get("/admin/").get_data(as_text=True)
+
+
+def test_the_flash_counts_in_the_readers_digits(app, accounts, container, dead_jobs):
+    client = _admin(app, "ar")
+    token = csrf_from(client.get("/admin/jobs").get_data(as_text=True))
+    client.post("/admin/jobs/retry", data={"csrf_token": token})
+    html = client.get("/admin/jobs").get_data(as_text=True)
+    assert "مهام أُعيدت إلى قائمة الانتظار: ٢" in html
+
+
+def test_a_long_job_kind_wraps_instead_of_widening_the_page(app, accounts, container):
+    kind = "test.admin." + "x" * 200
+    container.jobs.enqueue(kind, {}, max_attempts=1)
+    container.worker.run_until_idle(kinds=[kind])
+    html = _admin(app).get("/admin/jobs").get_data(as_text=True)
+    assert f'<td dir="ltr" class="break-anywhere job-kind">{kind}</td>' in html
+    css = (app.static_folder and open(f"{app.static_folder}/css/app.css", encoding="utf-8").read()) or ""
+    assert "#dead-jobs td.job-kind { min-width:" in css and "#dead-jobs td.job-error { min-width:" in css
+    # on a phone the table scrolls inside itself; a visually-hidden header must not widen the page
+    assert "table.data { display:block; overflow-x:auto; position:relative; }" in css
