@@ -167,11 +167,14 @@ def departments() -> Any:
     return render_template("admin/departments.html", departments=container().departments.departments)
 
 
+DEAD_JOBS_SHOWN = 200
+
+
 @bp.route("/jobs")
 def jobs() -> Any:
     """Background jobs: counts per state and the dead letters with their errors (distributed or embedded alike)."""
     queue = container().jobs
-    return render_template("admin/jobs.html", counts=queue.counts(), dead=queue.list_jobs("dead", limit=200),
+    return render_template("admin/jobs.html", counts=queue.counts(), dead=queue.list_jobs("dead", limit=DEAD_JOBS_SHOWN),
                            form=EmptyForm())
 
 

@@ -101,3 +101,13 @@ def test_a_long_job_kind_wraps_instead_of_widening_the_page(app, accounts, conta
     assert "#dead-jobs td.job-kind { min-width:" in css and "#dead-jobs td.job-error { min-width:" in css
     # on a phone the table scrolls inside itself; a visually-hidden header must not widen the page
     assert "table.data { display:block; overflow-x:auto; position:relative; }" in css
+
+
+def test_a_cut_list_says_how_many_are_not_shown(app, accounts, container, dead_jobs, monkeypatch):
+    from healthpulse.web.blueprints import admin
+
+    html = _admin(app).get("/admin/jobs").get_data(as_text=True)
+    assert 'id="dead-jobs-shown"' not in html  # both shown
+    monkeypatch.setattr(admin, "DEAD_JOBS_SHOWN", 1)
+    html = _admin(app).get("/admin/jobs").get_data(as_text=True)
+    assert "The latest 1 of 2 dead jobs are shown" in html
