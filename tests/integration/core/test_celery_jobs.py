@@ -149,15 +149,20 @@ def test_broker_down_at_enqueue_loses_nothing_and_the_sweep_publishes_it(tmp_pat
     assert CALLS == [{"appeal": 7}]
 
 
-def test_a_job_whose_worker_died_runs_again_once_its_lease_runs_out(container):
+def test_a_job_whose_worker_died_runs_again_once_its_lease_runs_out(container, broker_url):
     job_id = container.jobs.enqueue("test.celery.ok", {"transcript": 1})
     # Another worker took it and was killed: it holds the job, never finishes, never releases it.
-    assert container.jobs.claim_id(job_id, "killed-worker", lease_seconds=1.5) is not None
+    held = container.jobs.claim_id(job_id, "killed-worker", lease_seconds=10)
+    assert held is not None
     with celery_worker(container):
-        time.sleep(0.5)  # the first message reaches a worker while the lease is held: nothing to run
-        assert CALLS == []
-        time.sleep(1.2)  # the lease has run out
-        assert container.dispatcher.sweep(container.session_factory) == 1
+        # The job's message reaches this worker while the lease is held: there is nothing to run.
+        wait_for(lambda: queued_messages(broker_url, "default") == 0)
+        time.sleep(0.5)
+        assert CALLS == [] and container.jobs.get(job_id).locked_by == "killed-worker"
+        assert container.dispatcher.sweep(container.session_factory) == 0  # not due while the lease holds
+        lease_left = (held.locked_until - container.clock.now()).total_seconds()
+        time.sleep(max(0.0, lease_left) + 0.2)
+        assert container.dispatcher.sweep(container.session_factory) == 1  # the lease ran out: due again
         wait_for(lambda: container.jobs.get(job_id).state == "done")
         time.sleep(0.5)
     assert CALLS == [{"transcript": 1}]  # exactly one transcript
