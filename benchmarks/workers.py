@@ -1,5 +1,8 @@
 """End-to-end appeal throughput with NLP on: 1 Celery worker against 2 (issue 17, item 6).
 
+Rounds: 1 worker with as many NLP threads as cores; 2 workers with as many each (oversubscribed); 2 workers
+with half each (``HEALTHPULSE_NLP_THREADS``, what a deployment should set).
+
 Each round starts ``healthpulse worker`` processes (distributed mode: Celery + Redis, PostgreSQL as the
 shared database — ``scripts/services.sh start pg redis``), warms each one up (its first appeal loads the
 NLP models), then queues N text appeals at once (``appeals.analyse`` jobs: analysis, store, routing, a
@@ -61,11 +64,11 @@ def _wait(container, target: int, seconds: float = 1800) -> None:  # type: ignor
         time.sleep(0.2)
 
 
-def round_trip(workers: int, appeals: int, pg_url: str, broker: str, tmp: Path) -> float:
+def round_trip(workers: int, threads: int, appeals: int, pg_url: str, broker: str, tmp: Path) -> float:
     db_url = _database(pg_url)
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEALTHPULSE_")}
     env.update(HEALTHPULSE_DATABASE_URL=db_url, HEALTHPULSE_BROKER_URL=broker, HEALTHPULSE_DATA_DIR=str(tmp / "data"),
-               HEALTHPULSE_SECRET_KEY="bench-secret")
+               HEALTHPULSE_SECRET_KEY="bench-secret", HEALTHPULSE_NLP_THREADS=str(threads))
     settings = load_settings(None, database_url=db_url, broker_url=broker, data_dir=tmp / "data", secret_key="bench-secret")
     container = build_container(settings, analyzer=None, index=None, embedder=None)
     procs = [subprocess.Popen([sys.executable, "-m", "healthpulse.cli", "worker", "--queues", "default",
@@ -86,7 +89,8 @@ def round_trip(workers: int, appeals: int, pg_url: str, broker: str, tmp: Path) 
             p.wait(60)
         container.close()
     rate = appeals / seconds
-    print(f"{workers} worker(s): {appeals} appeals analysed and ticketed in {seconds:.1f} s = {rate:.2f} appeals/s")
+    print(f"{workers} worker(s) × {threads} NLP thread(s): {appeals} appeals analysed and ticketed in {seconds:.1f} s "
+          f"= {rate:.2f} appeals/s")
     return rate
 
 
@@ -98,11 +102,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--redis", default="redis://127.0.0.1:56379/8")
     args = ap.parse_args(argv)
     redis.Redis.from_url(args.redis).flushdb()
+    cores = os.cpu_count() or 2
+    rates = {}
     with tempfile.TemporaryDirectory() as tmp:
-        one = round_trip(1, args.appeals, args.pg, args.redis, Path(tmp))
-        redis.Redis.from_url(args.redis).flushdb()
-        two = round_trip(2, args.appeals, args.pg, args.redis, Path(tmp))
-    print(f"2 workers / 1 worker: {two / one:.2f}× ({os.cpu_count()} cores)")
+        for workers, threads in ((1, cores), (2, cores), (2, max(1, cores // 2))):
+            redis.Redis.from_url(args.redis).flushdb()
+            rates[workers, threads] = round_trip(workers, threads, args.appeals, args.pg, args.redis, Path(tmp))
+    one = rates[1, cores]
+    for (workers, threads), rate in rates.items():
+        if workers == 2:
+            print(f"2 workers × {threads} thread(s) / 1 worker × {cores}: {rate / one:.2f}× ({cores} cores)")
     return 0
 
 

@@ -171,6 +171,9 @@ class Settings(BaseSettings):
     max_text_chars: int = Field(default=200_000, gt=0)
     # NLP profile (README "Speed and quality"): fast / default / full over the same trained heads.
     nlp_profile: Literal["fast", "default", "full"] = "default"
+    # Threads of the NLP encoder per process: with several workers on one machine, cores ÷ workers
+    # (two processes of two threads on two cores run slower than one: benchmarks/workers.py).
+    nlp_threads: int = Field(default=2, ge=1, le=64)
     # Health-related documents get a 12-layer title+lead vector at ingest (nlp.embedding): incidents
     # across languages and semantic search need it; off saves that encoder pass.
     document_vectors: bool = True

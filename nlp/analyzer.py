@@ -91,7 +91,7 @@ class Analyzer:
     def from_settings(cls, settings, departments: DepartmentsFile) -> Analyzer:
         return cls(departments, languages=list(settings.languages), taxonomy_file=settings.taxonomy_file,
                    max_text_chars=settings.max_text_chars, model_cache_dir=settings.model_cache_dir,
-                   profile=settings.nlp_profile)
+                   profile=settings.nlp_profile, num_threads=settings.nlp_threads)
 
     def set_departments(self, departments: DepartmentsFile) -> None:
         """Swap the departments (e.g. with confirmed place aliases); the models stay loaded."""

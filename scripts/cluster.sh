@@ -77,8 +77,12 @@ up() {
   . "$DIR/env"
   . .venv/bin/activate
   healthpulse migrate >&2
-  spawn worker1 healthpulse worker --queues default,transcribe --hostname "worker1@%h"
-  spawn worker2 healthpulse worker --queues default --hostname "worker2@%h"
+  # Two workers share the cores: each gets half (two processes of all the threads run slower than one).
+  local threads=$(( $(nproc) / 2 > 0 ? $(nproc) / 2 : 1 ))
+  spawn worker1 env HEALTHPULSE_NLP_THREADS="$threads" HEALTHPULSE_WHISPER_THREADS="$threads" \
+    healthpulse worker --queues default,transcribe --hostname "worker1@%h"
+  spawn worker2 env HEALTHPULSE_NLP_THREADS="$threads" HEALTHPULSE_WHISPER_THREADS="$threads" \
+    healthpulse worker --queues default --hostname "worker2@%h"
   spawn web gunicorn --workers 2 --threads 4 --bind "127.0.0.1:$WEB_PORT" --access-logfile - \
     'healthpulse.wiring.wsgi:make_app()'
   spawn crawler healthpulse crawl --sources "$SOURCES"

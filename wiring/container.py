@@ -136,7 +136,8 @@ class Container:
             else:
                 from healthpulse.nlp.embedding import DocumentEmbedder
 
-                self._embedder = DocumentEmbedder(cache_dir=str(self.settings.model_cache_dir or "") or None)
+                self._embedder = DocumentEmbedder(num_threads=self.settings.nlp_threads,
+                                                  cache_dir=str(self.settings.model_cache_dir or "") or None)
         return self._embedder  # type: ignore[no-any-return,return-value]
 
     def analysis_departments(self) -> DepartmentsFile:

@@ -130,3 +130,14 @@ def test_bundled_departments_are_named_in_every_ui_language():
             assert re.search(letters, local), (dep.id, lang, local)
             if lang in ("ru", "ar", "fa"):
                 assert local != dep.name, (dep.id, lang)
+
+
+def test_distributed_settings_from_the_environment(monkeypatch):
+    monkeypatch.setenv("HEALTHPULSE_BROKER_URL", "redis://broker:6379/0")
+    monkeypatch.setenv("HEALTHPULSE_NLP_THREADS", "1")
+    monkeypatch.setenv("HEALTHPULSE_CLUSTER_DIR", "/srv/cluster")  # scripts/cluster.sh's own: not a setting, no error
+    s = load_settings(None)
+    assert (s.broker_url, s.nlp_threads) == ("redis://broker:6379/0", 1)
+    monkeypatch.setenv("HEALTHPULSE_NLP_THREADS", "0")
+    with pytest.raises(ConfigError, match="HEALTHPULSE_NLP_THREADS: Input should be greater than or equal to 1"):
+        load_settings(None)
