@@ -31,7 +31,7 @@ from healthpulse.core.clock import Clock
 from healthpulse.core.db import transaction
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.documents import JobRow
-from sqlalchemy import and_, event, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,6 +65,12 @@ def job_handler(kind: str, *, queue: str = DEFAULT_QUEUE) -> Callable[[JobHandle
 
 def queue_of(kind: str) -> str:
     return JOB_QUEUES.get(kind, DEFAULT_QUEUE)
+
+
+def due_at(now: datetime) -> ColumnElement[bool]:
+    """SQL: jobs that may run at ``now`` — queued and due, or running with a lease that ran out (its worker died)."""
+    return or_(and_(JobRow.state == "queued", JobRow.run_after <= now),
+               and_(JobRow.state == "running", JobRow.locked_until < now))
 
 
 def dead_letter_handler(kind: str) -> Callable[[DeadLetterHandler], DeadLetterHandler]:
@@ -162,25 +168,16 @@ class JobQueue:
     def claim(self, worker_id: str, lease_seconds: float = 300.0, kinds: list[str] | None = None) -> JobRow | None:
         """Lease one due job (queued and due, or running with an expired lease)."""
         now = self.clock.now()
-        due = or_(
-            and_(JobRow.state == "queued", JobRow.run_after <= now),
-            and_(JobRow.state == "running", JobRow.locked_until < now),
-        )
         for _ in range(5):
             with transaction(self.factory) as s:
-                q = select(JobRow.id, JobRow.state, JobRow.attempts).where(due).order_by(JobRow.run_after, JobRow.id).limit(1)
+                q = (select(JobRow.id, JobRow.state, JobRow.attempts).where(due_at(now))
+                     .order_by(JobRow.run_after, JobRow.id).limit(1))
                 if kinds:
                     q = q.where(JobRow.kind.in_(kinds))
                 found = s.execute(q).first()
                 if found is None:
                     return None
-                res = s.execute(
-                    update(JobRow)
-                    .where(JobRow.id == found.id, JobRow.state == found.state, JobRow.attempts == found.attempts)
-                    .values(state="running", attempts=found.attempts + 1, locked_by=worker_id,
-                            locked_until=now + timedelta(seconds=lease_seconds), updated_at=now)
-                )
-                if res.rowcount == 1:  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult; Session.execute is typed as Result
+                if self._lease(s, found, worker_id, now, lease_seconds):
                     return s.get(JobRow, found.id)
             # Another worker won the race for that row: try the next one.
         return None
@@ -190,19 +187,22 @@ class JobQueue:
         not yet due, or held by a live worker (a duplicate message, a redelivery): then there is nothing to run."""
         now = self.clock.now()
         with transaction(self.factory) as s:
-            found = s.execute(select(JobRow.state, JobRow.attempts).where(
-                JobRow.id == job_id,
-                or_(and_(JobRow.state == "queued", JobRow.run_after <= now),
-                    and_(JobRow.state == "running", JobRow.locked_until < now)))).first()
-            if found is None:
+            found = s.execute(select(JobRow.id, JobRow.state, JobRow.attempts)
+                              .where(JobRow.id == job_id, due_at(now))).first()
+            if found is None or not self._lease(s, found, worker_id, now, lease_seconds):
                 return None
-            res = s.execute(
-                update(JobRow)
-                .where(JobRow.id == job_id, JobRow.state == found.state, JobRow.attempts == found.attempts)
-                .values(state="running", attempts=found.attempts + 1, locked_by=worker_id,
-                        locked_until=now + timedelta(seconds=lease_seconds), updated_at=now)
-            )
-            return s.get(JobRow, job_id) if res.rowcount == 1 else None  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
+            return s.get(JobRow, job_id)
+
+    @staticmethod
+    def _lease(s: Session, found: Any, worker_id: str, now: datetime, lease_seconds: float) -> bool:
+        """Take the row ``found`` (its id, state and attempts as read) if no one changed it since: compare-and-set."""
+        res = s.execute(
+            update(JobRow)
+            .where(JobRow.id == found.id, JobRow.state == found.state, JobRow.attempts == found.attempts)
+            .values(state="running", attempts=found.attempts + 1, locked_by=worker_id,
+                    locked_until=now + timedelta(seconds=lease_seconds), updated_at=now)
+        )
+        return bool(res.rowcount == 1)  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult; Session.execute is typed as Result
 
     def renew(self, job_id: int, worker_id: str, lease_seconds: float) -> bool:
         """Extend the lease of a job this worker still holds (its heartbeat); False when it lost the job."""

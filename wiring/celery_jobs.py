@@ -31,9 +31,9 @@ import redis
 from celery import Celery
 from healthpulse.core.clock import Clock
 from healthpulse.core.db import transaction
-from healthpulse.core.jobs import DEFAULT_QUEUE, queue_of
+from healthpulse.core.jobs import DEFAULT_QUEUE, due_at, queue_of
 from healthpulse.core.models.documents import JobRow
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -117,9 +117,8 @@ class CeleryDispatcher:
         """Publish every due job no message is out for: queued and due, or held by a worker whose lease ran out."""
         now = self.clock.now()
         with transaction(factory) as s:
-            rows = s.execute(select(JobRow.id, JobRow.kind, JobRow.state, JobRow.run_after, JobRow.locked_until).where(
-                or_(and_(JobRow.state == "queued", JobRow.run_after <= now),
-                    and_(JobRow.state == "running", JobRow.locked_until < now)))).all()
+            rows = s.execute(select(JobRow.id, JobRow.kind, JobRow.state, JobRow.run_after, JobRow.locked_until)
+                             .where(due_at(now))).all()
         sent = 0
         for row in rows:
             due = row.run_after if row.state == "queued" else row.locked_until
