@@ -13,6 +13,7 @@ import threading
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import CHROMIUM, shot
 
@@ -78,7 +79,7 @@ def _fill_appeal(page, base):
 def test_the_appeal_form_works_over_plain_http(lan_page, lan):
     _fill_appeal(lan_page, lan["base"])
     lan_page.click("#appeal-form button[type=submit]")
-    assert lan_page.locator("#tracking-code").is_visible(), lan_page.content()[:2000]
+    expect(lan_page.locator("#tracking-code")).to_be_visible()  # waits for the page the click leads to
     cookies = {c["name"]: c for c in lan_page.context.cookies()}
     assert "healthpulse_session" in cookies and cookies["healthpulse_session"]["httpOnly"]
     shot(lan_page, "plain-http-appeal-submitted")
@@ -93,7 +94,7 @@ def test_an_expired_form_explains_and_keeps_the_text(lan_page, lan):
         time.sleep(2.2)
         lan_page.click("#appeal-form button[type=submit]")
         notice = lan_page.locator("#form-not-sent")
-        assert notice.is_visible()
+        expect(notice).to_be_visible()
         assert "не отправлена" in notice.inner_text()  # in the page's language
         assert lan_page.input_value("#description") == DESCRIPTION  # nothing typed is lost
         assert lan_page.input_value("#contact_phone") == "+7 912 345-67-89"
@@ -101,4 +102,4 @@ def test_an_expired_form_explains_and_keeps_the_text(lan_page, lan):
     finally:
         app.config["WTF_CSRF_TIME_LIMIT"] = limit
     lan_page.click("#appeal-form button[type=submit]")  # a fresh token came with the page: sending again works
-    assert lan_page.locator("#tracking-code").is_visible()
+    expect(lan_page.locator("#tracking-code")).to_be_visible()
