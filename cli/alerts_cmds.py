@@ -19,6 +19,7 @@ from healthpulse.cli.common import (
     CliError,
     add_config_args,
     dump_json,
+    list_limit,
     load_cli_settings,
     open_container,
     show_record,
@@ -50,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="also past episodes: found in late or backfilled data, recorded but never paged")
     a.add_argument("--sort", choices=["newest", "priority"], default="newest",
                    help="priority: most severe first, then the widest reach (views of its posts)")
-    a.add_argument("--limit", type=int, default=100)
+    a.add_argument("--limit", type=list_limit, default=100)
     a.add_argument("--format", choices=["json", "table"], default="table")
     a.set_defaults(func=cmd_alerts_list)
 
@@ -68,7 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     t.add_argument("--status", help="a status, or 'open' for all but closed")
     t.add_argument("--severity", choices=["low", "medium", "high", "critical"])
     t.add_argument("--breached", action="store_true", help="only tickets past their SLA")
-    t.add_argument("--limit", type=int, default=100)
+    t.add_argument("--limit", type=list_limit, default=100)
     t.add_argument("--format", choices=["json", "table"], default="table")
     t.set_defaults(func=cmd_tickets_list)
     s = tsub.add_parser("show", help="one ticket with its documents, contacts and audit log")

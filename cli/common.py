@@ -47,6 +47,21 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False)
 
 
+MAX_LIST_LIMIT = 10_000
+
+
+def list_limit(value: str) -> int:
+    """``--limit`` of the list commands: 1 to MAX_LIST_LIMIT, so a typo cannot ask the database for
+    everything (or for nothing: a limit of 0 or below printed an empty list as if there were no rows)."""
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if not 1 <= n <= MAX_LIST_LIMIT:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_LIST_LIMIT:,}, got {n}")
+    return n
+
+
 def setup_logging(verbose: int = 0, as_json: bool = False) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
     handler = logging.StreamHandler(sys.stderr)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, dump_json, open_container, show_record
+from healthpulse.cli.common import (
+    EXIT_OK,
+    CliError,
+    add_config_args,
+    dump_json,
+    list_limit,
+    open_container,
+    show_record,
+)
 from healthpulse.core.models.incidents import IncidentDecisionRow
 from healthpulse.incidents import service
 from healthpulse.incidents.decisions import tune_threshold
@@ -19,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     li = isub.add_parser("list", help="list incidents (latest first)")
     add_config_args(li)
     li.add_argument("--department", metavar="ID", help="only this department")
-    li.add_argument("--limit", type=int, default=100)
+    li.add_argument("--limit", type=list_limit, default=100)
     li.add_argument("--format", choices=["json", "table"], default="table")
     li.set_defaults(func=cmd_incidents_list)
     sh = isub.add_parser("show", help="one incident with its timeline and the signals that linked each document")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from healthpulse.cli.common import EXIT_OK, EXIT_USAGE, add_config_args, dump_json, open_container
+from healthpulse.cli.common import EXIT_OK, EXIT_USAGE, add_config_args, dump_json, list_limit, open_container
 
 STATES = ("queued", "running", "done", "dead")
 
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_config_args(s, departments=False)
     s.add_argument("--state", choices=STATES, default="dead")
     s.add_argument("--kind", help="only jobs of this kind (e.g. video.transcribe)")
-    s.add_argument("--limit", type=int, default=50)
+    s.add_argument("--limit", type=list_limit, default=50)
     s.add_argument("--format", choices=("text", "json"), default="text")
     s.set_defaults(func=cmd_jobs_list)
     s = jsub.add_parser("retry", help="queue dead jobs again (these ids, or every dead job of --kind, or --all)")
