@@ -82,7 +82,8 @@ def format_stats(report: Any) -> str:
     width = max([len("source"), *(len(s.source_id) for s in report.sources)])
     lines = ["source".ljust(width) + "  " + "  ".join(c.rjust(10) for c in columns)]
     for s in report.sources:
-        lines.append(s.source_id.ljust(width) + "  " + "  ".join(str(getattr(s, c)).rjust(10) for c in columns))
+        note = "  (another crawler process has it now)" if s.details.get("source_claimed_elsewhere") else ""
+        lines.append(s.source_id.ljust(width) + "  " + "  ".join(str(getattr(s, c)).rjust(10) for c in columns) + note)
     lines.append("total".ljust(width) + "  " + "  ".join(str(report.total(c)).rjust(10) for c in columns))
     return "\n".join(lines)
 
@@ -106,6 +107,7 @@ def _sources_path(args: argparse.Namespace, settings: Settings) -> Path:
 
 def cmd_crawl(args: argparse.Namespace, settings: Settings | None = None) -> int:
     # Deferred: Scrapy and Twisted (and their reactor) load only for `healthpulse crawl`.
+    from healthpulse.crawlers.coordination import coordination_for
     from healthpulse.crawlers.runner import CrawlRunner
 
     settings = settings or load_cli_settings(args)
@@ -139,6 +141,8 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings | None = None) -> int
             extract_workers=max(0, args.workers),
             crawl_settings=settings.crawl,
             transcribe=_transcriber(settings) if any(s.transcribe for s in sources) else None,
+            # several crawler processes of one deployment split the sources through its Redis broker
+            coordination=coordination_for(settings.broker_url),
         )
 
         def show(report: Any) -> None:
@@ -158,6 +162,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings | None = None) -> int
     finally:
         if runner is not None:
             runner.close()
+            runner.coordination.close()
         progress.close()
         if out is not None and out is not sys.stdout:
             out.close()

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from healthpulse.core.settings import CrawlSettings
+from healthpulse.crawlers.coordination import Coordination, LocalCoordination
 from healthpulse.crawlers.dedup import StoryIndex
 from healthpulse.crawlers.extract_pool import ExtractionPool
 from healthpulse.crawlers.sources import SourceConfig
@@ -46,6 +47,7 @@ class RunContext:
     extractor: ExtractionPool = field(default_factory=ExtractionPool)
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     dry_run: bool = False  # `healthpulse sources check`: one fetch per source, count what it holds, keep nothing
+    coordination: Coordination = field(default_factory=LocalCoordination)  # other crawler processes
     outbox: queue.Queue[HandoffMessage] = field(default_factory=queue.Queue)
     run_content_hashes: dict[str, str] = field(default_factory=dict)
     run_url_hashes: set[str] = field(default_factory=set)

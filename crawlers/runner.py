@@ -28,6 +28,7 @@ from typing import IO, Any
 from healthpulse.core.domain import Document, Media
 from healthpulse.core.settings import CrawlSettings
 from healthpulse.crawlers.context import CONTEXT_SETTING, SOURCE_SETTING, HandoffMessage, RunContext
+from healthpulse.crawlers.coordination import Coordination, LocalCoordination
 from healthpulse.crawlers.dedup import DEFAULT_THRESHOLD, StoryIndex
 from healthpulse.crawlers.extract_pool import ExtractionPool
 from healthpulse.crawlers.media_fetch import MediaFetchError, download_media
@@ -44,6 +45,7 @@ Sink = Callable[[list[Document]], Any]
 # A fetched video's media file (and the source's language hint) → its transcript; handed over by the CLI
 # (video_intake's Whisper path), run on the main thread, never on the reactor.
 Transcribe = Callable[[Path, str | None], Media]
+CLAIMED_ELSEWHERE_RECHECK_SECONDS = 15.0
 COUNTERS = ("fetched", "new", "duplicates", "not_modified", "errors")
 
 
@@ -111,8 +113,11 @@ class CrawlRunner:
         extract_workers: int = 0,
         crawl_settings: CrawlSettings | None = None,
         transcribe: Transcribe | None = None,
+        coordination: Coordination | None = None,
     ):
         self.state = CrawlStateStore(engine)
+        # Other crawler processes on the same sources (crawlers.coordination); none by default.
+        self.coordination = coordination or LocalCoordination()
         self.sink = sink
         self.now = now
         self.scrapy_settings = scrapy_settings or {}
@@ -171,10 +176,25 @@ class CrawlRunner:
         """Crawl each source once; ``dry_run``: one fetch per source, counting what it holds (``found``),
         nothing handed off and no crawl state written."""
         sources = [s for s in sources if s.enabled]
+        elsewhere: list[SourceStats] = []
+        if not dry_run:  # a source another crawler process is crawling now is theirs this time
+            claimed = [s for s in sources if self.coordination.claim_source(s.id)]
+            elsewhere = [SourceStats(s.id, details={"source_claimed_elsewhere": 1}) for s in sources if s not in claimed]
+            sources = claimed
+        try:
+            report = self._run(sources, dry_run)
+        finally:
+            for s in sources if not dry_run else ():
+                self.coordination.release_source(s.id)
+        report.sources.extend(elsewhere)
+        return report
+
+    def _run(self, sources: Sequence[SourceConfig], dry_run: bool) -> RunReport:
         started = self.now()
         ctx = RunContext(
             uuid.uuid4().hex, self.state, StoryIndex() if dry_run else self._story_index(), self.now,
             {s.id: s for s in sources}, self.extractor, self.crawl_settings, dry_run,
+            coordination=self.coordination,
         )
         report = RunReport(ctx.run_id, started, started, [])
         if not sources:
@@ -212,7 +232,12 @@ class CrawlRunner:
                 break
         if dry_run:
             listings, cursors = [], {}
+        # A listing whose articles were partly left to another process's claim is read in full next time
+        # (no validators kept): if that process never stores them, this one still will.
+        left_to_others = {sid for sid, counts in ctx.snapshot().items() if counts.get("claimed_elsewhere")}
         for source_id, url, validators in listings:
+            if source_id in left_to_others:
+                continue
             if source_id not in failed_sources and (validators.etag or validators.last_modified):
                 self.state.record_listing(url, source_id, validators, self.now())
         for source_id, cursor in cursors.items():  # the newest post handed off; not after a failed hand-off
@@ -357,7 +382,11 @@ class CrawlRunner:
             due, wait = self.due_sources(sources)
             if due:
                 report = self.run_once(due)
-                if on_report is not None:
-                    on_report(report)
-                continue
+                crawled = [s for s in report.sources if not s.details.get("source_claimed_elsewhere")]
+                if crawled:
+                    if on_report is not None:
+                        on_report(report)
+                    continue
+                # every due source is another process's run right now: look again once theirs may be over
+                wait = CLAIMED_ELSEWHERE_RECHECK_SECONDS
             stop.wait(min(wait, 60.0))

@@ -50,6 +50,11 @@ BASE_SETTINGS: dict[str, Any] = {
         f"{_pkg}.crawlers.middlewares.SharedRobotsTxtMiddleware": 100,
         f"{_pkg}.crawlers.middlewares.ConditionalGetMiddleware": 580,
     },
+    # HTTP(S) as Scrapy's own handler, after taking the host's slot shared with other crawler processes
+    "DOWNLOAD_HANDLERS": {
+        "http": f"{_pkg}.crawlers.handlers.SharedPolitenessHandler",
+        "https": f"{_pkg}.crawlers.handlers.SharedPolitenessHandler",
+    },
     "ITEM_PIPELINES": {
         f"{_pkg}.crawlers.pipelines.CleanPipeline": 100,
         f"{_pkg}.crawlers.pipelines.DedupPipeline": 300,

@@ -94,6 +94,9 @@ class NewsSpider(scrapy.Spider):
             if seen and not self.source.refetch_seen:
                 self.count("skipped_seen")
                 continue
+            if not self.context.dry_run and not self.context.coordination.claim_url(key):
+                self.count("claimed_elsewhere")  # another crawler process is fetching it (crawlers.coordination)
+                continue
             self._queued += 1
             self.context.run_requested.add(key)
             self.count("article_requests")
