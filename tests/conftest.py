@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,3 +35,19 @@ def service_url(env_var: str, what: str) -> str:
     if os.environ.get("CI"):
         pytest.fail(f"{env_var} is not set: .ci/run must start {what}")
     pytest.skip(f"{env_var} not set ({what} not running); .ci/run starts it")
+
+
+def empty_redis_database(number: int) -> Iterator[str]:
+    """URL of database ``number`` of the test Redis, emptied before and after (one number per test
+    module, so modules never see each other's keys). Use as the body of a fixture: ``yield from``."""
+    import redis
+
+    base = service_url("HEALTHPULSE_TEST_REDIS_URL", "Redis (scripts/services.sh start)")
+    url = base.rsplit("/", 1)[0] + f"/{number}"
+    db = redis.Redis.from_url(url)
+    db.flushdb()
+    try:
+        yield url
+    finally:
+        db.flushdb()
+        db.close()

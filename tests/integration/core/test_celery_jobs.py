@@ -23,7 +23,7 @@ from healthpulse.core.clock import SystemClock
 from healthpulse.core.jobs import JOB_HANDLERS, JOB_QUEUES, job_handler
 from healthpulse.wiring.celery_jobs import RUN_JOB_TASK, register_run_job
 
-from tests.conftest import service_url
+from tests.conftest import empty_redis_database
 from tests.support.containers import make_container
 
 pytestmark = pytest.mark.integration
@@ -33,13 +33,7 @@ KINDS = ("test.celery.ok", "test.celery.poison", "test.celery.heavy")
 
 @pytest.fixture
 def broker_url() -> Iterator[str]:
-    base = service_url("HEALTHPULSE_TEST_REDIS_URL", "Redis (scripts/services.sh start)")
-    url = base.rsplit("/", 1)[0] + "/5"  # a database of its own, emptied for each test
-    db = redis.Redis.from_url(url)
-    db.flushdb()
-    yield url
-    db.flushdb()
-    db.close()
+    yield from empty_redis_database(5)  # a database of its own, emptied for each test
 
 
 @pytest.fixture(autouse=True)

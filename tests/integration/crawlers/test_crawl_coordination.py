@@ -18,7 +18,7 @@ from healthpulse.crawlers.coordination import RedisCoordination, coordination_fo
 from healthpulse.crawlers.sources import load_sources
 from healthpulse.crawlers.urls import url_hash
 
-from tests.conftest import service_url
+from tests.conftest import empty_redis_database
 from tests.support.containers import make_container
 
 from .conftest import FAST_SETTINGS, make_runner
@@ -30,13 +30,7 @@ PREFIX = "test:crawl"
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
-    base = service_url("HEALTHPULSE_TEST_REDIS_URL", "Redis (scripts/services.sh start)")
-    url = base.rsplit("/", 1)[0] + "/6"  # a database of its own, emptied for each test
-    db = redis.Redis.from_url(url)
-    db.flushdb()
-    yield url
-    db.flushdb()
-    db.close()
+    yield from empty_redis_database(6)  # a database of its own, emptied for each test
 
 
 @pytest.fixture
