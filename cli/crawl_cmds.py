@@ -26,7 +26,11 @@ from tqdm import tqdm
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("crawl", help="crawl the sources file (RSS, Atom, sitemaps, HTML listings, Telegram channels, "
-                                     "VK walls, YouTube channels) and ingest new documents")
+                                     "VK walls, YouTube channels) and ingest new documents",
+                       description="With HEALTHPULSE_BROKER_URL=redis://… any number of crawl processes (on any machines) "
+                                   "run on one sources file and split it: each source is crawled by one process at a "
+                                   "time, an article once, and each host gets one request per download_delay from all "
+                                   "of them together.")
     add_config_args(p)
     p.add_argument("--sources", metavar="FILE", help="sources YAML (default: the sources_file setting)")
     p.add_argument("--once", action="store_true", help="run every source once, print per-source stats and exit")
