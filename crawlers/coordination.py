@@ -24,10 +24,14 @@ dupefilter remembers a URL forever, so a URL whose hand-off failed would never b
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import time
 import uuid
 from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 SOURCE_LEASE_SECONDS = 3 * 3600  # longer than a run may take (CLOSESPIDER_TIMEOUT is 30 min per source)
 URL_CLAIM_SECONDS = 3600
@@ -95,9 +99,13 @@ class LocalCoordination:
 
 
 class RedisCoordination:
-    """The keys above on one Redis (the deployment's broker). A Redis error is raised to the caller:
-    a crawl that cannot coordinate stops its run (and is retried on the next schedule) rather than
-    fetch what another process may be fetching."""
+    """The keys above on one Redis (the deployment's broker).
+
+    Redis down: the crawl goes on as if alone (every claim granted, no shared wait; a warning in the
+    log at most once a minute). Stopping would lose a schedule's news; going on costs at worst a page
+    fetched twice (stored once: documents are unique by canonical URL) and a host asked by two
+    processes at Scrapy's per-process pace, until Redis is back.
+    """
 
     def __init__(self, url: str, prefix: str = "healthpulse:crawl", owner: str | None = None):
         import redis
@@ -107,23 +115,48 @@ class RedisCoordination:
         self.owner = owner or new_owner()
         self._claim = self.client.register_script(_CLAIM)
         self._release = self.client.register_script(_RELEASE)
+        self._errors = (redis.RedisError, OSError)
+        self._warned_at = -60.0
+
+    def _alone(self, exc: Exception) -> None:
+        now = time.monotonic()
+        if now - self._warned_at >= 60:
+            self._warned_at = now
+            log.warning("crawl coordination: Redis unreachable (%s: %s); crawling as if alone until it is back",
+                        type(exc).__name__, exc)
 
     def claim_source(self, source_id: str) -> bool:
-        return bool(self._claim(keys=[f"{self.prefix}:source:{source_id}"], args=[self.owner, SOURCE_LEASE_SECONDS]))
+        try:
+            return bool(self._claim(keys=[f"{self.prefix}:source:{source_id}"],
+                                    args=[self.owner, SOURCE_LEASE_SECONDS]))
+        except self._errors as exc:
+            self._alone(exc)
+            return True
 
     def release_source(self, source_id: str) -> None:
-        self._release(keys=[f"{self.prefix}:source:{source_id}"], args=[self.owner])
+        try:
+            self._release(keys=[f"{self.prefix}:source:{source_id}"], args=[self.owner])
+        except self._errors as exc:  # the lease expires on its own
+            self._alone(exc)
 
     def claim_url(self, key: str) -> bool:
-        return bool(self._claim(keys=[f"{self.prefix}:url:{key}"], args=[self.owner, URL_CLAIM_SECONDS]))
+        try:
+            return bool(self._claim(keys=[f"{self.prefix}:url:{key}"], args=[self.owner, URL_CLAIM_SECONDS]))
+        except self._errors as exc:
+            self._alone(exc)
+            return True
 
     def host_wait(self, host: str, delay: float) -> float:
         if delay <= 0:
             return 0.0
         key = f"{self.prefix}:host:{host}"
-        if self.client.set(key, self.owner, nx=True, px=max(1, int(delay * 1000))):
+        try:
+            if self.client.set(key, self.owner, nx=True, px=max(1, int(delay * 1000))):
+                return 0.0
+            remaining = self.client.pttl(key)
+        except self._errors as exc:
+            self._alone(exc)
             return 0.0
-        remaining = self.client.pttl(key)
         return max(remaining, 1) / 1000.0 if remaining and remaining > 0 else 0.001
 
     def close(self) -> None:

@@ -79,6 +79,17 @@ def test_without_redis_a_crawler_is_alone():
     assert coordination_for(None).claim_source("any") and coordination_for("sqlite:///x").claim_url("k")
 
 
+def test_with_redis_down_a_crawler_goes_on_as_if_alone(caplog):
+    """Stopping would lose a schedule's news; going on costs at worst a page fetched twice."""
+    down = RedisCoordination("redis://127.0.0.1:9/0")  # nothing listens on port 9
+    with caplog.at_level("WARNING", logger="healthpulse.crawlers.coordination"):
+        assert down.claim_source("feed-a") and down.claim_url("k") and down.host_wait("example.org", 0.5) == 0.0
+        down.release_source("feed-a")
+    assert [r.message for r in caplog.records if "as if alone" in r.message][:1]
+    assert len(caplog.records) == 1  # once, not per call
+    down.close()
+
+
 def test_two_processes_on_feeds_of_the_same_articles_fetch_each_once(tmp_path, bench_site, redis_url):
     container = make_container(tmp_path, analyzer=None)
     a, b = coordination(redis_url), coordination(redis_url)
