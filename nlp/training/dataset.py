@@ -4,8 +4,7 @@ Splits (README "Measured quality" says who wrote what):
 - ``train``: ``train.jsonl`` (situations written by the first author, five languages, variants)
   plus every ``authored/*.jsonl`` (written natively per language by five independent authors);
   ``--extra FILE`` adds a deployment's own labels (``healthpulse labels export``);
-- ``topic_only``: ``topic_only/*.jsonl`` — three more authors' texts (a health-desk editor, a correspondent,
-  a press analyst) that train the topic head only
+- ``topic_only``: ``topic_only/*.jsonl`` — a health-desk editor's texts that train the topic head only
   (in every head they measured mixed on the dev sets; in the topic head alone, better);
 - ``dev``: ``independent/dev.jsonl`` — independent author, used for choices;
 - ``final``: ``independent/final_*.jsonl`` — two more independent authors, opened only to report;

@@ -5,8 +5,8 @@
 
 Train data = the first author's situations (``train.jsonl``) + the natively written items of eleven
 independent authors (``authored/``) + a deployment's own labels (``--extra``, from ``healthpulse
-labels export``); the topic head also learns from ``topic_only/`` (three more authors' texts: better
-or equal topics on both dev sets, but mixed for the other heads, so they train the topic head alone). For every head, C, thresholds and calibration are chosen on grouped
+labels export``); the topic head also learns from ``topic_only/`` (a topic editor's texts: better
+topics on both dev sets, but mixed for the other heads, so they train the topic head alone). For every head, C, thresholds and calibration are chosen on grouped
 cross-validation (nlp.training.fit); the dev and final evaluation sets are never read here.
 Besides the full heads it trains the *screen* (nlp.screen): a cheap relevance and sentiment
 stage on character n-grams and cue counts that lets text that is not about health skip the encoder.
