@@ -63,13 +63,15 @@ def test_cluster_up_takes_an_appeal_through_web_and_workers_and_down_stops_it(tm
         logs = tmp_path / "cluster" / "logs"
         ran_by = [name for name in ("worker1", "worker2") if "kind=appeals.analyse done" in (logs / f"{name}.log").read_text()]
         assert len(ran_by) == 1  # one worker ran it, once
-        assert json.loads(subprocess.run(
+        listed = subprocess.run(
             ["bash", "-c", f". {tmp_path / 'cluster' / 'env'}; {ROOT / '.venv' / 'bin' / 'healthpulse'} jobs list --state done --format json"],
             capture_output=True, text=True, timeout=120, env={k: v for k, v in env.items() if not k.startswith("HEALTHPULSE_")},
-        ).stdout)["counts"]["done"] >= 1
+        )
+        assert listed.returncode == 0, (listed.stdout[-2000:], listed.stderr[-4000:])
+        assert json.loads(listed.stdout)["counts"]["done"] >= 1, listed.stdout[-2000:]
     finally:
         down = subprocess.run([str(SCRIPT), "down"], env=env, capture_output=True, text=True, timeout=300)
         shutil.rmtree(pg_dir, ignore_errors=True)
-    assert down.returncode == 0, down.stderr[-4000:]
+    assert down.returncode == 0, (down.stdout[-2000:], down.stderr[-4000:])
     assert not _listening(PORT)
-    assert not list((tmp_path / "cluster").glob("*.pid"))
+    assert not list((tmp_path / "cluster").glob("*.pid")), down.stdout[-2000:]
