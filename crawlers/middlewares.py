@@ -74,4 +74,3 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self._parsers = crawler.settings[CONTEXT_SETTING].robots_parsers
-

@@ -52,8 +52,21 @@ def two_feeds(tmp_path, base: str):
     return load_sources(path, set()).sources
 
 
-def coordination(redis_url: str) -> RedisCoordination:
-    return RedisCoordination(redis_url, prefix=PREFIX)
+@pytest.fixture
+def shared(tmp_path, redis_url):
+    """What crawler processes of one deployment share: the database (a container) and Redis; ``process()``
+    makes one more process's coordination (its own owner). Everything is closed after the test."""
+    container = make_container(tmp_path, analyzer=None)
+    made: list[RedisCoordination] = []
+
+    def process() -> RedisCoordination:
+        made.append(RedisCoordination(redis_url, prefix=PREFIX))
+        return made[-1]
+
+    yield container, process
+    for c in made:
+        c.close()
+    container.close()
 
 
 def article_fetches(site) -> Counter[str]:
@@ -90,92 +103,71 @@ def test_with_redis_down_a_crawler_goes_on_as_if_alone(caplog):
     down.close()
 
 
-def test_two_processes_on_feeds_of_the_same_articles_fetch_each_once(tmp_path, bench_site, redis_url):
-    container = make_container(tmp_path, analyzer=None)
-    a, b = coordination(redis_url), coordination(redis_url)
-    try:
-        feed_a, feed_b = two_feeds(tmp_path, bench_site.base)
-        ra, rb = make_runner(container, coordination=a), make_runner(container, coordination=b)
-        reports = run_together([(ra, [feed_a]), (rb, [feed_b])])
-        fetches = article_fetches(bench_site)
-        assert len(fetches) == ARTICLES and set(fetches.values()) == {1}  # every article, each once
-        assert container.pipeline.count_documents() == ARTICLES
-        stats = [r.by_source() for r in reports]
-        new = stats[0]["feed-a"].new + stats[1]["feed-b"].new
-        assert new == ARTICLES
-        # the articles the later process did not fetch were claimed by the other or already stored
-        skipped = sum(s[k].details.get("claimed_elsewhere", 0) + s[k].details.get("skipped_seen", 0)
-                      for s, k in zip(stats, ("feed-a", "feed-b"), strict=True))
-        assert skipped == ARTICLES
-    finally:
-        a.close()
-        b.close()
-        container.close()
+def test_two_processes_on_feeds_of_the_same_articles_fetch_each_once(tmp_path, bench_site, shared):
+    container, process = shared
+    a, b = process(), process()
+    feed_a, feed_b = two_feeds(tmp_path, bench_site.base)
+    ra, rb = make_runner(container, coordination=a), make_runner(container, coordination=b)
+    reports = run_together([(ra, [feed_a]), (rb, [feed_b])])
+    fetches = article_fetches(bench_site)
+    assert len(fetches) == ARTICLES and set(fetches.values()) == {1}  # every article, each once
+    assert container.pipeline.count_documents() == ARTICLES
+    stats = [r.by_source() for r in reports]
+    new = stats[0]["feed-a"].new + stats[1]["feed-b"].new
+    assert new == ARTICLES
+    # the articles the later process did not fetch were claimed by the other or already stored
+    skipped = sum(s[k].details.get("claimed_elsewhere", 0) + s[k].details.get("skipped_seen", 0)
+                  for s, k in zip(stats, ("feed-a", "feed-b"), strict=True))
+    assert skipped == ARTICLES
 
 
-def test_a_source_another_process_is_crawling_is_left_to_it(tmp_path, bench_site, redis_url):
-    container = make_container(tmp_path, analyzer=None)
-    other, mine = coordination(redis_url), coordination(redis_url)
-    try:
-        feed_a, feed_b = two_feeds(tmp_path, bench_site.base)
-        assert other.claim_source("feed-a")  # the other process is crawling feed-a right now
-        report = make_runner(container, coordination=mine).run_once([feed_a, feed_b])
-        by_source = report.by_source()
-        assert by_source["feed-a"].details == {"source_claimed_elsewhere": 1} and by_source["feed-a"].fetched == 0
-        assert by_source["feed-b"].new == ARTICLES
-        assert all("mirror=b" in r["path"] for r in bench_site.requests("/bench/feed.xml"))
-        # its own lease was released at the end of its run; the other's lease is still the other's
-        assert other.claim_source("feed-b") and not mine.claim_source("feed-a")
-    finally:
-        other.close()
-        mine.close()
-        container.close()
+def test_a_source_another_process_is_crawling_is_left_to_it(tmp_path, bench_site, shared):
+    container, process = shared
+    other, mine = process(), process()
+    feed_a, feed_b = two_feeds(tmp_path, bench_site.base)
+    assert other.claim_source("feed-a")  # the other process is crawling feed-a right now
+    report = make_runner(container, coordination=mine).run_once([feed_a, feed_b])
+    by_source = report.by_source()
+    assert by_source["feed-a"].details == {"source_claimed_elsewhere": 1} and by_source["feed-a"].fetched == 0
+    assert by_source["feed-b"].new == ARTICLES
+    assert all("mirror=b" in r["path"] for r in bench_site.requests("/bench/feed.xml"))
+    # its own lease was released at the end of its run; the other's lease is still the other's
+    assert other.claim_source("feed-b") and not mine.claim_source("feed-a")
 
 
-def test_a_claimed_article_is_fetched_later_once_the_claim_is_gone(tmp_path, bench_site, redis_url):
+def test_a_claimed_article_is_fetched_later_once_the_claim_is_gone(tmp_path, bench_site, shared, redis_url):
     """A process that claimed a URL and died: the URL is not lost, only delayed until the claim expires."""
-    container = make_container(tmp_path, analyzer=None)
-    dead, mine = coordination(redis_url), coordination(redis_url)
-    try:
-        feed_a, _ = two_feeds(tmp_path, bench_site.base)
-        url = f"{bench_site.base}/bench/a/3.html"
-        assert dead.claim_url(url_hash(url))
-        runner = make_runner(container, coordination=mine)
-        first = runner.run_once([feed_a]).by_source()["feed-a"]
-        assert first.new == ARTICLES - 1 and first.details["claimed_elsewhere"] == 1
-        assert "/bench/a/3.html" not in article_fetches(bench_site)
-        redis.Redis.from_url(redis_url).delete(f"{PREFIX}:url:{url_hash(url)}")  # the claim expired
-        second = runner.run_once([feed_a]).by_source()["feed-a"]
-        assert second.new == 1 and article_fetches(bench_site)["/bench/a/3.html"] == 1
-        assert container.pipeline.count_documents() == ARTICLES
-    finally:
-        dead.close()
-        mine.close()
-        container.close()
+    container, process = shared
+    dead, mine = process(), process()
+    feed_a, _ = two_feeds(tmp_path, bench_site.base)
+    url = f"{bench_site.base}/bench/a/3.html"
+    assert dead.claim_url(url_hash(url))
+    runner = make_runner(container, coordination=mine)
+    first = runner.run_once([feed_a]).by_source()["feed-a"]
+    assert first.new == ARTICLES - 1 and first.details["claimed_elsewhere"] == 1
+    assert "/bench/a/3.html" not in article_fetches(bench_site)
+    redis.Redis.from_url(redis_url).delete(f"{PREFIX}:url:{url_hash(url)}")  # the claim expired
+    second = runner.run_once([feed_a]).by_source()["feed-a"]
+    assert second.new == 1 and article_fetches(bench_site)["/bench/a/3.html"] == 1
+    assert container.pipeline.count_documents() == ARTICLES
 
 
-def test_the_hosts_delay_holds_across_processes(tmp_path, bench_site, redis_url):
+def test_the_hosts_delay_holds_across_processes(tmp_path, bench_site, shared):
     """Two processes on one host with DOWNLOAD_DELAY d: requests reach the host at least ~d apart
     (Scrapy alone holds its delay per process, randomised down to d/2, so two processes would overlap)."""
     delay = 0.4
-    container = make_container(tmp_path, analyzer=None)
-    a, b = coordination(redis_url), coordination(redis_url)
-    try:
-        feed_a, feed_b = two_feeds(tmp_path, bench_site.base)
-        polite = {**FAST_SETTINGS, "DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_ENABLED": False}
-        ra = make_runner(container, coordination=a, scrapy_settings=polite)
-        rb = make_runner(container, coordination=b, scrapy_settings=polite)
-        run_together([(ra, [feed_a]), (rb, [feed_b])])
-        times = sorted(r["time"] for r in bench_site.requests())
-        assert len(times) >= ARTICLES + 2
-        gaps = [t2 - t1 for t1, t2 in zip(times, times[1:], strict=False)]
-        # arrival times jitter by a few milliseconds; half the delay leaves room for a loaded machine
-        log = sorted((r["time"], r["path"]) for r in bench_site.requests())
-        assert min(gaps) >= delay / 2, [(round(t - log[0][0], 3), p) for t, p in log]
-    finally:
-        a.close()
-        b.close()
-        container.close()
+    container, process = shared
+    a, b = process(), process()
+    feed_a, feed_b = two_feeds(tmp_path, bench_site.base)
+    polite = {**FAST_SETTINGS, "DOWNLOAD_DELAY": delay, "AUTOTHROTTLE_ENABLED": False}
+    ra = make_runner(container, coordination=a, scrapy_settings=polite)
+    rb = make_runner(container, coordination=b, scrapy_settings=polite)
+    run_together([(ra, [feed_a]), (rb, [feed_b])])
+    log = sorted((r["time"], r["path"]) for r in bench_site.requests())
+    assert len(log) >= ARTICLES + 2
+    gaps = [t2 - t1 for (t1, _), (t2, _) in zip(log, log[1:], strict=False)]
+    # arrival times jitter by a few milliseconds; half the delay leaves room for a loaded machine
+    assert min(gaps) >= delay / 2, [(round(t - log[0][0], 3), p) for t, p in log]
 
 
 def test_healthpulse_crawl_coordinates_through_the_deployments_redis_broker(
