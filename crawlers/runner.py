@@ -172,15 +172,16 @@ class CrawlRunner:
 
         runner.join().addBoth(finished)
 
-    def run_once(self, sources: Sequence[SourceConfig], *, dry_run: bool = False) -> RunReport:
+    def run_once(self, sources: Sequence[SourceConfig], *, dry_run: bool = False, only_due: bool = False) -> RunReport:
         """Crawl each source once; ``dry_run``: one fetch per source, counting what it holds (``found``),
-        nothing handed off and no crawl state written."""
+        nothing handed off and no crawl state written. ``only_due`` (the schedule's runs): a source that
+        another process finished between our look at the schedule and our lease is left out, unreported."""
         sources = [s for s in sources if s.enabled]
         elsewhere: list[SourceStats] = []
         if not dry_run:  # a source another crawler process is crawling now is theirs this time
             claimed = [s for s in sources if self.coordination.claim_source(s.id)]
             elsewhere = [SourceStats(s.id, details={"source_claimed_elsewhere": 1}) for s in sources if s not in claimed]
-            sources = claimed
+            sources = self._still_due(claimed) if only_due else claimed
         try:
             report = self._run(sources, dry_run)
         finally:
@@ -188,6 +189,14 @@ class CrawlRunner:
                 self.coordination.release_source(s.id)
         report.sources.extend(elsewhere)
         return report
+
+    def _still_due(self, claimed: list[SourceConfig]) -> list[SourceConfig]:
+        """Of sources whose lease we now hold, those still due; the others' leases go back at once."""
+        due, _ = self.due_sources(claimed)
+        for s in claimed:
+            if s not in due:
+                self.coordination.release_source(s.id)
+        return due
 
     def _run(self, sources: Sequence[SourceConfig], dry_run: bool) -> RunReport:
         started = self.now()
@@ -381,11 +390,11 @@ class CrawlRunner:
         while not stop.is_set():
             due, wait = self.due_sources(sources)
             if due:
-                report = self.run_once(due)
+                report = self.run_once(due, only_due=True)
                 crawled = [s for s in report.sources if not s.details.get("source_claimed_elsewhere")]
-                if crawled:
-                    if on_report is not None:
-                        on_report(report)
+                if crawled and on_report is not None:
+                    on_report(report)
+                if crawled or not report.sources:  # crawled, or just done by others: the schedule says what next
                     continue
                 # every due source is another process's run right now: look again once theirs may be over
                 wait = CLAIMED_ELSEWHERE_RECHECK_SECONDS

@@ -135,6 +135,25 @@ def test_a_source_another_process_is_crawling_is_left_to_it(tmp_path, bench_site
     assert other.claim_source("feed-b") and not mine.claim_source("feed-a")
 
 
+def test_a_source_finished_elsewhere_after_the_schedule_was_read_is_not_crawled_again(
+        tmp_path, bench_site, shared):
+    """The schedule said feed-a was due; before our lease, another process crawled it and let go.
+    A scheduled run leaves it out and gives its lease back; an explicit run (`crawl --once`) still crawls."""
+    container, process = shared
+    other, mine = process(), process()
+    feed_a, _ = two_feeds(tmp_path, bench_site.base)
+    runner = make_runner(container, coordination=mine)
+    due, _ = runner.due_sources([feed_a])
+    assert due == [feed_a]
+    assert make_runner(container, coordination=other).run_once([feed_a]).by_source()["feed-a"].new == ARTICLES
+    feed_reads = len(bench_site.requests("/bench/feed.xml"))
+    report = runner.run_once(due, only_due=True)
+    assert report.sources == [] and len(bench_site.requests("/bench/feed.xml")) == feed_reads
+    assert other.claim_source("feed-a")  # our lease went back at once
+    other.release_source("feed-a")
+    assert runner.run_once([feed_a]).by_source()["feed-a"].fetched >= 1
+
+
 def test_a_claimed_article_is_fetched_later_once_the_claim_is_gone(tmp_path, bench_site, shared, redis_url):
     """A process that claimed a URL and died: the URL is not lost, only delayed until the claim expires."""
     container, process = shared
