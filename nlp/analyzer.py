@@ -139,7 +139,7 @@ class Analyzer:
         hs, ins = st.health_score, st.incident_score
         classified = hs is not None
         health = hs is not None and hs >= st.health_threshold
-        incident = health and ins is not None and ins >= st.incident_threshold
+        incident = health and ins is not None and ins >= st.incident_threshold and not st.incident_vetoed
         label: Any = st.sentiment[0] if st.sentiment else None  # a head class; Analysis validates it
         severity: Any = st.severity if incident else None
         places = list(dict.fromkeys(m.name for m in st.place_matches))

@@ -28,6 +28,7 @@ class DocState:
     health_score: float | None = None
     incident_score: float | None = None
     sentiment: tuple[str, float] | None = None
+    negative_score: float | None = None  # the sentiment head's P(negative), whatever label it gave
     topics: list[tuple[str, float]] = field(default_factory=list)
     severity_head: str | None = None
     severity: str | None = None
@@ -41,6 +42,9 @@ class DocState:
     evidence_text: str | None = None
     evidence_score: float | None = None
     review_reasons: list[str] = field(default_factory=list)
+    # The incident head said yes, the sentiment head read the text as not negative: not an incident
+    # (nlp.stages.SeverityStage), sent to review so a person sees the incident head's yes.
+    incident_vetoed: bool = False
 
     @property
     def classifiable(self) -> bool:

@@ -53,7 +53,7 @@ def test_only_uncertain_texts_are_read_again_and_both_reads_are_averaged(analyze
             assert not again  # screened out: never reaches the encoder
             continue
         near = abs(p.incident_score - th) < second.incident_band
-        if not p.incident:  # an incident's sentiment is set to negative afterwards (nlp.stages.SeverityStage)
+        if not p.incident:  # an incident's sentiment is negative by construction (nlp.stages.SeverityStage)
             assert again == (near or p.sentiment.score < second.sentiment_below), doc.id
         elif not again:
             assert not near, doc.id

@@ -95,6 +95,7 @@ def test_analysis_fields_are_consistent(final_results, test_results):
                 assert a.severity is None
             else:
                 assert a.severity in ("low", "medium", "high", "critical")
+                assert a.sentiment.label == "negative"  # an incident is a negative event, never otherwise
             if not a.health_related:
                 assert a.incident is False and a.topics == []
             assert {m.department for m in a.place_matches} >= ({a.department} - {None})
