@@ -1,0 +1,150 @@
+"""healthpulse at scale (issue 17, item 6): N generated documents into PostgreSQL + an OpenSearch cluster,
+then the press dashboard and search at that size.
+
+1. **Ingest.** N pre-analysed documents (NLP off: each carries its analysis, as a worker's output would)
+   go through ``pipeline.ingest_many`` in batches: stored in PostgreSQL with their outbox rows in one
+   transaction, pushed to the cluster by healthpulse's bulk path, then the post-ingest stages (alert rules,
+   incidents). docs/s over the timed ingest calls only.
+2. **Raw.** The same documents' index bodies (read back from PostgreSQL and built before the clock starts)
+   through the client's ``helpers.bulk`` into a twin index with the same template. The two paths take
+   turns chunk by chunk, so both indexes grow together on the same machine state; the ratio
+   healthpulse / raw (target ≥ 0.7) prices the whole pipeline (database, outbox, stages) against the
+   bare index write.
+3. **Dashboard.** p50/p95 of each press endpoint and search through the real Flask app, logged in as press,
+   filters varied (``benchmarks/web.py``'s endpoints; target p95 ≤ 200 ms).
+
+Generation is seeded: five languages, texts of a news article's length (log-normal, median about 150
+words, one in twenty over 600), a year of dates, the bundled departments, 80 % news and 20 % social
+posts, 3 % incidents. The database is created for the run and dropped after; the two indexes too.
+
+    scripts/services.sh start pg && scripts/search-node.sh start opensearch-cluster
+    python benchmarks/scale.py --docs 1000000 --search-url http://127.0.0.1:9210 \
+        [--pg postgresql+psycopg://postgres@127.0.0.1:55432/healthpulse_test]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root: its ``tests`` package
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from healthpulse.core.clock import FakeClock  # noqa: E402
+from healthpulse.core.domain import Channel, Document  # noqa: E402
+from healthpulse.indexes.node_dsl import doc_source  # noqa: E402
+from healthpulse.ingest.store import get_documents, to_index_doc  # noqa: E402
+from index import VOCAB  # noqa: E402 - benchmarks/index.py's five-language vocabulary
+
+from tests.support.containers import postgres_container  # noqa: E402
+from tests.support.web import TOPIC_IDS, news_document  # noqa: E402
+from web import WORDS, measure_endpoints  # noqa: E402 - benchmarks/web.py's dashboard endpoints
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+LANGS = ["ru", "ar", "fa", "vi", "en"]
+
+
+def words_of(lang: str) -> list[str]:
+    return VOCAB[lang] + WORDS[lang]  # WORDS: the terms the dashboard's search asks for
+
+
+def generated(n: int, departments: list[str], seed: int = 17) -> Iterator[Document]:
+    """``n`` analysed documents, the same ones for the same seed."""
+    rnd = random.Random(seed)
+    for i in range(n):
+        lang = LANGS[i % 5]
+        words = words_of(lang)
+        length = max(20, min(3000, int(rnd.lognormvariate(math.log(150), 0.8))))
+        sentences = [" ".join(rnd.choices(words, k=12)) + "." for _ in range(length // 12 + 1)]
+        incident = rnd.random() < 0.03
+        doc = news_document(
+            i, department=rnd.choice(departments), published=NOW - timedelta(minutes=rnd.randrange(365 * 24 * 60)),
+            language=lang, sentiment=rnd.choice(["negative", "negative", "neutral", "positive"]),
+            topics=rnd.sample(TOPIC_IDS, rnd.choice((1, 1, 2))), incident=incident,
+            story=f"story-{rnd.randrange(max(1, n // 5))}" if rnd.random() < 0.3 else None,
+            text=" ".join(sentences), source=f"source-{rnd.randrange(200)}",
+            channel=Channel.NEWS if rnd.random() < 0.8 else Channel.SOCIAL)
+        yield doc
+
+
+def raw_bulk(index, target: str, bodies: list[tuple[str, dict]], batch: int) -> float:  # type: ignore[no-untyped-def]
+    from opensearchpy import helpers
+
+    actions = ({"_index": target, "_id": doc_id, "_source": body} for doc_id, body in bodies)
+    t0 = time.perf_counter()
+    ok, errors = helpers.bulk(index.client, actions, chunk_size=batch, raise_on_error=True, max_retries=3,
+                              initial_backoff=0.5)  # both paths retry 429s with backoff
+    elapsed = time.perf_counter() - t0
+    if ok != len(bodies):
+        raise SystemExit(f"raw bulk indexed {ok} of {len(bodies)}: {errors}")
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=1_000_000)
+    ap.add_argument("--search-url", required=True, help="the OpenSearch cluster, e.g. http://127.0.0.1:9210")
+    ap.add_argument("--chunk", type=int, default=20_000, help="documents per turn of each path")
+    ap.add_argument("--batch", type=int, default=500, help="documents per ingest call and per bulk request")
+    ap.add_argument("--rounds", type=int, default=20, help="requests per dashboard endpoint")
+    ap.add_argument("--pg", default=os.environ.get("HEALTHPULSE_TEST_POSTGRES_URL",
+                                                   "postgresql+psycopg://postgres@127.0.0.1:55432/healthpulse_test"),
+                    help="a PostgreSQL server's database URL; the run creates its own database there")
+    args = ap.parse_args(argv)
+    os.environ["HEALTHPULSE_TEST_POSTGRES_URL"] = args.pg  # where tests.support's postgres_container looks
+
+    clock = FakeClock(NOW)
+    with tempfile.TemporaryDirectory() as tmp, \
+            postgres_container(Path(tmp), clock, "hp_scale", search_url=args.search_url,
+                               search_index_prefix=f"hpscale-{int(time.time())}") as c:
+        c.index.ensure_ready()
+        index = c.index.backend()  # the node backend behind the container's proxy: its client and alias
+        raw_target = f"{index.alias}-raw"
+        index.request("PUT", f"/{raw_target}", {})  # the same template (pattern <prefix>-docs-*)
+        hp_s = raw_s = 0.0
+        done = 0
+        source = generated(args.docs, c.departments.ids)
+        started = time.perf_counter()
+        try:
+            while done < args.docs:
+                chunk = [d for _, d in zip(range(args.chunk), source, strict=False)]
+                t0 = time.perf_counter()
+                for i in range(0, len(chunk), args.batch):
+                    results = c.pipeline.ingest_many(chunk[i:i + args.batch], batch_size=args.batch)
+                    if sum(r.created for r in results) != len(results):
+                        raise SystemExit(f"{len(results) - sum(r.created for r in results)} documents not stored")
+                hp_s += time.perf_counter() - t0
+                with c.session() as s:
+                    rows = get_documents(s, [d.id for d in chunk])
+                    bodies = [(r.id, doc_source(to_index_doc(r, c.settings.max_index_chars), index.mode)) for r in rows]
+                raw_s += raw_bulk(index, raw_target, bodies, args.batch)
+                done += len(chunk)
+                print(f"\r{done:,}/{args.docs:,} documents · healthpulse {done / hp_s:,.0f} docs/s · "
+                      f"raw {done / raw_s:,.0f} docs/s · {time.perf_counter() - started:,.0f} s", end="",
+                      file=sys.stderr, flush=True)
+            print(file=sys.stderr)
+            if any(c.pipeline.outbox_pending().values()):
+                raise SystemExit(f"outbox not drained: {c.pipeline.outbox_pending()}")
+            index.refresh()
+            index.request("POST", f"/{raw_target}/_refresh")
+            in_index, in_raw = index.count(), index.request("GET", f"/{raw_target}/_count")["count"]
+            print(f"documents: {args.docs:,} generated; {in_index:,} in healthpulse's index, {in_raw:,} in the raw twin")
+            print(f"ingest into PostgreSQL + cluster (store, outbox, bulk, stages): {args.docs / hp_s:,.0f} docs/s")
+            print(f"raw helpers.bulk of the same bodies:                         {args.docs / raw_s:,.0f} docs/s")
+            print(f"ratio: {raw_s / hp_s:.2f} (target >= 0.7)")
+            measure_endpoints(c, clock, args.rounds, args.docs)
+        finally:
+            index.request("DELETE", f"/{raw_target}", params={"ignore_unavailable": "true"})
+            index.drop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
