@@ -30,6 +30,7 @@ from healthpulse.ingest.store import (
     row_to_document,
     to_index_doc,
     upsert_document,
+    upsert_documents,
 )
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -162,8 +163,8 @@ class Pipeline:
                 now = self.clock.now()
                 stored: dict[int, StoredDocument] = {}
                 with transaction(self.factory) as s:
-                    for i in order:
-                        row, created, changed = upsert_document(s, docs[i], now)
+                    results = upsert_documents(s, [docs[i] for i in order], now)
+                    for i, (row, created, changed) in zip(order, results, strict=True):
                         if changed or finishing:
                             s.add(IndexOutboxRow(document_id=row.id, op="upsert", attempts=0, next_attempt_at=now,
                                                  rejected=False, created_at=now))
