@@ -24,23 +24,30 @@ def unit(vector: np.ndarray | None) -> np.ndarray | None:
     return vector / norm if norm > 0 else None
 
 
-def candidates(session: Session, doc: MergeDocument, settings: MergeSettings) -> list[IncidentState]:
-    """Open incidents within the time window of ``doc`` that a hard rule does not exclude, with their vectors."""
+def open_near(session: Session, docs: list[MergeDocument],
+              settings: MergeSettings) -> dict[int, tuple[IncidentRow, IncidentState]]:
+    """The open incidents any of ``docs`` could join (their time windows, their departments or none), with
+    their members' vectors: read once for a batch, two statements (``joinable`` then picks per document).
+    The rows come too: holding them keeps them in the session (its identity map holds rows only weakly)."""
+    if not docs:
+        return {}
     window = timedelta(days=settings.window_days)
-    q = select(IncidentRow).where(IncidentRow.status == OPEN, IncidentRow.last_seen_at >= doc.event_at - window,
-                                  IncidentRow.first_seen_at <= doc.event_at + window)
-    if doc.department:
-        q = q.where((IncidentRow.department_id == doc.department) | IncidentRow.department_id.is_(None))
+    q = select(IncidentRow).where(IncidentRow.status == OPEN,
+                                  IncidentRow.last_seen_at >= min(d.event_at for d in docs) - window,
+                                  IncidentRow.first_seen_at <= max(d.event_at for d in docs) + window)
+    if all(d.department for d in docs):
+        departments = sorted({d.department for d in docs if d.department})
+        q = q.where(IncidentRow.department_id.in_(departments) | IncidentRow.department_id.is_(None))
     rows = list(session.scalars(q.order_by(IncidentRow.id)))
     if not rows:
-        return []
+        return {}
     members: dict[int, list[tuple[str, bytes | None, list[str]]]] = defaultdict(list)
     for inc_id, doc_id, blob, analysis in session.execute(
             select(IncidentDocumentRow.incident_id, DocumentRow.id, DocumentRow.embedding, DocumentRow.analysis)
             .join(DocumentRow, DocumentRow.id == IncidentDocumentRow.document_id)
             .where(IncidentDocumentRow.incident_id.in_([r.id for r in rows]))):
         members[inc_id].append((doc_id, blob, list((analysis or {}).get("facilities") or [])))
-    out = []
+    out = {}
     for row in rows:
         state = IncidentState(key=row.id, department=row.department_id, topics=set(row.topics or []),
                               first_at=row.first_seen_at, last_at=row.last_seen_at)
@@ -50,8 +57,17 @@ def candidates(session: Session, doc: MergeDocument, settings: MergeSettings) ->
             vec = unit(np.asarray(unpack_vector(blob))) if blob else None
             if vec is not None:
                 state.vectors.append(vec)
-        out.append(state)
+        out[row.id] = (row, state)
     return out
+
+
+def joinable(incidents: dict[int, IncidentState], doc: MergeDocument, settings: MergeSettings) -> list[IncidentState]:
+    """Of ``open_near``'s incidents (kept current as a batch merges), those within ``doc``'s time window and
+    of its department or none, lowest id first: what a hard rule does not exclude."""
+    window = timedelta(days=settings.window_days)
+    return [s for key, s in sorted(incidents.items())
+            if s.last_at >= doc.event_at - window and s.first_at <= doc.event_at + window
+            and (not doc.department or s.department in (doc.department, None))]
 
 
 def open_incident(session: Session, doc: MergeDocument, analysis: Analysis, title: str | None,
@@ -82,8 +98,13 @@ def add_member(session: Session, incident: IncidentRow, doc: MergeDocument, anal
     incident.updated_at = now
 
 
-def incident_of(session: Session, document_id: str) -> int | None:
-    return session.scalar(select(IncidentDocumentRow.incident_id).where(IncidentDocumentRow.document_id == document_id))
+def incident_by_document(session: Session, document_ids: list[str]) -> dict[str, int]:
+    """Which of ``document_ids`` are already in an incident, and which."""
+    if not document_ids:
+        return {}
+    rows = session.execute(select(IncidentDocumentRow.document_id, IncidentDocumentRow.incident_id)
+                           .where(IncidentDocumentRow.document_id.in_(document_ids)))
+    return {doc_id: incident_id for doc_id, incident_id in rows}
 
 
 def incidents_of(session: Session, document_ids: list[str]) -> list[int]:

@@ -127,3 +127,38 @@ def _members_of(hp, doc_id: str) -> int | None:
     with hp.session() as s:
         row = s.get(IncidentDocumentRow, doc_id)
         return row.incident_id if row is not None else None
+
+
+def test_merging_a_batch_reads_the_database_a_fixed_number_of_times(hp):
+    """One read each of the documents already placed and of the open incidents near the batch (and their
+    members), whatever the batch's size (benchmarks/scale.py: per-document reads were 41 % of ingest)."""
+    from healthpulse.core.db import transaction
+    from healthpulse.incidents.stage import merge_documents, merge_settings
+    from healthpulse.ingest.store import upsert_documents
+    from sqlalchemy import event
+
+    hp.pipeline.ingest_many([_doc("old", _vector(1, 0.0, base=7))])  # an open incident the batches may join
+
+    def selects(n: int, prefix: str) -> tuple[int, dict[str, int]]:
+        docs = [_doc(f"{prefix}{i}", _vector(100 + i, 0.3, base=7 if i % 2 else 100 + i), hours=1 + i) for i in range(n)]
+        seen: list[str] = []
+        listener = lambda *a: seen.append(a[2])  # noqa: E731 - (conn, cursor, statement, …)
+        with transaction(hp.session_factory) as s:
+            upsert_documents(s, docs, hp.clock.now())  # stored, as the pipeline does before its stages
+            s.flush()
+            event.listen(hp.engine, "before_cursor_execute", listener)
+            try:
+                placed = merge_documents(s, docs, merge_settings(hp), hp.clock.now())
+            finally:
+                event.remove(hp.engine, "before_cursor_execute", listener)
+        return sum(1 for q in seen if q.lstrip().upper().startswith("SELECT")), placed
+
+    small, placed_small = selects(4, "a")
+    large, placed_large = selects(40, "b")
+    assert small == large <= 3
+    # the near copies of "old" joined its incident; every other one opened its own
+    with hp.session() as s:
+        old = s.get(IncidentDocumentRow, "old")
+        assert old is not None
+    assert {d for d, inc in placed_large.items() if inc == old.incident_id} == {f"b{i}" for i in range(1, 40, 2)}
+    assert len(set(placed_large.values())) == 1 + 20 and len(placed_small) == 4
