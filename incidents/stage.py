@@ -12,12 +12,13 @@ resolution) only joins one.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from healthpulse.core.context import CoreContext
 from healthpulse.core.domain import Analysis, Document
 from healthpulse.core.models.documents import DocumentRow
+from healthpulse.core.models.incidents import IncidentRow
 from healthpulse.core.stages import StoredDocument
 from healthpulse.core.vectors import unpack_vector
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeSettings, best_match
@@ -36,37 +37,65 @@ def merge_settings(context: CoreContext) -> MergeSettings:
 def merge_documents(session: Session, docs: list[Document], settings: MergeSettings, now: datetime) -> dict[str, int]:
     """Put each of ``docs`` (in event-time order) into its incident, joined or opened; {document id: incident}.
 
-    One read of the documents already in incidents, of stored vectors, and of the open incidents the
-    batch could join, kept current as its documents join or open incidents (so a later document of the
-    batch can join an incident an earlier one opened): a fixed number of reads a batch, not five a
-    document (benchmarks/scale.py: merging was 41 % of pre-analysed ingest time).
+    One read of the documents already in incidents and of stored vectors; then, per department and
+    stretch of the batch (at most a merge window long), one read of the open incidents its documents
+    could join, kept current as documents join or open incidents (a later document joins an incident an
+    earlier one opened). Documents are taken in event-time order, as one at a time. A batch of a crawl
+    costs a few reads per department, not five per document (benchmarks/scale.py: merging was 41 % of
+    pre-analysed ingest time); stretches keep a backfill that spans a year from reading a year.
     """
     health = [(d, d.analysis) for d in docs if d.analysis is not None and d.analysis.health_related]
     placed = incident_by_document(session, [d.id for d, _ in health])
     stored = stored_vectors(session, [d.id for d, a in health if a.embedding is None and d.id not in placed])
     views = {d.id: merge_view_of(d, a, a.embedding if a.embedding is not None else stored.get(d.id))
              for d, a in health if d.id not in placed}
-    near = open_near(session, list(views.values()), settings)
-    rows = {key: row for key, (row, _) in near.items()}
-    incidents = {key: state for key, (_, state) in near.items()}
-    for doc, a in health:
-        if doc.id in placed:  # already in an incident (a re-ingest, a retried stage, a copy in this batch)
-            continue
-        md = views[doc.id]
-        match = best_match(md, joinable(incidents, md, settings), settings)
-        if match is not None:
-            state, scored = match
-            row = rows[state.key]
-            add_member(session, row, md, a, scored, "merge", now)
-            state.add(md)
-        elif md.opens:
-            row = open_incident(session, md, a, doc.title or doc.text[:200], now)
-            rows[row.id], incidents[row.id] = row, IncidentState.opened_by(row.id, md)
-        else:
-            continue
-        placed[doc.id] = row.id
-        session.flush()
+    rows: dict[int, IncidentRow] = {}  # held, so the session keeps them (its identity map holds rows weakly)
+    states: dict[int, IncidentState] = {}  # one object per incident, shared by every pool that holds it
+    for stretch in _stretches([(d, a) for d, a in health if d.id not in placed], views, settings):
+        pools: dict[str | None, set[int]] = {}  # department (None: any) -> the incidents its documents may join
+        for doc, a in stretch:
+            if doc.id in placed:  # a second copy of a document in this batch
+                continue
+            md = views[doc.id]
+            if md.department not in pools:
+                near = open_near(session, [views[d.id] for d, _ in stretch
+                                           if md.department is None or views[d.id].department == md.department],
+                                 settings)
+                for key, (row, state) in near.items():
+                    rows.setdefault(key, row)
+                    states.setdefault(key, state)  # one already held is as current as the database
+                pools[md.department] = set(near)
+            pool = {key: states[key] for key in pools[md.department]}
+            match = best_match(md, joinable(pool, md, settings), settings)
+            if match is not None:
+                state, scored = match
+                row = rows[state.key]
+                add_member(session, row, md, a, scored, "merge", now)
+                state.add(md)
+            elif md.opens:
+                row = open_incident(session, md, a, doc.title or doc.text[:200], now)
+                rows[row.id], states[row.id] = row, IncidentState.opened_by(row.id, md)
+                for department, keys in pools.items():  # whoever could have read it, had it been there
+                    if department is None or md.department is None or department == md.department:
+                        keys.add(row.id)
+            else:
+                continue
+            placed[doc.id] = row.id
+            session.flush()
     return placed
+
+
+def _stretches(docs: list[tuple[Document, Analysis]], views: dict[str, MergeDocument],
+               settings: MergeSettings) -> list[list[tuple[Document, Analysis]]]:
+    """``docs`` (in event-time order) cut where a document comes more than a merge window after the first
+    of its stretch."""
+    window = timedelta(days=settings.window_days)
+    out: list[list[tuple[Document, Analysis]]] = []
+    for doc, a in docs:
+        if not out or views[doc.id].event_at - views[out[-1][0][0].id].event_at > window:
+            out.append([])
+        out[-1].append((doc, a))
+    return out
 
 
 def stored_vectors(session: Session, document_ids: list[str]) -> dict[str, list[float]]:
