@@ -33,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root: its ``tests`` package
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         try:
             while done < args.docs:
-                chunk = [d for _, d in zip(range(args.chunk), source, strict=False)]
+                chunk = list(islice(source, args.chunk))
                 t0 = time.perf_counter()
                 for i in range(0, len(chunk), args.batch):
                     results = c.pipeline.ingest_many(chunk[i:i + args.batch], batch_size=args.batch)

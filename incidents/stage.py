@@ -22,7 +22,7 @@ from healthpulse.core.models.incidents import IncidentRow
 from healthpulse.core.stages import StoredDocument
 from healthpulse.core.vectors import unpack_vector
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeSettings, best_match
-from healthpulse.incidents.store import add_member, incident_by_document, joinable, open_incident, open_near, unit
+from healthpulse.incidents.store import add_member, incident_by_document, open_incident, open_near, unit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -65,8 +65,8 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
                     rows.setdefault(key, row)
                     states.setdefault(key, state)  # one already held is as current as the database
                 pools[md.department] = set(near)
-            pool = {key: states[key] for key in pools[md.department]}
-            match = best_match(md, joinable(pool, md, settings), settings)
+            # lowest id first, as read; the window and department rules are merge.score's
+            match = best_match(md, [states[key] for key in sorted(pools[md.department])], settings)
             if match is not None:
                 state, scored = match
                 row = rows[state.key]

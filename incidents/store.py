@@ -27,7 +27,7 @@ def unit(vector: np.ndarray | None) -> np.ndarray | None:
 def open_near(session: Session, docs: list[MergeDocument],
               settings: MergeSettings) -> dict[int, tuple[IncidentRow, IncidentState]]:
     """The open incidents any of ``docs`` could join (their time windows, their departments or none), with
-    their members' vectors: read once for a batch, two statements (``joinable`` then picks per document).
+    their members' vectors: read once for a batch, two statements (``merge.score``'s hard rules then pick per document).
     The rows come too: holding them keeps them in the session (its identity map holds rows only weakly)."""
     if not docs:
         return {}
@@ -59,15 +59,6 @@ def open_near(session: Session, docs: list[MergeDocument],
                 state.vectors.append(vec)
         out[row.id] = (row, state)
     return out
-
-
-def joinable(incidents: dict[int, IncidentState], doc: MergeDocument, settings: MergeSettings) -> list[IncidentState]:
-    """Of ``open_near``'s incidents (kept current as a batch merges), those within ``doc``'s time window and
-    of its department or none, lowest id first: what a hard rule does not exclude."""
-    window = timedelta(days=settings.window_days)
-    return [s for key, s in sorted(incidents.items())
-            if s.last_at >= doc.event_at - window and s.first_at <= doc.event_at + window
-            and (not doc.department or s.department in (doc.department, None))]
 
 
 def open_incident(session: Session, doc: MergeDocument, analysis: Analysis, title: str | None,
