@@ -113,3 +113,28 @@ def test_a_city_in_another_languages_spelling_finds_its_department(gaz, text, de
 
 def test_the_person_ho_chi_minh_is_not_the_city(gaz):
     assert gaz.analyse("Chủ tịch Hồ Chí Minh nói về sức khỏe")[1] is None
+
+
+@pytest.mark.parametrize(("text", "department"), [
+    ("Người dân Gò Vấp phản ánh trạm y tế hết vắc xin", "hcmc"),
+    ("Bệnh nhân chuyển lên Bạch Mai trong đêm", "hanoi"),
+    ("Cấp cứu ở BV Chợ Rẫy quá tải", "hcmc"),
+    ("طوارئ القصر العيني مزدحمة منذ الصباح", "cairo"),
+    ("نقص الأنسولين في صيدليات مدينة نصر", "cairo"),
+    ("The walk-in centre in Headingley has closed early again", "leeds"),
+    ("Queues at Wythenshawe Hospital A&E", "manchester"),
+    ("В поликлинике Старого Вартовска нет терапевта", "nizhnevartovsk"),
+])
+def test_a_district_or_a_hospital_alone_finds_its_department(gaz, text, department):
+    """Texts that name only a district or a hospital's short name (the bundled district aliases)."""
+    assert gaz.analyse(text)[1] == department
+
+
+@pytest.mark.parametrize("text", [
+    "Anh ta giả làm bác sĩ để lừa tiền bệnh nhân",   # "giả làm" folds like the district Gia Lâm
+    "Thuốc này cần giờ uống cố định",                 # "cần giờ" folds like Cần Giờ
+    "bà định đi khám ngày mai",                        # "bà định" folds like Ba Đình
+    "ستاره سپاهان مصدوم شد",                            # a football club, not Isfahan's department
+])
+def test_district_names_that_fold_to_common_words_are_not_places(gaz, text):
+    assert gaz.analyse(text)[1] is None
