@@ -40,7 +40,8 @@ CALIBRATION_TARGETS = {"incident_ece": 0.08, "sentiment_ece": 0.08, "sure_wrong"
 # measured level (rounded down) so that a regression fails; the bar above stays the goal.
 # incident_f1: 0.933 → 0.927 when the sentiment head got the last word on disagreements (chosen on the dev
 # sets, where it was 0.896 → 0.916 pooled; nlp.stages.SeverityStage).
-NOT_YET_MET = {"incident_f1": 0.92, "sentiment_acc": 0.90, "topic_f1": 0.82}
+# topic_f1: 0.831 → 0.835 when the social posts joined the health head's training (README "Social-media posts").
+NOT_YET_MET = {"incident_f1": 0.92, "sentiment_acc": 0.90, "topic_f1": 0.83}
 PER_LANGUAGE_NOT_YET_MET: dict[str, float] = {}  # every language meets its bar since the second read
 
 

@@ -6,6 +6,9 @@ Splits (README "Measured quality" says who wrote what):
   ``--extra FILE`` adds a deployment's own labels (``healthpulse labels export``);
 - ``topic_only``: ``topic_only/*.jsonl`` — a health-desk editor's texts that train the topic head only
   (in every head they measured mixed on the dev sets; in the topic head alone, better);
+- ``social_posts``: ``social_posts/*.jsonl`` — a social-media analyst's posts that train the heads
+  deciding health relevance, incident and severity (and the screen), not sentiment or topics (chosen
+  per head on the dev sets);
 - ``dev``: ``independent/dev.jsonl`` — independent author, used for choices;
 - ``final``: ``independent/final_*.jsonl`` — two more independent authors, opened only to report;
 - ``second_dev``: ``independent/second_dev/*.jsonl`` — two more independent authors, a bigger dev set;
@@ -86,8 +89,8 @@ def split_files(split: str, data_dir: Path = DATA_DIR) -> list[Path]:
         return [data_dir / "independent" / "dev.jsonl"]
     if split == "final":
         return sorted((data_dir / "independent").glob("final_*.jsonl"))
-    if split == "topic_only":
-        return sorted((data_dir / "topic_only").glob("*.jsonl"))
+    if split in ("topic_only", "social_posts"):
+        return sorted((data_dir / split).glob("*.jsonl"))
     if split in ("second_dev", "posts"):
         return sorted((data_dir / "independent" / split).glob("*.jsonl"))
     return [data_dir / f"{split}.jsonl"]

@@ -6,7 +6,11 @@
 Train data = the first author's situations (``train.jsonl``) + the natively written items of eleven
 independent authors (``authored/``) + a deployment's own labels (``--extra``, from ``healthpulse
 labels export``); the topic head also learns from ``topic_only/`` (a topic editor's texts: better
-topics on both dev sets, but mixed for the other heads, so they train the topic head alone). For every head, C, thresholds and calibration are chosen on grouped
+topics on both dev sets, but mixed for the other heads, so they train the topic head alone), and the
+heads that decide whether a text is about health and how severe an incident is (and the screen) learn
+from ``social_posts/`` (a social-media analyst's posts: as every head's data they cost sentiment and
+topics on the dev sets, in the incident heads incidents on the first author's test split; in these
+heads alone, equal or better on the dev sets and the test split). For every head, C, thresholds and calibration are chosen on grouped
 cross-validation (nlp.training.fit); the dev and final evaluation sets are never read here.
 Besides the full heads it trains the *screen* (nlp.screen): a cheap relevance and sentiment
 stage on character n-grams and cue counts that lets text that is not about health skip the encoder.
@@ -53,6 +57,8 @@ REVIEW_CONFIDENCE = 0.7  # below this calibrated confidence an analysis is marke
 # threshold, or whose sentiment confidence is below ``sentiment_below``, are scored again by heads on
 # 12-layer features (chosen on cross-validation and both dev sets; README "Measured quality: NLP").
 SECOND_READ = {"encoder_layers": FULL_LAYERS, "incident_band": 0.1, "sentiment_below": 0.7}
+# Heads that also learn from social_posts/ (README "Measured quality: NLP"); incident, sentiment and topics do not.
+POSTS_HEADS = ("health", "severity", "deep_health", "screen")
 
 
 def build_matrix(items: list[Item], builder: FeatureBuilder):
@@ -78,36 +84,43 @@ def stack_rows(a, b):
     return sp.vstack([a, b], format="csr") if sp.issparse(a) else np.vstack([a, b])
 
 
-def train_screen(items: list[Item], groups: np.ndarray, seed: int, ngram_chars: int) -> tuple[dict, dict]:
-    """The cheap first stage: health relevance and sentiment without the encoder (nlp.screen)."""
+def train_screen(items: list[Item], post_items: list[Item], seed: int, ngram_chars: int) -> tuple[dict, dict]:
+    """The cheap first stage: health relevance (with the posts) and sentiment (without) without the encoder."""
     builder = FeatureBuilder(SCREEN_FEATURES, ngram_chars=ngram_chars, cue_chars=800)
-    X = build_matrix(items, builder)
-    y = np.array([it.health_related for it in items])
+    X = build_matrix(items + post_items, builder)
+    groups = np.array([group_of(it) for it in items + post_items])
+    y = np.array([it.health_related for it in items + post_items])
     head, rep, p = train_binary("screen", X, y, groups, seed)
     t = min(recall_threshold(y, p, SCREEN_RECALL), head.threshold("screen"))
     head.thresholds = {"screen": round(t, 4)}
-    inc = np.array([it.incident for it in items])
+    inc = np.array([it.incident for it in items + post_items])
     rep.update({"pass_threshold": round(t, 4), "cv_health_recall": round(float((p[y] >= t).mean()), 4),
                 "cv_incident_recall": round(float((p[inc] >= t).mean()), 4) if inc.any() else None,
                 "cv_non_health_pass_rate": round(float((p[~y] >= t).mean()), 4) if (~y).any() else None})
-    sent, srep, _ = train_multiclass("screen_sentiment", X, [it.sentiment for it in items], SENTIMENTS, groups, seed)
+    n = len(items)
+    sent, srep, _ = train_multiclass("screen_sentiment", X[:n], [it.sentiment for it in items], SENTIMENTS, groups[:n],
+                                     seed)
     return {"screen": head, "screen_sentiment": sent}, {"screen": rep, "screen_sentiment": srep}
 
 
-def train_second_read(items: list[Item], groups: np.ndarray, seed: int, feature_set: str, embed_chars: int,
+def train_second_read(items: list[Item], post_items: list[Item], seed: int, feature_set: str, embed_chars: int,
                       weights: dict[str, float], cue_chars: int | None, budget: ReadingBudget,
                       ngram_chars: int) -> tuple[dict, dict]:
-    """The ``deep_*`` heads of the second read: health, incident, sentiment on full-depth features."""
+    """The ``deep_*`` heads of the second read: health (with the posts), incident and sentiment (without them)
+    on full-depth features."""
     builder = FeatureBuilder(feature_set, embed_chars, weights, cue_chars=cue_chars,
                              encoder_layers=int(SECOND_READ["encoder_layers"]), budget=budget, ngram_chars=ngram_chars)
-    X = build_matrix(items, builder)
+    every = items + post_items
+    X = build_matrix(every, builder)
+    groups = np.array([group_of(it) for it in every])
+    n = len(items)
     heads, report = {}, {}
     heads["deep_health"], report["deep_health"], _ = train_binary(
-        "health", X, np.array([it.health_related for it in items]), groups, seed)
+        "health", X, np.array([it.health_related for it in every]), groups, seed)
     heads["deep_incident"], report["deep_incident"], _ = train_binary(
-        "incident", X, np.array([it.incident for it in items]), groups, seed)
+        "incident", X[:n], np.array([it.incident for it in items]), groups[:n], seed)
     heads["deep_sentiment"], report["deep_sentiment"], _ = train_multiclass(
-        "sentiment", X, [it.sentiment for it in items], SENTIMENTS, groups, seed)
+        "sentiment", X[:n], [it.sentiment for it in items], SENTIMENTS, groups[:n], seed)
     return heads, report
 
 
@@ -115,7 +128,7 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
           weights: dict[str, float] | None = None, data_dir: Path = DATA_DIR, topic_ids: list[str] | None = None,
           cue_chars: int | None = 800, encoder_layers: int = DEFAULT_ENCODER_LAYERS, extra: list[Path] | None = None,
           budget: ReadingBudget | None = None, ngram_chars: int = 2000, first_author: bool = True,
-          screen: bool = True, second_read: bool = True, topic_only: bool = True) -> dict:
+          screen: bool = True, second_read: bool = True, topic_only: bool = True, social_posts: bool = True) -> dict:
     from healthpulse.nlp.taxonomy import load_taxonomy
 
     np.random.seed(seed)
@@ -130,8 +143,17 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
     X = build_matrix(items, builder)
     groups = np.array([group_of(it) for it in items])
     health = np.array([it.health_related for it in items])
+    post_files = [f for f in split_files("social_posts", data_dir) if f.is_file()] if social_posts else []
+    post_items = [it for f in post_files for it in load_file(f)]
+    # The heads of POSTS_HEADS see items + posts; the rows of ``items`` come first, so X_all[:n] is X.
+    every = items + post_items
+    X_all = stack_rows(X, build_matrix(post_items, builder)) if post_items else X
+    groups_all = np.array([group_of(it) for it in every])
+    if post_items:
+        log.info("health, severity and the screen also learn from %d social posts", len(post_items))
     heads, report = {}, {}
-    heads["health"], report["health"], _ = train_binary("health", X, health, groups, seed)
+    heads["health"], report["health"], _ = train_binary(
+        "health", X_all, np.array([it.health_related for it in every]), groups_all, seed)
     heads["incident"], report["incident"], _ = train_binary("incident", X, np.array([it.incident for it in items]),
                                                             groups, seed)
     heads["sentiment"], report["sentiment"], _ = train_multiclass("sentiment", X, [it.sentiment for it in items],
@@ -148,24 +170,24 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
     else:
         heads["topics"], report["topics"] = train_multilabel("topics", X, [it.topics for it in items], topic_ids,
                                                              groups, seed, scored=health)
-    inc = [i for i, it in enumerate(items) if it.incident and it.severity]
+    inc = [i for i, it in enumerate(every) if it.incident and it.severity]
     heads["severity"], report["severity"], _ = train_multiclass(
-        "severity", X[inc], [str(items[i].severity) for i in inc], SEVERITIES, groups[inc], seed)
+        "severity", X_all[inc], [str(every[i].severity) for i in inc], SEVERITIES, groups_all[inc], seed)
     cascade_meta = None
     if second_read and builder.e5 is not None and encoder_layers < SECOND_READ["encoder_layers"]:
-        deep, deep_report = train_second_read(items, groups, seed, feature_set, embed_chars, weights, cue_chars,
+        deep, deep_report = train_second_read(items, post_items, seed, feature_set, embed_chars, weights, cue_chars,
                                               budget, ngram_chars)
         heads.update(deep)
         report.update(deep_report)
         cascade_meta = dict(SECOND_READ)
     screen_meta = None
     if screen:
-        screen_heads, screen_report = train_screen(items, groups, seed, ngram_chars)
+        screen_heads, screen_report = train_screen(items, post_items, seed, ngram_chars)
         heads.update(screen_heads)
         report.update(screen_report)
         screen_meta = {"features": SCREEN_FEATURES, "cue_chars": 800, "ngram_chars": ngram_chars}
     digest = hashlib.sha256()
-    for f in [*files, *topic_files]:
+    for f in [*files, *topic_files, *post_files]:
         digest.update(f.read_bytes())
     n_extra = sum(1 for f in (extra or []) for _ in load_file(f))
     meta = {
@@ -180,6 +202,9 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
         "training": {"split": "train", "items": len(items), "files": [_rel(f, data_dir) for f in files],
                      "extra_items": n_extra, "extra_files": [str(f) for f in (extra or [])],
                      "topic_only_items": len(topic_items), "topic_only_files": [_rel(f, data_dir) for f in topic_files],
+                     "social_posts_items": len(post_items),
+                     "social_posts_files": [_rel(f, data_dir) for f in post_files],
+                     "social_posts_heads": list(POSTS_HEADS) if post_items else [],
                      "data_sha256": digest.hexdigest(), "seed": seed,
                      "model": "logistic regression (class_weight=balanced); C, thresholds and calibration "
                               "(Platt / temperature) by 5-fold GroupKFold over situations",
@@ -224,6 +249,8 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--no-screen", action="store_true", help="do not train the cheap screening stage")
     ap.add_argument("--no-topic-only", action="store_true",
                     help="leave out topic_only/ (texts that train the topic head only)")
+    ap.add_argument("--no-social-posts", action="store_true",
+                    help="leave out social_posts/ (posts that train the health, severity and screen heads)")
     ap.add_argument("--no-second-read", action="store_true",
                     help="do not train the full-depth heads that re-read uncertain texts (nlp.cascade)")
     ap.add_argument("--independent-only", action="store_true",
@@ -238,6 +265,7 @@ def run(args) -> int:
                  cue_chars=args.cue_chars or None, encoder_layers=args.encoder_layers, extra=args.extra,
                  budget=ReadingBudget(max_chunks=args.max_chunks), screen=not args.no_screen,
                  second_read=not args.no_second_read, topic_only=not args.no_topic_only,
+                 social_posts=not args.no_social_posts,
                  first_author=not args.independent_only)
     for name, rep in meta["training"]["cv"].items():
         print(f"{name:16s} {rep}", file=sys.stderr)

@@ -80,8 +80,9 @@ def test_training_the_deep_heads(tmp_path):
              ("City council discusses the road budget", False, False, "neutral")] * 4
     items = [Item(id=str(i), lang="en", text=f"{t} #{i}", health_related=h, incident=inc, severity=None,
                   sentiment=s, topics=[], department=None) for i, (t, h, inc, s) in enumerate(texts)]
-    heads, report = train_second_read(items, np.array([str(i % 5) for i in range(len(items))]), 13,
-                                      DEFAULT_FEATURES, 400, DEFAULT_WEIGHTS, 800, ReadingBudget(), 2000)
+    posts = items[:5]  # the social posts' share: they reach deep_health only
+    heads, report = train_second_read(items, posts, 13, DEFAULT_FEATURES, 400, DEFAULT_WEIGHTS, 800,
+                                      ReadingBudget(), 2000)
     assert set(heads) == {"deep_health", "deep_incident", "deep_sentiment"}
     assert heads["deep_sentiment"].classes == ["negative", "neutral", "positive"]
     assert set(report) == set(heads)

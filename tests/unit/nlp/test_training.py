@@ -43,22 +43,29 @@ def test_the_fallback_share_round_trips_and_is_used(tmp_path, analyzer):
     assert analyzer.bundle.meta["training"]["cv"]["topics"]["fallback"] == shipped.fallback
 
 
-def test_topic_only_items_train_the_topic_head_and_nothing_else(tmp_path):
-    """topic_only/ data (a topic editor's texts) reaches the topic head; every other head is trained as without it."""
+def _tiny_data_with(tmp_path, folder: str, relabel, limit: int):
+    """The tiny training fixture copied to tmp_path/data, plus ``folder``/en.jsonl holding ``limit`` of its
+    rows relabelled by ``relabel`` (None drops a row); returns the data folder and the added rows."""
     import json
     import shutil
     from pathlib import Path
 
-    from healthpulse.nlp.training.train import train
-
     tiny = Path(__file__).resolve().parents[2] / "fixtures" / "nlp_tiny"
     data = tmp_path / "data"
     shutil.copytree(tiny, data)
-    (data / "topic_only").mkdir()
+    (data / folder).mkdir()
     rows = [json.loads(line) for line in (tiny / "train.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    extra = [{**r, "id": f"topic-{r['id']}", "scenario": None, "topics": ["digital_services"]}
-             for r in rows if r["health_related"]][:12]
-    (data / "topic_only" / "en.jsonl").write_text("".join(json.dumps(r) + "\n" for r in extra), encoding="utf-8")
+    extra = [r for r in (relabel(r) for r in rows) if r is not None][:limit]
+    (data / folder / "en.jsonl").write_text("".join(json.dumps(r) + "\n" for r in extra), encoding="utf-8")
+    return data, extra
+
+
+def test_topic_only_items_train_the_topic_head_and_nothing_else(tmp_path):
+    """topic_only/ data (a topic editor's texts) reaches the topic head; every other head is trained as without it."""
+    from healthpulse.nlp.training.train import train
+
+    data, extra = _tiny_data_with(tmp_path, "topic_only", lambda r: {
+        **r, "id": f"topic-{r['id']}", "scenario": None, "topics": ["digital_services"]} if r["health_related"] else None, 12)
     kw = dict(feature_set="cues", data_dir=data, screen=False, second_read=False)
     with_topic = train(out=tmp_path / "with", **kw)
     without = train(out=tmp_path / "without", topic_only=False, **kw)
@@ -70,3 +77,24 @@ def test_topic_only_items_train_the_topic_head_and_nothing_else(tmp_path):
         assert np.array_equal(a[name].W, b[name].W), name
     assert not np.array_equal(a["topics"].W, b["topics"].W)
     assert with_topic["training"]["data_sha256"] != without["training"]["data_sha256"]
+
+
+def test_social_posts_train_health_severity_and_the_screen_only(tmp_path):
+    """social_posts/ reaches the heads chosen for it; incident, sentiment and topics train as without it."""
+    from healthpulse.nlp.training.train import POSTS_HEADS, train
+
+    # Posts that contradict their texts' labels, so a head that reads them must move.
+    data, _ = _tiny_data_with(tmp_path, "social_posts", lambda r: {
+        **r, "id": f"post-{r['id']}", "scenario": None, "health_related": True, "incident": True,
+        "severity": "critical", "sentiment": "positive", "topics": ["digital_services"]}, 16)
+    kw = dict(feature_set="cues", data_dir=data, second_read=False, topic_only=False)
+    with_posts = train(out=tmp_path / "with", **kw)
+    without = train(out=tmp_path / "without", social_posts=False, **kw)
+    assert with_posts["training"]["social_posts_items"] == 16 and without["training"]["social_posts_items"] == 0
+    assert with_posts["training"]["social_posts_files"] == ["social_posts/en.jsonl"]
+    assert set(with_posts["training"]["social_posts_heads"]) == set(POSTS_HEADS)
+    a, b = load_bundle(str(tmp_path / "with")).heads, load_bundle(str(tmp_path / "without")).heads
+    for name in ("incident", "sentiment", "topics", "screen_sentiment"):
+        assert np.array_equal(a[name].W, b[name].W), name
+    for name in ("health", "severity", "screen"):
+        assert not np.array_equal(a[name].W, b[name].W), name
