@@ -61,6 +61,14 @@ def test_cluster_up_takes_an_appeal_through_web_and_workers_and_down_stops_it(tm
             time.sleep(1)
         assert status == "ticket_opened"
         logs = tmp_path / "cluster" / "logs"
+        # The ticket is committed inside the job; the worker logs "done" only after it marks the job done,
+        # a moment later: wait for that line rather than read the logs once.
+        deadline = time.monotonic() + 60
+        while not (ran_by := [name for name in ("worker1", "worker2")
+                              if "kind=appeals.analyse done" in (logs / f"{name}.log").read_text()]):
+            assert time.monotonic() < deadline, "no worker logged the job done"
+            time.sleep(0.5)
+        time.sleep(2)  # a second run (the bug this guards against) would have logged by now too
         ran_by = [name for name in ("worker1", "worker2") if "kind=appeals.analyse done" in (logs / f"{name}.log").read_text()]
         assert len(ran_by) == 1  # one worker ran it, once
         listed = subprocess.run(
