@@ -8,6 +8,7 @@ import re
 
 import pytest
 from healthpulse.core.domain import Channel
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.support.browser import DESKTOP, PHONE, axe_context, axe_violations, describe
@@ -173,7 +174,7 @@ def test_every_chart_has_its_data_as_a_table(browser, live, lang):
         table = page.locator(f"#chart-{split}-table")
         assert not table.is_visible()
         page.click(f"#chart-{split}-data > summary")
-        assert table.is_visible()
+        expect(table).to_be_visible()
         points, series = int(canvas.get_attribute("data-points")), int(canvas.get_attribute("data-series"))
         assert table.locator("tbody tr").count() == points
         if split == "region":  # the busiest regions by name, stacked bars (issue 20: not 20 lines over time)

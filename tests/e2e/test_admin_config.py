@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from healthpulse.alerts import service
+from playwright.sync_api import expect
 
 from tests.support.alerts import analysed_document
 
@@ -32,7 +33,7 @@ def test_admin_edits_a_rule(page, live, lang):
     page.fill("#rules-text", rules.replace("rules:\n", f"rules:\n  - id: watch-{lang}\n    type: watchlist\n"
                                                        f"    terms: [{term}]\n    severity: high\n", 1))
     page.click("#rules-save")
-    assert page.locator(".flash-ok").is_visible()
+    expect(page.locator(".flash-ok")).to_be_visible()
     assert f"id: watch-{lang}" in page.locator("#rules-text").input_value()
     assert page.locator("#rules-history tbody tr").first.inner_text().count("admin") == 1
     shot(page, f"admin-rules-saved-{lang}")
@@ -69,7 +70,7 @@ def test_admin_edits_the_sla(page, live, lang, hours):
     shot(page, f"admin-sla-refused-{lang}")
     page.fill("#high", hours)
     page.click("#sla-save")
-    assert page.locator(".flash-ok").is_visible()
+    expect(page.locator(".flash-ok")).to_be_visible()
     assert "admin" in page.locator("#sla-history tbody tr").first.inner_text()
     shot(page, f"admin-sla-saved-{lang}")
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
 from healthpulse.core.models.tickets import CitizenContactRow, TicketRow
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tests.support.web import add_user, news_document, submit_appeal, ticket_id_for
@@ -144,14 +145,14 @@ def test_close_form_explains_the_rule_first_and_errors_only_after_trying(browser
     with staff_page(browser, live, "cairo-officer", lang, width, height) as page:
         go(page, live, f"/department/tickets/{tid}")
         assert page.locator("#close-form .error, .flash-error").count() == 0
-        assert page.locator("#close-rule").is_visible()
+        expect(page.locator("#close-rule")).to_be_visible()
         assert page.locator("label[for=resolution]").inner_text() == translated(
             lang, "Resolution (visible to the citizen)")
         page.fill("#resolution", "Insulin was delivered on Monday.")
         page.fill("#internal_note", "The supplier's contract is under review.")
         page.click("#close-ticket")
-        assert page.locator("#close-form .error").is_visible()
-        assert page.locator(".flash-error").first.is_visible()
+        expect(page.locator("#close-form .error")).to_be_visible()
+        expect(page.locator(".flash-error").first).to_be_visible()
         assert page.input_value("#resolution") == "Insulin was delivered on Monday."  # nothing typed is lost
         assert page.input_value("#internal_note") == "The supplier's contract is under review."
         shot(page, f"ticket-close-refused-{lang}-{width}")
@@ -217,7 +218,7 @@ def test_triage_desk_routes_a_ticket_to_a_department(browser, live, staff, lang,
         shot(page, f"triage-route-{lang}-{width}")
         page.click("#route")
         assert page.url.endswith("/triage/")
-        assert page.locator(".flash-ok").is_visible()
+        expect(page.locator(".flash-ok")).to_be_visible()
         assert page.locator(f"tr[data-ticket-id='{tid}']").count() == 0
         assert page.goto(f"{live['base']}/department/tickets").status == 403
     with staff.session() as s:

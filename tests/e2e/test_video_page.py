@@ -9,6 +9,7 @@ import re
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import DESKTOP, NARROW_PHONE, PHONE
 
@@ -43,7 +44,7 @@ def test_state_elements_stay_hidden_until_their_state(browser, live, clip, size,
     shown = [sel for sel in STATE_ELEMENTS if page.locator(sel).is_visible()]
     assert not shown, f"visible before their state: {shown}"
     page.set_input_files("#file-input", str(clip))
-    assert page.locator("#preview").is_visible()
+    expect(page.locator("#preview")).to_be_visible()
     shown = [sel for sel in STATE_ELEMENTS if sel != "#preview" and page.locator(sel).is_visible()]
     assert not shown, f"visible after choosing a file: {shown}"
     ctx.close()
@@ -57,7 +58,7 @@ def test_state_elements_stay_hidden_until_their_state(browser, live, clip, size,
 def test_privacy_notice_says_who_sees_it_how_long_and_that_a_machine_transcribes(browser, live, lang, words):
     ctx, page = _open(browser, live, "phone", lang)
     notice = page.locator("#video-privacy")
-    assert notice.is_visible()
+    expect(notice).to_be_visible()
     text = notice.inner_text()
     for word in words:
         assert word in text, (word, text)
@@ -73,7 +74,7 @@ def test_file_picker_is_a_translated_button_over_a_hidden_input(browser, live, l
     box = native.bounding_box()
     assert box is None or (box["width"] <= 1 and box["height"] <= 1), box  # the English native control is not shown
     picker = page.locator("label[for=file-input]")
-    assert picker.is_visible()
+    expect(picker).to_be_visible()
     expected = {"en": "or choose a video file", "ar": "أو اختر ملف فيديو"}[lang]
     assert picker.inner_text().strip() == expected
     page.keyboard.press("Tab")

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.web import run_appeal_jobs, submit_appeal
 
@@ -35,7 +36,7 @@ def test_citizen_submits_arabic_appeal_and_tracks_it(page, live):
     assert re.fullmatch(r"HP-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
     shot(page, "citizen-appeal-submitted-ar")
     page.click("text=متابعة الشكوى")
-    assert page.locator("#appeal-status").is_visible()
+    expect(page.locator("#appeal-status")).to_be_visible()
     assert page.locator("#appeal-status-label").inner_text() == "تم الاستلام"  # accepted; the analysis is a queued job
     run_appeal_jobs(live["container"])  # what the worker does next
     page.reload()
@@ -52,7 +53,7 @@ def test_citizen_faq_in_persian(page, live):
     assert page.evaluate("document.documentElement.dir") == "rtl"
     page.click("details.faq summary")
     page.click("details.faq button[value=yes]")
-    assert page.locator(".flash-ok").is_visible()
+    expect(page.locator(".flash-ok")).to_be_visible()
     shot(page, "citizen-faq-fa")
 
 
@@ -69,14 +70,14 @@ def test_department_closes_ticket_and_citizen_answers_survey(browser, page, live
     assert set(rows.evaluate_all("rs => rs.map(r => r.dataset.department)")) == {"cairo"}
     shot(page, "department-tickets")
     page.click("tr.ticket-row >> text=Ambulance took two hours")
-    assert page.locator("#ticket-title").is_visible()
+    expect(page.locator("#ticket-title")).to_be_visible()
     page.click("#take")
     page.fill("#reply-text", "An inspection of the ambulance dispatch was ordered; we will call you.")
     page.click("#reply-form button[type=submit]")
     # closing without contact is refused with the reason
     page.fill("#resolution", "Dispatch rules changed.")
     page.click("#close-ticket")
-    assert page.locator(".flash-error").first.is_visible()
+    expect(page.locator(".flash-error").first).to_be_visible()
     page.select_option("#contact-form select[name=channel]", "phone")
     page.select_option("#contact-form select[name=outcome]", "reached")
     page.fill("#contact-form textarea[name=note]", "Called back, citizen informed.")
@@ -100,7 +101,7 @@ def test_department_closes_ticket_and_citizen_answers_survey(browser, page, live
     citizen.fill("#survey-form textarea[name=comment]", "Quick and polite.")
     shot(citizen, "citizen-survey-en")
     citizen.click("#survey-form button[type=submit]")
-    assert citizen.locator("#survey-done").is_visible()
+    expect(citizen.locator("#survey-done")).to_be_visible()
     citizen.context.close()
     page.goto(ticket_url)
     assert "5/5" in page.locator("#citizen").inner_text()
@@ -147,7 +148,7 @@ def test_admin_pages_render(page, live):
     base = live["base"]
     login(page, base, "admin")
     page.goto(f"{base}/admin/users")
-    assert page.locator("#users").is_visible()
+    expect(page.locator("#users")).to_be_visible()
     shot(page, "admin-users")
     page.goto(f"{base}/api/v1/docs")
     page.wait_for_selector(".api-op")
