@@ -87,13 +87,14 @@ def stack_rows(a, b):
 def train_screen(items: list[Item], post_items: list[Item], seed: int, ngram_chars: int) -> tuple[dict, dict]:
     """The cheap first stage: health relevance (with the posts) and sentiment (without) without the encoder."""
     builder = FeatureBuilder(SCREEN_FEATURES, ngram_chars=ngram_chars, cue_chars=800)
-    X = build_matrix(items + post_items, builder)
-    groups = np.array([group_of(it) for it in items + post_items])
-    y = np.array([it.health_related for it in items + post_items])
+    every = items + post_items
+    X = build_matrix(every, builder)
+    groups = np.array([group_of(it) for it in every])
+    y = np.array([it.health_related for it in every])
     head, rep, p = train_binary("screen", X, y, groups, seed)
     t = min(recall_threshold(y, p, SCREEN_RECALL), head.threshold("screen"))
     head.thresholds = {"screen": round(t, 4)}
-    inc = np.array([it.incident for it in items + post_items])
+    inc = np.array([it.incident for it in every])
     rep.update({"pass_threshold": round(t, 4), "cv_health_recall": round(float((p[y] >= t).mean()), 4),
                 "cv_incident_recall": round(float((p[inc] >= t).mean()), 4) if inc.any() else None,
                 "cv_non_health_pass_rate": round(float((p[~y] >= t).mean()), 4) if (~y).any() else None})
