@@ -42,9 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("worker", help="run background jobs (transcription, notifications, index outbox) until stopped")
     add_config_args(p)
     p.add_argument("--once", action="store_true", help="run the jobs that are due now, then exit")
-    p.add_argument("--queues", default="default,transcribe",
+    p.add_argument("--queues", default="default,transcribe,crawl",
                    help="with HEALTHPULSE_BROKER_URL: the Celery queues this worker consumes, comma-separated "
-                        "(default: default,transcribe; a small machine: default)")
+                        "(default: default,transcribe,crawl; a small machine: default)")
     p.add_argument("--hostname", help="with HEALTHPULSE_BROKER_URL: the Celery worker's name (default: celery@host)")
     p.set_defaults(func=cmd_worker)
 

@@ -21,6 +21,7 @@ from healthpulse.cli.common import (
 )
 from healthpulse.core.settings import Settings
 from healthpulse.crawlers.sources import load_sources
+from healthpulse.wiring.crawl_jobs import crawl_transcriber
 from tqdm import tqdm
 
 
@@ -42,6 +43,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="extraction worker processes (0 = extract in the crawler thread; default: %(default)s)",
     )
     p.set_defaults(func=cmd_crawl)
+
+    b = sub.add_parser("beat", help="with HEALTHPULSE_BROKER_URL: Celery beat for the crawl schedules (the workers "
+                                    "consuming the 'crawl' queue crawl each source when due)",
+                       description="Every --tick seconds a worker looks at the sources file's schedules and queues a "
+                                   "crawl job for each due source; workers started with the 'crawl' queue run them. "
+                                   "One beat per deployment is enough; a second one changes nothing.")
+    add_config_args(b)
+    b.add_argument("--sources", metavar="FILE", help="sources YAML (default: the sources_file setting); the workers "
+                                                     "read it at the same path")
+    b.add_argument("--tick", type=float, default=30.0, metavar="SECONDS",
+                   help="how often the schedules are looked at (default: %(default)s)")
+    b.set_defaults(func=cmd_beat)
 
     sp = sub.add_parser("sources", help="sources files: check that each source answers")
     ssub = sp.add_subparsers(dest="sources_cmd", required=True)
@@ -92,14 +105,6 @@ def format_stats(report: Any) -> str:
     return "\n".join(lines)
 
 
-def _transcriber(settings: Settings) -> Any:
-    """YouTube sources with ``transcribe: true``: their media through the appeals' Whisper path."""
-    # Deferred: faster-whisper and ffmpeg bindings load only when a source asks for transcripts.
-    from healthpulse.video_intake.media_transcript import transcribe_media
-
-    return lambda path, language: transcribe_media(settings, path, language)
-
-
 def _sources_path(args: argparse.Namespace, settings: Settings) -> Path:
     path = Path(args.sources) if args.sources else settings.sources_file
     if path is None:
@@ -144,7 +149,7 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings | None = None) -> int
             on_progress=progress,
             extract_workers=max(0, args.workers),
             crawl_settings=settings.crawl,
-            transcribe=_transcriber(settings) if any(s.transcribe for s in sources) else None,
+            transcribe=crawl_transcriber(settings) if any(s.transcribe for s in sources) else None,
             # several crawler processes of one deployment split the sources through its Redis broker
             coordination=coordination_for(settings.broker_url),
         )
@@ -171,6 +176,28 @@ def cmd_crawl(args: argparse.Namespace, settings: Settings | None = None) -> int
         if out is not None and out is not sys.stdout:
             out.close()
         container.close()
+
+
+def cmd_beat(args: argparse.Namespace, settings: Settings | None = None) -> int:
+    settings = settings or load_cli_settings(args)
+    if not settings.broker_url:
+        raise CliError("healthpulse beat needs HEALTHPULSE_BROKER_URL (distributed mode); without a broker, "
+                       "`healthpulse crawl` runs the schedules itself")
+    if args.tick < 1:
+        raise CliError(f"--tick {args.tick:g}: at least 1 second")
+    path = _sources_path(args, settings).resolve()
+    container = open_container(args, settings=settings)
+    try:
+        load_sources(path, set(container.departments.ids))  # a mistake stops beat here, with file, line and key
+        # Deferred: celery loads only in distributed mode.
+        from healthpulse.wiring.celery_jobs import serve_beat
+
+        print(f"healthpulse beat: crawl schedules of {path} every {args.tick:g}s on the 'crawl' queue "
+              "(Ctrl-C to stop)", file=sys.stderr)
+        serve_beat(container, path, args.tick)
+    finally:
+        container.close()
+    return EXIT_OK
 
 
 def check_table(report: Any, kinds: dict[str, str]) -> tuple[str, bool]:

@@ -264,6 +264,11 @@ class JobQueue:
         with transaction(self.factory) as s:
             return s.get(JobRow, job_id)
 
+    def with_key(self, idempotency_key: str) -> int | None:
+        """The id of the job enqueued under ``idempotency_key``, if any (whatever its state)."""
+        with transaction(self.factory) as s:
+            return s.scalar(select(JobRow.id).where(JobRow.idempotency_key == idempotency_key))
+
     def counts(self) -> dict[str, int]:
         with transaction(self.factory) as s:
             return {state: n for state, n in s.execute(select(JobRow.state, func.count()).group_by(JobRow.state))}

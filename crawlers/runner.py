@@ -34,7 +34,7 @@ from healthpulse.crawlers.extract_pool import ExtractionPool
 from healthpulse.crawlers.media_fetch import MediaFetchError, download_media
 from healthpulse.crawlers.reactor import call_in_reactor
 from healthpulse.crawlers.settings import build_settings
-from healthpulse.crawlers.sources import SourceConfig
+from healthpulse.crawlers.sources import SourceConfig, due_sources
 from healthpulse.crawlers.spiders import spider_for
 from healthpulse.crawlers.state import FINGERPRINT_WINDOW, ArticleRecord, CrawlStateStore, Validators
 from sqlalchemy import Engine
@@ -367,19 +367,7 @@ class CrawlRunner:
     # -- schedules -------------------------------------------------------------------
     def due_sources(self, sources: Sequence[SourceConfig]) -> tuple[list[SourceConfig], float]:
         """Sources due now and the seconds until the next one is due."""
-        last = self.state.last_finished()
-        now = self.now()
-        due, wait = [], float("inf")
-        for src in sources:
-            if not src.enabled:
-                continue
-            previous = last.get(src.id)
-            remaining = src.schedule_seconds - (now - previous).total_seconds() if previous else 0
-            if remaining <= 0:
-                due.append(src)
-            else:
-                wait = min(wait, remaining)
-        return due, wait
+        return due_sources(sources, self.state.last_finished(), self.now())
 
     def run_forever(
         self,

@@ -25,6 +25,8 @@ file, the line, the entry id and the key.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -229,3 +231,20 @@ def load_sources(path: str | Path, department_ids: set[str] | None = None) -> So
         if problems:
             raise ConfigError(path, problems)
     return model
+
+
+def due_sources(sources: Sequence[SourceConfig], last_finished: dict[str, datetime],
+                now: datetime) -> tuple[list[SourceConfig], float]:
+    """Enabled sources whose schedule has come round since their last finished run (never run: due), and
+    the seconds until the next one is due; one rule for the crawl loop and for beat's ticks."""
+    due, wait = [], float("inf")
+    for src in sources:
+        if not src.enabled:
+            continue
+        previous = last_finished.get(src.id)
+        remaining = src.schedule_seconds - (now - previous).total_seconds() if previous else 0
+        if remaining <= 0:
+            due.append(src)
+        else:
+            wait = min(wait, remaining)
+    return due, wait

@@ -6,9 +6,9 @@
 # up starts, each on 127.0.0.1:
 #   PostgreSQL (HEALTHPULSE_CLUSTER_PG_PORT, default 55440) · Redis, the Celery broker (56380)
 #   a 2-node OpenSearch cluster (HTTP 9220, 9221) · 2 Celery workers (`healthpulse worker`: worker1 takes
-#   every queue, worker2 only `default`) · 2 web processes behind one port (gunicorn, HEALTHPULSE_CLUSTER_PORT,
-#   default 8090) · a crawler (`healthpulse crawl` over HEALTHPULSE_CLUSTER_SOURCES, default
-#   crawlers/sources.example.yaml)
+#   `default` and `transcribe`, worker2 `default` and `crawl`) · 2 web processes behind one port (gunicorn,
+#   HEALTHPULSE_CLUSTER_PORT, default 8090) · Celery beat for the crawl schedules (`healthpulse beat` over
+#   HEALTHPULSE_CLUSTER_SOURCES, default crawlers/sources.example.yaml; worker2 crawls)
 # then waits until GET /healthz answers 200 through the web port, and writes .cluster/env: source it to run
 # `healthpulse …` commands against this cluster (e.g. `healthpulse users add admin --role admin`).
 # down stops everything up started (data stays in .cluster/ and the database in /tmp/healthpulse-cluster-pg).
@@ -24,7 +24,7 @@ SEARCH_PORT=${HEALTHPULSE_CLUSTER_SEARCH_PORT:-9220}
 PG_DIR=${HEALTHPULSE_CLUSTER_PG_DIR:-/tmp/healthpulse-cluster-pg}
 SOURCES=${HEALTHPULSE_CLUSTER_SOURCES:-$ROOT/crawlers/sources.example.yaml}
 WAIT=${HEALTHPULSE_CLUSTER_WAIT:-180}
-PROCESSES=(worker1 worker2 web crawler)
+PROCESSES=(worker1 worker2 web beat)
 
 log() { echo "cluster: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -82,10 +82,10 @@ up() {
   spawn worker1 env HEALTHPULSE_NLP_THREADS="$threads" HEALTHPULSE_WHISPER_THREADS="$threads" \
     healthpulse worker --queues default,transcribe --hostname "worker1@%h"
   spawn worker2 env HEALTHPULSE_NLP_THREADS="$threads" HEALTHPULSE_WHISPER_THREADS="$threads" \
-    healthpulse worker --queues default --hostname "worker2@%h"
+    healthpulse worker --queues default,crawl --hostname "worker2@%h"
   spawn web gunicorn --workers 2 --threads 4 --bind "127.0.0.1:$WEB_PORT" --access-logfile - \
     'healthpulse.wiring.wsgi:make_app()'
-  spawn crawler healthpulse crawl --sources "$SOURCES"
+  spawn beat healthpulse beat --sources "$SOURCES"
   local waited=0
   until curl -fsS -m 5 "http://127.0.0.1:$WEB_PORT/healthz" >/dev/null 2>&1; do
     for name in "${PROCESSES[@]}"; do

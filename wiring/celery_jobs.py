@@ -25,6 +25,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -39,6 +40,7 @@ from sqlalchemy.orm import Session, sessionmaker
 log = logging.getLogger(__name__)
 
 RUN_JOB_TASK = "healthpulse.run_job"
+CRAWL_TICK_TASK = "healthpulse.crawl_tick"
 # Longer than the longest transcription (a 30-minute recording at a real-time factor well under 4):
 # an unacknowledged message is only handed to another worker after this.
 VISIBILITY_TIMEOUT_S = 4 * 3600
@@ -76,6 +78,18 @@ def register_run_job(app: Celery, run_job: Callable[[int], bool]) -> Any:
         return run_job(int(job_id))
 
     return run_job_task
+
+
+def register_crawl_tick(app: Celery, tick: Callable[[str], object]) -> Any:
+    """Beat's task: look at the sources file's schedules and queue the due crawls (``crawl_jobs.enqueue_due_crawls``)."""
+    if CRAWL_TICK_TASK in app.tasks:
+        return app.tasks[CRAWL_TICK_TASK]
+
+    @app.task(name=CRAWL_TICK_TASK, shared=False)
+    def crawl_tick_task(sources_file: str) -> None:
+        tick(sources_file)
+
+    return crawl_tick_task
 
 
 class CeleryDispatcher:
@@ -168,8 +182,11 @@ class Sweeper:
 def serve_worker(container: Any, queues: list[str], *, hostname: str | None = None, sweep_seconds: float = 5.0) -> None:
     """`healthpulse worker` in distributed mode: a Celery worker (solo pool: one job at a time per process;
     run more processes for more) consuming ``queues``, with the sweep and the index outbox drain beside it."""
+    from healthpulse.wiring.crawl_jobs import enqueue_due_crawls
+
     app = container.celery
     register_run_job(app, container.worker.run_job)
+    register_crawl_tick(app, lambda sources_file: enqueue_due_crawls(container, Path(sources_file)))
     sweeper = Sweeper(container.dispatcher, container.session_factory, sweep_seconds,
                       also=container.worker.before_round).start()
     argv = ["worker", "--pool", "solo", "--queues", ",".join(queues), "--loglevel", "INFO",
@@ -180,3 +197,17 @@ def serve_worker(container: Any, queues: list[str], *, hostname: str | None = No
         app.worker_main(argv)
     finally:
         sweeper.stop()
+
+
+def serve_beat(container: Any, sources_file: Path, tick_seconds: float) -> None:
+    """`healthpulse beat`: Celery beat sends the crawl tick every ``tick_seconds`` on the default queue.
+
+    The schedule lives in the database (``crawl_runs``), not in beat: beat keeps no state of its own (the
+    in-memory scheduler, no schedule file), so restarting it, or running a second one, changes nothing. A
+    tick expires after one period: ticks piled up while no worker listened are dropped, not replayed."""
+    app = container.celery
+    app.conf.beat_schedule = {
+        "crawl-schedules": {"task": CRAWL_TICK_TASK, "schedule": tick_seconds, "args": [str(sources_file)],
+                            "options": {"queue": DEFAULT_QUEUE, "expires": tick_seconds}},
+    }
+    app.Beat(scheduler="celery.beat:Scheduler", loglevel="INFO", max_interval=min(tick_seconds, 60.0)).run()

@@ -21,6 +21,7 @@ import healthpulse.alerts.jobs
 import healthpulse.appeals.jobs
 import healthpulse.ingest.jobs
 import healthpulse.video_intake.jobs  # noqa: F401 - importing a jobs module registers its handlers
+import healthpulse.wiring.crawl_jobs  # noqa: F401 - registers the crawl.source job
 import healthpulse.wiring.press_digest  # noqa: F401 - registers the press.digest job
 from healthpulse.alerts.runtime import AlertsRuntime
 from healthpulse.alerts.stages import post_ingest_stages as alerts_stages

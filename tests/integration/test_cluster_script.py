@@ -1,7 +1,7 @@
 """`scripts/cluster.sh up|down`: the distributed topology on one machine takes an appeal end to end.
 
 PostgreSQL, Redis, a 2-node OpenSearch cluster, two Celery workers, two web processes behind one port
-(gunicorn) and a crawler come up; an appeal posted through the web port is analysed by a worker and
+(gunicorn) and Celery beat for the crawl schedules come up; an appeal posted through the web port is analysed by a worker and
 opens a ticket; `down` stops every process it started.
 """
 
