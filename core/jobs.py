@@ -269,6 +269,30 @@ class JobQueue:
         with transaction(self.factory) as s:
             return s.scalar(select(JobRow.id).where(JobRow.idempotency_key == idempotency_key))
 
+    def queue_overview(self) -> list[dict[str, Any]]:
+        """Per broker queue (the one each kind is published on; embedded mode has the same kinds): its kinds,
+        jobs per state, and since when its oldest due job has waited — a backlog shows here first."""
+        now = self.clock.now()
+        queues: dict[str, dict[str, Any]] = {}
+
+        def entry(kind: str) -> dict[str, Any]:
+            name = queue_of(kind)
+            row = queues.setdefault(name, {"queue": name, "kinds": set(), "states": {}, "waiting_since": None})
+            row["kinds"].add(kind)
+            return row
+
+        with transaction(self.factory) as s:
+            for kind, state, n in s.execute(select(JobRow.kind, JobRow.state, func.count())
+                                            .group_by(JobRow.kind, JobRow.state)):
+                states = entry(kind)["states"]
+                states[state] = states.get(state, 0) + n
+            for kind, oldest in s.execute(select(JobRow.kind, func.min(JobRow.run_after))
+                                          .where(JobRow.state == "queued", JobRow.run_after <= now)
+                                          .group_by(JobRow.kind)):
+                row = entry(kind)
+                row["waiting_since"] = min(filter(None, (row["waiting_since"], oldest)))
+        return [{**q, "kinds": sorted(q["kinds"])} for _, q in sorted(queues.items())]
+
     def counts(self) -> dict[str, int]:
         with transaction(self.factory) as s:
             return {state: n for state, n in s.execute(select(JobRow.state, func.count()).group_by(JobRow.state))}

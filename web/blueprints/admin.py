@@ -172,10 +172,11 @@ DEAD_JOBS_SHOWN = 200
 
 @bp.route("/jobs")
 def jobs() -> Any:
-    """Background jobs: counts per state and the dead letters with their errors (distributed or embedded alike)."""
+    """Background jobs: counts per state and per queue, and the dead letters with their errors (distributed or
+    embedded alike)."""
     queue = container().jobs
-    return render_template("admin/jobs.html", counts=queue.counts(), dead=queue.list_jobs("dead", limit=DEAD_JOBS_SHOWN),
-                           form=EmptyForm())
+    return render_template("admin/jobs.html", counts=queue.counts(), queues=queue.queue_overview(),
+                           dead=queue.list_jobs("dead", limit=DEAD_JOBS_SHOWN), form=EmptyForm())
 
 
 @bp.route("/jobs/retry", methods=["POST"])

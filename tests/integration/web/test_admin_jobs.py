@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from healthpulse.core.jobs import JOB_HANDLERS, job_handler
 
@@ -114,3 +116,33 @@ def test_a_cut_list_says_how_many_are_not_shown(app, accounts, container, dead_j
     monkeypatch.setattr(admin, "DEAD_JOBS_SHOWN", 1)
     html = _admin(app).get("/admin/jobs").get_data(as_text=True)
     assert "The latest 1 of 2 dead jobs are shown" in html
+
+
+def test_each_queue_shows_its_backlog_and_since_when_its_oldest_due_job_waits(app, accounts, container, dead_jobs):
+    """Per queue (the one a kind is published on): queued, running, dead, and the oldest due job's wait."""
+    from healthpulse.core.jobs import JOB_QUEUES
+    from healthpulse.web.templating import datetime_local
+    from parsel import Selector  # Scrapy's HTML selectors
+
+    JOB_QUEUES["test.admin.video"] = "transcribe"
+    try:
+        since = container.clock.now()
+        container.jobs.enqueue("test.admin.video", {"video": 1})
+        container.clock.advance(minutes=40)
+        container.jobs.enqueue("test.admin.video", {"video": 2})
+        container.jobs.enqueue("test.admin.video", {"video": 3}, run_after=container.clock.now() + timedelta(hours=1))
+        page = Selector(_admin(app).get("/admin/jobs").get_data(as_text=True))
+    finally:
+        JOB_QUEUES.pop("test.admin.video", None)
+    rows = {tr.attrib["data-queue"]: tr for tr in page.css("#job-queues tbody tr")}
+    assert set(rows) == {"transcribe", "default"}
+
+    def cell(queue: str, name: str) -> str:
+        return " ".join(rows[queue].css(f"{name} ::text").getall()).strip()
+
+    assert cell("transcribe", ".job-kind") == "test.admin.video"
+    assert [cell("transcribe", c) for c in (".queued", ".running", ".dead")] == ["3", "0", "0"]
+    with app.test_request_context("/"):  # the oldest job that may run now, not the one due in an hour
+        assert cell("transcribe", ".waiting") == datetime_local(since)
+    assert [cell("default", c) for c in (".queued", ".dead")] == ["0", "2"]
+    assert cell("default", ".waiting") == "—"  # nothing of it is waiting to run
