@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import time
 import uuid
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -97,7 +96,7 @@ def test_cluster_up_takes_an_appeal_through_web_and_workers_and_down_stops_it(tm
             assert time.monotonic() < deadline, "beat's crawl job never ran"
             time.sleep(2)
         assert "kind=crawl.source done" in (logs / "worker2.log").read_text()
-        fetched = Counter(r["path"] for r in site.requests("/bench/a/"))
+        fetched = site.bench_fetches()
         assert len(fetched) == ARTICLES and set(fetched.values()) == {1}
     finally:
         down = subprocess.run([str(SCRIPT), "down"], env=env, capture_output=True, text=True, timeout=300)

@@ -28,6 +28,17 @@ def site_module():
     return server
 
 
+BENCH_ARTICLES = 8  # articles of the bench site's feed (``/bench/feed.xml``)
+
+
+@pytest.fixture
+def bench_site(site_module):
+    """A fresh fixture site serving ``BENCH_ARTICLES`` bench articles and their feed."""
+    s = site_module.FixtureSite(bench_articles=BENCH_ARTICLES).start()
+    yield s
+    s.stop()
+
+
 @pytest.fixture
 def site(site_module):
     """A fresh fixture site (own request log, own counters) on a random port."""

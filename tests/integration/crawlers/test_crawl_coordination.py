@@ -9,7 +9,6 @@ another machine would be; they share the database and Redis as such processes do
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -21,23 +20,16 @@ from healthpulse.crawlers.urls import url_hash
 from tests.conftest import empty_redis_database
 from tests.support.containers import make_container
 
-from .conftest import FAST_SETTINGS, make_runner
+from .conftest import BENCH_ARTICLES, FAST_SETTINGS, make_runner
 
 pytestmark = pytest.mark.integration
-ARTICLES = 8
+ARTICLES = BENCH_ARTICLES
 PREFIX = "test:crawl"
 
 
 @pytest.fixture
 def redis_url() -> Iterator[str]:
     yield from empty_redis_database(6)  # a database of its own, emptied for each test
-
-
-@pytest.fixture
-def bench_site(site_module):
-    s = site_module.FixtureSite(bench_articles=ARTICLES).start()
-    yield s
-    s.stop()
 
 
 def two_feeds(tmp_path, base: str):
@@ -67,10 +59,6 @@ def shared(tmp_path, redis_url):
     for c in made:
         c.close()
     container.close()
-
-
-def article_fetches(site) -> Counter[str]:
-    return Counter(r["path"] for r in site.requests("/bench/a/"))
 
 
 def run_together(runners_and_sources) -> list:
@@ -109,7 +97,7 @@ def test_two_processes_on_feeds_of_the_same_articles_fetch_each_once(tmp_path, b
     feed_a, feed_b = two_feeds(tmp_path, bench_site.base)
     ra, rb = make_runner(container, coordination=a), make_runner(container, coordination=b)
     reports = run_together([(ra, [feed_a]), (rb, [feed_b])])
-    fetches = article_fetches(bench_site)
+    fetches = bench_site.bench_fetches()
     assert len(fetches) == ARTICLES and set(fetches.values()) == {1}  # every article, each once
     assert container.pipeline.count_documents() == ARTICLES
     stats = [r.by_source() for r in reports]
@@ -164,10 +152,10 @@ def test_a_claimed_article_is_fetched_later_once_the_claim_is_gone(tmp_path, ben
     runner = make_runner(container, coordination=mine)
     first = runner.run_once([feed_a]).by_source()["feed-a"]
     assert first.new == ARTICLES - 1 and first.details["claimed_elsewhere"] == 1
-    assert "/bench/a/3.html" not in article_fetches(bench_site)
+    assert "/bench/a/3.html" not in bench_site.bench_fetches()
     redis.Redis.from_url(redis_url).delete(f"{PREFIX}:url:{url_hash(url)}")  # the claim expired
     second = runner.run_once([feed_a]).by_source()["feed-a"]
-    assert second.new == 1 and article_fetches(bench_site)["/bench/a/3.html"] == 1
+    assert second.new == 1 and bench_site.bench_fetches()["/bench/a/3.html"] == 1
     assert container.pipeline.count_documents() == ARTICLES
 
 

@@ -24,15 +24,10 @@ from healthpulse.wiring.crawl_jobs import CRAWL_JOB, CRAWL_QUEUE, enqueue_due_cr
 from tests.conftest import empty_redis_database
 from tests.support.containers import make_container
 
+from .conftest import BENCH_ARTICLES
+
 pytestmark = pytest.mark.integration
-ARTICLES = 6
-
-
-@pytest.fixture
-def bench_site(site_module):
-    s = site_module.FixtureSite(bench_articles=ARTICLES).start()
-    yield s
-    s.stop()
+ARTICLES = BENCH_ARTICLES
 
 
 def write_feeds(tmp_path, base: str):
@@ -46,10 +41,6 @@ def write_feeds(tmp_path, base: str):
         encoding="utf-8",
     )
     return path
-
-
-def article_fetches(site) -> Counter[str]:
-    return Counter(r["path"] for r in site.requests("/bench/a/"))
 
 
 def crawl_jobs(container) -> list:
@@ -73,7 +64,7 @@ def test_a_tick_queues_each_due_source_once_and_the_worker_crawls_it(tmp_path, c
 
     assert container.worker.run_until_idle() == 2
     assert {j.state for j in crawl_jobs(container)} == {"done"}
-    fetches = article_fetches(bench_site)
+    fetches = bench_site.bench_fetches()
     assert len(fetches) == ARTICLES and set(fetches.values()) == {1}  # every article, once, over both feeds
     assert container.pipeline.count_documents() == ARTICLES
     assert set(CrawlStateStore(container.engine).last_finished()) == {"feed-a", "feed-b"}
@@ -99,7 +90,7 @@ def test_a_source_crawled_meanwhile_is_not_crawled_again(tmp_path, container, be
         state.record_run("elsewhere", source, now, now, {})
     assert container.worker.run_until_idle() == 2
     assert {j.state for j in crawl_jobs(container)} == {"done"}
-    assert article_fetches(bench_site) == Counter() and bench_site.requests("/bench/feed.xml") == []
+    assert bench_site.bench_fetches() == Counter() and bench_site.requests("/bench/feed.xml") == []
 
 
 def test_a_job_for_a_source_no_longer_in_the_file_ends_dead_with_the_reason(tmp_path, container, bench_site):
@@ -157,7 +148,7 @@ def test_healthpulse_beat_and_a_crawl_worker_crawl_each_source_once(tmp_path, be
         _wait_for(lambda: {j.state for j in crawl_jobs(c)} == {"done"} and len(crawl_jobs(c)) == 2, 180, procs)
         time.sleep(4)  # several more ticks from both beats: none queues anything (neither source is due)
         assert sorted(j.payload["source"] for j in crawl_jobs(c)) == ["feed-a", "feed-b"]
-        fetches = article_fetches(bench_site)
+        fetches = bench_site.bench_fetches()
         assert len(fetches) == ARTICLES and set(fetches.values()) == {1}
         assert c.pipeline.count_documents() == ARTICLES
     finally:
