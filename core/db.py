@@ -103,13 +103,9 @@ def insert_if_absent(session: Session, model: type[Any], values: dict[str, Any],
     return bool(insert_many_if_absent(session, model, [values], key))
 
 
-# Rows per INSERT statement: well under SQLite's 32,766 bound parameters for a table of ~25 columns.
-INSERT_ROWS_PER_STATEMENT = 500
-
-
 def insert_many_if_absent(session: Session, model: type[Any], rows: list[dict[str, Any]], key: list[str]) -> set[Any]:
-    """``insert_if_absent`` for many rows (same keys each) in one statement per 500: the ``key[0]`` values
-    this call inserted. Rows go in the order given (sort them to take row locks in one order)."""
+    """``insert_if_absent`` for many rows (same keys each), in one statement: the ``key[0]`` values this
+    call inserted. Rows go in the order given (sort them to take row locks in one order)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         make: Any = postgresql_insert
@@ -117,13 +113,13 @@ def insert_many_if_absent(session: Session, model: type[Any], rows: list[dict[st
         make = sqlite_insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(f"no upsert for {dialect}")
-    column = getattr(model, key[0])
-    inserted: set[Any] = set()
-    for start in range(0, len(rows), INSERT_ROWS_PER_STATEMENT):
-        chunk = rows[start:start + INSERT_ROWS_PER_STATEMENT]
-        stmt = make(model).values(chunk).on_conflict_do_nothing(index_elements=key).returning(column)
-        inserted.update(session.execute(stmt).scalars())
-    return inserted
+    if not rows:
+        return set()
+    # One statement with the rows as parameters: SQLAlchemy's "insertmanyvalues" sends it as multi-row
+    # INSERTs (its own page size) from one cached compilation, where ``.values(rows)`` compiled a statement
+    # of every row's parameters each time (benchmarks/scale.py: most of the time spent storing).
+    stmt = make(model).on_conflict_do_nothing(index_elements=key).returning(getattr(model, key[0]))
+    return set(session.scalars(stmt, rows))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -271,26 +271,36 @@ class JobQueue:
 
     def queue_overview(self) -> list[dict[str, Any]]:
         """Per broker queue (the one each kind is published on; embedded mode has the same kinds): its kinds,
-        jobs per state, and since when its oldest due job has waited — a backlog shows here first."""
+        jobs per state, since when its oldest due job has waited — a backlog shows here first — and how
+        many queued jobs are not due yet (a retry's backoff, a daily digest) with the next one's time.
+        Every queue a registered kind uses is listed, with zeros when it has no jobs."""
         now = self.clock.now()
         queues: dict[str, dict[str, Any]] = {}
 
         def entry(kind: str) -> dict[str, Any]:
             name = queue_of(kind)
-            row = queues.setdefault(name, {"queue": name, "kinds": set(), "states": {}, "waiting_since": None})
+            row = queues.setdefault(name, {"queue": name, "kinds": set(), "states": {}, "waiting_since": None,
+                                           "scheduled": 0, "next_at": None})
             row["kinds"].add(kind)
             return row
 
+        for kind in JOB_HANDLERS:
+            entry(kind)
         with transaction(self.factory) as s:
             for kind, state, n in s.execute(select(JobRow.kind, JobRow.state, func.count())
                                             .group_by(JobRow.kind, JobRow.state)):
                 states = entry(kind)["states"]
                 states[state] = states.get(state, 0) + n
-            for kind, oldest in s.execute(select(JobRow.kind, func.min(JobRow.run_after))
-                                          .where(JobRow.state == "queued", JobRow.run_after <= now)
-                                          .group_by(JobRow.kind)):
+            due = JobRow.run_after <= now
+            for kind, is_due, n, oldest in s.execute(
+                    select(JobRow.kind, due, func.count(), func.min(JobRow.run_after))
+                    .where(JobRow.state == "queued").group_by(JobRow.kind, due)):
                 row = entry(kind)
-                row["waiting_since"] = min(filter(None, (row["waiting_since"], oldest)))
+                if is_due:
+                    row["waiting_since"] = min(filter(None, (row["waiting_since"], oldest)))
+                else:
+                    row["scheduled"] += n
+                    row["next_at"] = min(filter(None, (row["next_at"], oldest)))
         return [{**q, "kinds": sorted(q["kinds"])} for _, q in sorted(queues.items())]
 
     def counts(self) -> dict[str, int]:

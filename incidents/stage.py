@@ -37,12 +37,13 @@ def merge_settings(context: CoreContext) -> MergeSettings:
 def merge_documents(session: Session, docs: list[Document], settings: MergeSettings, now: datetime) -> dict[str, int]:
     """Put each of ``docs`` (in event-time order) into its incident, joined or opened; {document id: incident}.
 
-    One read of the documents already in incidents and of stored vectors; then, per department and
-    stretch of the batch (at most a merge window long), one read of the open incidents its documents
-    could join, kept current as documents join or open incidents (a later document joins an incident an
-    earlier one opened). Documents are taken in event-time order, as one at a time. A batch of a crawl
-    costs a few reads per department, not five per document (benchmarks/scale.py: merging was 41 % of
-    pre-analysed ingest time); stretches keep a backfill that spans a year from reading a year.
+    One read of the documents already in incidents and of stored vectors; then, per stretch of the
+    batch (at most a merge window long), one read of the open incidents its documents could join,
+    pooled per department and kept current as documents join or open incidents (a later document joins
+    an incident an earlier one opened). Documents are taken in event-time order, as one at a time. A
+    batch of a crawl costs a few reads, not five per document nor one per department and stretch
+    (benchmarks/scale.py: merging was 41 % of pre-analysed ingest time); stretches keep a backfill that
+    spans a year from reading a year.
     """
     health = [(d, d.analysis) for d in docs if d.analysis is not None and d.analysis.health_related]
     placed = incident_by_document(session, [d.id for d, _ in health])
@@ -53,18 +54,20 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
     states: dict[int, IncidentState] = {}  # one object per incident, shared by every pool that holds it
     for stretch in _stretches([(d, a) for d, a in health if d.id not in placed], views, settings):
         pools: dict[str | None, set[int]] = {}  # department (None: any) -> the incidents its documents may join
+        near: set[int] | None = None  # the open incidents any document of the stretch may join: one read
         for doc, a in stretch:
             if doc.id in placed:  # a second copy of a document in this batch
                 continue
             md = views[doc.id]
-            if md.department not in pools:
-                near = open_near(session, [views[d.id] for d, _ in stretch
-                                           if md.department is None or views[d.id].department == md.department],
-                                 settings)
-                for key, (row, state) in near.items():
+            if near is None:
+                read = open_near(session, [views[d.id] for d, _ in stretch], settings)
+                for key, (row, state) in read.items():
                     rows.setdefault(key, row)
                     states.setdefault(key, state)  # one already held is as current as the database
-                pools[md.department] = set(near)
+                near = set(read)
+            if md.department not in pools:
+                pools[md.department] = {key for key in near if md.department is None
+                                        or states[key].department in (None, md.department)}
             # lowest id first, as read; the window and department rules are merge.score's
             match = best_match(md, [states[key] for key in sorted(pools[md.department])], settings)
             if match is not None:
@@ -75,13 +78,13 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
             elif md.opens:
                 row = open_incident(session, md, a, doc.title or doc.text[:200], now)
                 rows[row.id], states[row.id] = row, IncidentState.opened_by(row.id, md)
+                near.add(row.id)  # for the pools of departments not met yet in this stretch
                 for department, keys in pools.items():  # whoever could have read it, had it been there
                     if department is None or md.department is None or department == md.department:
                         keys.add(row.id)
             else:
                 continue
-            placed[doc.id] = row.id
-            session.flush()
+            placed[doc.id] = row.id  # written with the next incident opened, or at commit: no flush per document
     return placed
 
 

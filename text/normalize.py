@@ -11,6 +11,7 @@ Two levels:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -30,6 +31,7 @@ _LETTERS = {
     ord(ZWNJ): " ",
     ord("ٱ"): "ا",
 }
+_FOLD_TABLE = {**_INVISIBLE, **_DIGITS, **_LETTERS}
 _WS = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 
@@ -46,13 +48,56 @@ def to_ascii_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
+# Nonspacing marks live in the BMP, the SMP and plane 14 (variation selectors). The BMP's are one class
+# (the regex engine tests it as a bitmap); the others as a second class, tried only on text outside the BMP.
+_BMP = range(0x10000)
+_ASTRAL_MARK_PLANES = (range(0x10000, 0x20000), range(0xE0000, 0xE1000))
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _mark_class(planes: tuple[range, ...]) -> re.Pattern[str]:
+    ranges: list[tuple[int, int]] = []
+    for plane in planes:
+        for cp in plane:
+            if unicodedata.category(chr(cp)) == "Mn":
+                if ranges and ranges[-1][1] == cp - 1:
+                    ranges[-1] = (ranges[-1][0], cp)
+                else:
+                    ranges.append((cp, cp))
+    return re.compile("[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "")
+                                    for a, b in ranges) + "]+")
+
+
+@functools.cache
+def nonspacing_marks() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Every nonspacing mark (category Mn) of this Python's Unicode tables: (those of the BMP, the rest).
+
+    Why classes: stripping marks one character at a time through ``unicodedata.category`` was most of
+    the cost of folding a long text (benchmarks/scale.py: content hashes and watchlist matching)."""
+    return _mark_class((_BMP,)), _mark_class(_ASTRAL_MARK_PLANES)
+
+
+def strip_marks(text: str) -> str:
+    """``text`` without its nonspacing marks."""
+    bmp, astral = nonspacing_marks()
+    text = bmp.sub("", text)
+    return astral.sub("", text) if _ASTRAL.search(text) else text
+
+
 def fold(text: str) -> str:
     """Aggressive folding for matching and indexing (not for display)."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_DIGITS)
-    text = text.lower().translate(_LETTERS)
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    if text.isascii():
+        return text.lower()  # what the steps below leave of ASCII text
+    # One pass of the three tables: lower() leaves invisible characters and digits as they are.
+    text = unicodedata.normalize("NFKC", text).lower().translate(_FOLD_TABLE)
+    stripped = strip_marks(unicodedata.normalize("NFD", text))
     return unicodedata.normalize("NFC", stripped)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    """``fold`` of one word, remembered: a text's words repeat, and folding is per word in ``token_spans``."""
+    return fold(word)
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -71,6 +116,6 @@ def token_spans(text: str) -> list[tuple[str, int, int]]:
     """
     out = []
     for m in re.finditer(r"[\w\u200c]+", text, re.UNICODE):
-        for sub in _TOKEN.finditer(fold(m.group(0))):
+        for sub in _TOKEN.finditer(_fold_word(m.group(0))):
             out.append((sub.group(0), m.start(), m.end()))
     return out

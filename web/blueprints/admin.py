@@ -188,7 +188,10 @@ def retry_jobs() -> Any:
     if raw and not raw.isdigit():
         abort(400)
     n = container().jobs.requeue_dead(ids=[int(raw)] if raw else None)
-    flash(_("Jobs queued again: %(n)s", n=number(n)), "ok")
+    if n:
+        flash(_("Jobs queued again: %(n)s", n=number(n)), "ok")
+    else:  # another administrator was quicker, or the job is no longer dead
+        flash(_("No dead job was left to queue again."), "error")
     return redirect(url_for("admin.jobs")), 303
 
 

@@ -50,6 +50,10 @@ def test_retry_one_then_all(app, accounts, container, dead_jobs):
     client.post("/admin/jobs/retry", data={"csrf_token": token})
     assert container.jobs.get(second).state == "queued"
     assert 'id="no-dead-jobs"' in client.get("/admin/jobs").get_data(as_text=True)
+    # a job another administrator already queued again: said plainly, not "queued again: 0" in green
+    client.post("/admin/jobs/retry", data={"csrf_token": token, "job_id": str(first)})
+    html = client.get("/admin/jobs").get_data(as_text=True)
+    assert "No dead job was left to queue again." in html and "Jobs queued again: 0" not in html
 
 
 def test_only_admins_reach_the_page(app, accounts, container, dead_jobs):
@@ -97,15 +101,20 @@ def test_the_flash_counts_in_the_readers_digits(app, accounts, container, dead_j
 
 
 def test_a_long_job_kind_wraps_instead_of_widening_the_page(app, accounts, container):
+    from parsel import Selector  # Scrapy's HTML selectors
+
     kind = "test.admin." + "x" * 200
     container.jobs.enqueue(kind, {}, max_attempts=1)
     container.worker.run_until_idle(kinds=[kind])
     html = _admin(app).get("/admin/jobs").get_data(as_text=True)
-    assert f'<td dir="ltr" class="break-anywhere job-kind">{kind}</td>' in html
+    assert f'class="break-anywhere job-kind"><bdi dir="ltr">{kind}</bdi></td>' in html
     css = (app.static_folder and open(f"{app.static_folder}/css/app.css", encoding="utf-8").read()) or ""
     assert "#dead-jobs td.job-kind { min-width:" in css and "#dead-jobs td.job-error { min-width:" in css
-    # on a phone the table scrolls inside itself; a visually-hidden header must not widen the page
-    assert "table.data { display:block; overflow-x:auto; position:relative; }" in css
+    # on a phone both tables are stacks of labelled cards (no sideways scroller hiding the error and the action)
+    page = Selector(html)
+    assert {"data", "stack"} <= set(page.css("#dead-jobs").attrib["class"].split())
+    assert {"data", "stack"} <= set(page.css("#job-queues").attrib["class"].split())
+    assert page.css("#dead-jobs tbody td.job-error").attrib["data-label"] == "Error"
 
 
 def test_a_cut_list_says_how_many_are_not_shown(app, accounts, container, dead_jobs, monkeypatch):
@@ -115,7 +124,9 @@ def test_a_cut_list_says_how_many_are_not_shown(app, accounts, container, dead_j
     assert 'id="dead-jobs-shown"' not in html  # both shown
     monkeypatch.setattr(admin, "DEAD_JOBS_SHOWN", 1)
     html = _admin(app).get("/admin/jobs").get_data(as_text=True)
-    assert "The latest 1 of 2 dead jobs are shown" in html
+    assert "The latest 1 of 2 dead jobs are shown; this command lists more:" in html
+    assert '<code dir="ltr" class="command">healthpulse jobs list --state dead --limit N</code>' in html
+    assert "`" not in html.split('id="dead-jobs-shown"')[1].split("</p>")[0]  # no Markdown backticks shown
 
 
 def test_each_queue_shows_its_backlog_and_since_when_its_oldest_due_job_waits(app, accounts, container, dead_jobs):
@@ -135,14 +146,18 @@ def test_each_queue_shows_its_backlog_and_since_when_its_oldest_due_job_waits(ap
     finally:
         JOB_QUEUES.pop("test.admin.video", None)
     rows = {tr.attrib["data-queue"]: tr for tr in page.css("#job-queues tbody tr")}
-    assert set(rows) == {"transcribe", "default"}
+    # every queue a registered kind uses is listed, with zeros when it has no jobs
+    assert set(rows) == {"transcribe", "default", "crawl"}
 
     def cell(queue: str, name: str) -> str:
         return " ".join(rows[queue].css(f"{name} ::text").getall()).strip()
 
-    assert cell("transcribe", ".job-kind") == "test.admin.video"
-    assert [cell("transcribe", c) for c in (".queued", ".running", ".dead")] == ["3", "0", "0"]
+    assert "test.admin.video" in cell("transcribe", ".job-kind").split(", ")
+    assert [rows["transcribe"].css(f"{c}::text").get() for c in (".queued", ".running", ".dead")] == ["3", "0", "0"]
     with app.test_request_context("/"):  # the oldest job that may run now, not the one due in an hour
         assert cell("transcribe", ".waiting") == datetime_local(since)
+        next_at = datetime_local(container.clock.now() + timedelta(hours=1))
+    assert cell("transcribe", ".scheduled") == f"1 not due yet; the next at {next_at}"
     assert [cell("default", c) for c in (".queued", ".dead")] == ["0", "2"]
-    assert cell("default", ".waiting") == "—"  # nothing of it is waiting to run
+    assert cell("default", ".waiting") == "—" and not rows["default"].css(".scheduled")  # nothing of it waits
+    assert [cell("crawl", c) for c in (".queued", ".running", ".dead", ".waiting")] == ["0", "0", "0", "—"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from healthpulse.text.morphology import arabic_candidates, ru_stem, token_matches
-from healthpulse.text.normalize import fold, normalize_display, tokens
+from healthpulse.text.normalize import fold, nonspacing_marks, normalize_display, strip_marks, token_spans, tokens
 
 
 def test_fold_unifies_variants():
@@ -13,6 +15,23 @@ def test_fold_unifies_variants():
     assert fold("Ёлка") == "елка"
     assert fold("۱۲۳") == "123" and fold("١٢٣") == "123"
     assert fold("مُسْتَشْفَى") == fold("مستشفى")  # tashkeel removed
+
+
+def test_the_mark_class_is_every_nonspacing_mark_of_unicode():
+    """The character classes ``fold`` strips with are exactly category Mn, over every code point."""
+    bmp, astral = nonspacing_marks()
+    wrong = [hex(cp) for cp in range(0x110000)
+             if (unicodedata.category(chr(cp)) == "Mn") != bool((bmp if cp < 0x10000 else astral).fullmatch(chr(cp)))]
+    assert wrong == []
+    assert strip_marks("a\u0301b\U0001d167c\U000e0100") == "abc"
+
+
+def test_fold_strips_marks_of_every_script_and_keeps_ascii_as_lower_case():
+    assert fold("Thành phố Hồ Chí Minh thiếu thuốc") == "thanh pho ho chi minh thieu thuoc"
+    assert fold("ﻻ") == "لا" and fold("ﬁ") == "fi"  # NFKC compatibility forms
+    assert fold("e\u0301\u0327") == "e" and fold("\U000e0100x") == "x"  # stacked marks; a plane-14 selector
+    assert fold("INSULIN shortage, 2026!") == "insulin shortage, 2026!"
+    assert [t for t, _, _ in token_spans("Bệnh VIỆN bệnh viện")] == ["benh", "vien", "benh", "vien"]
 
 
 def test_display_keeps_tones_and_zwnj():
