@@ -15,7 +15,10 @@ then the press dashboard and search at that size.
 
 Generation is seeded: five languages, texts of a news article's length (log-normal, median about 150
 words, one in twenty over 600), a year of dates, the bundled departments, 80 % news and 20 % social
-posts, 3 % incidents. The database is created for the run and dropped after; the two indexes too.
+posts, 3 % incidents. ``--mix crawl`` (default): a quarter of the documents about health, each with a
+vector as the pipeline gives them (copies of one story close together); ``--mix health``: every
+document about health and none with a vector (the worst case for incidents: each negative one opens
+its own). The database is created for the run and dropped after; the two indexes too.
 
     scripts/services.sh start pg && scripts/search-node.sh start opensearch-cluster
     python benchmarks/scale.py --docs 1000000 --search-url http://127.0.0.1:9210 \
@@ -36,12 +39,15 @@ from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root: its ``tests`` package
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from healthpulse.core.clock import FakeClock  # noqa: E402
 from healthpulse.core.domain import Channel, Document  # noqa: E402
 from healthpulse.indexes.node_dsl import doc_source  # noqa: E402
 from healthpulse.ingest.store import get_documents, to_index_doc  # noqa: E402
+from healthpulse.nlp.features import E5_DIM  # noqa: E402
 from index import VOCAB  # noqa: E402 - benchmarks/index.py's five-language vocabulary
 
 from tests.support.containers import postgres_container  # noqa: E402
@@ -56,8 +62,26 @@ def words_of(lang: str) -> list[str]:
     return VOCAB[lang] + WORDS[lang]  # WORDS: the terms the dashboard's search asks for
 
 
-def generated(n: int, departments: list[str], seed: int = 17) -> Iterator[Document]:
-    """``n`` analysed documents, the same ones for the same seed."""
+MIXES = ("crawl", "health")
+HEALTH_SHARE = 0.25  # of the "crawl" mix: issue 14's crawl mix has at least 80 % of items not about health
+
+
+def story_vector(story: str | None, rnd: random.Random) -> list[float]:
+    """A unit vector like the embedder's: copies of one story lie close together (cosine ≈ 0.97), others apart."""
+    base = np.random.default_rng(int.from_bytes(story.encode(), "little") % 2**63 if story else rnd.randrange(2**63))
+    v = base.standard_normal(E5_DIM)
+    if story:
+        v = v + 0.25 * np.random.default_rng(rnd.randrange(2**63)).standard_normal(E5_DIM)
+    return [float(x) for x in v / np.linalg.norm(v)]
+
+
+def generated(n: int, departments: list[str], seed: int = 17, mix: str = "crawl") -> Iterator[Document]:
+    """``n`` analysed documents, the same ones for the same seed and mix.
+
+    ``crawl``: a quarter about health, each with a vector as the pipeline embeds them (copies of a story
+    close together), the rest neither health nor incidents (merging and the topic rules skip them).
+    ``health``: every document about health and none with a vector, so none can join an incident and
+    every negative one opens its own (the mix of the figures before 2026-12-02: the worst case)."""
     rnd = random.Random(seed)
     for i in range(n):
         lang = LANGS[i % 5]
@@ -72,6 +96,13 @@ def generated(n: int, departments: list[str], seed: int = 17) -> Iterator[Docume
             story=f"story-{rnd.randrange(max(1, n // 5))}" if rnd.random() < 0.3 else None,
             text=" ".join(sentences), source=f"source-{rnd.randrange(200)}",
             channel=Channel.NEWS if rnd.random() < 0.8 else Channel.SOCIAL)
+        if mix == "crawl":
+            assert doc.analysis is not None
+            if rnd.random() < HEALTH_SHARE:
+                update = {"embedding": story_vector(doc.story_id, rnd)}
+            else:
+                update = {"health_related": False, "incident": False, "severity": None, "topics": []}
+            doc = doc.model_copy(update={"analysis": doc.analysis.model_copy(update=update)})
         yield doc
 
 
@@ -95,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chunk", type=int, default=20_000, help="documents per turn of each path")
     ap.add_argument("--batch", type=int, default=500, help="documents per ingest call and per bulk request")
     ap.add_argument("--rounds", type=int, default=20, help="requests per dashboard endpoint")
+    ap.add_argument("--mix", choices=MIXES, default="crawl",
+                    help="crawl: a quarter about health, with vectors (default); health: all, without (worst case)")
     ap.add_argument("--pg", default=os.environ.get("HEALTHPULSE_TEST_POSTGRES_URL",
                                                    "postgresql+psycopg://postgres@127.0.0.1:55432/healthpulse_test"),
                     help="a PostgreSQL server's database URL; the run creates its own database there")
@@ -111,14 +144,14 @@ def main(argv: list[str] | None = None) -> int:
         index.request("PUT", f"/{raw_target}", {})  # the same template (pattern <prefix>-docs-*)
         hp_s = raw_s = 0.0
         done = 0
-        source = generated(args.docs, c.departments.ids)
+        source = generated(args.docs, c.departments.ids, mix=args.mix)
         started = time.perf_counter()
         try:
             while done < args.docs:
                 chunk = list(islice(source, args.chunk))
                 t0 = time.perf_counter()
-                for i in range(0, len(chunk), args.batch):
-                    results = c.pipeline.ingest_many(chunk[i:i + args.batch], batch_size=args.batch)
+                batches = (chunk[i:i + args.batch] for i in range(0, len(chunk), args.batch))
+                for results in c.pipeline.ingest_batches(batches):  # as `healthpulse ingest` feeds it
                     if sum(r.created for r in results) != len(results):
                         raise SystemExit(f"{len(results) - sum(r.created for r in results)} documents not stored")
                 hp_s += time.perf_counter() - t0

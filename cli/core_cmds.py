@@ -134,8 +134,9 @@ def ingest_jsonl(container: Container, stream: IO[bytes], batch_size: int = 64) 
         elif doc is not None:
             docs.append(doc)
     batches = [docs[i:i + batch_size] for i in range(0, len(docs), batch_size)]
-    for batch in progress(batches, total=len(batches), desc="ingest", unit="batch"):
-        for r in container.pipeline.ingest_many(batch, batch_size=batch_size):
+    for results in container.pipeline.ingest_batches(progress(batches, total=len(batches), desc="ingest",
+                                                              unit="batch")):
+        for r in results:
             counts["ingested"] += 1
             counts["created" if r.created else "updated" if r.changed else "unchanged"] += 1
     container.worker.run_until_idle()

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -92,6 +92,9 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
         yield
 
 
+T = TypeVar("T")
+
+
 def insert_if_absent(session: Session, model: type[Any], values: dict[str, Any], key: list[str]) -> bool:
     """``INSERT … ON CONFLICT (key) DO NOTHING`` on SQLite and PostgreSQL; True when this call inserted the row.
 
@@ -106,6 +109,14 @@ def insert_if_absent(session: Session, model: type[Any], values: dict[str, Any],
 def insert_many_if_absent(session: Session, model: type[Any], rows: list[dict[str, Any]], key: list[str]) -> set[Any]:
     """``insert_if_absent`` for many rows (same keys each), in one statement: the ``key[0]`` values this
     call inserted. Rows go in the order given (sort them to take row locks in one order)."""
+    return {getattr(row, key[0]) for row in insert_rows_if_absent(session, model, rows, key)}
+
+
+def insert_rows_if_absent(session: Session, model: type[T], rows: list[dict[str, Any]], key: list[str]) -> list[T]:
+    """``insert_many_if_absent`` that returns the rows it inserted, as loaded objects of the session (so the
+    caller need not read back what it has just written)."""
+    if not rows:
+        return []
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         make: Any = postgresql_insert
@@ -113,13 +124,11 @@ def insert_many_if_absent(session: Session, model: type[Any], rows: list[dict[st
         make = sqlite_insert
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(f"no upsert for {dialect}")
-    if not rows:
-        return set()
     # One statement with the rows as parameters: SQLAlchemy's "insertmanyvalues" sends it as multi-row
     # INSERTs (its own page size) from one cached compilation, where ``.values(rows)`` compiled a statement
     # of every row's parameters each time (benchmarks/scale.py: most of the time spent storing).
-    stmt = make(model).on_conflict_do_nothing(index_elements=key).returning(getattr(model, key[0]))
-    return set(session.scalars(stmt, rows))
+    stmt = make(model).on_conflict_do_nothing(index_elements=key).returning(model)
+    return list(session.scalars(stmt, rows))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -8,7 +8,7 @@ concrete pipeline or the container (``wiring/`` connects them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -45,6 +45,8 @@ class Ingestor(Protocol):
     def ingest(self, doc: Document) -> IngestResult: ...
 
     def ingest_many(self, docs: Iterable[Document], batch_size: int = 64) -> list[IngestResult]: ...
+
+    def ingest_batches(self, batches: Iterable[Sequence[Document]]) -> Iterator[list[IngestResult]]: ...
 
     def store_pending(self, session: Session, doc: Document) -> None:
         """Store ``doc`` in the caller's transaction, not yet analysed, indexed or staged (``finish_pending`` does)."""

@@ -55,21 +55,25 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
     for stretch in _stretches([(d, a) for d, a in health if d.id not in placed], views, settings):
         pools: dict[str | None, set[int]] = {}  # department (None: any) -> the incidents its documents may join
         near: set[int] | None = None  # the open incidents any document of the stretch may join: one read
+        opened: set[int] = set()  # incidents this stretch opened before that read
         for doc, a in stretch:
             if doc.id in placed:  # a second copy of a document in this batch
                 continue
             md = views[doc.id]
-            if near is None:
-                read = open_near(session, [views[d.id] for d, _ in stretch], settings)
-                for key, (row, state) in read.items():
-                    rows.setdefault(key, row)
-                    states.setdefault(key, state)  # one already held is as current as the database
-                near = set(read)
-            if md.department not in pools:
-                pools[md.department] = {key for key in near if md.department is None
-                                        or states[key].department in (None, md.department)}
-            # lowest id first, as read; the window and department rules are merge.score's
-            match = best_match(md, [states[key] for key in sorted(pools[md.department])], settings)
+            match = None
+            if md.vector is not None:  # without one it joins nothing (merge.score): no read for it
+                if near is None:
+                    read = open_near(session, [views[d.id] for d, _ in stretch if views[d.id].vector is not None],
+                                     settings)
+                    for key, (row, state) in read.items():
+                        rows.setdefault(key, row)
+                        states.setdefault(key, state)  # one already held is as current as the database
+                    near = set(read) | opened
+                if md.department not in pools:
+                    pools[md.department] = {key for key in near if md.department is None
+                                            or states[key].department in (None, md.department)}
+                # lowest id first, as read; the window and department rules are merge.score's
+                match = best_match(md, [states[key] for key in sorted(pools[md.department])], settings)
             if match is not None:
                 state, scored = match
                 row = rows[state.key]
@@ -78,7 +82,9 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
             elif md.opens:
                 row = open_incident(session, md, a, doc.title or doc.text[:200], now)
                 rows[row.id], states[row.id] = row, IncidentState.opened_by(row.id, md)
-                near.add(row.id)  # for the pools of departments not met yet in this stretch
+                opened.add(row.id)
+                if near is not None:
+                    near.add(row.id)  # for the pools of departments not met yet in this stretch
                 for department, keys in pools.items():  # whoever could have read it, had it been there
                     if department is None or md.department is None or department == md.department:
                         keys.add(row.id)

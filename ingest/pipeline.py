@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import timedelta
 from typing import Protocol
 
@@ -22,6 +22,7 @@ from healthpulse.core.models.documents import DocumentRow, IndexOutboxRow
 from healthpulse.core.stages import DocumentAnalyzer, IngestResult, PostIngestStage, StoredDocument, TextEmbedder
 from healthpulse.indexes.base import IndexUnavailable, SearchIndex
 from healthpulse.indexes.query import IndexDoc
+from healthpulse.ingest.index_push import BackgroundPush
 from healthpulse.ingest.store import (
     INDEX_CUT_MARK,
     get_documents,
@@ -39,6 +40,17 @@ from sqlalchemy.orm.exc import StaleDataError
 
 log = logging.getLogger(__name__)
 CONFLICT_RETRIES = 3  # a post-ingest stage that lost a race to a concurrent ingest runs again this often
+
+
+def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for doc in docs:
+        batch.append(doc)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class PipelineContext(StoreContext, Protocol):
@@ -78,16 +90,26 @@ class Pipeline:
         return self.ingest_many([doc])[0]
 
     def ingest_many(self, docs: Iterable[Document], batch_size: int = 64) -> list[IngestResult]:
-        results: list[IngestResult] = []
-        batch: list[Document] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                results.extend(self._ingest_batch(batch))
-                batch = []
-        if batch:
-            results.extend(self._ingest_batch(batch))
-        return results
+        return [r for results in self.ingest_batches(_batches(docs, batch_size)) for r in results]
+
+    def ingest_batches(self, batches: Iterable[Sequence[Document]]) -> Iterator[list[IngestResult]]:
+        """Each batch ingested in turn, its results as it is done; all of them indexed when the iteration ends.
+
+        On a server database each batch's index push runs while the next batch is stored and staged
+        (``ingest.index_push``). Not on SQLite: its one writer at a time would make the push's delete of
+        outbox rows wait on the next batch's insert (and the embedded index is quick to push anyway)."""
+        push = BackgroundPush(self.drain_outbox) if self._overlaps_push() else None
+        try:
+            for batch in batches:
+                yield self._ingest_batch(list(batch), push=push)
+        finally:
+            if push is not None:
+                push.wait()
+        if push is not None:
+            self.drain_outbox()  # what a push met while it ran (a batch stored meanwhile is pushed by now)
+
+    def _overlaps_push(self) -> bool:
+        return self.c.index is not None and not self.c.settings.database_url.startswith("sqlite")
 
     def analyse(self, docs: Sequence[Document]) -> list[Document]:
         """Documents with ``analysis`` filled (those that already have one are kept as given)."""
@@ -144,12 +166,17 @@ class Pipeline:
             return doc
         return doc.model_copy(update={"analysis": a.model_copy(update={"warnings": warnings})})
 
-    def _ingest_batch(self, docs: list[Document], *, finishing: bool = False) -> list[IngestResult]:
+    def _ingest_batch(self, docs: list[Document], *, finishing: bool = False,
+                      push: BackgroundPush | None = None) -> list[IngestResult]:
         """Analyse, store (+ outbox), index, stage.  ``finishing``: documents stored pending (``store_pending``)
-        are indexed and staged even when nothing changed, so a retried job completes what a crash interrupted."""
+        are indexed and staged even when nothing changed, so a retried job completes what a crash interrupted.
+        ``push``: index on its thread, while the stages run (``ingest_batches``)."""
         docs = [self._with_index_warning(d) for d in self.analyse(docs)]
         stored = self._store(docs, finishing=finishing)
-        self.drain_outbox()
+        if push is not None:
+            push.submit()
+        else:
+            self.drain_outbox()
         self.run_hooks([sd for sd in stored if sd.changed])
         return [IngestResult(sd.document.id, sd.created, sd.changed, sd.document.analysis) for sd in stored]
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from healthpulse.core.db import insert_many_if_absent
+from healthpulse.core.db import insert_rows_if_absent
 from healthpulse.core.domain import Analysis, Channel, Document, Media, Reach
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.vectors import pack_vector, unpack_vector
@@ -30,8 +30,9 @@ def upsert_document(session: Session, doc: Document, now: datetime) -> tuple[Doc
 def upsert_documents(session: Session, docs: Sequence[Document], now: datetime) -> list[tuple[DocumentRow, bool, bool]]:
     """Insert or update each document by id: (row, created, changed) per document, in order.
 
-    A batch costs three statements, not three per document: one read of the rows already stored, one
-    ``INSERT … ON CONFLICT DO NOTHING`` of the new ones (in id order), one read of what that inserted
+    A batch costs two statements, not three per document: one read of the rows already stored, one
+    ``INSERT … ON CONFLICT DO NOTHING … RETURNING`` of the new ones (in id order; a third reads the rows
+    of a concurrent writer that got there first)
     (benchmarks/scale.py: storing was 41 % of ingest time one document at a time). Idempotent under
     concurrency: a row another process inserted first is updated instead, and its document is not
     "created" here. The same id twice in a batch: the first is created, the second updates it.
@@ -43,10 +44,13 @@ def upsert_documents(session: Session, docs: Sequence[Document], now: datetime) 
     for d, v in zip(docs, values, strict=True):
         if d.id not in rows and d.id not in fresh:
             fresh[d.id] = {"id": d.id, "created_at": now, "updated_at": now, "embedding": None, **v}
-    inserted = insert_many_if_absent(session, DocumentRow, [fresh[i] for i in sorted(fresh)], ["id"])
-    if fresh:  # ours, or the rows of whoever won the race
+    ours = insert_rows_if_absent(session, DocumentRow, [fresh[i] for i in sorted(fresh)], ["id"])
+    rows.update((r.id, r) for r in ours)
+    inserted = {r.id for r in ours}
+    lost = [i for i in fresh if i not in inserted]
+    if lost:  # the rows of whoever won the race
         rows.update((r.id, r) for r in session.scalars(
-            select(DocumentRow).where(DocumentRow.id.in_(list(fresh))).execution_options(populate_existing=True)))
+            select(DocumentRow).where(DocumentRow.id.in_(lost)).execution_options(populate_existing=True)))
     out: list[tuple[DocumentRow, bool, bool]] = []
     for d, v in zip(docs, values, strict=True):
         row = rows[d.id]
