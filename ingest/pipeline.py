@@ -95,9 +95,10 @@ class Pipeline:
     def ingest_batches(self, batches: Iterable[Sequence[Document]]) -> Iterator[list[IngestResult]]:
         """Each batch ingested in turn, its results as it is done; all of them indexed when the iteration ends.
 
-        On a server database each batch's index push runs while the next batch is stored and staged
-        (``ingest.index_push``). Not on SQLite: its one writer at a time would make the push's delete of
-        outbox rows wait on the next batch's insert (and the embedded index is quick to push anyway)."""
+        With a search node and a server database, each batch's index push runs while the next batch is
+        stored and staged (``ingest.index_push``). Not on SQLite: its one writer at a time would make the
+        push's delete of outbox rows wait on the next batch's insert; nor into the embedded index, which
+        is quick to push anyway."""
         push = BackgroundPush(self.drain_outbox) if self._overlaps_push() else None
         try:
             for batch in batches:
@@ -109,7 +110,9 @@ class Pipeline:
             self.drain_outbox()  # what a push met while it ran (a batch stored meanwhile is pushed by now)
 
     def _overlaps_push(self) -> bool:
-        return self.c.index is not None and not self.c.settings.database_url.startswith("sqlite")
+        settings = self.c.settings
+        return not settings.search.embedded and not settings.database_url.startswith("sqlite") \
+            and self.c.index is not None
 
     def analyse(self, docs: Sequence[Document]) -> list[Document]:
         """Documents with ``analysis`` filled (those that already have one are kept as given)."""

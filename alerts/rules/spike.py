@@ -102,9 +102,9 @@ class SpikeRule(Rule):
 
         One read of what the batch's documents already count for (not one per key), one flush."""
         doc_ids = sorted({doc_id for items in keys.values() for doc_id in items})
-        have = set(ctx.session.execute(select(SpikeCountRow.department_key, SpikeCountRow.topic,
-                                              SpikeCountRow.document_id).where(
-            SpikeCountRow.rule_id == self.id, SpikeCountRow.document_id.in_(doc_ids))).tuples())
+        have = {tuple(row) for row in ctx.session.execute(
+            select(SpikeCountRow.department_key, SpikeCountRow.topic, SpikeCountRow.document_id)
+            .where(SpikeCountRow.rule_id == self.id, SpikeCountRow.document_id.in_(doc_ids)))}
         dirty: dict[Key, set[int]] = {}
         for (dep, topic), items in keys.items():
             for doc_id, when in items.items():
