@@ -11,7 +11,9 @@ Reciprocal rank fusion (RRF) needs no score calibration between the lists.
 Why a similarity floor: a nearest-neighbour list always holds its k nearest documents, however far,
 so without one every query, "zzqxw nonsense" included, "found" a full page. A hit that only the
 vector lists hold must be at least ``SIMILARITY_FLOOR`` similar to the query; a hit the full-text
-match also found stays whatever its similarity.
+match also found stays whatever its similarity. And the vector lists count only for a query that is
+about something (``about_anything``): none of its words in any document, no place, no topic cue —
+no neighbours.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ SIMILARITY_FLOOR = 0.78
 # The floor when the vectors are the only evidence (the words matched nothing, the query names no place). e5's
 # cosines are compressed: nonsense queries' nearest neighbours (0.79-0.87) overlap the relevant pairs' (median
 # 0.84), so rejecting all 21 measured nonsense queries needs 0.87 here, which costs recall@10 0.806 → 0.712.
-# Off (equal to the floor) until a better embedder or signal separates them; README lists this as open.
+# Off (equal to the floor): a query naming nothing the index holds is answered by about_anything instead.
 LONE_VECTOR_FLOOR = SIMILARITY_FLOOR
 VECTOR_LISTS: tuple[str, ...] = ("semantic", "place_topic", "place")  # the lists ranked by vector similarity
 
@@ -114,6 +116,23 @@ def above_floor(ranked: RankedLists, floor: float = SIMILARITY_FLOOR,
     return RankedLists(kept, ranked.text_total, ranked.depth)
 
 
+def about_anything(index: SearchIndex, base: SearchQuery, plan: QueryPlan, ranked: RankedLists) -> bool:
+    """Whether a hybrid query names anything the index or the product knows, so that its nearest
+    neighbours mean something: all its words matched, or it names a place or a topic cue, or at least
+    one of its words occurs in an indexed document (in any language's field, within the filters).
+
+    Why: a vector always has nearest neighbours, and e5's cosines of random strings overlap those of
+    relevant pairs (no floor separates them, README "Cross-lingual search"), so "zzqxw nonsense" used
+    to list documents. Its words occur nowhere; a real query's words, in whatever language, almost
+    always occur somewhere, and a query about health in a language the index lacks names a topic cue.
+    """
+    if ranked.lists.get("text") or ranked.lists.get("place") or plan.departments or plan.topics:
+        return True
+    probe = base.model_copy(update={"text": plan.text, "text_match": "any", "size": 0, "cursor": None,
+                                    "facets": [], "histogram": None, "vector": None, "sort": None})
+    return index.search(probe).total > 0
+
+
 def fuse(lists: dict[str, list[Hit]], weights: FusionWeights = DEFAULT_WEIGHTS, k: int = RRF_K) -> list[Hit]:
     """Reciprocal rank fusion: each document scores Σ weight / (k + rank) over the lists that hold it.
 
@@ -143,6 +162,9 @@ def search_mode(index: SearchIndex, base: SearchQuery, plan: QueryPlan, mode: Se
         # Nothing but the words to go on (no vector: document vectors are off): the plain full-text answer.
         return index.search(base.model_copy(update={"text": plan.text or None}))
     ranked = above_floor(ranked_lists(index, base, plan, mode, max(DEPTH, base.size)), floor, lone_floor)
+    if mode == "hybrid" and not about_anything(index, base, plan, ranked):
+        ranked = RankedLists({name: hits for name, hits in ranked.lists.items() if name not in VECTOR_LISTS},
+                             ranked.text_total, ranked.depth)
     fused = fuse(ranked.lists, weights)
     cut = ranked.text_total > len(ranked.lists.get("text", [])) or any(
         len(hits) >= ranked.depth for name, hits in ranked.lists.items() if name in VECTOR_LISTS)

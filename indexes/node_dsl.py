@@ -99,7 +99,8 @@ def _filters(query: SearchQuery) -> list[dict[str, Any]]:
 def _text_clause(terms: dict[str, list[str]], query: SearchQuery, mode: AnalysisMode) -> dict[str, Any]:
     folded = " ".join(text_tokens(query.text or ""))
     should = [
-        {"match": {f"content_{field}": {"query": " ".join(words) if mode == "client" else folded, "operator": "and"}}}
+        {"match": {f"content_{field}": {"query": " ".join(words) if mode == "client" else folded,
+                                        "operator": "or" if query.text_match == "any" else "and"}}}
         for field, words in terms.items()
     ]
     return {"bool": {"should": should, "minimum_should_match": 1}}

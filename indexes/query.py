@@ -109,6 +109,9 @@ class SearchQuery(SearchFilters):
     """Filters plus what to return: order, page, facets, histogram, highlighting."""
 
     sort: SortOrder | None = None  # None → relevance with text, date_desc without
+    # How the words of ``text`` match: every one of them (a search), or any one (hybrid search's check
+    # that a query names anything the index holds before it lists nearest neighbours, indexes.hybrid).
+    text_match: Literal["all", "any"] = "all"
     size: int = Field(default=20, ge=0, le=1000)
     cursor: str | None = None
     facets: list[FacetField] = Field(default_factory=list)

@@ -99,11 +99,11 @@ def insert_doc(conn: sqlite3.Connection, p: str, doc: IndexDoc) -> None:
     )
 
 
-def match_expression(terms: dict[str, list[str]]) -> str:
-    """FTS5 MATCH: all terms within one language column, any column."""
+def match_expression(terms: dict[str, list[str]], any_word: bool = False) -> str:
+    """FTS5 MATCH: all terms (or, ``any_word``, any one) within one language column, any column."""
     groups = []
     for field, words in terms.items():
-        quoted = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+        quoted = (" OR " if any_word else " AND ").join('"' + w.replace('"', '""') + '"' for w in words)
         groups.append(f"{field} : ({quoted})")
     return " OR ".join(groups)
 
@@ -116,7 +116,7 @@ def matched_select(
     params: list[Any] = []
     if terms:
         source = f"{p}docs d JOIN (SELECT rowid AS frid, bm25({p}fts) AS rank FROM {p}fts WHERE {p}fts MATCH ?) r ON r.frid = d.rid"
-        params.append(match_expression(terms))
+        params.append(match_expression(terms, any_word=query.text_match == "any"))
         rank = "r.rank"
     else:
         source, rank = f"{p}docs d", "0.0"

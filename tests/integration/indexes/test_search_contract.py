@@ -50,6 +50,23 @@ def test_full_text_across_languages(backend, text, expected):
     assert result.total == len(expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Больница Сургут", {"ru-01", "ru-03", "ru-04", "ru-05"}),  # any word: every «больница» document
+        ("zzqxw hospital", {"en-01", "en-02", "en-05", "en-06"}),  # the known word is enough
+        ("zzqxw несуществующееслово", set()),
+    ],
+)
+def test_any_word_matches_documents_with_at_least_one_of_the_words(backend, text, expected):
+    """``text_match="any"``: how hybrid search tells a query about nothing from one about something."""
+    result = backend.search(SearchQuery(text=text, text_match="any", size=50))
+    assert set(ids(result)) >= expected and result.total == len(ids(result))
+    if not expected:
+        assert result.total == 0
+    assert set(ids(backend.search(SearchQuery(text=text, size=50)))) <= set(ids(result))  # "all" is narrower
+
+
 def test_highlighted_snippet_marks_the_matching_word(backend):
     hit = backend.search(SearchQuery(text="больницы", languages=["ru"], sort="date_asc", highlight=True)).hits[0]
     assert hit.id == "ru-01"
@@ -230,6 +247,13 @@ def test_hybrid_keeps_vector_hits_only_above_the_similarity_floor(backend, docs)
     assert close and len(close) < len([d for d in docs if d.embedding])
     nothing = search_mode(backend, SearchQuery(size=20), QueryPlan(text="zzqxw", vector=far), "hybrid")
     assert (nothing.total, nothing.hits) == (0, [])
+    # a query about nothing (no word in any document, no place, no topic cue) gets no neighbours at all,
+    # however close its vector; one naming a topic cue does
+    nonsense = search_mode(backend, SearchQuery(size=20), QueryPlan(text="zzqxw", vector=near), "hybrid")
+    assert (nonsense.total, nonsense.hits) == (0, [])
+    cued = search_mode(backend, SearchQuery(size=50), QueryPlan(text="zzqxw", vector=near, topics=["drug_supply"]),
+                       "hybrid")
+    assert set(ids(cued)) == close
     # The words' matches stay whatever their vector; the vector side adds only the close documents.
     hospital = search_mode(backend, SearchQuery(size=50), QueryPlan(text="hospital", vector=far), "hybrid")
     assert set(ids(hospital)) == {"en-01", "en-02", "en-05", "en-06"} and hospital.total == 4
