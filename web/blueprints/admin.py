@@ -77,7 +77,8 @@ def index() -> Any:
     with db() as s:
         n_users = len(user_svc.list_users(s))
         n_faq = len(faq_svc.list_faq(s, published_only=False))
-    return render_template("admin/index.html", n_users=n_users, n_faq=n_faq,
+    # Dead and queued jobs on the landing page: a failing mail server or a stalled worker shows here first.
+    return render_template("admin/index.html", n_users=n_users, n_faq=n_faq, jobs=container().jobs.counts(),
                            n_departments=len(container().departments.departments))
 
 

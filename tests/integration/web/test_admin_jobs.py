@@ -161,3 +161,23 @@ def test_each_queue_shows_its_backlog_and_since_when_its_oldest_due_job_waits(ap
     assert [cell("default", c) for c in (".queued", ".dead")] == ["0", "2"]
     assert cell("default", ".waiting") == "—" and not rows["default"].css(".scheduled")  # nothing of it waits
     assert [cell("crawl", c) for c in (".queued", ".running", ".dead", ".waiting")] == ["0", "0", "0", "—"]
+
+
+def test_the_overview_counts_dead_and_queued_jobs(app, accounts, container, dead_jobs):
+    """The administrator's landing page says when jobs died (a mail server down, a stalled worker)."""
+    from parsel import Selector  # Scrapy's HTML selectors
+
+    container.jobs.enqueue("test.admin.later", {}, run_after=container.clock.now())
+    page = Selector(_admin(app).get("/admin/").get_data(as_text=True))
+    dead = page.css("#dead-jobs-counter")
+    assert dead.attrib["href"] == "/admin/jobs" and "alarm" in dead.attrib["class"].split()
+    assert dead.css("b::text").get() == "2" and page.css("#queued-jobs-counter b::text").get() == "1"
+    container.jobs.requeue_dead()
+    calm = Selector(_admin(app).get("/admin/").get_data(as_text=True)).css("#dead-jobs-counter")
+    assert calm.css("b::text").get() == "0" and "alarm" not in calm.attrib["class"].split()
+
+
+def test_the_admin_tabs_speak_the_readers_language(app, accounts, container):
+    html = _admin(app, "ar").get("/admin/").get_data(as_text=True)
+    nav = html.split('<nav class="chips"')[1].split("</nav>")[0]
+    assert "الأسئلة الشائعة" in nav and "(SLA)" in nav and ">FAQ<" not in nav and ">SLA<" not in nav
