@@ -1,7 +1,8 @@
 """healthpulse at scale (issue 17, item 6): N generated documents into PostgreSQL + an OpenSearch cluster,
 then the press dashboard and search at that size.
 
-1. **Ingest.** N pre-analysed documents (NLP off: each carries its analysis, as a worker's output would)
+1. **Ingest.** (``--workers N``: N ingest processes share each chunk, as several `healthpulse ingest`
+   workers would; each has its own container on the run's database and index.) N pre-analysed documents (NLP off: each carries its analysis, as a worker's output would)
    go through ``pipeline.ingest_many`` in batches: stored in PostgreSQL with their outbox rows in one
    transaction, pushed to the cluster by healthpulse's bulk path, then the post-ingest stages (alert rules,
    incidents). docs/s over the timed ingest calls only.
@@ -21,7 +22,7 @@ document about health and none with a vector (the worst case for incidents: each
 its own). The database is created for the run and dropped after; the two indexes too.
 
     scripts/services.sh start pg && scripts/search-node.sh start opensearch-cluster
-    python benchmarks/scale.py --docs 1000000 --search-url http://127.0.0.1:9210 \
+    python benchmarks/scale.py --docs 1000000 --search-url http://127.0.0.1:9210 [--workers 2] \
         [--pg postgresql+psycopg://postgres@127.0.0.1:55432/healthpulse_test]
 """
 
@@ -29,12 +30,14 @@ from __future__ import annotations
 
 import argparse
 import math
+import multiprocessing
 import os
 import random
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
@@ -106,6 +109,35 @@ def generated(n: int, departments: list[str], seed: int = 17, mix: str = "crawl"
         yield doc
 
 
+# -- several ingest processes (--workers): each its own container on the run's database and index ---------
+_WORKER: dict[str, object] = {}
+
+
+def _worker_start(settings: dict[str, object]) -> None:
+    from healthpulse.core.settings import load_settings
+    from healthpulse.wiring.container import build_container
+
+    _WORKER["container"] = build_container(load_settings(None, **settings), clock=FakeClock(NOW), analyzer=None,
+                                           index="auto", embedder=None)
+
+
+def _worker_ingest(docs: list[Document], batch: int) -> int:
+    """Ingest ``docs`` in batches, as one `healthpulse ingest` process would; how many were created."""
+    c = _WORKER["container"]
+    batches = (docs[i:i + batch] for i in range(0, len(docs), batch))
+    return sum(r.created for results in c.pipeline.ingest_batches(batches) for r in results)  # type: ignore[attr-defined]
+
+
+def ingest_chunk(c, chunk: list[Document], batch: int, pool: ProcessPoolExecutor | None, workers: int) -> int:  # type: ignore[no-untyped-def]
+    """The chunk through one ingest (this process) or ``workers`` processes, each a contiguous share."""
+    if pool is None:
+        batches = (chunk[i:i + batch] for i in range(0, len(chunk), batch))
+        return sum(r.created for results in c.pipeline.ingest_batches(batches) for r in results)
+    share = -(-len(chunk) // workers)
+    futures = [pool.submit(_worker_ingest, chunk[i:i + share], batch) for i in range(0, len(chunk), share)]
+    return sum(f.result() for f in futures)
+
+
 def raw_bulk(index, target: str, bodies: list[tuple[str, dict]], batch: int) -> float:  # type: ignore[no-untyped-def]
     from opensearchpy import helpers
 
@@ -126,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chunk", type=int, default=20_000, help="documents per turn of each path")
     ap.add_argument("--batch", type=int, default=500, help="documents per ingest call and per bulk request")
     ap.add_argument("--rounds", type=int, default=20, help="requests per dashboard endpoint")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="ingest processes sharing each chunk (several `healthpulse ingest` workers); 1: this one")
     ap.add_argument("--mix", choices=MIXES, default="crawl",
                     help="crawl: a quarter about health, with vectors (default); health: all, without (worst case)")
     ap.add_argument("--pg", default=os.environ.get("HEALTHPULSE_TEST_POSTGRES_URL",
@@ -145,15 +179,22 @@ def main(argv: list[str] | None = None) -> int:
         hp_s = raw_s = 0.0
         done = 0
         source = generated(args.docs, c.departments.ids, mix=args.mix)
+        pool = None
+        if args.workers > 1:
+            shared = {"database_url": c.settings.database_url, "search_url": args.search_url,
+                      "search_index_prefix": c.settings.search.index_prefix, "data_dir": Path(tmp) / "data",
+                      "testing": True, "secret_key": "scale-benchmark"}
+            pool = ProcessPoolExecutor(args.workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_worker_start, initargs=(shared,))
+            pool.submit(time.sleep, 0).result()  # the workers are up (imports, models) before the clock starts
         started = time.perf_counter()
         try:
             while done < args.docs:
                 chunk = list(islice(source, args.chunk))
                 t0 = time.perf_counter()
-                batches = (chunk[i:i + args.batch] for i in range(0, len(chunk), args.batch))
-                for results in c.pipeline.ingest_batches(batches):  # as `healthpulse ingest` feeds it
-                    if sum(r.created for r in results) != len(results):
-                        raise SystemExit(f"{len(results) - sum(r.created for r in results)} documents not stored")
+                created = ingest_chunk(c, chunk, args.batch, pool, args.workers)  # as `healthpulse ingest` feeds it
+                if created != len(chunk):
+                    raise SystemExit(f"{len(chunk) - created} documents not stored")
                 hp_s += time.perf_counter() - t0
                 with c.session() as s:
                     rows = get_documents(s, [d.id for d in chunk])
@@ -172,9 +213,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"documents: {args.docs:,} generated; {in_index:,} in healthpulse's index, {in_raw:,} in the raw twin")
             print(f"ingest into PostgreSQL + cluster (store, outbox, bulk, stages): {args.docs / hp_s:,.0f} docs/s")
             print(f"raw helpers.bulk of the same bodies:                         {args.docs / raw_s:,.0f} docs/s")
-            print(f"ratio: {raw_s / hp_s:.2f} (target >= 0.7)")
+            print(f"ratio: {raw_s / hp_s:.2f} (target >= 0.7) with {args.workers} ingest process(es)")
+            retried = [j for j in c.jobs.list_jobs(kind="pipeline.post_ingest", limit=1000)]
+            print(f"post-ingest stages queued for retry after concurrent writers: {len(retried)}")
             measure_endpoints(c, clock, args.rounds, args.docs)
         finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
             index.request("DELETE", f"/{raw_target}", params={"ignore_unavailable": "true"})
             index.drop()
     return 0
