@@ -10,7 +10,7 @@ with the k-NN plugin, else an exact scan), hybrid (text + semantic + the departm
 department+topic lists, fused by RRF).
 
     python benchmarks/search.py --docs 100000 --runs 50
-    python benchmarks/search.py --backend opensearch --url http://127.0.0.1:9200 --docs 1000000
+    python benchmarks/search.py --backend opensearch --url http://127.0.0.1:9200 --docs 1000000 --prefix bench-1m
 
 Documents are made and indexed in slices (``--batch``), so a million fit in memory; on a node they go
 to a throwaway prefix that is dropped afterwards (``--keep`` leaves it). For a million documents give
@@ -48,12 +48,12 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] * 1000
 
 
-def open_index(backend: str, url: str | None, tmp: str):
+def open_index(backend: str, url: str | None, tmp: str, prefix: str | None = None):
     if backend == "sqlite":
         return SqliteFtsIndex(Path(tmp) / "search.db")
     if not url:
         raise SystemExit(f"--url is required for --backend {backend}")
-    prefix = f"bench-search-{int(time.time())}"
+    prefix = prefix or f"bench-search-{int(time.time())}"
     if backend == "opensearch":
         from healthpulse.indexes.opensearch import OpenSearchIndex
 
@@ -64,18 +64,42 @@ def open_index(backend: str, url: str | None, tmp: str):
 
 
 def fill(index, n: int, batch: int, rng: np.random.Generator) -> None:
+    """Index ``n`` documents; on a node with refresh off meanwhile (a bulk load's usual setting: each
+    refresh makes a segment, and every segment builds its own vector graph that merges rebuild).
+    A kept index (``--prefix``) is resumed from the last whole slice it holds: slices are seeded by position."""
     started = time.perf_counter()
-    for start in range(0, n, batch):
+    first = already_indexed(index) // batch * batch
+    if first:
+        print(f"  resuming after {first} documents already in the index", file=sys.stderr, flush=True)
+    bulk_load(index, True)
+    for start in range(first, n, batch):
         size = min(batch, n - start)
-        vectors = unit_rows(rng, size)
+        vectors = np.random.default_rng(start).normal(size=(size, DIMS)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         docs = synthetic_docs(size, seed=start, start=start)
         index.upsert([d.model_copy(update={"embedding": vectors[i].tolist()}) for i, d in enumerate(docs)])
         done = start + size
         if done % (batch * 20) == 0 or done == n:
-            rate = done / (time.perf_counter() - started)
+            rate = (done - first) / (time.perf_counter() - started)
             print(f"  indexed {done}/{n} ({rate:.0f} docs/s)", file=sys.stderr, flush=True)
+    bulk_load(index, False)
     index.refresh()
     print(f"indexed {n} documents with vectors in {time.perf_counter() - started:.0f} s")
+
+
+def already_indexed(index) -> int:
+    if isinstance(index, SqliteFtsIndex):
+        return 0
+    index.ensure_ready()
+    index.refresh()
+    return int(index.request("GET", f"/{index.alias}/_count")["count"])
+
+
+def bulk_load(index, on: bool) -> None:
+    if isinstance(index, SqliteFtsIndex):
+        return
+    index.ensure_ready()
+    index.request("PUT", f"/{index.alias}/_settings", {"index": {"refresh_interval": "-1" if on else None}})
 
 
 def main() -> int:
@@ -86,11 +110,14 @@ def main() -> int:
     parser.add_argument("--url", help="the search node (for --backend opensearch / elasticsearch)")
     parser.add_argument("--batch", type=int, default=2000, help="documents made and indexed per slice")
     parser.add_argument("--keep", action="store_true", help="leave the node's benchmark index in place")
+    parser.add_argument("--prefix", help="the node's index prefix (implies --keep): a run stopped midway resumes "
+                                         "where it stopped, and one that finished times its queries again")
     args = parser.parse_args()
     rng = np.random.default_rng(7)
     pick = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
-        index = open_index(args.backend, args.url, tmp)
+        index = open_index(args.backend, args.url, tmp, args.prefix)
+        args.keep = args.keep or bool(args.prefix)
         try:
             fill(index, args.docs, args.batch, rng)
             vectors = getattr(index, "vector_field", None) or ("in-process matrix" if args.backend == "sqlite" else "_source scan")

@@ -125,7 +125,7 @@ class JobSettings:
     alert_freshness_hours: float = 48.0
     callback_retry_minutes: float = 120.0
     callback_max_attempts: int = 3
-    incident_merge_threshold: float = 0.96
+    incident_merge_threshold: float = 0.88
     incident_window_days: float = 10.0
 
 
@@ -217,9 +217,9 @@ class Settings(BaseSettings):
     # until this many attempts were made (README "Pointing a PBX at healthpulse", step 5).
     callback_retry_minutes: float = Field(default=120.0, gt=0)
     callback_max_attempts: int = Field(default=3, ge=1, le=20)
-    # Incidents (issue 20): a document joins an open incident when cosine + department/topic/facility
-    # bonuses reach this score, within this many days of the incident's last document (incidents.merge).
-    incident_merge_threshold: float = Field(default=0.96, gt=0, le=2)
+    # Incidents (issue 20): a document joins an open incident when cosine + department/topic bonuses
+    # − a penalty per day since its last document reach this score, within this many days (incidents.merge).
+    incident_merge_threshold: float = Field(default=0.88, gt=0, le=2)
     incident_window_days: float = Field(default=10.0, gt=0)
     # -- deployment files and folders
     data_dir: Path = Path("healthpulse-data")

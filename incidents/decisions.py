@@ -8,6 +8,7 @@ merge threshold so that it would have agreed with as many decisions as possible.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
 
@@ -102,7 +103,6 @@ def _pair_score(session: Session, incident: IncidentRow, other: IncidentRow, set
         else:
             others.append(MergeDocument(id=doc_id, event_at=at, department=other.department_id,
                                         topics=frozenset(other.topics or []), vector=vec))
-    wide = MergeSettings(threshold=settings.threshold, window_days=36500.0, department_bonus=settings.department_bonus,
-                         topic_bonus=settings.topic_bonus, facility_bonus=settings.facility_bonus)
+    wide = replace(settings, window_days=36500.0)
     scores = [s.score for d in others if (s := score(d, state, wide)) is not None]
     return max(scores) if scores else None

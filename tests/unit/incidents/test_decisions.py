@@ -73,4 +73,4 @@ def test_tune_rechooses_the_threshold_from_decisions(hp, monkeypatch, capsys, tm
     monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(tmp_path / "data"))
     assert main(["incidents", "tune", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["decisions"] == 0 and out["threshold"] == out["current_threshold"] == 0.96
+    assert out["decisions"] == 0 and out["threshold"] == out["current_threshold"] == 0.88
