@@ -103,18 +103,13 @@ def insert_if_absent(session: Session, model: type[Any], values: dict[str, Any],
     ``RETURNING`` says who won: the driver's rowcount is -1 for this statement on PostgreSQL (psycopg),
     which read as "inserted" for the loser too.
     """
-    return bool(insert_many_if_absent(session, model, [values], key))
-
-
-def insert_many_if_absent(session: Session, model: type[Any], rows: list[dict[str, Any]], key: list[str]) -> set[Any]:
-    """``insert_if_absent`` for many rows (same keys each), in one statement: the ``key[0]`` values this
-    call inserted. Rows go in the order given (sort them to take row locks in one order)."""
-    return {getattr(row, key[0]) for row in insert_rows_if_absent(session, model, rows, key)}
+    return bool(insert_rows_if_absent(session, model, [values], key))
 
 
 def insert_rows_if_absent(session: Session, model: type[T], rows: list[dict[str, Any]], key: list[str]) -> list[T]:
-    """``insert_many_if_absent`` that returns the rows it inserted, as loaded objects of the session (so the
-    caller need not read back what it has just written)."""
+    """``insert_if_absent`` for many rows (same keys each), in one statement: the rows this call inserted,
+    as loaded objects of the session (so the caller need not read back what it has just written). Rows go
+    in the order given (sort them to take row locks in one order)."""
     if not rows:
         return []
     dialect = session.get_bind().dialect.name

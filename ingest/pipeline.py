@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import timedelta
 from typing import Protocol
 
+from healthpulse.core.batching import batched
 from healthpulse.core.clock import Clock
 from healthpulse.core.context import StoreContext
 from healthpulse.core.db import is_write_conflict, transaction
@@ -40,17 +41,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 log = logging.getLogger(__name__)
 CONFLICT_RETRIES = 3  # a post-ingest stage that lost a race to a concurrent ingest runs again this often
-
-
-def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
-    for doc in docs:
-        batch.append(doc)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class PipelineContext(StoreContext, Protocol):
@@ -90,7 +80,7 @@ class Pipeline:
         return self.ingest_many([doc])[0]
 
     def ingest_many(self, docs: Iterable[Document], batch_size: int = 64) -> list[IngestResult]:
-        return [r for results in self.ingest_batches(_batches(docs, batch_size)) for r in results]
+        return [r for results in self.ingest_batches(batched(docs, batch_size)) for r in results]
 
     def ingest_batches(self, batches: Iterable[Sequence[Document]]) -> Iterator[list[IngestResult]]:
         """Each batch ingested in turn, its results as it is done; all of them indexed when the iteration ends.

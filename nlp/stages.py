@@ -8,10 +8,10 @@ and the heads are much faster on a matrix than row by row).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import islice
 
 import numpy as np
 import scipy.sparse as sp
+from healthpulse.core.batching import batched
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.nlp.cascade import SecondRead
 from healthpulse.nlp.encoder import FULL_LAYERS
@@ -25,12 +25,6 @@ from healthpulse.nlp.severity import decide
 from healthpulse.nlp.state import state
 from healthpulse.nlp.taxonomy import TaxonomyFile
 from spacy.tokens import Doc
-
-
-def _batches(docs: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
-    it = iter(docs)
-    while batch := list(islice(it, size)):
-        yield batch
 
 
 class LanguageStage:
@@ -83,7 +77,7 @@ class ScreenStage:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
-        for batch in _batches(docs, batch_size):
+        for batch in batched(docs, batch_size):
             sts = [s for s in (state(d) for d in batch) if s.classifiable]
             if self.screen is not None and sts:
                 self.screen.apply(sts)
@@ -108,7 +102,7 @@ class FeatureStage:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
-        for batch in _batches(docs, batch_size):
+        for batch in batched(docs, batch_size):
             sts = [s for s in (state(d) for d in batch) if s.classifiable and not s.screened_out]
             if sts:
                 built = self.builder.build([s.title for s in sts], [s.body for s in sts])
@@ -164,7 +158,7 @@ class ClassifierStage:
         assert self.bundle is not None and self.taxonomy is not None
         heads = self.bundle.heads
         allowed = set(self.taxonomy.ids)
-        for batch in _batches(docs, batch_size):
+        for batch in batched(docs, batch_size):
             sts = [s for s in (state(d) for d in batch) if s.features is not None]
             if sts:
                 rows = [s.features for s in sts]
