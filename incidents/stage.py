@@ -53,7 +53,7 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
     rows: dict[int, IncidentRow] = {}  # held, so the session keeps them (its identity map holds rows weakly)
     states: dict[int, IncidentState] = {}  # one object per incident, shared by every pool that holds it
     for stretch in _stretches([(d, a) for d, a in health if d.id not in placed], views, settings):
-        pools: dict[str | None, set[int]] = {}  # department (None: any) -> the incidents its documents may join
+        pools: dict[str | None, set[int]] = {}  # department -> the incidents its documents may join
         near: set[int] | None = None  # the open incidents any document of the stretch may join: one read
         opened: set[int] = set()  # incidents this stretch opened before that read
         for doc, a in stretch:
@@ -61,17 +61,17 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
                 continue
             md = views[doc.id]
             match = None
-            if md.vector is not None:  # without one it joins nothing (merge.score): no read for it
+            if md.vector is not None and md.department is not None:  # else it joins nothing (merge.score): no read
                 if near is None:
-                    read = open_near(session, [views[d.id] for d, _ in stretch if views[d.id].vector is not None],
+                    read = open_near(session, [views[d.id] for d, _ in stretch
+                                               if views[d.id].vector is not None and views[d.id].department],
                                      settings)
                     for key, (row, state) in read.items():
                         rows.setdefault(key, row)
                         states.setdefault(key, state)  # one already held is as current as the database
                     near = set(read) | opened
                 if md.department not in pools:
-                    pools[md.department] = {key for key in near if md.department is None
-                                            or states[key].department in (None, md.department)}
+                    pools[md.department] = {key for key in near if states[key].department == md.department}
                 # lowest id first, as read; the window and department rules are merge.score's
                 match = best_match(md, [states[key] for key in sorted(pools[md.department])], settings)
             if match is not None:
@@ -85,9 +85,8 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
                 opened.add(row.id)
                 if near is not None:
                     near.add(row.id)  # for the pools of departments not met yet in this stretch
-                for department, keys in pools.items():  # whoever could have read it, had it been there
-                    if department is None or md.department is None or department == md.department:
-                        keys.add(row.id)
+                if md.department in pools:  # whoever could have read it, had it been there
+                    pools[md.department].add(row.id)
             else:
                 continue
             placed[doc.id] = row.id  # written with the next incident opened, or at commit: no flush per document

@@ -26,8 +26,8 @@ def unit(vector: np.ndarray | None) -> np.ndarray | None:
 
 def open_near(session: Session, docs: list[MergeDocument],
               settings: MergeSettings) -> dict[int, tuple[IncidentRow, IncidentState]]:
-    """The open incidents any of ``docs`` could join (their time windows, their departments or none), with
-    their members' vectors: read once for a batch, two statements (``merge.score``'s hard rules then pick per document).
+    """The open incidents any of ``docs`` could join (their time windows and departments), with their
+    members' vectors: read once for a batch, two statements (``merge.score``'s hard rules then pick per document).
     The rows come too: holding them keeps them in the session (its identity map holds rows only weakly)."""
     if not docs:
         return {}
@@ -35,9 +35,7 @@ def open_near(session: Session, docs: list[MergeDocument],
     q = select(IncidentRow).where(IncidentRow.status == OPEN,
                                   IncidentRow.last_seen_at >= min(d.event_at for d in docs) - window,
                                   IncidentRow.first_seen_at <= max(d.event_at for d in docs) + window)
-    if all(d.department for d in docs):
-        departments = sorted({d.department for d in docs if d.department})
-        q = q.where(IncidentRow.department_id.in_(departments) | IncidentRow.department_id.is_(None))
+    q = q.where(IncidentRow.department_id.in_(sorted({d.department for d in docs if d.department})))
     rows = list(session.scalars(q.order_by(IncidentRow.id)))
     if not rows:
         return {}

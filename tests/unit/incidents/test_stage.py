@@ -68,6 +68,19 @@ def test_reports_of_one_event_across_channels_and_languages_become_one_incident(
         assert incident.last_seen_at == T0 + timedelta(hours=20)
 
 
+def test_a_report_placed_in_no_department_neither_joins_nor_is_joined(hp):
+    """Same words, same topic, same hour: without a department the reports could be from any country
+    (the demo merged a Cairo post, a Saigon post and a Khanty-Mansiysk appeal), so each stays its own."""
+    hp.pipeline.ingest_many([
+        _doc("placed", _vector(1, 0.0, base=7)),
+        _doc("nowhere-1", _vector(2, 0.05, base=7), department=None, hours=1),
+        _doc("nowhere-2", _vector(3, 0.05, base=7), department=None, language="ar", hours=2),
+        _doc("placed-later", _vector(4, 0.05, base=7), hours=3),
+    ])
+    groups = sorted(_members(hp).values())
+    assert groups == [["nowhere-1"], ["nowhere-2"], ["placed", "placed-later"]]
+
+
 def test_outside_the_time_window_a_report_opens_a_new_incident(hp):
     hp.pipeline.ingest(_doc("first", _vector(1, 0.0, base=7)))
     hp.pipeline.ingest(_doc("weeks-later", _vector(2, 0.1, base=7), hours=24 * 30))
