@@ -52,6 +52,20 @@ def get_incident(container: WebContext, principal: Principal, incident_id: int) 
             raise NotFound(f"incident {incident_id}") from None
 
 
+def incident_of_each(container: WebContext, principal: Principal, document_ids: list[str]) -> dict[str, int]:
+    """{document id: the incident (in the caller's scope) it belongs to}, so a search hit can open its incident."""
+    if not document_ids:
+        return {}
+    scope = department_ids(principal)
+    with container.session() as s:
+        q = (select(IncidentDocumentRow.document_id, IncidentDocumentRow.incident_id)
+             .join(IncidentRow, IncidentRow.id == IncidentDocumentRow.incident_id)
+             .where(IncidentDocumentRow.document_id.in_(document_ids)))
+        if scope is not None:
+            q = q.where(IncidentRow.department_id.in_(scope))
+        return {doc_id: incident_id for doc_id, incident_id in s.execute(q)}
+
+
 def incidents_of_documents(container: WebContext, principal: Principal, document_ids: list[str]) -> list[dict[str, Any]]:
     """The incidents (in the caller's scope) those documents are merged into, for links from a ticket or an alert:
     ``[{"id", "title", "documents": how many of document_ids it holds}]``, by id."""

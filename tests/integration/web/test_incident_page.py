@@ -188,6 +188,22 @@ def test_the_page_reads_in_arabic_with_local_names_and_digits(world):
     assert "Drug supply" not in html and "drug_supply" not in html
 
 
+def test_a_search_hit_opens_the_incident_its_document_belongs_to(world):
+    """A press officer who finds a report by searching reaches its incident in one click (a browser review:
+    an appeal or a call had no link at all, a news item only its outside source)."""
+    seeded, c = world
+    html = c["press"].get("/press/search?q=Surgut&mode=text&lang=en").get_data(as_text=True)
+    hit = html[html.index('data-document-id="ins-news-en"'):]
+    hit = hit[:hit.index("</article>")]
+    assert (f'<a class="hit-incident" href="/press/incidents/{seeded.surgut}" data-incident-id="{seeded.surgut}">'
+            in hit)
+    assert c["press"].get(f"/press/incidents/{seeded.surgut}").status_code == 200
+    ar = c["press"].get("/press/search?q=Surgut&mode=text&lang=ar").get_data(as_text=True)
+    number = re.search(rf'<a class="hit-incident" href="/press/incidents/{seeded.surgut}"[^>]*>[^<]*'
+                       r'<bdi dir="ltr">#([٠-٩]+)</bdi></a>', ar)  # the reader's digits, never grouped
+    assert number and int(number.group(1).translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789"))) == seeded.surgut
+
+
 def test_top_negative_stories_make_an_incident_one_row_that_opens_its_page(world):
     seeded, c = world
     rows = c["press"].get("/press/data/negative_stories.json").get_json()["rows"]

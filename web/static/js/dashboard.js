@@ -20,6 +20,20 @@
     scale.paddingRight = Math.max(scale.paddingRight, half);
   }
 
+  /* A long region name ("Mashhad University of Medical Sciences (health deputy)") on up to three lines of whole
+     words, so its start stays readable: Chart.js cut a one-line label at the canvas edge, and two regions
+     read the same ("…University of Medical Sciences"). */
+  function wrapLabel(text, width) {
+    var lines = [];
+    String(text).split(/\s+/).forEach(function (word) {
+      var last = lines.length - 1;
+      if (last >= 0 && (lines[last] + " " + word).length <= width) { lines[last] += " " + word; }
+      else { lines.push(word); }
+    });
+    if (lines.length > 3) { lines = lines.slice(0, 3); lines[2] += "…"; }
+    return lines;
+  }
+
   function draw(canvas, data) {
     var chart = data.chart;
     if (!chart || !window.Chart) { return; }
@@ -38,7 +52,9 @@
     var stacked = !isLine && !!chart.stacked;
     var scales = horizontal
       ? { x: { stacked: stacked, beginAtZero: true, reverse: rtl, ticks: valueTicks },
-          y: { stacked: stacked, position: rtl ? "right" : "left" } }
+          y: { stacked: stacked, position: rtl ? "right" : "left",
+               ticks: { autoSkip: false, callback: function (value) {
+                 return wrapLabel(this.getLabelForValue(value), canvas.clientWidth < 500 ? 18 : 30); } } } }
       // dates stay level and the first and last are drawn inside the canvas: reversed (rtl), Chart.js measured
       // the wrong end and clipped the leftmost date ("٠/١١/٣٠"); aligned inward, the first and last stand half a
       // label closer to their neighbours than Chart.js's skipping assumes, so the padding is half a date wide
