@@ -141,6 +141,19 @@ class AlertParams(_Params):
     limit: int = Field(default=50, ge=1, le=500)
 
 
+class IncidentListParams(_Params):
+    """The press office's incident list: one department's incidents, or every department's."""
+
+    department: str | None = None
+
+    @field_validator("department")
+    @classmethod
+    def _department(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None:
+            _one_of("department", [value], (info.context or {}).get("departments", ()))
+        return value
+
+
 class FaqParams(_Params):
     """The citizen FAQ's topic filter."""
 

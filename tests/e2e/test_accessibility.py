@@ -126,7 +126,7 @@ def test_department_pages_have_no_serious_violations(browser, live, codes, lang)
 def test_press_pages_have_no_serious_violations(browser, live, lang):
     found = _staff_scan(browser, live, "press-office", lang, [
         ("/press/", "#regions.filled"), ("/press/tables", None), ("/press/search?q=waiting", None),
-        ("/press/faq-gaps", None)])
+        ("/press/faq-gaps", None), ("/press/incidents", "#incident-filter")])
     assert not found, _report(found)
 
 

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from healthpulse.incidents.decisions import DecisionRefused
 from healthpulse.web.context import container, current_principal, require_role
 from healthpulse.web.i18n import local_digits
+from healthpulse.web.query_params import IncidentListParams, parse_query
 from healthpulse.web.services import incident_page
 from healthpulse.web.services import incidents as incident_svc
 from healthpulse.web.services.tickets import NotFound
 from healthpulse.web.services.users import Principal
+from healthpulse.web.templating import department_names
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -45,8 +47,12 @@ def _principal() -> Principal:
 @bp.route("/press/incidents")
 @require_role("press")
 def press_list() -> Any:
-    """Every department's incidents, the ones hurting most first (coverage × reach × severity)."""
-    return _render_list("press")
+    """Every department's incidents (or one's: ``?department=``), the ones hurting most first (coverage × reach
+    × severity)."""
+    params = parse_query(IncidentListParams, request.args, departments=container().departments.ids)
+    rows = incident_svc.rank_in_scope(container(), [params.department] if params.department else None)
+    return render_template("incidents/list.html", rows=rows, area="press", params=params,
+                           department_choices=department_names())
 
 
 @bp.route("/department/incidents")
@@ -57,7 +63,7 @@ def department_list() -> Any:
 
 def _render_list(area: str) -> Any:
     rows = incident_svc.ranked_incidents(container(), _principal())
-    return render_template("incidents/list.html", rows=rows, area=area)
+    return render_template("incidents/list.html", rows=rows, area=area, params=None)
 
 
 @bp.route("/press/incidents/<int:incident_id>")

@@ -289,7 +289,9 @@ def search() -> Any:
     next_args = MultiDict([*f.to_args(), *([("mode", mode)] if mode != "hybrid" else [])])
     if res.next_cursor:
         next_args.add("cursor", res.next_cursor)
-    incident_of = incident_svc.incident_of_each(container(), current_principal(), [h.id for h in res.hits])
+    p = current_principal()
+    assert p is not None  # require_role
+    incident_of = incident_svc.incident_of_each(container(), p, [h.id for h in res.hits])
     return render_template("press/search.html", f=f, res=res, query_args=f.to_args(), incident_of=incident_of,
                            next_args=next_args if res.next_cursor else None, **_filter_choices())
 

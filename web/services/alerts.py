@@ -88,6 +88,8 @@ def alert_detail(container: WebContext, principal: Principal, alert_id: int) -> 
     appeal_scope = {"department_id": alert["department"]}
     for d in documents:
         d["in_ticket"] = d["id"] in in_ticket
+        if d["source"] == d["channel"]:  # appeals and calls store their channel as source: shown once, translated
+            d["source"] = None
         if d["channel"] in APPEAL_CHANNELS:
             d["extract"] = visible_text(principal, appeal_scope, d["extract"])
     return {**alert, "ticket_id": ticket.id if ticket is not None else None, "documents": documents}

@@ -242,6 +242,20 @@ def test_the_incident_list_ranks_by_coverage_reach_and_severity_within_scope(wor
     assert f'href="/department/incidents/{seeded.surgut}"' in own
 
 
+def test_the_press_office_narrows_the_incident_list_to_one_region(world):
+    """A browser review: the list had no filter and ``?department=cairo`` was ignored."""
+    seeded, c = world
+    html = c["press"].get("/press/incidents?department=cairo&lang=en").get_data(as_text=True)
+    ids = {int(i) for i in re.findall(r'<tr class="incident-row" data-incident-id="(\d+)"', html)}
+    assert ids == {seeded.cairo}
+    assert '<option value="cairo" selected>' in html and '<option value="">All regions</option>' in html
+    every = c["press"].get("/press/incidents?department=&lang=en").get_data(as_text=True)  # "All regions"
+    assert {int(i) for i in re.findall(r'data-incident-id="(\d+)"', every)} >= {seeded.surgut, seeded.cairo}
+    bad = c["press"].get("/press/incidents?department=atlantis&lang=en")
+    assert bad.status_code == 400 and "department" in bad.get_data(as_text=True)
+    assert "<select" not in c["surgut"].get("/department/incidents").get_data(as_text=True)  # their own only
+
+
 def test_incident_and_alert_numbers_read_in_the_pages_digits(world, container):
     """The heading and the browser tab's title number an incident or alert in Arabic-Indic digits on an Arabic
     page (the incident list already does), not "#7" among "٣ تقارير"."""
@@ -272,6 +286,13 @@ def test_an_appeal_shows_its_channel_once_not_its_source_code(world, container):
     row = re.search(r'<tr class="timeline-row" id="doc-ins-call".*?</tr>', html, re.S).group(0)
     assert "hotline" not in row.replace('data-label', '') and "الخط الساخن" in row, row
     assert "<bdi>surgut-inform</bdi>" in html  # a news outlet is still named
+    with container.session() as s:  # the alert pages too (a browser review saw "Hotline · … · hotline")
+        aid = s.scalar(select(AlertDocumentRow.alert_id).where(AlertDocumentRow.document_id == "ins-call"))
+    assert aid is not None
+    for page in (c["press"].get(f"/press/alerts/{aid}?lang=en"), c["surgut"].get(f"/department/alerts/{aid}?lang=en")):
+        item = re.search(r'<li class="alert-doc" data-document-id="ins-call">.*?</li>', page.get_data(as_text=True),
+                         re.S)
+        assert item is not None and "<bdi>hotline</bdi>" not in item.group(0) and "Hotline" in item.group(0)
 
 
 def test_split_and_merge_messages_number_incidents_in_the_readers_digits(world, container):
