@@ -141,30 +141,26 @@ class AlertParams(_Params):
     limit: int = Field(default=50, ge=1, le=500)
 
 
+def _one_known(value: str | None, info: ValidationInfo) -> str | None:
+    """One optional value of ``info.field_name`` among the context's choices (its plural: "topic" → "topics")."""
+    if value is not None:
+        name = str(info.field_name)
+        _one_of(name, [value], (info.context or {}).get(f"{name}s", ()))
+    return value
+
+
 class IncidentListParams(_Params):
     """The press office's incident list: one department's incidents, or every department's."""
 
     department: str | None = None
-
-    @field_validator("department")
-    @classmethod
-    def _department(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is not None:
-            _one_of("department", [value], (info.context or {}).get("departments", ()))
-        return value
+    _department = field_validator("department")(_one_known)
 
 
 class FaqParams(_Params):
     """The citizen FAQ's topic filter."""
 
     topic: str | None = None
-
-    @field_validator("topic")
-    @classmethod
-    def _topic(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is not None:
-            _one_of("topic", [value], (info.context or {}).get("topics", ()))
-        return value
+    _topic = field_validator("topic")(_one_known)
 
 
 def parse_query(model: type[M], args: Any, **context: Any) -> M:
