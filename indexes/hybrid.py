@@ -18,6 +18,7 @@ no neighbours.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -28,6 +29,7 @@ SearchMode = Literal["text", "semantic", "hybrid"]
 SEARCH_MODES: tuple[str, ...] = ("text", "semantic", "hybrid")
 RRF_K = 60  # the usual constant of reciprocal rank fusion: rank 1 weighs 1/61, rank 10 1/70
 DEPTH = 50  # how many hits each list contributes to the fusion
+_PAGE_CURSOR = re.compile(r"^f([0-9]{1,5})$")  # a later page of a fused answer: "f<offset>"
 # Cosine (e5 title+lead vector · query vector) a hit found only by the vector lists must reach. Measured on
 # the independent event set by benchmarks/search_floor.py (README, "Cross-lingual search"): 0.78 keeps 99.2 %
 # of the relevant cross-language (query, document) pairs and hybrid recall@10 0.806 → 0.802 (0.80: 95.9 %, 0.793).
@@ -149,18 +151,27 @@ def fuse(lists: dict[str, list[Hit]], weights: FusionWeights = DEFAULT_WEIGHTS, 
     return [first[i].model_copy(update={"score": round(scores[i], 6)}) for i in order]
 
 
+def fused_offset(cursor: str | None) -> int:
+    """Where a page of a fused answer starts: its cursor is ``f<offset>`` (anything else: the first page)."""
+    m = _PAGE_CURSOR.match(cursor or "")
+    return int(m.group(1)) if m else 0
+
+
 def search_mode(index: SearchIndex, base: SearchQuery, plan: QueryPlan, mode: SearchMode,
                 weights: FusionWeights = DEFAULT_WEIGHTS, floor: float = SIMILARITY_FLOOR,
                 lone_floor: float = LONE_VECTOR_FLOOR) -> SearchResult:
     """One page of ``mode``'s answer: ``text`` is the plain full-text search (with cursor, facets and total);
-    ``semantic`` and ``hybrid`` return their best ``base.size`` hits (no next page; hybrid's facets, when asked
+    ``semantic`` and ``hybrid`` page through their fused hits (each list ``DEPTH`` deep, so every page is cut
+    from the same ranking: ``next_cursor`` ``f<offset>``, none after the last; hybrid's facets, when asked
     for, count the full-text matches).
 
     The total of a fused answer counts the fused hits that cleared the floor, or the full-text total when
     that is larger; ``total_relation`` is ``gte`` when a list was cut at its depth (more may match)."""
     if mode == "text" or not plan.text.strip() or (mode == "hybrid" and plan.vector is None and not plan.departments):
-        # Nothing but the words to go on (no vector: document vectors are off): the plain full-text answer.
-        return index.search(base.model_copy(update={"text": plan.text or None}))
+        # Nothing but the words to go on (no vector: document vectors are off): the plain full-text answer
+        # (a fused answer's page cursor means nothing to the index: its first page).
+        cursor = None if _PAGE_CURSOR.match(base.cursor or "") else base.cursor
+        return index.search(base.model_copy(update={"text": plan.text or None, "cursor": cursor}))
     ranked = above_floor(ranked_lists(index, base, plan, mode, max(DEPTH, base.size)), floor, lone_floor)
     if mode == "hybrid" and not about_anything(index, base, plan, ranked):
         ranked = RankedLists({name: hits for name, hits in ranked.lists.items() if name not in VECTOR_LISTS},
@@ -171,5 +182,7 @@ def search_mode(index: SearchIndex, base: SearchQuery, plan: QueryPlan, mode: Se
     facets = {}
     if base.facets and mode == "hybrid":  # facets of the full-text matches (fused lists have no common total)
         facets = index.search(base.model_copy(update={"text": plan.text, "size": 0, "cursor": None})).facets
+    start = fused_offset(base.cursor)
+    end = start + base.size
     return SearchResult(total=max(len(fused), ranked.text_total), total_relation="gte" if cut else "eq",
-                        hits=fused[: base.size], facets=facets)
+                        hits=fused[start:end], facets=facets, next_cursor=f"f{end}" if end < len(fused) else None)

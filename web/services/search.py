@@ -1,7 +1,7 @@
 """Cross-lingual search for the search page and ``GET /api/v1/search``: the dashboard's filters, any mode.
 
 ``text`` is the dashboard's own full-text search (facets, total, next page); ``semantic`` and
-``hybrid`` (indexes.hybrid, query read by ingest.search_plan) return the best page of hits.
+``hybrid`` (indexes.hybrid, query read by ingest.search_plan) page through their fused hits.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ def search(container: Any, f: dash.Filters, mode: SearchMode, cursor: str | None
            size: int = 20) -> SearchResult:
     if mode == "text" or not f.text:
         return dash.search(container.index, f, cursor=cursor, size=size)[0]
-    query = f.query(size=size, highlight=True)
+    query = f.query(size=size, highlight=True, cursor=cursor)
     return dash.mask_appeal_hits(container.query_reader.search(container.index, query, mode))
 
 

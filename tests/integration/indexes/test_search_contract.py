@@ -261,6 +261,28 @@ def test_hybrid_keeps_vector_hits_only_above_the_similarity_floor(backend, docs)
     assert set(ids(insulin)) == close | {"en-01"} and insulin.total == len(insulin.hits)
 
 
+def test_a_fused_answer_pages_through_every_hit_once(backend, docs):
+    """Hybrid and semantic answers have later pages (a browser review: 20 of "at least 50" and no way on):
+    pages of 3 put together are the one-page answer, in its order, and the last page has no next cursor."""
+    near = topic_vector("drug_supply", 999)
+    plan = QueryPlan(text="insulin", vector=near)
+    for mode in ("hybrid", "semantic"):
+        whole = search_mode(backend, SearchQuery(size=100), plan, mode)
+        assert whole.next_cursor is None and len(whole.hits) > 3
+        seen, cursor = [], None
+        for _ in range(50):
+            page = search_mode(backend, SearchQuery(size=3, cursor=cursor), plan, mode)
+            assert len(page.hits) <= 3 and page.total == whole.total
+            seen += ids(page)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        assert seen == ids(whole), mode
+    # a text answer's cursor is the index's own; a fused page cursor given to a plain text search is a first page
+    first = search_mode(backend, SearchQuery(size=2, cursor="f4"), QueryPlan(text="insulin"), "text")
+    assert ids(first) == ids(search_mode(backend, SearchQuery(size=2), QueryPlan(text="insulin"), "text"))
+
+
 def test_semantic_search_forgets_a_deleted_document(backend, docs):
     query = topic_vector("maternal_child", 999)
     first = ids(backend.search(SearchQuery(vector=query, size=1)))[0]

@@ -6,6 +6,7 @@ Real parts: the embedded index with the production document vectors of the indep
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -106,3 +107,28 @@ def test_the_count_is_the_fused_hits_whatever_the_page_size(loaded):
     whole = api.get(f"/api/v1/search?q=insulin%20Surgut&size=100&{DATES}").get_json()
     assert len(small["hits"]) == 3 and small["total"] == whole["total"] == len(whole["hits"])
     assert whole["total_relation"] == "eq" and whole["total"] <= len(docs)
+
+
+def test_a_hybrid_answer_has_later_pages_on_the_api_and_the_page(loaded):
+    """A browser review: the page showed 20 of "at least 50" with no way to the rest. The API's next_cursor
+    and the page's "More results" walk the fused answer; together the pages are the one-page answer."""
+    container, _ = loaded
+    api = _api(container)
+    whole = api.get(f"/api/v1/search?q=insulin%20Surgut&size=100&{DATES}").get_json()
+    seen, cursor = [], ""
+    for _ in range(40):
+        body = api.get(f"/api/v1/search?q=insulin%20Surgut&size=4&{DATES}{cursor}").get_json()
+        seen += [h["id"] for h in body["hits"]]
+        if not body["next_cursor"]:
+            break
+        cursor = f"&cursor={body['next_cursor']}"
+    assert seen == [h["id"] for h in whole["hits"]] and len(seen) > 4
+    page = make_web_app(container).test_client()
+    assert login(page, "press-office").status_code == 302
+    html = page.get(f"/press/search?q=insulin%20Surgut&{DATES}").get_data(as_text=True)
+    more = re.search(r'<a class="button" href="(/press/search\?[^"]+)">More results</a>', html)
+    assert whole["total"] > 20 and more is not None  # more than the page's 20 hits
+    second = page.get(more.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    first_ids = set(re.findall(r'data-document-id="([^"]+)"', html))
+    later = set(re.findall(r'data-document-id="([^"]+)"', second))
+    assert later and later.isdisjoint(first_ids) and len(first_ids | later) == whole["total"]
