@@ -71,6 +71,7 @@ from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import CitizenContactRow, SurveyRow, TicketDocumentRow, TicketEventRow, TicketRow
 from healthpulse.core.resources import bundled_departments_path
 from healthpulse.core.settings import Settings, load_settings
+from healthpulse.text.shorten import shorten
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -240,7 +241,7 @@ def get_ticket(session: Session, ticket_id: int, *, department_ids: list[str] | 
     out.update(
         resolution=t.resolution, public_reply=t.public_reply, first_closed_at=t.first_closed_at,
         breached_at=t.breached_at, contact_count=t.contact_count,
-        documents=[{"id": d.id, "title": d.title or d.text[:160], "url": d.url, "channel": d.channel,
+        documents=[{"id": d.id, "title": d.title or shorten(d.text, 160), "url": d.url, "channel": d.channel,
                     "language": d.language, "source": d.source, "published_at": d.published_at,
                     "severity": d.severity, "text": d.text[:2000]} for d in docs],
         events=[{"at": e.at, "actor": e.actor, "action": e.action, "field": e.field, "old": e.old_value,

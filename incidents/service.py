@@ -16,6 +16,7 @@ from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
 from healthpulse.core.models.tickets import TicketDocumentRow, TicketEventRow, TicketRow
+from healthpulse.text.shorten import shorten
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -93,7 +94,7 @@ def _documents(session: Session, incident_id: int) -> list[tuple[DocumentRow, In
 
 
 def _timeline(session: Session, incident_id: int) -> list[dict[str, Any]]:
-    return [{"id": d.id, "channel": d.channel, "language": d.language, "title": d.title or d.text[:160],
+    return [{"id": d.id, "channel": d.channel, "language": d.language, "title": d.title or shorten(d.text, 160),
              "event_at": m.event_at, "reach": d.reach_score, "linked_by": m.linked_by, "score": m.score,
              "signals": m.signals} for d, m in _documents(session, incident_id)]
 

@@ -19,6 +19,7 @@ from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow, Notificat
 from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import TicketRow
+from healthpulse.text.shorten import shorten
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,7 +31,7 @@ def _documents(session: Session, doc_ids: list[str]) -> list[dict[str, Any]]:
     if not doc_ids:
         return []
     rows = session.scalars(select(DocumentRow).where(DocumentRow.id.in_(doc_ids[:MAX_DOCS_IN_MESSAGE]))).all()
-    return [{"id": r.id, "title": (r.title or r.text[:120]).strip(), "url": r.url, "channel": r.channel} for r in rows]
+    return [{"id": r.id, "title": (r.title or shorten(r.text, 120)).strip(), "url": r.url, "channel": r.channel} for r in rows]
 
 
 def alert_document_ids(session: Session, alert_id: int) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Literal
 
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.core.domain import SEVERITY_ORDER, Channel, Document, Severity
+from healthpulse.text.shorten import shorten
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
@@ -138,4 +139,4 @@ def document_department(doc: Document) -> str | None:
 
 def short_title(doc: Document, limit: int = 140) -> str:
     text = (doc.title or doc.text or "").strip().splitlines()[0] if (doc.title or doc.text) else doc.id
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)

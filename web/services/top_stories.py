@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from healthpulse.core.models.documents import DocumentRow
-from healthpulse.core.models.incidents import IncidentDocumentRow
+from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
 from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import Hit
 from sqlalchemy import func, select
@@ -66,10 +66,12 @@ def group_key(hit: Hit) -> str:
 
 @dataclass(frozen=True)
 class Memberships:
-    """Which incident each document is in (``of``) and how many documents each incident holds (``size``)."""
+    """Which incident each document is in (``of``), how many documents each incident holds (``size``) and its
+    title (``titles``: the row names the incident as its page does)."""
 
     of: dict[str, int] = field(default_factory=dict)
     size: dict[int, int] = field(default_factory=dict)
+    titles: dict[int, str] = field(default_factory=dict)
 
 
 def incident_key(incidents: Memberships) -> Callable[[Hit], str]:
@@ -86,7 +88,8 @@ def rank_top_stories(hits: Iterable[Hit], reach: dict[str, int], limit: int = 10
     incident of several reports — and return the ``limit`` highest-scoring groups.
 
     Score = coverage (documents) × reach (outlets + log10 of the social audience) × severity weight
-    (the group's worst).  Ties: the most recent group first.  The newest document names the story.
+    (the group's worst).  Ties: the most recent group first.  The newest document names the story, an
+    incident's own title an incident's (a browser review: the row and the incident page named it differently).
     """
     if incidents:
         key = incident_key(incidents)
@@ -107,6 +110,8 @@ def rank_top_stories(hits: Iterable[Hit], reach: dict[str, int], limit: int = 10
             g.severity = h.severity
     for g in groups.values():
         g.incident_id = next(iter(g.incident_ids)) if len(g.incident_ids) == 1 else None
+        if incidents and g.incident_id is not None and g.key.startswith("incident-"):
+            g.title = incidents.titles.get(g.incident_id) or g.title
     return ranked(groups.values(), limit)
 
 
@@ -141,7 +146,7 @@ def rank_incidents(incidents: Iterable[dict[str, Any]], documents: dict[str, Inc
 
 
 def memberships(session: Any, ids: list[str]) -> Memberships:
-    """The incidents of those of ``ids`` that are in one, with each incident's size (two queries)."""
+    """The incidents of those of ``ids`` that are in one, with each incident's size and title (three queries)."""
     if not ids:
         return Memberships()
     of = {d: int(i) for d, i in session.execute(select(IncidentDocumentRow.document_id, IncidentDocumentRow.incident_id)
@@ -149,7 +154,9 @@ def memberships(session: Any, ids: list[str]) -> Memberships:
     size = {int(i): int(n) for i, n in session.execute(
         select(IncidentDocumentRow.incident_id, func.count()).where(IncidentDocumentRow.incident_id.in_(set(of.values())))
         .group_by(IncidentDocumentRow.incident_id))} if of else {}
-    return Memberships(of=of, size=size)
+    titles = {int(i): t for i, t in session.execute(select(IncidentRow.id, IncidentRow.title)
+                                                     .where(IncidentRow.id.in_(set(of.values())))) if t} if of else {}
+    return Memberships(of=of, size=size, titles=titles)
 
 
 def reach_scores(session: Any, ids: list[str]) -> dict[str, int]:

@@ -210,6 +210,9 @@ def test_top_negative_stories_make_an_incident_one_row_that_opens_its_page(world
     insulin = [r for r in rows if r[13] == seeded.surgut]
     assert len(insulin) == 1 and insulin[0][2] == 5  # five reports, three channels, one row
     assert rows[0][13] == seeded.surgut  # the widest-covered story ranks first
+    page = c["press"].get(f"/press/incidents/{seeded.surgut}?lang=en").get_data(as_text=True)
+    assert insulin[0][1] == "В Сургуте нет инсулина" and "В Сургуте нет инсулина" in page
+    # named as its incident page names it (the opening report), not by the newest document (the Persian one)
     html = c["press"].get("/press/part/negative_stories.html?lang=en").get_data(as_text=True)
     assert f'data-incident-id="{seeded.surgut}"><td><a class="story-incident" href="/press/incidents/{seeded.surgut}">' in html
 
