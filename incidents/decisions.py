@@ -19,6 +19,7 @@ from healthpulse.core.models.incidents import IncidentDecisionRow, IncidentDocum
 from healthpulse.core.vectors import unpack_vector
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeSettings, score
 from healthpulse.incidents.store import unit
+from healthpulse.text.shorten import shorten
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,8 +39,14 @@ def split(session: Session, incident: IncidentRow, document_id: str, actor: str,
                                                                IncidentDocumentRow.document_id != document_id)).all()
     if not others:
         raise DecisionRefused(f"document '{document_id}' is the only one in incident #{incident.id}")
-    new = IncidentRow(department_id=incident.department_id, status="open", topics=list(incident.topics or []),
-                      severity=incident.severity, title=incident.title, first_seen_at=member.event_at,
+    docs = {d.id: d for d in session.scalars(select(DocumentRow).where(
+        DocumentRow.id.in_([document_id, *(o.document_id for o in others)])))}
+    moved = docs.get(document_id)
+    # Each side keeps the topics and the name of its own documents (a browser review: after a split the
+    # incident still listed the topic only the moved report had, and the new one carried the old name).
+    new = IncidentRow(department_id=incident.department_id, status="open", topics=_topics(docs, [document_id]),
+                      severity=(moved.severity if moved is not None else None) or incident.severity,
+                      title=_title(moved) or incident.title, first_seen_at=member.event_at,
                       last_seen_at=member.event_at, created_at=now, updated_at=now)
     session.add(new)
     session.flush()
@@ -48,8 +55,22 @@ def split(session: Session, incident: IncidentRow, document_id: str, actor: str,
     member.incident_id, member.linked_by = new.id, "staff"
     incident.first_seen_at = min(o.event_at for o in others)
     incident.last_seen_at = max(o.event_at for o in others)
+    incident.topics = _topics(docs, [o.document_id for o in others])
+    if moved is not None and incident.title == _title(moved):  # it was named after the report that left
+        first = min(others, key=lambda o: (o.event_at, o.document_id))
+        incident.title = _title(docs.get(first.document_id)) or incident.title
     incident.updated_at = now
     return new
+
+
+def _topics(docs: dict[str, DocumentRow], ids: list[str]) -> list[str]:
+    return sorted({t["id"] for i in ids if i in docs
+                   for t in ((docs[i].analysis or {}).get("topics") or []) if t.get("id")})
+
+
+def _title(doc: DocumentRow | None) -> str | None:
+    """An incident's name from one of its reports, as the incident stage names the incident a report opens."""
+    return (doc.title or shorten(doc.text, 200)) if doc is not None else None
 
 
 def merge(session: Session, incident: IncidentRow, other: IncidentRow, actor: str, now: datetime,

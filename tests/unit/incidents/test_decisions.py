@@ -53,6 +53,26 @@ def test_split_moves_a_document_out_and_merge_joins_two_incidents(hp, api):  # n
     assert decisions == [("split", "surgut-officer", "b"), ("merge", "surgut-officer", None)]
 
 
+def test_after_a_split_each_incident_has_its_own_documents_topics_and_name(hp, api):  # noqa: F811
+    """A browser review: after a split the incident kept the topic only the moved report had, and the new
+    incident carried the old one's name."""
+    hp.pipeline.ingest_many([_doc("opener", _vector(1, 0.0, base=7), topic="waiting_times"),
+                             _doc("other-topic", _vector(2, 0.2, base=7), topic="drug_supply", hours=1),
+                             _doc("same", _vector(3, 0.2, base=7), hours=2)])
+    first = _incident_of(hp, "opener")
+    assert {_incident_of(hp, "other-topic"), _incident_of(hp, "same")} == {first}
+    with hp.session() as s:
+        before = s.get(IncidentRow, first)
+        assert set(before.topics) == {"waiting_times", "drug_supply"} and before.title == "Incident opener"
+    # the opener (which names the incident) leaves: the rest keep their topics and take the next report's name
+    r = api(f"/api/v1/incidents/{first}/split", {"document_id": "opener"})
+    assert r.status_code == 200, r.get_json()
+    with hp.session() as s:
+        old, new = s.get(IncidentRow, first), s.get(IncidentRow, _incident_of(hp, "opener"))
+        assert (new.title, new.topics) == ("Incident opener", ["waiting_times"])
+        assert (old.title, old.topics) == ("Incident other-topic", ["drug_supply"])
+
+
 def test_decisions_are_scoped_and_bad_input_is_named(hp, api):  # noqa: F811
     hp.pipeline.ingest_many([_doc("a", _vector(1, 0.0, base=7)), _doc("b", _vector(2, 0.2, base=7), hours=1)])
     inc = _incident_of(hp, "a")
