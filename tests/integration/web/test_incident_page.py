@@ -214,7 +214,8 @@ def test_top_negative_stories_make_an_incident_one_row_that_opens_its_page(world
     assert insulin[0][1] == "В Сургуте нет инсулина" and "В Сургуте нет инсулина" in page
     # named as its incident page names it (the opening report), not by the newest document (the Persian one)
     html = c["press"].get("/press/part/negative_stories.html?lang=en").get_data(as_text=True)
-    assert f'data-incident-id="{seeded.surgut}"><td><a class="story-incident" href="/press/incidents/{seeded.surgut}">' in html
+    assert (f'data-incident-id="{seeded.surgut}"><td class="story-title"><a class="story-incident" '
+            f'href="/press/incidents/{seeded.surgut}">') in html
 
 
 def test_ticket_and_alert_pages_link_the_incident_of_their_documents(world, container):
