@@ -74,8 +74,7 @@ def fill(index, n: int, batch: int, rng: np.random.Generator) -> None:
     bulk_load(index, True)
     for start in range(first, n, batch):
         size = min(batch, n - start)
-        vectors = np.random.default_rng(start).normal(size=(size, DIMS)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = unit_rows(np.random.default_rng(start), size)
         docs = synthetic_docs(size, seed=start, start=start)
         index.upsert([d.model_copy(update={"embedding": vectors[i].tolist()}) for i, d in enumerate(docs)])
         done = start + size

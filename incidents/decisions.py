@@ -13,13 +13,13 @@ from datetime import datetime
 from typing import ClassVar
 
 import numpy as np
+from healthpulse.core.domain import Analysis
 from healthpulse.core.errors import ErrorCode, HealthpulseError
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.incidents import IncidentDecisionRow, IncidentDocumentRow, IncidentRow
 from healthpulse.core.vectors import unpack_vector
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeSettings, score
-from healthpulse.incidents.store import unit
-from healthpulse.text.shorten import shorten
+from healthpulse.incidents.store import incident_title, unit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -64,13 +64,12 @@ def split(session: Session, incident: IncidentRow, document_id: str, actor: str,
 
 
 def _topics(docs: dict[str, DocumentRow], ids: list[str]) -> list[str]:
-    return sorted({t["id"] for i in ids if i in docs
-                   for t in ((docs[i].analysis or {}).get("topics") or []) if t.get("id")})
+    return sorted({t for i in ids if i in docs and docs[i].analysis
+                   for t in Analysis.model_validate(docs[i].analysis).topic_ids})
 
 
 def _title(doc: DocumentRow | None) -> str | None:
-    """An incident's name from one of its reports, as the incident stage names the incident a report opens."""
-    return (doc.title or shorten(doc.text, 200)) if doc is not None else None
+    return incident_title(doc.title, doc.text) if doc is not None else None
 
 
 def merge(session: Session, incident: IncidentRow, other: IncidentRow, actor: str, now: datetime,

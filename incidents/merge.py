@@ -76,8 +76,6 @@ class IncidentState:
         self.facilities |= doc.facilities
         self.first_at = min(self.first_at, doc.event_at)
         self.last_at = max(self.last_at, doc.event_at)
-        if self.department is None:
-            self.department = doc.department
         if doc.vector is not None:
             self.vectors.append(doc.vector)
 

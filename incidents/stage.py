@@ -22,8 +22,7 @@ from healthpulse.core.models.incidents import IncidentRow
 from healthpulse.core.stages import StoredDocument
 from healthpulse.core.vectors import unpack_vector
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeSettings, best_match
-from healthpulse.incidents.store import add_member, incident_by_document, open_incident, open_near, unit
-from healthpulse.text.shorten import shorten
+from healthpulse.incidents.store import add_member, incident_by_document, incident_title, open_incident, open_near, unit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -81,7 +80,7 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
                 add_member(session, row, md, a, scored, "merge", now)
                 state.add(md)
             elif md.opens:
-                row = open_incident(session, md, a, doc.title or shorten(doc.text, 200), now)
+                row = open_incident(session, md, a, incident_title(doc.title, doc.text), now)
                 rows[row.id], states[row.id] = row, IncidentState.opened_by(row.id, md)
                 opened.add(row.id)
                 if near is not None:

@@ -11,6 +11,7 @@ from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
 from healthpulse.core.vectors import unpack_vector
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeScore, MergeSettings
+from healthpulse.text.shorten import shorten
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -57,6 +58,11 @@ def open_near(session: Session, docs: list[MergeDocument],
                 state.vectors.append(vec)
         out[row.id] = (row, state)
     return out
+
+
+def incident_title(title: str | None, text: str) -> str:
+    """An incident's name from one of its reports: its title, else its first words."""
+    return title or shorten(text, 200)
 
 
 def open_incident(session: Session, doc: MergeDocument, analysis: Analysis, title: str | None,

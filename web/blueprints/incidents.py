@@ -58,12 +58,8 @@ def press_list() -> Any:
 @bp.route("/department/incidents")
 @require_role("department")
 def department_list() -> Any:
-    return _render_list("department")
-
-
-def _render_list(area: str) -> Any:
     rows = incident_svc.ranked_incidents(container(), _principal())
-    return render_template("incidents/list.html", rows=rows, area=area, params=None)
+    return render_template("incidents/list.html", rows=rows, area="department", params=None)
 
 
 @bp.route("/press/incidents/<int:incident_id>")

@@ -68,6 +68,12 @@ def alert_action(container: WebContext, principal: Principal, alert_id: int, act
             raise NotFound(f"alert {alert_id}") from None
 
 
+def shown_source(source: str | None, channel: str) -> str | None:
+    """The source a page names beside a document's channel: appeals and calls store their channel as their
+    source, which the page already names (translated), so it is not repeated as a code."""
+    return None if source == channel else source
+
+
 def alert_detail(container: WebContext, principal: Principal, alert_id: int) -> dict[str, Any]:
     """One alert in the caller's scope: its facts, its documents (``in_ticket``: shown on the ticket page)
     and ``ticket_id`` (None when there is none or the caller may not open it)."""
@@ -88,8 +94,7 @@ def alert_detail(container: WebContext, principal: Principal, alert_id: int) -> 
     appeal_scope = {"department_id": alert["department"]}
     for d in documents:
         d["in_ticket"] = d["id"] in in_ticket
-        if d["source"] == d["channel"]:  # appeals and calls store their channel as source: shown once, translated
-            d["source"] = None
+        d["source"] = shown_source(d["source"], d["channel"])
         if d["channel"] in APPEAL_CHANNELS:
             d["extract"] = visible_text(principal, appeal_scope, d["extract"])
     return {**alert, "ticket_id": ticket.id if ticket is not None else None, "documents": documents}

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.tickets import TicketDocumentRow, TicketRow
 from healthpulse.web.services import incidents as incident_svc
-from healthpulse.web.services.alerts import APPEAL_CHANNELS
+from healthpulse.web.services.alerts import APPEAL_CHANNELS, shown_source
 from healthpulse.web.services.context import WebContext
 from healthpulse.web.services.tickets import department_ids, visible_text
 from healthpulse.web.services.users import Principal
@@ -60,9 +60,8 @@ def incident_page(container: WebContext, principal: Principal, incident_id: int)
         tickets = _tickets_of(s, ids, department_ids(principal))
     appeal_scope = {"department_id": incident["department"]}
     for d in incident["documents"]:
-        d["url"], d["source"] = sources.get(d["id"], (None, None))
-        if d["source"] == d["channel"]:  # appeals and calls store their channel as source: shown once, translated
-            d["source"] = None
+        d["url"], source = sources.get(d["id"], (None, None))
+        d["source"] = shown_source(source, d["channel"])
         d["ticket_id"] = tickets.get(d["id"])
         if d["channel"] in APPEAL_CHANNELS:  # contacts in a citizen's words stay masked, as on the ticket page
             d["title"] = visible_text(principal, appeal_scope, d["title"])

@@ -146,17 +146,17 @@ def rank_incidents(incidents: Iterable[dict[str, Any]], documents: dict[str, Inc
 
 
 def memberships(session: Any, ids: list[str]) -> Memberships:
-    """The incidents of those of ``ids`` that are in one, with each incident's size and title (three queries)."""
+    """The incidents of those of ``ids`` that are in one, with each incident's size and title (two queries)."""
     if not ids:
         return Memberships()
     of = {d: int(i) for d, i in session.execute(select(IncidentDocumentRow.document_id, IncidentDocumentRow.incident_id)
                                                 .where(IncidentDocumentRow.document_id.in_(ids)))}
-    size = {int(i): int(n) for i, n in session.execute(
-        select(IncidentDocumentRow.incident_id, func.count()).where(IncidentDocumentRow.incident_id.in_(set(of.values())))
-        .group_by(IncidentDocumentRow.incident_id))} if of else {}
-    titles = {int(i): t for i, t in session.execute(select(IncidentRow.id, IncidentRow.title)
-                                                     .where(IncidentRow.id.in_(set(of.values())))) if t} if of else {}
-    return Memberships(of=of, size=size, titles=titles)
+    rows = session.execute(
+        select(IncidentRow.id, IncidentRow.title, func.count())
+        .join(IncidentDocumentRow, IncidentDocumentRow.incident_id == IncidentRow.id)
+        .where(IncidentRow.id.in_(set(of.values()))).group_by(IncidentRow.id, IncidentRow.title)).all() if of else []
+    return Memberships(of=of, size={int(i): int(n) for i, _, n in rows},
+                       titles={int(i): t for i, t, _ in rows if t})
 
 
 def reach_scores(session: Any, ids: list[str]) -> dict[str, int]:
