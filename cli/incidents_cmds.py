@@ -74,7 +74,7 @@ def _render_incident(inc: dict[str, Any]) -> list[str]:
     out = [f"Incident #{inc['id']} [{inc['severity'] or '-'}] {inc['status']} — {inc['title'] or ''}",
            f"  department: {inc['department'] or '-'}   topics: {', '.join(inc['topics']) or '-'}",
            f"  first seen: {inc['first_seen_at']:%Y-%m-%d %H:%M}   last seen: {inc['last_seen_at']:%Y-%m-%d %H:%M}"
-           f"   response: {inc['response_at'] or '-'}",
+           f"   response: {_response_line(inc.get('response'))}",
            f"  coverage per day: before {cov['before_per_day']}, after {cov['after_per_day']}", "  timeline:"]
     for d in inc["documents"]:
         sig = d["signals"]
@@ -84,6 +84,16 @@ def _render_incident(inc: dict[str, Any]) -> list[str]:
         out.append(f"    {d['event_at']:%Y-%m-%d %H:%M}  {d['channel']:<12} {d['language'] or '-':<3} "
                    f"reach {d['reach'] or 0:<7} {d['id']}  ({why})")
     return out
+
+
+def _response_line(response: dict[str, Any] | None) -> str:
+    """When, how and (for a statement) in which report and words the department responded."""
+    if not response:
+        return "-"
+    line = f"{response['at']:%Y-%m-%d %H:%M} ({response['kind'].replace('_', ' ')}"
+    if response["document_id"]:
+        line += f" in {response['document_id']}: \"{response['statement']}\""
+    return line + ")"
 
 
 def cmd_incidents_tune(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """Incidents as callers see them (CLI, API, pages): the contract's fields, coverage before vs after the response.
 
 The response is the first thing the department did about the event: the earliest first response on a
-ticket holding one of its documents, or the first ticket event by a person (not ``system:*``).
+ticket holding one of its documents, the first ticket event by a person (not ``system:*``), or the
+first official statement a later report carries (``official_statement``).
 Coverage is documents and reach per day of event time, before and after that moment: the measure
 of whether the response worked.  Scoped like tickets: ``department_ids=None`` is everything, an
 incident outside the list is reported missing.
@@ -16,11 +17,14 @@ from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
 from healthpulse.core.models.tickets import TicketDocumentRow, TicketEventRow, TicketRow
+from healthpulse.nlp.official import official_statements
+from healthpulse.text.normalize import tokens
 from healthpulse.text.shorten import shorten
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 DAY_SECONDS = 86400.0
+REPRINT_OVERLAP = 0.6  # share of words two statement sentences share when one repeats the other
 
 
 class IncidentNotFound(HealthpulseError, LookupError):
@@ -53,7 +57,8 @@ def get_incident(session: Session, incident_id: int, *, department_ids: list[str
 
 def incident_json(session: Session, row: IncidentRow) -> dict[str, Any]:
     docs = _documents(session, row.id)
-    response_at = _response_at(session, [d.id for d, _ in docs])
+    response = first_response(session, docs)
+    response_at = response["at"] if response else None
     return {
         "id": row.id, "department": row.department_id, "topics": list(row.topics or []), "severity": row.severity,
         "status": row.status, "title": row.title,
@@ -61,6 +66,7 @@ def incident_json(session: Session, row: IncidentRow) -> dict[str, Any]:
         "channels": sorted({d.channel for d, _ in docs}),
         "languages": sorted({d.language for d, _ in docs if d.language}),
         "first_seen_at": row.first_seen_at, "last_seen_at": row.last_seen_at, "response_at": response_at,
+        "response": response,
         "coverage": coverage([(m.event_at, d.reach_score or 0) for d, m in docs], response_at, row.last_seen_at),
     }
 
@@ -99,13 +105,43 @@ def _timeline(session: Session, incident_id: int) -> list[dict[str, Any]]:
              "signals": m.signals} for d, m in _documents(session, incident_id)]
 
 
-def _response_at(session: Session, document_ids: list[str]) -> datetime | None:
+def first_response(session: Session, docs: list[tuple[DocumentRow, IncidentDocumentRow]]) -> dict[str, Any] | None:
+    """The earliest response of the three kinds: ``{at, kind, document_id, statement}`` or None."""
+    found = [r for r in (*_ticket_responses(session, [d.id for d, _ in docs]), official_statement(docs)) if r]
+    return min(found, key=lambda r: r["at"]) if found else None
+
+
+def official_statement(docs: list[tuple[DocumentRow, IncidentDocumentRow]]) -> dict[str, Any] | None:
+    """The first report after the first one that carries a new statement or action of the authority.
+
+    The first report's own official comment does not count: news asks the department for a word when
+    it breaks the story, so that comment is part of the report, and counting it would leave no time
+    "before the response". A reprint repeating a comment already reported (same sentence, or most of
+    its words) is not a new statement either.
+    """
+    seen: list[set[str]] = []
+    for index, (doc, member) in enumerate(docs):
+        statements = official_statements("\n".join(filter(None, [doc.title, doc.text])), doc.language)
+        for sentence in statements:
+            words = set(tokens(sentence))
+            if index > 0 and not any(_mostly_same(words, earlier) for earlier in seen):
+                return {"at": member.event_at, "kind": "official_statement", "document_id": doc.id,
+                        "statement": shorten(sentence, 300)}
+            seen.append(words)
+    return None
+
+
+def _mostly_same(a: set[str], b: set[str]) -> bool:
+    return bool(a and b) and len(a & b) / len(a | b) >= REPRINT_OVERLAP
+
+
+def _ticket_responses(session: Session, document_ids: list[str]) -> list[dict[str, Any] | None]:
     if not document_ids:
-        return None
+        return []
     ticket_ids = select(TicketDocumentRow.ticket_id).where(TicketDocumentRow.document_id.in_(document_ids))
     first_response = session.scalar(select(func.min(TicketRow.first_response_at)).where(TicketRow.id.in_(ticket_ids)))
     first_action = session.scalar(select(func.min(TicketEventRow.at)).where(
         TicketEventRow.ticket_id.in_(ticket_ids), ~TicketEventRow.actor.like("system:%"),
         TicketEventRow.action != "created"))
-    found = [t for t in (first_response, first_action) if t is not None]
-    return min(found) if found else None
+    return [{"at": at, "kind": kind, "document_id": None, "statement": None} if at else None
+            for at, kind in ((first_response, "ticket_response"), (first_action, "department_action"))]

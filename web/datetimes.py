@@ -14,7 +14,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time, get_timezone_location
+from babel.dates import format_date, format_skeleton, format_time, get_timezone_location
 from healthpulse.text.jalali import MONTHS_FA, JalaliRangeError, to_jalali
 
 Style = Literal["short", "medium", "long"]
@@ -74,7 +74,15 @@ def format_day(value: Any, lang: str, style: Style = "medium") -> str:
             return _digits(_jalali_date(day, style), lang)
         except JalaliRangeError:
             pass
-    return _digits(str(format_date(day, style, locale=lang)), lang)
+    return _digits(_gregorian_day(day, lang, style), lang)
+
+
+def _gregorian_day(day: date, lang: str, style: Style) -> str:
+    """CLDR's date for ``style``, except that "short" spells the month: "12/2/26" reads as 2 December in
+    the US and 12 February elsewhere, so short dates are "Dec 2, 2026" / "2 дек. 2026 г."."""
+    if style == "short":
+        return str(format_skeleton("yMMMd", day, locale=lang))
+    return str(format_date(day, style, locale=lang))
 
 
 def format_local(value: Any, lang: str, zone: str | tzinfo = "UTC", style: Style = "medium") -> str:
@@ -98,6 +106,6 @@ def format_local(value: Any, lang: str, zone: str | tzinfo = "UTC", style: Style
 
 
 def _gregorian(moment: datetime, lang: str, style: Style, time_text: str) -> str:
-    day_text = str(format_date(moment.date(), style, locale=lang))
+    day_text = _gregorian_day(moment.date(), lang, style)
     pattern = str(Locale.parse(lang).datetime_formats.get(style, "{1} {0}"))
     return pattern.replace("{1}", day_text).replace("{0}", time_text).replace("'", "")

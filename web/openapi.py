@@ -170,6 +170,14 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                     "first_seen_at": {"type": "string", "format": "date-time"},
                     "last_seen_at": {"type": "string", "format": "date-time"},
                     "response_at": {"type": "string", "format": "date-time", "nullable": True},
+                    "response": {"type": "object", "nullable": True, "description": "what the response was: a "
+                                 "ticket's first reply or first staff action, or the first new official statement "
+                                 "in a report after the first one (its document and sentence)", "properties": {
+                                     "at": {"type": "string", "format": "date-time"},
+                                     "kind": {"type": "string", "enum": ["ticket_response", "department_action",
+                                                                         "official_statement"]},
+                                     "document_id": {"type": "string", "nullable": True},
+                                     "statement": {"type": "string", "nullable": True}}},
                     "coverage": {"type": "object", "properties": {
                         "before_per_day": {"type": "number", "nullable": True},
                         "after_per_day": {"type": "number", "nullable": True},

@@ -39,6 +39,16 @@ def test_other_languages_gregorian_in_the_zone_named_in_their_language(lang, exp
     assert plain(format_local(NOWRUZ_UTC, lang, "Europe/Moscow")) == expected
 
 
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "Dec 2, 2026"), ("ru", "2 дек. 2026 г."), ("vi", "2 thg 12, 2026"), ("ar", "٢ ديسمبر ٢٠٢٦"),
+])
+def test_short_dates_spell_the_month_so_day_and_month_cannot_swap(lang, expected):
+    """"12/2/26" is 2 December to an American reader and 12 February to everyone else."""
+    assert plain(format_day(date(2026, 12, 2), lang, "short")) == expected
+    assert plain(format_local(datetime(2026, 12, 2, 9, 0, tzinfo=UTC), lang, "UTC", "short")).startswith(
+        expected if lang != "vi" else "09:00 " + expected)
+
+
 def test_naive_and_iso_text_are_utc_and_offsets_are_honoured():
     assert plain(format_local(datetime(2026, 3, 21, 6, 30), "en", "UTC")) == "Mar 21, 2026, 6:30 AM (UTC)"
     assert plain(format_local("2026-03-21T06:30:00", "en", "Asia/Tehran")) == "Mar 21, 2026, 10:00 AM (Tehran)"
