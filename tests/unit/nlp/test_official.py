@@ -1,7 +1,10 @@
 """The official-response detector: an authority and its action near each other, not negated, not asked for."""
 
+from pathlib import Path
+
 import pytest
 from healthpulse.nlp.official import official_statements
+from healthpulse.nlp.official_quality import half, load_items, score
 
 
 @pytest.mark.parametrize(("language", "text"), [
@@ -41,3 +44,13 @@ def test_only_the_statement_sentence_is_returned_from_a_long_text():
 
 def test_an_unknown_language_tries_every_lexicon():
     assert official_statements("The ministry of health announced an inquiry.", None)
+
+
+def test_quality_on_the_independent_set_holds_its_measured_floor():
+    """README's figures (benchmarks/official_responses.py): the held-out half is the honest one."""
+    items = load_items(Path(__file__).resolve().parents[2] / "data" / "incidents" / "official" / "official_responses.jsonl")
+    assert len(items) >= 200 and {i["lang"] for i in items} == {"ru", "ar", "fa", "vi", "en"}
+    held_out = score([i for i in items if half(i["id"]) == "held-out"])["all"]
+    tuning = score([i for i in items if half(i["id"]) == "tuning"])["all"]
+    assert held_out["n"] >= 100 and held_out["f1"] >= 0.65 and held_out["precision"] >= 0.65
+    assert tuning["f1"] >= 0.9
