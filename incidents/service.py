@@ -121,7 +121,9 @@ def official_statement(docs: list[tuple[DocumentRow, IncidentDocumentRow]]) -> d
     """
     seen: list[set[str]] = []
     for index, (doc, member) in enumerate(docs):
-        statements = official_statements("\n".join(filter(None, [doc.title, doc.text])), doc.language)
+        # the body's own words first: a headline ("… promises to sort it out") is the newsroom's summary
+        statements = official_statements(doc.text or "", doc.language) or official_statements(doc.title or "",
+                                                                                             doc.language)
         for sentence in statements:
             words = set(tokens(sentence))
             if index > 0 and not any(_mostly_same(words, earlier) for earlier in seen):

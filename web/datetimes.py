@@ -57,9 +57,8 @@ def _digits(text: str, lang: str) -> str:
 
 
 def _jalali_date(day: date, style: Style) -> str:
+    """Every style spells the month ("۱۱ آذر ۱۴۰۵"): one form on a page, as the Gregorian short one does."""
     jy, jm, jd = to_jalali(day)
-    if style == "short":
-        return f"{jy}/{jm:02d}/{jd:02d}"
     return f"{jd} {MONTHS_FA[jm - 1]} {jy}"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal, format_percent
 from flask import Flask, g, request
 from flask_babel import Babel, get_locale
 
@@ -63,6 +64,27 @@ def local_digits(value: Any, lang: str | None = None) -> str:
     text = "" if value is None else str(value)
     table = _DIGITS.get(lang or current_language())
     return text.translate(table) if table else text
+
+
+# Arabic and Persian numbers take their own separators and percent sign ("٤٨٬٢٠٠", "٠٫٩٢", "٧٩٪"), not a
+# Latin comma, point and "%" between Arabic-Indic digits; CLDR's plain "ar" keeps the Latin ones.
+_NUMBER_LOCALE = {"ar": "ar_EG"}
+_PERCENT_SIGN = {"ar": "٪", "fa": "٪"}
+
+
+def local_number(value: float, lang: str | None = None) -> str:
+    """A number in the reader's separators and digits ("48,200", "48 200", "۴۸٬۲۰۰")."""
+    lang = lang or current_language()
+    return local_digits(str(format_decimal(value, locale=_NUMBER_LOCALE.get(lang, lang), numbering_system="default")),
+                        lang)
+
+
+def local_percent(share: float, lang: str | None = None) -> str:
+    """A share (0..1) as a percentage in the reader's locale, digits and percent sign."""
+    lang = lang or current_language()
+    text = str(format_percent(share, locale=_NUMBER_LOCALE.get(lang, lang), numbering_system="default"))
+    sign = _PERCENT_SIGN.get(lang)
+    return local_digits(text.replace("%", sign) if sign else text, lang)
 
 
 def init_i18n(app: Flask) -> None:

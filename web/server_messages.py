@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import gettext
 from healthpulse.alerts.rules import reasons
 from healthpulse.web.datetimes import format_local
-from healthpulse.web.i18n import current_language, local_digits
+from healthpulse.web.i18n import current_language, local_digits, local_number
 from healthpulse.web.labels import label
 
 
@@ -132,6 +132,8 @@ def _param(name: str, value: str) -> str:
     kind = _LABELS.get(name)
     if kind:
         return label(kind, value)
+    if re.fullmatch(r"-?\d*\.\d+", value):  # "≈0.5": the reader's decimal separator ("۰٫۵"); whole numbers
+        return local_number(float(value))    # stay ungrouped (ticket numbers are identifiers)
     return local_digits(value) if re.fullmatch(r"[\d.,e+-]+", value) else value
 
 

@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from healthpulse.core.links import http_link
 from healthpulse.indexes.highlight import strip_highlight
@@ -18,7 +17,7 @@ from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START
 from healthpulse.video_intake.privacy import MASK
 from healthpulse.web.context import container
 from healthpulse.web.datetimes import Style, format_day, format_local
-from healthpulse.web.i18n import current_language, language_name, local_digits
+from healthpulse.web.i18n import current_language, language_name, local_digits, local_number, local_percent
 from healthpulse.web.labels import label
 from healthpulse.web.links import tel_uri
 from healthpulse.web.server_messages import server_message
@@ -56,7 +55,7 @@ def number(value: Any) -> str:
         return "—"
     if not isinstance(value, int | float):
         return str(value)
-    return local_digits(str(format_decimal(value)))
+    return local_number(value)
 
 
 def ident(value: Any) -> str:
@@ -71,7 +70,7 @@ def percent(value: Any) -> str:
     """A share (0..1) as a percentage in the reader's locale and digits; "—" when there is none."""
     if value is None or value == "":
         return "—"
-    return local_digits(str(format_percent(value)))
+    return local_percent(value)
 
 
 def masked(text: str | None) -> str:

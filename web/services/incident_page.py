@@ -26,11 +26,14 @@ from sqlalchemy.orm import Session
 CHART_WIDTH = 600.0
 CHART_HEIGHT = 160.0
 CHART_MAX_DAYS = 120  # a longer incident shows its last CHART_MAX_DAYS days (the table has every document)
+HOURLY_SPAN = timedelta(hours=24)  # an incident this short is drawn per hour
 
 
 @dataclass(frozen=True)
 class DayBar:
+    """One bar: a local day, or a local hour when the chart is hourly (``start`` is its local beginning)."""
     day: date
+    start: datetime
     documents: int
     x: float
     y: float
@@ -45,8 +48,10 @@ class DayChart:
     height: float
     bars: list[DayBar]
     peak: int
-    response_x: float | None  # the response day's bar centre (None: no response within the drawn days)
+    response_x: float | None  # the response's bar centre (None: no response within the drawn bars)
     response_day: date | None
+    hourly: bool = False  # the whole incident fits in a day: one bar per hour, not one lone bar
+    response_start: datetime | None = None  # the response's local day or hour (what the caption names)
 
 
 def incident_page(container: WebContext, principal: Principal, incident_id: int) -> dict[str, Any]:
@@ -103,35 +108,47 @@ def coverage_change(coverage: dict[str, Any]) -> dict[str, float | None]:
 
 
 def day_chart(times: list[datetime], response_at: datetime | None, zone: ZoneInfo) -> DayChart | None:
-    """Documents per local day from the first to the last report, bars after the response marked."""
+    """Documents per local day from the first to the last report, bars after the response marked; per hour when
+    every report and the response fall within ``HOURLY_SPAN`` (one bar would show nothing before or after)."""
     if not times:
         return None
-    counts: dict[date, int] = {}
-    for t in times:
-        day = _local(t, zone).date()
-        counts[day] = counts.get(day, 0) + 1
+    moments = [_local(t, zone) for t in times]
+    response = _local(response_at, zone) if response_at else None
+    hourly = max([*moments, *([response] if response else [])]) - min(moments) < HOURLY_SPAN
+    step = timedelta(hours=1) if hourly else timedelta(days=1)
+
+    def bucket(t: datetime) -> datetime:
+        return t.replace(minute=0, second=0, microsecond=0) if hourly else \
+            t.replace(hour=0, minute=0, second=0, microsecond=0)
+
+    counts: dict[datetime, int] = {}
+    for t in moments:
+        counts[bucket(t)] = counts.get(bucket(t), 0) + 1
     first, last = min(counts), max(counts)
-    response_day = _local(response_at, zone).date() if response_at else None
-    if response_day is not None and response_day > last:
-        last = response_day  # a response after the last report still shows where it was
-    first = max(first, last - timedelta(days=CHART_MAX_DAYS - 1))
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    response_start = bucket(response) if response else None
+    if response_start is not None and response_start > last:
+        last = response_start  # a response after the last report still shows where it was
+    if not hourly:
+        first = max(first, last - timedelta(days=CHART_MAX_DAYS - 1))
+    n_bars = round((last - first) / step) + 1
+    starts = [first + i * step for i in range(n_bars)]
     peak = max(counts.values())
-    slot = CHART_WIDTH / len(days)
+    slot = CHART_WIDTH / len(starts)
     bar_width = max(slot * 0.7, 1.0)
     plot = CHART_HEIGHT - 20.0  # room for the baseline labels
     bars = []
-    for i, day in enumerate(days):
-        n = counts.get(day, 0)
+    for i, b in enumerate(starts):
+        n = counts.get(b, 0)
         h = plot * n / peak if peak else 0.0
-        bars.append(DayBar(day=day, documents=n, x=round(i * slot + (slot - bar_width) / 2, 2), y=round(plot - h, 2),
-                           width=round(bar_width, 2), height=round(h, 2),
-                           after_response=response_day is not None and day >= response_day))
+        bars.append(DayBar(day=b.date(), start=b, documents=n, x=round(i * slot + (slot - bar_width) / 2, 2),
+                           y=round(plot - h, 2), width=round(bar_width, 2), height=round(h, 2),
+                           after_response=response_start is not None and b >= response_start))
     response_x = None
-    if response_day is not None and first <= response_day <= last:
-        response_x = round((response_day - first).days * slot + slot / 2, 2)
+    if response_start is not None and first <= response_start <= last:
+        response_x = round(round((response_start - first) / step) * slot + slot / 2, 2)
     return DayChart(width=CHART_WIDTH, height=CHART_HEIGHT, bars=bars, peak=peak, response_x=response_x,
-                    response_day=response_day)
+                    response_day=response_start.date() if response_start else None, hourly=hourly,
+                    response_start=response_start)
 
 
 def _tickets_of(session: Session, ids: list[str], scope: list[str] | None) -> dict[str, int]:

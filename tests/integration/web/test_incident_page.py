@@ -184,7 +184,7 @@ def test_the_page_reads_in_arabic_with_local_names_and_digits(world):
     html = c["press"].get(f"/press/incidents/{seeded.surgut}?lang=ar").get_data(as_text=True)
     assert 'dir="rtl"' in html and "التسلسل الزمني" in html and "قبل الاستجابة" in html
     assert ">الروسية<" in html and ">الفارسية<" in html  # language names, not codes
-    assert "١٢,٠٠٠" in html  # the post's reach in the reader's digits
+    assert "١٢٬٠٠٠" in html  # the post's reach in the reader's digits and thousands separator
     assert "Drug supply" not in html and "drug_supply" not in html
 
 

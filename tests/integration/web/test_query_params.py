@@ -155,7 +155,7 @@ def test_a_reversed_custom_range_keeps_the_page_with_the_reason_and_the_api_says
     html = r.get_data(as_text=True)
     # the page stays (a newcomer lost the whole dashboard to an error page): the dates as typed, marked invalid,
     # the reason beside them in the page's language, the default period below
-    assert r.status_code == 400 and 'dir="rtl"' in html and 'id="range-error"' in html and "YYYY-MM-DD" in html
+    assert r.status_code == 400 and 'dir="rtl"' in html and 'id="range-error"' in html
     assert 'value="2026-01-01" aria-invalid="true"' in html and 'value="2025-12-01" aria-invalid="true"' in html
     assert 'id="filters"' in html and 'id="presets"' in html
     r = press_page.get("/press/search?q=insulin&from=2026-01-01&to=9999-12-31")

@@ -17,7 +17,7 @@ def plain(text: str) -> str:
 
 def test_persian_gets_solar_hijri_with_persian_digits_in_local_time():
     assert format_local(NOWRUZ_UTC, "fa", "Asia/Tehran") == "۱ فروردین ۱۴۰۵، ۱۰:۰۰ (تهران)"
-    assert format_local(NOWRUZ_UTC, "fa", "Asia/Tehran", "short") == "۱۴۰۵/۰۱/۰۱، ۱۰:۰۰ (تهران)"
+    assert format_local(NOWRUZ_UTC, "fa", "Asia/Tehran", "short") == "۱ فروردین ۱۴۰۵، ۱۰:۰۰ (تهران)"
     # the day changes with the zone: 22:00 UTC on 20 March is already 1 Farvardin in Tehran
     late = datetime(2026, 3, 20, 22, 0, tzinfo=UTC)
     assert format_local(late, "fa", "Asia/Tehran").startswith("۱ فروردین ۱۴۰۵")
@@ -58,7 +58,7 @@ def test_naive_and_iso_text_are_utc_and_offsets_are_honoured():
 
 def test_days_and_empty_values():
     assert format_day(date(2026, 3, 21), "fa") == "۱ فروردین ۱۴۰۵"
-    assert format_day("2026-03-21", "fa", "short") == "۱۴۰۵/۰۱/۰۱"
+    assert format_day("2026-03-21", "fa", "short") == "۱ فروردین ۱۴۰۵"
     assert format_day("2026-03-21", "ar", "long") == "٢١ مارس ٢٠٢٦"
     assert format_local(date(2026, 3, 21), "en", "UTC") == "Mar 21, 2026"
     assert format_local(None, "fa") == "—" and format_local("", "en") == "—"
