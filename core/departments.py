@@ -66,7 +66,7 @@ class Department(BaseModel):
     webhook: str | None = None
     escalation_email: str | None = None
     language: str = "en"  # language of its notifications
-    timezone: str = "UTC"
+    timezone: str | None = None  # its staff read and type times in it; None: the instance's (HEALTHPULSE_TIMEZONE)
     ivr: list[str] = Field(default_factory=list)  # hotline digit paths routed here, e.g. ["101", "1-3"]
 
     @field_validator("ivr")
@@ -88,7 +88,9 @@ class Department(BaseModel):
 
     @field_validator("timezone")
     @classmethod
-    def _timezone(cls, v: str) -> str:
+    def _timezone(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):

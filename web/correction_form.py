@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.web import labels
+from healthpulse.web.form_translations import LocalisedForm
 from healthpulse.web.i18n import current_language
 from wtforms import HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -24,7 +24,7 @@ class CheckboxList(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(LocalisedForm):
     document_id = HiddenField()
     incident = SelectField(choices=[("", "—"), ("yes", _l("yes")), ("no", _l("no"))], validators=[Optional()])
     severity = SelectField(choices=[("", "—"), *labels.SEVERITIES.items()], validators=[Optional()])

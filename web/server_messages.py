@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app
 from flask_babel import gettext
 from healthpulse.alerts.rules import reasons
 from healthpulse.web.datetimes import format_local
 from healthpulse.web.i18n import current_language, local_digits, local_number
 from healthpulse.web.labels import label
+from healthpulse.web.zones import page_zone
 
 
 def _l(msgid: str) -> str:
@@ -127,8 +127,7 @@ _PART_SEPARATOR = " — "  # the alerts engine joins the reasons of merged firin
 
 def _param(name: str, value: str) -> str:
     if name == "due":  # a moment: the reader's calendar, digits and the instance's zone, like every date on a page
-        settings = current_app.extensions.get("healthpulse.settings")
-        return format_local(value, current_language(), str(getattr(settings, "timezone", None) or "UTC"), "short")
+        return format_local(value, current_language(), page_zone(), "short")
     kind = _LABELS.get(name)
     if kind:
         return label(kind, value)

@@ -21,6 +21,7 @@ from healthpulse.web.i18n import current_language, language_name, local_digits, 
 from healthpulse.web.labels import label
 from healthpulse.web.links import tel_uri
 from healthpulse.web.server_messages import server_message
+from healthpulse.web.zones import page_zone
 from markupsafe import Markup, escape
 
 
@@ -37,17 +38,12 @@ def highlight(snippet: str | None) -> Markup:
 
 def datetime_local(value: Any, fmt: Style = "medium") -> str:
     """Every date and time on a page goes through here (see web/datetimes.py)."""
-    return format_local(value, current_language(), instance_timezone(), fmt)
+    return format_local(value, current_language(), page_zone(), fmt)
 
 
 def date_local(value: Any, fmt: Style = "medium") -> str:
     """A calendar day (charts' periods, "last seen") in the reader's calendar and digits."""
     return format_day(value, current_language(), fmt)
-
-
-def instance_timezone() -> str:
-    settings = current_app.extensions.get("healthpulse.settings")
-    return str(getattr(settings, "timezone", None) or "UTC")
 
 
 def number(value: Any) -> str:

@@ -12,9 +12,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
+from healthpulse.web.form_translations import LocalisedForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
@@ -27,13 +26,13 @@ def version_field() -> IntegerField:
     return IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(LocalisedForm):
     """A form that changes the ticket's state (status, assignee, close, reopen) carries the version it saw."""
 
     version = version_field()
 
 
-class TextForm(FlaskForm):
+class TextForm(LocalisedForm):
     text = TextAreaField(validators=[DataRequired(), Length(max=5000)])
 
 
@@ -63,7 +62,7 @@ class StatusForm(VersionedForm):
     status = SelectField(choices=[(s, s) for s in ("in_progress", "awaiting_citizen", "assigned")])
 
 
-class ContactForm(FlaskForm):
+class ContactForm(LocalisedForm):
     channel = SelectField()
     outcome = SelectField()
     at = DateTimeLocalField(format=[LOCAL_INPUT_FORMAT, "%Y-%m-%dT%H:%M:%S"], validators=[Optional()])
@@ -75,13 +74,8 @@ class CloseForm(VersionedForm):
     internal_note = TextAreaField(validators=[Optional(), Length(max=5000)])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(LocalisedForm):
     pass
-
-
-def instance_zone() -> ZoneInfo:
-    """The instance's time zone (``HEALTHPULSE_TIMEZONE``; validated when the settings load)."""
-    return ZoneInfo(current_app.extensions["healthpulse.settings"].timezone)
 
 
 def local_to_utc(wall_clock: datetime, zone: ZoneInfo) -> datetime:

@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from healthpulse.alerts.tickets import sla as sla_mod
 from healthpulse.core import config_audit
 from healthpulse.core.models.users import ROLES
 from healthpulse.web import labels
 from healthpulse.web.config_errors import describe, problem_view
 from healthpulse.web.context import container, current_principal, db, require_role
+from healthpulse.web.form_translations import LocalisedForm
 from healthpulse.web.i18n import UI_LANGUAGES
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import rules as rules_svc
@@ -38,7 +38,7 @@ def _admins_only() -> None:
     return None
 
 
-class UserForm(FlaskForm):
+class UserForm(LocalisedForm):
     username = StringField(validators=[DataRequired(), Length(max=64)])
     password = PasswordField(validators=[Optional(), Length(min=user_svc.MIN_PASSWORD_LENGTH, max=256)])
     role = SelectField(choices=[(r, labels.ROLES.get(r, r)) for r in ROLES])
@@ -46,15 +46,15 @@ class UserForm(FlaskForm):
     active = BooleanField(default=True)
 
 
-class TokenForm(FlaskForm):
+class TokenForm(LocalisedForm):
     name = StringField(validators=[DataRequired(), Length(max=100)])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(LocalisedForm):
     pass
 
 
-class FaqForm(FlaskForm):
+class FaqForm(LocalisedForm):
     topic = SelectField(choices=[(k, str(v)) for k, v in labels.TOPICS.items()])
     language = SelectField(choices=[(code, code) for code in UI_LANGUAGES])
     question = StringField(validators=[DataRequired(), Length(max=500)])
@@ -63,7 +63,7 @@ class FaqForm(FlaskForm):
     published = BooleanField(default=True)
 
 
-class RulesForm(FlaskForm):
+class RulesForm(LocalisedForm):
     text = TextAreaField(validators=[DataRequired(), Length(max=rules_svc.MAX_RULES_BYTES)])
     base = HiddenField()  # fingerprint of the rules the page showed: a save over someone else's edit is refused
 
@@ -276,7 +276,7 @@ def rules() -> Any:
     return render_template("admin/rules.html", form=form, problems=problems, count=count, history=history), status
 
 
-class SlaForm(FlaskForm):
+class SlaForm(LocalisedForm):
     """Hours per severity; validated by the settings' own ``SlaHours`` model (``sla.check_sla_hours``)."""
 
     critical = StringField()

@@ -12,8 +12,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from healthpulse.web.context import container, current_principal, require_role
+from healthpulse.web.form_translations import LocalisedForm
 from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services.tickets import NotFound
 from healthpulse.web.templating import department_names
@@ -29,13 +29,13 @@ def _admins_only() -> None:
     return None
 
 
-class AliasForm(FlaskForm):
+class AliasForm(LocalisedForm):
     place = StringField(validators=[DataRequired(), Length(max=200)])
     department = SelectField(validators=[DataRequired()])
     document_id = HiddenField(validators=[Optional(), Length(max=128)])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(LocalisedForm):
     pass
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from healthpulse.web.context import current_principal, db
 from healthpulse.web.csrf_failure import recovers_csrf
+from healthpulse.web.form_translations import LocalisedForm
 from healthpulse.web.redirects import safe_next
 from healthpulse.web.security import client_key, limiter
 from healthpulse.web.services.users import authenticate
@@ -23,7 +23,7 @@ HOME_BY_ROLE = {"department": "department.tickets", "press": "press.dashboard", 
                 "triage": "triage.queue"}
 
 
-class LoginForm(FlaskForm):
+class LoginForm(LocalisedForm):
     username = StringField("username", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("password", validators=[DataRequired(), Length(max=256)])
 

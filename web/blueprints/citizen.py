@@ -10,11 +10,12 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l
 from healthpulse.web import labels
 from healthpulse.web.contact_fields import FIELD_MESSAGES, EmailAddress, PhoneNumber, ascii_digits
 from healthpulse.web.context import container, db
 from healthpulse.web.csrf_failure import recovers_csrf
+from healthpulse.web.form_translations import LocalisedForm
 from healthpulse.web.i18n import UI_LANGUAGES, current_language, select_language
 from healthpulse.web.query_params import FaqParams, parse_query
 from healthpulse.web.security import client_key, limiter, rate_limited
@@ -22,6 +23,7 @@ from healthpulse.web.services import appeals as appeal_svc
 from healthpulse.web.services import faq as faq_svc
 from healthpulse.web.services import tickets as ticket_svc
 from healthpulse.web.templating import department_names
+from healthpulse.web.zones import use_department_zone
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -45,7 +47,7 @@ def _departments() -> list[tuple[str, str]]:
     return list(department_names().items())
 
 
-class TextAppealForm(FlaskForm):
+class TextAppealForm(LocalisedForm):
     topic = SelectField(validators=[DataRequired()])
     department = SelectField(validators=[DataRequired()])
     description = TextAreaField(validators=[DataRequired(), Length(min=appeal_svc.MIN_DESCRIPTION,
@@ -55,19 +57,20 @@ class TextAppealForm(FlaskForm):
     # email_validator package and answered 500 without it.
     contact_phone = StringField(validators=[Optional(), Length(max=64), PhoneNumber()])
     contact_email = EmailField(validators=[Optional(), Length(max=200), EmailAddress()])
-    consent = BooleanField(validators=[DataRequired()])
+    consent = BooleanField(validators=[DataRequired(message=_l(
+        "Please tick this box: without your agreement the department cannot process the appeal."))])
 
 
-class TrackForm(FlaskForm):
+class TrackForm(LocalisedForm):
     code = StringField(validators=[DataRequired(), Length(max=32)], filters=[ascii_digits])
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(LocalisedForm):
     score = RadioField(choices=[(str(i), str(i)) for i in range(1, 6)], validators=[DataRequired()])
     comment = TextAreaField(validators=[Optional(), Length(max=2000)])
 
 
-class VoteForm(FlaskForm):
+class VoteForm(LocalisedForm):
     pass
 
 
@@ -169,6 +172,7 @@ def track() -> Any:
         session.pop("track_code", None)
     if view is not None:
         form.code.data = view.tracking_code
+        use_department_zone(view.department_id)  # the appeal's history in the time of the department handling it
     status = 400 if request.method == "POST" else 200
     return render_template("citizen/track.html", form=form, appeal=view, survey_form=SurveyForm()), status
 

@@ -30,11 +30,11 @@ from healthpulse.web.ticket_forms import (
     TakeForm,
     TextForm,
     VersionedForm,
-    instance_zone,
     local_input_value,
     local_to_utc,
     zone_label,
 )
+from healthpulse.web.zones import page_zone
 
 bp = Blueprint("department", __name__, url_prefix="/department")
 
@@ -106,7 +106,7 @@ def _render_ticket(ticket_id: int, bound: tuple[int, CorrectionForm] | None = No
     shown["assign_form"].set_people(people)
     if not (forms and "assign_form" in forms):
         shown["assign_form"].assignee.data = detail.get("assignee") or ""
-    zone, now = instance_zone(), c.clock.now()
+    zone, now = page_zone(), c.clock.now()
     incidents = incident_svc.incidents_of_documents(c, _principal(), [d["id"] for d in detail["documents"]])
     return render_template("department/ticket.html", t=detail, incidents=incidents, contact_label=_contact_label,
                            zone_label=zone_label(zone, now), contact_max=local_input_value(now, zone),
@@ -234,7 +234,7 @@ def _checks_pass(ticket_id: int, form: FlaskForm) -> bool:
         except svc.NotFound:
             abort(404)
     if isinstance(form, ContactForm) and form.at.data is not None:
-        if local_to_utc(form.at.data, instance_zone()) > container().clock.now() + CONTACT_CLOCK_SLACK:
+        if local_to_utc(form.at.data, page_zone()) > container().clock.now() + CONTACT_CLOCK_SLACK:
             form.at.errors = [_("A contact cannot be recorded in the future; check the date and time.")]
             return False
     return True
@@ -252,7 +252,7 @@ def _action_args(action: str, form: Any) -> dict[str, Any]:
     if action == "contact":
         at = form.at.data
         return {"channel": form.channel.data, "outcome": form.outcome.data, "note": form.note.data or None,
-                "at": local_to_utc(at, instance_zone()) if at is not None else None}
+                "at": local_to_utc(at, page_zone()) if at is not None else None}
     if action == "close":
         return {"resolution": form.resolution.data, "internal_note": (form.internal_note.data or "").strip() or None}
     return {}

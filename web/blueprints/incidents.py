@@ -14,9 +14,9 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from healthpulse.incidents.decisions import DecisionRefused
 from healthpulse.web.context import container, current_principal, require_role
+from healthpulse.web.form_translations import LocalisedForm
 from healthpulse.web.i18n import local_digits
 from healthpulse.web.query_params import IncidentListParams, parse_query
 from healthpulse.web.services import incident_page
@@ -30,11 +30,11 @@ from wtforms.validators import DataRequired, Length
 bp = Blueprint("incidents", __name__)
 
 
-class SplitForm(FlaskForm):
+class SplitForm(LocalisedForm):
     document_id = HiddenField(validators=[DataRequired(), Length(max=128)])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(LocalisedForm):
     other = StringField(validators=[Length(max=12)])  # the incident number, checked by the view (named refusal)
 
 

@@ -7,10 +7,10 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from healthpulse.web import labels
 from healthpulse.web.context import container, current_principal, db, require_role
 from healthpulse.web.csv_export import csv_response
+from healthpulse.web.form_translations import LocalisedForm
 from healthpulse.web.i18n import UI_LANGUAGES, language_name
 from healthpulse.web.query_params import PostsParams, QueryParamError, SearchModeParams, SearchParams, parse_query
 from healthpulse.web.services import alerts as alert_svc
@@ -158,7 +158,7 @@ def alert(alert_id: int) -> Any:
     return render_template("press/alert.html", a=detail, incidents=incidents)
 
 
-class SaveViewForm(FlaskForm):
+class SaveViewForm(LocalisedForm):
     name = StringField(validators=[DataRequired(), Length(max=saved_views.NAME_MAX)])
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from healthpulse.web.context import container, current_principal, require_role
+from healthpulse.web.form_translations import LocalisedForm
 from healthpulse.web.i18n import local_digits
 from healthpulse.web.services import triage as svc
 from healthpulse.web.services.tickets import NotFound
@@ -27,7 +27,7 @@ def _triage_desk_only() -> None:
     return None
 
 
-class RouteForm(FlaskForm):
+class RouteForm(LocalisedForm):
     # validate_choice off: the view names an unknown department in the user's language (422).
     department = SelectField(validators=[DataRequired()], validate_choice=False)
 

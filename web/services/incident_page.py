@@ -20,6 +20,7 @@ from healthpulse.web.services.alerts import APPEAL_CHANNELS, shown_source
 from healthpulse.web.services.context import WebContext
 from healthpulse.web.services.tickets import department_ids, visible_text
 from healthpulse.web.services.users import Principal
+from healthpulse.web.services.zones import zone_of
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -57,7 +58,7 @@ class DayChart:
 def incident_page(container: WebContext, principal: Principal, incident_id: int) -> dict[str, Any]:
     """The incident with page extras (``NotFound`` outside the caller's scope, like the API)."""
     incident = incident_svc.get_incident(container, principal, incident_id)
-    zone = _zone(container)
+    zone = zone_of(container.departments, getattr(container.settings, "timezone", None) or "UTC", principal.department_id)
     ids = [d["id"] for d in incident["documents"]]
     with container.session() as s:
         sources = {r.id: (r.url, r.source) for r in s.execute(
@@ -160,10 +161,6 @@ def _tickets_of(session: Session, ids: list[str], scope: list[str] | None) -> di
     if scope is not None:
         q = q.where(TicketRow.department_id.in_(scope))
     return {d: int(t) for d, t in session.execute(q.group_by(TicketDocumentRow.document_id))}
-
-
-def _zone(container: WebContext) -> ZoneInfo:
-    return ZoneInfo(getattr(container.settings, "timezone", None) or "UTC")
 
 
 def _local(t: datetime, zone: ZoneInfo) -> datetime:

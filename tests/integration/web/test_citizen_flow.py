@@ -39,6 +39,18 @@ def test_appeal_without_consent_is_refused_and_nothing_stored(client, container)
         assert s.scalar(select(func.count()).select_from(AppealRow)) == 0
 
 
+def test_form_errors_are_in_the_readers_language_vietnamese_included(client):
+    """WTForms has no Vietnamese catalogue: its messages came out in English on the Vietnamese form."""
+    html = _submit(client, lang="vi", description="ngắn", consent="").get_data(as_text=True)
+    assert "Trường này phải dài từ" in html and "characters long" not in html  # the length rule
+    assert "Vui lòng đánh dấu ô này" in html  # consent says what the box is for, not just "required"
+    html = _submit(client, lang="ar", description="قصير", consent="").get_data(as_text=True)
+    assert "يجب" in html and "characters" not in html and "يرجى تحديد هذا المربع" in html
+    assert "١٠" in html  # the rule's numbers in the page's digits
+    ru = _submit(client, lang="ru", description="").get_data(as_text=True)
+    assert "Обязательное поле." in ru and "This field is required" not in ru
+
+
 def test_appeal_form_rejects_unknown_region_and_missing_csrf(client):
     assert _submit(client, department="atlantis").status_code == 400
     r = client.post("/en/appeal", data={"topic": "drug_supply", "department": "cairo", "description": "x" * 30,

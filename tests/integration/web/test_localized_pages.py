@@ -108,10 +108,11 @@ def test_dates_follow_the_readers_calendar_and_digits_in_the_instances_zone(site
 
 
 def test_ticket_history_shows_the_deadline_as_a_local_date_not_iso(site):
-    """The ticket's first history line carries its deadline: in the reader's calendar, digits and zone (issue 15.7)."""
+    """The ticket's first history line carries its deadline: in the reader's calendar, digits and zone (issue 15.7);
+    the Cairo officer's zone is Cairo's (the departments file), not the instance's Tehran."""
     container, app = site
     tid = ticket_id_for(container, submit_appeal(container, "cairo"))
-    for lang, opened, zone in (("ar", "فُتحت التذكرة", "(طهران)"), ("en", "Ticket opened", "(Tehran)")):
+    for lang, opened, zone in (("ar", "فُتحت التذكرة", "(القاهرة)"), ("en", "Ticket opened", "(Cairo)")):
         html = _officer(app, lang).get(f"/department/tickets/{tid}").get_data(as_text=True)
         history = re.search(r'<ol class="timeline" id="ticket-history">(.*?)</ol>', html, re.S).group(1)
         assert opened in history and zone in history, history
@@ -163,3 +164,19 @@ def test_transcript_times_are_in_the_readers_digits(site, lang, times):
         tid = s.scalar(select(TicketRow.id).where(TicketRow.department_id == "cairo"))
     html = _officer(app, lang).get(f"/department/tickets/{tid}").get_data(as_text=True)
     assert re.findall(r'<span class="ts"[^>]*>([^<]*)</span>', html) == times
+
+
+def test_department_staff_and_the_citizen_read_times_in_the_departments_zone(site):
+    """A newcomer in Tehran and Ho Chi Minh City saw every time in the instance's zone ("local time: UTC"). The
+    departments file gives each department its zone: its officers and the citizen tracking its appeal read it."""
+    container, app = site
+    code = submit_appeal(container, "cairo")
+    tid = ticket_id_for(container, code)
+    page = _officer(app, "en").get(f"/department/tickets/{tid}").get_data(as_text=True)
+    assert "(Cairo)" in page and "(Tehran)" not in page
+    assert "local time: Africa/Cairo, UTC+02:00" in page  # the contact form's times are typed in Cairo time too
+    citizen = app.test_client()
+    track = citizen.get("/en/track")
+    citizen.post("/en/track", data={"csrf_token": csrf_from(track.get_data(as_text=True)), "code": code})
+    shown = citizen.get("/en/track").get_data(as_text=True)
+    assert code in shown and "(Cairo)" in shown and "(Tehran)" not in shown

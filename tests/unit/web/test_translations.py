@@ -17,8 +17,8 @@ LANGS = ("ru", "ar", "fa", "vi")
 def template(tmp_path_factory):
     out = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
-                    "-k", "lazy_gettext", "--no-location", "-o", str(out), "."], cwd=WEB, check=True,
-                   capture_output=True)
+                    "-k", "lazy_gettext", "-k", "lazy_ngettext:1,2", "--no-location", "-o", str(out), "."], cwd=WEB,
+                   check=True, capture_output=True)
     with out.open("rb") as fh:
         return {m.id for m in read_po(fh) if m.id}
 
@@ -27,17 +27,24 @@ def template(tmp_path_factory):
 def test_every_string_translated(template, lang):
     with (WEB / "translations" / lang / "LC_MESSAGES" / "messages.po").open("rb") as fh:
         po = read_po(fh)
-    translated = {m.id for m in po if m.id and m.string}
+    translated = {m.id for m in po if m.id and (all(m.string) if m.pluralizable else m.string)}
     missing = sorted(template - translated)
     assert not missing, f"{lang}: untranslated strings: {missing[:10]}"
+
+
+def _key(value):
+    """A plural entry's forms (a list from .mo, a tuple from .po) compared as a tuple."""
+    return tuple(value) if isinstance(value, list | tuple) else value
 
 
 @pytest.mark.parametrize("lang", (*LANGS, "en"))
 def test_mo_matches_po(lang):
     d = WEB / "translations" / lang / "LC_MESSAGES"
     with (d / "messages.po").open("rb") as fh:
-        po = {m.id: m.string for m in read_po(fh) if m.id and m.string}
-    mo = {m.id: m.string for m in read_mo(io.BytesIO((d / "messages.mo").read_bytes())) if m.id}
+        po = {_key(m.id): _key(m.string) for m in read_po(fh) if m.id and any(_key(m.string) or ("",))}
+    mo = {_key(m.id): _key(m.string) for m in read_mo(io.BytesIO((d / "messages.mo").read_bytes()))
+          if m.id and not (isinstance(m.id, list | tuple) and _key(m.string) == _key(m.id))}
+    # (pybabel writes an untranslated plural as its msgids)
     assert mo == po, f"{lang}: messages.mo is stale; run pybabel compile -d translations (see translations/README.md)"
 
 
