@@ -11,19 +11,22 @@ incident outside the list is reported missing.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from healthpulse.core.errors import HealthpulseError
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
 from healthpulse.core.models.tickets import TicketDocumentRow, TicketEventRow, TicketRow
-from healthpulse.nlp.official import official_statements
+from healthpulse.incidents.statements import STATEMENTS
+from healthpulse.nlp.official import official_statements, sentences
 from healthpulse.text.normalize import tokens
 from healthpulse.text.shorten import shorten
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 DAY_SECONDS = 86400.0
+MAIN_TOPIC_SHARE = 1 / 3  # a topic shown as the incident's is carried by at least this share of its reports
 REPRINT_OVERLAP = 0.6  # share of words two statement sentences share when one repeats the other
 
 
@@ -60,7 +63,8 @@ def incident_json(session: Session, row: IncidentRow) -> dict[str, Any]:
     response = first_response(session, docs)
     response_at = response["at"] if response else None
     return {
-        "id": row.id, "department": row.department_id, "topics": list(row.topics or []), "severity": row.severity,
+        "id": row.id, "department": row.department_id, "topics": main_topics(docs, list(row.topics or [])),
+        "severity": row.severity,
         "status": row.status, "title": row.title,
         "document_ids": [d.id for d, _ in docs],
         "channels": sorted({d.channel for d, _ in docs}),
@@ -69,6 +73,22 @@ def incident_json(session: Session, row: IncidentRow) -> dict[str, Any]:
         "response": response,
         "coverage": coverage([(m.event_at, d.reach_score or 0) for d, m in docs], response_at, row.last_seen_at),
     }
+
+
+def main_topics(docs: list[tuple[DocumentRow, IncidentDocumentRow]], stored: list[str]) -> list[str]:
+    """What the incident is about: the topics at least ``MAIN_TOPIC_SHARE`` of its reports carry, most
+    carried first (the stored union, which merging compares, lists every topic any report touched: an
+    insulin shortage also read "waiting times" and "digital services" from one appeal each)."""
+    counts: dict[str, int] = {}
+    for doc, _ in docs:
+        for topic in {t.get("id") for t in (doc.analysis or {}).get("topics") or [] if isinstance(t, dict)}:
+            if topic in stored:
+                counts[topic] = counts.get(topic, 0) + 1
+    if not counts:
+        return stored
+    ranked = sorted(counts, key=lambda t: (-counts[t], t))
+    need = MAIN_TOPIC_SHARE * len(docs)
+    return [t for t in ranked if counts[t] >= need] or ranked[:1]
 
 
 def coverage(points: list[tuple[datetime, int]], response_at: datetime | None, last_seen_at: datetime) -> dict[str, Any]:
@@ -116,24 +136,37 @@ def official_statement(docs: list[tuple[DocumentRow, IncidentDocumentRow]]) -> d
 
     The first report's own official comment does not count: news asks the department for a word when
     it breaks the story, so that comment is part of the report, and counting it would leave no time
-    "before the response". A reprint repeating a comment already reported (same sentence, or most of
-    its words) is not a new statement either.
+    "before the response". A reprint repeating what an earlier report said (a sentence sharing most of
+    its words with one of an earlier report) is not a new statement either. The statements are the
+    model's, read when the report joined (``incidents.statements``); a report stored before that reads
+    through the lexicon rule.
     """
-    seen: list[set[str]] = []
     for index, (doc, member) in enumerate(docs):
-        # the body's own words first: a headline ("… promises to sort it out") is the newsroom's summary
-        statements = official_statements(doc.text or "", doc.language) or official_statements(doc.title or "",
-                                                                                             doc.language)
-        for sentence in statements:
-            words = set(tokens(sentence))
-            if index > 0 and not any(_mostly_same(words, earlier) for earlier in seen):
+        if index == 0:
+            continue
+        for sentence in _statements_of(doc, member):
+            words = frozenset(tokens(sentence))
+            if not any(_mostly_same(words, said) for earlier, _ in docs[:index]
+                       for said in _sentence_words(earlier.title, earlier.text or "")):
                 return {"at": member.event_at, "kind": "official_statement", "document_id": doc.id,
                         "statement": shorten(sentence, 300)}
-            seen.append(words)
     return None
 
 
-def _mostly_same(a: set[str], b: set[str]) -> bool:
+def _statements_of(doc: DocumentRow, member: IncidentDocumentRow) -> list[str] | tuple[str, ...]:
+    stored = (member.signals or {}).get(STATEMENTS)
+    if stored is not None:
+        return [str(s) for s in stored]
+    # the body's own words first: a headline ("… promises to sort it out") is the newsroom's summary
+    return official_statements(doc.text or "", doc.language) or official_statements(doc.title or "", doc.language)
+
+
+@lru_cache(maxsize=4096)
+def _sentence_words(title: str | None, text: str) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(tokens(s)) for s in sentences(title, text))
+
+
+def _mostly_same(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a and b) and len(a & b) / len(a | b) >= REPRINT_OVERLAP
 
 

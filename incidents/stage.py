@@ -22,7 +22,9 @@ from healthpulse.core.models.incidents import IncidentRow
 from healthpulse.core.stages import StoredDocument
 from healthpulse.core.vectors import unpack_vector
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeSettings, best_match
+from healthpulse.incidents.statements import record_statements
 from healthpulse.incidents.store import add_member, incident_by_document, incident_title, open_incident, open_near, unit
+from healthpulse.nlp.official import OfficialResponseModel, load_official_model
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -136,6 +138,13 @@ class IncidentStage:
         now = self.context.clock.now()
         docs = sorted((sd.document for sd in stored), key=lambda d: d.published_at or d.fetched_at)
         merge_documents(session, docs, settings, now)
+        if self.context.settings.document_vectors:  # the model reads through the same encoder as the vectors
+            session.flush()
+            record_statements(session, docs, self._statement_model().statements)
+
+    def _statement_model(self) -> OfficialResponseModel:
+        settings = self.context.settings
+        return load_official_model(settings.nlp_threads, str(settings.model_cache_dir or "") or None)
 
 
 def post_ingest_stages(context: CoreContext) -> list[IncidentStage]:

@@ -16,7 +16,8 @@ OPENER = ("В Сургуте вторую неделю нет льготного
 REPRINT = ("Как сообщает «Сургут Информ», в Сургуте нет льготного инсулина. "
            "В Депздраве Югры ситуацию пообещали взять на контроль.")
 COMPLAINT = "Инсулина нет десять дней. Депздрав, ау? Ответа нет."
-DECISION = ("Департамент здравоохранения Югры распорядился передать в Сургут партию инсулина из окружного резерва.")
+DECISION = ("Как пояснили в Депздраве Югры, в Сургут направлена партия инсулина из окружного резерва, "
+            "выдача начнётся в понедельник.")
 
 
 def _report(doc_id, text, hours, channel=Channel.NEWS):
@@ -42,7 +43,21 @@ def test_the_first_new_statement_after_the_first_report_is_the_response(hp):  # 
     # opener, reprint and post before; the decision and the later post after
     assert inc["coverage"]["before_per_day"] == 3.0 and inc["coverage"]["after_per_day"] == 2.0
     shown = "\n".join(_render_incident(inc))
-    assert "(official statement in decision: \"Департамент здравоохранения Югры распорядился" in shown
+    assert "(official statement in decision: \"Как пояснили в Депздраве Югры" in shown
+
+
+def test_the_model_read_each_joining_report_until_the_first_statement(hp):  # noqa: F811
+    """The statement model runs at ingest, once per report that joined, and stops after the first statement."""
+    from healthpulse.core.models.incidents import IncidentDocumentRow
+
+    hp.pipeline.ingest_many([_report("opener", OPENER, 0), _report("post", COMPLAINT, 10, Channel.SOCIAL),
+                             _report("decision", DECISION, 20), _report("reprint", DECISION, 30)])
+    with hp.session() as s:
+        signals = {m.document_id: m.signals for m in s.scalars(select(IncidentDocumentRow))}
+    assert "statements" not in signals["opener"]  # the first report's own comment is part of the report
+    assert signals["post"]["statements"] == [] and signals["decision"]["statements"] == [DECISION]
+    assert "statements" not in signals["reprint"]  # after the first statement nothing more is read
+    assert _incident(hp)["response"]["document_id"] == "decision"
 
 
 def test_the_first_reports_own_comment_and_its_reprints_are_no_response(hp):  # noqa: F811
@@ -50,3 +65,21 @@ def test_the_first_reports_own_comment_and_its_reprints_are_no_response(hp):  # 
                              _report("post", COMPLAINT, 10, Channel.SOCIAL)])
     inc = _incident(hp)
     assert inc["response"] is None and inc["response_at"] is None
+
+
+def test_the_incidents_topics_are_those_most_of_its_reports_carry():
+    """An insulin shortage listed "waiting times" and "digital services" because one appeal each read them."""
+    from types import SimpleNamespace
+
+    from healthpulse.incidents.service import main_topics
+
+    def report(*topics):
+        return SimpleNamespace(analysis={"topics": [{"id": t, "score": 0.9} for t in topics]}), None
+
+    docs = [report("drug_supply"), report("drug_supply", "waiting_times"), report("drug_supply"),
+            report("digital_services"), report("drug_supply", "maternal_child"), report("drug_supply")]
+    stored = ["digital_services", "drug_supply", "maternal_child", "waiting_times"]
+    assert main_topics(docs, stored) == ["drug_supply"]
+    two = [report("drug_supply", "staff_conduct"), report("staff_conduct"), report("drug_supply")]
+    assert main_topics(two, ["drug_supply", "staff_conduct"]) == ["drug_supply", "staff_conduct"]
+    assert main_topics([report()], ["drug_supply"]) == ["drug_supply"]  # no analysis topics: the stored ones

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from healthpulse.nlp.official import official_statements
+from healthpulse.nlp.official import OfficialResponseModel, official_statements
 from healthpulse.nlp.official_quality import half, load_items, score
 
 
@@ -47,10 +47,22 @@ def test_an_unknown_language_tries_every_lexicon():
 
 
 def test_quality_on_the_independent_set_holds_its_measured_floor():
-    """README's figures (benchmarks/official_responses.py): the held-out half is the honest one."""
+    """README's figures (benchmarks/official_responses.py): the held-out half is the honest one. The model
+    (trained on another author's set, chosen by cross-validation there) decides; the rule is its fallback."""
     items = load_items(Path(__file__).resolve().parents[2] / "data" / "incidents" / "official" / "official_responses.jsonl")
     assert len(items) >= 200 and {i["lang"] for i in items} == {"ru", "ar", "fa", "vi", "en"}
-    held_out = score([i for i in items if half(i["id"]) == "held-out"])["all"]
-    tuning = score([i for i in items if half(i["id"]) == "tuning"])["all"]
-    assert held_out["n"] >= 100 and held_out["f1"] >= 0.65 and held_out["precision"] >= 0.65
-    assert tuning["f1"] >= 0.9
+    held = [i for i in items if half(i["id"]) == "held-out"]
+    model = score(held, OfficialResponseModel().statements)["all"]
+    rule = score(held)["all"]
+    assert model["n"] >= 100 and model["f1"] >= 0.75 and model["precision"] >= 0.75
+    assert rule["f1"] >= 0.65 and model["f1"] > rule["f1"]
+
+
+def test_the_model_reads_sentences_and_returns_the_response_in_reading_order():
+    model = OfficialResponseModel()
+    text = ("Пациенты жалуются, что в аптеках Сургута нет инсулина. Как пояснили в Депздраве Югры, в Сургут "
+            "направлена партия инсулина из окружного резерва, выдача начнётся в понедельник.")
+    assert model.statements(None, text, "ru") == [
+        "Как пояснили в Депздраве Югры, в Сургут направлена партия инсулина из окружного резерва, выдача начнётся "
+        "в понедельник."]
+    assert model.statements("Инсулина нет", "Депздрав, ау? Ответа нет уже неделю.", "ru") == []
