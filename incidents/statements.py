@@ -10,6 +10,7 @@ membership's signals (``statements``, an empty list when none) for ``incidents.s
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from healthpulse.core.domain import Document
 from healthpulse.core.models.incidents import IncidentDocumentRow
@@ -28,7 +29,7 @@ def record_statements(session: Session, docs: Sequence[Document], find: Finder) 
     if not joined:
         return
     incident_ids = {m.incident_id for m in joined}
-    first_said = {}  # incident -> the event time of its earliest report with a statement
+    first_said: dict[int, datetime] = {}  # incident -> the event time of its earliest report with a statement
     for m in session.scalars(select(IncidentDocumentRow).where(IncidentDocumentRow.incident_id.in_(incident_ids))):
         if (m.signals or {}).get(STATEMENTS) and (m.incident_id not in first_said or m.event_at < first_said[m.incident_id]):
             first_said[m.incident_id] = m.event_at
