@@ -130,15 +130,18 @@ def merge_view_of(doc: Document, a: Analysis, vector: list[float] | None) -> Mer
 
 
 class IncidentStage:
-    def __init__(self, context: CoreContext):
+    """Merging, then (``read_statements``) the statement model over the reports that joined."""
+
+    def __init__(self, context: CoreContext, read_statements: bool = False):
         self.context = context
+        self.read_statements = read_statements
 
     def on_ingested(self, session: Session, stored: list[StoredDocument]) -> None:
         settings = merge_settings(self.context)
         now = self.context.clock.now()
         docs = sorted((sd.document for sd in stored), key=lambda d: d.published_at or d.fetched_at)
         merge_documents(session, docs, settings, now)
-        if self.context.settings.document_vectors:  # the model reads through the same encoder as the vectors
+        if self.read_statements:
             session.flush()
             record_statements(session, docs, self._statement_model().statements)
 
@@ -147,5 +150,5 @@ class IncidentStage:
         return load_official_model(settings.nlp_threads, str(settings.model_cache_dir or "") or None)
 
 
-def post_ingest_stages(context: CoreContext) -> list[IncidentStage]:
-    return [IncidentStage(context)]
+def post_ingest_stages(context: CoreContext, read_statements: bool = False) -> list[IncidentStage]:
+    return [IncidentStage(context, read_statements)]

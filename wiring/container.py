@@ -191,7 +191,10 @@ class Container:
     def hooks(self) -> list[PostIngestStage]:
         """The post-ingest stages each area registers, in pipeline order: incidents first, so that the alert
         engine can join a document's alert to its incident's open alert instead of opening another ticket."""
-        return [*incident_stages(self), *alerts_stages(self)]
+        # The statement model reads through the encoder: only where this container embeds documents itself
+        # (a container fed ready-made analyses, analyzer=None, loads no encoder, as for vectors).
+        reads_text = self._embedder is not None and self.settings.document_vectors
+        return [*incident_stages(self, read_statements=reads_text), *alerts_stages(self)]
 
     def health(self) -> dict[str, str]:
         """"ok" or why not, per dependency the web and workers need now: the database and, in distributed

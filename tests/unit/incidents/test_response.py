@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from healthpulse.cli.incidents_cmds import _render_incident
+from healthpulse.core.clock import FakeClock
 from healthpulse.core.domain import Channel
 from healthpulse.core.models.incidents import IncidentRow
 from healthpulse.incidents.service import get_incident
 from sqlalchemy import select
+
+from tests.support.containers import make_container
+from tests.support.event_set import shared_embedder
 
 from .test_stage import T0, _doc, _vector, hp  # noqa: F401 - the shared fixture
 
@@ -46,17 +51,35 @@ def test_the_first_new_statement_after_the_first_report_is_the_response(hp):  # 
     assert "(official statement in decision: \"Как пояснили в Депздраве Югры" in shown
 
 
-def test_the_model_read_each_joining_report_until_the_first_statement(hp):  # noqa: F811
+@pytest.fixture
+def reading(tmp_path):
+    """A container that embeds documents itself, as production does: its incident stage runs the statement model."""
+    c = make_container(tmp_path, clock=FakeClock(T0 + timedelta(hours=31)), index=None, embedder=shared_embedder())
+    yield c
+    c.close()
+
+
+def test_the_model_read_each_joining_report_until_the_first_statement(reading):
     """The statement model runs at ingest, once per report that joined, and stops after the first statement."""
     from healthpulse.core.models.incidents import IncidentDocumentRow
 
-    hp.pipeline.ingest_many([_report("opener", OPENER, 0), _report("post", COMPLAINT, 10, Channel.SOCIAL),
-                             _report("decision", DECISION, 20), _report("reprint", DECISION, 30)])
-    with hp.session() as s:
+    reading.pipeline.ingest_many([_report("opener", OPENER, 0), _report("post", COMPLAINT, 10, Channel.SOCIAL),
+                                  _report("decision", DECISION, 20), _report("reprint", DECISION, 30)])
+    with reading.session() as s:
         signals = {m.document_id: m.signals for m in s.scalars(select(IncidentDocumentRow))}
     assert "statements" not in signals["opener"]  # the first report's own comment is part of the report
     assert signals["post"]["statements"] == [] and signals["decision"]["statements"] == [DECISION]
     assert "statements" not in signals["reprint"]  # after the first statement nothing more is read
+    assert _incident(reading)["response"]["document_id"] == "decision"
+
+
+def test_without_an_encoder_stored_reports_fall_back_to_the_rule(hp):  # noqa: F811
+    """A container fed ready-made analyses loads no encoder: nothing is read at ingest, the rule answers."""
+    from healthpulse.core.models.incidents import IncidentDocumentRow
+
+    hp.pipeline.ingest_many([_report("opener", OPENER, 0), _report("decision", DECISION, 5)])
+    with hp.session() as s:
+        assert all("statements" not in m.signals for m in s.scalars(select(IncidentDocumentRow)))
     assert _incident(hp)["response"]["document_id"] == "decision"
 
 
