@@ -72,6 +72,20 @@ _NUMBER_LOCALE = {"ar": "ar_EG"}
 _PERCENT_SIGN = {"ar": "٪", "fa": "٪"}
 
 
+_LIST_SEPARATOR = {"ar": "، ", "fa": "، "}
+_CLAUSE_SEPARATOR = {"ar": "؛ ", "fa": "؛ "}
+
+
+def list_separator(lang: str | None = None) -> str:
+    """What joins a list's items in the reader's script: "، " in Arabic and Persian, ", " elsewhere."""
+    return _LIST_SEPARATOR.get(lang or current_language(), ", ")
+
+
+def clause_separator(lang: str | None = None) -> str:
+    """A semicolon between two clauses: "؛ " in Arabic and Persian, "; " elsewhere."""
+    return _CLAUSE_SEPARATOR.get(lang or current_language(), "; ")
+
+
 def local_number(value: float, lang: str | None = None) -> str:
     """A number in the reader's separators and digits ("48,200", "48 200", "۴۸٬۲۰۰")."""
     lang = lang or current_language()
@@ -92,6 +106,8 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_language)
     app.jinja_env.filters["digits"] = local_digits
+    app.jinja_env.globals["list_sep"] = list_separator
+    app.jinja_env.globals["clause_sep"] = clause_separator
 
     @app.context_processor
     def _i18n_context() -> dict[str, Any]:

@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
+from healthpulse.web.datetimes import zone_name
 from healthpulse.web.form_translations import LocalisedForm
+from healthpulse.web.i18n import current_language, list_separator, local_digits
 from wtforms import DateTimeLocalField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
@@ -84,9 +86,10 @@ def local_to_utc(wall_clock: datetime, zone: ZoneInfo) -> datetime:
 
 
 def zone_label(zone: ZoneInfo, now: datetime) -> str:
-    """``Asia/Tehran, UTC+03:30``: the zone's name and its offset now."""
+    """``Tehran, UTC+03:30`` / ``تهران، UTC+۰۳:۳۰``: the zone as the page names it elsewhere, and its offset now."""
+    lang = current_language()
     offset = now.astimezone(zone).strftime("%z")
-    return f"{zone.key}, UTC{offset[:3]}:{offset[3:]}"
+    return f"{zone_name(zone, lang)}{list_separator(lang)}UTC{local_digits(f'{offset[:3]}:{offset[3:]}', lang)}"
 
 
 def local_input_value(now: datetime, zone: ZoneInfo) -> str:
