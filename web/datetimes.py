@@ -77,9 +77,10 @@ def format_day(value: Any, lang: str, style: Style = "medium") -> str:
 
 
 def _gregorian_day(day: date, lang: str, style: Style) -> str:
-    """CLDR's date for ``style``, except that "short" spells the month: "12/2/26" reads as 2 December in
-    the US and 12 February elsewhere, so short dates are "Dec 2, 2026" / "2 дек. 2026 г."."""
-    if style == "short":
+    """CLDR's date for ``style``, except that "short" and "medium" spell the month: "12/2/26" reads as 2 December
+    in the US and 12 February elsewhere, so they are "Dec 2, 2026" / "2 дек. 2026 г." / "٥ يناير ٢٠٢٦", one
+    form on every page."""
+    if style in ("short", "medium"):  # medium too: CLDR's Arabic medium date is the numeric "٠٥‏/٠١‏/٢٠٢٦"
         return str(format_skeleton("yMMMd", day, locale=lang))
     return str(format_date(day, style, locale=lang))
 

@@ -124,18 +124,19 @@ def test_contact_time_is_typed_in_local_time(browser, live, staff, lang, width, 
     with staff_page(browser, live, "cairo-officer", lang, width, height) as page:
         go(page, live, f"/department/tickets/{tid}")
         label = page.locator("label[for=at]").inner_text()
-        assert "Asia/Tehran, UTC+03:30" in label and "(UTC" not in label
+        # the Cairo officer types Cairo time (the departments file's zone), not the instance's Tehran time
+        assert ("Cairo, UTC+02:00" if lang == "en" else "قاهره، UTC+۰۲:۰۰") in label and "(UTC" not in label
         assert page.get_attribute("#at", "type") == "datetime-local"
         page.select_option("#contact-form select[name=channel]", "phone")
         page.select_option("#contact-form select[name=outcome]", "reached")
-        page.fill("#at", "2026-01-05T11:00")  # Tehran time; as UTC it would lie in the future and be refused
+        page.fill("#at", "2026-01-05T10:30")  # Cairo time (08:30 UTC); as UTC it would lie in the future, refused
         page.click("#record-contact")
         assert page.locator("#contacts li").count() == 1
         with staff.session() as s:
             at = s.scalar(select(CitizenContactRow.at).where(CitizenContactRow.ticket_id == tid))
-        assert at == datetime(2026, 1, 5, 7, 30, tzinfo=UTC)
+        assert at == datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
         shown = page.locator("#contacts li").inner_text()
-        assert ("11:00" if lang == "en" else "۱۱:۰۰") in shown  # shown back in local time
+        assert ("10:30" if lang == "en" else "۱۰:۳۰") in shown  # shown back in local time
 
 
 @pytest.mark.parametrize("lang,width,height", [PHONE_AR, PHONE_RU])

@@ -12,9 +12,10 @@ from tests.support.browser import DESKTOP, PHONE
 pytestmark = pytest.mark.e2e
 
 CASES = [
-    # lang, viewport, department, its local name, the seeded clock's 2026-01-05 09:00 UTC as the reader sees it
-    ("fa", PHONE, "tehran", "معاونت بهداشت دانشگاه علوم پزشکی تهران", "۱۵ دی ۱۴۰۴، ۹:۰۰ (UTC)"),
-    ("ar", DESKTOP, "cairo", "مديرية الشؤون الصحية بالقاهرة", "٠٥‏/٠١‏/٢٠٢٦، ٩:٠٠ ص (UTC)"),
+    # lang, viewport, department, its local name, the seeded clock's 2026-01-05 09:00 UTC as the reader sees it: in
+    # the time of the department handling the appeal (the departments file's timezone), the month spelled out
+    ("fa", PHONE, "tehran", "معاونت بهداشت دانشگاه علوم پزشکی تهران", "۱۵ دی ۱۴۰۴، ۱۲:۳۰ (تهران)"),
+    ("ar", DESKTOP, "cairo", "مديرية الشؤون الصحية بالقاهرة", "٥ يناير ٢٠٢٦، ١١:٠٠ ص (القاهرة)"),
 ]
 
 
