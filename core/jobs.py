@@ -51,9 +51,22 @@ JobDispatcher = Callable[[int, str, datetime], None]
 _SESSION_DISPATCHES = "healthpulse.jobs.dispatch"
 
 
+KIND_MAX_CHARS: int = JobRow.__table__.c.kind.type.length  # type: ignore[attr-defined]
+
+
+def check_kind(kind: str) -> str:
+    """A kind the jobs table can hold. SQLite ignores a VARCHAR's length and PostgreSQL refuses the insert, so
+    an over-long kind is refused here, the same way on both engines, before it can lose a job."""
+    if not kind or len(kind) > KIND_MAX_CHARS:
+        raise ValueError(f"job kind {kind[:40]!r}{'…' if len(kind) > 40 else ''} has {len(kind)} characters; "
+                         f"a kind has 1 to {KIND_MAX_CHARS}")
+    return kind
+
+
 def job_handler(kind: str, *, queue: str = DEFAULT_QUEUE) -> Callable[[JobHandler], JobHandler]:
     """Register ``fn`` as the handler of jobs of ``kind``; ``queue``: the broker queue in distributed mode
     (heavy kinds get their own, consumed only by workers big enough for them)."""
+    check_kind(kind)
 
     def deco(fn: JobHandler) -> JobHandler:
         JOB_HANDLERS[kind] = fn
@@ -140,6 +153,7 @@ class JobQueue:
 
         Returns the job id, or the existing job's id when the idempotency key was already used.
         """
+        check_kind(kind)
         now = self.clock.now()
         row = JobRow(
             kind=kind, payload=payload, state="queued", attempts=0, max_attempts=max_attempts,

@@ -68,16 +68,22 @@ class LanguageIdentifier:
             chunks.append(cur)
         return chunks
 
-    def _ar_fa(self, text: str, conf: dict[str, float]) -> dict[str, float]:
+    def _ar_fa(self, text: str, conf: dict[str, float], hint: str | None = None) -> dict[str, float]:
+        """Arabic or Persian, where the detector hesitates: letters only one of them writes decide; where no such
+        letter tells them apart (a few words of a call), the hint does (the caller's IVR menu choice, a feed's
+        declared language), since it knows what the same script cannot show."""
         if not {"ar", "fa"} <= set(conf) or abs(conf["ar"] - conf["fa"]) > 0.6:
             return conf
         fa = sum(1 for ch in text if ch in _PERSIAN_ONLY)
         ar = sum(1 for ch in text if ch in _ARABIC_ONLY)
-        if fa != ar:
-            winner, loser = ("fa", "ar") if fa > ar else ("ar", "fa")
-            total = conf["ar"] + conf["fa"]
-            conf = dict(conf, **{winner: max(conf[winner], 0.9 * total), loser: min(conf[loser], 0.1 * total)})
-        return conf
+        if fa > ar or (fa == ar and hint == "fa"):
+            winner, loser = "fa", "ar"
+        elif ar > fa or (fa == ar and hint == "ar"):
+            winner, loser = "ar", "fa"
+        else:
+            return conf
+        total = conf["ar"] + conf["fa"]
+        return dict(conf, **{winner: max(conf[winner], 0.9 * total), loser: min(conf[loser], 0.1 * total)})
 
     def identify(self, text: str, hint: str | None = None) -> tuple[str, float, list[str]]:
         warnings: list[str] = []
@@ -93,7 +99,7 @@ class LanguageIdentifier:
             n = letter_count(chunk)
             if n == 0:
                 continue
-            conf = self._ar_fa(chunk, self._confidences(chunk))
+            conf = self._ar_fa(chunk, self._confidences(chunk), hint)
             for lang, v in conf.items():
                 weight[lang] += n * v
             total += n

@@ -25,7 +25,9 @@ pg_start() {
     as_pg "$PG_BIN/initdb -D $PG_DIR -U postgres -A trust -E UTF8 --locale=C.UTF-8" >/dev/null
   fi
   if ! as_pg "$PG_BIN/pg_ctl -D $PG_DIR status" >/dev/null 2>&1; then
-    as_pg "$PG_BIN/pg_ctl -D $PG_DIR -l $PG_DIR/server.log -w -o '-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1' start" >/dev/null
+    # A throwaway test server: no fsync, so the suite's PostgreSQL pass can make and drop a database per test
+    # cheaply (durability across a crash is all this gives up; locking and isolation are untouched).
+    as_pg "$PG_BIN/pg_ctl -D $PG_DIR -l $PG_DIR/server.log -w -o '-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off' start" >/dev/null
   fi
   as_pg "psql -h 127.0.0.1 -p $PG_PORT -U postgres -tAc \"SELECT 1 FROM pg_database WHERE datname='$PG_DB'\"" | grep -q 1 \
     || as_pg "psql -h 127.0.0.1 -p $PG_PORT -U postgres -c 'CREATE DATABASE $PG_DB'" >/dev/null

@@ -10,8 +10,27 @@ import pytest
 from healthpulse.core.clock import FakeClock
 
 from tests.support.containers import make_container
+from tests.support.databases import databases_made, drop_databases_made_since, drop_template, suite_engine
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_report_header(config):
+    return f"database: {suite_engine()} (HEALTHPULSE_TEST_DATABASE)"
+
+
+@pytest.fixture(autouse=True)
+def _databases_dropped_after_each_test() -> Iterator[None]:
+    """In the PostgreSQL pass, drop the databases a test made once its fixtures are torn down (autouse, so it
+    is set up first and torn down last; a module-scoped fixture's database lives until the session ends)."""
+    mark = databases_made()
+    yield
+    drop_databases_made_since(mark)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    drop_databases_made_since(0)
+    drop_template()
 
 
 @pytest.fixture

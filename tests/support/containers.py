@@ -1,8 +1,8 @@
-"""Helpers for tests: a real container on a temporary SQLite file with a fake clock."""
+"""Helpers for tests: a real container on a temporary database (SQLite, or PostgreSQL in that pass) with a
+fake clock."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,20 +13,27 @@ from healthpulse.core.clock import FakeClock
 from healthpulse.core.settings import load_settings
 from healthpulse.wiring.container import Container, build_container
 
+from tests.support.databases import (
+    create_postgres_database,
+    database_url,
+    drop_postgres_database,
+    postgres_url,
+    suite_engine,
+)
+
 
 def make_container(tmp_path: Path, *, clock: FakeClock | None = None, analyzer: Any = None,
                    index: Any = "auto", embedder: Any = None, **settings_overrides: Any) -> Container:
     """A migrated embedded instance in ``tmp_path``.
 
+    Its database is ``tmp_path/hp.db``, or that file's PostgreSQL stand-in in the suite's PostgreSQL pass
+    (tests.support.databases); a test that passes ``database_url`` picks its own.
     ``analyzer=None`` (default) skips NLP so tests that feed ready-made
     analyses don't load models; pass ``"auto"`` for the real analyzer.
     """
-    overrides: dict[str, Any] = {
-        "database_url": f"sqlite:///{tmp_path / 'hp.db'}",
-        "data_dir": tmp_path / "data",
-        "testing": True,
-        "secret_key": "test-secret-key",
-    }
+    overrides: dict[str, Any] = {"data_dir": tmp_path / "data", "testing": True, "secret_key": "test-secret-key"}
+    if "database_url" not in settings_overrides:
+        overrides["database_url"] = database_url(tmp_path / "hp.db")
     overrides.update(settings_overrides)
     settings = load_settings(None, **overrides)
     if embedder is None and analyzer == "auto":
@@ -37,24 +44,13 @@ def make_container(tmp_path: Path, *, clock: FakeClock | None = None, analyzer: 
 @contextmanager
 def postgres_container(tmp_path: Path, clock: FakeClock, prefix: str, **kwargs: Any) -> Iterator[Container]:
     """A container on a fresh PostgreSQL database (dropped afterwards) of the test server (.ci/run starts it)."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from tests.conftest import service_url
-
-    url = make_url(service_url("HEALTHPULSE_TEST_POSTGRES_URL", "PostgreSQL"))
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    c = make_container(tmp_path, clock=clock, database_url=url.set(database=name).render_as_string(False), **kwargs)
+    name = create_postgres_database(prefix)
+    c = make_container(tmp_path, clock=clock, database_url=postgres_url(name), **kwargs)
     try:
         yield c
     finally:
         c.close()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_postgres_database(name)
 
 
 def sqlite_and_postgres(prefix: str) -> Any:
@@ -64,6 +60,8 @@ def sqlite_and_postgres(prefix: str) -> Any:
     @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
     def db(request: Any, tmp_path: Path, clock: FakeClock) -> Iterator[Container]:
         if request.param == "sqlite":
+            if suite_engine() == "postgresql":
+                pytest.skip("the PostgreSQL pass runs this test as its postgresql case")
             yield request.getfixturevalue("container")
             return
         with postgres_container(tmp_path / "pg", clock, prefix, index=None) as c:

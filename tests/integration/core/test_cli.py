@@ -9,12 +9,14 @@ import sys
 
 import pytest
 
+from tests.support.databases import database_url
+
 CONTRACT_KEYS = {"id", "language", "health_related", "sentiment", "topics", "department", "incident", "severity", "places"}
 
 
 def run(args, tmp_path, stdin: bytes | None = None, timeout=600, extra_env: dict[str, str] | None = None):
     env = dict(os.environ)
-    env.update({"HEALTHPULSE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "HEALTHPULSE_DATA_DIR": str(tmp_path / "data")})
+    env.update({"HEALTHPULSE_DATABASE_URL": database_url(tmp_path / "cli.db"), "HEALTHPULSE_DATA_DIR": str(tmp_path / "data")})
     env.update(extra_env or {})
     env.pop("HEALTHPULSE_SEARCH_URL", None)
     return subprocess.run([sys.executable, "-m", "healthpulse.cli", *args], input=stdin, capture_output=True,

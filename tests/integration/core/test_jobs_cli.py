@@ -10,6 +10,7 @@ from healthpulse.cli import main
 from healthpulse.core.jobs import JOB_HANDLERS, job_handler
 
 from tests.support.containers import make_container
+from tests.support.databases import database_url
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def world(tmp_path, clock, monkeypatch):
     dead = c.jobs.enqueue("test.cli.flaky", {"to": "a@example.org"}, max_attempts=1)
     other = c.jobs.enqueue("test.cli.flaky", {"to": "b@example.org"}, max_attempts=1)
     c.worker.run_until_idle()
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", database_url(tmp_path / "hp.db"))
     monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(tmp_path / "data"))
     yield c, dead, other, healed
     c.close()

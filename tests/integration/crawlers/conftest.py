@@ -9,6 +9,7 @@ from healthpulse.crawlers.runner import CrawlRunner
 from healthpulse.crawlers.sources import load_sources
 
 from tests.support.containers import make_container
+from tests.support.databases import database_url
 
 # Short timeouts so the slow page and retries cost seconds, not minutes; everything else is production.
 FAST_SETTINGS = {
@@ -116,5 +117,5 @@ def cli_container(tmp_path, monkeypatch):
         return c
 
     monkeypatch.setattr(crawl_cmds, "open_container", open_test_container)
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", database_url(tmp_path / "hp.db"))
     return containers

@@ -23,6 +23,7 @@ from healthpulse.wiring.crawl_jobs import CRAWL_JOB, CRAWL_QUEUE, enqueue_due_cr
 
 from tests.conftest import empty_redis_database
 from tests.support.containers import make_container
+from tests.support.databases import database_url
 
 from .conftest import BENCH_ARTICLES
 
@@ -108,7 +109,7 @@ def test_a_job_for_a_source_no_longer_in_the_file_ends_dead_with_the_reason(tmp_
 def test_healthpulse_beat_needs_a_broker(tmp_path, capsys, monkeypatch):
     from healthpulse.cli import main
 
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", database_url(tmp_path / "hp.db"))
     monkeypatch.delenv("HEALTHPULSE_BROKER_URL", raising=False)
     sources = tmp_path / "sources.yaml"
     sources.write_text("sources: []\n", encoding="utf-8")

@@ -7,10 +7,12 @@ import re
 from healthpulse.cli import main
 from sqlalchemy import create_engine, text
 
+from tests.support.databases import database_url
+
 
 def test_appeal_submit_prints_tracking_code(tmp_path, monkeypatch, capsys, speech_video):
     db = tmp_path / "hp.db"
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", database_url(db))
     monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(tmp_path / "data"))
     video = speech_video("en", "webm")
     code = main(["appeal", "submit", "--video", str(video), "--contact", "anna@example.org", "--language", "en"])
@@ -18,7 +20,7 @@ def test_appeal_submit_prints_tracking_code(tmp_path, monkeypatch, capsys, speec
     assert code == 0, out.err
     tracking = out.out.strip()
     assert re.fullmatch(r"HP-[A-Z0-9]{4}-[A-Z0-9]{4}", tracking)
-    engine = create_engine(f"sqlite:///{db}")
+    engine = create_engine(database_url(db))
     with engine.connect() as conn:
         row = conn.execute(text("select status, contact_email, language from appeals where tracking_code = :c"),
                            {"c": tracking}).one()

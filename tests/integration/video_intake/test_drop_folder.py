@@ -13,6 +13,7 @@ from healthpulse.core.models.appeals import AppealRow
 from healthpulse.core.models.calls import CallRow
 
 from tests.support.containers import make_container
+from tests.support.databases import database_url
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.slow
 def _drop_folder(tmp_path, clock, monkeypatch, recording: str):
     """A migrated database the CLI opens through the environment, and a drop folder holding one 2 s recording."""
     make_container(tmp_path, clock=clock).close()
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", database_url(tmp_path / "hp.db"))
     monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(tmp_path / "data"))
     drop = tmp_path / "drop"
     drop.mkdir()

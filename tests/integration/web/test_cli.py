@@ -9,10 +9,12 @@ import urllib.request
 
 from healthpulse.cli import main
 
+from tests.support.databases import database_url
+
 
 def _env(tmp_path, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEALTHPULSE_")}
-    env.update(HEALTHPULSE_DATABASE_URL=f"sqlite:///{tmp_path / 'hp.db'}", HEALTHPULSE_DATA_DIR=str(tmp_path / "data"))
+    env.update(HEALTHPULSE_DATABASE_URL=database_url(tmp_path / "hp.db"), HEALTHPULSE_DATA_DIR=str(tmp_path / "data"))
     env.update(extra)
     return env
 

@@ -8,6 +8,7 @@ from healthpulse.web.services import corrections as corr_svc
 from healthpulse.web.services.users import Principal
 
 from tests.support.containers import make_container
+from tests.support.databases import database_url
 from tests.support.web import news_document
 
 OFFICER = Principal(7, "surgut-officer", "department", "surgut")
@@ -24,7 +25,7 @@ def _world(tmp_path, clock, monkeypatch):
     clock.advance(timedelta(days=2))
     corr_svc.correct(c, OFFICER, docs[1].id, {"sentiment": "positive"})
     c.close()
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", database_url(tmp_path / "hp.db"))
     monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(tmp_path / "data"))
     return docs
 

@@ -4,6 +4,7 @@ import pytest
 from healthpulse.core.jobs import (
     DEAD_LETTER_HANDLERS,
     JOB_HANDLERS,
+    KIND_MAX_CHARS,
     PermanentJobError,
     dead_letter_handler,
     job_handler,
@@ -194,3 +195,14 @@ def test_released_job_is_claimable_at_once_and_not_counted_as_an_attempt(contain
     job = container.jobs.get(jid)
     assert job.state == "queued" and job.attempts == 0 and job.locked_until is None and job.locked_by is None
     assert container.jobs.claim("next-worker").id == jid
+
+
+def test_a_kind_longer_than_the_jobs_table_holds_is_refused_on_every_engine(container):
+    """SQLite would store it and PostgreSQL would refuse the insert mid-transaction: refused before either."""
+    longest = "test." + "k" * (KIND_MAX_CHARS - 5)
+    assert container.jobs.enqueue(longest, {}) is not None
+    with pytest.raises(ValueError, match=f"has {KIND_MAX_CHARS + 1} characters; a kind has 1 to {KIND_MAX_CHARS}"):
+        container.jobs.enqueue(longest + "k", {})
+    with pytest.raises(ValueError, match="a kind has 1 to"):
+        job_handler(longest + "k")
+    assert container.jobs.counts().get("queued") == 1  # nothing half-written

@@ -57,3 +57,16 @@ def test_long_text_is_sampled(lid):
 def test_restricting_to_unknown_language_is_an_error():
     with pytest.raises(ValueError, match="xx"):
         LanguageIdentifier(["en", "xx"])
+
+
+@pytest.mark.parametrize("hint", ["ar", "fa"])
+def test_where_no_letter_tells_arabic_from_persian_the_hint_decides(lid, hint):
+    """A few words of a call (Whisper sampling at a higher temperature heard "اسا آم" once, and "سلام من" is both
+    languages): the caller's IVR choice decides, where the detector alone flipped between runs."""
+    for text in ("اسا آم", "سلام من"):
+        assert lid.identify(text, hint)[0] == hint
+
+
+def test_letters_only_one_language_writes_outweigh_the_hint(lid):
+    assert lid.identify("درمانگاه پزشک", "ar")[0] == "fa"  # گ and پ are Persian's own
+    assert lid.identify("مرحبا بكم", "fa")[0] == "ar"
