@@ -8,6 +8,7 @@ speed over the whole set's texts (texts/s and sentences/s, encoder cache cleared
 
 from __future__ import annotations
 
+import argparse
 import time
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from healthpulse.nlp.official_quality import half, lexicon_finder, load_items, s
 SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "incidents" / "official" / "official_responses.jsonl"
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args(argv)
     items = load_items(SET)
     model = OfficialResponseModel()
     for finder_name, finder in (("model", model.statements), ("lexicon rule", lexicon_finder)):

@@ -19,7 +19,10 @@ words, one in twenty over 600), a year of dates, the bundled departments, 80 % n
 posts, 3 % incidents. ``--mix crawl`` (default): a quarter of the documents about health, each with a
 vector as the pipeline gives them (copies of one story close together); ``--mix health``: every
 document about health and none with a vector (the worst case for incidents: each negative one opens
-its own). The database is created for the run and dropped after; the two indexes too.
+its own). ``--arrival time`` (default): the year arrives in publication order, each item up to two days
+late, as a crawl delivers it; ``--arrival shuffled``: the year in random order, every batch a backfill
+spanning it (incident merging and the spike rule then read a stretch per fortnight of the year per batch).
+The database is created for the run and dropped after; the two indexes too.
 
     scripts/services.sh start pg && scripts/search-node.sh start opensearch-cluster
     python benchmarks/scale.py --docs 1000000 --search-url http://127.0.0.1:9210 [--workers 2] \
@@ -78,8 +81,22 @@ def story_vector(story: str | None, rnd: random.Random) -> list[float]:
     return [float(x) for x in v / np.linalg.norm(v)]
 
 
-def generated(n: int, departments: list[str], seed: int = 17, mix: str = "crawl") -> Iterator[Document]:
-    """``n`` analysed documents, the same ones for the same seed and mix.
+ARRIVALS = ("time", "shuffled")
+CRAWL_LAG_MINUTES = 48 * 60  # a crawl fetches an item within two days of its publication
+
+
+def published_at(i: int, n: int, rnd: random.Random, arrival: str) -> datetime:
+    """``time``: the stream runs through the year in publication order, each item up to two days late, as a
+    crawl or a national feed delivers them; ``shuffled``: any date of the year in any order (a backfill of a
+    whole archive at once, every batch spanning the year)."""
+    if arrival == "time":
+        return NOW - timedelta(days=365) * (1 - i / n) - timedelta(minutes=rnd.randrange(CRAWL_LAG_MINUTES))
+    return NOW - timedelta(minutes=rnd.randrange(365 * 24 * 60))
+
+
+def generated(n: int, departments: list[str], seed: int = 17, mix: str = "crawl",
+              arrival: str = "time") -> Iterator[Document]:
+    """``n`` analysed documents, the same ones for the same seed, mix and arrival.
 
     ``crawl``: a quarter about health, each with a vector as the pipeline embeds them (copies of a story
     close together), the rest neither health nor incidents (merging and the topic rules skip them).
@@ -93,7 +110,7 @@ def generated(n: int, departments: list[str], seed: int = 17, mix: str = "crawl"
         sentences = [" ".join(rnd.choices(words, k=12)) + "." for _ in range(length // 12 + 1)]
         incident = rnd.random() < 0.03
         doc = news_document(
-            i, department=rnd.choice(departments), published=NOW - timedelta(minutes=rnd.randrange(365 * 24 * 60)),
+            i, department=rnd.choice(departments), published=published_at(i, n, rnd, arrival),
             language=lang, sentiment=rnd.choice(["negative", "negative", "neutral", "positive"]),
             topics=rnd.sample(TOPIC_IDS, rnd.choice((1, 1, 2))), incident=incident,
             story=f"story-{rnd.randrange(max(1, n // 5))}" if rnd.random() < 0.3 else None,
@@ -162,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="ingest processes sharing each chunk (several `healthpulse ingest` workers); 1: this one")
     ap.add_argument("--mix", choices=MIXES, default="crawl",
                     help="crawl: a quarter about health, with vectors (default); health: all, without (worst case)")
+    ap.add_argument("--arrival", choices=ARRIVALS, default="time",
+                    help="time: in publication order, up to two days late, as a crawl delivers (default); "
+                         "shuffled: a year's archive in random order (the figures before 2026-12-02)")
     ap.add_argument("--pg", default=os.environ.get("HEALTHPULSE_TEST_POSTGRES_URL",
                                                    "postgresql+psycopg://postgres@127.0.0.1:55432/healthpulse_test"),
                     help="a PostgreSQL server's database URL; the run creates its own database there")
@@ -178,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         index.request("PUT", f"/{raw_target}", {})  # the same template (pattern <prefix>-docs-*)
         hp_s = raw_s = 0.0
         done = 0
-        source = generated(args.docs, c.departments.ids, mix=args.mix)
+        source = generated(args.docs, c.departments.ids, mix=args.mix, arrival=args.arrival)
         pool = None
         if args.workers > 1:
             shared = {"database_url": c.settings.database_url, "search_url": args.search_url,
@@ -213,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"documents: {args.docs:,} generated; {in_index:,} in healthpulse's index, {in_raw:,} in the raw twin")
             print(f"ingest into PostgreSQL + cluster (store, outbox, bulk, stages): {args.docs / hp_s:,.0f} docs/s")
             print(f"raw helpers.bulk of the same bodies:                         {args.docs / raw_s:,.0f} docs/s")
-            print(f"ratio: {raw_s / hp_s:.2f} (target >= 0.7) with {args.workers} ingest process(es)")
+            print(f"ratio: {raw_s / hp_s:.2f} (target >= 0.7) with {args.workers} ingest process(es), "
+                  f"{args.mix} mix, {args.arrival} arrival")
             retried = [j for j in c.jobs.list_jobs(kind="pipeline.post_ingest", limit=1000)]
             print(f"post-ingest stages queued for retry after concurrent writers: {len(retried)}")
             measure_endpoints(c, clock, args.rounds, args.docs)

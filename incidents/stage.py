@@ -30,6 +30,10 @@ from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
+# Keys of incidents opened in this batch until its flush gives them ids: above any id, in the order opened, so
+# pools sorted by key keep "lowest id first" (merge.best_match breaks ties by it) as real ids would.
+NEW_INCIDENT_KEYS = 1 << 62
+
 
 def merge_settings(context: CoreContext) -> MergeSettings:
     jobs = context.settings.jobs
@@ -54,12 +58,13 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
              for d, a in health if d.id not in placed}
     rows: dict[int, IncidentRow] = {}  # held, so the session keeps them (its identity map holds rows weakly)
     states: dict[int, IncidentState] = {}  # one object per incident, shared by every pool that holds it
+    new_rows: dict[str, IncidentRow] = {}  # document id -> the incident it joined or opened in this batch
     for stretch in _stretches([(d, a) for d, a in health if d.id not in placed], views, settings):
         pools: dict[str | None, set[int]] = {}  # department -> the incidents its documents may join
         near: set[int] | None = None  # the open incidents any document of the stretch may join: one read
         opened: set[int] = set()  # incidents this stretch opened before that read
         for doc, a in stretch:
-            if doc.id in placed:  # a second copy of a document in this batch
+            if doc.id in placed or doc.id in new_rows:  # a second copy of a document in this batch
                 continue
             md = views[doc.id]
             match = None
@@ -83,15 +88,18 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
                 state.add(md)
             elif md.opens:
                 row = open_incident(session, md, a, incident_title(doc.title, doc.text), now)
-                rows[row.id], states[row.id] = row, IncidentState.opened_by(row.id, md)
-                opened.add(row.id)
+                key = NEW_INCIDENT_KEYS + len(new_rows)  # its id comes at the flush below
+                rows[key], states[key] = row, IncidentState.opened_by(key, md)
+                opened.add(key)
                 if near is not None:
-                    near.add(row.id)  # for the pools of departments not met yet in this stretch
+                    near.add(key)  # for the pools of departments not met yet in this stretch
                 if md.department in pools:  # whoever could have read it, had it been there
-                    pools[md.department].add(row.id)
+                    pools[md.department].add(key)
             else:
                 continue
-            placed[doc.id] = row.id  # written with the next incident opened, or at commit: no flush per document
+            new_rows[doc.id] = row
+    session.flush()  # the batch's new incidents in one multi-row INSERT, then its memberships
+    placed.update((doc_id, row.id) for doc_id, row in new_rows.items())
     return placed
 
 

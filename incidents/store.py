@@ -70,8 +70,7 @@ def open_incident(session: Session, doc: MergeDocument, analysis: Analysis, titl
     row = IncidentRow(department_id=doc.department, status=OPEN, topics=sorted(doc.topics),
                       severity=analysis.severity, title=(title or "")[:300] or None, first_seen_at=doc.event_at,
                       last_seen_at=doc.event_at, created_at=now, updated_at=now)
-    session.add(row)
-    session.flush()
+    session.add(row)  # no flush: its id comes with the batch's flush (add_member links through the relationship)
     add_member(session, row, doc, analysis, None, "opened", now)
     return row
 
@@ -80,7 +79,7 @@ def add_member(session: Session, incident: IncidentRow, doc: MergeDocument, anal
                scored: MergeScore | None, linked_by: str, now: datetime) -> None:
     """Record ``doc`` in ``incident`` with the signals that linked it; widen the incident's span and topics."""
     signals = scored.signals if scored is not None else {"opened": True}
-    session.add(IncidentDocumentRow(document_id=doc.id, incident_id=incident.id, event_at=doc.event_at,
+    session.add(IncidentDocumentRow(document_id=doc.id, incident=incident, event_at=doc.event_at,
                                     score=scored.score if scored is not None else None, signals=signals,
                                     linked_by=linked_by, added_at=now))
     incident.first_seen_at = min(incident.first_seen_at, doc.event_at)

@@ -11,6 +11,7 @@ and Persian letters unified, ZWNJ split).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from healthpulse.text.normalize import fold
 
@@ -80,11 +81,13 @@ def token_matches(name_tok: str, text_tok: str, name_script: str) -> bool:
     return False
 
 
-def lookup_keys(text_tok: str) -> set[str]:
-    """Index keys under which a text token may find a name token (first 3 letters of each candidate)."""
+@lru_cache(maxsize=1 << 16)
+def lookup_keys(text_tok: str) -> frozenset[str]:
+    """Index keys under which a text token may find a name token (first 3 letters of each candidate).
+    Cached: the gazetteer and every watchlist ask this for each token of every document, and words repeat."""
     if _ARABIC.search(text_tok):
-        return {c[:3] for c in arabic_candidates(text_tok)}
-    return {text_tok[:3]}
+        return frozenset(c[:3] for c in arabic_candidates(text_tok))
+    return frozenset((text_tok[:3],))
 
 
 def name_key(name_tok: str) -> str:

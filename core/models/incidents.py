@@ -12,7 +12,7 @@ from typing import Any
 
 from healthpulse.core.models.base import Base, UTCDateTime
 from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 
 class IncidentRow(Base):
@@ -39,6 +39,9 @@ class IncidentDocumentRow(Base):
     # A document belongs to one incident at a time (a split moves it).
     document_id: Mapped[str] = mapped_column(String(128), ForeignKey("documents.id"), primary_key=True)
     incident_id: Mapped[int] = mapped_column(Integer, ForeignKey("incidents.id"), index=True)
+    # Lets ingest link a report to an incident opened in the same batch before that incident has an id: the
+    # batch's new incidents then go in with one multi-row INSERT at its flush, not one round trip each.
+    incident: Mapped[IncidentRow] = relationship(IncidentRow, lazy="raise_on_sql")
     event_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     score: Mapped[float | None] = mapped_column(Float)
     signals: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -21,7 +21,7 @@ import requests
 
 from tests.fixtures.site.server import FixtureSite
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.database_independent]  # its own PostgreSQL, Redis and nodes
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "cluster.sh"
 PORT = 8097

@@ -169,6 +169,7 @@ def test_serve_refuses_a_department_in_an_unknown_time_zone(tmp_path):
     assert f"{deps}:5: departments[0].timezone (entry 'olympus'): unknown time zone 'Mars/Olympus'" in proc.stderr.decode()
 
 
+@pytest.mark.database_independent  # the demo is the embedded default: its own SQLite file in --dir
 def test_demo_loads_and_summarises(tmp_path):
     proc = run(["demo", "--no-serve", "--dir", str(tmp_path / "demo")], tmp_path, timeout=900)
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]

@@ -16,7 +16,7 @@ from healthpulse.indexes.opensearch import OpenSearchIndex
 
 from tests.integration.indexes.conftest import node_url
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.database_independent]  # a search index alone
 ENGINES = {"opensearch": OpenSearchIndex, "elasticsearch": ElasticsearchIndex}
 
 

@@ -13,7 +13,7 @@ from healthpulse.indexes.query import SearchQuery
 
 from tests.integration.indexes.conftest import dataset, topic_vector
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.database_independent]  # a search index alone
 
 
 def _embedding_mapping(index) -> dict:

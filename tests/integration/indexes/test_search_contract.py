@@ -17,6 +17,8 @@ from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuer
 
 from tests.integration.indexes.conftest import topic_vector
 
+pytestmark = pytest.mark.database_independent  # a search index alone
+
 
 def ids(result) -> list[str]:
     return [h.id for h in result.hits]

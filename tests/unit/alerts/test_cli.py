@@ -7,6 +7,7 @@ from healthpulse.alerts import service
 from healthpulse.cli import main
 
 from tests.support.containers import make_container
+from tests.support.databases import database_url
 
 from .conftest import make_doc
 
@@ -17,7 +18,7 @@ def filled(tmp_path, fclock, monkeypatch):
     c.pipeline.ingest_many([make_doc("ext-A1", "surgut", "high", story="s"), make_doc("ext-A2", "surgut", "high", story="s"),
                             make_doc("ext-B", "cairo", "critical", topic="drug_supply")])
     c.close()
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", database_url(tmp_path / "hp.db"))
     return tmp_path
 
 
@@ -75,7 +76,7 @@ def test_alerts_list_shows_past_episodes_only_when_asked(tmp_path, fclock, monke
     c.pipeline.ingest_many([make_doc("old", "surgut", "high", published_at=fclock.now() - timedelta(days=10)),
                             make_doc("new", "cairo", "high", published_at=fclock.now() - timedelta(hours=1))])
     c.close()
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", database_url(tmp_path / "hp.db"))
     assert main(["alerts", "list", "--format", "json"]) == 0
     assert [(a["document_ids"], a["state"]) for a in json.loads(capsys.readouterr().out)] == [(["new"], "open")]
     assert main(["alerts", "list", "--include-past", "--format", "json"]) == 0

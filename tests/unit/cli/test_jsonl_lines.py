@@ -9,6 +9,8 @@ import sys
 
 from healthpulse.cli import main
 
+from tests.support.databases import database_url
+
 
 def _run(monkeypatch, capsys, args: list[str], data: bytes) -> tuple[int, list[dict], str]:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
@@ -18,7 +20,7 @@ def _run(monkeypatch, capsys, args: list[str], data: bytes) -> tuple[int, list[d
 
 
 def test_analyze_blank_line_keeps_alignment_and_exits_2(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", database_url(tmp_path / "hp.db"))
     monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(tmp_path / "data"))
     data = b'{not json\n\n   \n{"id": "e", "text": ""}\n'
     code, out, err = _run(monkeypatch, capsys, ["analyze", "-"], data)
@@ -32,7 +34,7 @@ def test_analyze_blank_line_keeps_alignment_and_exits_2(tmp_path, monkeypatch, c
 
 
 def test_analyze_a_lone_surrogate_is_an_error_line_naming_line_and_field(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", database_url(tmp_path / "hp.db"))
     data = b'{"id": "s1", "text": "\\ud800 no insulin"}\n{"id": "s2", "text": "ok", "title": "a\\u0000b"}\n'
     code, out, err = _run(monkeypatch, capsys, ["analyze", "-"], data)
     assert [o["id"] for o in out] == ["s1", "s2"]

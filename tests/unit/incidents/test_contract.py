@@ -11,6 +11,8 @@ from healthpulse.core.domain import Channel
 from healthpulse.core.models.tickets import TicketRow
 from sqlalchemy import select
 
+from tests.support.databases import database_url
+
 from .test_stage import T0, _doc, _vector, hp  # noqa: F401 - the shared fixture
 
 CONTRACT = {"id", "department", "topics", "severity", "document_ids", "channels", "languages", "first_seen_at",
@@ -30,7 +32,7 @@ def _event_with_a_response(hp):  # noqa: F811
 
 def test_cli_list_json_has_the_contract_fields_and_coverage(hp, monkeypatch, capsys, tmp_path):  # noqa: F811
     _event_with_a_response(hp)
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", database_url(tmp_path / "hp.db"))
     monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(tmp_path / "data"))
     assert main(["incidents", "list", "--department", "surgut", "--format", "json"]) == 0
     [inc] = json.loads(capsys.readouterr().out)

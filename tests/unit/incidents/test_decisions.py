@@ -10,6 +10,7 @@ from healthpulse.core.models.incidents import IncidentDecisionRow, IncidentDocum
 from healthpulse.incidents.decisions import tune_threshold
 from sqlalchemy import select
 
+from tests.support.databases import database_url
 from tests.support.web import api_token, make_web_app
 
 from .test_stage import _doc, _vector, hp  # noqa: F401 - the shared fixture
@@ -89,7 +90,7 @@ def test_tune_rechooses_the_threshold_from_decisions(hp, monkeypatch, capsys, tm
     # Staff split two links the machine scored 0.97 and 0.98, and merged a pair it scored 0.90.
     assert 0.98 < tune_threshold([("split", 0.97), ("split", 0.98), ("merge", 0.99)], 0.96) <= 0.99
     assert tune_threshold([("merge", 0.90)], 0.96) == 0.90
-    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", f"sqlite:///{tmp_path / 'hp.db'}")
+    monkeypatch.setenv("HEALTHPULSE_DATABASE_URL", database_url(tmp_path / "hp.db"))
     monkeypatch.setenv("HEALTHPULSE_DATA_DIR", str(tmp_path / "data"))
     assert main(["incidents", "tune", "--format", "json"]) == 0
     out = json.loads(capsys.readouterr().out)
