@@ -89,6 +89,7 @@ def _script(*args: str) -> str:
     return subprocess.run([str(SCRIPT), *args], check=True, capture_output=True, text=True, timeout=240).stdout.strip()
 
 
+@pytest.mark.exclusive  # the node it stops serves every other test's OpenSearch index too
 def test_node_stopped_mid_ingest_loses_nothing(tmp_path, search_node_url):
     """Through the real pipeline + outbox: documents stored while the node is down land once it is back."""
     url = search_node_url("opensearch")
