@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,8 +90,14 @@ def drop_databases_made_since(mark: int) -> None:
 
 
 def drop_template() -> None:
+    """At session end: the template, then the admin engine's connection."""
     while _template:
         drop_postgres_database(_template.pop())
+    while _admin_engines:
+        _admin_engines.pop().dispose()
+
+
+_admin_engines: list[Any] = []  # one per process, disposed at session end (drop_template)
 
 
 def _admin(statement: str) -> None:
@@ -98,9 +105,8 @@ def _admin(statement: str) -> None:
 
     from tests.conftest import service_url
 
-    admin = create_engine(service_url("HEALTHPULSE_TEST_POSTGRES_URL", "PostgreSQL"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(statement))
-    finally:
-        admin.dispose()
+    if not _admin_engines:  # one pooled connection for the run's CREATE/DROP DATABASE, not a new engine each
+        _admin_engines.append(create_engine(service_url("HEALTHPULSE_TEST_POSTGRES_URL", "PostgreSQL"),
+                                            isolation_level="AUTOCOMMIT"))
+    with _admin_engines[0].connect() as conn:
+        conn.execute(text(statement))

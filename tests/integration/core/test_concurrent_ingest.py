@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import threading
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,12 +22,11 @@ from healthpulse.core.db import make_engine, migrate
 from healthpulse.core.models.alerts import AlertDocumentRow, AlertRow
 from healthpulse.core.models.documents import DocumentRow, JobRow
 from healthpulse.core.models.tickets import TicketRow
-from sqlalchemy import create_engine, func, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, inspect, select, text
 
-from tests.conftest import service_url
 from tests.support.analyzers import StandInAnalyzer
 from tests.support.containers import make_container, postgres_container
+from tests.support.databases import create_postgres_database, drop_postgres_database, postgres_url
 
 SHARED = list(range(0, 30))  # in both inputs, first: both runs meet on them at the same time
 FIRST, SECOND = SHARED + list(range(30, 60)), SHARED + list(range(60, 90))
@@ -136,18 +134,12 @@ def test_two_first_runs_migrate_a_fresh_sqlite_file_at_once(tmp_path: Path):
 
 @pytest.mark.integration
 def test_two_first_runs_migrate_a_fresh_postgresql_database_at_once():
-    url = make_url(service_url("HEALTHPULSE_TEST_POSTGRES_URL", "PostgreSQL"))
-    name = f"hp_first_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engines = [make_engine(url.set(database=name).render_as_string(False)) for _ in range(2)]
+    name = create_postgres_database("hp_first")  # empty: both runs find nothing migrated
+    engines = [make_engine(postgres_url(name)) for _ in range(2)]
     try:
         _at_once(*(lambda e=e: migrate(e) for e in engines))
         _assert_migrated(engines[0])
     finally:
         for e in engines:
             e.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_postgres_database(name)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
+from healthpulse.core.clock import FakeClock
 from healthpulse.core.models.crawl import CrawlStoryFingerprint, CrawlUrl
 from healthpulse.crawlers.sources import SourceConfig
-from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy import func, select
 
-from tests.conftest import service_url
-from tests.support.containers import make_container
+from tests.support.containers import postgres_container
 
 from .conftest import make_runner
 
@@ -19,21 +17,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def pg_container(tmp_path):
-    url = make_url(service_url("HEALTHPULSE_TEST_POSTGRES_URL", "PostgreSQL"))
-    database = f"crawl_{uuid.uuid4().hex[:10]}"  # a throw-away database, dropped afterwards
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{database}"'))
-    container = make_container(
-        tmp_path, analyzer=None, database_url=url.set(database=database).render_as_string(hide_password=False)
-    )
-    try:
+    """A container on a throw-away PostgreSQL database, dropped afterwards."""
+    with postgres_container(tmp_path, FakeClock(), "crawl", analyzer=None) as container:
         yield container
-    finally:
-        container.close()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{database}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_incremental_crawl_on_postgresql(pg_container, site, site_module):
