@@ -34,7 +34,7 @@ from healthpulse.ingest.store import (
     upsert_document,
     upsert_documents,
 )
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -184,11 +184,14 @@ class Pipeline:
                 stored: dict[int, StoredDocument] = {}
                 with transaction(self.factory) as s:
                     results = upsert_documents(s, [docs[i] for i in order], now)
+                    outbox = []
                     for i, (row, created, changed) in zip(order, results, strict=True):
                         if changed or finishing:
-                            s.add(IndexOutboxRow(document_id=row.id, op="upsert", attempts=0, next_attempt_at=now,
-                                                 rejected=False, created_at=now))
+                            outbox.append(dict(document_id=row.id, op="upsert", attempts=0, next_attempt_at=now,
+                                               rejected=False, created_at=now, last_error=None))
                         stored[i] = StoredDocument(row_to_document(row), created, changed or finishing)
+                    if outbox:  # one executemany, no ids read back (an object each cost a RETURNING row)
+                        s.execute(insert(IndexOutboxRow), outbox)
                 return [stored[i] for i in range(len(docs))]
             except OperationalError as exc:
                 if attempt == CONFLICT_RETRIES or not is_write_conflict(exc):

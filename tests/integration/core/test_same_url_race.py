@@ -8,12 +8,14 @@ insert waits for the first's transaction.
 
 import threading
 
-from healthpulse.core.db import insert_if_absent
+import pytest
+from healthpulse.core.db import insert_if_absent, insert_rows_if_absent
 from healthpulse.core.domain import Document, stable_id
+from healthpulse.core.models.crawl import CrawlRun
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.crawlers.urls import canonicalize_url
 from healthpulse.ingest.store import upsert_document
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests.support.containers import sqlite_and_postgres
 
@@ -72,3 +74,52 @@ def test_insert_if_absent_says_false_when_the_key_is_already_stored(db):
     with db.session() as s:
         assert insert_if_absent(s, DocumentRow, {**values, "text": "another"}, ["id"]) is False
         assert s.get(DocumentRow, doc.id).text == doc.text
+
+
+def _values(doc_id: str, now, **extra) -> dict:  # type: ignore[no-untyped-def]
+    return {"id": doc_id, "channel": "news", "text": f"text of {doc_id}", "content_hash": "x", "fetched_at": now,
+            "created_at": now, "updated_at": now, "title": None, "media": None, "embedding": None,
+            "reach_score": None, **extra}
+
+
+def test_a_batch_goes_in_whole_and_comes_back_as_the_rows_it_inserted(db):
+    """Many rows in one statement (PostgreSQL: one array per column): the rows already stored and a key given
+    twice go in once; what comes back are session objects holding the values given, in the order given,
+    read without another query; None is NULL, JSON keeps its structure, bytes and times round-trip."""
+    now = db.clock.now()
+    with db.session() as s:
+        insert_rows_if_absent(s, DocumentRow, [_values("b", now, text="stored first")], ["id"])
+    rows = [_values("c", now, media={"kind": "video", "names": ["а", "ب"]}, embedding=b"\x00\x01\xff"),
+            _values("b", now, text="loses to the stored row"),
+            _values("a", now, title="عنوان\t\"quoted\" \\ back{slash}", reach_score=2**40),
+            _values("c", now, text="a second copy of c")]
+    with db.session() as s:
+        statements: list[str] = []
+        event.listen(s.get_bind(), "before_cursor_execute", lambda *a: statements.append(a[2]))
+        got = insert_rows_if_absent(s, DocumentRow, rows, ["id"])
+        assert [r.id for r in got] == ["c", "a"]
+        assert got[0].media == {"kind": "video", "names": ["а", "ب"]} and got[1].title.startswith("عنوان")
+        assert all(r in s for r in got) and len(statements) == 1, statements  # session objects, nothing read back
+    with db.session() as s:
+        stored = {r.id: r for r in s.scalars(select(DocumentRow))}
+        assert sorted(stored) == ["a", "b", "c"]
+        assert stored["b"].text == "stored first" and stored["c"].text == "text of c"
+        assert stored["c"].media == {"kind": "video", "names": ["а", "ب"]} and stored["c"].embedding == b"\x00\x01\xff"
+        assert stored["a"].title == "عنوان\t\"quoted\" \\ back{slash}" and stored["a"].reach_score == 2**40
+        assert stored["a"].fetched_at == now and stored["a"].embedding is None and stored["a"].source is None
+        assert s.scalar(select(func.count()).select_from(DocumentRow).where(DocumentRow.title.is_(None))) == 2
+
+
+def test_a_batch_whose_rows_give_different_columns_is_refused(db):
+    now = db.clock.now()
+    with db.session() as s, pytest.raises(ValueError, match="same columns"):
+        insert_rows_if_absent(s, DocumentRow, [_values("a", now), {**_values("b", now), "source": "x"}], ["id"])
+
+
+def test_a_batch_refuses_to_leave_out_a_column_with_a_python_default(db):
+    """The batched statement is plain SQL on PostgreSQL, where SQLAlchemy's Python-side defaults would not
+    apply: a missing column with one is an error naming it, not a NULL."""
+    if db.settings.database_url.startswith("sqlite"):
+        pytest.skip("SQLAlchemy's own statement applies the defaults on SQLite")
+    with db.session() as s, pytest.raises(ValueError, match="fetched"):
+        insert_rows_if_absent(s, CrawlRun, [{"run_id": "r", "source_id": "s", "started_at": db.clock.now()}], ["id"])
