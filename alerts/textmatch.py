@@ -1,6 +1,6 @@
 """Inflection-aware phrase matching for watchlists, the same way the gazetteer matches places.
 
-Reuses ``healthpulse.text.normalize.token_spans`` (folding: case, diacritics,
+Reuses ``healthpulse.text.normalize.word_tokens`` (folding: case, diacritics,
 Arabic/Persian letter variants, ZWNJ) and ``healthpulse.text.morphology``
 (Russian case endings, Arabic proclitics, Persian suffixes): a phrase matches
 when each of its tokens is realised by consecutive text tokens.  Persian
@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from healthpulse.text.morphology import lookup_keys, name_key, script_of, token_matches
-from healthpulse.text.normalize import token_spans
+from healthpulse.text.normalize import word_tokens
 
 _DETACHED_SUFFIXES = frozenset({"ها", "هاي", "اي", "ي", "تر", "ترين"})
 
 
 def phrase_tokens(text: str) -> list[str]:
-    return [t for t, _, _ in token_spans(text) if t not in _DETACHED_SUFFIXES]
+    return [t for t in word_tokens(text) if t not in _DETACHED_SUFFIXES]
 
 
 class PhraseMatcher:

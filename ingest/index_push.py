@@ -20,10 +20,12 @@ class BackgroundPush:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
-    def submit(self) -> None:
-        """Start a push of what the outbox holds now, once the one in flight (if any) has finished."""
+    def submit(self, push: Callable[[], object] | None = None) -> None:
+        """Start ``push`` (default: a drain of what the outbox holds now), once the one in flight (if any)
+        has finished."""
         self.wait()
-        self._thread = threading.Thread(target=self._run, name="healthpulse-index-push", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(push or self._drain,), name="healthpulse-index-push",
+                                        daemon=True)
         self._thread.start()
 
     def wait(self) -> None:
@@ -35,8 +37,8 @@ class BackgroundPush:
         if error is not None:
             raise error
 
-    def _run(self) -> None:
+    def _run(self, push: Callable[[], object]) -> None:
         try:
-            self._drain()
+            push()
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread by wait()
             self._error = exc

@@ -40,6 +40,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 log = logging.getLogger(__name__)
+
+
+class _IndexDown(Exception):
+    """The index was unavailable for a push: its rows are backed off; the transaction commits that."""
+
+
 CONFLICT_RETRIES = 3  # a post-ingest stage that lost a race to a concurrent ingest runs again this often
 
 
@@ -165,39 +171,54 @@ class Pipeline:
         are indexed and staged even when nothing changed, so a retried job completes what a crash interrupted.
         ``push``: index on its thread, while the stages run (``ingest_batches``)."""
         docs = [self._with_index_warning(d) for d in self.analyse(docs)]
-        stored = self._store(docs, finishing=finishing)
+        stored, outbox = self._store(docs, finishing=finishing, prepare=push is not None)
         if push is not None:
-            push.submit()
+            push.submit(lambda: self.push_prepared(outbox))
         else:
             self.drain_outbox()
         self.run_hooks([sd for sd in stored if sd.changed])
         return [IngestResult(sd.document.id, sd.created, sd.changed, sd.document.analysis) for sd in stored]
 
-    def _store(self, docs: list[Document], *, finishing: bool) -> list[StoredDocument]:
+    def _store(self, docs: list[Document], *, finishing: bool,
+               prepare: bool = False) -> tuple[list[StoredDocument], dict[int, IndexDoc]]:
         """The batch and its outbox rows in one transaction, rows written in id order (two concurrent
         batches then take row locks in the same order), tried again when a concurrent writer still got
-        in the way (a deadlock, SQLite busy)."""
+        in the way (a deadlock, SQLite busy). ``prepare``: also each outbox row's index record, built from
+        the rows as committed (``push_prepared``), keyed by the outbox row's id."""
         order = sorted(range(len(docs)), key=lambda i: docs[i].id)
         for attempt in range(1, CONFLICT_RETRIES + 1):
             try:
                 now = self.clock.now()
                 stored: dict[int, StoredDocument] = {}
+                changed_rows: list[DocumentRow] = []
                 with transaction(self.factory) as s:
                     results = upsert_documents(s, [docs[i] for i in order], now)
-                    outbox = []
                     for i, (row, created, changed) in zip(order, results, strict=True):
                         if changed or finishing:
-                            outbox.append(dict(document_id=row.id, op="upsert", attempts=0, next_attempt_at=now,
-                                               rejected=False, created_at=now, last_error=None))
+                            changed_rows.append(row)
                         stored[i] = StoredDocument(row_to_document(row), created, changed or finishing)
-                    if outbox:  # one executemany, no ids read back (an object each cost a RETURNING row)
-                        s.execute(insert(IndexOutboxRow), outbox)
-                return [stored[i] for i in range(len(docs))]
+                    outbox = self._queue_index_writes(s, changed_rows, now, prepare)
+                return [stored[i] for i in range(len(docs))], outbox
             except OperationalError as exc:
                 if attempt == CONFLICT_RETRIES or not is_write_conflict(exc):
                     raise
                 log.info("storing a batch met a concurrent writer (%s); trying again", str(exc.orig)[:200])
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _queue_index_writes(self, s: Session, rows: list[DocumentRow], now,  # type: ignore[no-untyped-def]
+                            prepare: bool) -> dict[int, IndexDoc]:
+        """An outbox row per changed document, in one executemany (an ORM object each cost a RETURNING row
+        and a flush); with ``prepare``, their ids with the index records to push."""
+        if not rows:
+            return {}
+        values = [dict(document_id=row.id, op="upsert", attempts=0, next_attempt_at=now, rejected=False,
+                       created_at=now, last_error=None) for row in rows]
+        if not prepare:
+            s.execute(insert(IndexOutboxRow), values)
+            return {}
+        records = {row.id: to_index_doc(row, self.max_index_chars) for row in rows}
+        ids = s.execute(insert(IndexOutboxRow).returning(IndexOutboxRow.id, IndexOutboxRow.document_id), values)
+        return {outbox_id: records[doc_id] for outbox_id, doc_id in ids}
 
     # -- documents accepted now, finished by a job ------------------------------
     def store_pending(self, session: Session, doc: Document) -> None:
@@ -278,27 +299,61 @@ class Pipeline:
                 if not rows:
                     return done
                 upsert_ids = list(dict.fromkeys(r.document_id for r in rows if r.op == "upsert"))
-                delete_ids = list(dict.fromkeys(r.document_id for r in rows if r.op == "delete"))
-                docs = [to_index_doc(r, self.max_index_chars) for r in get_documents(s, upsert_ids)]
+                records = {r.id: to_index_doc(r, self.max_index_chars) for r in get_documents(s, upsert_ids)}
                 try:
-                    result = index.upsert(docs) if docs else None
-                    if delete_ids:
-                        index.delete(delete_ids)
-                except (IndexUnavailable, ConnectionError, OSError) as exc:
-                    self._backoff(rows, str(exc), now)
-                    log.warning("search index unavailable, %d outbox rows kept for retry: %s", len(rows), exc)
+                    done += self._push_rows(s, index, rows, records, now)
+                except _IndexDown:
                     return done
-                failed = result.failed if result else {}
-                for r in rows:
-                    if r.document_id in failed:
-                        r.rejected = True
-                        r.last_error = failed[r.document_id][:2000]
-                        r.attempts += 1
-                        log.error("index rejected document %s: %s", r.document_id, r.last_error)
-                ok_ids = [r.id for r in rows if r.document_id not in failed]
-                if ok_ids:
-                    s.execute(delete(IndexOutboxRow).where(IndexOutboxRow.id.in_(ok_ids)))
-                done += len(docs) - len(failed)
+
+    def push_prepared(self, outbox: dict[int, IndexDoc]) -> int:
+        """Push the index records ``_store`` built for these outbox rows, as ``drain_outbox`` would have
+        after reading them back; how many documents were indexed.
+
+        Why: in a bulk ingest the push is the slower of the two threads (benchmarks/scale.py), and reading
+        back and rebuilding every record it was handed was a third of its time; the storing thread builds
+        them instead while the push waits on the cluster. Each record is the document as this batch
+        committed it, and the push is of exactly this batch's outbox rows: a later change of the same
+        document has its own row, pushed after this one. Rows already gone (another drain pushed them
+        from the database) are skipped; a failure leaves the rows for the next drain, as there."""
+        index = self.c.index
+        if index is None or not outbox:
+            return 0
+        now = self.clock.now()
+        with transaction(self.factory) as s:
+            rows = s.scalars(select(IndexOutboxRow).where(IndexOutboxRow.id.in_(sorted(outbox)),
+                                                          IndexOutboxRow.rejected.is_(False))).all()
+            try:
+                return self._push_rows(s, index, rows, {r.document_id: outbox[r.id] for r in rows}, now)
+            except _IndexDown:
+                return 0  # the rows are backed off (committed here) for the next drain
+
+    def _push_rows(self, s: Session, index: SearchIndex, rows: Sequence[IndexOutboxRow],
+                   records: dict[str, IndexDoc], now) -> int:  # type: ignore[no-untyped-def]
+        """Send ``records`` (and the rows' deletes) to the index; delete the rows it took, mark the ones it
+        refused, back off all of them when it is unavailable. How many documents were indexed."""
+        if not rows:
+            return 0
+        docs = list(records.values())
+        delete_ids = list(dict.fromkeys(r.document_id for r in rows if r.op == "delete"))
+        try:
+            result = index.upsert(docs) if docs else None
+            if delete_ids:
+                index.delete(delete_ids)
+        except (IndexUnavailable, ConnectionError, OSError) as exc:
+            self._backoff(rows, str(exc), now)
+            log.warning("search index unavailable, %d outbox rows kept for retry: %s", len(rows), exc)
+            raise _IndexDown from exc
+        failed = result.failed if result else {}
+        for r in rows:
+            if r.document_id in failed:
+                r.rejected = True
+                r.last_error = failed[r.document_id][:2000]
+                r.attempts += 1
+                log.error("index rejected document %s: %s", r.document_id, r.last_error)
+        ok_ids = [r.id for r in rows if r.document_id not in failed]
+        if ok_ids:
+            s.execute(delete(IndexOutboxRow).where(IndexOutboxRow.id.in_(ok_ids)))
+        return len(docs) - len(failed)
 
     def _backoff(self, rows: Sequence[IndexOutboxRow], error: str, now) -> None:  # type: ignore[no-untyped-def]
         for r in rows:

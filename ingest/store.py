@@ -12,14 +12,14 @@ from healthpulse.core.domain import Analysis, Channel, Document, Media, Reach
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.vectors import pack_vector, unpack_vector
 from healthpulse.indexes.query import IndexDoc, IndexReach
-from healthpulse.text.normalize import fold
+from healthpulse.text.normalize import folded_words
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 
 def content_hash(doc: Document) -> str:
     """Hash of the folded title + text: equal for copies that differ only in spacing/diacritics."""
-    return hashlib.sha256(" ".join(fold(doc.full_text).split()).encode("utf-8")).hexdigest()
+    return hashlib.sha256(" ".join(folded_words(doc.full_text)).encode("utf-8")).hexdigest()
 
 
 def upsert_document(session: Session, doc: Document, now: datetime) -> tuple[DocumentRow, bool, bool]:

@@ -23,7 +23,7 @@ from healthpulse.core.config_files import load_yaml_model
 from healthpulse.core.departments import DepartmentsFile
 from healthpulse.core.domain import PlaceMatch
 from healthpulse.text.morphology import lookup_keys, name_key, script_of, token_matches
-from healthpulse.text.normalize import token_spans, tokens
+from healthpulse.text.normalize import token_spans, tokens, word_tokens
 from pydantic import BaseModel, ConfigDict
 
 DEFAULT_ALIASES = Path(__file__).resolve().parent / "data" / "place_aliases.yaml"
@@ -146,4 +146,4 @@ class PlaceGazetteer:
 
 def _name_tokens(name: str) -> tuple[str, ...]:
     """Folded tokens of a name, cut exactly as running text is cut (``token_spans``)."""
-    return tuple(t for t, _, _ in token_spans(name))
+    return tuple(word_tokens(name))

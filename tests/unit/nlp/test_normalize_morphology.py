@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from healthpulse.text.morphology import arabic_candidates, ru_stem, token_matches
-from healthpulse.text.normalize import fold, nonspacing_marks, normalize_display, strip_marks, token_spans, tokens
+from healthpulse.text.normalize import (
+    fold,
+    folded_words,
+    nonspacing_marks,
+    normalize_display,
+    strip_marks,
+    token_spans,
+    tokens,
+    word_tokens,
+)
 
 
 def test_fold_unifies_variants():
@@ -56,3 +66,19 @@ def test_arabic_clitics():
     assert fold("القاهرة") in arabic_candidates(fold("للقاهرة"))
     assert token_matches(fold("تهران"), fold("تهرانی"), "arabic")
     assert not token_matches(fold("تهران"), fold("تهرانسر"), "arabic")
+
+
+FOLD_EDGES = ["x ¨ y", "a\u200cb c", "ـ", "Ａｂｃ ＤＥＦ", "e\u0301 \u0301x", "١٢٣ ۴۵", "ي ك ى ة", "\u00a0a\u2007b\u200bc",
+              "Больница №3 — ЁЛКИ", "bệnh viện Chợ Rẫy", "بیمارستان‌های تهران", "  \n\t ", "", "ﷺ الصحة"]
+
+
+@pytest.mark.parametrize("text", FOLD_EDGES)
+def test_folding_chunk_by_chunk_gives_the_words_folding_the_whole_text_gives(text):
+    """The content hash folds per whitespace chunk (remembered); it must hash what whole-text folding did,
+    or every stored document's copies would stop matching."""
+    assert folded_words(text) == fold(text).split()
+
+
+@pytest.mark.parametrize("text", FOLD_EDGES)
+def test_word_tokens_are_the_tokens_of_token_spans(text):
+    assert word_tokens(text) == [t for t, _, _ in token_spans(text)]
