@@ -69,6 +69,16 @@ class IncidentState:
     vectors: list[np.ndarray] = field(default_factory=list)
     facilities: set[str] = field(default_factory=set)
     members: list[str] = field(default_factory=list)
+    _matrix: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def matrix(self) -> np.ndarray | None:
+        """``vectors`` stacked, remembered until one is added (a batch scores each of its documents against
+        every open incident of the department: stacking per score was most of merging's arithmetic)."""
+        if not self.vectors:
+            return None
+        if self._matrix is None or self._matrix.shape[0] != len(self.vectors):
+            self._matrix = np.stack(self.vectors)
+        return self._matrix
 
     def add(self, doc: MergeDocument) -> None:
         self.members.append(doc.id)
@@ -99,7 +109,7 @@ def score(doc: MergeDocument, incident: IncidentState, settings: MergeSettings) 
         return None
     if not doc.department or doc.department != incident.department:
         return None
-    cosine = _best_cosine(doc.vector, incident.vectors)
+    cosine = _best_cosine(doc.vector, incident.matrix())
     if cosine is None:
         return None
     same_department = bool(doc.department) and doc.department == incident.department
@@ -143,7 +153,7 @@ def cluster(docs: Sequence[MergeDocument], settings: MergeSettings) -> list[list
     return [i.members for i in incidents] + alone
 
 
-def _best_cosine(vector: np.ndarray | None, members: list[np.ndarray]) -> float | None:
-    if vector is None or not members:
+def _best_cosine(vector: np.ndarray | None, members: np.ndarray | None) -> float | None:
+    if vector is None or members is None:
         return None
-    return float(np.max(np.stack(members) @ vector))
+    return float(np.max(members @ vector))

@@ -21,7 +21,7 @@ from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.incidents import IncidentRow
 from healthpulse.core.stages import StoredDocument
 from healthpulse.core.vectors import unpack_vector
-from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeSettings, best_match
+from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeScore, MergeSettings, best_match
 from healthpulse.incidents.statements import record_statements
 from healthpulse.incidents.store import add_member, incident_by_document, incident_title, open_incident, open_near, unit
 from healthpulse.nlp.official import OfficialResponseModel, load_official_model
@@ -46,8 +46,8 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
     One read of the documents already in incidents and of stored vectors; then, per stretch of the
     batch (at most a merge window long), one read of the open incidents its documents could join,
     pooled per department and kept current as documents join or open incidents (a later document joins
-    an incident an earlier one opened). Documents are taken in event-time order, as one at a time. A
-    batch of a crawl costs a few reads, not five per document nor one per department and stretch
+    an incident an earlier one opened), and one read of the rows of the stored incidents joined, after
+    the loop. Documents are taken in event-time order, as one at a time. A batch of a crawl costs a few reads, not five per document nor one per department and stretch
     (benchmarks/scale.py: merging was 41 % of pre-analysed ingest time); stretches keep a backfill that
     spans a year from reading a year.
     """
@@ -59,12 +59,14 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
     rows: dict[int, IncidentRow] = {}  # held, so the session keeps them (its identity map holds rows weakly)
     states: dict[int, IncidentState] = {}  # one object per incident, shared by every pool that holds it
     new_rows: dict[str, IncidentRow] = {}  # document id -> the incident it joined or opened in this batch
+    joins: list[tuple[int, MergeDocument, Analysis, MergeScore]] = []  # documents joining stored incidents
+    joined: set[str] = set()
     for stretch in _stretches([(d, a) for d, a in health if d.id not in placed], views, settings):
         pools: dict[str | None, set[int]] = {}  # department -> the incidents its documents may join
         near: set[int] | None = None  # the open incidents any document of the stretch may join: one read
         opened: set[int] = set()  # incidents this stretch opened before that read
         for doc, a in stretch:
-            if doc.id in placed or doc.id in new_rows:  # a second copy of a document in this batch
+            if doc.id in placed or doc.id in new_rows or doc.id in joined:  # a second copy in this batch
                 continue
             md = views[doc.id]
             match = None
@@ -73,8 +75,7 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
                     read = open_near(session, [views[d.id] for d, _ in stretch
                                                if views[d.id].vector is not None and views[d.id].department],
                                      settings)
-                    for key, (row, state) in read.items():
-                        rows.setdefault(key, row)
+                    for key, state in read.items():
                         states.setdefault(key, state)  # one already held is as current as the database
                     near = set(read) | opened
                 if md.department not in pools:
@@ -83,9 +84,13 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
                 match = best_match(md, [states[key] for key in sorted(pools[md.department])], settings)
             if match is not None:
                 state, scored = match
+                state.add(md)
+                if state.key not in rows:  # a stored incident: its row is read with the others after the loop
+                    joins.append((state.key, md, a, scored))
+                    joined.add(doc.id)
+                    continue
                 row = rows[state.key]
                 add_member(session, row, md, a, scored, "merge", now)
-                state.add(md)
             elif md.opens:
                 row = open_incident(session, md, a, incident_title(doc.title, doc.text), now)
                 key = NEW_INCIDENT_KEYS + len(new_rows)  # its id comes at the flush below
@@ -98,6 +103,12 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
             else:
                 continue
             new_rows[doc.id] = row
+    if joins:  # the stored incidents joined, in one read (open_near read columns, not rows)
+        held = {r.id: r for r in session.scalars(select(IncidentRow).where(
+            IncidentRow.id.in_(sorted({key for key, *_ in joins}))))}
+        for key, md, a, scored in joins:
+            add_member(session, held[key], md, a, scored, "merge", now)
+            new_rows[md.id] = held[key]
     session.flush()  # the batch's new incidents in one multi-row INSERT, then its memberships
     placed.update((doc_id, row.id) for doc_id, row in new_rows.items())
     return placed

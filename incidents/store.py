@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 
 import numpy as np
 from healthpulse.core.domain import SEVERITY_ORDER, Analysis
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
-from healthpulse.core.vectors import unpack_vector
+from healthpulse.core.vectors import DTYPE
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeScore, MergeSettings
 from healthpulse.text.shorten import shorten
 from sqlalchemy import select
@@ -25,38 +24,39 @@ def unit(vector: np.ndarray | None) -> np.ndarray | None:
     return vector / norm if norm > 0 else None
 
 
-def open_near(session: Session, docs: list[MergeDocument],
-              settings: MergeSettings) -> dict[int, tuple[IncidentRow, IncidentState]]:
+def open_near(session: Session, docs: list[MergeDocument], settings: MergeSettings) -> dict[int, IncidentState]:
     """The open incidents any of ``docs`` could join (their time windows and departments), with their
     members' vectors: read once for a batch, two statements (``merge.score``'s hard rules then pick per document).
-    The rows come too: holding them keeps them in the session (its identity map holds rows only weakly)."""
+
+    Columns, not ORM rows: a national crawl holds thousands of open incidents in a merge window, every batch
+    reads them all and joins few (benchmarks/scale.py at 120,000 documents: loading them as rows, with every
+    member's whole analysis, was most of ingest time); the caller loads the rows of the ones it joins."""
     if not docs:
         return {}
     window = timedelta(days=settings.window_days)
-    q = select(IncidentRow).where(IncidentRow.status == OPEN,
-                                  IncidentRow.last_seen_at >= min(d.event_at for d in docs) - window,
-                                  IncidentRow.first_seen_at <= max(d.event_at for d in docs) + window)
-    q = q.where(IncidentRow.department_id.in_(sorted({d.department for d in docs if d.department})))
-    rows = list(session.scalars(q.order_by(IncidentRow.id)))
-    if not rows:
+    q = select(IncidentRow.id, IncidentRow.department_id, IncidentRow.topics, IncidentRow.first_seen_at,
+               IncidentRow.last_seen_at).where(
+        IncidentRow.status == OPEN,
+        IncidentRow.last_seen_at >= min(d.event_at for d in docs) - window,
+        IncidentRow.first_seen_at <= max(d.event_at for d in docs) + window,
+        IncidentRow.department_id.in_(sorted({d.department for d in docs if d.department})))
+    out = {key: IncidentState(key=key, department=department, topics=set(topics or []), first_at=first_at,
+                              last_at=last_at)
+           for key, department, topics, first_at, last_at in session.execute(q.order_by(IncidentRow.id))}
+    if not out:
         return {}
-    members: dict[int, list[tuple[str, bytes | None, list[str]]]] = defaultdict(list)
-    for inc_id, doc_id, blob, analysis in session.execute(
-            select(IncidentDocumentRow.incident_id, DocumentRow.id, DocumentRow.embedding, DocumentRow.analysis)
+    for inc_id, doc_id, blob, facilities in session.execute(
+            select(IncidentDocumentRow.incident_id, DocumentRow.id, DocumentRow.embedding,
+                   DocumentRow.analysis["facilities"])
             .join(DocumentRow, DocumentRow.id == IncidentDocumentRow.document_id)
-            .where(IncidentDocumentRow.incident_id.in_([r.id for r in rows]))):
-        members[inc_id].append((doc_id, blob, list((analysis or {}).get("facilities") or [])))
-    out = {}
-    for row in rows:
-        state = IncidentState(key=row.id, department=row.department_id, topics=set(row.topics or []),
-                              first_at=row.first_seen_at, last_at=row.last_seen_at)
-        for doc_id, blob, facilities in members.get(row.id, []):
-            state.members.append(doc_id)
-            state.facilities.update(facilities)
-            vec = unit(np.asarray(unpack_vector(blob))) if blob else None
-            if vec is not None:
-                state.vectors.append(vec)
-        out[row.id] = (row, state)
+            .where(IncidentDocumentRow.incident_id.in_(list(out)))
+            .order_by(IncidentDocumentRow.incident_id, IncidentDocumentRow.event_at, DocumentRow.id)):
+        state = out[inc_id]
+        state.members.append(doc_id)
+        state.facilities.update(facilities or [])
+        vec = unit(np.frombuffer(blob, dtype=DTYPE).astype(np.float64)) if blob else None
+        if vec is not None:
+            state.vectors.append(vec)
     return out
 
 

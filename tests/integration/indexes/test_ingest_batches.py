@@ -66,3 +66,35 @@ def test_an_unreachable_node_keeps_every_document_in_the_outbox(tmp_path, clock)
         assert (counts["ingested"], counts["created"], counts["errors"]) == (24, 24, 0)
         assert c.pipeline.outbox_pending() == {"pending": 24, "rejected": 0}
         assert c.pipeline.count_documents() == 24
+
+
+def test_a_document_changed_in_a_later_batch_ends_indexed_as_last_stored(tmp_path, clock, search_node_url):
+    """The push is handed the records its batch stored; a later batch's change of the same document has its
+    own outbox row and push, so the index ends with the last version, the one the database holds."""
+    from healthpulse.ingest.store import get_documents, to_index_doc
+
+    lines = [{"id": f"doc-{i}", "text": f"Report {i}: the clinic lift works again.", "department": "surgut"}
+             for i in range(20)]
+    for version in range(2, 5):  # doc-3 again in three later batches, its text changed each time
+        lines.insert(8 * (version - 1) + 2, {"id": "doc-3", "text": f"Report 3, version {version}: the lift broke.",
+                                             "department": "surgut"})
+    url = search_node_url("opensearch")
+    with postgres_container(tmp_path, clock, "hp_bulk_last", search_url=url,
+                            search_index_prefix=f"hptest-last-{uuid.uuid4().hex[:8]}") as c:
+        try:
+            assert c.pipeline._overlaps_push()
+            data = "".join(json.dumps(line) + "\n" for line in lines).encode("utf-8")
+            counts = ingest_jsonl(c, io.BytesIO(data), 4)
+            assert (counts["ingested"], counts["errors"], counts["index_pending"]) == (23, 0, 0)
+            index = c.index.backend()
+            index.refresh()
+            assert index.count() == 20
+            with c.session() as s:
+                stored = {r.id: to_index_doc(r, c.settings.search.max_index_chars) for r in get_documents(
+                    s, [f"doc-{i}" for i in range(20)])}
+            assert "version 4" in stored["doc-3"].text
+            for doc_id in ("doc-3", "doc-0", "doc-19"):
+                source = index.request("GET", f"/{index.alias}/_doc/{doc_id}")["_source"]
+                assert source["text"] == stored[doc_id].text and source["title"] == stored[doc_id].title
+        finally:
+            c.index.backend().drop()

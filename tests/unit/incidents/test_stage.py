@@ -143,8 +143,8 @@ def _members_of(hp, doc_id: str) -> int | None:
 
 
 def test_merging_a_batch_reads_the_database_a_fixed_number_of_times(hp):
-    """One read each of the documents already placed and of the open incidents near the batch (and their
-    members), whatever the batch's size (benchmarks/scale.py: per-document reads were 41 % of ingest)."""
+    """One read each of the documents already placed, of the open incidents near the batch (and their
+    members) and of the rows of the stored incidents joined, whatever the batch's size (benchmarks/scale.py: per-document reads were 41 % of ingest)."""
     from healthpulse.core.db import transaction
     from healthpulse.incidents.stage import merge_documents, merge_settings
     from healthpulse.ingest.store import upsert_documents
@@ -168,7 +168,7 @@ def test_merging_a_batch_reads_the_database_a_fixed_number_of_times(hp):
 
     small, placed_small = selects(4, "a")
     large, placed_large = selects(40, "b")
-    assert small == large <= 3
+    assert small == large <= 4
     # the near copies of "old" joined its incident; every other one opened its own
     with hp.session() as s:
         old = s.get(IncidentDocumentRow, "old")
