@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
+from sqlalchemy.orm.attributes import manager_of_class
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -155,14 +156,18 @@ def _insert_unnest_postgresql(session: Session, model: type[T], rows: list[dict[
            f"SELECT * FROM unnest({', '.join(arrays)}) "
            f"ON CONFLICT ({', '.join(quote(k) for k in key)}) DO NOTHING RETURNING {quote(pk.name)}")
     inserted = {r[0] for r in session.connection().exec_driver_sql(sql, params)}
+    manager = manager_of_class(model)
     out = []
     for row in rows:
         if row[pk.name] in inserted:
             inserted.discard(row[pk.name])  # a key given twice went in once
-            obj = model(**row)
-            make_transient_to_detached(obj)  # persistent as if just loaded; columns not given load on access
-            session.add(obj)
+            # As a query loads a row: values straight into the instance (the constructor's per-attribute
+            # events were a tenth of ingest time), then persistent as loaded; columns not given load on access.
+            obj = manager.new_instance()
+            obj.__dict__.update(row)
+            make_transient_to_detached(obj)
             out.append(obj)
+    session.add_all(out)
     return out
 
 
