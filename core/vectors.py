@@ -18,7 +18,12 @@ def pack_vector(values: Sequence[float]) -> bytes:
     return np.asarray(values, dtype=DTYPE).tobytes()
 
 
-def unpack_vector(blob: bytes) -> list[float]:
+def unpack_array(blob: bytes) -> np.ndarray:
+    """A stored vector as float64 numpy, for arithmetic (no list of Python floats in between)."""
     if len(blob) % DTYPE.itemsize:
         raise ValueError(f"a stored vector has {len(blob)} bytes, not a multiple of {DTYPE.itemsize}")
-    return np.frombuffer(blob, dtype=DTYPE).astype(np.float64).tolist()
+    return np.frombuffer(blob, dtype=DTYPE).astype(np.float64)
+
+
+def unpack_vector(blob: bytes) -> list[float]:
+    return unpack_array(blob).tolist()

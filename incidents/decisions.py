@@ -12,12 +12,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import ClassVar
 
-import numpy as np
 from healthpulse.core.domain import Analysis
 from healthpulse.core.errors import ErrorCode, HealthpulseError
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.incidents import IncidentDecisionRow, IncidentDocumentRow, IncidentRow
-from healthpulse.core.vectors import unpack_vector
+from healthpulse.core.vectors import unpack_array
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeSettings, score
 from healthpulse.incidents.store import incident_title, unit
 from sqlalchemy import select
@@ -116,7 +115,7 @@ def _pair_score(session: Session, incident: IncidentRow, other: IncidentRow, set
             select(IncidentDocumentRow.incident_id, DocumentRow.id, IncidentDocumentRow.event_at, DocumentRow.embedding)
             .join(DocumentRow, DocumentRow.id == IncidentDocumentRow.document_id)
             .where(IncidentDocumentRow.incident_id.in_([incident.id, other.id]))):
-        vec = unit(np.asarray(unpack_vector(blob))) if blob else None
+        vec = unit(unpack_array(blob)) if blob else None
         if inc_id == incident.id:
             if vec is not None:
                 state.vectors.append(vec)

@@ -47,9 +47,9 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
     batch (at most a merge window long), one read of the open incidents its documents could join,
     pooled per department and kept current as documents join or open incidents (a later document joins
     an incident an earlier one opened), and one read of the rows of the stored incidents joined, after
-    the loop. Documents are taken in event-time order, as one at a time. A batch of a crawl costs a few reads, not five per document nor one per department and stretch
-    (benchmarks/scale.py: merging was 41 % of pre-analysed ingest time); stretches keep a backfill that
-    spans a year from reading a year.
+    the loop. Documents are taken in event-time order, as one at a time. A batch of a crawl costs a few
+    reads, not five per document nor one per department and stretch (benchmarks/scale.py: merging was
+    41 % of pre-analysed ingest time); stretches keep a backfill that spans a year from reading a year.
     """
     health = [(d, d.analysis) for d in docs if d.analysis is not None and d.analysis.health_related]
     placed = incident_by_document(session, [d.id for d, _ in health])

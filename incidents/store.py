@@ -8,7 +8,7 @@ import numpy as np
 from healthpulse.core.domain import SEVERITY_ORDER, Analysis
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
-from healthpulse.core.vectors import DTYPE
+from healthpulse.core.vectors import unpack_array
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeScore, MergeSettings
 from healthpulse.text.shorten import shorten
 from sqlalchemy import select
@@ -54,7 +54,7 @@ def open_near(session: Session, docs: list[MergeDocument], settings: MergeSettin
         state = out[inc_id]
         state.members.append(doc_id)
         state.facilities.update(facilities or [])
-        vec = unit(np.frombuffer(blob, dtype=DTYPE).astype(np.float64)) if blob else None
+        vec = unit(unpack_array(blob)) if blob else None
         if vec is not None:
             state.vectors.append(vec)
     return out

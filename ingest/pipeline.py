@@ -190,14 +190,14 @@ class Pipeline:
             try:
                 now = self.clock.now()
                 stored: dict[int, StoredDocument] = {}
-                changed_rows: list[DocumentRow] = []
+                changed: list[tuple[DocumentRow, Document]] = []
                 with transaction(self.factory) as s:
                     results = upsert_documents(s, [docs[i] for i in order], now)
-                    for i, (row, created, changed) in zip(order, results, strict=True):
-                        if changed or finishing:
-                            changed_rows.append(row)
-                        stored[i] = StoredDocument(row_to_document(row), created, changed or finishing)
-                    outbox = self._queue_index_writes(s, changed_rows, now, prepare)
+                    for i, (row, created, was_changed) in zip(order, results, strict=True):
+                        stored[i] = StoredDocument(row_to_document(row), created, was_changed or finishing)
+                        if stored[i].changed:
+                            changed.append((row, stored[i].document))
+                    outbox = self._queue_index_writes(s, changed, now, prepare)
                 return [stored[i] for i in range(len(docs))], outbox
             except OperationalError as exc:
                 if attempt == CONFLICT_RETRIES or not is_write_conflict(exc):
@@ -205,18 +205,19 @@ class Pipeline:
                 log.info("storing a batch met a concurrent writer (%s); trying again", str(exc.orig)[:200])
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _queue_index_writes(self, s: Session, rows: list[DocumentRow], now,  # type: ignore[no-untyped-def]
+    def _queue_index_writes(self, s: Session, changed: list[tuple[DocumentRow, Document]], now,  # type: ignore[no-untyped-def]
                             prepare: bool) -> dict[int, IndexDoc]:
-        """An outbox row per changed document, in one executemany (an ORM object each cost a RETURNING row
-        and a flush); with ``prepare``, their ids with the index records to push."""
-        if not rows:
+        """An outbox row per changed document (its row and the document read from it), in one executemany (an
+        ORM object each cost a RETURNING row and a flush); with ``prepare``, their ids with the index records
+        to push (built with the analysis the document already holds, not validated again)."""
+        if not changed:
             return {}
         values = [dict(document_id=row.id, op="upsert", attempts=0, next_attempt_at=now, rejected=False,
-                       created_at=now, last_error=None) for row in rows]
+                       created_at=now, last_error=None) for row, _ in changed]
         if not prepare:
             s.execute(insert(IndexOutboxRow), values)
             return {}
-        records = {row.id: to_index_doc(row, self.max_index_chars) for row in rows}
+        records = {row.id: to_index_doc(row, self.max_index_chars, doc.analysis) for row, doc in changed}
         ids = s.execute(insert(IndexOutboxRow).returning(IndexOutboxRow.id, IndexOutboxRow.document_id), values)
         return {outbox_id: records[doc_id] for outbox_id, doc_id in ids}
 

@@ -137,9 +137,10 @@ def index_cut_warning(text: str, max_chars: int) -> str | None:
     return f"text cut to {max_chars:,} characters {INDEX_CUT_MARK} (of {len(text):,})"
 
 
-def to_index_doc(row: DocumentRow, max_chars: int | None = None) -> IndexDoc:
-    """The index record of a stored document; its text cut to ``max_chars`` (the stored original stays whole)."""
-    a = Analysis.model_validate(row.analysis) if row.analysis else Analysis()
+def to_index_doc(row: DocumentRow, max_chars: int | None = None, analysis: Analysis | None = None) -> IndexDoc:
+    """The index record of a stored document; its text cut to ``max_chars`` (the stored original stays whole).
+    ``analysis``: the row's analysis when the caller has validated it already (``row_to_document``)."""
+    a = analysis or (Analysis.model_validate(row.analysis) if row.analysis else Analysis())
     return IndexDoc(
         id=row.id, channel=row.channel, source=row.source, url=row.url, title=row.title,
         text=cut_for_index(row.text, max_chars),
