@@ -21,14 +21,25 @@ def strip_highlight(snippet: str | None) -> str:
     return (snippet or "").replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_END, "")
 
 
+def _collapsed_start(text: str, size: int) -> str:
+    """The start of ``text`` with its whitespace collapsed, long enough to cut a ``size`` snippet from: the
+    collapsed form of a prefix is a prefix of the collapsed whole, so a snippet without terms (every
+    dashboard list) need not split a whole article.  Falls back to the scanned whole when the prefix
+    collapses to too little (a text of mostly whitespace)."""
+    head = " ".join(text[: 4 * size].split())
+    if len(head) > size or len(text) <= 4 * size:
+        return head
+    return " ".join(text[:SNIPPET_SCAN_CHARS].split())
+
+
 def make_snippet(text: str, field: str, terms: list[str] | None, *, highlight: bool, size: int = SNIPPET_CHARS) -> str:
     """A window of ``text`` around the first matching term; matches wrapped in \\x02…\\x03 when ``highlight``.
 
     Only the first ``SNIPPET_SCAN_CHARS`` characters are read: past them the snippet is the text's start.
     """
-    cut = len(text) > SNIPPET_SCAN_CHARS
-    text = " ".join(text[:SNIPPET_SCAN_CHARS].split())
     wanted = set(terms or ())
+    cut = len(text) > SNIPPET_SCAN_CHARS
+    text = _collapsed_start(text, size) if not wanted else " ".join(text[:SNIPPET_SCAN_CHARS].split())
     spans: list[tuple[int, int]] = []
     if wanted:
         for tok, start, end in token_spans(text):

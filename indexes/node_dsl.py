@@ -176,7 +176,7 @@ def build_search(query: SearchQuery, mode: AnalysisMode) -> tuple[dict[str, Any]
         "query": {"bool": bool_query},
         "size": query.size + 1,
         "sort": _sort(sort),
-        "track_total_hits": True,
+        "track_total_hits": query.total_up_to or True,
     }
     if query.cursor:
         body["search_after"] = decode_cursor(query.cursor, sort)
@@ -227,6 +227,7 @@ def parse_search(response: dict[str, Any], query: SearchQuery, terms: dict[str, 
     total = response["hits"]["total"]
     return SearchResult(
         total=total["value"] if isinstance(total, dict) else int(total),
+        total_relation="gte" if isinstance(total, dict) and total.get("relation") == "gte" else "eq",
         hits=hits,
         facets=facets,
         histogram=histogram,

@@ -119,6 +119,10 @@ class SearchQuery(SearchFilters):
     histogram: Interval | None = None
     histogram_split: FacetField | None = None  # stacked series, e.g. by sentiment
     highlight: bool = False
+    # Count the matches only up to this many (the answer's ``total_relation`` is then ``gte``): an engine
+    # that need not count every match skips the documents that cannot make the page.  A backend may
+    # count them all anyway (the embedded one does: its count is one cheap statement).
+    total_up_to: int | None = Field(default=None, ge=1)
     # Semantic search: rank the filtered documents by cosine similarity to this unit vector
     # (``text`` must then be empty); hits only, no cursor, facets or histogram.
     vector: list[float] | None = None

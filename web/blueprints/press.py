@@ -83,14 +83,10 @@ def _compute_view(name: str, f: dash.Filters, split: str) -> dash.View:
     if name == "volume":
         return dash.volume(index, f, split)
     if name == "negative_stories":
-        def reach_of(ids: list[str]) -> dict[str, int]:
-            with db() as s:
-                return top_stories.reach_scores(s, ids)
-
         def incidents_of(ids: list[str]) -> top_stories.Memberships:
             with db() as s:
                 return top_stories.memberships(s, ids)
-        return dash.top_negative_stories(index, f, reach_of, incidents_of=incidents_of)
+        return dash.top_negative_stories(index, f, incidents_of=incidents_of)
     if name == "rising_topics":
         return dash.rising_topics(index, f)
     if name == "regions":

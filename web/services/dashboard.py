@@ -160,18 +160,21 @@ def volume(index: Any, f: Filters, split: str = "sentiment") -> View:
                 extra={"total": res.total, "interval": f.interval})
 
 
-def top_negative_stories(index: Any, f: Filters, reach_of: Any = None, limit: int = 10, sample: int = 500,
-                         incidents_of: Any = None) -> View:
+def top_negative_stories(index: Any, f: Filters, limit: int = 10, sample: int = 500, incidents_of: Any = None,
+                         count_up_to: int = 10_000) -> View:
     """The negative health stories that matter most, ranked by coverage × reach × severity (``top_stories``).
 
     Only documents the analysis found health-related: a traffic jam or a storm warning is negative news,
     not a health story.  One query: the latest ``sample`` negative health documents matching the filters,
-    grouped and ranked in ``top_stories.rank_top_stories``; ``reach_of(ids)`` returns the stored reach
-    of those that have one (social posts); ``incidents_of(ids)`` the incident each document is merged into,
-    so that an incident's reports are one row (``incident_id``, which the page links).
+    grouped and ranked in ``top_stories.rank_top_stories``; each hit carries its stored reach (social posts);
+    ``incidents_of(ids)`` gives the incident each document is merged into, so that an incident's reports are
+    one row (``incident_id``, which the page links).  The negative documents are counted up to
+    ``count_up_to`` only (``negative_total_relation`` says ``gte`` past it): over a year of a national
+    crawl, counting every match cost the search node more than finding the latest ``sample``.
     """
-    res = index.search(f.query(sentiments=["negative"], health_related=True, size=sample, sort="date_desc"))
-    reach = reach_of([h.id for h in res.hits]) if reach_of else {}
+    res = index.search(f.query(sentiments=["negative"], health_related=True, size=sample, sort="date_desc",
+                               total_up_to=max(count_up_to, sample + 1)))
+    reach = {h.id: h.reach_total for h in res.hits if h.reach_total}
     incidents = incidents_of([h.id for h in res.hits]) if incidents_of else None
     top = rank_top_stories(res.hits, reach, limit=limit, incidents=incidents)
     rows = [[g.key, g.title, g.documents, len(g.sources), g.department, g.first.date().isoformat(),
@@ -180,7 +183,8 @@ def top_negative_stories(index: Any, f: Filters, reach_of: Any = None, limit: in
     return View("negative_stories", ["story_id", "title", "coverage", "sources", "department", "first_seen",
                                      "last_seen", "incident", "url", "score", "severity", "topic", "reach",
                                      "incident_id"], rows,
-                extra={"sampled": len(res.hits), "negative_total": res.total})
+                extra={"sampled": len(res.hits), "negative_total": res.total,
+                       "negative_total_relation": res.total_relation})
 
 
 def rising_topics(index: Any, f: Filters, limit: int = 10) -> View:

@@ -18,7 +18,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
 from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import Hit
@@ -146,26 +145,21 @@ def rank_incidents(incidents: Iterable[dict[str, Any]], documents: dict[str, Inc
 
 
 def memberships(session: Any, ids: list[str]) -> Memberships:
-    """The incidents of those of ``ids`` that are in one, with each incident's size and title (two queries)."""
+    """The incidents of those of ``ids`` that are in one, with each incident's size and title (one query)."""
     if not ids:
         return Memberships()
-    of = {d: int(i) for d, i in session.execute(select(IncidentDocumentRow.document_id, IncidentDocumentRow.incident_id)
-                                                .where(IncidentDocumentRow.document_id.in_(ids)))}
+    member = IncidentDocumentRow.__table__.alias("member")
+    mine = (select(IncidentDocumentRow.document_id, IncidentDocumentRow.incident_id)
+            .where(IncidentDocumentRow.document_id.in_(ids)).cte("mine"))
+    sizes = (select(member.c.incident_id, func.count().label("n"))
+             .where(member.c.incident_id.in_(select(mine.c.incident_id)))
+             .group_by(member.c.incident_id).cte("sizes"))
     rows = session.execute(
-        select(IncidentRow.id, IncidentRow.title, func.count())
-        .join(IncidentDocumentRow, IncidentDocumentRow.incident_id == IncidentRow.id)
-        .where(IncidentRow.id.in_(set(of.values()))).group_by(IncidentRow.id, IncidentRow.title)).all() if of else []
-    return Memberships(of=of, size={int(i): int(n) for i, _, n in rows},
-                       titles={int(i): t for i, t, _ in rows if t})
-
-
-def reach_scores(session: Any, ids: list[str]) -> dict[str, int]:
-    """The stored reach of those documents that have one (social posts), in one query."""
-    if not ids:
-        return {}
-    rows = session.execute(select(DocumentRow.id, DocumentRow.reach_score)
-                           .where(DocumentRow.id.in_(ids), DocumentRow.reach_score.is_not(None)))
-    return {i: int(r) for i, r in rows}
+        select(mine.c.document_id, mine.c.incident_id, IncidentRow.title, sizes.c.n)
+        .join(IncidentRow, IncidentRow.id == mine.c.incident_id)
+        .join(sizes, sizes.c.incident_id == mine.c.incident_id)).all()
+    return Memberships(of={d: int(i) for d, i, _, _ in rows}, size={int(i): int(n) for _, i, _, n in rows},
+                       titles={int(i): t for _, i, t, _ in rows if t})
 
 
 def _first_words(snippet: str, n: int = 12) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from healthpulse.indexes.hybrid import SIMILARITY_FLOOR, QueryPlan, search_mode
 from healthpulse.indexes.query import HIGHLIGHT_END, HIGHLIGHT_START, SearchQuery
+from healthpulse.indexes.sqlite_fts import SqliteFtsIndex
 
 from tests.integration.indexes.conftest import topic_vector
 
@@ -336,3 +337,16 @@ def test_rebuild_swaps_in_a_fresh_index_without_losing_concurrent_writes(backend
     backend.delete(["zz-late"])
     backend.refresh()
     assert backend.count() == len(docs)
+
+
+def test_a_count_capped_below_the_matches_is_a_lower_bound_and_the_page_is_unchanged(backend, docs):
+    exact = backend.search(SearchQuery(size=3, sort="date_desc"))
+    capped = backend.search(SearchQuery(size=3, sort="date_desc", total_up_to=4))
+    assert exact.total == len(docs) > 4 and exact.total_relation == "eq"
+    assert ids(capped) == ids(exact) and capped.next_cursor == exact.next_cursor
+    # an engine stops counting at the cap and says so; the embedded index counts every match anyway
+    assert (capped.total, capped.total_relation) in {(4, "gte"), (exact.total, "eq")}
+    if not isinstance(backend, SqliteFtsIndex):
+        assert (capped.total, capped.total_relation) == (4, "gte")
+    roomy = backend.search(SearchQuery(size=3, sort="date_desc", total_up_to=exact.total + 1))
+    assert (roomy.total, roomy.total_relation) == (exact.total, "eq")

@@ -71,3 +71,15 @@ def test_a_snippet_is_taken_from_a_bounded_window():
     assert len(snippet) <= SNIPPET_CHARS + 2
     near = make_snippet("Opening words, then zeppelinword.", "en", terms, highlight=True)
     assert HIGHLIGHT_START in near
+
+
+def test_a_snippet_without_terms_reads_only_the_start_and_equals_the_scanned_one():
+    """No terms (every dashboard list): the snippet comes from a short prefix; it must be the one a search
+    whose terms match nothing cuts from the whole scanned text, whitespace runs and all."""
+    texts = ["Opening words of a long report. " * 400, "  \n\t " * 900 + "late start " * 50,
+             "word " * 48, "x" * 5_000, "a  b\n" * 61, ""]
+    for text in texts:
+        for size in (SNIPPET_CHARS, 40):
+            fast = make_snippet(text, "en", None, highlight=False, size=size)
+            assert fast == make_snippet(text, "en", ["nomatchanywhere"], highlight=False, size=size), text[:20]
+    assert make_snippet("Opening words of a long report. " * 400, "en", None, highlight=False).endswith("…")
