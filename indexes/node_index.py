@@ -387,21 +387,26 @@ class NodeIndexBase:
         self._building = None
         self.vector_field = self._read_vector_field(new)
         for name in old:
-            self.request("DELETE", f"/{name}")
+            self._delete_if_present(f"/{name}")
         log.info("search index rebuilt alias=%s index=%s documents=%d", self.alias, new, len(result.indexed))
         return len(result.indexed)
 
     def drop(self) -> None:
         """Delete this prefix's indices and templates (tests, benchmarks, uninstall)."""
         for name in self._alias_indices():
-            self.request("DELETE", f"/{name}")
+            self._delete_if_present(f"/{name}")
         for path in (f"/_index_template/{self.alias}", f"/_component_template/{self.prefix}-schema"):
-            try:
-                self.request("DELETE", path)
-            except NodeRequestError as exc:
-                if exc.status != 404:
-                    raise
+            self._delete_if_present(path)
         self.mode = None
+
+    def _delete_if_present(self, path: str) -> None:
+        """DELETE where "already gone" is success: a DELETE retried after a read timeout finds the work done
+        (a 1M-document index outlived the 30 s timeout and its retry answered 404)."""
+        try:
+            self.request("DELETE", path)
+        except NodeRequestError as exc:
+            if exc.status != 404:
+                raise
 
     # ---------------------------------------------------------------- reads
     def count(self) -> int:

@@ -70,6 +70,46 @@ def test_overloaded_node_429_is_retried_until_it_accepts(node_index, caplog):
     assert any("refused as overloaded" in r.getMessage() for r in caplog.records)  # the node did say 429
 
 
+def _read_timeout(engine: str) -> Exception:
+    """The exception the engine's client raises when a reply outlives its read timeout."""
+    if engine == "opensearch":
+        from opensearchpy.exceptions import ConnectionTimeout
+
+        return ConnectionTimeout("TIMEOUT", "Read timed out. (read timeout=30.0)", None)
+    from elastic_transport import ConnectionTimeout as EsConnectionTimeout
+
+    return EsConnectionTimeout("Read timed out. (read timeout=30.0)")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_drop_whose_delete_timed_out_after_the_node_did_it_succeeds(engine, make_node, monkeypatch):
+    """At 1M documents the node took longer than the read timeout to delete the index: the DELETE was done,
+    the client saw a timeout, its retry answered 404 and the drop failed. The node is real; only the timeout
+    is injected, after the node has done the work."""
+    index = make_node(engine, retries=2, backoff=0.05)
+    index.ensure_ready()
+    index.upsert([_doc(1)])
+    real = index._request
+    timed_out: list[str] = []
+
+    def slow_reply(method, path, body=None, params=None):
+        reply = real(method, path, body, params)
+        if method == "DELETE" and path.startswith(f"/{index.prefix}") and not timed_out:
+            timed_out.append(path)
+            raise _read_timeout(engine)
+        return reply
+
+    monkeypatch.setattr(index, "_request", slow_reply)
+    try:
+        index.drop()
+        assert timed_out  # the injected timeout did happen, after a real deletion
+        assert index._alias_indices() == []  # and the index is gone
+    finally:
+        monkeypatch.undo()
+        index.drop()
+        index.close()
+
+
 def test_closed_index_keeps_writes_queued_not_rejected(node_index):
     """A write refused for the index's state (not the document's content) is IndexUnavailable, never 'failed'."""
     node_index.upsert([_doc(1)])
