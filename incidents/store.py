@@ -11,10 +11,14 @@ from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
 from healthpulse.core.vectors import unpack_array
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeScore, MergeSettings
 from healthpulse.text.shorten import shorten
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 OPEN = "open"
+# An incident's latest reports stand for it when a document is scored against it: an outbreak followed for weeks
+# gathers hundreds, and every batch read them all (benchmarks/scale.py: the largest incidents had 200+ members
+# and reading members was 40 % of ingest). 64 is above every incident of the event set merging was tuned on.
+MEMBERS_READ = 64
 
 
 def unit(vector: np.ndarray | None) -> np.ndarray | None:
@@ -26,7 +30,8 @@ def unit(vector: np.ndarray | None) -> np.ndarray | None:
 
 def open_near(session: Session, docs: list[MergeDocument], settings: MergeSettings) -> dict[int, IncidentState]:
     """The open incidents any of ``docs`` could join (their time windows and departments), with their
-    members' vectors: read once for a batch, two statements (``merge.score``'s hard rules then pick per document).
+    latest ``MEMBERS_READ`` members' vectors: read once for a batch, two statements (``merge.score``'s hard rules
+    then pick per document).
 
     Columns, not ORM rows: a national crawl holds thousands of open incidents in a merge window, every batch
     reads them all and joins few (benchmarks/scale.py at 120,000 documents: loading them as rows, with every
@@ -45,12 +50,15 @@ def open_near(session: Session, docs: list[MergeDocument], settings: MergeSettin
            for key, department, topics, first_at, last_at in session.execute(q.order_by(IncidentRow.id))}
     if not out:
         return {}
+    member = IncidentDocumentRow
+    latest = select(member.incident_id, member.document_id, member.event_at, func.row_number().over(
+        partition_by=member.incident_id, order_by=(member.event_at.desc(), member.document_id.desc())).label("nth")
+    ).where(member.incident_id.in_(list(out))).subquery()
     for inc_id, doc_id, blob, facilities in session.execute(
-            select(IncidentDocumentRow.incident_id, DocumentRow.id, DocumentRow.embedding,
-                   DocumentRow.analysis["facilities"])
-            .join(DocumentRow, DocumentRow.id == IncidentDocumentRow.document_id)
-            .where(IncidentDocumentRow.incident_id.in_(list(out)))
-            .order_by(IncidentDocumentRow.incident_id, IncidentDocumentRow.event_at, DocumentRow.id)):
+            select(latest.c.incident_id, DocumentRow.id, DocumentRow.embedding, DocumentRow.analysis["facilities"])
+            .join(DocumentRow, DocumentRow.id == latest.c.document_id)
+            .where(latest.c.nth <= MEMBERS_READ)
+            .order_by(latest.c.incident_id, latest.c.event_at, DocumentRow.id)):
         state = out[inc_id]
         state.members.append(doc_id)
         state.facilities.update(facilities or [])

@@ -175,3 +175,25 @@ def test_merging_a_batch_reads_the_database_a_fixed_number_of_times(hp):
         assert old is not None
     assert {d for d, inc in placed_large.items() if inc == old.incident_id} == {f"b{i}" for i in range(1, 40, 2)}
     assert len(set(placed_large.values())) == 1 + 20 and len(placed_small) == 4
+
+
+
+def test_an_incident_is_scored_on_its_latest_members_only(hp):
+    """A long-running incident's latest MEMBERS_READ reports stand for it when a document is scored against
+    it (every batch read all of an outbreak's hundreds of members before): the oldest are left unread."""
+    from healthpulse.incidents.merge import MergeSettings
+    from healthpulse.incidents.stage import merge_view_of
+    from healthpulse.incidents.store import MEMBERS_READ, open_near
+
+    n = MEMBERS_READ + 3
+    docs = [_doc(f"m-{i:03d}", _vector(1000 + i, 0.05, base=7), hours=i * 0.25) for i in range(n)]
+    hp.pipeline.ingest_many(docs[::-1])  # arrival order does not matter: the latest by event time are kept
+    assert [len(g) for g in _members(hp).values()] == [n]  # one incident of n reports
+    probe = _doc("probe", _vector(5000, 0.05, base=7), hours=n * 0.25)
+    assert probe.analysis is not None
+    with hp.session() as s:
+        (state,) = open_near(s, [merge_view_of(probe, probe.analysis, probe.analysis.embedding)],
+                             MergeSettings()).values()
+    assert state.members == [d.id for d in docs][-MEMBERS_READ:]  # the latest, oldest first
+    assert len(state.vectors) == MEMBERS_READ
+    assert np.allclose(state.vectors[-1], np.asarray(docs[-1].analysis.embedding))
