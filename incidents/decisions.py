@@ -17,8 +17,9 @@ from healthpulse.core.errors import ErrorCode, HealthpulseError
 from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.incidents import IncidentDecisionRow, IncidentDocumentRow, IncidentRow
 from healthpulse.core.vectors import unpack_array
+from healthpulse.incidents.member_vectors import unit
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeSettings, score
-from healthpulse.incidents.store import incident_title, unit
+from healthpulse.incidents.store import incident_title
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

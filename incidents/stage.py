@@ -21,9 +21,10 @@ from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.incidents import IncidentRow
 from healthpulse.core.stages import StoredDocument
 from healthpulse.core.vectors import unpack_vector
+from healthpulse.incidents.member_vectors import MemberVectors, unit
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeScore, MergeSettings, best_match
 from healthpulse.incidents.statements import record_statements
-from healthpulse.incidents.store import add_member, incident_by_document, incident_title, open_incident, open_near, unit
+from healthpulse.incidents.store import add_member, incident_by_document, incident_title, open_incident, open_near
 from healthpulse.nlp.official import OfficialResponseModel, load_official_model
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,7 +41,8 @@ def merge_settings(context: CoreContext) -> MergeSettings:
     return MergeSettings(threshold=jobs.incident_merge_threshold, window_days=jobs.incident_window_days)
 
 
-def merge_documents(session: Session, docs: list[Document], settings: MergeSettings, now: datetime) -> dict[str, int]:
+def merge_documents(session: Session, docs: list[Document], settings: MergeSettings, now: datetime,
+                    vectors: MemberVectors | None = None) -> dict[str, int]:
     """Put each of ``docs`` (in event-time order) into its incident, joined or opened; {document id: incident}.
 
     One read of the documents already in incidents and of stored vectors; then, per stretch of the
@@ -50,7 +52,11 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
     the loop. Documents are taken in event-time order, as one at a time. A batch of a crawl costs a few
     reads, not five per document nor one per department and stretch (benchmarks/scale.py: merging was
     41 % of pre-analysed ingest time); stretches keep a backfill that spans a year from reading a year.
+    ``vectors`` (the stage's, across batches) remembers incident members' vectors; this batch's documents
+    are forgotten there first (a re-ingest may bring a new vector).
     """
+    if vectors is not None:
+        vectors.forget(d.id for d in docs)
     health = [(d, d.analysis) for d in docs if d.analysis is not None and d.analysis.health_related]
     placed = incident_by_document(session, [d.id for d, _ in health])
     stored = stored_vectors(session, [d.id for d, a in health if a.embedding is None and d.id not in placed])
@@ -74,7 +80,7 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
                 if near is None:
                     read = open_near(session, [views[d.id] for d, _ in stretch
                                                if views[d.id].vector is not None and views[d.id].department],
-                                     settings)
+                                     settings, vectors)
                     for key, state in read.items():
                         states.setdefault(key, state)  # one already held is as current as the database
                     near = set(read) | opened
@@ -154,12 +160,13 @@ class IncidentStage:
     def __init__(self, context: CoreContext, read_statements: bool = False):
         self.context = context
         self.read_statements = read_statements
+        self.member_vectors = MemberVectors()  # across batches: most open incidents' members were read before
 
     def on_ingested(self, session: Session, stored: list[StoredDocument]) -> None:
         settings = merge_settings(self.context)
         now = self.context.clock.now()
         docs = sorted((sd.document for sd in stored), key=lambda d: d.published_at or d.fetched_at)
-        merge_documents(session, docs, settings, now)
+        merge_documents(session, docs, settings, now, self.member_vectors)
         if self.read_statements:
             session.flush()
             record_statements(session, docs, self._statement_model().statements)

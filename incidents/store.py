@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import numpy as np
 from healthpulse.core.domain import SEVERITY_ORDER, Analysis
-from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
-from healthpulse.core.vectors import unpack_array
+from healthpulse.incidents.member_vectors import MemberVectors
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeScore, MergeSettings
 from healthpulse.text.shorten import shorten
 from sqlalchemy import func, select
@@ -21,17 +19,12 @@ OPEN = "open"
 MEMBERS_READ = 64
 
 
-def unit(vector: np.ndarray | None) -> np.ndarray | None:
-    if vector is None or vector.size == 0:
-        return None
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else None
-
-
-def open_near(session: Session, docs: list[MergeDocument], settings: MergeSettings) -> dict[int, IncidentState]:
+def open_near(session: Session, docs: list[MergeDocument], settings: MergeSettings,
+              vectors: MemberVectors | None = None) -> dict[int, IncidentState]:
     """The open incidents any of ``docs`` could join (their time windows and departments), with their
-    latest ``MEMBERS_READ`` members' vectors: read once for a batch, two statements (``merge.score``'s hard rules
-    then pick per document).
+    latest ``MEMBERS_READ`` members' vectors: read once for a batch (``merge.score``'s hard rules then pick
+    per document). ``vectors``, kept by the caller across batches, remembers members' vectors; membership is
+    read fresh every time.
 
     Columns, not ORM rows: a national crawl holds thousands of open incidents in a merge window, every batch
     reads them all and joins few (benchmarks/scale.py at 120,000 documents: loading them as rows, with every
@@ -54,15 +47,17 @@ def open_near(session: Session, docs: list[MergeDocument], settings: MergeSettin
     latest = select(member.incident_id, member.document_id, member.event_at, func.row_number().over(
         partition_by=member.incident_id, order_by=(member.event_at.desc(), member.document_id.desc())).label("nth")
     ).where(member.incident_id.in_(list(out))).subquery()
-    for inc_id, doc_id, blob, facilities in session.execute(
-            select(latest.c.incident_id, DocumentRow.id, DocumentRow.embedding, DocumentRow.analysis["facilities"])
-            .join(DocumentRow, DocumentRow.id == latest.c.document_id)
-            .where(latest.c.nth <= MEMBERS_READ)
-            .order_by(latest.c.incident_id, latest.c.event_at, DocumentRow.id)):
+    memberships = session.execute(
+        select(latest.c.incident_id, latest.c.document_id).where(latest.c.nth <= MEMBERS_READ)
+        .order_by(latest.c.incident_id, latest.c.event_at, latest.c.document_id)).all()
+    carried = (vectors or MemberVectors()).of(session, [doc_id for _, doc_id in memberships])
+    for inc_id, doc_id in memberships:
+        if doc_id not in carried:
+            continue
+        vec, facilities = carried[doc_id]
         state = out[inc_id]
         state.members.append(doc_id)
-        state.facilities.update(facilities or [])
-        vec = unit(unpack_array(blob)) if blob else None
+        state.facilities.update(facilities)
         if vec is not None:
             state.vectors.append(vec)
     return out
