@@ -124,17 +124,73 @@ def score(doc: MergeDocument, incident: IncidentState, settings: MergeSettings) 
     return MergeScore(score=total, signals=signals)
 
 
-def best_match(doc: MergeDocument, incidents: Iterable[IncidentState],
+def best_match(doc: MergeDocument, incidents: Iterable[IncidentState] | IncidentPool,
                settings: MergeSettings) -> tuple[IncidentState, MergeScore] | None:
-    """The open incident ``doc`` joins (highest score at or above the threshold), or None."""
+    """The open incident ``doc`` joins (highest score at or above the threshold, the first on a tie), or None."""
     best: tuple[IncidentState, MergeScore] | None = None
-    for incident in within_reach(doc, list(incidents), settings):
+    reach = (incidents.within_reach(doc, settings) if isinstance(incidents, IncidentPool)
+             else within_reach(doc, list(incidents), settings))
+    for incident in reach:
         scored = score(doc, incident, settings)
         if scored is None or scored.score < settings.threshold:
             continue
         if best is None or scored.score > best[1].score:
             best = (incident, scored)
     return best
+
+
+def reach_floor(settings: MergeSettings) -> float:
+    """The least cosine with which a document could still reach the threshold: every bonus earned, no day
+    penalty (a hair below: one product's rounding may differ from another's)."""
+    bonuses = (sum(max(0.0, b) for b in (settings.department_bonus, settings.topic_bonus, settings.facility_bonus))
+               + max(0.0, -settings.day_penalty) * settings.window_days)
+    return settings.threshold - bonuses - 1e-9
+
+
+class IncidentPool:
+    """One department's open incidents, in order, with all their vectors in one growing matrix: ingest scores
+    each document of a batch against the pool, and stacking hundreds of incidents' vectors again for every
+    document cost more than the product itself (2 ms against 0.3 for 1,100 incidents)."""
+
+    def __init__(self, incidents: Iterable[IncidentState] = ()) -> None:
+        self.incidents: list[IncidentState] = []
+        self._slot: dict[int, int] = {}  # id(incident) -> its place in ``incidents``
+        self._rows = np.empty((0, 0))
+        self._owner = np.empty(0, dtype=np.intp)
+        self._used = 0
+        for incident in incidents:
+            self.add(incident)
+
+    def add(self, incident: IncidentState) -> None:
+        """A further incident (after every one held, so the order stays the callers')."""
+        self._slot[id(incident)] = len(self.incidents)
+        self.incidents.append(incident)
+        for vector in incident.vectors:
+            self._append(len(self.incidents) - 1, vector)
+
+    def grew(self, incident: IncidentState, vector: np.ndarray | None) -> None:
+        """``incident`` (held) took a document with ``vector``."""
+        if vector is not None:
+            self._append(self._slot[id(incident)], vector)
+
+    def _append(self, slot: int, vector: np.ndarray) -> None:
+        if self._used == self._rows.shape[0]:  # double the room: appending stays linear overall
+            grown = np.empty((max(64, 2 * self._used), vector.shape[0]))
+            if self._used:
+                grown[:self._used] = self._rows[:self._used]
+            self._rows = grown
+            self._owner = np.resize(self._owner, grown.shape[0])
+        self._rows[self._used] = vector
+        self._owner[self._used] = slot
+        self._used += 1
+
+    def within_reach(self, doc: MergeDocument, settings: MergeSettings) -> list[IncidentState]:
+        """As ``within_reach`` over ``incidents``, from the matrix already stacked."""
+        if doc.vector is None or not self._used:
+            return []
+        best = np.full(len(self.incidents), -np.inf)
+        np.maximum.at(best, self._owner[:self._used], self._rows[:self._used] @ doc.vector)
+        return [self.incidents[i] for i in np.flatnonzero(best >= reach_floor(settings))]
 
 
 def within_reach(doc: MergeDocument, incidents: list[IncidentState],
@@ -152,9 +208,7 @@ def within_reach(doc: MergeDocument, incidents: list[IncidentState],
     sizes = np.fromiter((m.shape[0] for _, m in held), dtype=np.intp, count=len(held))
     cosines = np.concatenate([m for _, m in held]) @ doc.vector
     best = np.maximum.reduceat(cosines, np.concatenate(([0], np.cumsum(sizes)[:-1])))
-    bonuses = (sum(max(0.0, b) for b in (settings.department_bonus, settings.topic_bonus, settings.facility_bonus))
-               + max(0.0, -settings.day_penalty) * settings.window_days)
-    floor = settings.threshold - bonuses - 1e-9  # a hair below: one product's rounding may differ from another's
+    floor = reach_floor(settings)
     return [incident for (incident, _), cosine in zip(held, best, strict=True) if cosine >= floor]
 
 

@@ -22,7 +22,14 @@ from healthpulse.core.models.incidents import IncidentRow
 from healthpulse.core.stages import StoredDocument
 from healthpulse.core.vectors import unpack_vector
 from healthpulse.incidents.member_vectors import MemberVectors, unit
-from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeScore, MergeSettings, best_match
+from healthpulse.incidents.merge import (
+    IncidentPool,
+    IncidentState,
+    MergeDocument,
+    MergeScore,
+    MergeSettings,
+    best_match,
+)
 from healthpulse.incidents.statements import record_statements
 from healthpulse.incidents.store import add_member, incident_by_document, incident_title, open_incident, open_near
 from healthpulse.nlp.official import OfficialResponseModel, load_official_model
@@ -68,7 +75,7 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
     joins: list[tuple[int, MergeDocument, Analysis, MergeScore]] = []  # documents joining stored incidents
     joined: set[str] = set()
     for stretch in _stretches([(d, a) for d, a in health if d.id not in placed], views, settings):
-        pools: dict[str | None, set[int]] = {}  # department -> the incidents its documents may join
+        pools: dict[str | None, IncidentPool] = {}  # department -> the incidents its documents may join
         near: set[int] | None = None  # the open incidents any document of the stretch may join: one read
         opened: set[int] = set()  # incidents this stretch opened before that read
         for doc, a in stretch:
@@ -84,13 +91,14 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
                     for key, state in read.items():
                         states.setdefault(key, state)  # one already held is as current as the database
                     near = set(read) | opened
-                if md.department not in pools:
-                    pools[md.department] = {key for key in near if states[key].department == md.department}
-                # lowest id first, as read; the window and department rules are merge.score's
-                match = best_match(md, [states[key] for key in sorted(pools[md.department])], settings)
+                if md.department not in pools:  # lowest id first, as read; the window rule is merge.score's
+                    pools[md.department] = IncidentPool(
+                        states[key] for key in sorted(near) if states[key].department == md.department)
+                match = best_match(md, pools[md.department], settings)
             if match is not None:
                 state, scored = match
                 state.add(md)
+                pools[md.department].grew(state, md.vector)
                 if state.key not in rows:  # a stored incident: its row is read with the others after the loop
                     joins.append((state.key, md, a, scored))
                     joined.add(doc.id)
@@ -105,7 +113,7 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
                 if near is not None:
                     near.add(key)  # for the pools of departments not met yet in this stretch
                 if md.department in pools:  # whoever could have read it, had it been there
-                    pools[md.department].add(key)
+                    pools[md.department].add(states[key])
             else:
                 continue
             new_rows[doc.id] = row

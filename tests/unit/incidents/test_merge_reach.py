@@ -6,7 +6,15 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeSettings, best_match, score, within_reach
+from healthpulse.incidents.merge import (
+    IncidentPool,
+    IncidentState,
+    MergeDocument,
+    MergeSettings,
+    best_match,
+    score,
+    within_reach,
+)
 
 T0 = datetime(2026, 10, 1, tzinfo=UTC)
 
@@ -63,3 +71,30 @@ def test_the_bound_keeps_an_incident_that_only_its_bonuses_lift_over_the_thresho
     assert [i.key for i in within_reach(doc, [far, lifted], settings)] == [1]
     match = best_match(doc, [far, lifted], settings)
     assert match is not None and match[0].key == 1
+
+
+def test_a_pool_kept_current_as_documents_join_and_open_answers_as_scoring_every_incident():
+    """Ingest's way: one pool per department, grown as documents join (``grew``) or open (``add``); every
+    answer equals the exhaustive one over the same incidents, which grow the same way."""
+    rnd = random.Random(11)
+    rng = np.random.default_rng(11)
+    bases = [_unit(rng.normal(size=48)) for _ in range(8)]
+    settings = MergeSettings()
+    pool, incidents = IncidentPool(), []
+    joins = opens = 0
+    for n in range(400):
+        vector = _unit(bases[rnd.randrange(len(bases))] + rnd.uniform(0.05, 0.8) * rng.normal(size=48) / 7)
+        doc = MergeDocument(id=f"d{n}", event_at=T0 + timedelta(hours=n), department="a",
+                            topics=frozenset({rnd.choice("xyz")}), vector=vector if rnd.random() > 0.05 else None)
+        got, want = best_match(doc, pool, settings), _exhaustive(doc, incidents, settings)
+        assert (got and (got[0].key, got[1].score)) == (want and (want[0].key, want[1].score)), n
+        if got is not None:
+            got[0].add(doc)
+            pool.grew(got[0], doc.vector)
+            joins += 1
+        else:
+            state = IncidentState.opened_by(len(incidents), doc)
+            incidents.append(state)
+            pool.add(state)
+            opens += 1
+    assert joins > 50 and opens > 20  # both paths exercised, the matrix grown past its first room
