@@ -147,6 +147,15 @@ def reach_floor(settings: MergeSettings) -> float:
     return settings.threshold - bonuses - 1e-9
 
 
+def reach_days(settings: MergeSettings) -> float:
+    """How many days from an incident's last document a document may be and still reach the threshold at
+    cosine 1 with every bonus: the day penalty closes the window before ``window_days`` does (8 days against
+    10 by default), so ingest need not read the incidents that went quiet longer ago."""
+    if settings.day_penalty <= 0:
+        return float("inf")
+    return (1.0 - reach_floor(settings)) / settings.day_penalty + 1e-6
+
+
 class IncidentPool:
     """One department's open incidents, in order, with all their vectors in one growing matrix: ingest scores
     each document of a batch against the pool, and stacking hundreds of incidents' vectors again for every

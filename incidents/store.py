@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from healthpulse.core.domain import SEVERITY_ORDER, Analysis
 from healthpulse.core.models.incidents import IncidentDocumentRow, IncidentRow
 from healthpulse.incidents.member_vectors import MemberVectors
-from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeScore, MergeSettings
+from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeScore, MergeSettings, reach_days
 from healthpulse.text.shorten import shorten
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,11 +32,14 @@ def open_near(session: Session, docs: list[MergeDocument], settings: MergeSettin
     if not docs:
         return {}
     window = timedelta(days=settings.window_days)
+    reach = timedelta(days=min(reach_days(settings), 100 * 365.0))  # the day penalty's own window (merge.reach_days)
+    first, last = min(d.event_at for d in docs), max(d.event_at for d in docs)
     q = select(IncidentRow.id, IncidentRow.department_id, IncidentRow.topics, IncidentRow.first_seen_at,
                IncidentRow.last_seen_at).where(
         IncidentRow.status == OPEN,
-        IncidentRow.last_seen_at >= min(d.event_at for d in docs) - window,
-        IncidentRow.first_seen_at <= max(d.event_at for d in docs) + window,
+        IncidentRow.last_seen_at >= first - min(window, reach),
+        IncidentRow.last_seen_at <= last + reach,
+        IncidentRow.first_seen_at <= last + window,
         IncidentRow.department_id.in_(sorted({d.department for d in docs if d.department})))
     out = {key: IncidentState(key=key, department=department, topics=set(topics or []), first_at=first_at,
                               last_at=last_at)

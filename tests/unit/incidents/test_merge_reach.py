@@ -12,6 +12,7 @@ from healthpulse.incidents.merge import (
     MergeDocument,
     MergeSettings,
     best_match,
+    reach_days,
     score,
     within_reach,
 )
@@ -98,3 +99,20 @@ def test_a_pool_kept_current_as_documents_join_and_open_answers_as_scoring_every
             pool.add(state)
             opens += 1
     assert joins > 50 and opens > 20  # both paths exercised, the matrix grown past its first room
+
+
+def test_past_reach_days_from_its_last_report_an_incident_cannot_be_joined_even_by_its_twin():
+    """open_near reads only incidents within reach_days of a batch (8 days by default, inside the 10-day
+    window): beyond it even an identical vector with every bonus scores below the threshold."""
+    for settings in (MergeSettings(), MergeSettings(threshold=0.8, day_penalty=0.05), MergeSettings(threshold=0.95)):
+        reach = reach_days(settings)
+        assert reach < settings.window_days
+        vec = _unit(np.ones(8))
+        incident = IncidentState(key=1, department="a", topics={"x"}, first_at=T0, last_at=T0, vectors=[vec])
+        for days, joins in ((reach - 0.01, True), (reach + 0.01, False)):
+            for sign in (1, -1):  # a late report of an earlier day is measured from the last report too
+                doc = MergeDocument(id="d", event_at=T0 + sign * timedelta(days=days), department="a",
+                                    topics=frozenset({"x"}), vector=vec)
+                scored = score(doc, incident, settings)
+                reached = scored is not None and scored.score >= settings.threshold
+                assert reached == (joins and days <= settings.window_days), (settings, days, sign)
