@@ -19,7 +19,7 @@ from healthpulse.core.models.incidents import IncidentDecisionRow, IncidentDocum
 from healthpulse.core.vectors import unpack_array
 from healthpulse.incidents.member_vectors import unit
 from healthpulse.incidents.merge import IncidentState, MergeDocument, MergeSettings, score
-from healthpulse.incidents.store import incident_title
+from healthpulse.incidents.store import bump_revisions, incident_title
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -60,6 +60,8 @@ def split(session: Session, incident: IncidentRow, document_id: str, actor: str,
         first = min(others, key=lambda o: (o.event_at, o.document_id))
         incident.title = _title(docs.get(first.document_id)) or incident.title
     incident.updated_at = now
+    session.flush()
+    bump_revisions(session, [incident.id])  # ingest processes holding it read its members again
     return new
 
 
@@ -87,6 +89,8 @@ def merge(session: Session, incident: IncidentRow, other: IncidentRow, actor: st
     incident.topics = sorted(set(incident.topics or []) | set(other.topics or []))
     incident.updated_at = now
     other.status, other.merged_into, other.updated_at = "merged", incident.id, now
+    session.flush()
+    bump_revisions(session, [incident.id, other.id])  # ingest processes holding them read them again
     return incident
 
 

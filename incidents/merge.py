@@ -167,8 +167,14 @@ class IncidentPool:
         self._rows = np.empty((0, 0))
         self._owner = np.empty(0, dtype=np.intp)
         self._used = 0
-        for incident in incidents:
-            self.add(incident)
+        for incident in incidents:  # stacked once below, not row by row: a pool starts with thousands
+            self._slot[id(incident)] = len(self.incidents)
+            self.incidents.append(incident)
+        owned = [(slot, m) for slot, incident in enumerate(self.incidents) if (m := incident.matrix()) is not None]
+        if owned:
+            self._rows = np.concatenate([m for _, m in owned])
+            self._owner = np.repeat([slot for slot, _ in owned], [m.shape[0] for _, m in owned]).astype(np.intp)
+            self._used = self._rows.shape[0]
 
     def add(self, incident: IncidentState) -> None:
         """A further incident (after every one held, so the order stays the callers')."""

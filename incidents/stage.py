@@ -21,6 +21,7 @@ from healthpulse.core.models.documents import DocumentRow
 from healthpulse.core.models.incidents import IncidentRow
 from healthpulse.core.stages import StoredDocument
 from healthpulse.core.vectors import unpack_vector
+from healthpulse.incidents.known import KnownIncidents
 from healthpulse.incidents.member_vectors import MemberVectors, unit
 from healthpulse.incidents.merge import (
     IncidentPool,
@@ -31,7 +32,14 @@ from healthpulse.incidents.merge import (
     best_match,
 )
 from healthpulse.incidents.statements import record_statements
-from healthpulse.incidents.store import add_member, incident_by_document, incident_title, open_incident, open_near
+from healthpulse.incidents.store import (
+    add_member,
+    bump_revisions,
+    incident_by_document,
+    incident_title,
+    open_incident,
+    open_near,
+)
 from healthpulse.nlp.official import OfficialResponseModel, load_official_model
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,7 +57,7 @@ def merge_settings(context: CoreContext) -> MergeSettings:
 
 
 def merge_documents(session: Session, docs: list[Document], settings: MergeSettings, now: datetime,
-                    vectors: MemberVectors | None = None) -> dict[str, int]:
+                    vectors: MemberVectors | None = None, known: KnownIncidents | None = None) -> dict[str, int]:
     """Put each of ``docs`` (in event-time order) into its incident, joined or opened; {document id: incident}.
 
     One read of the documents already in incidents and of stored vectors; then, per stretch of the
@@ -59,13 +67,28 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
     the loop. Documents are taken in event-time order, as one at a time. A batch of a crawl costs a few
     reads, not five per document nor one per department and stretch (benchmarks/scale.py: merging was
     41 % of pre-analysed ingest time); stretches keep a backfill that spans a year from reading a year.
-    ``vectors`` (the stage's, across batches) remembers incident members' vectors; this batch's documents
-    are forgotten there first (a re-ingest may bring a new vector).
+    ``vectors`` and ``known`` (the stage's, across batches) remember incident members' vectors and the open
+    incidents read at their revisions; this batch's documents are forgotten in ``vectors`` first (a re-ingest
+    may bring a new vector), the incidents it changes in ``known`` after it, and their revisions move.
     """
     if vectors is not None:
         vectors.forget(d.id for d in docs)
     health = [(d, d.analysis) for d in docs if d.analysis is not None and d.analysis.health_related]
     placed = incident_by_document(session, [d.id for d, _ in health])
+    touched: set[int] = set(placed.values())  # incidents changed here; a member analysed again changes its own
+    try:
+        placed = _place(session, health, placed, settings, now, vectors, known, touched)
+        bump_revisions(session, touched)
+    finally:
+        if known is not None:  # merging changed them in memory, whether or not the batch commits
+            known.forget(touched)
+    return placed
+
+
+def _place(session: Session, health: list[tuple[Document, Analysis]], placed: dict[str, int],
+           settings: MergeSettings, now: datetime, vectors: MemberVectors | None, known: KnownIncidents | None,
+           touched: set[int]) -> dict[str, int]:
+    """``merge_documents``' pass over the batch; ``touched`` gains each stored incident a document joins."""
     stored = stored_vectors(session, [d.id for d, a in health if a.embedding is None and d.id not in placed])
     views = {d.id: merge_view_of(d, a, a.embedding if a.embedding is not None else stored.get(d.id))
              for d, a in health if d.id not in placed}
@@ -87,7 +110,7 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
                 if near is None:
                     read = open_near(session, [views[d.id] for d, _ in stretch
                                                if views[d.id].vector is not None and views[d.id].department],
-                                     settings, vectors)
+                                     settings, vectors, known)
                     for key, state in read.items():
                         states.setdefault(key, state)  # one already held is as current as the database
                     near = set(read) | opened
@@ -100,6 +123,7 @@ def merge_documents(session: Session, docs: list[Document], settings: MergeSetti
                 state.add(md)
                 pools[md.department].grew(state, md.vector)
                 if state.key not in rows:  # a stored incident: its row is read with the others after the loop
+                    touched.add(state.key)
                     joins.append((state.key, md, a, scored))
                     joined.add(doc.id)
                     continue
@@ -169,12 +193,13 @@ class IncidentStage:
         self.context = context
         self.read_statements = read_statements
         self.member_vectors = MemberVectors()  # across batches: most open incidents' members were read before
+        self.known_incidents = KnownIncidents()  # and most open incidents themselves, at the same revision
 
     def on_ingested(self, session: Session, stored: list[StoredDocument]) -> None:
         settings = merge_settings(self.context)
         now = self.context.clock.now()
         docs = sorted((sd.document for sd in stored), key=lambda d: d.published_at or d.fetched_at)
-        merge_documents(session, docs, settings, now, self.member_vectors)
+        merge_documents(session, docs, settings, now, self.member_vectors, self.known_incidents)
         if self.read_statements:
             session.flush()
             record_statements(session, docs, self._statement_model().statements)

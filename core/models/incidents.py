@@ -29,6 +29,9 @@ class IncidentRow(Base):
     merged_into: Mapped[int | None] = mapped_column(Integer, ForeignKey("incidents.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Moves (in SQL, ``revision + 1``) whenever the incident's membership or span changes: ingest keeps the
+    # open incidents it scored against between batches and re-reads only those whose revision moved.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
 
 
 class IncidentDocumentRow(Base):

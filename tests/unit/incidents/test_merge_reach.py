@@ -84,6 +84,8 @@ def test_a_pool_kept_current_as_documents_join_and_open_answers_as_scoring_every
     pool, incidents = IncidentPool(), []
     joins = opens = 0
     for n in range(400):
+        if n == 200:  # a pool built at once from incidents already grown (a stretch's start) goes on the same
+            pool = IncidentPool(incidents)
         vector = _unit(bases[rnd.randrange(len(bases))] + rnd.uniform(0.05, 0.8) * rng.normal(size=48) / 7)
         doc = MergeDocument(id=f"d{n}", event_at=T0 + timedelta(hours=n), department="a",
                             topics=frozenset({rnd.choice("xyz")}), vector=vector if rnd.random() > 0.05 else None)
