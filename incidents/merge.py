@@ -20,7 +20,7 @@ set's labels and by the shipped analyzer, and are reported on the other half.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -88,6 +88,13 @@ class IncidentState:
         self.last_at = max(self.last_at, doc.event_at)
         if doc.vector is not None:
             self.vectors.append(doc.vector)
+
+    def copy(self) -> IncidentState:
+        """One that ``add`` may change without touching this one (ingest keeps states between batches and
+        threads; a batch changes its own copy of an incident it joins). The stacked matrix is shared: ``add``
+        replaces it, never writes into it."""
+        return replace(self, topics=set(self.topics), vectors=list(self.vectors), facilities=set(self.facilities),
+                       members=list(self.members))
 
     @classmethod
     def opened_by(cls, key: Any, doc: MergeDocument) -> IncidentState:
@@ -182,6 +189,12 @@ class IncidentPool:
         self.incidents.append(incident)
         for vector in incident.vectors:
             self._append(len(self.incidents) - 1, vector)
+
+    def swap(self, held: IncidentState, copy: IncidentState) -> None:
+        """``copy`` (of ``held``, same vectors) takes ``held``'s place."""
+        slot = self._slot.pop(id(held))
+        self._slot[id(copy)] = slot
+        self.incidents[slot] = copy
 
     def grew(self, incident: IncidentState, vector: np.ndarray | None) -> None:
         """``incident`` (held) took a document with ``vector``."""

@@ -97,6 +97,7 @@ def _place(session: Session, health: list[tuple[Document, Analysis]], placed: di
     new_rows: dict[str, IncidentRow] = {}  # document id -> the incident it joined or opened in this batch
     joins: list[tuple[int, MergeDocument, Analysis, MergeScore]] = []  # documents joining stored incidents
     joined: set[str] = set()
+    owned: set[int] = set()  # stored incidents this batch joined, as its own copies
     for stretch in _stretches([(d, a) for d, a in health if d.id not in placed], views, settings):
         pools: dict[str | None, IncidentPool] = {}  # department -> the incidents its documents may join
         near: set[int] | None = None  # the open incidents any document of the stretch may join: one read
@@ -120,6 +121,12 @@ def _place(session: Session, health: list[tuple[Document, Analysis]], placed: di
                 match = best_match(md, pools[md.department], settings)
             if match is not None:
                 state, scored = match
+                if state.key not in rows and state.key not in owned:  # a stored incident, maybe held between
+                    own = state.copy()                               # batches and threads: join a copy
+                    states[state.key] = own
+                    pools[md.department].swap(state, own)
+                    owned.add(state.key)
+                    state = own
                 state.add(md)
                 pools[md.department].grew(state, md.vector)
                 if state.key not in rows:  # a stored incident: its row is read with the others after the loop

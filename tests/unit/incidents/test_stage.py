@@ -280,3 +280,16 @@ def test_another_process_joining_or_staff_splitting_an_incident_is_seen_by_the_n
     finally:
         two.close()
         one.close()
+
+
+def test_a_batch_joins_its_own_copy_of_an_incident_held_between_batches(hp):
+    """Another thread's batch may be scoring against the very state held between batches: joining changes a
+    copy, never the held one (which is then let go of, its revision having moved)."""
+    known = _known(hp)
+    hp.pipeline.ingest_many([_doc("a", _vector(1, 0.0, base=7))])
+    hp.pipeline.ingest_many([_doc("x", _vector(2, 0.0, base=70), hours=1)])  # reads a's incident: now held
+    (held,) = [s for _, s in known._items.values() if "a" in s.members]
+    hp.pipeline.ingest_many([_doc("b", _vector(3, 0.05, base=7), hours=2)])  # joins a's incident
+    assert held.members == ["a"] and len(held.vectors) == 1  # untouched
+    assert ["a", "b"] in sorted(_members(hp).values())
+    assert all("b" not in s.members for _, s in known._items.values())  # a's incident was let go of
