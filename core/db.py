@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from alembic import command
 from alembic.config import Config
 from filelock import FileLock
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, insert, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, make_transient_to_detached, sessionmaker
@@ -127,22 +127,35 @@ def insert_rows_if_absent(session: Session, model: type[T], rows: list[dict[str,
     return list(session.scalars(stmt, rows, execution_options={"render_nulls": True}))
 
 
-def _insert_unnest_postgresql(session: Session, model: type[T], rows: list[dict[str, Any]], key: list[str]) -> list[T]:
-    """``INSERT … SELECT * FROM unnest(one array per column) ON CONFLICT DO NOTHING RETURNING`` the key.
+def insert_rows_returning(session: Session, model: type[Any], rows: list[dict[str, Any]],
+                          returning: list[str]) -> list[tuple[Any, ...]]:
+    """INSERT ``rows`` (same keys each, no conflict expected) in one statement; the ``returning`` columns of
+    each inserted row (in no promised order: match them by a column). On PostgreSQL as one array per column,
+    like ``insert_rows_if_absent``: the outbox rows of a batch as a multi-row ``VALUES`` were a statement
+    that psycopg parsed anew for every batch (benchmarks/scale.py at 1M: 18 % of the ingest thread)."""
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect
+    table = model.__table__
+    if dialect.name != "postgresql":
+        stmt = insert(model).returning(*(table.c[n] for n in returning))
+        return [tuple(r) for r in session.execute(stmt, rows, execution_options={"render_nulls": True})]
+    names, arrays, params = _unnest_arrays(session, table, rows)
+    quote = dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} ({', '.join(quote(n) for n in names)}) "
+           f"SELECT * FROM unnest({', '.join(arrays)}) RETURNING {', '.join(quote(n) for n in returning)}")
+    return [tuple(r) for r in session.connection().exec_driver_sql(sql, params)]
 
-    Why: a multi-row ``VALUES`` of 500 documents is a 400 kB statement of 12,500 parameters that the driver
-    and the server both parse anew each time (benchmarks/scale.py: 0.1–0.3 s a batch, against 12 ms to
-    insert the rows); one array per column keeps the statement small, fixed and prepared. Each value goes
-    through its column type's own bind processing (JSON, UTC times), as an ORM insert would. The inserted
-    rows become objects of the session from the values given, as if loaded (no read back), in the order given.
-    """
-    table = model.__table__  # type: ignore[attr-defined]
-    (pk,) = table.primary_key.columns  # every model inserted here has a one-column key
+
+def _unnest_arrays(session: Session, table: Any, rows: list[dict[str, Any]]) -> tuple[list[str], list[str], dict[str, Any]]:
+    """The columns of ``rows``, their ``CAST(%(cN)b AS type[])`` arrays and the parameters: each value through
+    its column type's own bind processing (JSON, UTC times), as an ORM insert would; sent in binary."""
     defaulted = [c.name for c in table.c if c.default is not None and c.name not in rows[0]]
-    if defaulted:  # the statement below is plain SQL: SQLAlchemy's Python-side defaults would not apply
+    if defaulted:  # the statement is plain SQL: SQLAlchemy's Python-side defaults would not apply
         raise ValueError(f"{table.name}: give {', '.join(defaulted)} explicitly")
+    if any(row.keys() != rows[0].keys() for row in rows):
+        raise ValueError(f"{table.name}: every row must give the same columns")
     bind_dialect = session.get_bind().dialect
-    quote = bind_dialect.identifier_preparer.quote
     names = list(rows[0])
     params: dict[str, list[Any]] = {}
     arrays = []
@@ -152,6 +165,22 @@ def _insert_unnest_postgresql(session: Session, model: type[T], rows: list[dict[
         values = [row[name] for row in rows]
         params[f"c{i}"] = [process(v) for v in values] if process else values
         arrays.append(f"CAST(%(c{i})b AS {column.type.compile(bind_dialect)}[])")  # b: sent in binary, no escaping
+    return names, arrays, params
+
+
+def _insert_unnest_postgresql(session: Session, model: type[T], rows: list[dict[str, Any]], key: list[str]) -> list[T]:
+    """``INSERT … SELECT * FROM unnest(one array per column) ON CONFLICT DO NOTHING RETURNING`` the key.
+
+    Why: a multi-row ``VALUES`` of 500 documents is a 400 kB statement of 12,500 parameters that the driver
+    and the server both parse anew each time (benchmarks/scale.py: 0.1–0.3 s a batch, against 12 ms to
+    insert the rows); one array per column keeps the statement small, fixed and prepared. The inserted
+    rows become objects of the session from the values given, as if loaded (no read back), in the order given.
+    """
+    table = model.__table__  # type: ignore[attr-defined]
+    (pk,) = table.primary_key.columns  # every model inserted here has a one-column key
+    names, arrays, params = _unnest_arrays(session, table, rows)
+    bind_dialect = session.get_bind().dialect
+    quote = bind_dialect.identifier_preparer.quote
     sql = (f"INSERT INTO {bind_dialect.identifier_preparer.format_table(table)} ({', '.join(quote(n) for n in names)}) "
            f"SELECT * FROM unnest({', '.join(arrays)}) "
            f"ON CONFLICT ({', '.join(quote(k) for k in key)}) DO NOTHING RETURNING {quote(pk.name)}")

@@ -17,7 +17,7 @@ from typing import Protocol
 from healthpulse.core.batching import batched
 from healthpulse.core.clock import Clock
 from healthpulse.core.context import StoreContext
-from healthpulse.core.db import is_write_conflict, transaction
+from healthpulse.core.db import insert_rows_returning, is_write_conflict, transaction
 from healthpulse.core.domain import Analysis, Document
 from healthpulse.core.models.documents import DocumentRow, IndexOutboxRow
 from healthpulse.core.stages import DocumentAnalyzer, IngestResult, PostIngestStage, StoredDocument, TextEmbedder
@@ -218,7 +218,7 @@ class Pipeline:
             s.execute(insert(IndexOutboxRow), values)
             return {}
         records = {row.id: to_index_doc(row, self.max_index_chars, doc.analysis) for row, doc in changed}
-        ids = s.execute(insert(IndexOutboxRow).returning(IndexOutboxRow.id, IndexOutboxRow.document_id), values)
+        ids = insert_rows_returning(s, IndexOutboxRow, values, ["id", "document_id"])
         return {outbox_id: records[doc_id] for outbox_id, doc_id in ids}
 
     # -- documents accepted now, finished by a job ------------------------------

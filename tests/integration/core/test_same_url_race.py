@@ -9,10 +9,10 @@ insert waits for the first's transaction.
 import threading
 
 import pytest
-from healthpulse.core.db import insert_if_absent, insert_rows_if_absent
+from healthpulse.core.db import insert_if_absent, insert_rows_if_absent, insert_rows_returning
 from healthpulse.core.domain import Document, stable_id
 from healthpulse.core.models.crawl import CrawlRun
-from healthpulse.core.models.documents import DocumentRow
+from healthpulse.core.models.documents import DocumentRow, IndexOutboxRow
 from healthpulse.crawlers.urls import canonicalize_url
 from healthpulse.ingest.store import upsert_document
 from sqlalchemy import event, func, select
@@ -123,3 +123,25 @@ def test_a_batch_refuses_to_leave_out_a_column_with_a_python_default(db):
         pytest.skip("SQLAlchemy's own statement applies the defaults on SQLite")
     with db.session() as s, pytest.raises(ValueError, match="fetched"):
         insert_rows_if_absent(s, CrawlRun, [{"run_id": "r", "source_id": "s", "started_at": db.clock.now()}], ["id"])
+
+
+def test_rows_inserted_with_returning_give_back_their_new_ids_in_one_statement(db):
+    """The outbox rows of a batch (PostgreSQL: one array per column, a small fixed statement): each row
+    inserted once with its values, and the database's ids come back paired with the column asked for."""
+    now = db.clock.now()
+    with db.session() as s:
+        insert_rows_if_absent(s, DocumentRow, [_values(d, now) for d in ("a", "b", "c")], ["id"])
+    rows = [dict(document_id=d, op="upsert", attempts=0, next_attempt_at=now, rejected=False, created_at=now,
+                 last_error=None if d != "b" else "an \"old\" reason\t") for d in ("c", "a", "b")]
+    with db.session() as s:
+        statements: list[str] = []
+        event.listen(s.get_bind(), "before_cursor_execute", lambda *a: statements.append(a[2]))
+        got = insert_rows_returning(s, IndexOutboxRow, rows, ["id", "document_id"])
+        assert len(statements) == 1, statements
+    assert sorted(d for _, d in got) == ["a", "b", "c"] and len({i for i, _ in got}) == 3
+    with db.session() as s:
+        stored = {r.id: r for r in s.scalars(select(IndexOutboxRow))}
+    assert {i: stored[i].document_id for i, _ in got} == dict(got)
+    b = next(r for r in stored.values() if r.document_id == "b")
+    assert b.last_error == 'an "old" reason\t' and b.next_attempt_at == now and b.attempts == 0
+    assert insert_rows_returning(db.session(), IndexOutboxRow, [], ["id"]) == []
