@@ -112,9 +112,7 @@ def insert_rows_if_absent(session: Session, model: type[T], rows: list[dict[str,
     in the order given (sort them to take row locks in one order). A key given as None gets NULL."""
     if not rows:
         return []
-    names = rows[0].keys()
-    if any(row.keys() != names for row in rows):  # a key missing from some rows would be dropped from all
-        raise ValueError(f"{model.__name__}: every row must give the same columns")
+    _same_columns(model, rows)
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         return _insert_unnest_postgresql(session, model, rows, key)
@@ -127,6 +125,14 @@ def insert_rows_if_absent(session: Session, model: type[T], rows: list[dict[str,
     return list(session.scalars(stmt, rows, execution_options={"render_nulls": True}))
 
 
+def _same_columns(model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Every row gives the same columns: one statement for all, so a key missing from some rows would be
+    dropped from all."""
+    names = rows[0].keys()
+    if any(row.keys() != names for row in rows):
+        raise ValueError(f"{model.__name__}: every row must give the same columns")
+
+
 def insert_rows_returning(session: Session, model: type[Any], rows: list[dict[str, Any]],
                           returning: list[str]) -> list[tuple[Any, ...]]:
     """INSERT ``rows`` (same keys each, no conflict expected) in one statement; the ``returning`` columns of
@@ -135,6 +141,7 @@ def insert_rows_returning(session: Session, model: type[Any], rows: list[dict[st
     that psycopg parsed anew for every batch (benchmarks/scale.py at 1M: 18 % of the ingest thread)."""
     if not rows:
         return []
+    _same_columns(model, rows)
     dialect = session.get_bind().dialect
     table = model.__table__
     if dialect.name != "postgresql":
@@ -153,8 +160,6 @@ def _unnest_arrays(session: Session, table: Any, rows: list[dict[str, Any]]) -> 
     defaulted = [c.name for c in table.c if c.default is not None and c.name not in rows[0]]
     if defaulted:  # the statement is plain SQL: SQLAlchemy's Python-side defaults would not apply
         raise ValueError(f"{table.name}: give {', '.join(defaulted)} explicitly")
-    if any(row.keys() != rows[0].keys() for row in rows):
-        raise ValueError(f"{table.name}: every row must give the same columns")
     bind_dialect = session.get_bind().dialect
     names = list(rows[0])
     params: dict[str, list[Any]] = {}

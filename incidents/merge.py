@@ -228,16 +228,7 @@ def within_reach(doc: MergeDocument, incidents: list[IncidentState],
     scored them all. One matrix product for the pool instead of a scored pass per incident: at a national
     crawl's density a department holds hundreds of open incidents and scoring each was a fifth of ingest
     (benchmarks/scale.py, py-spy at 850,000 documents)."""
-    if doc.vector is None:
-        return []
-    held = [(incident, m) for incident in incidents if (m := incident.matrix()) is not None]
-    if len(held) < 2:
-        return [incident for incident, _ in held]
-    sizes = np.fromiter((m.shape[0] for _, m in held), dtype=np.intp, count=len(held))
-    cosines = np.concatenate([m for _, m in held]) @ doc.vector
-    best = np.maximum.reduceat(cosines, np.concatenate(([0], np.cumsum(sizes)[:-1])))
-    floor = reach_floor(settings)
-    return [incident for (incident, _), cosine in zip(held, best, strict=True) if cosine >= floor]
+    return IncidentPool(incidents).within_reach(doc, settings)
 
 
 def cluster(docs: Sequence[MergeDocument], settings: MergeSettings) -> list[list[str]]:
