@@ -90,6 +90,16 @@ def login(page, base, user):
     page.click("#login-form button[type=submit]")
 
 
+def click_and_load(page, selector: str) -> None:
+    """Click something that navigates, and wait for the new page's load.
+
+    A click returns once the navigation commits; reading the page right
+    after can still see the old one, or a new one without its rows yet.
+    """
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

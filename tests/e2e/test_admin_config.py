@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.support.alerts import analysed_document
 
-from .conftest import login, shot
+from .conftest import click_and_load, login, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +45,7 @@ def test_admin_edits_a_rule(page, live, lang):
     assert f"watch-{lang}" in {a["rule"] for a in alerts}
 
     page.fill("#rules-text", "rules:\n  - id: flu\n    type: spike\n    min_count: 0\n")
-    page.click("#rules-save")
+    click_and_load(page, "#rules-save")
     problem = page.locator('#rule-problems li[data-line="4"]')
     assert problem.is_visible() and REFUSED[lang] in problem.inner_text()
     assert problem.locator("code").inner_text() == "    min_count: 0"
@@ -62,7 +62,7 @@ def test_admin_edits_the_sla(page, live, lang, hours):
     page.goto(f"{base}/admin/sla?lang={lang}")
     assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
     page.fill("#high", "-1")
-    page.click("#sla-save")
+    click_and_load(page, "#sla-save")
     field = page.locator(".field.has-error", has=page.locator("#high"))
     assert field.locator(".error").is_visible() and SLA_REFUSED[lang] in field.locator(".error").inner_text()
     box, error = page.locator("#high").bounding_box(), field.locator(".error").bounding_box()

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from tests.support.web import add_user, news_document, submit_appeal, ticket_id_for
 
-from .conftest import login, shot
+from .conftest import click_and_load, login, shot
 
 pytestmark = pytest.mark.e2e
 LIVE_SETTINGS = {"timezone": "Asia/Tehran"}
@@ -57,6 +57,10 @@ def staff_page(browser, live, user, lang, width, height):
     assert not [e for e in errors if "Content Security Policy" in e or "Refused to" in e], errors
 
 
+def ticket_row_ids(page):
+    return page.locator("tr.ticket-row").evaluate_all("rs => rs.map(r => Number(r.dataset.ticketId))")
+
+
 def go(page, live, path):
     page.goto(f"{live['base']}{path}")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{path} scrolls sideways"
@@ -78,17 +82,17 @@ def test_search_and_my_tickets(browser, live, staff, lang, width, height):
     with staff_page(browser, live, "cairo-officer", lang, width, height) as page:
         go(page, live, "/department/tickets")
         page.fill("#t-q", word.upper())
-        page.click("#ticket-filters button[type=submit]")
+        click_and_load(page, "#ticket-filters button[type=submit]")
         assert f"q={word.upper()}" in page.url
-        ids = page.locator("tr.ticket-row").evaluate_all("rs => rs.map(r => Number(r.dataset.ticketId))")
+        ids = ticket_row_ids(page)
         assert sorted(ids) == sorted([mine, other])
         assert page.input_value("#t-q") == word.upper()  # the filters stay in the URL and the form
         go(page, live, f"/department/tickets/{mine}")
-        page.click("#take")
+        click_and_load(page, "#take")
         go(page, live, "/department/tickets")
-        page.click("#view-mine")
+        click_and_load(page, "#view-mine")
         assert "mine=1" in page.url
-        ids = page.locator("tr.ticket-row").evaluate_all("rs => rs.map(r => Number(r.dataset.ticketId))")
+        ids = ticket_row_ids(page)
         assert mine in ids and other not in ids
         assert page.locator("#view-mine").inner_text().strip().startswith(translated(lang, "My tickets"))
         shot(page, f"inbox-my-tickets-{lang}-{width}")
@@ -102,14 +106,14 @@ def test_assignee_is_chosen_among_the_departments_staff(browser, live, staff, la
         options = page.locator("#assignee option").evaluate_all("os => os.map(o => o.value)")
         assert set(options) == {"", "cairo-officer", "cairo-second", "admin"}  # not surgut's, not press, not triage
         page.select_option("#assignee", "cairo-second")
-        page.click("#assign")
+        click_and_load(page, "#assign")
         assert page.locator("#assign-form").count() == 1
         with staff.session() as s:
             assert s.get(TicketRow, tid).assignee == "cairo-second"
         # a forged choice (someone of another department) is a form error, and nothing changes
         page.evaluate("document.querySelector('#assignee option[value=admin]').value = 'surgut-officer'")
         page.select_option("#assignee", "surgut-officer")
-        page.click("#assign")
+        click_and_load(page, "#assign")
         assert page.locator("#assign-form .error").inner_text() == translated(
             lang, "Choose a person who works on this ticket's department.")
         with staff.session() as s:
@@ -130,7 +134,7 @@ def test_contact_time_is_typed_in_local_time(browser, live, staff, lang, width, 
         page.select_option("#contact-form select[name=channel]", "phone")
         page.select_option("#contact-form select[name=outcome]", "reached")
         page.fill("#at", "2026-01-05T10:30")  # Cairo time (08:30 UTC); as UTC it would lie in the future, refused
-        page.click("#record-contact")
+        click_and_load(page, "#record-contact")
         assert page.locator("#contacts li").count() == 1
         with staff.session() as s:
             at = s.scalar(select(CitizenContactRow.at).where(CitizenContactRow.ticket_id == tid))
@@ -175,14 +179,14 @@ def test_alert_opens_and_links_its_documents_and_ticket(browser, live, staff, la
     assert tid is not None
     with staff_page(browser, live, "cairo-officer", lang, width, height) as page:
         go(page, live, "/department/alerts")
-        page.click(f"tr[data-alert-id='{alert.id}'] td a >> nth=0")
+        click_and_load(page, f"tr[data-alert-id='{alert.id}'] td a >> nth=0")
         assert page.url.endswith(f"/department/alerts/{alert.id}")
         assert page.locator(".alert-doc").count() == n_docs
         shot(page, f"alert-page-{lang}-{width}")
-        page.click(f".alert-doc[data-document-id='{doc.id}'] .doc-links a >> nth=0")
+        click_and_load(page, f".alert-doc[data-document-id='{doc.id}'] .doc-links a >> nth=0")
         assert f"/department/tickets/{tid}#doc-" in page.url
         page.go_back()
-        page.click("#open-ticket")
+        click_and_load(page, "#open-ticket")
         assert page.url.endswith(f"/department/tickets/{tid}")
     with staff_page(browser, live, "surgut-officer", lang, width, height) as other:
         assert other.goto(f"{live['base']}/department/alerts/{alert.id}").status == 404
@@ -213,11 +217,11 @@ def test_triage_desk_routes_a_ticket_to_a_department(browser, live, staff, lang,
     assert tid is not None
     with staff_page(browser, live, "triage-desk", lang, width, height) as page:
         go(page, live, "/triage/")
-        page.click(f"tr[data-ticket-id='{tid}'] td a >> nth=0")
+        click_and_load(page, f"tr[data-ticket-id='{tid}'] td a >> nth=0")
         assert page.url.endswith(f"/triage/tickets/{tid}")
         page.select_option("#department", "giza")
         shot(page, f"triage-route-{lang}-{width}")
-        page.click("#route")
+        click_and_load(page, "#route")
         assert page.url.endswith("/triage/")
         expect(page.locator(".flash-ok")).to_be_visible()
         assert page.locator(f"tr[data-ticket-id='{tid}']").count() == 0

@@ -3,6 +3,7 @@ the ranked stories, the SVG map, a date preset, the checkbox filters and a saved
 sideways scroll."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import login, shot
 
@@ -61,7 +62,8 @@ def test_press_officer_reads_ranks_maps_filters_and_saves_a_view_on_a_phone(brow
     page.fill("#view-name", "<i>قاهره</i> هفته")
     page.click("#save-view button[type=submit]")
     saved = page.locator("#saved-view-list a.saved-view")
-    assert saved.count() == 1 and saved.inner_text() == "<i>قاهره</i> هفته"
+    expect(saved).to_have_count(1)
+    assert saved.inner_text() == "<i>قاهره</i> هفته"
     page.goto(f"{base}/press/?lang=fa")
     page.locator("#saved-view-list a.saved-view").click()
     assert "period=7d" in page.url and "department=cairo" in page.url and "sentiment=negative" in page.url

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.support.web import run_appeal_jobs, submit_appeal
 
-from .conftest import login, shot
+from .conftest import click_and_load, login, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -81,10 +81,10 @@ def test_department_closes_ticket_and_citizen_answers_survey(browser, page, live
     page.select_option("#contact-form select[name=channel]", "phone")
     page.select_option("#contact-form select[name=outcome]", "reached")
     page.fill("#contact-form textarea[name=note]", "Called back, citizen informed.")
-    page.click("#record-contact")
+    click_and_load(page, "#record-contact")
     assert page.locator("#contacts li").count() == 1
     page.fill("#resolution", "Dispatch rules changed; ambulance crew added at night.")
-    page.click("#close-ticket")
+    click_and_load(page, "#close-ticket")
     assert page.locator("#ticket-status").inner_text() == "Closed"
     shot(page, "department-ticket-closed")
     ticket_url = page.url
