@@ -22,7 +22,11 @@ document about health and none with a vector (the worst case for incidents: each
 its own). ``--arrival time`` (default): the year arrives in publication order, each item up to two days
 late, as a crawl delivers it; ``--arrival shuffled``: the year in random order, every batch a backfill
 spanning it (incident merging and the spike rule then read a stretch per fortnight of the year per batch).
-The database is created for the run and dropped after; the two indexes too.
+The database is created for the run and dropped after; the two indexes too. A run cut short (a 1M run
+takes hours) carries on with ``--resume DATABASE:PREFIX`` (both printed when a run starts): the documents
+its database holds are generated again and skipped, the rest ingested and timed; the figures printed are
+then those of the resumed part alone. ``--keep`` leaves database and indexes in place; resuming a whole
+run measures the dashboard again.
 
     scripts/services.sh start pg && scripts/search-node.sh start opensearch-cluster
     python benchmarks/scale.py --docs 1000000 --search-url http://127.0.0.1:9210 [--workers 2] \
@@ -42,6 +46,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
@@ -57,7 +62,8 @@ from healthpulse.ingest.store import get_documents, to_index_doc  # noqa: E402
 from healthpulse.nlp.features import E5_DIM  # noqa: E402
 from index import VOCAB  # noqa: E402 - benchmarks/index.py's five-language vocabulary
 
-from tests.support.containers import postgres_container  # noqa: E402
+from tests.support.containers import make_container  # noqa: E402
+from tests.support.databases import create_postgres_database, drop_postgres_database, postgres_url  # noqa: E402
 from tests.support.web import TOPIC_IDS, news_document  # noqa: E402
 from web import WORDS, measure_endpoints  # noqa: E402 - benchmarks/web.py's dashboard endpoints
 
@@ -172,6 +178,60 @@ def raw_bulk(index, target: str, bodies: list[tuple[str, dict]], batch: int) -> 
     return elapsed
 
 
+@contextmanager
+def run_container(args: argparse.Namespace, tmp: Path, clock: FakeClock) -> Iterator[object]:
+    """A container on a new database and index prefix, or on a cut run's (``--resume``); the database is
+    dropped after unless ``--keep``."""
+    if args.resume:
+        name, _, prefix = args.resume.partition(":")
+    else:
+        name, prefix = create_postgres_database("hp_scale"), f"hpscale-{int(time.time())}"
+    print(f"run on database {name}, index prefix {prefix} (to carry on or measure again: --resume {name}:{prefix})",
+          flush=True)
+    c = make_container(tmp, clock=clock, database_url=postgres_url(name), search_url=args.search_url,
+                       search_index_prefix=prefix)
+    try:
+        yield c
+    finally:
+        c.close()
+        if not args.keep:
+            drop_postgres_database(name)
+
+
+def skip_stored(c, source: Iterator[Document], index, raw_target: str, batch: int) -> int:  # type: ignore[no-untyped-def]
+    """Resuming: consume from ``source`` the documents the cut run stored (it ingested in order, one process),
+    check each is there, and give the raw twin those it lacks (untimed: their ingest was the cut run's)."""
+    from healthpulse.core.models.documents import DocumentRow
+    from sqlalchemy import func, select
+
+    with c.session() as s:
+        stored = int(s.scalar(select(func.count()).select_from(DocumentRow)) or 0)
+    skipped = 0
+    while skipped < stored:
+        ids = [d.id for d in islice(source, min(20_000, stored - skipped))]
+        with c.session() as s:
+            found = int(s.scalar(select(func.count()).select_from(DocumentRow).where(DocumentRow.id.in_(ids))) or 0)
+        if found != len(ids):
+            raise SystemExit(f"cannot resume: {len(ids) - found} of generated documents {skipped:,}+ are not stored "
+                             "(another seed, mix, arrival or span?)")
+        in_raw: set[str] = set()
+        for i in range(0, len(ids), 5_000):  # under the index's 10,000-hit window
+            part = ids[i:i + 5_000]
+            found_raw = index.request("POST", f"/{raw_target}/_search", {
+                "size": len(part), "_source": False, "query": {"ids": {"values": part}}})["hits"]["hits"]
+            in_raw.update(h["_id"] for h in found_raw)
+        missing = sorted(set(ids) - in_raw)
+        if missing:
+            with c.session() as s:
+                bodies = [(r.id, doc_source(to_index_doc(r, c.settings.max_index_chars), index.mode))
+                          for r in get_documents(s, missing)]
+            raw_bulk(index, raw_target, bodies, batch)
+        skipped += len(ids)
+        print(f"\rresuming: {skipped:,}/{stored:,} stored documents skipped", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    return skipped
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=1_000_000)
@@ -192,20 +252,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pg", default=os.environ.get("HEALTHPULSE_TEST_POSTGRES_URL",
                                                    "postgresql+psycopg://postgres@127.0.0.1:55432/healthpulse_test"),
                     help="a PostgreSQL server's database URL; the run creates its own database there")
+    ap.add_argument("--resume", metavar="DATABASE:PREFIX",
+                    help="carry on a run cut short, on its database and index prefix (same seed, --docs, --mix, "
+                         "--arrival, --span-days); prints the resumed part's figures, or, on a whole run kept "
+                         "with --keep, the dashboard's again")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the database and both indexes afterwards (to measure the dashboard again)")
     args = ap.parse_args(argv)
     os.environ["HEALTHPULSE_TEST_POSTGRES_URL"] = args.pg  # where tests.support's postgres_container looks
 
     clock = FakeClock(NOW)
-    with tempfile.TemporaryDirectory() as tmp, \
-            postgres_container(Path(tmp), clock, "hp_scale", search_url=args.search_url,
-                               search_index_prefix=f"hpscale-{int(time.time())}") as c:
+    with tempfile.TemporaryDirectory() as tmp, run_container(args, Path(tmp), clock) as c:
         c.index.ensure_ready()
         index = c.index.backend()  # the node backend behind the container's proxy: its client and alias
         raw_target = f"{index.alias}-raw"
-        index.request("PUT", f"/{raw_target}", {})  # the same template (pattern <prefix>-docs-*)
+        if not args.resume:
+            index.request("PUT", f"/{raw_target}", {})  # the same template (pattern <prefix>-docs-*)
         hp_s = raw_s = 0.0
-        done = 0
         source = generated(args.docs, c.departments.ids, mix=args.mix, arrival=args.arrival, span_days=args.span_days)
+        done = skip_stored(c, source, index, raw_target, args.batch) if args.resume else 0
+        timed = 0  # documents ingested and timed by this process
         pool = None
         if args.workers > 1:
             shared = {"database_url": c.settings.database_url, "search_url": args.search_url,
@@ -228,8 +294,9 @@ def main(argv: list[str] | None = None) -> int:
                     bodies = [(r.id, doc_source(to_index_doc(r, c.settings.max_index_chars), index.mode)) for r in rows]
                 raw_s += raw_bulk(index, raw_target, bodies, args.batch)
                 done += len(chunk)
-                print(f"\r{done:,}/{args.docs:,} documents · healthpulse {done / hp_s:,.0f} docs/s · "
-                      f"raw {done / raw_s:,.0f} docs/s · {time.perf_counter() - started:,.0f} s", end="",
+                timed += len(chunk)
+                print(f"\r{done:,}/{args.docs:,} documents · healthpulse {timed / hp_s:,.0f} docs/s · "
+                      f"raw {timed / raw_s:,.0f} docs/s · {time.perf_counter() - started:,.0f} s", end="",
                       file=sys.stderr, flush=True)
             print(file=sys.stderr)
             if any(c.pipeline.outbox_pending().values()):
@@ -238,18 +305,22 @@ def main(argv: list[str] | None = None) -> int:
             index.request("POST", f"/{raw_target}/_refresh")
             in_index, in_raw = index.count(), index.request("GET", f"/{raw_target}/_count")["count"]
             print(f"documents: {args.docs:,} generated; {in_index:,} in healthpulse's index, {in_raw:,} in the raw twin")
-            print(f"ingest into PostgreSQL + cluster (store, outbox, bulk, stages): {args.docs / hp_s:,.0f} docs/s")
-            print(f"raw helpers.bulk of the same bodies:                         {args.docs / raw_s:,.0f} docs/s")
-            print(f"ratio: {raw_s / hp_s:.2f} (target >= 0.7) with {args.workers} ingest process(es), "
-                  f"{args.mix} mix, {args.arrival} arrival")
+            if timed:
+                if timed != args.docs:
+                    print(f"timed: the {timed:,} documents this run ingested (resumed at {args.docs - timed:,})")
+                print(f"ingest into PostgreSQL + cluster (store, outbox, bulk, stages): {timed / hp_s:,.0f} docs/s")
+                print(f"raw helpers.bulk of the same bodies:                         {timed / raw_s:,.0f} docs/s")
+                print(f"ratio: {raw_s / hp_s:.2f} (target >= 0.7) with {args.workers} ingest process(es), "
+                      f"{args.mix} mix, {args.arrival} arrival")
             retried = [j for j in c.jobs.list_jobs(kind="pipeline.post_ingest", limit=1000)]
             print(f"post-ingest stages queued for retry after concurrent writers: {len(retried)}")
             measure_endpoints(c, clock, args.rounds, args.docs)
         finally:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
-            index.request("DELETE", f"/{raw_target}", params={"ignore_unavailable": "true"})
-            index.drop()
+            if not args.keep:
+                index.request("DELETE", f"/{raw_target}", params={"ignore_unavailable": "true"})
+                index.drop()
     return 0
 
 
