@@ -165,6 +165,13 @@ def ingest_chunk(c, chunk: list[Document], batch: int, pool: ProcessPoolExecutor
     return sum(f.result() for f in futures)
 
 
+def raw_bodies(c, index, ids: list[str]) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
+    """The index bodies of stored documents ``ids``, read back from PostgreSQL, for the raw twin."""
+    with c.session() as s:
+        return [(r.id, doc_source(to_index_doc(r, c.settings.max_index_chars), index.mode))
+                for r in get_documents(s, ids)]
+
+
 def raw_bulk(index, target: str, bodies: list[tuple[str, dict]], batch: int) -> float:  # type: ignore[no-untyped-def]
     from opensearchpy import helpers
 
@@ -222,10 +229,7 @@ def skip_stored(c, source: Iterator[Document], index, raw_target: str, batch: in
             in_raw.update(h["_id"] for h in found_raw)
         missing = sorted(set(ids) - in_raw)
         if missing:
-            with c.session() as s:
-                bodies = [(r.id, doc_source(to_index_doc(r, c.settings.max_index_chars), index.mode))
-                          for r in get_documents(s, missing)]
-            raw_bulk(index, raw_target, bodies, batch)
+            raw_bulk(index, raw_target, raw_bodies(c, index, missing), batch)
         skipped += len(ids)
         print(f"\rresuming: {skipped:,}/{stored:,} stored documents skipped", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
@@ -259,7 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", action="store_true",
                     help="keep the database and both indexes afterwards (to measure the dashboard again)")
     args = ap.parse_args(argv)
-    os.environ["HEALTHPULSE_TEST_POSTGRES_URL"] = args.pg  # where tests.support's postgres_container looks
+    if args.resume and not all(args.resume.partition(":")[::2]):
+        ap.error(f"--resume wants DATABASE:PREFIX, as a run prints when it starts; got {args.resume!r}")
+    os.environ["HEALTHPULSE_TEST_POSTGRES_URL"] = args.pg  # the server tests.support's databases helpers use
 
     clock = FakeClock(NOW)
     with tempfile.TemporaryDirectory() as tmp, run_container(args, Path(tmp), clock) as c:
@@ -289,10 +295,7 @@ def main(argv: list[str] | None = None) -> int:
                 if created != len(chunk):
                     raise SystemExit(f"{len(chunk) - created} documents not stored")
                 hp_s += time.perf_counter() - t0
-                with c.session() as s:
-                    rows = get_documents(s, [d.id for d in chunk])
-                    bodies = [(r.id, doc_source(to_index_doc(r, c.settings.max_index_chars), index.mode)) for r in rows]
-                raw_s += raw_bulk(index, raw_target, bodies, args.batch)
+                raw_s += raw_bulk(index, raw_target, raw_bodies(c, index, [d.id for d in chunk]), args.batch)
                 done += len(chunk)
                 timed += len(chunk)
                 print(f"\r{done:,}/{args.docs:,} documents · healthpulse {timed / hp_s:,.0f} docs/s · "
