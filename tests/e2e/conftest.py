@@ -80,16 +80,6 @@ def page(browser):
     assert not csp, f"CSP violations: {csp}"
 
 
-def login(page, base, user):
-    """Log in through the real form, in English."""
-    from tests.support.web import PASSWORD
-
-    page.goto(f"{base}/auth/login?lang=en")
-    page.fill("#username", user)
-    page.fill("#password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-
-
 def click_and_load(page, selector: str) -> None:
     """Click something that navigates, and wait for the new page's load.
 
@@ -98,6 +88,16 @@ def click_and_load(page, selector: str) -> None:
     """
     with page.expect_navigation():
         page.click(selector)
+
+
+def login(page, base, user):
+    """Log in through the real form, in English."""
+    from tests.support.web import PASSWORD
+
+    page.goto(f"{base}/auth/login?lang=en")
+    page.fill("#username", user)
+    page.fill("#password", PASSWORD)
+    click_and_load(page, "#login-form button[type=submit]")  # tests read the page it lands on at once
 
 
 def shot(page, name: str) -> None:
