@@ -79,6 +79,7 @@ class AlertProcessor:
         self._unannounced: dict[int, TicketRow | None] = {}
         self._alert_docs: dict[int, set[str]] = {}  # per-batch caches
         self._alert_ticket: dict[int, TicketRow | None] = {}
+        self._alerted: dict[str, set[str]] = {}  # rule id → documents in its alerts (evaluate's batch)
 
     @property
     def sla(self) -> dict[str, float]:
@@ -96,17 +97,24 @@ class AlertProcessor:
         return self._appeal_tickets[doc_id]
 
     # -- rules --------------------------------------------------------
-    def _already_alerted(self, rule_id: str, doc_ids: list[str]) -> set[str]:
-        if not doc_ids:
-            return set()
-        return set(self.s.scalars(
-            select(AlertDocumentRow.document_id).join(AlertRow, AlertRow.id == AlertDocumentRow.alert_id)
-            .where(AlertRow.rule_id == rule_id, AlertDocumentRow.document_id.in_(doc_ids))))
+    def _already_alerted(self, doc_ids: list[str]) -> dict[str, set[str]]:
+        """Rule id → those of ``doc_ids`` already in one of its alerts: one query for every rule of the batch
+        (a query per rule was half the alert stage's time at 900,000 documents)."""
+        seen: dict[str, set[str]] = {}
+        if doc_ids:
+            for rule_id, doc_id in self.s.execute(
+                    select(AlertRow.rule_id, AlertDocumentRow.document_id)
+                    .join(AlertRow, AlertRow.id == AlertDocumentRow.alert_id)
+                    .where(AlertDocumentRow.document_id.in_(doc_ids))):
+                seen.setdefault(rule_id, set()).add(doc_id)
+        return seen
 
     def evaluate(self, docs: list[Document]) -> None:
         ctx = RuleContext(self.s, self.now, self.rt.departments)
+        # Kept current by _add_docs: a firing may join another rule's incident alert before that rule runs.
+        self._alerted = self._already_alerted([d.id for d in docs])
         for rule in self.rt.rules.rules:
-            seen = self._already_alerted(rule.id, [d.id for d in docs])
+            seen = self._alerted.get(rule.id, set())
             fresh = [d for d in docs if d.id not in seen and d.analysis is not None and not is_praise(d)]
             if not fresh:
                 continue
@@ -202,6 +210,7 @@ class AlertProcessor:
             self.s.add(AlertDocumentRow(alert_id=alert.id, document_id=d, rule_id=f.rule_id, topic_key=f.topic or "",
                                         added_at=self.now))
         have.update(new)
+        self._alerted.setdefault(alert.rule_id, set()).update(new)
         alert.document_count = len(have)
         return new
 

@@ -121,7 +121,7 @@ def make_hit(doc: IndexDoc, terms: dict[str, list[str]], query: SearchQuery, sco
     return Hit(
         id=doc.id,
         title=doc.title,
-        snippet=make_snippet(doc.text, field, terms.get(field), highlight=query.highlight),
+        snippet=make_snippet(doc.text, field, terms.get(field), highlight=query.highlight) if query.with_text else "",
         language=doc.language,
         channel=doc.channel,
         url=doc.url,

@@ -30,6 +30,9 @@ AnalysisMode = Literal["engine", "client"]
 SCHEMA_VERSION = 1
 _TERMS_FILTERS = {**KEYWORD_FILTERS, "topics": "topics"}
 _SPLIT_SIZE = 1000
+# What a hit reads of a document's _source when it carries no snippet (SearchQuery.with_text False).
+_HIT_FIELDS = ["id", "title", "language", "channel", "url", "published_at", "department", "topics", "sentiment",
+               "incident", "severity", "story_id", "reach", "reach_total"]
 
 
 @lru_cache(maxsize=8)
@@ -178,6 +181,8 @@ def build_search(query: SearchQuery, mode: AnalysisMode) -> tuple[dict[str, Any]
         "sort": _sort(sort),
         "track_total_hits": query.total_up_to or True,
     }
+    if not query.with_text:
+        body["_source"] = {"includes": _HIT_FIELDS}
     if query.cursor:
         body["search_after"] = decode_cursor(query.cursor, sort)
     aggs: dict[str, Any] = {f"facet_{f}": _terms_agg(f, query.facet_size) for f in query.facets}
@@ -202,7 +207,7 @@ def parse_search(response: dict[str, Any], query: SearchQuery, terms: dict[str, 
     more = len(raw_hits) > query.size
     raw_hits = raw_hits[: query.size]
     hits = [
-        make_hit(IndexDoc.model_validate(h["_source"]), terms, query, h.get("_score") if terms else None)
+        make_hit(IndexDoc.model_validate({"text": "", **h["_source"]}), terms, query, h.get("_score") if terms else None)
         for h in raw_hits
     ]
     next_cursor = encode_cursor(query.effective_sort, raw_hits[-1]["sort"]) if more and raw_hits else None

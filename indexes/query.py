@@ -77,6 +77,7 @@ class IndexDoc(_Model):
 
 # SearchFilters' list fields that each match one single-valued field of the IndexDoc, by backend-neutral name.
 KEYWORD_FILTERS: dict[str, str] = {
+    "ids": "id",
     "languages": "language",
     "channels": "channel",
     "departments": "department",
@@ -90,6 +91,7 @@ class SearchFilters(_Model):
     """Which documents: the criteria a search, a facet count, a trend chart and a dashboard share."""
 
     text: str | None = None
+    ids: list[str] = Field(default_factory=list)  # these documents only (a view naming the few it ranked first)
     languages: list[str] = Field(default_factory=list)
     channels: list[str] = Field(default_factory=list)
     topics: list[str] = Field(default_factory=list)
@@ -119,6 +121,9 @@ class SearchQuery(SearchFilters):
     histogram: Interval | None = None
     histogram_split: FacetField | None = None  # stacked series, e.g. by sentiment
     highlight: bool = False
+    # False: hits without a snippet, and a search node does not send the documents' text.  A view that ranks
+    # hundreds of hits by their fields (the negative-stories sample) would otherwise move megabytes of text.
+    with_text: bool = True
     # Count the matches only up to this many (the answer's ``total_relation`` is then ``gte``): an engine
     # that need not count every match skips the documents that cannot make the page.  A backend may
     # count them all anyway (the embedded one does: its count is one cheap statement).

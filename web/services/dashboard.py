@@ -18,7 +18,7 @@ from healthpulse.indexes.highlight import strip_highlight
 from healthpulse.indexes.query import SearchFilters, SearchQuery, SearchResult, SortOrder
 from healthpulse.video_intake.privacy import mask_contacts
 from healthpulse.web.query_params import SearchParams, parse_query
-from healthpulse.web.services.top_stories import rank_top_stories
+from healthpulse.web.services.top_stories import name_by_first_words, rank_top_stories, untitled
 
 CHANNELS = ("news", "video_appeal", "text_appeal", "hotline", "email", "social")
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -166,17 +166,21 @@ def top_negative_stories(index: Any, f: Filters, limit: int = 10, sample: int = 
 
     Only documents the analysis found health-related: a traffic jam or a storm warning is negative news,
     not a health story.  One query: the latest ``sample`` negative health documents matching the filters,
-    grouped and ranked in ``top_stories.rank_top_stories``; each hit carries its stored reach (social posts);
+    grouped and ranked in ``top_stories.rank_top_stories``; each hit carries its stored reach (social posts)
+    and not its text (500 articles were megabytes per request at 1M documents): the few untitled posts that
+    name a story are read once more, by id, for their first words;
     ``incidents_of(ids)`` gives the incident each document is merged into, so that an incident's reports are
     one row (``incident_id``, which the page links).  The negative documents are counted up to
     ``count_up_to`` only (``negative_total_relation`` says ``gte`` past it): over a year of a national
     crawl, counting every match cost the search node more than finding the latest ``sample``.
     """
     res = index.search(f.query(sentiments=["negative"], health_related=True, size=sample, sort="date_desc",
-                               total_up_to=max(count_up_to, sample + 1)))
+                               total_up_to=max(count_up_to, sample + 1), with_text=False))
     reach = {h.id: h.reach_total for h in res.hits if h.reach_total}
     incidents = incidents_of([h.id for h in res.hits]) if incidents_of else None
     top = rank_top_stories(res.hits, reach, limit=limit, incidents=incidents)
+    if lead := untitled(top):  # untitled posts name their story by their first words: read only those texts
+        name_by_first_words(top, index.search(f.query(ids=lead, size=len(lead))).hits)
     rows = [[g.key, g.title, g.documents, len(g.sources), g.department, g.first.date().isoformat(),
              g.last.date().isoformat(), g.incident, g.url, round(g.score, 1), g.severity, g.topic, g.audience,
              g.incident_id] for g in top]

@@ -45,6 +45,7 @@ class Story:
     sources: set[str] = field(default_factory=set)
     incident_id: int | None = None  # the one incident all its documents belong to (None: none, or several)
     incident_ids: set[int | None] = field(default_factory=set)
+    named_by: str | None = None  # the document whose title (or first words) names the story
 
     @property
     def reach_factor(self) -> float:
@@ -98,7 +99,8 @@ def rank_top_stories(hits: Iterable[Hit], reach: dict[str, int], limit: int = 10
         g = groups.get(k)
         if g is None:
             g = groups[k] = Story(key=k, title=h.title or _first_words(h.snippet), url=h.url, department=h.department,
-                                  topic=h.topics[0] if h.topics else None, first=h.published_at, last=h.published_at)
+                                  topic=h.topics[0] if h.topics else None, first=h.published_at, last=h.published_at,
+                                  named_by=h.id)
         g.documents += 1
         g.incident_ids.add(incidents.of.get(h.id) if incidents else None)
         g.first, g.last = min(g.first, h.published_at), max(g.last, h.published_at)
@@ -112,6 +114,19 @@ def rank_top_stories(hits: Iterable[Hit], reach: dict[str, int], limit: int = 10
         if incidents and g.incident_id is not None and g.key.startswith("incident-"):
             g.title = incidents.titles.get(g.incident_id) or g.title
     return ranked(groups.values(), limit)
+
+
+def untitled(stories: Iterable[Story]) -> list[str]:
+    """The documents that name stories still without a title (ranked from hits without their text)."""
+    return [g.named_by for g in stories if not g.title and g.named_by]
+
+
+def name_by_first_words(stories: Iterable[Story], hits: Iterable[Hit]) -> None:
+    """Title the untitled ``stories`` with the first words of their naming document (``hits`` with snippets)."""
+    snippets = {h.id: h.snippet for h in hits}
+    for g in stories:
+        if not g.title and g.named_by in snippets:
+            g.title = _first_words(snippets[g.named_by])
 
 
 def ranked(stories: Iterable[Story], limit: int) -> list[Story]:

@@ -108,6 +108,7 @@ def test_other_filters(backend, docs):
         "sentiments": ("sentiment", ["positive"]),
         "severities": ("severity", ["critical", "high"]),
         "sources": ("source", ["ugra-news"]),
+        "ids": ("id", ["fa-02", "ru-01", "no-such-document"]),
     }
     for attr, (field, values) in cases.items():
         result = backend.search(SearchQuery(**{attr: values}, size=100))
@@ -364,3 +365,13 @@ def test_a_count_capped_below_the_matches_is_a_lower_bound_and_the_page_is_uncha
         assert (capped.total, capped.total_relation) == (4, "gte")
     roomy = backend.search(SearchQuery(size=3, sort="date_desc", total_up_to=exact.total + 1))
     assert (roomy.total, roomy.total_relation) == (exact.total, "eq")
+
+
+def test_hits_without_text_carry_every_field_but_the_snippet(backend, docs):
+    """``with_text=False`` (a view ranking hundreds of hits by their fields): the same hits, the same fields,
+    no snippet — a node does not even send the text."""
+    full = backend.search(SearchQuery(sort="date_desc", size=100))
+    light = backend.search(SearchQuery(sort="date_desc", size=100, with_text=False))
+    assert ids(light) == ids(full) == by_date_desc(docs) and light.total == full.total
+    assert all(h.snippet for h in full.hits) and not any(h.snippet for h in light.hits)
+    assert [h.model_dump(exclude={"snippet"}) for h in light.hits] == [h.model_dump(exclude={"snippet"}) for h in full.hits]

@@ -351,3 +351,18 @@ def test_map_tiles_name_their_region_in_the_readers_language(app, accounts, cont
     assert ">بالقاهرة</text>" in tile(ar, "cairo") and "١٠٠٪" in tile(ar, "cairo")
     fa = c.get("/press/part/map.html?lang=fa").get_data(as_text=True)
     assert ">تهران</text>" in tile(fa, "tehran")
+
+
+def test_an_untitled_post_names_its_story_by_its_first_words(app, accounts, container, clock):
+    """The stories are ranked from hits without their text; the untitled post that names one is read again."""
+    now = clock.now()
+    words = "Pharmacies in Giza have had no insulin pens for three weeks and patients queue at dawn for nothing"
+    post = news_document(800, department="giza", published=now - timedelta(hours=1), topics=["drug_supply"],
+                         channel=Channel.SOCIAL, source="telegram", text=words)
+    post.title = None
+    older = news_document(801, department="giza", published=now - timedelta(hours=3), topics=["drug_supply"])
+    container.pipeline.ingest_many([post, older])
+    c = app.test_client()
+    login(c, "press-office")
+    row = next(r for r in c.get("/press/data/negative_stories.json").get_json()["rows"] if r[0] == "giza:drug_supply")
+    assert row[1] == " ".join(words.split()[:12]) + "…" and row[2] == 2
