@@ -23,16 +23,16 @@ from healthpulse.indexes.common import (
     merge_day_counts,
     to_ms,
 )
-from healthpulse.indexes.query import KEYWORD_FILTERS, FacetBucket, IndexDoc, SearchQuery, SearchResult
+from healthpulse.indexes.query import KEYWORD_FILTERS, FacetBucket, Hit, IndexDoc, SearchQuery, SearchResult
 from healthpulse.indexes.text_analysis import analyzed_string, field_for, query_terms, text_tokens
 
 AnalysisMode = Literal["engine", "client"]
 SCHEMA_VERSION = 1
 _TERMS_FILTERS = {**KEYWORD_FILTERS, "topics": "topics"}
 _SPLIT_SIZE = 1000
-# What a hit reads of a document's _source when it carries no snippet (SearchQuery.with_text False).
-_HIT_FIELDS = ["id", "title", "language", "channel", "url", "published_at", "department", "topics", "sentiment",
-               "incident", "severity", "story_id", "reach", "reach_total"]
+# What a hit reads of a document's _source when it carries no snippet (SearchQuery.with_text False):
+# derived from the two models, so a field added to Hit is sent without a second list to keep in step.
+_HIT_FIELDS = [name for name in Hit.model_fields if name in IndexDoc.model_fields]
 
 
 @lru_cache(maxsize=8)
