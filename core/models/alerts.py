@@ -81,6 +81,10 @@ class SpikeCountRow(Base):
     __table_args__ = (
         UniqueConstraint("rule_id", "department_key", "topic", "document_id", name="uq_alert_spike_counts_doc"),
         Index("ix_alert_spike_counts_bucket", "rule_id", "department_key", "topic", "bucket_start"),
+        # A batch's lookups by document (already counted?) and of the rule's first bucket: index reads, not a
+        # scan of the whole history (alerts_0005)
+        Index("ix_alert_spike_counts_document", "document_id"),
+        Index("ix_alert_spike_counts_first", "rule_id", "bucket_start"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
