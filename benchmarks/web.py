@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from healthpulse.core.clock import FakeClock
+from healthpulse.core.gc_freeze import freeze_startup_objects
 from healthpulse.indexes.query import IndexDoc
 
 # Run as a script: put the checkout on sys.path so the test helpers (tests/support/, not shipped) import.
@@ -101,6 +102,7 @@ def measure_endpoints(container, clock, rounds: int, docs: int, window: str = "m
     app.extensions["healthpulse.view_cache"] = ViewCache(ttl=0)  # measure computation, not the 30 s view cache
     client = app.test_client()
     assert login(client, "bench-press").status_code == 302
+    freeze_startup_objects()  # as a served web process does once built (wiring.wsgi, `healthpulse serve`)
 
     rnd = random.Random(42)
     deps = container.departments.ids

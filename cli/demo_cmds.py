@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from healthpulse.cli.common import EXIT_OK, CliError, open_container
+from healthpulse.core.gc_freeze import freeze_startup_objects
 from healthpulse.core.settings import load_settings
 from healthpulse.web.app import create_app
 from healthpulse.web.demo import create_demo_accounts
@@ -83,5 +84,6 @@ def _serve(container: Container, host: str, port: int) -> int:
     if warning:
         print(f"healthpulse: {warning}", file=sys.stderr)
     sys.stdout.flush()
+    freeze_startup_objects()
     serve(app, host=host, port=port, threads=8, **server_options(container.settings.trusted_proxies))
     return EXIT_OK

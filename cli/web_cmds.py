@@ -8,6 +8,7 @@ import os
 import sys
 
 from healthpulse.cli.common import EXIT_OK, CliError, add_config_args, open_container
+from healthpulse.core.gc_freeze import freeze_startup_objects
 from healthpulse.core.models.users import ROLES, User
 from healthpulse.web.app import MissingSecretKey, create_app
 from healthpulse.web.security import plain_http_warning, server_options
@@ -61,6 +62,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Distributed mode: the Celery workers run the jobs (transcription must not land in a web process).
     in_process = not args.no_worker and container.celery is None
     worker = BackgroundWorker(container).start() if in_process else None
+    freeze_startup_objects()
     try:
         serve(app, host=args.host, port=args.port, threads=args.threads, ident="healthpulse",
               **server_options(container.settings.trusted_proxies))

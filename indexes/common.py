@@ -118,13 +118,15 @@ def full_text(title: str | None, text: str) -> str:
 
 def make_hit(doc: IndexDoc, terms: dict[str, list[str]], query: SearchQuery, score: float | None) -> Hit:
     field = field_for(doc.language)
+    light = query.keys_only
     return Hit(
         id=doc.id,
-        title=doc.title,
-        snippet=make_snippet(doc.text, field, terms.get(field), highlight=query.highlight) if query.with_text else "",
+        title=None if light else doc.title,
+        snippet=make_snippet(doc.text, field, terms.get(field), highlight=query.highlight)
+        if query.with_text and not light else "",
         language=doc.language,
         channel=doc.channel,
-        url=doc.url,
+        url=None if light else doc.url,
         published_at=as_utc(doc.published_at),
         department=doc.department,
         topics=doc.topics,
@@ -132,7 +134,8 @@ def make_hit(doc: IndexDoc, terms: dict[str, list[str]], query: SearchQuery, sco
         incident=doc.incident,
         severity=doc.severity,
         story_id=doc.story_id,
-        reach=doc.reach,
+        source=doc.source,
+        reach=None if light else doc.reach,
         reach_total=doc.reach_total,
         score=score,
     )

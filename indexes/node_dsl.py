@@ -33,6 +33,11 @@ _SPLIT_SIZE = 1000
 # What a hit reads of a document's _source when it carries no snippet (SearchQuery.with_text False):
 # derived from the two models, so a field added to Hit is sent without a second list to keep in step.
 _HIT_FIELDS = [name for name in Hit.model_fields if name in IndexDoc.model_fields]
+# What a keys-only hit (SearchQuery.keys_only) reads: the hit's fields the mapping keeps doc values of
+# (title and url are stored only, reach is left to reach_total), so the fetch reads no stored document;
+# the topic scores put the main topic first again (doc values hold the topics as a sorted set).
+_KEY_FIELDS = [name for name in _HIT_FIELDS if name not in ("title", "url", "reach")] + ["topic_scores.*"]
+_LIST_FIELDS = {name for name, f in Hit.model_fields.items() if getattr(f.annotation, "__origin__", None) is list}
 
 
 @lru_cache(maxsize=8)
@@ -181,7 +186,11 @@ def build_search(query: SearchQuery, mode: AnalysisMode) -> tuple[dict[str, Any]
         "sort": _sort(sort),
         "track_total_hits": query.total_up_to or True,
     }
-    if not query.with_text:
+    if query.keys_only:
+        body.update({"_source": False, "stored_fields": "_none_", "docvalue_fields": [
+            {"field": name, "format": "strict_date_optional_time"} if name == "published_at" else name
+            for name in _KEY_FIELDS]})
+    elif not query.with_text:
         body["_source"] = {"includes": _HIT_FIELDS}
     if query.cursor:
         body["search_after"] = decode_cursor(query.cursor, sort)
@@ -202,12 +211,24 @@ def _bucket_key(bucket: dict[str, Any]) -> str:
     return str(bucket.get("key_as_string", bucket["key"]))
 
 
+def _key_values(hit: dict[str, Any]) -> dict[str, Any]:
+    """A keys-only hit's doc values as _source would give them (doc values are lists; most fields hold one)."""
+    out: dict[str, Any] = {"topic_scores": {}}
+    for name, values in hit.get("fields", {}).items():
+        if name.startswith("topic_scores."):
+            out["topic_scores"][name.removeprefix("topic_scores.")] = values[0]
+        else:
+            out[name] = values if name in _LIST_FIELDS else values[0]
+    return out
+
+
 def parse_search(response: dict[str, Any], query: SearchQuery, terms: dict[str, list[str]]) -> SearchResult:
     raw_hits = response["hits"]["hits"]
     more = len(raw_hits) > query.size
     raw_hits = raw_hits[: query.size]
     hits = [
-        make_hit(IndexDoc.model_validate({"text": "", **h["_source"]}), terms, query, h.get("_score") if terms else None)
+        make_hit(IndexDoc.model_validate({"text": "", **(_key_values(h) if query.keys_only else h["_source"])}),
+                 terms, query, h.get("_score") if terms else None)
         for h in raw_hits
     ]
     next_cursor = encode_cursor(query.effective_sort, raw_hits[-1]["sort"]) if more and raw_hits else None

@@ -36,8 +36,8 @@ def rank_in_scope(container: WebContext, scope: list[str] | None, *, limit: int 
     with container.session() as s:
         found = service.list_incidents(s, department_ids=scope, limit=recent, since=since)
         ids = [d for inc in found for d in inc["document_ids"]]
-        docs = {i: top_stories.IncidentDocument(url=u, channel=c, reach=r) for i, u, c, r in s.execute(
-            select(DocumentRow.id, DocumentRow.url, DocumentRow.channel, DocumentRow.reach_score)
+        docs = {i: top_stories.IncidentDocument(url=u, channel=c, reach=r, source=src) for i, u, c, r, src in s.execute(
+            select(DocumentRow.id, DocumentRow.url, DocumentRow.channel, DocumentRow.reach_score, DocumentRow.source)
             .where(DocumentRow.id.in_(ids)))} if ids else {}
     by_id = {inc["id"]: inc for inc in found}
     return [{**by_id[st.incident_id], "score": round(st.score, 1), "outlets": len(st.sources), "reach": st.audience}

@@ -106,7 +106,7 @@ def rank_top_stories(hits: Iterable[Hit], reach: dict[str, int], limit: int = 10
         g.first, g.last = min(g.first, h.published_at), max(g.last, h.published_at)
         g.incident = g.incident or bool(h.incident)
         g.audience += reach.get(h.id, 0)
-        g.sources.add(urlsplit(h.url).netloc if h.url else h.channel)
+        g.sources.add(outlet(h.source, h.url, h.channel))
         if h.severity in SEVERITY_WEIGHT and SEVERITY_WEIGHT[h.severity] > SEVERITY_WEIGHT.get(g.severity or "", 0):
             g.severity = h.severity
     for g in groups.values():
@@ -116,17 +116,25 @@ def rank_top_stories(hits: Iterable[Hit], reach: dict[str, int], limit: int = 10
     return ranked(groups.values(), limit)
 
 
-def untitled(stories: Iterable[Story]) -> list[str]:
-    """The documents that name stories still without a title (ranked from hits without their text)."""
-    return [g.named_by for g in stories if not g.title and g.named_by]
+def outlet(source: str | None, url: str | None, channel: str) -> str:
+    """Who published a document, for counting a story's distinct outlets: its source (the feed, site or
+    channel the crawler follows), else its site, else its channel."""
+    return source or (urlsplit(url).netloc if url else "") or channel
 
 
-def name_by_first_words(stories: Iterable[Story], hits: Iterable[Hit]) -> None:
-    """Title the untitled ``stories`` with the first words of their naming document (``hits`` with snippets)."""
-    snippets = {h.id: h.snippet for h in hits}
+def unnamed(stories: Iterable[Story]) -> list[str]:
+    """The documents that name stories still without a title or link (ranked from keys-only hits)."""
+    return [g.named_by for g in stories if (not g.title or not g.url) and g.named_by]
+
+
+def name_stories(stories: Iterable[Story], hits: Iterable[Hit]) -> None:
+    """Give the unnamed ``stories`` their naming document's link and title, or its first words where it has
+    none (``hits``: those documents, with snippets)."""
+    found = {h.id: h for h in hits}
     for g in stories:
-        if not g.title and g.named_by in snippets:
-            g.title = _first_words(snippets[g.named_by])
+        if (h := found.get(g.named_by or "")) is not None:
+            g.url = g.url or h.url
+            g.title = g.title or h.title or _first_words(h.snippet)
 
 
 def ranked(stories: Iterable[Story], limit: int) -> list[Story]:
@@ -141,6 +149,7 @@ class IncidentDocument:
     url: str | None
     channel: str
     reach: int | None
+    source: str | None = None
 
 
 def rank_incidents(incidents: Iterable[dict[str, Any]], documents: dict[str, IncidentDocument],
@@ -154,7 +163,7 @@ def rank_incidents(incidents: Iterable[dict[str, Any]], documents: dict[str, Inc
                       department=inc.get("department"), topic=(inc.get("topics") or [None])[0],
                       first=inc["first_seen_at"], last=inc["last_seen_at"], documents=len(docs),
                       audience=sum(d.reach or 0 for d in docs), severity=inc.get("severity"), incident=True,
-                      sources={urlsplit(d.url).netloc if d.url else d.channel for d in docs}, incident_id=inc["id"])
+                      sources={outlet(d.source, d.url, d.channel) for d in docs}, incident_id=inc["id"])
         stories.append(story)
     return ranked(stories, limit)
 

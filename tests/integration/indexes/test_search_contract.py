@@ -375,3 +375,19 @@ def test_hits_without_text_carry_every_field_but_the_snippet(backend, docs):
     assert ids(light) == ids(full) == by_date_desc(docs) and light.total == full.total
     assert all(h.snippet for h in full.hits) and not any(h.snippet for h in light.hits)
     assert [h.model_dump(exclude={"snippet"}) for h in light.hits] == [h.model_dump(exclude={"snippet"}) for h in full.hits]
+
+
+def test_keys_only_hits_are_the_same_hits_without_their_stored_fields(backend, docs):
+    """``keys_only`` (the stories view's sample of 500 negative documents): the same hits, order, pages and
+    fields, but no title, link, reach or snippet — a node answers from doc values and reads no stored document."""
+    query = SearchQuery(sort="date_desc", size=100, sentiments=["negative"])
+    full = backend.search(query)
+    keys = backend.search(query.model_copy(update={"keys_only": True}))
+    assert ids(keys) == ids(full) and keys.total == full.total == len(full.hits) > 3
+    stored = {"title", "url", "reach", "snippet"}
+    assert [h.model_dump(exclude=stored) for h in keys.hits] == [h.model_dump(exclude=stored) for h in full.hits]
+    assert not any(h.title or h.url or h.reach or h.snippet for h in keys.hits)
+    assert any(h.reach for h in full.hits) and {h.source for h in keys.hits} >= {"ugra-news"}
+    first = backend.search(query.model_copy(update={"keys_only": True, "size": 3}))
+    rest = backend.search(query.model_copy(update={"keys_only": True, "cursor": first.next_cursor}))
+    assert ids(first) + ids(rest) == ids(full)

@@ -366,3 +366,40 @@ def test_an_untitled_post_names_its_story_by_its_first_words(app, accounts, cont
     login(c, "press-office")
     row = next(r for r in c.get("/press/data/negative_stories.json").get_json()["rows"] if r[0] == "giza:drug_supply")
     assert row[1] == " ".join(words.split()[:12]) + "…" and row[2] == 2
+
+
+class CountingIndex:
+    """The real index, counting the searches made through it."""
+
+    def __init__(self, index):
+        self.index, self.searches = index, 0
+
+    def search(self, query):
+        self.searches += 1
+        return self.index.search(query)
+
+
+def test_latest_reads_the_newest_slices_first_and_finds_what_one_query_finds(container, clock):
+    """The stories' sample (``dashboard.latest``) reads the window's last 2, 14 and 60 days before the rest:
+    for every size, the same documents in the same order as one newest-first query over the whole window."""
+    from healthpulse.web.query_params import SearchParams
+    from healthpulse.web.services import dashboard as dash
+
+    today = clock.now().date()
+    seed_news(container, 80, departments=["surgut", "cairo"], start=clock.now() - timedelta(days=150), days=150)
+    f = dash.Filters.from_params(SearchParams.model_validate({"from": (today - timedelta(days=179)).isoformat()}),
+                                 today)
+    everything = [h.id for h in container.index.search(f.query(size=200, sort="date_desc")).hits]
+    assert len(everything) == 80
+    for size in (1, 3, 10, 40, 79, 80, 200):
+        counting = CountingIndex(container.index)
+        assert [h.id for h in dash.latest(counting, f, size)] == everything[:size], size
+        assert 1 <= counting.searches <= len(dash.LATEST_SLICES_DAYS) + 1
+    counting = CountingIndex(container.index)
+    dash.latest(counting, f, 200)
+    assert counting.searches == len(dash.LATEST_SLICES_DAYS) + 1  # too few in the window: every slice read once
+    short = dash.Filters.from_params(SearchParams.model_validate({"period": "24h"}), today, clock.now())
+    counting = CountingIndex(container.index)
+    assert [h.id for h in dash.latest(counting, short, 5)] == [
+        h.id for h in container.index.search(short.query(size=5, sort="date_desc")).hits]
+    assert counting.searches == 1  # a window shorter than the first slice is one query
