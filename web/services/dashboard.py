@@ -206,7 +206,8 @@ def top_negative_stories(index: Any, f: Filters, limit: int = 10, sample: int = 
     incidents = incidents_of([h.id for h in hits]) if incidents_of else None
     top = rank_top_stories(hits, reach, limit=limit, incidents=incidents)
     if lead := unnamed(top):  # the sample has no titles, links or texts: read those of the few that name a row
-        name_stories(top, index.search(f.query(ids=lead, size=len(lead))).hits)
+        # (with the sample's own filters: the page's sentiment filter would not find these negative documents)
+        name_stories(top, index.search(f.query(ids=lead, size=len(lead), **negative)).hits)
     rows = [[g.key, g.title, g.documents, len(g.sources), g.department, g.first.date().isoformat(),
              g.last.date().isoformat(), g.incident, g.url, round(g.score, 1), g.severity, g.topic, g.audience,
              g.incident_id] for g in top]

@@ -123,3 +123,10 @@ def test_top_negative_stories_are_health_stories_only(app, container, accounts):
     html = c.get("/press/tables").get_data(as_text=True)
     assert health.title in html
     assert all(doc.title not in html for doc in [*traffic, storm])
+    # the table ranks negative documents whatever the page's sentiment filter says, and names its rows from
+    # them too (a browser review: with "neutral" ticked every row lost its title and link, one read "None")
+    for sentiment in ("neutral", "positive"):
+        named = c.get(f"/press/data/negative_stories.json?sentiment={sentiment}").get_json()["rows"]
+        assert [(r[1], r[8]) for r in named] == [(health.title, health.url)], sentiment
+        part = c.get(f"/press/part/negative_stories.html?sentiment={sentiment}").get_data(as_text=True)
+        assert health.title in part and ">None<" not in part
