@@ -204,6 +204,17 @@ class FeatureBuilder:
     def reads_pieces(self) -> bool:
         return bool(set(PIECE_BLOCKS) & set(self.parts))
 
+    def block_columns(self, part: str) -> slice:
+        """The columns of one named block in ``build``'s matrix (a head may be trained without them)."""
+        dims = {"e5": E5_DIM, **dict.fromkeys(PIECE_BLOCKS, E5_DIM), "ngram": NGRAM_FEATURES, "words": WORD_FEATURES,
+                "cues": self.cues.dim if self.cues is not None else 0}
+        start = 0
+        for p in self.parts:
+            if p == part:
+                return slice(start, start + dims[p])
+            start += dims[p]
+        raise KeyError(f"no block '{part}' in '{'+'.join(self.parts)}'")
+
     def plans(self, titles: Sequence[str | None], bodies: Sequence[str]) -> list[ReadingPlan]:
         return [self.budget.plan(t, b) for t, b in zip(titles, bodies, strict=True)]
 

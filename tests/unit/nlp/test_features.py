@@ -52,3 +52,18 @@ def test_the_builder_joins_the_blocks_in_the_named_order_and_weights():
 def test_an_unknown_block_is_refused():
     with pytest.raises(ValueError, match="word"):
         FeatureBuilder("ngram+word")
+
+
+def test_block_columns_locate_each_block_and_a_masked_block_is_all_zero():
+    from healthpulse.nlp.training.train import without_block
+
+    builder = FeatureBuilder("ngram+words+cues")
+    X = builder.build([None, None], ["Аптеки без инсулина третью неделю", "Không còn thuốc ở bệnh viện"]).X
+    words = builder.block_columns("words")
+    assert (words.start, words.stop) == (NgramFeatures.dim, NgramFeatures.dim + WORD_FEATURES)
+    assert builder.block_columns("cues").stop == X.shape[1]
+    masked = without_block(X, builder, "words")
+    assert masked[:, words].nnz == 0
+    assert (masked[:, :words.start] != X[:, :words.start]).nnz == 0
+    assert (masked[:, words.stop:] != X[:, words.stop:]).nnz == 0
+    assert without_block(X, FeatureBuilder("ngram+cues"), "words") is X
