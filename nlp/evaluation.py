@@ -38,10 +38,9 @@ PER_LANGUAGE_TARGETS = {"incident_f1": 0.88, "sentiment_acc": 0.85}
 CALIBRATION_TARGETS = {"incident_ece": 0.08, "sentiment_ece": 0.08, "sure_wrong": 0.03}
 # Where the shipped heads do not reach the bar yet (README "Measured quality"), the tests hold the
 # measured level (rounded down) so that a regression fails; the bar above stays the goal.
-# incident_f1: 0.933 → 0.927 when the sentiment head got the last word on disagreements (chosen on the dev
-# sets, where it was 0.896 → 0.916 pooled; nlp.stages.SeverityStage).
-# topic_f1: 0.831 → 0.835 when the social posts joined the health head's training (README "Social-media posts").
-NOT_YET_MET = {"incident_f1": 0.92, "sentiment_acc": 0.90, "topic_f1": 0.83}
+# sentiment_acc: 0.908 → 0.916 with the word block (2026-12-04; incident 0.928 → 0.931 and topics 0.835 → 0.851,
+# both bars now met and held as they are).
+NOT_YET_MET = {"sentiment_acc": 0.91}
 PER_LANGUAGE_NOT_YET_MET: dict[str, float] = {}  # every language meets its bar since the second read
 
 

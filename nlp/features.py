@@ -35,6 +35,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 E5_DIM = 384
 NGRAM_FEATURES = 2**16
 WORD_FEATURES = 2**17
+WORD_PATTERN = r"(?u)\b\w+\b"  # every run of letters or digits, in any script (one-letter words too)
 PIECE_BLOCKS = ("lead", "cmean", "cmax")
 KNOWN_BLOCKS = {"e5", "ngram", "words", "cues", *PIECE_BLOCKS}
 
@@ -137,7 +138,7 @@ class WordFeatures:
     def __init__(self, max_chars: int = 2000):
         self.max_chars = max_chars
         self._vec = HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=WORD_FEATURES,
-                                      alternate_sign=False, norm=None, lowercase=False, token_pattern=r"(?u)\b\w+\b")
+                                      alternate_sign=False, norm=None, lowercase=False, token_pattern=WORD_PATTERN)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         return _sublinear_l2(self._vec.transform([fold(t[: self.max_chars]) for t in texts]))
