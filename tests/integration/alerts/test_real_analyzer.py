@@ -56,19 +56,20 @@ def test_incidents_open_tickets_non_incidents_do_not(tmp_path, fclock):
 
 
 def test_low_severity_incident_gets_a_ticket_with_the_low_deadline(tmp_path, fclock):
-    """A doctor shouting at a patient and refusing a referral: the analyzer says incident, severity low."""
+    """A corridor left dirty for two days (the guideline's own 'low': a minor inconvenience): the analyzer says
+    incident, severity low. (A refused referral or rude staff is 'medium' by the guideline.)"""
     c = make_container(tmp_path, clock=fclock, index=None, analyzer="auto", sla_hours={"low": 120})
     try:
-        text = "Здравствуйте. Вчера в поликлинике Сургута врач накричал на меня и отказал в направлении к неврологу. " \
+        text = "Здравствуйте. В поликлинике Сургута второй день грязно в коридоре первого этажа, мусор не убирают. " \
                "Прошу разобраться."
-        [result] = c.pipeline.ingest_many([Document(id="rude-doctor", text=text)])
+        [result] = c.pipeline.ingest_many([Document(id="dirty-corridor", text=text)])
         with c.session() as s:
             tickets, _ = service.list_tickets(s, sort="id")
     finally:
         c.close()
     assert result.analysis.incident and result.analysis.severity == "low"
     assert [(t["department"], t["severity"], t["document_ids"]) for t in tickets] == [
-        ("surgut", "low", ["rude-doctor"])]
+        ("surgut", "low", ["dirty-corridor"])]
     assert tickets[0]["due_at"] == tickets[0]["created_at"] + timedelta(hours=120)
 
 
