@@ -207,8 +207,8 @@ class FeatureBuilder:
 
     def block_columns(self, part: str) -> slice:
         """The columns of one named block in ``build``'s matrix (a head may be trained without them)."""
-        dims = {"e5": E5_DIM, **dict.fromkeys(PIECE_BLOCKS, E5_DIM), "ngram": NGRAM_FEATURES, "words": WORD_FEATURES,
-                "cues": self.cues.dim if self.cues is not None else 0}
+        dims = {"e5": E5Features.dim, **dict.fromkeys(PIECE_BLOCKS, E5Features.dim), "ngram": NgramFeatures.dim,
+                "words": WordFeatures.dim, "cues": self.cues.dim if self.cues is not None else 0}
         start = 0
         for p in self.parts:
             if p == part:

@@ -95,6 +95,11 @@ def without_block(X, builder: FeatureBuilder, part: str):
     return X * keep
 
 
+def head_features(head: str, X, builder: FeatureBuilder):
+    """The matrix a head is fitted on: ``X``, without the word block for the heads of WORDLESS_HEADS."""
+    return without_block(X, builder, "words") if head in WORDLESS_HEADS else X
+
+
 def stack_rows(a, b):
     """Rows of ``a`` then ``b`` (dense or sparse feature matrices of one FeatureBuilder)."""
     return sp.vstack([a, b], format="csr") if sp.issparse(a) else np.vstack([a, b])
@@ -137,8 +142,8 @@ def train_second_read(items: list[Item], post_items: list[Item], seed: int, feat
     heads["deep_incident"], report["deep_incident"], _ = train_binary(
         "incident", X[:n], np.array([it.incident for it in items]), groups[:n], seed)
     heads["deep_sentiment"], report["deep_sentiment"], _ = train_multiclass(
-        "sentiment", without_block(X[:n], builder, "words"), [it.sentiment for it in items], SENTIMENTS, groups[:n],
-        seed)
+        "sentiment", head_features("deep_sentiment", X[:n], builder), [it.sentiment for it in items], SENTIMENTS,
+        groups[:n], seed)
     return heads, report
 
 
@@ -175,7 +180,7 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
     heads["incident"], report["incident"], _ = train_binary("incident", X, np.array([it.incident for it in items]),
                                                             groups, seed)
     heads["sentiment"], report["sentiment"], _ = train_multiclass(
-        "sentiment", without_block(X, builder, "words"), [it.sentiment for it in items], SENTIMENTS, groups, seed)
+        "sentiment", head_features("sentiment", X, builder), [it.sentiment for it in items], SENTIMENTS, groups, seed)
     topic_files = [f for f in split_files("topic_only", data_dir) if f.is_file()] if topic_only else []
     topic_items = [it for f in topic_files for it in load_file(f)]
     if topic_items:
