@@ -13,6 +13,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _fits(page) -> None:
+    # after a click the URL changes when navigation commits, before the new document has an <html>
+    page.wait_for_load_state("load")
     scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll <= inner, f"{page.url}: {scroll}px wide at {inner}px"
 
