@@ -45,17 +45,6 @@ def fit_temperature(z: np.ndarray, y: np.ndarray) -> float:
     return float(np.exp(res.x))
 
 
-def prior_shift(p: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Multiclass scores re-weighted per class and renormalised (a prior correction).
-
-    Why: calibration is fitted on train, whose class balance is not the world's; multiplying each
-    class's probability by the ratio of its expected prior to its training prior moves the decisions
-    without touching the head (Saerens et al., 2002). Weights of one leave the scores as they are.
-    """
-    q = np.asarray(p, float) * np.asarray(weights, float)
-    return q / np.clip(q.sum(axis=1, keepdims=True), 1e-12, None)
-
-
 def binary_confidence(p: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
     """(label given, confidence of that label) for a binary score with a decision threshold."""
     label = p >= threshold

@@ -50,5 +50,4 @@ class Screen:
             s.health_threshold = s.incident_threshold = self.threshold
             j = int(sent[k].argmax())
             s.sentiment = (self.sentiment.classes[j], float(sent[k, j]))
-            s.sentiment_scores = {c: float(sent[k, m]) for m, c in enumerate(self.sentiment.classes)}
             s.components.append("screen")

@@ -13,7 +13,6 @@ import numpy as np
 import scipy.sparse as sp
 from healthpulse.core.batching import batched
 from healthpulse.core.departments import DepartmentsFile
-from healthpulse.nlp.calibration import prior_shift
 from healthpulse.nlp.cascade import SecondRead
 from healthpulse.nlp.encoder import FULL_LAYERS
 from healthpulse.nlp.evidence import Reviewer, incident_evidence
@@ -126,13 +125,10 @@ class ClassifierStage:
         self._untrained: list[str] = []
         self.builder: FeatureBuilder | None = None
         self.second: SecondRead | None = None
-        self._sentiment_prior = np.ones(3)
 
     def configure(self, bundle: HeadBundle, taxonomy: TaxonomyFile, e5: E5Features | None,
                   builder: FeatureBuilder | None = None, second: SecondRead | None = None) -> None:
         self.bundle, self.taxonomy, self.builder, self.second = bundle, taxonomy, builder, second
-        prior = bundle.meta.get("sentiment_prior") or {}
-        self._sentiment_prior = np.array([float(prior.get(c, 1.0)) for c in bundle.heads["sentiment"].classes])
         trained = set(bundle.heads["topics"].classes)
         self._untrained = [t.id for t in taxonomy.topics if t.id not in trained and t.examples]
         if self._untrained and e5 is not None:
@@ -187,7 +183,6 @@ class ClassifierStage:
                         sent[idx] = (sent[idx] + r["sentiment"]) / 2
                         th_h[idx] = (th_h[idx] + r["health_threshold"]) / 2
                         th_i[idx] = (th_i[idx] + r["incident_threshold"]) / 2
-                sent = prior_shift(sent, self._sentiment_prior)
                 for i, s in enumerate(sts):
                     s.health_score, s.incident_score = float(health[i]), float(incident[i])
                     s.health_threshold, s.incident_threshold = float(th_h[i]), float(th_i[i])
@@ -196,7 +191,6 @@ class ClassifierStage:
                     j = int(sent[i].argmax())
                     s.sentiment = (heads["sentiment"].classes[j], float(sent[i, j]))
                     s.negative_score = float(sent[i, heads["sentiment"].classes.index("negative")])
-                    s.sentiment_scores = {c: float(sent[i, k]) for k, c in enumerate(heads["sentiment"].classes)}
                     s.topics = [(c, float(topics[i, k])) for k, c in enumerate(heads["topics"].classes)
                                 if c in allowed and topics[i, k] >= heads["topics"].threshold(c)]
                     if self._centroids and s.e5 is not None:

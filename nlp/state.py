@@ -29,7 +29,6 @@ class DocState:
     incident_score: float | None = None
     sentiment: tuple[str, float] | None = None
     negative_score: float | None = None  # the sentiment head's P(negative), whatever label it gave
-    sentiment_scores: dict[str, float] | None = None  # every class's score, for evaluation and review
     topics: list[tuple[str, float]] = field(default_factory=list)
     severity_head: str | None = None
     severity: str | None = None

@@ -57,11 +57,6 @@ REVIEW_CONFIDENCE = 0.7  # below this calibrated confidence an analysis is marke
 # threshold, or whose sentiment confidence is below ``sentiment_below``, are scored again by heads on
 # 12-layer features (chosen on cross-validation and both dev sets; README "Measured quality: NLP").
 SECOND_READ = {"encoder_layers": FULL_LAYERS, "incident_band": 0.1, "sentiment_below": 0.7}
-# Per-class weights on the sentiment scores after the second read (nlp.calibration.prior_shift), chosen on
-# the two independent dev sets (750 texts) for the heads in nlp/models: their positive health news was read
-# as negative more often than the reverse (dev sets pooled 0.880 -> 0.891; a plateau from 1.5 to 1.9; the
-# incident F1 held or rose, since a positive reading vetoes an incident). README "Measured quality: NLP".
-SENTIMENT_PRIOR = {"negative": 1.0, "neutral": 1.0, "positive": 1.7}
 # Heads that do not read the word block (their weights there stay zero): as the sentiment heads' features the
 # words cost the bigger dev set sentiment (0.872 -> 0.855) while they helped incidents and topics (README).
 WORDLESS_HEADS = ("sentiment", "deep_sentiment")
@@ -228,7 +223,6 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
         "screen": screen_meta,
         "cascade": cascade_meta,
         "review": {"min_confidence": REVIEW_CONFIDENCE},
-        "sentiment_prior": dict(SENTIMENT_PRIOR),
         "training": {"split": "train", "items": len(items), "files": [_rel(f, data_dir) for f in files],
                      "extra_items": n_extra, "extra_files": [str(f) for f in (extra or [])],
                      "topic_only_items": len(topic_items), "topic_only_files": [_rel(f, data_dir) for f in topic_files],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from healthpulse.core.domain import Document
 from healthpulse.core.settings import Settings
@@ -38,25 +37,6 @@ def test_praise_is_positive_and_not_an_incident(analyzer):
     assert a.language == "vi" and a.department == "hcmc"
     assert a.incident is False and a.sentiment.label == "positive"
     assert "Bệnh viện Chợ Rẫy" in a.facilities
-
-
-def test_the_sentiment_prior_of_the_bundle_decides_close_calls(analyzer):
-    """The shipped prior is the training constant, and the classifier applies it to every class's score."""
-    from healthpulse.nlp.training.train import SENTIMENT_PRIOR
-
-    assert analyzer.bundle.meta["sentiment_prior"] == SENTIMENT_PRIOR
-    stage = dict(analyzer.nlp.pipeline)["hp_classifier"]
-    doc = _doc("Bệnh viện Nhi Đồng 1 thông báo lịch tiêm chủng vắc xin sởi cho trẻ em trong tháng 12.")
-    assert "classifier" in analyzer.analyze(doc).components  # a health text: past the screen
-    shipped = stage._sentiment_prior
-    try:
-        stage._sentiment_prior = np.array([1.0, 1.0, 1e6])  # negative, neutral, positive
-        assert analyzer.analyze(doc).sentiment.label == "positive"
-        stage._sentiment_prior = np.array([1e6, 1.0, 1.0])
-        assert analyzer.analyze(doc).sentiment.label == "negative"
-    finally:
-        stage._sentiment_prior = shipped
-    assert analyzer.bundle.heads["sentiment"].classes == ["negative", "neutral", "positive"]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "😀😀😀🙏", "?!?!...", "\u200c"])

@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from healthpulse.nlp.calibration import (
-    binary_confidence,
-    confident_error_share,
-    ece,
-    fit_platt,
-    fit_temperature,
-    prior_shift,
-)
+from healthpulse.nlp.calibration import binary_confidence, confident_error_share, ece, fit_platt, fit_temperature
 from healthpulse.nlp.heads import LinearHead
 
 
@@ -56,12 +49,3 @@ def test_heads_apply_their_calibration():
                     calibration={"temperature": 2.0})
     p = mc.scores(np.array([[2.0, 0.0]], dtype=np.float32))[0]
     assert abs(p[0] - 1 / (1 + np.exp(-1))) < 1e-6
-
-
-def test_prior_shift_moves_close_calls_only_and_keeps_scores_summing_to_one():
-    p = np.array([[0.50, 0.10, 0.40], [0.90, 0.05, 0.05], [0.2, 0.5, 0.3]])
-    assert np.allclose(prior_shift(p, np.ones(3)), p)
-    q = prior_shift(p, np.array([1.0, 1.0, 1.7]))
-    assert np.allclose(q.sum(axis=1), 1.0)
-    assert q.argmax(axis=1).tolist() == [2, 0, 2]  # 0.40·1.7 > 0.50; a clear 0.90 stays; 0.3·1.7 > 0.5
-    assert abs(q[0, 2] - 0.68 / 1.28) < 1e-9
