@@ -39,7 +39,8 @@ CALIBRATION_TARGETS = {"incident_ece": 0.08, "sentiment_ece": 0.08, "sure_wrong"
 # Where the shipped heads do not reach the bar yet (README "Measured quality"), the tests hold the
 # measured level (rounded down) so that a regression fails; the bar above stays the goal.
 # sentiment_acc: 0.908 → 0.916 with the word block (2026-12-04; incident 0.928 → 0.931 and topics 0.835 → 0.851,
-# both bars now met and held as they are).
+# both bars now met and held as they are); 0.916 → 0.912 with the screen's tone head (chosen on the dev sets, a text
+# lost on the final set).
 NOT_YET_MET = {"sentiment_acc": 0.91}
 PER_LANGUAGE_NOT_YET_MET: dict[str, float] = {}  # every language meets its bar since the second read
 

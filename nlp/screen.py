@@ -2,7 +2,8 @@
 
 Why: a crawl is mostly not about healthcare (politics, sport, weather), and the encoder is the
 expensive part of the analysis. The screen is a logistic regression on character n-grams and cue
-counts (no encoder, ~1 ms a text) with its own sentiment head. Its threshold is chosen on
+counts (no encoder, ~1 ms a text) with its own sentiment head, which also reads hashed words
+(``sentiment_features`` in the bundle: the tone of non-health news lives in its words). Its threshold is chosen on
 cross-validation folds to let through at least 99 % of the health texts (``SCREEN_RECALL`` in
 nlp.training.train), so it only stops text the full heads would almost surely call not health;
 everything it lets through is read in full. Its figures (recall, share of non-health text it
@@ -20,8 +21,10 @@ from healthpulse.nlp.heads import HeadBundle, LinearHead
 
 
 class Screen:
-    def __init__(self, builder: FeatureBuilder, relevance: LinearHead, sentiment: LinearHead):
+    def __init__(self, builder: FeatureBuilder, relevance: LinearHead, sentiment: LinearHead,
+                 tone: FeatureBuilder | None = None):
         self.builder, self.relevance, self.sentiment = builder, relevance, sentiment
+        self.tone = tone  # the sentiment head's own features, when they differ from the relevance head's
         self.threshold = relevance.threshold(relevance.name)
 
     @classmethod
@@ -30,9 +33,13 @@ class Screen:
         conf = bundle.meta.get("screen")
         if not conf or "screen" not in bundle.heads or "screen_sentiment" not in bundle.heads:
             return None
-        builder = FeatureBuilder(conf["features"], cue_chars=conf.get("cue_chars"),
-                                 ngram_chars=int(conf.get("ngram_chars", 2000)))
-        return cls(builder, bundle.heads["screen"], bundle.heads["screen_sentiment"])
+        cue_chars, ngram_chars = conf.get("cue_chars"), int(conf.get("ngram_chars", 2000))
+        builder = FeatureBuilder(conf["features"], cue_chars=cue_chars, ngram_chars=ngram_chars)
+        tone = None
+        if conf.get("sentiment_features"):  # bundles before 2026-12-04 read the relevance features
+            tone = FeatureBuilder(conf["sentiment_features"], weights=conf.get("sentiment_weights"),
+                                  cue_chars=cue_chars, ngram_chars=ngram_chars)
+        return cls(builder, bundle.heads["screen"], bundle.heads["screen_sentiment"], tone)
 
     def apply(self, states: Sequence[Any]) -> None:
         """Mark the states the screen stops; give them the screen's health and sentiment scores."""
@@ -41,7 +48,11 @@ class Screen:
         stopped = np.flatnonzero(p < self.threshold)
         if not len(stopped):
             return
-        sent = self.sentiment.scores(X[stopped])
+        if self.tone is None:
+            sent = self.sentiment.scores(X[stopped])
+        else:
+            held = [states[int(i)] for i in stopped]
+            sent = self.sentiment.scores(self.tone.build([s.title for s in held], [s.body for s in held]).X)
         for k, i in enumerate(stopped):
             s = states[int(i)]
             s.screened_out = True

@@ -98,3 +98,42 @@ def test_social_posts_train_health_severity_and_the_screen_only(tmp_path):
         assert np.array_equal(a[name].W, b[name].W), name
     for name in ("health", "severity", "screen"):
         assert not np.array_equal(a[name].W, b[name].W), name
+
+
+def test_the_screen_reads_tone_through_its_own_features(tmp_path):
+    """The screen's sentiment head is trained on, and applied to, the word-block features named in the bundle;
+    its relevance head keeps the screen's own features (what the screen stops does not depend on the words)."""
+    from pathlib import Path
+
+    from healthpulse.nlp.screen import Screen
+    from healthpulse.nlp.state import DocState
+    from healthpulse.nlp.training.train import SCREEN_FEATURES, SCREEN_SENTIMENT_FEATURES, train
+
+    tiny = Path(__file__).resolve().parents[2] / "fixtures" / "nlp_tiny"
+    meta = train(out=tmp_path / "m", feature_set="cues", data_dir=tiny, second_read=False, topic_only=False,
+                 social_posts=False)
+    assert meta["screen"]["features"] == SCREEN_FEATURES
+    assert meta["screen"]["sentiment_features"] == SCREEN_SENTIMENT_FEATURES
+    bundle = load_bundle(str(tmp_path / "m"))
+    screen = Screen.from_bundle(bundle)
+    assert screen is not None and screen.tone is not None
+    assert bundle.heads["screen_sentiment"].W.shape[0] == screen.tone.build(["t"], ["x"]).X.shape[1]
+    assert bundle.heads["screen"].W.shape[0] == screen.builder.build(["t"], ["x"]).X.shape[1]
+    assert screen.tone.build(["t"], ["x"]).X.shape[1] > screen.builder.build(["t"], ["x"]).X.shape[1]
+    screen.threshold = 2.0  # stop everything, so every state gets the screen's sentiment
+    states = [DocState(title=None, body="The football club lost its third match in a row; fans are furious."),
+              DocState(title=None, body="A wonderful sunny weekend brought record crowds to the city's new park.")]
+    screen.apply(states)
+    assert all(s.screened_out and s.sentiment and s.sentiment[0] in bundle.heads["screen_sentiment"].classes
+               for s in states)
+    # a bundle from before the screen had its own tone features reads the relevance features for both heads
+    del bundle.meta["screen"]["sentiment_features"]
+    old = Screen.from_bundle(bundle)
+    assert old is not None and old.tone is None
+    width = old.builder.build(["t"], ["x"]).X.shape[1]
+    old.sentiment.W = np.zeros((width, len(old.sentiment.classes)), np.float32)
+    old.sentiment.b = np.zeros(len(old.sentiment.classes), np.float32)
+    kept = [DocState(title=None, body="Traffic jams again on the ring road this morning.")]
+    old.threshold = 2.0
+    old.apply(kept)
+    assert kept[0].screened_out and kept[0].sentiment is not None
