@@ -16,7 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_config_args(p)
     p.add_argument("--split", default="final",
                    help="bundled labelled split: final (independent authors, the README figures; default), dev "
-                        "(independent, used for choices), second_dev (a bigger independent dev set), posts (independent "
+                        "(independent, used for choices), second_dev (a bigger independent dev set), "
+                        "third_dev (the newest independent dev set), posts (independent "
                         "social-media posts, reported only), test (first author's held-out situations), train")
     p.add_argument("--file", "--data", dest="data", metavar="FILE",
                    help="a labelled JSONL file instead of a bundled split (e.g. `healthpulse labels export`)")

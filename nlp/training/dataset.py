@@ -12,6 +12,8 @@ Splits (README "Measured quality" says who wrote what):
 - ``dev``: ``independent/dev.jsonl`` — independent author, used for choices;
 - ``final``: ``independent/final_*.jsonl`` — two more independent authors, opened only to report;
 - ``second_dev``: ``independent/second_dev/*.jsonl`` — two more independent authors, a bigger dev set;
+- ``third_dev``: ``independent/third_dev/*.jsonl`` — two more independent authors (a news correspondent,
+  citizens and hotline staff), written 2026-12-04 for the choices made after the other dev sets were used;
 - ``posts``: ``independent/posts/*.jsonl`` — social-media posts by two more independent authors,
   opened only to report (README's posts figures);
 - ``test``: ``test.jsonl`` — held-out situations of the first author (same hand as ``train.jsonl``).
@@ -91,7 +93,7 @@ def split_files(split: str, data_dir: Path = DATA_DIR) -> list[Path]:
         return sorted((data_dir / "independent").glob("final_*.jsonl"))
     if split in ("topic_only", "social_posts"):
         return sorted((data_dir / split).glob("*.jsonl"))
-    if split in ("second_dev", "posts"):
+    if split in ("second_dev", "third_dev", "posts"):
         return sorted((data_dir / "independent" / split).glob("*.jsonl"))
     return [data_dir / f"{split}.jsonl"]
 

@@ -21,7 +21,7 @@ def test_labels_are_valid():
     deps = set(load_departments(DEPARTMENTS).ids)
     topics = set(load_taxonomy().ids)
     candidates = [it for f in _candidate_files() for it in load_file(f)]
-    for items in [load_split(split) for split in ("train", "test", "dev", "final")] + [candidates]:
+    for items in [load_split(split) for split in ("train", "test", "dev", "second_dev", "third_dev", "final", "posts")] + [candidates]:
         for it in items:
             assert it.lang in ("ru", "ar", "fa", "vi", "en")
             assert it.text.strip()
@@ -82,7 +82,10 @@ def test_no_scenario_or_near_duplicate_crosses_the_split():
 def test_independent_sets_share_nothing_with_train_or_each_other():
     train = [it.text for it in load_split("train")]
     dev, final, posts = load_split("dev"), load_split("final"), load_split("posts")
-    for items, others in ((dev, train), (final, train), (final, [it.text for it in dev]), (posts, train)):
+    third = load_split("third_dev")
+    earlier = [it.text for split in ("dev", "second_dev", "final", "posts") for it in load_split(split)]
+    for items, others in ((dev, train), (final, train), (final, [it.text for it in dev]), (posts, train),
+                          (third, train), (third, earlier)):
         for it, best in zip(items, _nearest([it.text for it in items], others), strict=True):
             assert best < 0.5, (it.id, it.text[:80])
 
@@ -99,7 +102,7 @@ def test_candidate_training_files_share_nothing_with_train_or_the_evaluation_set
     files = _candidate_files()
     assert files
     candidates = [it for f in files for it in load_file(f)]
-    held_out = [it.text for split in ("train", "dev", "second_dev", "final", "posts", "test") for it in load_split(split)]
+    held_out = [it.text for split in ("train", "dev", "second_dev", "third_dev", "final", "posts", "test") for it in load_split(split)]
     for it, best in zip(candidates, _nearest([it.text for it in candidates], held_out), strict=True):
         assert best < 0.5, (it.id, it.text[:80])
     assert len({it.id for it in candidates}) == len(candidates)
