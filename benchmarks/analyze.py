@@ -5,8 +5,9 @@
 Mixes (texts of the independent authors' training data, all distinct, five languages):
 - ``crawl``: what a news crawler brings in — 85 % not about health, 15 % health texts;
 - ``health``: only health texts (appeals, hotline summaries, health news), lengths as they come;
-- ``unseen``: health texts of the second independent dev set (text the heads never trained on, where
-  more texts are uncertain and get the 12-layer second read);
+- ``unseen``: health texts of the third independent dev set (text the heads never trained on, where
+  more texts are uncertain and get the 12-layer second read; the first two dev sets train the heads since
+  2026-12-04);
 - ``long``: health texts of 800 characters or more (multi-paragraph articles, long transcripts);
 - ``syndicated``: the crawl mix where every story also arrives as 2 copies from other sites
   (the embedding cache reads each once).
@@ -49,7 +50,7 @@ def build_mixes(n: int, seed: int = 7) -> dict[str, list[tuple[str | None, str]]
     stories = crawl[: n // 3]
     syndicated = [(t, b) for t, b in stories for _ in range(3)]
     rnd.shuffle(syndicated)
-    unseen = [(it.title, it.text) for f in split_files("second_dev") for it in load_file(f) if it.health_related]
+    unseen = [(it.title, it.text) for f in split_files("third_dev") for it in load_file(f) if it.health_related]
     rnd.shuffle(unseen)
     return {"crawl": crawl, "health": health[:n], "unseen": unseen[:n], "long": long[: max(1, n // 2)],
             "syndicated": syndicated}

@@ -15,9 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="NLP quality on a labelled split: per-language and overall metrics table")
     add_config_args(p)
     p.add_argument("--split", default="final",
-                   help="bundled labelled split: final (independent authors, the README figures; default), dev "
-                        "(independent, used for choices), second_dev (a bigger independent dev set), "
-                        "third_dev (the newest independent dev set), posts (independent "
+                   help="bundled labelled split: final (independent authors, the README figures; default), third_dev "
+                        "(independent, used for choices), dev and second_dev (independent dev sets used for the "
+                        "earlier choices; they now train every head but sentiment), posts (independent "
                         "social-media posts, reported only), test (first author's held-out situations), train")
     p.add_argument("--file", "--data", dest="data", metavar="FILE",
                    help="a labelled JSONL file instead of a bundled split (e.g. `healthpulse labels export`)")

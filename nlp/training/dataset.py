@@ -12,6 +12,8 @@ Splits (README "Measured quality" says who wrote what):
 - ``dev``: ``independent/dev.jsonl`` — independent author, used for choices;
 - ``final``: ``independent/final_*.jsonl`` — two more independent authors, opened only to report;
 - ``second_dev``: ``independent/second_dev/*.jsonl`` — two more independent authors, a bigger dev set;
+- ``retired_dev``: ``dev`` and ``second_dev`` together: since 2026-12-04, when ``third_dev`` took over the
+  choices, they train every head but the sentiment heads (README "Measured quality: NLP");
 - ``third_dev``: ``independent/third_dev/*.jsonl`` — two more independent authors (a news correspondent,
   citizens and hotline staff), written 2026-12-04 for the choices made after the other dev sets were used;
 - ``posts``: ``independent/posts/*.jsonl`` — social-media posts by two more independent authors,
@@ -89,6 +91,8 @@ def split_files(split: str, data_dir: Path = DATA_DIR) -> list[Path]:
         return [data_dir / "train.jsonl", *sorted((data_dir / "authored").glob("*.jsonl"))]
     if split == "dev":
         return [data_dir / "independent" / "dev.jsonl"]
+    if split == "retired_dev":
+        return [*split_files("dev", data_dir), *split_files("second_dev", data_dir)]
     if split == "final":
         return sorted((data_dir / "independent").glob("final_*.jsonl"))
     if split in ("topic_only", "social_posts"):

@@ -66,6 +66,9 @@ SECOND_READ = {"encoder_layers": FULL_LAYERS, "incident_band": 0.1, "sentiment_b
 # Heads that do not read the word block (their weights there stay zero): as the sentiment heads' features the
 # words cost the bigger dev set sentiment (0.872 -> 0.855) while they helped incidents and topics (README).
 WORDLESS_HEADS = ("sentiment", "deep_sentiment")
+# Heads that do not learn from the retired dev sets (dataset split ``retired_dev``): chosen on the third dev set,
+# where those texts as every head's data cost sentiment (0.920 -> 0.908) and helped incidents and topics (README).
+RETIRED_DEV_TONELESS = ("sentiment", "deep_sentiment", "screen_sentiment")
 # Heads that also learn from social_posts/ (README "Measured quality: NLP"); incident, sentiment and topics do not.
 POSTS_HEADS = ("health", "severity", "deep_health", "screen")
 
@@ -111,8 +114,10 @@ def stack_rows(a, b):
     return sp.vstack([a, b], format="csr") if sp.issparse(a) else np.vstack([a, b])
 
 
-def train_screen(items: list[Item], post_items: list[Item], seed: int, ngram_chars: int) -> tuple[dict, dict]:
-    """The cheap first stage: health relevance (with the posts) and sentiment (without) without the encoder."""
+def train_screen(items: list[Item], post_items: list[Item], seed: int, ngram_chars: int,
+                 n_tone: int | None = None) -> tuple[dict, dict]:
+    """The cheap first stage: health relevance (with the posts) and sentiment (without, and on the first ``n_tone``
+    items only) without the encoder."""
     builder = FeatureBuilder(SCREEN_FEATURES, ngram_chars=ngram_chars, cue_chars=800)
     every = items + post_items
     X = build_matrix(every, builder)
@@ -125,19 +130,19 @@ def train_screen(items: list[Item], post_items: list[Item], seed: int, ngram_cha
     rep.update({"pass_threshold": round(t, 4), "cv_health_recall": round(float((p[y] >= t).mean()), 4),
                 "cv_incident_recall": round(float((p[inc] >= t).mean()), 4) if inc.any() else None,
                 "cv_non_health_pass_rate": round(float((p[~y] >= t).mean()), 4) if (~y).any() else None})
-    n = len(items)
+    n = len(items) if n_tone is None else n_tone
     tone = FeatureBuilder(SCREEN_SENTIMENT_FEATURES, weights=SCREEN_SENTIMENT_WEIGHTS, ngram_chars=ngram_chars,
                           cue_chars=800)
-    sent, srep, _ = train_multiclass("screen_sentiment", build_matrix(items, tone), [it.sentiment for it in items],
-                                     SENTIMENTS, groups[:n], seed)
+    sent, srep, _ = train_multiclass("screen_sentiment", build_matrix(items[:n], tone),
+                                     [it.sentiment for it in items[:n]], SENTIMENTS, groups[:n], seed)
     return {"screen": head, "screen_sentiment": sent}, {"screen": rep, "screen_sentiment": srep}
 
 
 def train_second_read(items: list[Item], post_items: list[Item], seed: int, feature_set: str, embed_chars: int,
                       weights: dict[str, float], cue_chars: int | None, budget: ReadingBudget,
-                      ngram_chars: int) -> tuple[dict, dict]:
-    """The ``deep_*`` heads of the second read: health (with the posts), incident and sentiment (without them)
-    on full-depth features."""
+                      ngram_chars: int, n_tone: int | None = None) -> tuple[dict, dict]:
+    """The ``deep_*`` heads of the second read: health (with the posts), incident and sentiment (without them;
+    sentiment on the first ``n_tone`` items only) on full-depth features."""
     builder = FeatureBuilder(feature_set, embed_chars, weights, cue_chars=cue_chars,
                              encoder_layers=int(SECOND_READ["encoder_layers"]), budget=budget, ngram_chars=ngram_chars)
     every = items + post_items
@@ -149,9 +154,10 @@ def train_second_read(items: list[Item], post_items: list[Item], seed: int, feat
         "health", X, np.array([it.health_related for it in every]), groups, seed)
     heads["deep_incident"], report["deep_incident"], _ = train_binary(
         "incident", X[:n], np.array([it.incident for it in items]), groups[:n], seed)
+    m = n if n_tone is None else n_tone
     heads["deep_sentiment"], report["deep_sentiment"], _ = train_multiclass(
-        "sentiment", head_features("deep_sentiment", X[:n], builder), [it.sentiment for it in items], SENTIMENTS,
-        groups[:n], seed)
+        "sentiment", head_features("deep_sentiment", X[:m], builder), [it.sentiment for it in items[:m]], SENTIMENTS,
+        groups[:m], seed)
     return heads, report
 
 
@@ -159,11 +165,19 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
           weights: dict[str, float] | None = None, data_dir: Path = DATA_DIR, topic_ids: list[str] | None = None,
           cue_chars: int | None = 800, encoder_layers: int = DEFAULT_ENCODER_LAYERS, extra: list[Path] | None = None,
           budget: ReadingBudget | None = None, ngram_chars: int = 2000, first_author: bool = True,
-          screen: bool = True, second_read: bool = True, topic_only: bool = True, social_posts: bool = True) -> dict:
+          screen: bool = True, second_read: bool = True, topic_only: bool = True, social_posts: bool = True,
+          retired_dev: bool = True) -> dict:
     from healthpulse.nlp.taxonomy import load_taxonomy
 
     np.random.seed(seed)
     items, files = load_training_items(data_dir, list(extra or []), first_author)
+    # The retired dev sets come last, so the sentiment heads (RETIRED_DEV_TONELESS) fit on the first n_tone rows.
+    dev_files = [f for f in split_files("retired_dev", data_dir) if f.is_file()] if retired_dev else []
+    dev_items = [it for f in dev_files for it in load_file(f)]
+    n_tone = len(items)
+    items = items + dev_items
+    if dev_items:
+        log.info("every head but sentiment also learns from %d texts of the retired dev sets", len(dev_items))
     topic_ids = topic_ids or load_taxonomy().ids
     budget = budget or ReadingBudget()
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
@@ -188,7 +202,8 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
     heads["incident"], report["incident"], _ = train_binary("incident", X, np.array([it.incident for it in items]),
                                                             groups, seed)
     heads["sentiment"], report["sentiment"], _ = train_multiclass(
-        "sentiment", head_features("sentiment", X, builder), [it.sentiment for it in items], SENTIMENTS, groups, seed)
+        "sentiment", head_features("sentiment", X[:n_tone], builder), [it.sentiment for it in items[:n_tone]],
+        SENTIMENTS, groups[:n_tone], seed)
     topic_files = [f for f in split_files("topic_only", data_dir) if f.is_file()] if topic_only else []
     topic_items = [it for f in topic_files for it in load_file(f)]
     if topic_items:
@@ -207,20 +222,20 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
     cascade_meta = None
     if second_read and builder.e5 is not None and encoder_layers < SECOND_READ["encoder_layers"]:
         deep, deep_report = train_second_read(items, post_items, seed, feature_set, embed_chars, weights, cue_chars,
-                                              budget, ngram_chars)
+                                              budget, ngram_chars, n_tone)
         heads.update(deep)
         report.update(deep_report)
         cascade_meta = dict(SECOND_READ)
     screen_meta = None
     if screen:
-        screen_heads, screen_report = train_screen(items, post_items, seed, ngram_chars)
+        screen_heads, screen_report = train_screen(items, post_items, seed, ngram_chars, n_tone)
         heads.update(screen_heads)
         report.update(screen_report)
         screen_meta = {"features": SCREEN_FEATURES, "cue_chars": 800, "ngram_chars": ngram_chars,
                        "sentiment_features": SCREEN_SENTIMENT_FEATURES,
                        "sentiment_weights": dict(SCREEN_SENTIMENT_WEIGHTS)}
     digest = hashlib.sha256()
-    for f in [*files, *topic_files, *post_files]:
+    for f in [*files, *dev_files, *topic_files, *post_files]:
         digest.update(f.read_bytes())
     n_extra = sum(1 for f in (extra or []) for _ in load_file(f))
     meta = {
@@ -239,6 +254,8 @@ def train(feature_set: str = DEFAULT_FEATURES, out: Path = DEFAULT_MODELS_DIR, s
                      "social_posts_items": len(post_items),
                      "social_posts_files": [_rel(f, data_dir) for f in post_files],
                      "social_posts_heads": list(POSTS_HEADS) if post_items else [],
+                     "retired_dev_items": len(dev_items), "retired_dev_files": [_rel(f, data_dir) for f in dev_files],
+                     "retired_dev_toneless_heads": list(RETIRED_DEV_TONELESS) if dev_items else [],
                      "wordless_heads": list(WORDLESS_HEADS) if "words" in builder.parts else [],
                      "data_sha256": digest.hexdigest(), "seed": seed,
                      "model": "logistic regression (class_weight=balanced); C, thresholds and calibration "
@@ -286,6 +303,9 @@ def add_arguments(ap: argparse.ArgumentParser) -> None:
                     help="leave out topic_only/ (texts that train the topic head only)")
     ap.add_argument("--no-social-posts", action="store_true",
                     help="leave out social_posts/ (posts that train the health, severity and screen heads)")
+    ap.add_argument("--no-retired-dev", action="store_true",
+                    help="leave out the retired dev sets (independent/dev.jsonl, second_dev/), which train every head "
+                         "but the sentiment heads")
     ap.add_argument("--no-second-read", action="store_true",
                     help="do not train the full-depth heads that re-read uncertain texts (nlp.cascade)")
     ap.add_argument("--independent-only", action="store_true",
@@ -300,7 +320,7 @@ def run(args) -> int:
                  cue_chars=args.cue_chars or None, encoder_layers=args.encoder_layers, extra=args.extra,
                  budget=ReadingBudget(max_chunks=args.max_chunks), screen=not args.no_screen,
                  second_read=not args.no_second_read, topic_only=not args.no_topic_only,
-                 social_posts=not args.no_social_posts,
+                 social_posts=not args.no_social_posts, retired_dev=not args.no_retired_dev,
                  first_author=not args.independent_only)
     for name, rep in meta["training"]["cv"].items():
         print(f"{name:16s} {rep}", file=sys.stderr)

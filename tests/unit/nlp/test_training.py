@@ -100,6 +100,30 @@ def test_social_posts_train_health_severity_and_the_screen_only(tmp_path):
         assert not np.array_equal(a[name].W, b[name].W), name
 
 
+def test_retired_dev_sets_train_every_head_but_sentiment(tmp_path):
+    """The retired dev sets (independent/dev.jsonl, second_dev/) reach every head but the sentiment heads."""
+    from healthpulse.nlp.training.train import RETIRED_DEV_TONELESS, train
+
+    # Texts labelled against their own training labels, so a head that reads them must move.
+    data, _ = _tiny_data_with(tmp_path, "independent", lambda r: {
+        **r, "id": f"dv-{r['id']}", "scenario": None, "health_related": not r["health_related"],
+        "incident": not r["health_related"], "severity": None if r["health_related"] else "critical",
+        "sentiment": "positive" if r["health_related"] else "negative",
+        "topics": [] if r["health_related"] else ["digital_services"]}, 24)
+    (data / "independent" / "en.jsonl").rename(data / "independent" / "dev.jsonl")
+    kw = dict(feature_set="cues", data_dir=data, second_read=False, topic_only=False, social_posts=False)
+    with_dev = train(out=tmp_path / "with", **kw)
+    without = train(out=tmp_path / "without", retired_dev=False, **kw)
+    assert with_dev["training"]["retired_dev_items"] == 24 and without["training"]["retired_dev_items"] == 0
+    assert with_dev["training"]["retired_dev_files"] == ["independent/dev.jsonl"]
+    assert set(with_dev["training"]["retired_dev_toneless_heads"]) == set(RETIRED_DEV_TONELESS)
+    a, b = load_bundle(str(tmp_path / "with")).heads, load_bundle(str(tmp_path / "without")).heads
+    for name in ("sentiment", "screen_sentiment"):
+        assert np.array_equal(a[name].W, b[name].W), name
+    for name in ("health", "incident", "topics", "screen"):
+        assert not np.array_equal(a[name].W, b[name].W), name
+
+
 def test_the_screen_reads_tone_through_its_own_features(tmp_path):
     """The screen's sentiment head is trained on, and applied to, the word-block features named in the bundle;
     its relevance head keeps the screen's own features (what the screen stops does not depend on the words)."""
