@@ -14,7 +14,8 @@ from healthpulse.nlp.training.dataset import Item, load_split
 
 @pytest.fixture(scope="module")
 def dev_docs():
-    return [to_document(it) for it in load_split("dev")[:40]]
+    """Texts the heads never trained on (the third dev set), where some are uncertain enough to be read again."""
+    return [to_document(it) for it in load_split("third_dev")[:40]]
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +48,7 @@ def test_only_uncertain_texts_are_read_again_and_both_reads_are_averaged(analyze
     th = analyzer.bundle.heads["incident"].threshold("incident")
     reread = ["second_read" in a.components for a in cascaded]
     assert 0 < sum(reread) < len(dev_docs)
+    averaged_checked = 0
     for doc, a, p, again in zip(dev_docs, cascaded, first, reread, strict=True):
         assert "second_read" not in p.components
         if p.health_score is None or "screen" in p.components:
@@ -62,7 +64,15 @@ def test_only_uncertain_texts_are_read_again_and_both_reads_are_averaged(analyze
         else:
             deep = second.read([_state(doc)])  # the two reads are averaged
             assert a.health_score == pytest.approx((p.health_score + float(deep["health"][0])) / 2, abs=2e-4)
-            assert a.incident_score == pytest.approx((p.incident_score + float(deep["incident"][0])) / 2, abs=2e-4)
+            averaged = (p.incident_score + float(deep["incident"][0])) / 2
+            overruled = [any(r.startswith("incident head says yes") for r in x.review_reasons) for x in (p, a)]
+            if overruled[1]:
+                # the sentiment head overruled the incident head: the score is capped at P(negative)
+                assert not a.incident, doc.id
+            if not any(overruled):  # (a capped first-read score is not the head's own, so no average to check)
+                assert a.incident_score == pytest.approx(averaged, abs=2e-4)
+                averaged_checked += 1
+    assert averaged_checked
 
 
 def test_the_fast_profile_has_no_second_read(departments):
