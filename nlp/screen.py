@@ -7,7 +7,9 @@ counts (no encoder, ~1 ms a text) with its own sentiment head, which also reads 
 cross-validation folds to let through at least 99 % of the health texts (``SCREEN_RECALL`` in
 nlp.training.train), so it only stops text the full heads would almost surely call not health;
 everything it lets through is read in full. Its figures (recall, share of non-health text it
-stops) are in ``heads.json`` under ``training.cv.screen``.
+stops) are in ``heads.json`` under ``training.cv.screen``. A text it would stop but whose tone its
+sentiment head is unsure of (confidence below ``tone_min``) is read in full too: the tone of non-health
+news is where the screen's head is weakest (README "Measured quality: NLP").
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from healthpulse.nlp.heads import HeadBundle, LinearHead
 
 class Screen:
     def __init__(self, builder: FeatureBuilder, relevance: LinearHead, sentiment: LinearHead,
-                 tone: FeatureBuilder | None = None):
+                 tone: FeatureBuilder | None = None, tone_min: float = 0.0):
         self.builder, self.relevance, self.sentiment = builder, relevance, sentiment
         self.tone = tone  # the sentiment head's own features, when they differ from the relevance head's
+        self.tone_min = tone_min  # below this sentiment confidence a text is not stopped but read in full
         self.threshold = relevance.threshold(relevance.name)
 
     @classmethod
@@ -39,7 +42,8 @@ class Screen:
         if conf.get("sentiment_features"):  # bundles before 2026-12-04 read the relevance features
             tone = FeatureBuilder(conf["sentiment_features"], weights=conf.get("sentiment_weights"),
                                   cue_chars=cue_chars, ngram_chars=ngram_chars)
-        return cls(builder, bundle.heads["screen"], bundle.heads["screen_sentiment"], tone)
+        return cls(builder, bundle.heads["screen"], bundle.heads["screen_sentiment"], tone,
+                   float(conf.get("tone_min") or 0.0))
 
     def apply(self, states: Sequence[Any]) -> None:
         """Mark the states the screen stops; give them the screen's health and sentiment scores."""
@@ -53,6 +57,8 @@ class Screen:
         else:
             held = [states[int(i)] for i in stopped]
             sent = self.sentiment.scores(self.tone.build([s.title for s in held], [s.body for s in held]).X)
+        sure = sent.max(axis=1) >= self.tone_min
+        stopped, sent = stopped[sure], sent[sure]
         for k, i in enumerate(stopped):
             s = states[int(i)]
             s.screened_out = True

@@ -144,16 +144,16 @@ def test_the_screen_reads_tone_through_its_own_features(tmp_path):
     assert bundle.heads["screen_sentiment"].W.shape[0] == screen.tone.build(["t"], ["x"]).X.shape[1]
     assert bundle.heads["screen"].W.shape[0] == screen.builder.build(["t"], ["x"]).X.shape[1]
     assert screen.tone.build(["t"], ["x"]).X.shape[1] > screen.builder.build(["t"], ["x"]).X.shape[1]
-    screen.threshold = 2.0  # stop everything, so every state gets the screen's sentiment
+    screen.threshold, screen.tone_min = 2.0, 0.0  # stop everything, so every state gets the screen's sentiment
     states = [DocState(title=None, body="The football club lost its third match in a row; fans are furious."),
               DocState(title=None, body="A wonderful sunny weekend brought record crowds to the city's new park.")]
     screen.apply(states)
     assert all(s.screened_out and s.sentiment and s.sentiment[0] in bundle.heads["screen_sentiment"].classes
                for s in states)
     # a bundle from before the screen had its own tone features reads the relevance features for both heads
-    del bundle.meta["screen"]["sentiment_features"]
+    del bundle.meta["screen"]["sentiment_features"], bundle.meta["screen"]["tone_min"]
     old = Screen.from_bundle(bundle)
-    assert old is not None and old.tone is None
+    assert old is not None and old.tone is None and old.tone_min == 0.0
     width = old.builder.build(["t"], ["x"]).X.shape[1]
     old.sentiment.W = np.zeros((width, len(old.sentiment.classes)), np.float32)
     old.sentiment.b = np.zeros(len(old.sentiment.classes), np.float32)
@@ -161,3 +161,30 @@ def test_the_screen_reads_tone_through_its_own_features(tmp_path):
     old.threshold = 2.0
     old.apply(kept)
     assert kept[0].screened_out and kept[0].sentiment is not None
+
+
+def test_the_screen_does_not_stop_a_text_whose_tone_it_is_unsure_of(tmp_path):
+    """Below the bundle's ``tone_min`` the screen's sentiment head is not trusted: the text is read in full."""
+    from pathlib import Path
+
+    from healthpulse.nlp.screen import Screen
+    from healthpulse.nlp.state import DocState
+    from healthpulse.nlp.training.train import SCREEN_TONE_MIN, train
+
+    tiny = Path(__file__).resolve().parents[2] / "fixtures" / "nlp_tiny"
+    meta = train(out=tmp_path / "m", feature_set="cues", data_dir=tiny, second_read=False, topic_only=False,
+                 social_posts=False)
+    assert meta["screen"]["tone_min"] == SCREEN_TONE_MIN > 0
+    screen = Screen.from_bundle(load_bundle(str(tmp_path / "m")))
+    assert screen is not None and screen.tone_min == SCREEN_TONE_MIN
+    screen.threshold = 2.0  # every text is one the screen would stop
+    body = "The football club lost its third match in a row; fans are furious."
+    sure, unsure = DocState(title=None, body=body), DocState(title=None, body=body)
+    screen.tone_min = 0.0
+    screen.apply([sure])
+    confidence = sure.sentiment[1] if sure.sentiment else 0.0
+    assert sure.screened_out and 0 < confidence < 1
+    screen.tone_min = confidence + 1e-6  # the same text, now just under the cut
+    screen.apply([unsure])
+    assert not unsure.screened_out and unsure.sentiment is None and unsure.health_score is None
+    assert "screen" not in unsure.components
